@@ -1,0 +1,155 @@
+/**
+ * Every error the library throws is a {@link SecretRefError} with a snake_case `code`.
+ *
+ * Messages name references (secret ids, JSON keys, paths) and never a secret value. Errors raised by the
+ * AWS SDK are kept as `cause`, unchanged.
+ */
+
+/** The snake_case codes carried by {@link SecretRefError.code}. */
+export type SecretRefErrorCode =
+  /** Reference text that does not follow the grammar. */
+  | 'invalid_reference'
+  /** A bad option passed to a factory or function; the error names the option. */
+  | 'invalid_config'
+  /** A value given to the walker that it refuses: a cycle or nesting deeper than the limit. */
+  | 'invalid_input'
+  | 'secret_not_found'
+  | 'access_denied'
+  | 'invalid_credentials'
+  | 'json_key_not_found'
+  | 'not_json'
+  | 'binary_secret'
+  | 'not_binary'
+  | 'throttled'
+  | 'network'
+  | 'timeout'
+  /** The endpoint (or the region's endpoint) does not exist: DNS failed or it is not a Secrets Manager endpoint. */
+  | 'unknown_endpoint'
+  | 'decryption_failed'
+  /** The request was rejected as invalid (for example a secret scheduled for deletion, or a bad version id). */
+  | 'invalid_request'
+  | 'unknown_manager'
+  | 'aborted'
+  /** One or more references failed; see {@link SecretResolutionError.issues}. */
+  | 'resolution_failed'
+  /** A provider failure that maps to no other code; `cause` holds the original error. */
+  | 'provider_error';
+
+/** Codes of failures that may pass if tried again later (stale-if-error applies to these only). */
+export const TRANSIENT_CODES: ReadonlySet<SecretRefErrorCode> = new Set(['throttled', 'network', 'timeout']);
+
+export interface SecretRefErrorOptions {
+  /** The reference the error is about, as text (never a value). */
+  ref?: string;
+  cause?: unknown;
+}
+
+/** Base class of every error the library throws. */
+export class SecretRefError extends Error {
+  override name = 'SecretRefError';
+  readonly code: SecretRefErrorCode;
+  /** The reference the error is about, as text. Never a secret value. */
+  readonly ref?: string;
+
+  constructor(code: SecretRefErrorCode, message: string, options: SecretRefErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.ref !== undefined) this.ref = options.ref;
+  }
+}
+
+/** Reference text that does not follow the grammar; says where (`offset`, 0-based) and why (`reason`). */
+export class SecretRefSyntaxError extends SecretRefError {
+  override name = 'SecretRefSyntaxError';
+  /** 0-based offset in `input` where the problem was found. */
+  readonly offset: number;
+  /** Why the text is not a reference, without the position. */
+  readonly reason: string;
+  /** The text that was parsed. */
+  readonly input: string;
+
+  constructor(input: string, offset: number, reason: string, options: { cause?: unknown } = {}) {
+    super('invalid_reference', `Invalid secret reference at offset ${offset}: ${reason}`, {
+      ...options,
+      ref: input,
+    });
+    this.input = input;
+    this.offset = offset;
+    this.reason = reason;
+  }
+}
+
+/** A bad configuration option; thrown at once by the function that received it. */
+export class SecretRefConfigError extends SecretRefError {
+  override name = 'SecretRefConfigError';
+  /** The option at fault, for example `cache.ttlMs`. */
+  readonly option: string;
+
+  constructor(option: string, message: string, options: { cause?: unknown } = {}) {
+    super('invalid_config', message, options);
+    this.option = option;
+  }
+}
+
+/** Fetching or reading one secret failed. `cause` holds the provider's error, when there is one. */
+export class SecretFetchError extends SecretRefError {
+  override name = 'SecretFetchError';
+  /** True when trying again later may succeed (throttling, 5xx, network, timeout). */
+  readonly transient: boolean;
+
+  constructor(
+    code: SecretRefErrorCode,
+    message: string,
+    options: SecretRefErrorOptions & { transient?: boolean } = {},
+  ) {
+    super(code, message, options);
+    this.transient = options.transient ?? TRANSIENT_CODES.has(code);
+  }
+}
+
+/** The operation was cancelled through its `AbortSignal`. Its `name` is `AbortError`, like the platform's. */
+export class SecretRefAbortError extends SecretRefError {
+  override name = 'AbortError';
+
+  constructor(message = 'The operation was aborted', options: { cause?: unknown } = {}) {
+    super('aborted', message, options);
+  }
+}
+
+/** One failing reference inside a value given to `resolveConnection`. */
+export interface SecretResolutionIssue {
+  /** Where the reference sits: object keys and array indexes from the root. */
+  path: (string | number)[];
+  /** The reference text as written. */
+  ref: string;
+  code: SecretRefErrorCode;
+  message: string;
+}
+
+/** Formats a path the way a person reads it: `props.headers[0].value`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** Formats issues one per line: `✖ message → at props.password`. */
+export function formatIssues(issues: readonly SecretResolutionIssue[]): string {
+  return issues.map((issue) => `✖ ${issue.message}\n  → at ${formatPath(issue.path)}`).join('\n');
+}
+
+/** One or more references failed to resolve; `issues` lists all of them. */
+export class SecretResolutionError extends SecretRefError {
+  override name = 'SecretResolutionError';
+  readonly issues: SecretResolutionIssue[];
+
+  constructor(issues: SecretResolutionIssue[], options: { cause?: unknown } = {}) {
+    const count = issues.length === 1 ? '1 secret reference' : `${issues.length} secret references`;
+    super('resolution_failed', `${count} could not be resolved:\n${formatIssues(issues)}`, options);
+    this.issues = issues;
+  }
+}

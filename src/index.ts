@@ -1,0 +1,26 @@
+export type { SecretRefErrorCode, SecretRefErrorOptions, SecretResolutionIssue } from './errors.js';
+export {
+  formatIssues,
+  formatPath,
+  SecretFetchError,
+  SecretRefAbortError,
+  SecretRefConfigError,
+  SecretRefError,
+  SecretRefSyntaxError,
+  SecretResolutionError,
+} from './errors.js';
+export type {
+  CallOptions,
+  FetchResult,
+  ListSecretsOptions,
+  SecretLocator,
+  SecretManager,
+  SecretManagerStats,
+  SecretPayload,
+  SecretProvider,
+  SecretRef,
+  SecretRefStyle,
+  SecretResult,
+  SecretSummary,
+  TestConnectionResult,
+} from './types.js';

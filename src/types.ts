@@ -1,0 +1,129 @@
+import type { SecretRefError, SecretRefErrorCode } from './errors.js';
+
+/** A parsed secret reference: plain data, safe to log (it holds no secret). */
+export interface SecretRef {
+  /** Secret name, partial ARN or full ARN. */
+  secretId: string;
+  /** JSON key (or nested path) to read from a JSON secret string. */
+  jsonKey?: string;
+  /** Staging label such as `AWSCURRENT` or `AWSPREVIOUS`. Exclusive with `versionId`. */
+  versionStage?: string;
+  /** Version id (a UUID on AWS). Exclusive with `versionStage`. */
+  versionId?: string;
+  /** Id of the manager that serves this reference (an Activepieces connection id). */
+  manager?: string;
+}
+
+/** The text styles `formatSecretRef` writes. */
+export type SecretRefStyle = 'cloudformation' | 'ecs' | 'activepieces';
+
+/** Which secret, and which version of it: what a provider fetches (JSON keys are applied above the provider). */
+export interface SecretLocator {
+  secretId: string;
+  versionStage?: string;
+  versionId?: string;
+}
+
+/** One fetched secret version. */
+export interface SecretPayload {
+  secretString?: string;
+  secretBinary?: Uint8Array;
+  arn?: string;
+  name?: string;
+  versionId?: string;
+  versionStages?: string[];
+}
+
+/** Options accepted by every call that may do I/O. */
+export interface CallOptions {
+  /** Cancels the call; it then rejects with an error named `AbortError` (code `aborted`). */
+  signal?: AbortSignal;
+}
+
+/** The outcome of one locator in a batched fetch, in input order. */
+export type FetchResult = { ok: true; payload: SecretPayload } | { ok: false; error: SecretRefError };
+
+/** A secret as listed by `listSecrets` (metadata only, never a value). */
+export interface SecretSummary {
+  name: string;
+  arn?: string;
+  description?: string;
+  lastChangedDate?: Date;
+  tags?: Record<string, string>;
+}
+
+export interface ListSecretsOptions extends CallOptions {
+  /** Only secrets whose name starts with this text. */
+  prefix?: string;
+  /** Page size asked of the backend. */
+  pageSize?: number;
+}
+
+/** What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint. */
+export type TestConnectionResult =
+  | { ok: true; latencyMs: number; region?: string; endpoint?: string }
+  | { ok: false; code: SecretRefErrorCode; message: string; latencyMs: number };
+
+/**
+ * The contract a secret backend implements. It is small on purpose: a second backend is one file.
+ * Errors it throws or returns are `SecretRefError`s with the spec's codes (`SecretFetchError` for fetch failures).
+ */
+export interface SecretProvider {
+  /** Names the backend, for messages: `aws`, `memory`. */
+  readonly kind: string;
+  /**
+   * Stable text naming where values come from (region, endpoint, credential identity such as the access key id).
+   * Part of every cache key. Never holds a secret key, session token or value.
+   */
+  readonly identity: string;
+  /** Fetches one secret version. */
+  fetch(locator: SecretLocator, options?: CallOptions): Promise<SecretPayload>;
+  /**
+   * Fetches several secrets in as few calls as the backend allows; one result per locator, in order.
+   * Rejects only when aborted. Optional: without it, `fetch` is called for each locator.
+   */
+  fetchMany?(locators: readonly SecretLocator[], options?: CallOptions): Promise<FetchResult[]>;
+  /** Lists secrets, every page. */
+  listSecrets?(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
+  /** Checks that the backend answers with these credentials. */
+  testConnection?(options?: CallOptions): Promise<TestConnectionResult>;
+  /** Backend calls made so far (each page, each batch call counts one). */
+  apiCalls?(): number;
+}
+
+/** Counters kept by a manager's cache. */
+export interface SecretManagerStats {
+  /** Reads served from the cache. */
+  hits: number;
+  /** Reads that needed a fetch. */
+  misses: number;
+  /** Calls made to the backend (each batch call counts one). */
+  apiCalls: number;
+  /** Expired values served because a refresh failed with a transient error. */
+  staleServed: number;
+  /** Secret versions held in the cache now. */
+  size: number;
+}
+
+/** The outcome of one reference in `getSecrets`, in input order. */
+export type SecretResult = { ok: true; value: string } | { ok: false; error: SecretRefError };
+
+/** What `createAwsSecretsManager` (and any provider wrapped by the cache) returns. */
+export interface SecretManager {
+  /** The secret string, or the value of `ref.jsonKey` in it. */
+  getSecret(ref: SecretRef | string, options?: CallOptions): Promise<string>;
+  /** The bytes of a binary secret. */
+  getSecretBinary(ref: SecretRef | string, options?: CallOptions): Promise<Uint8Array>;
+  /**
+   * Reads many references at once: each distinct secret fetched once, batched where the backend allows.
+   * Never rejects for a failing reference (each result says ok or not); rejects only when aborted.
+   */
+  getSecrets(refs: readonly SecretRef[], options?: CallOptions): Promise<SecretResult[]>;
+  testConnection(options?: CallOptions): Promise<TestConnectionResult>;
+  listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
+  /** Top-level key names of a JSON secret (never values). */
+  listJsonKeys(ref: SecretRef | string, options?: CallOptions): Promise<string[]>;
+  /** Drops one secret (every version of it) from the cache, or everything. */
+  invalidate(ref?: SecretRef | string): void;
+  stats(): SecretManagerStats;
+}
