@@ -19,6 +19,7 @@ export type {
   SecretPayload,
   SecretProvider,
   SecretRef,
+  SecretRefMatch,
   SecretRefStyle,
   SecretResult,
   SecretSummary,

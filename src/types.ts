@@ -127,3 +127,16 @@ export interface SecretManager {
   invalidate(ref?: SecretRef | string): void;
   stats(): SecretManagerStats;
 }
+
+/** One reference-looking span found inside a string by the grammar's scanner. */
+export type SecretRefMatch = {
+  /** Offset of the first character of the span (`{{`). */
+  start: number;
+  /** Offset just past the span (after `}}`). */
+  end: number;
+  /** The span's text, exactly as written. */
+  text: string;
+} & (
+  | { ref: SecretRef; error?: undefined }
+  | { ref?: undefined; error: import('./errors.js').SecretRefSyntaxError }
+);
