@@ -1,0 +1,152 @@
+import { AwsError, awsErrors } from './aws-error.js';
+import { matchesFilters, paginate, parseFilters } from './filters.js';
+import {
+  type Input,
+  optionalBoolean,
+  optionalInt,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from './input.js';
+import { epochSeconds, type SecretStore, type StoredSecret, secretValueJson } from './store.js';
+
+/** What a handler may consult besides its input. */
+export interface ActionContext {
+  store: SecretStore;
+  /** Actions denied to the caller (IAM-style). */
+  denied: ReadonlySet<string>;
+  /** ARN of the caller, for AccessDenied messages. */
+  principal: string;
+}
+
+/** Answers one operation: the JSON response body, or a thrown `AwsError`. */
+export type ActionHandler = (input: Input, ctx: ActionContext) => Record<string, unknown>;
+
+function versionsToStages(secret: StoredSecret): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const version of secret.versions)
+    if (version.stages.length > 0) out[version.versionId] = [...version.stages];
+  return out;
+}
+
+function metadataJson(secret: StoredSecret): Record<string, unknown> {
+  const out: Record<string, unknown> = { ARN: secret.arn, Name: secret.name };
+  if (secret.description !== undefined) out.Description = secret.description;
+  out.LastChangedDate = epochSeconds(secret.lastChangedDate);
+  out.CreatedDate = epochSeconds(secret.createdDate);
+  if (secret.deletedDate !== undefined) out.DeletedDate = epochSeconds(secret.deletedDate);
+  const tags = Object.entries(secret.tags);
+  if (tags.length > 0) out.Tags = tags.map(([Key, Value]) => ({ Key, Value }));
+  return out;
+}
+
+function sorted(secrets: StoredSecret[], input: Input): StoredSecret[] {
+  const sortBy = optionalString(input, 'SortBy') ?? 'created-date';
+  const order = optionalString(input, 'SortOrder') ?? 'asc';
+  if (order !== 'asc' && order !== 'desc') throw awsErrors.invalidParameter(`Invalid SortOrder: ${order}`);
+  const key = (s: StoredSecret): string | number =>
+    sortBy === 'name' ? s.name : sortBy === 'last-changed-date' ? s.lastChangedDate.getTime() : s.seq;
+  const out = [...secrets].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : a.seq - b.seq;
+  });
+  return order === 'desc' ? out.reverse() : out;
+}
+
+function deny(ctx: ActionContext, action: string, resource: string): void {
+  if (ctx.denied.has(action)) throw awsErrors.accessDenied(ctx.principal, action, resource);
+}
+
+const getSecretValue: ActionHandler = (input, ctx) => {
+  const secretId = requiredString(input, 'SecretId');
+  const versionId = optionalString(input, 'VersionId');
+  const versionStage = optionalString(input, 'VersionStage');
+  const secret = ctx.store.resolve(secretId);
+  return secretValueJson(secret, ctx.store.readVersion(secret, versionId, versionStage));
+};
+
+const describeSecret: ActionHandler = (input, ctx) => {
+  const secret = ctx.store.resolve(requiredString(input, 'SecretId'));
+  return { ...metadataJson(secret), VersionIdsToStages: versionsToStages(secret) };
+};
+
+const listSecrets: ActionHandler = (input, ctx) => {
+  const maxResults = optionalInt(input, 'MaxResults', 1, 100) ?? 100;
+  const nextToken = optionalString(input, 'NextToken');
+  const includeDeleted = optionalBoolean(input, 'IncludePlannedDeletion') ?? false;
+  const filters = parseFilters(input) ?? [];
+  const matching = ctx.store
+    .all()
+    .filter((s) => includeDeleted || s.deletedDate === undefined)
+    .filter((s) => matchesFilters(s, filters, ctx.store.region));
+  const { page, nextToken: next } = paginate(sorted(matching, input), maxResults, nextToken);
+  const SecretList = page.map((s) => ({ ...metadataJson(s), SecretVersionsToStages: versionsToStages(s) }));
+  return next === undefined ? { SecretList } : { SecretList, NextToken: next };
+};
+
+function batchEntry(
+  ctx: ActionContext,
+  secretId: string,
+): { value: Record<string, unknown> } | { error: Record<string, string> } {
+  try {
+    const secret = ctx.store.resolve(secretId);
+    deny(ctx, 'GetSecretValue', secret.arn);
+    return { value: secretValueJson(secret, ctx.store.readVersion(secret)) };
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    return { error: { SecretId: secretId, ErrorCode: err.code, Message: err.message } };
+  }
+}
+
+const batchGetSecretValue: ActionHandler = (input, ctx) => {
+  const ids = optionalStringList(input, 'SecretIdList', 20);
+  const filters = parseFilters(input);
+  const maxResults = optionalInt(input, 'MaxResults', 1, 20);
+  const nextToken = optionalString(input, 'NextToken');
+  if ((ids === undefined) === (filters === undefined)) {
+    throw awsErrors.invalidParameter('You must provide either SecretIdList or Filters, but not both.');
+  }
+  let targets: string[];
+  let next: string | undefined;
+  if (ids !== undefined) {
+    if (maxResults !== undefined || nextToken !== undefined) {
+      throw awsErrors.invalidParameter('MaxResults and NextToken can only be used with Filters.');
+    }
+    targets = ids;
+  } else {
+    deny(ctx, 'ListSecrets', '*');
+    const matching = ctx.store
+      .all()
+      .filter((s) => s.deletedDate === undefined && matchesFilters(s, filters ?? [], ctx.store.region));
+    const paged = paginate(matching, maxResults ?? 20, nextToken);
+    targets = paged.page.map((s) => s.arn);
+    next = paged.nextToken;
+  }
+  const SecretValues: Record<string, unknown>[] = [];
+  const Errors: Record<string, string>[] = [];
+  for (const id of targets) {
+    const entry = batchEntry(ctx, id);
+    if ('value' in entry) SecretValues.push(entry.value);
+    else Errors.push(entry.error);
+  }
+  return next === undefined ? { SecretValues, Errors } : { SecretValues, Errors, NextToken: next };
+};
+
+/** The operations the local endpoint implements, by `X-Amz-Target` action name. */
+export const actions: ReadonlyMap<string, ActionHandler> = new Map([
+  ['GetSecretValue', getSecretValue],
+  ['BatchGetSecretValue', batchGetSecretValue],
+  ['ListSecrets', listSecrets],
+  ['DescribeSecret', describeSecret],
+]);
+
+/** The resource named in an action-level AccessDenied message. */
+export function resourceOf(input: Input, store: SecretStore): string {
+  if (typeof input.SecretId !== 'string') return '*';
+  try {
+    return store.resolve(input.SecretId).arn;
+  } catch {
+    return input.SecretId;
+  }
+}

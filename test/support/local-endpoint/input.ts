@@ -1,0 +1,75 @@
+import { awsErrors } from './aws-error.js';
+
+/** A parsed JSON request body. */
+export type Input = Record<string, unknown>;
+
+const camel = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
+
+function constraint(member: string, value: unknown, rule: string) {
+  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  return awsErrors.validation(
+    `1 validation error detected: Value ${shown} at '${camel(member)}' failed to satisfy constraint: ${rule}`,
+  );
+}
+
+/** A string member, or undefined when absent. @throws AwsError `ValidationException` on another type. */
+export function optionalString(input: Input, member: string): string | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw constraint(member, value, 'Member must be a string');
+  if (value.length === 0)
+    throw constraint(member, value, 'Member must have length greater than or equal to 1');
+  return value;
+}
+
+/** A string member that must be present. @throws AwsError `ValidationException`. */
+export function requiredString(input: Input, member: string): string {
+  const value = optionalString(input, member);
+  if (value === undefined) throw constraint(member, value, 'Member must not be null');
+  return value;
+}
+
+/** An integer member within `[min, max]`, or undefined. */
+export function optionalInt(input: Input, member: string, min: number, max: number): number | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw constraint(member, value, 'Member must be an integer');
+  }
+  if (value < min) throw constraint(member, value, `Member must have value greater than or equal to ${min}`);
+  if (value > max) throw constraint(member, value, `Member must have value less than or equal to ${max}`);
+  return value;
+}
+
+/** A list of strings with a length bound, or undefined. */
+export function optionalStringList(input: Input, member: string, maxLength: number): string[] | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+    throw constraint(member, '[...]', 'Member must be a list of non-empty strings');
+  }
+  if (value.length < 1) throw constraint(member, '[]', 'Member must have length greater than or equal to 1');
+  if (value.length > maxLength) {
+    throw constraint(
+      member,
+      `[${value.length} items]`,
+      `Member must have length less than or equal to ${maxLength}`,
+    );
+  }
+  return value as string[];
+}
+
+/** A boolean member, or undefined. */
+export function optionalBoolean(input: Input, member: string): boolean | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw constraint(member, value, 'Member must be a boolean');
+  return value;
+}
+
+/** The secret ids a request names, for the request log. */
+export function secretIdsOf(input: Input): string[] {
+  if (typeof input.SecretId === 'string') return [input.SecretId];
+  if (Array.isArray(input.SecretIdList)) return input.SecretIdList.filter((v) => typeof v === 'string');
+  return [];
+}

@@ -1,0 +1,198 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { awsErrors } from './aws-error.js';
+import type { SeedSecret } from './types.js';
+
+/** One version of a stored secret: its id, staging labels and value. */
+export interface StoredVersion {
+  versionId: string;
+  stages: string[];
+  secretString?: string;
+  secretBinary?: Uint8Array;
+  createdDate: Date;
+}
+
+/** A stored secret with its metadata and every version. */
+export interface StoredSecret {
+  name: string;
+  arn: string;
+  description?: string;
+  tags: Record<string, string>;
+  versions: StoredVersion[];
+  kmsFailure: boolean;
+  deletedDate?: Date;
+  createdDate: Date;
+  lastChangedDate: Date;
+  /** Insertion order, to keep listing stable when dates tie. */
+  seq: number;
+}
+
+/** Where a store's secrets live: the region and account that appear in their ARNs. */
+export interface SecretStoreOptions {
+  region: string;
+  accountId: string;
+}
+
+const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The AWS partition a region belongs to, for ARNs. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}
+
+function randomSuffix(): string {
+  let out = '';
+  for (let i = 0; i < 6; i++) out += SUFFIX_CHARS[randomInt(SUFFIX_CHARS.length)];
+  return out;
+}
+
+function moveStage(secret: StoredSecret, stage: string, to: StoredVersion): void {
+  for (const version of secret.versions) {
+    if (version !== to) version.stages = version.stages.filter((s) => s !== stage);
+  }
+  if (!to.stages.includes(stage)) to.stages.push(stage);
+}
+
+function makeVersion(
+  value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
+  now: Date,
+): StoredVersion {
+  const version: StoredVersion = { versionId: value.versionId ?? randomUUID(), stages: [], createdDate: now };
+  if (value.secretString !== undefined) version.secretString = value.secretString;
+  if (value.secretBinary !== undefined) version.secretBinary = Uint8Array.from(value.secretBinary);
+  return version;
+}
+
+/** In-memory secrets of one account and region, with AWS's id resolution and staging-label rules. */
+export class SecretStore {
+  readonly region: string;
+  readonly accountId: string;
+  readonly #secrets = new Map<string, StoredSecret>();
+  #seq = 0;
+
+  constructor(options: SecretStoreOptions) {
+    this.region = options.region;
+    this.accountId = options.accountId;
+  }
+
+  /** Every secret, in creation order. */
+  all(): StoredSecret[] {
+    return [...this.#secrets.values()];
+  }
+
+  byName(name: string): StoredSecret | undefined {
+    return this.#secrets.get(name);
+  }
+
+  /** Creates a secret or adds versions to it; returns its ARN and the `AWSCURRENT` version id. */
+  put(seed: SeedSecret): { arn: string; versionId: string } {
+    if (typeof seed.name !== 'string' || seed.name === '')
+      throw new TypeError('`name` must be a non-empty string');
+    const now = new Date();
+    let secret = this.#secrets.get(seed.name);
+    if (secret === undefined) {
+      const arn =
+        `arn:${partitionOf(this.region)}:secretsmanager:${this.region}:${this.accountId}:secret:` +
+        `${seed.name}-${randomSuffix()}`;
+      secret = {
+        name: seed.name,
+        arn,
+        tags: {},
+        versions: [],
+        kmsFailure: false,
+        createdDate: now,
+        lastChangedDate: now,
+        seq: this.#seq++,
+      };
+      this.#secrets.set(seed.name, secret);
+    }
+    secret.lastChangedDate = now;
+    if (seed.description !== undefined) secret.description = seed.description;
+    if (seed.tags !== undefined) secret.tags = { ...secret.tags, ...seed.tags };
+    if (seed.kmsFailure !== undefined) secret.kmsFailure = seed.kmsFailure;
+    if (seed.deleted === true) secret.deletedDate = now;
+    else if (seed.deleted === false) delete secret.deletedDate;
+
+    let added: StoredVersion | undefined;
+    if (seed.secretString !== undefined || seed.secretBinary !== undefined) {
+      added = makeVersion(seed, now);
+      const current = secret.versions.find((v) => v.stages.includes('AWSCURRENT'));
+      secret.versions.push(added);
+      if (current !== undefined) moveStage(secret, 'AWSPREVIOUS', current);
+      moveStage(secret, 'AWSCURRENT', added);
+    }
+    for (const extra of seed.versions ?? []) {
+      const version = makeVersion(extra, now);
+      const existing = secret.versions.findIndex((v) => v.versionId === version.versionId);
+      if (existing >= 0) secret.versions.splice(existing, 1);
+      secret.versions.push(version);
+      for (const stage of extra.stages) moveStage(secret, stage, version);
+    }
+    const current = secret.versions.find((v) => v.stages.includes('AWSCURRENT')) ?? added;
+    return { arn: secret.arn, versionId: current?.versionId ?? '' };
+  }
+
+  delete(name: string): void {
+    this.#secrets.delete(name);
+  }
+
+  /**
+   * Finds a secret by name, full ARN or partial ARN (the ARN without its 6-character suffix).
+   * @throws AwsError `ResourceNotFoundException` when nothing matches.
+   */
+  resolve(secretId: string): StoredSecret {
+    if (secretId.startsWith('arn:')) {
+      for (const secret of this.#secrets.values()) {
+        if (secret.arn === secretId || secret.arn.slice(0, -7) === secretId) return secret;
+      }
+      throw awsErrors.notFound();
+    }
+    const secret = this.#secrets.get(secretId);
+    if (secret === undefined) throw awsErrors.notFound();
+    return secret;
+  }
+
+  /**
+   * The version `GetSecretValue` returns: by id, by stage (default `AWSCURRENT`), or both when they agree.
+   * @throws AwsError as AWS does: deleted secret, unknown version, stage/id mismatch, KMS failure.
+   */
+  readVersion(secret: StoredSecret, versionId?: string, versionStage?: string): StoredVersion {
+    if (secret.deletedDate !== undefined) throw awsErrors.deleted();
+    let version: StoredVersion | undefined;
+    if (versionId !== undefined) {
+      version = secret.versions.find((v) => v.versionId === versionId);
+      if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
+      if (versionStage !== undefined && !version.stages.includes(versionStage))
+        throw awsErrors.stageMismatch();
+    } else {
+      const stage = versionStage ?? 'AWSCURRENT';
+      version = secret.versions.find((v) => v.stages.includes(stage));
+      if (version === undefined) throw awsErrors.noVersion(`staging label: ${stage}`);
+    }
+    if (secret.kmsFailure) throw awsErrors.decryption();
+    return version;
+  }
+}
+
+/** Epoch seconds with milliseconds, as AWS JSON timestamps are written. */
+export function epochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+/** The `GetSecretValue` / `SecretValueEntry` shape of one version. */
+export function secretValueJson(secret: StoredSecret, version: StoredVersion): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ARN: secret.arn,
+    Name: secret.name,
+    VersionId: version.versionId,
+    VersionStages: [...version.stages],
+    CreatedDate: epochSeconds(version.createdDate),
+  };
+  if (version.secretString !== undefined) out.SecretString = version.secretString;
+  if (version.secretBinary !== undefined)
+    out.SecretBinary = Buffer.from(version.secretBinary).toString('base64');
+  return out;
+}
