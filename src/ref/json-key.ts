@@ -1,0 +1,71 @@
+import { type JsonKeyPathSegment, parseJsonKeyPath } from './json-key-path.js';
+
+/** The outcome of {@link readJsonKey}. */
+export type JsonKeyResult = { found: true; value: string } | { found: false };
+
+const NOT_FOUND: JsonKeyResult = Object.freeze({ found: false });
+const MISSING = Symbol('missing');
+
+function isArrayIndex(text: string): boolean {
+  return /^(?:0|[1-9][0-9]{0,15})$/.test(text);
+}
+
+function step(container: unknown, segment: JsonKeyPathSegment): unknown {
+  if (typeof container !== 'object' || container === null) return MISSING;
+  if (Array.isArray(container)) {
+    const index =
+      typeof segment === 'number' ? segment : isArrayIndex(segment) ? Number(segment) : Number.NaN;
+    return index >= 0 && index < container.length ? container[index] : MISSING;
+  }
+  const key = String(segment);
+  return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : MISSING;
+}
+
+function toResult(value: unknown): JsonKeyResult {
+  if (value === MISSING || value === undefined || value === null) return NOT_FOUND;
+  if (typeof value === 'string') return { found: true, value };
+  let encoded: string | undefined;
+  try {
+    encoded = JSON.stringify(value);
+  } catch {
+    return NOT_FOUND;
+  }
+  return encoded === undefined ? NOT_FOUND : { found: true, value: encoded };
+}
+
+/**
+ * Reads `jsonKey` from a parsed JSON secret. A top-level key is looked up first, exactly (own properties
+ * only, so `__proto__` or `constructor` never reach `Object.prototype`); when there is none, `jsonKey` is
+ * read as a nested path (`db.hosts[0]`, `db["a.b"]`, see `parseJsonKeyPath`).
+ *
+ * A string is returned as is; any other JSON value JSON-encoded, as ECS does; a missing key or `null` is
+ * `{ found: false }`. `json` is expected to come from `JSON.parse`; a value `JSON.stringify` cannot encode
+ * counts as not found.
+ *
+ * @example
+ * readJsonKey({ db: { hosts: ['a', 'b'] } }, 'db.hosts[1]'); // { found: true, value: 'b' }
+ */
+export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
+  const topLevel = step(json, jsonKey);
+  if (topLevel !== MISSING) return toResult(topLevel);
+  const path = parseJsonKeyPath(jsonKey);
+  if (path === undefined) return NOT_FOUND;
+  let current: unknown = json;
+  for (const segment of path) {
+    current = step(current, segment);
+    if (current === MISSING) return NOT_FOUND;
+  }
+  return toResult(current);
+}
+
+/**
+ * The top-level key names of a parsed JSON object, for pickers that show names and never values.
+ * Anything else (an array, a string, `null`) has no keys: `[]`; the caller decides whether that is an error.
+ *
+ * @example
+ * listJsonKeys({ username: 'app', password: '…' }); // ['username', 'password']
+ */
+export function listJsonKeys(json: unknown): string[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
+  return Object.keys(json);
+}

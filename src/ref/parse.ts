@@ -1,0 +1,165 @@
+import { SecretRefSyntaxError } from '../errors.js';
+import type { SecretRef } from '../types.js';
+import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
+import { readSecretId } from './secret-id.js';
+import { applyTail, splitSegments } from './segments.js';
+
+/** What follows `{{` in a CloudFormation dynamic reference to Secrets Manager. */
+export const CLOUDFORMATION_PREFIX = 'resolve:secretsmanager:';
+
+/** The separator between connection id and secret path in an Activepieces reference. */
+export const ACTIVEPIECES_SEPARATOR = '|ap_sep_v1|';
+
+const CLOUDFORMATION_GRAMMAR =
+  '{{resolve:secretsmanager:<secret-id>[:SecretString[:<json-key>[:<version-stage>[:<version-id>]]]]}}';
+const BARE_GRAMMAR = '<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]';
+
+function parseCloudFormation(input: string, start: number, close: number): SecretRef {
+  const idEnd = readSecretId(input, start, close);
+  const ref: SecretRef = { secretId: input.slice(start, idEnd) };
+  const [valueType, key, stage, versionId] = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
+  if (valueType !== undefined && valueType.end > valueType.start) {
+    const found = input.slice(valueType.start, valueType.end);
+    if (found !== 'SecretString') {
+      throw new SecretRefSyntaxError(
+        input,
+        valueType.start,
+        `expected "SecretString" but found ${quote(found)}`,
+      );
+    }
+  }
+  return applyTail(input, ref, key, stage, versionId);
+}
+
+function parseActivepieces(input: string, start: number, separator: number, close: number): SecretRef {
+  if (separator === start) {
+    throw new SecretRefSyntaxError(input, start, `empty connection id before "${ACTIVEPIECES_SEPARATOR}"`);
+  }
+  for (let i = start; i < separator; i++) {
+    if (!isManagerChar(input.charCodeAt(i))) {
+      throw new SecretRefSyntaxError(
+        input,
+        i,
+        `connection id has invalid character ${describeChar(input, i)}`,
+      );
+    }
+  }
+  if (separator - start > MAX_MANAGER_LENGTH) {
+    throw new SecretRefSyntaxError(
+      input,
+      start + MAX_MANAGER_LENGTH,
+      `connection id is longer than ${MAX_MANAGER_LENGTH} characters`,
+    );
+  }
+  const pathStart = separator + ACTIVEPIECES_SEPARATOR.length;
+  const idEnd = readSecretId(input, pathStart, close);
+  const ref: SecretRef = { secretId: input.slice(pathStart, idEnd) };
+  if (idEnd + 1 < close) ref.jsonKey = input.slice(idEnd + 1, close);
+  ref.manager = input.slice(start, separator);
+  return ref;
+}
+
+function startsWithIgnoringCase(input: string, offset: number, lowercase: string): boolean {
+  if (offset + lowercase.length > input.length) return false;
+  for (let i = 0; i < lowercase.length; i++) {
+    if ((input.charCodeAt(offset + i) | 0x20) !== lowercase.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Where the opener of a CloudFormation reference to Secrets Manager ends, if the text after `{{` at
+ * `bodyStart` is meant as one: `resolve:secretsmanager` in any case, possibly after whitespace, and the `:`
+ * after it when present, all within `limit`. Returns -1 when the text is not meant as one.
+ */
+export function cloudFormationOpenerEnd(input: string, bodyStart: number, limit: number): number {
+  let i = bodyStart;
+  while (i < limit && isSpace(input.charCodeAt(i))) i++;
+  if (i + 22 > limit || !startsWithIgnoringCase(input, i, 'resolve:secretsmanager')) return -1;
+  return i + 22 < limit && input.charCodeAt(i + 22) === 58 ? i + 23 : i + 22;
+}
+
+function explainBadBody(input: string, bodyStart: number, close: number): SecretRefSyntaxError {
+  if (cloudFormationOpenerEnd(input, bodyStart, close) !== -1) {
+    if (isSpace(input.charCodeAt(bodyStart))) {
+      return new SecretRefSyntaxError(input, bodyStart, 'unexpected whitespace after "{{"');
+    }
+    const found = input.slice(bodyStart, bodyStart + 22);
+    if (found === 'resolve:secretsmanager') {
+      return new SecretRefSyntaxError(input, bodyStart + 22, 'expected ":" after "resolve:secretsmanager"');
+    }
+    return new SecretRefSyntaxError(
+      input,
+      bodyStart,
+      `expected "resolve:secretsmanager:" in lowercase but found ${quote(found)}`,
+    );
+  }
+  if (input.startsWith('resolve:', bodyStart)) {
+    let end = bodyStart + 8;
+    while (end < close && input.charCodeAt(end) !== 58) end++;
+    return new SecretRefSyntaxError(
+      input,
+      bodyStart + 8,
+      `unsupported dynamic reference ${quote(`resolve:${input.slice(bodyStart + 8, end)}`)}: only "resolve:secretsmanager" is supported`,
+    );
+  }
+  return new SecretRefSyntaxError(
+    input,
+    bodyStart,
+    `expected "${CLOUDFORMATION_PREFIX}" or "<connectionId>${ACTIVEPIECES_SEPARATOR}" after "{{"`,
+  );
+}
+
+/**
+ * Parses the braced forms (CloudFormation, Activepieces) in `input[start, end)`, which starts with `{{`.
+ * The reference ends at the first `}}`; nothing may follow it.
+ */
+export function parseBraced(input: string, start: number, end: number): SecretRef {
+  const bodyStart = start + 2;
+  const close = input.indexOf('}}', bodyStart);
+  if (close === -1 || close + 2 > end) {
+    throw new SecretRefSyntaxError(input, end, 'unterminated reference: missing "}}"');
+  }
+  if (close + 2 < end) throw new SecretRefSyntaxError(input, close + 2, 'unexpected text after "}}"');
+  if (input.startsWith(CLOUDFORMATION_PREFIX, bodyStart)) {
+    return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
+  }
+  const separator = input.indexOf(ACTIVEPIECES_SEPARATOR, bodyStart);
+  if (separator !== -1 && separator < close && cloudFormationOpenerEnd(input, bodyStart, close) === -1) {
+    return parseActivepieces(input, bodyStart, separator, close);
+  }
+  throw explainBadBody(input, bodyStart, close);
+}
+
+function parseBare(input: string, start: number, end: number): SecretRef {
+  const idEnd = readSecretId(input, start, end);
+  const ref: SecretRef = { secretId: input.slice(start, idEnd) };
+  const [key, stage, versionId] = splitSegments(input, idEnd, end, 3, BARE_GRAMMAR);
+  return applyTail(input, ref, key, stage, versionId);
+}
+
+/**
+ * Parses one secret reference in any supported form: a CloudFormation dynamic reference
+ * (`{{resolve:secretsmanager:…}}`), an Activepieces reference (`{{<connectionId>|ap_sep_v1|<secret-id>[:<json-key>]}}`)
+ * or the bare ECS / CodeBuild form (`<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]`).
+ *
+ * Whitespace around the reference is ignored; offsets in errors count from the start of `input`.
+ * Absent parts are omitted from the result, never `undefined`.
+ *
+ * @throws {SecretRefSyntaxError} with the 0-based `offset` of the problem and a `reason`.
+ * @example
+ * parseSecretRef('{{resolve:secretsmanager:db:SecretString:password}}');
+ * // { secretId: 'db', jsonKey: 'password' }
+ */
+export function parseSecretRef(input: string): SecretRef {
+  if (typeof input !== 'string') {
+    throw new SecretRefSyntaxError('', 0, `expected reference text but got ${typeof input}`);
+  }
+  let start = 0;
+  let end = input.length;
+  while (start < end && isSpace(input.charCodeAt(start))) start++;
+  while (end > start && isSpace(input.charCodeAt(end - 1))) end--;
+  if (start === end) throw new SecretRefSyntaxError(input, start, 'empty reference');
+  if (input.startsWith('{{', start)) return parseBraced(input, start, end);
+  return parseBare(input, start, end);
+}

@@ -1,0 +1,65 @@
+import { SecretRefSyntaxError } from '../errors.js';
+import type { SecretRefMatch } from '../types.js';
+import { ACTIVEPIECES_SEPARATOR, cloudFormationOpenerEnd, parseBraced } from './parse.js';
+
+const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
+
+function toMatch(text: string, start: number, end: number): SecretRefMatch {
+  const span = text.slice(start, end);
+  try {
+    return { start, end, text: span, ref: parseBraced(span, 0, span.length) };
+  } catch (error) {
+    if (error instanceof SecretRefSyntaxError) return { start, end, text: span, error };
+    throw error;
+  }
+}
+
+/**
+ * Finds every CloudFormation (`{{resolve:secretsmanager:…}}`) and Activepieces (`{{…|ap_sep_v1|…}}`)
+ * reference inside `text`, in order, with its `[start, end)` offsets. Fetches nothing and never throws.
+ *
+ * Other `{{…}}` text, such as automation templates (`{{step_1.output}}`, `{{ trigger.body }}`) or other
+ * CloudFormation dynamic references (`{{resolve:ssm:…}}`), is not returned. A span that is clearly meant as a
+ * reference — `{{` then `resolve:secretsmanager` (in any case, even after whitespace), or a `{{…}}` holding
+ * `|ap_sep_v1|` — but does not parse is returned with `error`, whose `offset` counts from `start` (its
+ * `input` is the span's `text`). An unterminated one is reported as its opener alone
+ * (`{{resolve:secretsmanager:`, `{{<connectionId>|ap_sep_v1|`), so the text after it, which may be anything,
+ * is never copied into an error. The bare form is never recognised here.
+ *
+ * Runs in linear time; when `text` holds no `{{` it returns a shared, frozen empty array without allocating.
+ *
+ * @example
+ * scanSecretRefs('postgres://app:{{resolve:secretsmanager:db:SecretString:password}}@host/db');
+ * // [{ start: 15, end: 66, text: '{{resolve:…}}', ref: { secretId: 'db', jsonKey: 'password' } }]
+ */
+export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
+  if (typeof text !== 'string') return NO_MATCHES;
+  let open = text.indexOf('{{');
+  if (open === -1) return NO_MATCHES;
+  let matches: SecretRefMatch[] | undefined;
+  let close = -2;
+  let separator = -2;
+  while (open !== -1) {
+    while (text.charCodeAt(open + 2) === 123 /* { */) open++;
+    const bodyStart = open + 2;
+    if (close !== -1 && close < bodyStart) close = text.indexOf('}}', bodyStart);
+    if (separator !== -1 && separator < bodyStart)
+      separator = text.indexOf(ACTIVEPIECES_SEPARATOR, bodyStart);
+    const nextOpen = text.indexOf('{{', bodyStart);
+    const limit = close === -1 ? text.length : close;
+    const openerEnd = cloudFormationOpenerEnd(text, bodyStart, limit);
+    const isActivepieces =
+      openerEnd === -1 && separator !== -1 && separator < limit && (nextOpen === -1 || separator < nextOpen);
+    if (openerEnd === -1 && !isActivepieces) {
+      open = nextOpen;
+      continue;
+    }
+    let end = close + 2;
+    if (close === -1) end = isActivepieces ? separator + ACTIVEPIECES_SEPARATOR.length : openerEnd;
+    matches ??= [];
+    matches.push(toMatch(text, open, end));
+    if (close === -1) break;
+    open = nextOpen === -1 || nextOpen >= end ? nextOpen : text.indexOf('{{', end);
+  }
+  return matches ?? NO_MATCHES;
+}

@@ -1,0 +1,177 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { SecretRefSyntaxError } from '../../src/errors.js';
+import { scanSecretRefs } from '../../src/ref/scan.js';
+
+const CANARY = 'CANARY-7f3a9c-do-not-leak';
+
+function summary(text: string) {
+  return scanSecretRefs(text).map((match) => ({
+    start: match.start,
+    end: match.end,
+    text: match.text,
+    ref: match.ref,
+    error: match.error === undefined ? undefined : { offset: match.error.offset, reason: match.error.reason },
+  }));
+}
+
+describe('scanSecretRefs', () => {
+  it('finds a reference embedded in a longer string (the SPEC example)', () => {
+    const text = 'postgres://app:{{resolve:secretsmanager:db:SecretString:password}}@host/db';
+    expect(summary(text)).toStrictEqual([
+      {
+        start: 15,
+        end: 66,
+        text: '{{resolve:secretsmanager:db:SecretString:password}}',
+        ref: { secretId: 'db', jsonKey: 'password' },
+        error: undefined,
+      },
+    ]);
+  });
+
+  it('finds both braced forms in order, whole or embedded', () => {
+    const text = '{{conn1|ap_sep_v1|db:user}}:{{resolve:secretsmanager:db:SecretString:password}}';
+    expect(summary(text).map(({ start, end, ref }) => ({ start, end, ref }))).toStrictEqual([
+      { start: 0, end: 27, ref: { secretId: 'db', jsonKey: 'user', manager: 'conn1' } },
+      { start: 28, end: 79, ref: { secretId: 'db', jsonKey: 'password' } },
+    ]);
+  });
+
+  it.each([
+    '{{step_1.output.token}}',
+    "{{connections['x']}}",
+    '{{ trigger.body }}',
+    '{{resolve:ssm:/app/param}}',
+    '{{resolve:ssm-secure:/app/param:1}}',
+    '{{}}',
+    '{{{}}}',
+    '{{',
+    '}}',
+    'db:password',
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::',
+    'a | ap_sep_v1 | b',
+    '{{a}} |ap_sep_v1| {{b}}',
+  ])('leaves text that is not a reference alone: %j', (text) => {
+    expect(scanSecretRefs(text)).toStrictEqual([]);
+  });
+
+  it('reports spans clearly meant as references, with the offset inside the span', () => {
+    const text =
+      'x {{resolve:secretsmanager:db:SecretBinary}} y {{ Resolve:SecretsManager:db }} z {{c1|ap_sep_v1|}}';
+    expect(summary(text)).toStrictEqual([
+      {
+        start: 2,
+        end: 44,
+        text: '{{resolve:secretsmanager:db:SecretBinary}}',
+        ref: undefined,
+        error: { offset: 28, reason: 'expected "SecretString" but found "SecretBinary"' },
+      },
+      {
+        start: 47,
+        end: 78,
+        text: '{{ Resolve:SecretsManager:db }}',
+        ref: undefined,
+        error: { offset: 2, reason: 'unexpected whitespace after "{{"' },
+      },
+      {
+        start: 81,
+        end: 98,
+        text: '{{c1|ap_sep_v1|}}',
+        ref: undefined,
+        error: { offset: 15, reason: 'empty secret id' },
+      },
+    ]);
+  });
+
+  it('reports an unterminated reference as its opener only, never the text after it', () => {
+    expect(summary('pw={{resolve:secretsmanager:db:SecretString:password')).toStrictEqual([
+      {
+        start: 3,
+        end: 28,
+        text: '{{resolve:secretsmanager:',
+        ref: undefined,
+        error: { offset: 25, reason: 'unterminated reference: missing "}}"' },
+      },
+    ]);
+    expect(summary('{{ Resolve:SecretsManager db').map(({ text, error }) => ({ text, error }))).toStrictEqual(
+      [
+        {
+          text: '{{ Resolve:SecretsManager',
+          error: { offset: 25, reason: 'unterminated reference: missing "}}"' },
+        },
+      ],
+    );
+    expect(
+      summary('x {{c|ap_sep_v1|db:k').map(({ start, text, error }) => ({ start, text, error })),
+    ).toStrictEqual([
+      {
+        start: 2,
+        text: '{{c|ap_sep_v1|',
+        error: { offset: 14, reason: 'unterminated reference: missing "}}"' },
+      },
+    ]);
+  });
+
+  it('takes the innermost "{{" before a reference, so template braces around it do not hide it', () => {
+    expect(
+      summary('{{{resolve:secretsmanager:db}}}').map(({ start, end, ref }) => ({ start, end, ref })),
+    ).toStrictEqual([{ start: 1, end: 30, ref: { secretId: 'db' } }]);
+    expect(summary('{{a {{c|ap_sep_v1|db:k}}').map(({ start, ref }) => ({ start, ref }))).toStrictEqual([
+      { start: 4, ref: { secretId: 'db', jsonKey: 'k', manager: 'c' } },
+    ]);
+  });
+
+  it('keeps "{{" inside a JSON key as part of the reference', () => {
+    expect(
+      summary('{{resolve:secretsmanager:db:SecretString:a{{b}}').map((match) => match.ref),
+    ).toStrictEqual([{ secretId: 'db', jsonKey: 'a{{b' }]);
+    expect(summary('{{c|ap_sep_v1|db:a{{b}}').map((match) => match.ref)).toStrictEqual([
+      { secretId: 'db', jsonKey: 'a{{b', manager: 'c' },
+    ]);
+  });
+
+  it('returns one shared, frozen empty array when nothing matches', () => {
+    const none = scanSecretRefs('plain text without braces');
+    expect(none).toStrictEqual([]);
+    expect(Object.isFrozen(none)).toBe(true);
+    expect(scanSecretRefs('{{step_1.output}}')).toBe(none);
+    expect(scanSecretRefs(42 as unknown as string)).toBe(none);
+  });
+
+  it('runs in linear time on adversarial input', () => {
+    const inputs = [
+      '{{'.repeat(200_000),
+      '{{resolve:secretsmanager:'.repeat(20_000),
+      `${'{{a|ap_sep_v1|'.repeat(20_000)}`,
+      `${'{{x}}'.repeat(100_000)}|ap_sep_v1|`,
+      `${'{{ '.repeat(100_000)}}}`,
+      'a'.repeat(1_000_000),
+      `${'{{a}'.repeat(100_000)}}`,
+    ];
+    const started = performance.now();
+    for (const input of inputs) scanSecretRefs(input);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it.each([
+    `postgres://app:${CANARY}@host/{{resolve:secretsmanager:db#bad}}?p=${CANARY}`,
+    `{{resolve:secretsmanager:db:SecretString:password ${CANARY}`,
+    `{{conn1|ap_sep_v1|db:password=${CANARY}`,
+    `${CANARY}{{resolve:secretsmanager:db:SecretBinary}}${CANARY}`,
+  ])('never carries text outside the reference into an error (canary) %#', (text) => {
+    const [match] = scanSecretRefs(text);
+    expect(match?.error).toBeInstanceOf(SecretRefSyntaxError);
+    const error = match?.error as SecretRefSyntaxError;
+    expect(match?.text).not.toContain(CANARY);
+    for (const rendered of [
+      error.message,
+      error.stack ?? '',
+      String(error),
+      inspect(error, { depth: 5 }),
+      JSON.stringify(error),
+    ]) {
+      expect(rendered).not.toContain(CANARY);
+    }
+    expect(error.cause).toBeUndefined();
+  });
+});
