@@ -9,6 +9,12 @@ export {
   SecretRefSyntaxError,
   SecretResolutionError,
 } from './errors.js';
+export type { FormatSecretRefOptions } from './ref/format.js';
+export { formatSecretRef } from './ref/format.js';
+export type { JsonKeyResult } from './ref/json-key.js';
+export { readJsonKey } from './ref/json-key.js';
+export { parseSecretRef } from './ref/parse.js';
+export { scanSecretRefs } from './ref/scan.js';
 export type {
   CallOptions,
   FetchResult,
