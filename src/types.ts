@@ -118,7 +118,7 @@ export interface SecretManager {
    * Reads many references at once: each distinct secret fetched once, batched where the backend allows.
    * Never rejects for a failing reference (each result says ok or not); rejects only when aborted.
    */
-  getSecrets(refs: readonly SecretRef[], options?: CallOptions): Promise<SecretResult[]>;
+  getSecrets(refs: readonly (SecretRef | string)[], options?: CallOptions): Promise<SecretResult[]>;
   testConnection(options?: CallOptions): Promise<TestConnectionResult>;
   listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
   /** Top-level key names of a JSON secret (never values). */

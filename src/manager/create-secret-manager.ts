@@ -1,0 +1,206 @@
+import { identityKeyPrefix, secretKeyPrefix } from '../cache/cache-key.js';
+import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
+import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
+import { abortError, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
+import { SecretRefConfigError, SecretRefError } from '../errors.js';
+import { listJsonKeys } from '../ref/json-key.js';
+import type {
+  CallOptions,
+  ListSecretsOptions,
+  SecretManager,
+  SecretProvider,
+  SecretRef,
+  SecretResult,
+  SecretSummary,
+  TestConnectionResult,
+} from '../types.js';
+import { createLoader, type ReadCounters } from './load.js';
+import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
+import { locatorOf, toRef } from './ref-input.js';
+
+/**
+ * Options of {@link createSecretManager}.
+ * @example
+ *   createSecretManager(provider, { cache: { ttlMs: 60_000 } });
+ */
+export interface SecretManagerOptions {
+  /**
+   * Cache options; `false` keeps no values (concurrent reads of one secret are still merged into one fetch);
+   * a cache from `createSecretCache()` is shared with the other managers given it.
+   * @default { ttlMs: 300_000, maxSize: 1_000, staleIfErrorMs: 900_000, jitter: 0.1 }
+   */
+  cache?: SecretCacheOptions | false | SecretCache;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function storeFor(cache: SecretManagerOptions['cache']): CacheStore {
+  if (cache === false) return createCacheStore(undefined);
+  return cacheStoreOf(cache) ?? createCacheStore(resolveCacheOptions((cache ?? {}) as SecretCacheOptions));
+}
+
+function checkProvider(provider: SecretProvider): void {
+  if (provider === null || typeof provider !== 'object' || typeof provider.fetch !== 'function') {
+    throw new SecretRefConfigError('provider', '`provider` must be a SecretProvider with a `fetch` method');
+  }
+  if (
+    typeof provider.kind !== 'string' ||
+    typeof provider.identity !== 'string' ||
+    provider.identity === ''
+  ) {
+    throw new SecretRefConfigError(
+      'provider',
+      '`provider` must have a string `kind` and a non-empty string `identity`',
+    );
+  }
+}
+
+function unsupported(provider: SecretProvider, method: string): SecretRefError {
+  return new SecretRefError('provider_error', `The ${provider.kind} provider does not support ${method}()`);
+}
+
+function orThrow(outcome: FlightOutcome | undefined): FlightOutcome & { ok: true } {
+  if (!outcome) throw new SecretRefError('provider_error', 'No result for the secret');
+  if (!outcome.ok) throw outcome.error;
+  return outcome;
+}
+
+async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) throw abortError(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Wraps a provider with the cache: TTL with jitter, an LRU bound, merged concurrent fetches, stale-if-error on
+ * transient failures, batched reads, JSON parsed once per fetched value. The result shows no secret when logged.
+ * @example
+ *   const manager = createSecretManager(createMemoryProvider({ db: '{"password":"s3cret"}' }));
+ *   await manager.getSecret('{{resolve:secretsmanager:db:SecretString:password}}'); // 's3cret'
+ */
+export function createSecretManager(
+  provider: SecretProvider,
+  options: SecretManagerOptions = {},
+): SecretManager {
+  checkProvider(provider);
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'cache') {
+      throw new SecretRefConfigError(
+        key,
+        `\`${key}\` is not an option of createSecretManager (expected \`cache\`)`,
+      );
+    }
+  }
+  const store = storeFor(options.cache);
+  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0 };
+  const load = createLoader(provider, store, counters);
+  const ownPrefix = identityKeyPrefix(provider.identity);
+  const summary = { provider: provider.kind, identity: provider.identity };
+
+  const manager = {
+    async getSecret(input: SecretRef | string, callOptions: CallOptions = {}): Promise<string> {
+      const ref = toRef(input);
+      const [outcome] = await load([locatorOf(ref)], callOptions.signal);
+      return readSecretValue(orThrow(outcome).value, ref);
+    },
+    async getSecretBinary(input: SecretRef | string, callOptions: CallOptions = {}): Promise<Uint8Array> {
+      const ref = toRef(input);
+      const [outcome] = await load([locatorOf(ref)], callOptions.signal);
+      return readSecretBinary(orThrow(outcome).value, ref);
+    },
+    async getSecrets(
+      inputs: readonly (SecretRef | string)[],
+      callOptions: CallOptions = {},
+    ): Promise<SecretResult[]> {
+      const parsed = inputs.map(
+        (input): { ok: true; ref: SecretRef } | { ok: false; error: SecretRefError } => {
+          try {
+            return { ok: true, ref: toRef(input) };
+          } catch (error) {
+            return { ok: false, error: error as SecretRefError };
+          }
+        },
+      );
+      const refs = parsed.flatMap((item) => (item.ok ? [item.ref] : []));
+      const outcomes = await load(refs.map(locatorOf), callOptions.signal);
+      let next = 0;
+      return parsed.map((item): SecretResult => {
+        if (!item.ok) return item;
+        const outcome = outcomes[next++]!;
+        if (!outcome.ok) return { ok: false, error: outcome.error };
+        try {
+          return { ok: true, value: readSecretValue(outcome.value, item.ref) };
+        } catch (error) {
+          return { ok: false, error: error as SecretRefError };
+        }
+      });
+    },
+    async listJsonKeys(input: SecretRef | string, callOptions: CallOptions = {}): Promise<string[]> {
+      const ref = toRef(input);
+      const [outcome] = await load([locatorOf(ref)], callOptions.signal);
+      return listJsonKeys(secretJson(orThrow(outcome).value, ref, 'it has no JSON keys'));
+    },
+    async testConnection(callOptions: CallOptions = {}): Promise<TestConnectionResult> {
+      if (!provider.testConnection) throw unsupported(provider, 'testConnection');
+      const started = Date.now();
+      const attempt = (async () => provider.testConnection!(callOptions))().catch(
+        (error: unknown): TestConnectionResult => {
+          if (error instanceof SecretRefError && error.code === 'aborted') throw error;
+          return {
+            ok: false,
+            code: error instanceof SecretRefError ? error.code : 'provider_error',
+            message:
+              error instanceof SecretRefError
+                ? error.message
+                : `The ${provider.kind} provider failed the connection test`,
+            latencyMs: Date.now() - started,
+          };
+        },
+      );
+      return raceAbort(attempt, callOptions.signal);
+    },
+    listSecrets(listOptions: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {
+      if (!provider.listSecrets) throw unsupported(provider, 'listSecrets');
+      return provider.listSecrets(listOptions);
+    },
+    invalidate(input?: SecretRef | string): void {
+      if (input === undefined) {
+        store.invalidate(ownPrefix);
+        return;
+      }
+      store.invalidate(secretKeyPrefix(provider.identity, toRef(input).secretId));
+    },
+    stats() {
+      return {
+        hits: counters.hits,
+        misses: counters.misses,
+        apiCalls: provider.apiCalls?.() ?? 0,
+        staleServed: counters.staleServed,
+        size: store.count(ownPrefix),
+      };
+    },
+    toJSON() {
+      return { ...summary };
+    },
+    [INSPECT]() {
+      return `SecretManager { provider: ${JSON.stringify(summary.provider)}, identity: ${JSON.stringify(summary.identity)} }`;
+    },
+  };
+  return Object.freeze(manager) satisfies SecretManager;
+}

@@ -1,0 +1,101 @@
+import type { CachedPayload } from '../cache/store.js';
+import { SecretFetchError } from '../errors.js';
+import { readJsonKey } from '../ref/json-key.js';
+import type { SecretRef } from '../types.js';
+import { refText } from './ref-input.js';
+
+function quoted(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** The parsed JSON of a payload's string, parsed on first use and kept with the payload. */
+export function parsedJson(
+  cached: CachedPayload,
+  text: string,
+): { ok: true; value: unknown } | { ok: false } {
+  if (!cached.json) {
+    try {
+      cached.json = { ok: true, value: JSON.parse(text) };
+    } catch {
+      cached.json = { ok: false };
+    }
+  }
+  return cached.json;
+}
+
+/** The secret string of a payload; a binary-only secret is a `binary_secret` error. */
+export function secretString(cached: CachedPayload, ref: SecretRef): string {
+  const { secretString, secretBinary } = cached.payload;
+  if (typeof secretString === 'string') return secretString;
+  if (secretBinary !== undefined) {
+    throw new SecretFetchError(
+      'binary_secret',
+      `Secret ${quoted(ref.secretId)} holds binary data (SecretBinary), not a string; read it with getSecretBinary()`,
+      { ref: refText(ref) },
+    );
+  }
+  throw new SecretFetchError(
+    'provider_error',
+    `Secret ${quoted(ref.secretId)} has neither a string nor a binary value`,
+    {
+      ref: refText(ref),
+    },
+  );
+}
+
+/** The JSON value of a secret string; a string that is not JSON is a `not_json` error (without the parser's message). */
+export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: string): unknown {
+  const parsed = parsedJson(cached, secretString(cached, ref));
+  if (!parsed.ok) {
+    throw new SecretFetchError(
+      'not_json',
+      `Secret ${quoted(ref.secretId)} is not valid JSON, so ${purpose}`,
+      {
+        ref: refText(ref),
+      },
+    );
+  }
+  return parsed.value;
+}
+
+/** What `getSecret` returns for a reference: the whole string, or the value of its JSON key. */
+export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
+  if (!ref.jsonKey) return secretString(cached, ref);
+  const json = secretJson(cached, ref, `JSON key ${quoted(ref.jsonKey)} cannot be read from it`);
+  const found = readJsonKey(json, ref.jsonKey);
+  if (!found.found) {
+    throw new SecretFetchError(
+      'json_key_not_found',
+      `JSON key ${quoted(ref.jsonKey)} was not found in secret ${quoted(ref.secretId)}`,
+      { ref: refText(ref) },
+    );
+  }
+  return found.value;
+}
+
+/** What `getSecretBinary` returns: a copy of the secret's bytes; a string secret is a `not_binary` error. */
+export function readSecretBinary(cached: CachedPayload, ref: SecretRef): Uint8Array {
+  const { secretBinary, secretString } = cached.payload;
+  if (ref.jsonKey) {
+    throw new SecretFetchError(
+      'invalid_reference',
+      `getSecretBinary() reads a whole binary secret; reference to secret ${quoted(ref.secretId)} names JSON key ${quoted(ref.jsonKey)}`,
+      { ref: refText(ref) },
+    );
+  }
+  if (secretBinary !== undefined) return secretBinary.slice();
+  if (typeof secretString === 'string') {
+    throw new SecretFetchError(
+      'not_binary',
+      `Secret ${quoted(ref.secretId)} holds a string (SecretString), not binary data; read it with getSecret()`,
+      { ref: refText(ref) },
+    );
+  }
+  throw new SecretFetchError(
+    'provider_error',
+    `Secret ${quoted(ref.secretId)} has neither a string nor a binary value`,
+    {
+      ref: refText(ref),
+    },
+  );
+}

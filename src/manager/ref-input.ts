@@ -1,0 +1,35 @@
+import { formatSecretRef } from '../ref/format.js';
+import { parseSecretRef } from '../ref/parse.js';
+import { validateSecretRef } from '../ref/validate.js';
+import type { SecretLocator, SecretRef } from '../types.js';
+
+/**
+ * The reference a caller passed: text is parsed (`SecretRefSyntaxError` on bad text); an object is checked, so
+ * that a JavaScript caller gets a typed `invalid_reference` error rather than a crash.
+ */
+export function toRef(input: SecretRef | string): SecretRef {
+  return typeof input === 'string' ? parseSecretRef(input) : validateSecretRef(input);
+}
+
+/** Which secret version a reference reads. */
+export function locatorOf(ref: SecretRef): SecretLocator {
+  const locator: SecretLocator = { secretId: ref.secretId };
+  if (ref.versionStage) locator.versionStage = ref.versionStage;
+  if (ref.versionId) locator.versionId = ref.versionId;
+  return locator;
+}
+
+/** The reference as canonical text for an error's `ref` (never a value); the secret id when no style fits. */
+export function refText(ref: SecretRef): string {
+  const { manager, ...rest } = ref;
+  const attempts =
+    manager === undefined
+      ? [() => formatSecretRef(rest)]
+      : [() => formatSecretRef(ref, { style: 'activepieces' }), () => formatSecretRef(rest)];
+  for (const attempt of attempts) {
+    try {
+      return attempt();
+    } catch {}
+  }
+  return ref.secretId;
+}

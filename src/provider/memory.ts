@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import { SecretFetchError, SecretRefAbortError, SecretRefConfigError, SecretRefError } from '../errors.js';
+import type {
+  CallOptions,
+  FetchResult,
+  ListSecretsOptions,
+  SecretLocator,
+  SecretPayload,
+  SecretProvider,
+  SecretSummary,
+  TestConnectionResult,
+} from '../types.js';
+
+/**
+ * One version of an in-memory secret.
+ * @example
+ *   const version: MemorySecretVersion = { value: 'old', stages: ['AWSPREVIOUS'] };
+ */
+export interface MemorySecretVersion {
+  value: string | Uint8Array;
+  /** @default a random UUID */
+  versionId?: string;
+  /** Staging labels; the last version is `AWSCURRENT` when no version lists it. */
+  stages?: readonly string[];
+}
+
+/**
+ * An in-memory secret with several versions and metadata.
+ * @example
+ *   const db: MemorySecret = { versions: [{ value: 'old', stages: ['AWSPREVIOUS'] }, { value: 'new' }] };
+ */
+export interface MemorySecret {
+  versions: readonly MemorySecretVersion[];
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+/**
+ * What each secret of {@link createMemoryProvider} may be: a string, bytes, or versions.
+ * @example
+ *   const secrets: Record<string, MemorySecretInput> = { db: '{"password":"s3cret"}', cert: new Uint8Array([1]) };
+ */
+export type MemorySecretInput = string | Uint8Array | MemorySecret;
+
+/**
+ * One backend call, as seen by the {@link MemoryProviderOptions.onCall} hook.
+ * @example
+ *   const onCall = (call: MemoryProviderCall) => void calls.push(call.operation);
+ */
+export interface MemoryProviderCall {
+  operation: 'fetch' | 'fetchMany' | 'listSecrets' | 'testConnection';
+  /** The locators asked for (fetch and fetchMany). */
+  locators: readonly SecretLocator[];
+}
+
+/**
+ * Options of {@link createMemoryProvider}.
+ * @example
+ *   createMemoryProvider({ db: 'x' }, { latencyMs: 20, onCall: () => { throw new SecretFetchError('throttled', 'Slow down') } });
+ */
+export interface MemoryProviderOptions {
+  /**
+   * Names this provider in cache keys; two providers with the same identity share cache entries.
+   * @default `memory:<n>`, unique per provider
+   */
+  identity?: string;
+  /** Region written into the ARNs of the secrets. @default 'us-east-1' */
+  region?: string;
+  /** Delay before each call answers (honours fake timers and `signal`). @default 0 */
+  latencyMs?: number;
+  /**
+   * Called before each backend call; throw (a `SecretFetchError`, say with code `throttled`) to make the call
+   * fail, or return a promise to hold it. A failing `fetchMany` fails every item.
+   */
+  onCall?: (call: MemoryProviderCall) => void | Promise<void>;
+  /** Page size of `listSecrets` when the caller gives none. @default 100 */
+  pageSize?: number;
+}
+
+/**
+ * A {@link SecretProvider} over a record of secrets held in memory, that tests can change.
+ * @example
+ *   const provider: MemoryProvider = createMemoryProvider({ db: 'one' });
+ *   provider.setSecret('db', 'two');
+ */
+export interface MemoryProvider extends SecretProvider {
+  fetchMany(locators: readonly SecretLocator[], options?: CallOptions): Promise<FetchResult[]>;
+  listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
+  testConnection(options?: CallOptions): Promise<TestConnectionResult>;
+  apiCalls(): number;
+  /** Creates or replaces a secret. */
+  setSecret(name: string, secret: MemorySecretInput): void;
+  /** Removes a secret. */
+  deleteSecret(name: string): void;
+}
+
+interface StoredVersion {
+  value: string | Uint8Array;
+  versionId: string;
+  stages: string[];
+}
+
+interface StoredSecret {
+  name: string;
+  arn: string;
+  versions: StoredVersion[];
+  description?: string;
+  tags?: Record<string, string>;
+}
+
+let instances = 0;
+
+function suffix(name: string): string {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return hash.toString(36).padStart(6, '0').slice(-6);
+}
+
+function store(name: string, input: MemorySecretInput, region: string): StoredSecret {
+  const valid =
+    typeof input === 'string' ||
+    input instanceof Uint8Array ||
+    (typeof input === 'object' && input !== null && Array.isArray(input.versions));
+  if (!valid) {
+    throw new SecretRefConfigError(
+      `secrets.${name}`,
+      `\`secrets.${name}\` must be a string, a Uint8Array or an object with \`versions\``,
+    );
+  }
+  const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix(name)}`;
+  const versions: StoredVersion[] =
+    typeof input === 'string' || input instanceof Uint8Array
+      ? [{ value: copy(input), versionId: randomUUID(), stages: ['AWSCURRENT'] }]
+      : input.versions.map((version) => ({
+          value: copy(version.value),
+          versionId: version.versionId ?? randomUUID(),
+          stages: [...(version.stages ?? [])],
+        }));
+  if (versions.length === 0) {
+    throw new SecretRefConfigError(`secrets.${name}`, `\`secrets.${name}\` must have at least one version`);
+  }
+  if (!versions.some((version) => version.stages.includes('AWSCURRENT')))
+    versions.at(-1)?.stages.push('AWSCURRENT');
+  const secret: StoredSecret = { name, arn, versions };
+  if (typeof input === 'object' && !(input instanceof Uint8Array)) {
+    if (input.description !== undefined) secret.description = input.description;
+    if (input.tags !== undefined) secret.tags = { ...input.tags };
+  }
+  return secret;
+}
+
+function copy<T extends string | Uint8Array>(value: T): T {
+  return (typeof value === 'string' ? value : value.slice()) as T;
+}
+
+function notFound(locator: SecretLocator, detail: string): SecretFetchError {
+  return new SecretFetchError('secret_not_found', `Secret ${JSON.stringify(locator.secretId)} ${detail}`, {
+    ref: locator.secretId,
+  });
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SecretRefAbortError('The operation was aborted', { cause: signal.reason });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new SecretRefAbortError('The operation was aborted', { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function asError(error: unknown, operation: string): SecretRefError {
+  if (error instanceof SecretRefError) return error;
+  return new SecretFetchError('provider_error', `The memory provider failed in ${operation}`, {
+    cause: error,
+  });
+}
+
+/**
+ * A complete {@link SecretProvider} over secrets held in memory: for tests, examples and your own tests.
+ * Secrets are found by name or ARN, by stage or version id; each call counts in `apiCalls()`.
+ * @example
+ *   const provider = createMemoryProvider({ db: '{"password":"s3cret"}', cert: new Uint8Array([1, 2]) });
+ *   const manager = createSecretManager(provider);
+ */
+export function createMemoryProvider(
+  secrets: Record<string, MemorySecretInput> = {},
+  options: MemoryProviderOptions = {},
+): MemoryProvider {
+  const { latencyMs = 0, pageSize: defaultPageSize = 100, onCall } = options;
+  const region = options.region ?? 'us-east-1';
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) {
+    throw new SecretRefConfigError(
+      'latencyMs',
+      '`latencyMs` must be a finite number of milliseconds, 0 or more',
+    );
+  }
+  if (!Number.isSafeInteger(defaultPageSize) || defaultPageSize < 1) {
+    throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number, at least 1');
+  }
+  instances++;
+  const identity = options.identity ?? `memory:${instances}`;
+  const byName = new Map<string, StoredSecret>();
+  let calls = 0;
+
+  const setSecret = (name: string, secret: MemorySecretInput): void => {
+    byName.set(name, store(name, secret, region));
+  };
+  for (const [name, secret] of Object.entries(secrets)) setSecret(name, secret);
+
+  const call = async (
+    operation: MemoryProviderCall['operation'],
+    locators: readonly SecretLocator[],
+    signal?: AbortSignal,
+  ) => {
+    checkAbort(signal);
+    calls++;
+    if (latencyMs > 0) await sleep(latencyMs, signal);
+    await onCall?.({ operation, locators });
+    checkAbort(signal);
+  };
+
+  const find = (locator: SecretLocator): SecretPayload => {
+    const secret =
+      byName.get(locator.secretId) ??
+      [...byName.values()].find((candidate) => candidate.arn === locator.secretId);
+    if (!secret) throw notFound(locator, 'was not found');
+    const { versionId, versionStage } = locator;
+    const stage = versionStage ?? (versionId === undefined ? 'AWSCURRENT' : undefined);
+    const version = secret.versions.find(
+      (candidate) =>
+        (versionId === undefined || candidate.versionId === versionId) &&
+        (stage === undefined || candidate.stages.includes(stage)),
+    );
+    if (!version) throw notFound(locator, 'has no such version or stage');
+    const payload: SecretPayload = {
+      arn: secret.arn,
+      name: secret.name,
+      versionId: version.versionId,
+      versionStages: [...version.stages],
+    };
+    if (typeof version.value === 'string') payload.secretString = version.value;
+    else payload.secretBinary = version.value.slice();
+    return payload;
+  };
+
+  const provider: MemoryProvider = {
+    kind: 'memory',
+    identity,
+    async fetch(locator, callOptions = {}) {
+      try {
+        await call('fetch', [locator], callOptions.signal);
+      } catch (error) {
+        throw asError(error, 'fetch');
+      }
+      return find(locator);
+    },
+    async fetchMany(locators, callOptions = {}) {
+      try {
+        await call('fetchMany', locators, callOptions.signal);
+      } catch (error) {
+        const failure = asError(error, 'fetchMany');
+        if (failure.code === 'aborted') throw failure;
+        return locators.map(() => ({ ok: false as const, error: failure }));
+      }
+      return locators.map((locator): FetchResult => {
+        try {
+          return { ok: true, payload: find(locator) };
+        } catch (error) {
+          return { ok: false, error: asError(error, 'fetchMany') };
+        }
+      });
+    },
+    async *listSecrets(listOptions = {}) {
+      const { prefix = '', pageSize = defaultPageSize, signal } = listOptions;
+      if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+        throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number, at least 1');
+      }
+      const names = [...byName.keys()].filter((name) => name.startsWith(prefix)).sort();
+      let offset = 0;
+      do {
+        try {
+          await call('listSecrets', [], signal);
+        } catch (error) {
+          throw asError(error, 'listSecrets');
+        }
+        for (const name of names.slice(offset, offset + pageSize)) {
+          const secret = byName.get(name);
+          if (!secret) continue;
+          const summary: SecretSummary = { name: secret.name, arn: secret.arn };
+          if (secret.description !== undefined) summary.description = secret.description;
+          if (secret.tags !== undefined) summary.tags = { ...secret.tags };
+          yield summary;
+        }
+        offset += pageSize;
+      } while (offset < names.length);
+    },
+    async testConnection(callOptions = {}) {
+      const started = Date.now();
+      try {
+        await call('testConnection', [], callOptions.signal);
+      } catch (error) {
+        const failure = asError(error, 'testConnection');
+        if (failure.code === 'aborted') throw failure;
+        return { ok: false, code: failure.code, message: failure.message, latencyMs: Date.now() - started };
+      }
+      return { ok: true, latencyMs: Date.now() - started, region, endpoint: 'memory' };
+    },
+    apiCalls: () => calls,
+    setSecret,
+    deleteSecret(name) {
+      byName.delete(name);
+    },
+  };
+  return provider;
+}
