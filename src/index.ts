@@ -1,3 +1,7 @@
+export type { SecretCache } from './cache/create-secret-cache.js';
+export { createSecretCache } from './cache/create-secret-cache.js';
+export type { ResolvedSecretCacheOptions, SecretCacheOptions } from './cache/options.js';
+export { DEFAULT_CACHE_OPTIONS } from './cache/options.js';
 export type { SecretRefErrorCode, SecretRefErrorOptions, SecretResolutionIssue } from './errors.js';
 export {
   formatIssues,
@@ -9,6 +13,17 @@ export {
   SecretRefSyntaxError,
   SecretResolutionError,
 } from './errors.js';
+export type { SecretManagerOptions } from './manager/create-secret-manager.js';
+export { createSecretManager } from './manager/create-secret-manager.js';
+export type {
+  MemoryProvider,
+  MemoryProviderCall,
+  MemoryProviderOptions,
+  MemorySecret,
+  MemorySecretInput,
+  MemorySecretVersion,
+} from './provider/memory.js';
+export { createMemoryProvider } from './provider/memory.js';
 export type { FormatSecretRefOptions } from './ref/format.js';
 export { formatSecretRef } from './ref/format.js';
 export type { JsonKeyResult } from './ref/json-key.js';
