@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 const shared = { target: 'node20', platform: 'node', sourcemap: true, treeshake: true } as const;
 
 export default defineConfig([
-  { ...shared, entry: { index: 'src/index.ts' }, format: 'esm', dts: true, clean: true },
+  { ...shared, entry: { index: 'src/index.ts' }, format: 'esm', dts: true },
   // quick-lru is ESM-only: the CommonJS build carries its own copy so `require('secret-refs')`
   // works on every Node 20 release, including those without require(esm).
   { ...shared, entry: { index: 'src/index.ts' }, format: 'cjs', dts: true, noExternal: ['quick-lru'] },
