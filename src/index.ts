@@ -15,6 +15,8 @@ export {
 } from './errors.js';
 export type { SecretManagerOptions } from './manager/create-secret-manager.js';
 export { createSecretManager } from './manager/create-secret-manager.js';
+export type { AwsCredentialsOption, AwsProvider, AwsSecretsManagerConfig } from './provider/aws/index.js';
+export { createAwsProvider, createAwsSecretsManager } from './provider/aws/index.js';
 export type {
   MemoryProvider,
   MemoryProviderCall,

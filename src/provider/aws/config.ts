@@ -1,0 +1,222 @@
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { SecretRefConfigError } from '../../errors.js';
+import type { SecretManagerOptions } from '../../manager/create-secret-manager.js';
+import { resolveCredentials } from './credentials.js';
+import { describeValue } from './describe-value.js';
+
+/** Credentials accepted by `credentials`: a fixed identity, or a provider such as `fromIni()` or `fromNodeProviderChain()`. */
+export type AwsCredentialsOption = NonNullable<SecretsManagerClientConfig['credentials']>;
+
+/** How `createAwsSecretsManager` and `createAwsProvider` reach AWS Secrets Manager. */
+export interface AwsSecretsManagerConfig {
+  /**
+   * AWS region such as `us-east-1`. Required unless `client` is given or `AWS_REGION` / `AWS_DEFAULT_REGION` is set.
+   * @default process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION
+   */
+  region?: string;
+  /** Access key id of static credentials (the Activepieces form); needs `secretAccessKey`. */
+  accessKeyId?: string;
+  /** Secret access key of static credentials; needs `accessKeyId`. */
+  secretAccessKey?: string;
+  /** Session token of temporary static credentials; needs `accessKeyId` and `secretAccessKey`. */
+  sessionToken?: string;
+  /**
+   * A credential identity or a provider from `@aws-sdk/credential-providers`. Exclusive with static keys.
+   * @default the SDK's default credential chain (when no static keys are given either)
+   */
+  credentials?: AwsCredentialsOption;
+  /**
+   * A ready `SecretsManagerClient`, used as is for every call. Exclusive with every transport option
+   * (`region`, `endpoint`, credentials, `maxAttempts`, `requestTimeoutMs`): configure the client instead.
+   */
+  client?: SecretsManagerClient;
+  /** Endpoint URL for LocalStack, a local test endpoint or a VPC endpoint (`http:` or `https:`). */
+  endpoint?: string;
+  /**
+   * Attempts per call, first try included, made by the SDK's standard retry strategy.
+   * @default 3
+   */
+  maxAttempts?: number;
+  /**
+   * Time allowed for one attempt: connecting, and the whole request until the answer is read.
+   * @default 5_000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Cache options passed to the manager, `false` for no cache, or a shared cache.
+   * @default the manager's defaults
+   */
+  cache?: SecretManagerOptions['cache'];
+}
+
+/** The default of {@link AwsSecretsManagerConfig.maxAttempts}. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** The default of {@link AwsSecretsManagerConfig.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+/** A validated configuration; static keys stay inside `credentials` and are never copied elsewhere. */
+export interface ResolvedAwsConfig {
+  /** The region of calls without a full ARN; undefined only with an injected client. */
+  region: string | undefined;
+  endpoint: string | undefined;
+  credentials: AwsCredentialsOption | undefined;
+  client: SecretsManagerClient | undefined;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'region',
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'credentials',
+  'client',
+  'endpoint',
+  'maxAttempts',
+  'requestTimeoutMs',
+  'cache',
+]);
+
+const TRANSPORT_OPTIONS = [
+  'region',
+  'endpoint',
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'credentials',
+  'maxAttempts',
+  'requestTimeoutMs',
+] as const;
+
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Checks every option at once and returns the transport settings; throws a `SecretRefConfigError` naming the
+ * first bad option. Reads `AWS_REGION` / `AWS_DEFAULT_REGION` when `region` and `client` are both absent.
+ */
+export function resolveAwsConfig(config: AwsSecretsManagerConfig): ResolvedAwsConfig {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new SecretRefConfigError(
+      'config',
+      '`config` must be an object of AWS options such as `{ region }`',
+    );
+  }
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new SecretRefConfigError(
+        key,
+        `\`${key}\` is not an AWS option (expected one of: ${[...KNOWN_OPTIONS].join(', ')})`,
+      );
+    }
+  }
+  const options = config as Record<string, unknown>;
+  if (options.client !== undefined) return resolveWithClient(options);
+
+  const endpoint = resolveEndpoint(options.endpoint);
+  return {
+    region: resolveRegion(options.region),
+    endpoint,
+    credentials: resolveCredentials(options),
+    client: undefined,
+    maxAttempts: wholeNumber(options.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS, 1, 20),
+    requestTimeoutMs: wholeNumber(
+      options.requestTimeoutMs,
+      'requestTimeoutMs',
+      DEFAULT_REQUEST_TIMEOUT_MS,
+      1,
+      600_000,
+    ),
+  };
+}
+
+function resolveWithClient(options: Record<string, unknown>): ResolvedAwsConfig {
+  const client = options.client as { send?: unknown; config?: unknown } | null;
+  if (client === null || typeof client !== 'object' || typeof client.send !== 'function') {
+    throw new SecretRefConfigError('client', '`client` must be a SecretsManagerClient instance');
+  }
+  for (const option of TRANSPORT_OPTIONS) {
+    if (options[option] !== undefined) {
+      throw new SecretRefConfigError(
+        option,
+        `\`${option}\` cannot be combined with \`client\`: set it on the SecretsManagerClient you pass instead`,
+      );
+    }
+  }
+  return {
+    region: undefined,
+    endpoint: undefined,
+    credentials: undefined,
+    client: options.client as SecretsManagerClient,
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}
+
+/** Whether `value` has the shape of an AWS region name such as `eu-west-1` or `us-gov-east-1`. */
+export function isRegionName(value: string): boolean {
+  return REGION_PATTERN.test(value);
+}
+
+function resolveRegion(value: unknown): string {
+  if (value === undefined) {
+    const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+    if (fromEnv === undefined) {
+      throw new SecretRefConfigError(
+        'region',
+        '`region` is required: pass `region` (for example `us-east-1`), set AWS_REGION, or pass a `client`',
+      );
+    }
+    if (!isRegionName(fromEnv)) {
+      throw new SecretRefConfigError(
+        'region',
+        `\`region\` taken from the environment (${JSON.stringify(fromEnv.slice(0, 40))}) is not an AWS region name such as \`us-east-1\``,
+      );
+    }
+    return fromEnv;
+  }
+  if (typeof value !== 'string' || !isRegionName(value)) {
+    throw new SecretRefConfigError(
+      'region',
+      `\`region\` must be an AWS region name such as \`us-east-1\` (got ${describeValue(value)})`,
+    );
+  }
+  return value;
+}
+
+function resolveEndpoint(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new SecretRefConfigError(
+      'endpoint',
+      '`endpoint` must be an http: or https: URL such as `http://localhost:4566`',
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new SecretRefConfigError(
+      'endpoint',
+      '`endpoint` must not hold a user name or password; pass credentials through their own options',
+    );
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new SecretRefConfigError('endpoint', '`endpoint` must not have a query string or a fragment');
+  }
+  return url.href.endsWith('/') ? url.href.slice(0, -1) : url.href;
+}
+
+function wholeNumber(value: unknown, option: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SecretRefConfigError(
+      option,
+      `\`${option}\` must be a whole number from ${min} to ${max} (got ${describeValue(value)})`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+import { SecretRefAbortError } from '../../errors.js';
+import type {
+  CallOptions,
+  FetchResult,
+  ListSecretsOptions,
+  SecretLocator,
+  SecretPayload,
+  SecretProvider,
+  SecretSummary,
+  TestConnectionResult,
+} from '../../types.js';
+import { createAwsTransport } from './aws-transport.js';
+import { type AwsSecretsManagerConfig, resolveAwsConfig } from './config.js';
+import { type BatchState, fetchManyFromAws } from './fetch-many.js';
+import { type AwsCallSettings, getSecretValue } from './get-secret-value.js';
+import { awsIdentity } from './identity.js';
+import { listAwsSecrets } from './list-secrets.js';
+import { mapAwsError } from './map-error.js';
+
+/** The AWS Secrets Manager provider: every optional method of `SecretProvider` is there. */
+export interface AwsProvider extends SecretProvider {
+  readonly kind: 'aws';
+  fetchMany(locators: readonly SecretLocator[], options?: CallOptions): Promise<FetchResult[]>;
+  listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
+  testConnection(options?: CallOptions): Promise<TestConnectionResult>;
+  apiCalls(): number;
+}
+
+/**
+ * A `SecretProvider` over AWS Secrets Manager, without a cache (wrap it with `createSecretManager`, or use
+ * `createAwsSecretsManager`). The configuration is checked at once; the SDK is loaded at the first call.
+ * Credentials stay inside the SDK clients; the returned object shows only `kind` and `identity`.
+ * @example
+ *   const provider = createAwsProvider({ region: 'eu-west-1' });
+ *   const payload = await provider.fetch({ secretId: 'prod/db' });
+ */
+export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider {
+  const resolved = resolveAwsConfig(config);
+  const transport = createAwsTransport(resolved);
+  const settings: AwsCallSettings = {
+    endpoint: resolved.endpoint,
+    requestTimeoutMs: resolved.client === undefined ? resolved.requestTimeoutMs : undefined,
+  };
+  const state: BatchState = { batchDenied: false };
+
+  return Object.freeze({
+    kind: 'aws' as const,
+    identity: awsIdentity(resolved),
+    fetch(locator: SecretLocator, options: CallOptions = {}): Promise<SecretPayload> {
+      return getSecretValue(transport, settings, locator, options.signal);
+    },
+    fetchMany(locators: readonly SecretLocator[], options: CallOptions = {}): Promise<FetchResult[]> {
+      return fetchManyFromAws(transport, settings, state, locators, options.signal);
+    },
+    listSecrets(options: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {
+      return listAwsSecrets(transport, settings, options);
+    },
+    async testConnection(options: CallOptions = {}): Promise<TestConnectionResult> {
+      const started = performance.now();
+      const latency = (): number => Math.round(performance.now() - started);
+      try {
+        await transport.listSecrets(undefined, { MaxResults: 1 }, options.signal);
+        const region = await transport.defaultRegion();
+        return {
+          ok: true,
+          latencyMs: latency(),
+          ...(region === undefined ? {} : { region }),
+          ...(resolved.endpoint === undefined ? {} : { endpoint: resolved.endpoint }),
+        };
+      } catch (error) {
+        const latencyMs = latency();
+        const mapped = mapAwsError(error, {
+          action: 'ListSecrets',
+          region: await transport.defaultRegion(),
+          endpoint: settings.endpoint,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          signal: options.signal,
+        });
+        if (mapped instanceof SecretRefAbortError) throw mapped;
+        return { ok: false, code: mapped.code, message: mapped.message, latencyMs };
+      }
+    },
+    apiCalls: (): number => transport.calls(),
+  });
+}

@@ -1,0 +1,275 @@
+import {
+  SecretFetchError,
+  SecretRefAbortError,
+  SecretRefError,
+  type SecretRefErrorCode,
+} from '../../errors.js';
+import { sanitizeSdkError } from './sanitize-error.js';
+
+/** The call an AWS error came from, for a message that says what to fix. */
+export interface AwsErrorContext {
+  action: 'GetSecretValue' | 'BatchGetSecretValue' | 'ListSecrets';
+  /** The secret id as the caller wrote it. */
+  secretId?: string | undefined;
+  versionStage?: string | undefined;
+  versionId?: string | undefined;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  requestTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'InvalidClientTokenId',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'AuthFailure',
+]);
+const EXPIRED_ERRORS = new Set([
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'RequestExpired',
+  'TokenRefreshRequired',
+]);
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+const INVALID_REQUEST_ERRORS = new Set([
+  'InvalidRequestException',
+  'InvalidParameterException',
+  'ValidationException',
+  'InvalidNextTokenException',
+]);
+const TIMEOUT_CODES = new Set([
+  'TimeoutError',
+  'ETIMEDOUT',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ESOCKETTIMEDOUT',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'EPROTO',
+  'UND_ERR_SOCKET',
+]);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+
+/**
+ * Turns an error thrown by the AWS SDK into a `SecretFetchError` whose code and message say what to fix, or a
+ * `SecretRefAbortError` when the call was cancelled. The library's own errors are returned unchanged; the SDK
+ * error becomes the `cause`, stripped of the raw HTTP exchange it may hold.
+ * @example
+ *   try { await client.send(command) } catch (error) { throw mapAwsError(error, { action: 'GetSecretValue', secretId }) }
+ */
+export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRefError {
+  if (error instanceof SecretRefError) return error;
+  const cause = sanitizeSdkError(error);
+  const details = readDetails(error);
+  if (context.signal?.aborted || details.name === 'AbortError') {
+    return new SecretRefAbortError('The operation was aborted', { cause });
+  }
+  const classified = classify(details, context);
+  return new SecretFetchError(classified.code, classified.message, {
+    cause,
+    ...(context.secretId === undefined ? {} : { ref: context.secretId }),
+    ...(classified.transient === undefined ? {} : { transient: classified.transient }),
+  });
+}
+
+/**
+ * Maps one entry of `BatchGetSecretValue`'s `Errors[]` (an error code and AWS's message, no exception object).
+ * @example
+ *   mapAwsErrorCode('ResourceNotFoundException', 'Secrets Manager can't find the specified secret.', context)
+ */
+export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefined, context: AwsErrorContext) {
+  const cause = new Error(awsMessage === undefined ? errorCode : `${errorCode}: ${awsMessage}`);
+  cause.name = errorCode;
+  const classified = classify({ name: errorCode, awsMessage: awsMessage ?? '' }, context);
+  return new SecretFetchError(classified.code, classified.message, {
+    cause,
+    ...(context.secretId === undefined ? {} : { ref: context.secretId }),
+    ...(classified.transient === undefined ? {} : { transient: classified.transient }),
+  });
+}
+
+interface ErrorDetails {
+  name: string;
+  systemCode?: string | undefined;
+  status?: number | undefined;
+  fault?: string | undefined;
+  awsMessage: string;
+  parseFailure?: boolean;
+}
+
+function readDetails(error: unknown): ErrorDetails {
+  if (error === null || typeof error !== 'object') return { name: 'UnknownError', awsMessage: '' };
+  const record = error as Record<string, unknown>;
+  const metadata = record.$metadata as { httpStatusCode?: unknown } | undefined;
+  const code = typeof record.code === 'string' ? record.code : undefined;
+  const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
+  return {
+    name: typeof record.name === 'string' ? record.name : 'UnknownError',
+    systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
+    status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
+    fault: typeof record.$fault === 'string' ? record.$fault : undefined,
+    awsMessage: typeof record.$fault === 'string' && typeof record.message === 'string' ? record.message : '',
+    parseFailure:
+      record.$responseBodyText !== undefined ||
+      (record.$response !== undefined && typeof record.$fault !== 'string'),
+  };
+}
+
+interface Classified {
+  code: SecretRefErrorCode;
+  message: string;
+  transient?: boolean;
+}
+
+function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
+  const { name, systemCode, status } = details;
+  const subject = describeSubject(context);
+  const target = context.endpoint ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+  if (name === 'ResourceNotFoundException') {
+    const what = context.versionStage !== undefined || context.versionId !== undefined ? ', the version' : '';
+    return {
+      code: 'secret_not_found',
+      message: `${capitalize(subject)} was not found in ${context.region ?? "the client's region"}; check the secret name or ARN${what} and the region`,
+    };
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    const kms =
+      context.action === 'ListSecrets'
+        ? ''
+        : ' (and kms:Decrypt on its KMS key if it uses a customer managed key)';
+    return {
+      code: 'access_denied',
+      message: `The credentials are not allowed secretsmanager:${context.action} on ${subject}; grant it in the IAM policy${kms}`,
+    };
+  }
+  if (EXPIRED_ERRORS.has(name)) {
+    return {
+      code: 'invalid_credentials',
+      message: `AWS rejected the credentials because they have expired (${name}); refresh the session token or the credentials`,
+    };
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return {
+      code: 'invalid_credentials',
+      message: `AWS rejected the credentials (${name}); check \`accessKeyId\`, \`secretAccessKey\` and \`sessionToken\`, and that the access key is active`,
+    };
+  }
+  if (name === 'CredentialsProviderError') {
+    return {
+      code: 'invalid_credentials',
+      message:
+        'No AWS credentials could be loaded; pass `accessKeyId` and `secretAccessKey`, a `credentials` provider, or configure the default chain (environment, profile, role)',
+    };
+  }
+  if (THROTTLING_ERRORS.has(name) || status === 429) {
+    return {
+      code: 'throttled',
+      message: `AWS throttled ${context.action} for ${subject} even after retrying; lower the request rate or raise \`maxAttempts\``,
+    };
+  }
+  if (name === 'DecryptionFailure') {
+    return {
+      code: 'decryption_failed',
+      message: `AWS could not decrypt ${subject} with its KMS key (DecryptionFailure); grant kms:Decrypt on the key to these credentials`,
+    };
+  }
+  if (INVALID_REQUEST_ERRORS.has(name)) {
+    const why = details.awsMessage === '' ? '' : `: ${oneLine(details.awsMessage)}`;
+    return {
+      code: 'invalid_request',
+      message: `AWS refused ${context.action} for ${subject} (${name})${why}`,
+    };
+  }
+  if (systemCode !== undefined && NETWORK_CODES.has(systemCode)) {
+    return {
+      code: 'network',
+      message: `Could not reach ${target} (${systemCode ?? name}); check \`endpoint\`, proxies and the network`,
+    };
+  }
+  if (systemCode !== undefined && DNS_CODES.has(systemCode)) {
+    return {
+      code: 'unknown_endpoint',
+      message: `The host of ${target} could not be found (${systemCode}); check \`endpoint\` and \`region\``,
+      transient: systemCode === 'EAI_AGAIN',
+    };
+  }
+  if (TIMEOUT_CODES.has(name) || (systemCode !== undefined && TIMEOUT_CODES.has(systemCode))) {
+    const limit = context.requestTimeoutMs === undefined ? '' : ` within ${context.requestTimeoutMs} ms`;
+    return {
+      code: 'timeout',
+      message: `${target} did not answer ${context.action} for ${subject}${limit}; check the network path or raise \`requestTimeoutMs\``,
+    };
+  }
+  if (details.parseFailure) {
+    return {
+      code: 'provider_error',
+      message: `The answer of ${target} to ${context.action} could not be read; check that \`endpoint\` is a Secrets Manager endpoint`,
+      transient: status !== undefined && status >= 500,
+    };
+  }
+  if (
+    details.fault === 'server' ||
+    (status !== undefined && status >= 500) ||
+    name === 'InternalServiceError'
+  ) {
+    const http = status === undefined ? '' : `, HTTP ${status}`;
+    return {
+      code: 'provider_error',
+      message: `Secrets Manager failed with a server error (${name}${http}) on ${context.action} for ${subject}; try again later`,
+      transient: true,
+    };
+  }
+  if (status === 404 || name === 'UnknownOperationException') {
+    return {
+      code: 'unknown_endpoint',
+      message: `${target} did not answer like a Secrets Manager endpoint (${name}); check \`endpoint\``,
+    };
+  }
+  return {
+    code: 'provider_error',
+    message: `${context.action} for ${subject} failed (${name}${status === undefined ? '' : `, HTTP ${status}`})`,
+  };
+}
+
+function describeSubject(context: AwsErrorContext): string {
+  if (context.secretId === undefined) return 'secrets';
+  const version =
+    context.versionId !== undefined
+      ? ` (version id "${context.versionId}")`
+      : context.versionStage !== undefined
+        ? ` (version stage "${context.versionStage}")`
+        : '';
+  return `secret "${context.secretId}"${version}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}

@@ -1,0 +1,35 @@
+const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
+
+/**
+ * A copy of an SDK error without the raw HTTP exchange the SDK attaches to it (`$response`, `$responseBodyText`).
+ * That exchange can reach the signed request (session token) and, when a response body failed to parse, the body
+ * itself (a secret value); both are read-only on the original, so a copy of the same class is kept instead.
+ * Errors without them are returned unchanged.
+ * @example
+ *   new SecretFetchError('network', message, { cause: sanitizeSdkError(error) })
+ */
+export function sanitizeSdkError(error: unknown): unknown {
+  if (error === null || typeof error !== 'object') return error;
+  const record = error as Record<string, unknown>;
+  const holdsExchange = HIDDEN_EXCHANGE.some((key) => Object.hasOwn(error, key) && record[key] !== undefined);
+  if (!holdsExchange) return error;
+  const parseFailure = record.$responseBodyText !== undefined || typeof record.$fault !== 'string';
+  const copy = Object.create(Object.getPrototypeOf(error)) as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(error)) {
+    if ((HIDDEN_EXCHANGE as readonly string[]).includes(key)) continue;
+    if (key === 'cause' && parseFailure) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor !== undefined) Object.defineProperty(copy, key, descriptor);
+  }
+  if (parseFailure) {
+    const name = typeof copy.name === 'string' ? copy.name : 'Error';
+    const message = 'The response body could not be parsed (body withheld: it may hold a secret value)';
+    Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+    Object.defineProperty(copy, 'stack', {
+      value: `${name}: ${message}`,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
