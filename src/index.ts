@@ -32,6 +32,18 @@ export type { JsonKeyResult } from './ref/json-key.js';
 export { readJsonKey } from './ref/json-key.js';
 export { parseSecretRef } from './ref/parse.js';
 export { scanSecretRefs } from './ref/scan.js';
+export type { FoundSecretRef } from './resolve/find.js';
+export { findSecretRefs } from './resolve/find.js';
+export type { SecretManagers } from './resolve/managers.js';
+export type { Masker, MaskerOptions } from './resolve/mask.js';
+export { createMasker } from './resolve/mask.js';
+export type {
+  ResolveConnectionOptions,
+  ResolvedSecretRef,
+  SettledResolution,
+} from './resolve/resolve-connection.js';
+export { resolveConnection, resolveConnectionSettled } from './resolve/resolve-connection.js';
+export type { PathSegment, WalkOptions } from './resolve/walk.js';
 export type {
   CallOptions,
   FetchResult,

@@ -1,0 +1,75 @@
+import { SecretRefConfigError } from '../errors.js';
+import { copyStrings } from './walk.js';
+
+/** Options of {@link createMasker}. */
+export interface MaskerOptions {
+  /**
+   * Values shorter than this are not masked: hiding every `1` or `on` in a log would ruin it and reveal little.
+   * @default 4
+   */
+  minLength?: number;
+  /**
+   * The text written in place of each value.
+   * @default '****'
+   */
+  replacement?: string;
+}
+
+/**
+ * Hides known secret values in text before it is printed or logged, like `op run` does with its output. It holds
+ * the values out of sight: `util.inspect(masker)` and `JSON.stringify(masker)` show only how many there are.
+ */
+export interface Masker {
+  /** `text` with every occurrence of every value (longest first) replaced. */
+  mask(text: string): string;
+  /** A copy of `value` (plain objects and arrays at any depth) with {@link Masker.mask} applied to every string. */
+  maskValue<T>(value: T): T;
+  /** How many values are masked (after `minLength`). */
+  readonly size: number;
+}
+
+/**
+ * Builds a {@link Masker} for the given secret values. Besides each value as is, its JSON-escaped form is masked
+ * too, so a value holding quotes or newlines is hidden in `JSON.stringify` output as well.
+ * @example
+ *   const masker = createMasker([password]);
+ *   process.stdout.write(masker.mask(`connecting with ${password}`)); // connecting with ****
+ */
+export function createMasker(values: Iterable<string>, options: MaskerOptions = {}): Masker {
+  const minLength = options.minLength ?? 4;
+  if (typeof minLength !== 'number' || !Number.isInteger(minLength) || minLength < 1) {
+    throw new SecretRefConfigError('minLength', '`minLength` must be a positive integer');
+  }
+  const replacement = options.replacement ?? '****';
+  if (typeof replacement !== 'string') {
+    throw new SecretRefConfigError('replacement', '`replacement` must be a string');
+  }
+  const raw = new Set<string>();
+  const distinct = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== 'string' || value.length < minLength) continue;
+    raw.add(value);
+    distinct.add(value);
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) distinct.add(escaped);
+  }
+  const sorted = [...distinct].sort((a, b) => b.length - a.length);
+  const pattern = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+  const mask = (text: string): string =>
+    pattern === undefined ? text : text.replace(pattern, () => replacement);
+  const size = raw.size;
+  const masker: Masker = {
+    mask,
+    maskValue: <T>(value: T): T =>
+      copyStrings(value, (text, _path, replace) => replace?.(mask(text)), {
+        maxDepth: Number.POSITIVE_INFINITY,
+      }).value as T,
+    size,
+  };
+  Object.defineProperty(masker, 'toJSON', { value: () => ({ size }), enumerable: false });
+  return Object.freeze(masker);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
