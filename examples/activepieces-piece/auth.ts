@@ -1,0 +1,30 @@
+import { PieceAuth, Property } from '@activepieces/pieces-framework';
+import { managerFor } from './manager.js';
+
+/**
+ * The connection a user creates once ("Connect" in the Activepieces UI): the Activepieces form of AWS
+ * credentials. `validate` runs `testConnection`, which reports bad keys or an unreachable endpoint without throwing.
+ */
+export const awsSecretsAuth = PieceAuth.CustomAuth({
+  displayName: 'AWS Secrets Manager',
+  description: 'An IAM user allowed secretsmanager:GetSecretValue, ListSecrets and DescribeSecret.',
+  required: true,
+  props: {
+    region: Property.ShortText({
+      displayName: 'Region',
+      description: 'For example eu-west-1',
+      required: true,
+    }),
+    accessKeyId: Property.ShortText({ displayName: 'Access Key ID', required: true }),
+    secretAccessKey: PieceAuth.SecretText({ displayName: 'Secret Access Key', required: true }),
+    endpoint: Property.ShortText({
+      displayName: 'Endpoint',
+      description: 'Only for LocalStack or a VPC endpoint; leave empty for AWS.',
+      required: false,
+    }),
+  },
+  validate: async ({ auth }) => {
+    const result = await managerFor(auth).testConnection();
+    return result.ok ? { valid: true } : { valid: false, error: `${result.code}: ${result.message}` };
+  },
+});

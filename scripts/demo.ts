@@ -1,0 +1,122 @@
+/**
+ * `npm run demo`: the secret-refs command line against a local stand-in for AWS Secrets Manager, seeded with
+ * examples/demo-secrets.json — no AWS account, no set-up. Runs the real CLI code in-process (`runCli`).
+ * Exits 1 only if something did not behave as shown (the broken connection is expected to fail).
+ */
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { readDemoSecrets, startDemoEndpoint } from '../examples/demo-endpoint.js';
+import type { CliIo } from '../src/cli/io.js';
+import { createCliManager } from '../src/cli/manager.js';
+import { runCli } from '../src/cli/run.js';
+import { findSecretRefs } from '../src/resolve/find.js';
+import type { SecretManager } from '../src/types.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text);
+const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[22m` : text);
+const example = (name: string) =>
+  relative(process.cwd(), fileURLToPath(new URL(`../examples/${name}`, import.meta.url)));
+
+const started = performance.now();
+const local = await startDemoEndpoint();
+const problems: string[] = [];
+
+/** Runs `secret-refs <argv>` in-process, prints what a terminal would show, and returns the exit status and stats. */
+async function cli(argv: string[]): Promise<{ code: number; manager: SecretManager | undefined }> {
+  console.log(`\n  ${bold(`$ secret-refs ${argv.join(' ')} --endpoint ${local.endpoint}`)}`);
+  let manager: SecretManager | undefined;
+  const io: CliIo = {
+    stdin: Object.assign(Readable.from([]), { isTTY: true }),
+    stdout: { write: (chunk) => process.stdout.write(indent(chunk)) },
+    stderr: { write: (chunk) => process.stdout.write(indent(chunk)) },
+    env: {
+      AWS_REGION: local.region,
+      AWS_ACCESS_KEY_ID: local.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: local.credentials.secretAccessKey,
+    },
+  };
+  const code = await runCli([...argv, '--endpoint', local.endpoint], io, {
+    createManager: async (options) => {
+      manager = await createCliManager(options);
+      return manager;
+    },
+  });
+  console.log(dim(`  exit status ${code}`));
+  return { code, manager };
+}
+
+function indent(chunk: string | Uint8Array): string {
+  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  return text.replace(/^(?=.)/gm, '    ');
+}
+
+function expect(condition: boolean, problem: string): void {
+  if (!condition) problems.push(problem);
+}
+
+try {
+  console.log(bold('secret-refs demo'));
+  console.log(`A local Secrets Manager endpoint is running at ${local.endpoint} (${local.region}) with:`);
+  for (const secret of await readDemoSecrets()) {
+    const shape =
+      typeof secret.value === 'string'
+        ? 'a plain string'
+        : `JSON keys ${Object.keys(secret.value as object).join(', ')}`;
+    console.log(`  • ${secret.name} — ${shape}`);
+  }
+
+  console.log(`\n${bold('1. Check every reference in a connection — fetches them, prints no value')}`);
+  console.log(
+    `${example('connection.json')}: CloudFormation and Activepieces references, one embedded in a URL,`,
+  );
+  console.log(
+    'a nested JSON path, and an automation template ({{trigger.body.orderId}}) that is left alone.',
+  );
+  const check = await cli(['check', example('connection.json')]);
+  expect(check.code === 0, `check on connection.json exited ${check.code}, expected 0`);
+  const checkStats = check.manager?.stats();
+  const checkCalls = local.requests.length;
+  const refs = findSecretRefs(JSON.parse(await readFile(example('connection.json'), 'utf8')));
+  const secretCount = new Set(refs.map((found) => found.ref?.secretId)).size;
+  console.log(
+    `\n  ${refs.length} references to ${secretCount} secrets cost ${checkCalls} API call${checkCalls === 1 ? '' : 's'} ` +
+      `(${[...new Set(local.requests.map((request) => request.action))].join(', ')}); manager stats: ` +
+      `${checkStats?.apiCalls} apiCalls, ${checkStats?.misses} misses, ${checkStats?.hits} hits.`,
+  );
+  expect(checkCalls === 1, `check made ${checkCalls} API calls, expected 1 (one batch)`);
+
+  console.log(`\n${bold('2. Resolve it — the JSON a program would use (demo values, not real secrets)')}`);
+  local.resetRequests();
+  const resolve = await cli(['resolve', example('connection.json')]);
+  expect(resolve.code === 0, `resolve exited ${resolve.code}, expected 0`);
+  console.log(`\n  Again ${local.requests.length} API call(s) for the whole connection.`);
+
+  console.log(`\n${bold('3. Check a broken connection — a failure is expected here')}`);
+  console.log('A misspelt key, a secret that does not exist, a key asked of a plain-string secret, and a');
+  console.log(
+    'reference naming both a version stage and a version id. Each line says where and why; still no value.',
+  );
+  const broken = await cli(['check', example('broken-connection.json')]);
+  expect(broken.code === 1, `check on broken-connection.json exited ${broken.code}, expected 1`);
+
+  console.log(`\n${bold('4. Bad usage is one line and exit status 2')}`);
+  const usage = await cli(['check', '--verbose']);
+  expect(usage.code === 2, `bad usage exited ${usage.code}, expected 2`);
+} finally {
+  await local.close();
+}
+
+if (problems.length > 0) {
+  console.error(
+    `\nThe demo did not go as expected:\n${problems.map((problem) => `  ✖ ${problem}`).join('\n')}`,
+  );
+  process.exitCode = 1;
+} else {
+  console.log(
+    `\n${bold('Done')} in ${Math.round(performance.now() - started)} ms. Everything behaved as expected.`,
+  );
+}

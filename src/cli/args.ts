@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import type { CliCommand } from './command.js';
+import { CliUsageError } from './io.js';
+import { type CliOption, GLOBAL_OPTIONS } from './options.js';
+
+/** The command line, understood: which command (if any), option values and the command's arguments. */
+export interface ParsedCommandLine {
+  command?: CliCommand;
+  values: Record<string, string | boolean | undefined>;
+  args: string[];
+}
+
+/**
+ * Parses `argv` (without `node` and the script) against the global options and the commands' options.
+ * Every problem is a {@link CliUsageError} whose message names the option, never the value given to it.
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  commands: readonly CliCommand[],
+): ParsedCommandLine {
+  const known: Record<string, CliOption> = { ...GLOBAL_OPTIONS };
+  for (const command of commands) Object.assign(known, command.options);
+  const config = Object.fromEntries(
+    Object.entries(known).map(([name, option]) => [
+      name,
+      option.short === undefined ? { type: option.type } : { type: option.type, short: option.short },
+    ]),
+  );
+
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: config,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const option = known[token.name];
+    if (option === undefined) throw new CliUsageError(`unknown option ${token.rawName}`);
+    if (option.type === 'boolean' && token.value !== undefined) {
+      throw new CliUsageError(`option ${token.rawName} takes no value`);
+    }
+    if (option.type === 'string' && !hasValue(token.value, token.inlineValue)) {
+      throw new CliUsageError(`option ${token.rawName} needs a value`);
+    }
+  }
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: config,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
+  } catch {
+    throw new CliUsageError('invalid command line');
+  }
+  const [name, ...args] = parsed.positionals;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (name === undefined) return { values, args };
+  if (name === 'help') {
+    const topic = args[0];
+    const command = commands.find((candidate) => candidate.name === topic);
+    if (topic !== undefined && command === undefined) throw new CliUsageError(`unknown command "${topic}"`);
+    return { ...(command === undefined ? {} : { command }), values: { ...values, help: true }, args: [] };
+  }
+
+  const command = commands.find((candidate) => candidate.name === name);
+  if (command === undefined) throw new CliUsageError(`unknown command "${name}"`);
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind === 'option' && !(token.name in GLOBAL_OPTIONS) && !(token.name in command.options)) {
+      throw new CliUsageError(`${command.name} has no option ${token.rawName}`, command.name);
+    }
+  }
+  return { command, values, args };
+}
+
+function hasValue(value: string | undefined, inline: boolean | undefined): boolean {
+  if (value === undefined) return false;
+  return inline === true || value.length < 2 || !value.startsWith('-');
+}

@@ -1,0 +1,30 @@
+import type { SecretManager } from '../types.js';
+import type { CliIo } from './io.js';
+import type { CliOption } from './options.js';
+
+/** What a command receives once the command line has been parsed and checked. */
+export interface CommandContext {
+  io: CliIo;
+  /** Option values by long name (global and the command's own). */
+  values: Readonly<Record<string, string | boolean | undefined>>;
+  /** Arguments after the command name. */
+  args: readonly string[];
+  /** The manager, built on first use from the global options. */
+  getManager(): Promise<SecretManager>;
+  signal?: AbortSignal;
+}
+
+/** One `secret-refs` command: its help, its options and what it does. Returns the exit status. */
+export interface CliCommand {
+  name: string;
+  /** One line, shown in the command list. */
+  summary: string;
+  /** Arguments as shown in usage, e.g. `[file]`. */
+  argsUsage: string;
+  /** Paragraphs shown in the command's help after the summary. */
+  details?: string;
+  options: Readonly<Record<string, CliOption>>;
+  minArgs: number;
+  maxArgs: number;
+  run(context: CommandContext): Promise<number>;
+}

@@ -1,0 +1,42 @@
+import { SecretRefSyntaxError } from '../../errors.js';
+import { parseSecretRef } from '../../ref/parse.js';
+import type { SecretRef } from '../../types.js';
+import type { CliCommand } from '../command.js';
+import { CliUsageError } from '../io.js';
+import { withoutManager } from '../refs.js';
+
+/** `secret-refs get <reference>`: prints one secret value. */
+export const getCommand: CliCommand = {
+  name: 'get',
+  argsUsage: '<reference>',
+  summary: 'Print one secret value (bare form accepted: db/prod:password)',
+  details: `The reference is any form: db/prod, db/prod:password, an ARN, or
+{{resolve:secretsmanager:db/prod:SecretString:password}}. The value goes to standard output.`,
+  options: {
+    binary: { type: 'boolean', description: 'Write the bytes of a binary secret, as they are' },
+    'no-newline': { type: 'boolean', short: 'n', description: 'Do not print a newline after the value' },
+  },
+  minArgs: 1,
+  maxArgs: 1,
+  async run({ io, values, args, getManager, signal }) {
+    const ref = parseReference(args[0] ?? '');
+    const manager = await getManager();
+    const options = signal === undefined ? {} : { signal };
+    if (values.binary === true) {
+      io.stdout.write(await manager.getSecretBinary(ref, options));
+      return 0;
+    }
+    const value = await manager.getSecret(ref, options);
+    io.stdout.write(values['no-newline'] === true ? value : `${value}\n`);
+    return 0;
+  },
+};
+
+function parseReference(text: string): SecretRef {
+  try {
+    return withoutManager(parseSecretRef(text));
+  } catch (error) {
+    if (error instanceof SecretRefSyntaxError) throw new CliUsageError(`invalid reference: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import type { SecretManager } from '../types.js';
+
+/** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */
+export interface CliWritable {
+  write(chunk: string | Uint8Array): unknown;
+}
+
+/** Where the CLI reads and writes, passed in so that `runCli` runs in-process and in tests. */
+export interface CliIo {
+  /** Read when no file (or `-`) is given; a TTY stdin with no file is a usage error. */
+  stdin: AsyncIterable<string | Uint8Array> & { isTTY?: boolean };
+  stdout: CliWritable;
+  stderr: CliWritable;
+  /** Environment for region, endpoint and credentials (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, …). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What the global options ask of the manager the commands use. */
+export interface CliManagerOptions {
+  /** `--region`; the factory falls back to `AWS_REGION` / `AWS_DEFAULT_REGION` in `env`. */
+  region?: string;
+  /** `--profile`: credentials from the shared AWS config files. */
+  profile?: string;
+  /** `--endpoint`; the factory falls back to `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`. */
+  endpoint?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Builds the manager the commands use; replaced in tests by one returning a fake. */
+export type CliManagerFactory = (options: CliManagerOptions) => SecretManager | Promise<SecretManager>;
+
+/** Dependencies of `runCli` that tests and the demo replace. */
+export interface CliDeps {
+  /** @default createCliManager (the AWS provider, configured from the global options and `env`) */
+  createManager?: CliManagerFactory;
+  /** @default the version in package.json */
+  version?: string;
+  /** Cancels in-flight calls (wired to Ctrl-C by the bin entry). */
+  signal?: AbortSignal;
+}
+
+/** A problem with how the command was called; exit status 2, one line on stderr. */
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+  /** The command whose help the message points to. */
+  readonly command: string | undefined;
+
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}

@@ -1,0 +1,45 @@
+/** How one command-line option is declared: its `parseArgs` shape plus what help prints. */
+export interface CliOption {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder shown in help for a string option, e.g. `<region>`. */
+  valueName?: string;
+  description: string;
+}
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = {
+  region: {
+    type: 'string',
+    valueName: '<region>',
+    description: 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)',
+  },
+  profile: {
+    type: 'string',
+    valueName: '<name>',
+    description: 'Credentials from this profile of the shared AWS config files',
+  },
+  endpoint: {
+    type: 'string',
+    valueName: '<url>',
+    description: 'Endpoint URL: LocalStack, a VPC endpoint (default: AWS_ENDPOINT_URL_SECRETS_MANAGER)',
+  },
+  help: { type: 'boolean', short: 'h', description: 'Show help' },
+  version: { type: 'boolean', description: 'Show the version' },
+} as const satisfies Record<string, CliOption>;
+
+/** Help lines for a set of options, their descriptions aligned at `width` (at least). */
+export function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
+  const rows = Object.entries(options).map(([name, option]) => [
+    optionUsage(name, option),
+    option.description,
+  ]);
+  const column = Math.max(width, ...rows.map(([flag]) => flag?.length ?? 0));
+  return rows.map(([flag, description]) => `  ${flag?.padEnd(column)}  ${description}`).join('\n');
+}
+
+/** How an option is written in help: `-o, --output <file>`. */
+export function optionUsage(name: string, option: CliOption): string {
+  const flag = `${option.short === undefined ? '    ' : `-${option.short}, `}--${name}`;
+  return option.valueName === undefined ? flag : `${flag} ${option.valueName}`;
+}

@@ -1,0 +1,54 @@
+import { formatPath } from '../errors.js';
+
+/** The outcome of one reference, as `check` reports it: where, which reference, ok or why not. Never a value. */
+export interface ReferenceReport {
+  path: (string | number)[];
+  /** The reference text as written (only the `{{…}}` span, not the string around it). */
+  ref: string;
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
+
+const MAX_COLUMN = 80;
+
+/**
+ * One aligned line per reference: `path  reference  ok` or `path  reference  code: message`.
+ * @example
+ *   formatReportLines([{ path: ['password'], ref: '{{resolve:secretsmanager:db:SecretString:password}}', ok: true }]);
+ *   // ['password  {{resolve:secretsmanager:db:SecretString:password}}  ok']
+ */
+export function formatReportLines(reports: readonly ReferenceReport[]): string[] {
+  const rows = reports.map((report) => ({
+    at: formatPath(report.path),
+    ref: report.ref,
+    status: report.ok ? 'ok' : `${report.code ?? 'failed'}: ${reason(report)}`,
+  }));
+  const atWidth = Math.min(MAX_COLUMN, Math.max(0, ...rows.map((row) => row.at.length)));
+  const refWidth = Math.min(MAX_COLUMN, Math.max(0, ...rows.map((row) => row.ref.length)));
+  return rows.map((row) => `${row.at.padEnd(atWidth)}  ${row.ref.padEnd(refWidth)}  ${row.status}`);
+}
+
+/** `3 references, 2 ok, 1 failed`. */
+export function formatSummary(reports: readonly ReferenceReport[]): string {
+  const ok = reports.filter((report) => report.ok).length;
+  const noun = reports.length === 1 ? 'reference' : 'references';
+  return `${reports.length} ${noun}, ${ok} ok, ${reports.length - ok} failed`;
+}
+
+/** The JSON form of a report line, with the path both as segments and as text. */
+export function reportToJson(report: ReferenceReport): Record<string, unknown> {
+  return {
+    path: report.path,
+    at: formatPath(report.path),
+    ref: report.ref,
+    ok: report.ok,
+    ...(report.ok ? {} : { code: report.code, message: report.message }),
+  };
+}
+
+/** The message on one line, without a leading copy of the reference (the line shows it already). */
+function reason(report: ReferenceReport): string {
+  const message = (report.message ?? '').replace(/\s*\n\s*/g, ' ').trim();
+  return message.startsWith(`${report.ref}: `) ? message.slice(report.ref.length + 2) : message;
+}

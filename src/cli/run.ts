@@ -1,0 +1,119 @@
+import { SecretRefConfigError, SecretRefError } from '../errors.js';
+import type { SecretManager } from '../types.js';
+import { parseCommandLine } from './args.js';
+import type { CliCommand } from './command.js';
+import { checkCommand } from './commands/check.js';
+import { getCommand } from './commands/get.js';
+import { listCommand } from './commands/list.js';
+import { resolveCommand } from './commands/resolve.js';
+import { testConnectionCommand } from './commands/test-connection.js';
+import { commandHelp, globalHelp } from './help.js';
+import { type CliDeps, type CliIo, CliUsageError } from './io.js';
+import { createCliManager } from './manager.js';
+import { CLI_VERSION } from './version.js';
+
+/** Every `secret-refs` command, in the order help lists them. */
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  checkCommand,
+  resolveCommand,
+  getCommand,
+  listCommand,
+  testConnectionCommand,
+];
+
+/**
+ * Runs the `secret-refs` command line in-process and resolves to its exit status: 0 all well, 1 a reference or a
+ * call failed, 2 bad usage. It never throws and never calls `process.exit`; output goes to `io` only.
+ * @example
+ *   const code = await runCli(['check', 'connection.json'], { stdin: process.stdin, stdout: process.stdout,
+ *     stderr: process.stderr, env: process.env });
+ */
+export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv, CLI_COMMANDS);
+  } catch (error) {
+    return usageFailure(io, error, undefined);
+  }
+  const { command, values, args } = parsed;
+  if (values.version === true) {
+    io.stdout.write(`${deps.version ?? CLI_VERSION}\n`);
+    return 0;
+  }
+  if (values.help === true) {
+    io.stdout.write(command === undefined ? globalHelp(CLI_COMMANDS) : commandHelp(command));
+    return 0;
+  }
+  if (command === undefined) {
+    io.stderr.write(globalHelp(CLI_COMMANDS));
+    return 2;
+  }
+  if (args.length < command.minArgs || args.length > command.maxArgs) {
+    return usageFailure(io, new CliUsageError(argumentCountProblem(command, args.length)), command);
+  }
+
+  const createManager = deps.createManager ?? createCliManager;
+  let manager: Promise<SecretManager> | undefined;
+  const getManager = (): Promise<SecretManager> => {
+    manager ??= Promise.resolve().then(() =>
+      createManager({
+        ...stringOption(values, 'region'),
+        ...stringOption(values, 'profile'),
+        ...stringOption(values, 'endpoint'),
+        env: io.env,
+      }),
+    );
+    return manager;
+  };
+  try {
+    return await command.run({
+      io,
+      values,
+      args,
+      getManager,
+      ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+    });
+  } catch (error) {
+    return failure(io, error);
+  }
+}
+
+function argumentCountProblem(command: CliCommand, count: number): string {
+  if (command.maxArgs === 0) return `${command.name} takes no argument`;
+  if (count < command.minArgs) return `${command.name} needs ${command.argsUsage}`;
+  return `${command.name} takes at most ${command.maxArgs} argument${command.maxArgs === 1 ? '' : 's'}, got ${count}`;
+}
+
+function usageFailure(io: CliIo, error: unknown, command: CliCommand | undefined): number {
+  const message = error instanceof CliUsageError ? error.message : 'invalid command line';
+  const name = (error instanceof CliUsageError ? error.command : undefined) ?? command?.name;
+  const help = name === undefined ? 'secret-refs --help' : `secret-refs ${name} --help`;
+  io.stderr.write(`secret-refs: ${message} (see ${help})\n`);
+  return 2;
+}
+
+function failure(io: CliIo, error: unknown): number {
+  if (error instanceof CliUsageError || error instanceof SecretRefConfigError) {
+    io.stderr.write(`secret-refs: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof SecretRefError) {
+    io.stderr.write(`secret-refs: ${error.code}: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    io.stderr.write('secret-refs: aborted\n');
+    return 1;
+  }
+  const description = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown failure';
+  io.stderr.write(`secret-refs: unexpected error: ${description}\n`);
+  return 1;
+}
+
+function stringOption<K extends string>(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  name: K,
+): Partial<Record<K, string>> {
+  const value = values[name];
+  return typeof value === 'string' ? ({ [name]: value } as Record<K, string>) : {};
+}

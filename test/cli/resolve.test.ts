@@ -1,0 +1,96 @@
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { CANARY } from '../support/canary.js';
+import { fakeManager, makeIo } from './helpers.js';
+
+const secrets = { 'prod/db': JSON.stringify({ username: 'app', password: 'pw-1', port: 5432 }) };
+const connection = {
+  user: '{{resolve:secretsmanager:prod/db:SecretString:username}}',
+  url: 'postgres://app:{{conn-1|ap_sep_v1|prod/db:password}}@db/app',
+  port: '{{resolve:secretsmanager:prod/db:SecretString:port}}',
+  list: [1, true, null],
+};
+const resolved = { user: 'app', url: 'postgres://app:pw-1@db/app', port: '5432', list: [1, true, null] };
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'secret-refs-resolve-'));
+});
+
+describe('secret-refs resolve', () => {
+  it('prints the resolved JSON on standard output', async () => {
+    const { io, out, err } = makeIo({ stdin: JSON.stringify(connection) });
+    expect(await runCli(['resolve'], io, { createManager: () => fakeManager(secrets) })).toBe(0);
+    expect(JSON.parse(out())).toEqual(resolved);
+    expect(out()).toBe(`${JSON.stringify(resolved, null, 2)}\n`);
+    expect(err()).toBe('');
+  });
+
+  it('writes -o to a file readable by its owner only, also over an existing file', async () => {
+    const input = join(dir, 'in.json');
+    const output = join(dir, 'out.json');
+    await writeFile(input, JSON.stringify(connection));
+    await writeFile(output, 'old content, longer than the new one '.repeat(20));
+    await chmod(output, 0o644);
+    const { io, out } = makeIo();
+    expect(
+      await runCli(['resolve', input, '-o', output], io, { createManager: () => fakeManager(secrets) }),
+    ).toBe(0);
+    expect(out()).toBe('');
+    expect(JSON.parse(await readFile(output, 'utf8'))).toEqual(resolved);
+    expect((await stat(output)).mode & 0o777).toBe(0o600);
+
+    const fresh = join(dir, 'fresh.json');
+    await runCli(['resolve', input, '--output', fresh], makeIo().io, {
+      createManager: () => fakeManager(secrets),
+    });
+    expect((await stat(fresh)).mode & 0o777).toBe(0o600);
+  });
+
+  it('on failure lists every failing reference on stderr, writes nothing, exits 1', async () => {
+    const output = join(dir, 'never.json');
+    const input = {
+      ...connection,
+      bad: '{{resolve:secretsmanager:prod/db:SecretString:nope}}',
+      gone: '{{resolve:secretsmanager:gone}}',
+    };
+    const { io, out, err } = makeIo({ stdin: JSON.stringify(input) });
+    const code = await runCli(['resolve', '-o', output], io, {
+      createManager: () => fakeManager({ ...secrets, other: CANARY }),
+    });
+    expect(code).toBe(1);
+    expect(out()).toBe('');
+    expect(err()).toMatch(/^secret-refs: 2 references could not be resolved; nothing written\n/);
+    expect(err()).toMatch(
+      /\n {2}bad +\{\{resolve:secretsmanager:prod\/db:SecretString:nope\}\} {2}json_key_not_found: /,
+    );
+    expect(err()).toMatch(/\n {2}gone {2}\{\{resolve:secretsmanager:gone\}\} +secret_not_found: /);
+    expect(err()).not.toContain('pw-1');
+    await expect(stat(output)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('an unwritable output is exit 2', async () => {
+    const { io, err } = makeIo({ stdin: JSON.stringify(connection) });
+    const output = join(dir, 'no-such-dir', 'out.json');
+    expect(await runCli(['resolve', '-o', output], io, { createManager: () => fakeManager(secrets) })).toBe(
+      2,
+    );
+    expect(err()).toBe(`secret-refs: cannot write ${output}: ENOENT\n`);
+    expect(err()).not.toContain('pw-1');
+  });
+});
+
+describe('secret-refs resolve without references', () => {
+  it('copies the JSON through and builds no manager', async () => {
+    const input = { host: 'db', template: '{{step_1.output}}', n: [1, 2] };
+    const { io, out } = makeIo({ stdin: JSON.stringify(input) });
+    const createManager = () => {
+      throw new Error('no manager needed');
+    };
+    expect(await runCli(['resolve'], io, { createManager })).toBe(0);
+    expect(JSON.parse(out())).toEqual(input);
+  });
+});
