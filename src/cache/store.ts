@@ -1,5 +1,6 @@
 import QuickLRU from 'quick-lru';
-import { SecretRefAbortError, type SecretRefError } from '../errors.js';
+import { abortError } from '../abort.js';
+import type { SecretRefError } from '../errors.js';
 import type { SecretPayload } from '../types.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 
@@ -174,11 +175,4 @@ export function createCacheStore(options: ResolvedSecretCacheOptions | undefined
       return count;
     },
   };
-}
-
-/** The error an aborted reader rejects with: named `AbortError`, code `aborted`, the signal's reason as `cause`. */
-export function abortError(signal: AbortSignal): SecretRefAbortError {
-  return signal.reason instanceof SecretRefAbortError
-    ? signal.reason
-    : new SecretRefAbortError('The operation was aborted', { cause: signal.reason });
 }

@@ -1,7 +1,8 @@
+import { raceAbort } from '../abort.js';
 import { identityKeyPrefix, secretKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
-import { abortError, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
+import { type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import { listJsonKeys } from '../ref/json-key.js';
 import type {
@@ -63,25 +64,6 @@ function orThrow(outcome: FlightOutcome | undefined): FlightOutcome & { ok: true
   if (!outcome) throw new SecretRefError('provider_error', 'No result for the secret');
   if (!outcome.ok) throw outcome.error;
   return outcome;
-}
-
-async function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) throw abortError(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**

@@ -1,11 +1,6 @@
+import { abortError } from '../abort.js';
 import { cacheKey, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
-import {
-  abortError,
-  type CacheStore,
-  type FlightOutcome,
-  type InFlight,
-  type Settlement,
-} from '../cache/store.js';
+import type { CacheStore, FlightOutcome, InFlight, Settlement } from '../cache/store.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../errors.js';
 import type { SecretLocator, SecretProvider } from '../types.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SecretFetchError, SecretRefAbortError, SecretRefConfigError, SecretRefError } from '../errors.js';
+import { abortError, throwIfAborted } from '../abort.js';
+import { SecretFetchError, SecretRefConfigError, SecretRefError } from '../errors.js';
 import type {
   CallOptions,
   FetchResult,
@@ -159,15 +160,11 @@ function notFound(locator: SecretLocator, detail: string): SecretFetchError {
   });
 }
 
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SecretRefAbortError('The operation was aborted', { cause: signal.reason });
-}
-
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new SecretRefAbortError('The operation was aborted', { cause: signal?.reason }));
+      reject(abortError(signal));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -221,11 +218,11 @@ export function createMemoryProvider(
     locators: readonly SecretLocator[],
     signal?: AbortSignal,
   ) => {
-    checkAbort(signal);
+    throwIfAborted(signal);
     calls++;
     if (latencyMs > 0) await sleep(latencyMs, signal);
     await onCall?.({ operation, locators });
-    checkAbort(signal);
+    throwIfAborted(signal);
   };
 
   const find = (locator: SecretLocator): SecretPayload => {

@@ -1,6 +1,6 @@
+import { raceAbort } from '../abort.js';
 import { SecretRefError, type SecretRefErrorCode } from '../errors.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
-import { raceAbort } from './abort.js';
 import type { Route } from './managers.js';
 
 /** The outcome of one reference: its value, or the code and reason it failed (never a value). */

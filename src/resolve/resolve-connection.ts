@@ -1,7 +1,7 @@
+import { throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
 import { scanSecretRefs } from '../ref/scan.js';
 import type { SecretRef } from '../types.js';
-import { throwIfAborted } from './abort.js';
 import { fetchRefs, type RefOutcome } from './fetch-refs.js';
 import { type FoundSecretRef, toFound } from './find.js';
 import { createRouter, type SecretManagers } from './managers.js';

@@ -61,6 +61,6 @@ describe('aborting a resolve', () => {
     const error = await resolveConnection(connection, createFakeManager({}), {
       signal: AbortSignal.abort(reason),
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ cause: reason, message: 'Resolving secret references was aborted' });
+    expect(error).toMatchObject({ cause: reason, name: 'AbortError', code: 'aborted' });
   });
 });

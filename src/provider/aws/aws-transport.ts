@@ -7,7 +7,8 @@ import type {
   ListSecretsCommandOutput,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { SecretFetchError, SecretRefAbortError } from '../../errors.js';
+import { throwIfAborted } from '../../abort.js';
+import { SecretFetchError } from '../../errors.js';
 import { regionOfSecretId } from './arn.js';
 import type { ResolvedAwsConfig } from './config.js';
 
@@ -78,9 +79,9 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     build: (sdk: Sdk) => object,
     signal: AbortSignal | undefined,
   ): Promise<Output> => {
-    if (signal?.aborted) throw new SecretRefAbortError();
+    throwIfAborted(signal);
     const [sdk, client] = await Promise.all([loadSdk(), clientFor(region)]);
-    if (signal?.aborted) throw new SecretRefAbortError();
+    throwIfAborted(signal);
     sent += 1;
     return (await client.send(
       build(sdk) as never,

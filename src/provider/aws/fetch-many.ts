@@ -1,4 +1,5 @@
 import type { APIErrorType, SecretValueEntry } from '@aws-sdk/client-secrets-manager';
+import { throwIfAborted } from '../../abort.js';
 import { SecretRefAbortError, type SecretRefError } from '../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
 import { findBestMatch, matchScore } from './arn.js';
@@ -36,7 +37,7 @@ export async function fetchManyFromAws(
   locators: readonly SecretLocator[],
   signal?: AbortSignal,
 ): Promise<FetchResult[]> {
-  if (signal?.aborted) throw new SecretRefAbortError();
+  throwIfAborted(signal);
   const limit = createLimiter(FALLBACK_CONCURRENCY);
   const limitBatches = createLimiter(FALLBACK_CONCURRENCY);
   const outcomes = new Map<string, Promise<Outcome>>();
@@ -86,7 +87,7 @@ export async function fetchManyFromAws(
       (locator) => outcomes.get(keyOf(isCurrentVersion(locator) ? { secretId: locator.secretId } : locator))!,
     ),
   );
-  if (signal?.aborted) throw new SecretRefAbortError();
+  throwIfAborted(signal);
   return results;
 }
 

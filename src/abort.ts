@@ -1,7 +1,19 @@
-import { SecretRefAbortError } from '../errors.js';
+import { SecretRefAbortError } from './errors.js';
 
 /**
- * Throws a {@link SecretRefAbortError} when `signal` is already aborted.
+ * The error an aborted call rejects with: named `AbortError`, code `aborted`, the signal's reason as `cause`
+ * (or the reason itself when it already is one).
+ * @internal
+ */
+export function abortError(signal: AbortSignal | undefined): SecretRefAbortError {
+  const reason: unknown = signal?.reason;
+  return reason instanceof SecretRefAbortError
+    ? reason
+    : new SecretRefAbortError('The operation was aborted', { cause: reason });
+}
+
+/**
+ * Throws {@link abortError} when `signal` has fired.
  * @internal
  */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -9,8 +21,8 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Settles like `promise`, or rejects with a {@link SecretRefAbortError} as soon as `signal` aborts, even when the
- * work behind `promise` ignores the signal.
+ * Settles like `promise`, or rejects with {@link abortError} as soon as `signal` fires, even when the work behind
+ * `promise` ignores the signal (its later rejection is then handled, never reported as unhandled).
  * @internal
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -33,8 +45,4 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
     );
   });
-}
-
-function abortError(signal: AbortSignal): SecretRefAbortError {
-  return new SecretRefAbortError('Resolving secret references was aborted', { cause: signal.reason });
 }
