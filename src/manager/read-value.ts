@@ -1,5 +1,5 @@
 import type { CachedPayload } from '../cache/store.js';
-import { SecretFetchError } from '../errors.js';
+import { SecretFetchError, type SecretRefErrorCode } from '../errors.js';
 import { readJsonKey } from '../ref/json-key.js';
 import type { SecretRef } from '../types.js';
 import { refText } from './ref-input.js';
@@ -28,18 +28,16 @@ export function secretString(cached: CachedPayload, ref: SecretRef): string {
   const { secretString, secretBinary } = cached.payload;
   if (typeof secretString === 'string') return secretString;
   if (secretBinary !== undefined) {
-    throw new SecretFetchError(
+    throw failure(
       'binary_secret',
       `Secret ${quoted(ref.secretId)} holds binary data (SecretBinary), not a string; read it with getSecretBinary()`,
-      { ref: refText(ref) },
+      ref,
     );
   }
-  throw new SecretFetchError(
+  throw failure(
     'provider_error',
     `Secret ${quoted(ref.secretId)} has neither a string nor a binary value`,
-    {
-      ref: refText(ref),
-    },
+    ref,
   );
 }
 
@@ -47,13 +45,7 @@ export function secretString(cached: CachedPayload, ref: SecretRef): string {
 export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: string): unknown {
   const parsed = parsedJson(cached, secretString(cached, ref));
   if (!parsed.ok) {
-    throw new SecretFetchError(
-      'not_json',
-      `Secret ${quoted(ref.secretId)} is not valid JSON, so ${purpose}`,
-      {
-        ref: refText(ref),
-      },
-    );
+    throw failure('not_json', `Secret ${quoted(ref.secretId)} is not valid JSON, so ${purpose}`, ref);
   }
   return parsed.value;
 }
@@ -64,10 +56,10 @@ export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
   const json = secretJson(cached, ref, `JSON key ${quoted(ref.jsonKey)} cannot be read from it`);
   const found = readJsonKey(json, ref.jsonKey);
   if (!found.found) {
-    throw new SecretFetchError(
+    throw failure(
       'json_key_not_found',
       `JSON key ${quoted(ref.jsonKey)} was not found in secret ${quoted(ref.secretId)}`,
-      { ref: refText(ref) },
+      ref,
     );
   }
   return found.value;
@@ -77,25 +69,27 @@ export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
 export function readSecretBinary(cached: CachedPayload, ref: SecretRef): Uint8Array {
   const { secretBinary, secretString } = cached.payload;
   if (ref.jsonKey) {
-    throw new SecretFetchError(
+    throw failure(
       'invalid_reference',
       `getSecretBinary() reads a whole binary secret; reference to secret ${quoted(ref.secretId)} names JSON key ${quoted(ref.jsonKey)}`,
-      { ref: refText(ref) },
+      ref,
     );
   }
   if (secretBinary !== undefined) return secretBinary.slice();
   if (typeof secretString === 'string') {
-    throw new SecretFetchError(
+    throw failure(
       'not_binary',
       `Secret ${quoted(ref.secretId)} holds a string (SecretString), not binary data; read it with getSecret()`,
-      { ref: refText(ref) },
+      ref,
     );
   }
-  throw new SecretFetchError(
+  throw failure(
     'provider_error',
     `Secret ${quoted(ref.secretId)} has neither a string nor a binary value`,
-    {
-      ref: refText(ref),
-    },
+    ref,
   );
+}
+
+function failure(code: SecretRefErrorCode, message: string, ref: SecretRef): SecretFetchError {
+  return new SecretFetchError(code, message, { ref: refText(ref) });
 }
