@@ -60,6 +60,15 @@ if (typeof lib.createAwsSecretsManager !== 'function') throw new Error('CJS expo
 const aws = Object.keys(require.cache).filter((p) => p.includes('@aws-sdk'));
 if (aws.length > 0) throw new Error('require("secret-refs") loaded the AWS SDK: ' + aws[0]);
 console.log('cjs ok, no @aws-sdk module loaded');
+// The first AWS call loads the SDK lazily, from CommonJS too: a closed port answers "network", not a crash.
+const manager = lib.createAwsSecretsManager({
+  region: 'us-east-1', endpoint: 'http://127.0.0.1:9', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x', maxAttempts: 1,
+});
+manager.testConnection().then((result) => {
+  if (result.ok || result.code !== 'network') throw new Error('CJS testConnection: ' + JSON.stringify(result));
+  if (!Object.keys(require.cache).some((p) => p.includes('@aws-sdk'))) throw new Error('the SDK was not loaded');
+  console.log('cjs ok, the SDK loads at the first call (testConnection -> ' + result.code + ')');
+});
 `,
   );
   console.log(run('node', ['esm.mjs'], { cwd: consumer }).trim());
@@ -116,7 +125,7 @@ export const id: string = ref.secretId;
         moduleResolution: 'node16',
         strict: true,
         noEmit: true,
-        types: [],
+        types: ['node'],
         skipLibCheck: false,
       },
       files: ['types.mts', 'types.cts'],
