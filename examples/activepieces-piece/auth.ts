@@ -1,9 +1,12 @@
 import { PieceAuth, Property } from '@activepieces/pieces-framework';
-import { managerFor } from './manager.js';
+import { SecretRefError } from '../../src/errors.js';
+import type { SecretManager } from '../../src/types.js';
+import { createManager } from './manager.js';
 
 /**
  * The connection a user creates once ("Connect" in the Activepieces UI): the Activepieces form of AWS
- * credentials. `validate` runs `testConnection`, which reports bad keys or an unreachable endpoint without throwing.
+ * credentials. `validate` runs `testConnection` on a new manager (so a rejected key is never kept), which reports
+ * bad keys or an unreachable endpoint without throwing; a malformed region or endpoint is reported the same way.
  */
 export const awsSecretsAuth = PieceAuth.CustomAuth({
   displayName: 'AWS Secrets Manager',
@@ -24,7 +27,14 @@ export const awsSecretsAuth = PieceAuth.CustomAuth({
     }),
   },
   validate: async ({ auth }) => {
-    const result = await managerFor(auth).testConnection();
+    let manager: SecretManager;
+    try {
+      manager = createManager(auth);
+    } catch (error) {
+      if (error instanceof SecretRefError) return { valid: false, error: `${error.code}: ${error.message}` };
+      throw error;
+    }
+    const result = await manager.testConnection();
     return result.ok ? { valid: true } : { valid: false, error: `${result.code}: ${result.message}` };
   },
 });

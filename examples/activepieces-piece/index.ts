@@ -5,6 +5,9 @@
  * Build it inside an Activepieces checkout (`npm run create-piece`, then copy these files into the piece's
  * `src/`), with `secret-refs` and `@aws-sdk/client-secrets-manager` as dependencies. These sources import the
  * library from this repository's `src/`; in a real piece, import from 'secret-refs'.
+ *
+ * Run it without Activepieces: `npx tsx examples/activepieces-piece/run.ts` (local endpoints, no AWS account).
+ * `run-action.ts` drives an action with the framework's mock context; use it in the piece's own unit tests.
  */
 import { createPiece } from '@activepieces/pieces-framework';
 import { checkReferences } from './actions/check-references.js';

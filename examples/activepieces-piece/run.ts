@@ -1,0 +1,64 @@
+/**
+ * Runs the piece outside Activepieces, the way a worker would: "Connect" (the auth's `validate`), then both
+ * actions, against the local stand-in for AWS Secrets Manager and a local stand-in for a payments API.
+ * Run: `npx tsx examples/activepieces-piece/run.ts` (no AWS account, no Activepieces install needed).
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startDemoEndpoint } from '../demo-endpoint.js';
+import { checkReferences } from './actions/check-references.js';
+import { sendRequest } from './actions/send-request.js';
+import { awsSecretsAuth } from './auth.js';
+import type { AwsSecretsAuthValue } from './manager.js';
+import { runAction } from './run-action.js';
+
+const local = await startDemoEndpoint();
+const paymentsApi = createServer((request, response) => {
+  const authorized = request.headers.authorization === 'Bearer sk_test_demo_0000000000000000';
+  response.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ authorized }));
+});
+await new Promise<void>((resolve) => paymentsApi.listen(0, '127.0.0.1', resolve));
+
+try {
+  const auth: AwsSecretsAuthValue = {
+    region: local.region,
+    accessKeyId: local.credentials.accessKeyId,
+    secretAccessKey: local.credentials.secretAccessKey,
+    endpoint: local.endpoint,
+  };
+  const server = { apiUrl: 'http://localhost:3000', publicUrl: 'http://localhost:4200' };
+
+  const connect = await awsSecretsAuth.validate?.({ auth, server });
+  console.log(`Connect → ${JSON.stringify(connect)}`);
+  assert.deepEqual(connect, { valid: true });
+  const wrongKey = await awsSecretsAuth.validate?.({ auth: { ...auth, secretAccessKey: 'typo' }, server });
+  console.log(`Connect with a wrong secret key → ${JSON.stringify(wrongKey)}`);
+  assert.equal(wrongKey?.valid, false);
+
+  for (const file of ['connection.json', 'broken-connection.json']) {
+    const value = JSON.parse(await readFile(new URL(`../${file}`, import.meta.url), 'utf8'));
+    const report = (await runAction(checkReferences, auth, { value })) as {
+      total: number;
+      failed: number;
+      references: { at: string; ok: boolean; code?: string }[];
+    };
+    console.log(`\nCheck secret references in examples/${file} → ${report.failed} of ${report.total} failed`);
+    for (const { at, ok, code } of report.references) console.log(`  ${ok ? '✔' : `✖ ${code}`} at ${at}`);
+    assert.equal(report.failed > 0, file.startsWith('broken'));
+  }
+
+  const output = await runAction(sendRequest, auth, {
+    url: `http://127.0.0.1:${(paymentsApi.address() as AddressInfo).port}/v1/charges`,
+    method: 'POST',
+    headers: { Authorization: 'Bearer {{resolve:secretsmanager:demo/stripe}}' },
+    body: '{"amount":1200}',
+  });
+  console.log(`\nSend HTTP request with secrets → ${JSON.stringify(output)}`);
+  assert.deepEqual(output, { status: 200, body: '{"authorized":true}' });
+} finally {
+  paymentsApi.close();
+  await local.close();
+}
