@@ -1,6 +1,12 @@
 import { defineConfig } from 'tsup';
 
-const shared = { tsconfig: 'tsconfig.build.json', target: 'node20', platform: 'node', sourcemap: false, treeshake: true } as const;
+const shared = {
+  tsconfig: 'tsconfig.build.json',
+  target: 'node20',
+  platform: 'node',
+  sourcemap: false,
+  treeshake: true,
+} as const;
 
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, format: 'esm', dts: true },
