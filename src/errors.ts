@@ -38,15 +38,27 @@ export type SecretRefErrorCode =
 /** Codes of failures that may pass if tried again later (stale-if-error applies to these only). */
 export const TRANSIENT_CODES: ReadonlySet<SecretRefErrorCode> = new Set(['throttled', 'network', 'timeout']);
 
+/** What a {@link SecretRefError} may carry besides its code and message. */
 export interface SecretRefErrorOptions {
   /** The reference the error is about, as text (never a value). */
   ref?: string;
+  /** The error this one stands for, such as the AWS SDK's; never a value the library built from a secret. */
   cause?: unknown;
 }
 
-/** Base class of every error the library throws. */
+/**
+ * Base class of every error the library throws; branch on `code` rather than on the class or the message.
+ * @example
+ *   try {
+ *     await manager.getSecret('prod/db:password');
+ *   } catch (error) {
+ *     if (error instanceof SecretRefError && error.code === 'secret_not_found') return undefined;
+ *     throw error;
+ *   }
+ */
 export class SecretRefError extends Error {
   override name = 'SecretRefError';
+  /** What went wrong, as a stable snake_case code. */
   readonly code: SecretRefErrorCode;
   /** The reference the error is about, as text. Never a secret value. */
   readonly ref?: string;
@@ -58,7 +70,15 @@ export class SecretRefError extends Error {
   }
 }
 
-/** Reference text that does not follow the grammar; says where (`offset`, 0-based) and why (`reason`). */
+/**
+ * Reference text that does not follow the grammar; says where (`offset`, 0-based) and why (`reason`).
+ * @example
+ *   try {
+ *     parseSecretRef('{{resolve:secretsmanager:db:SecretBinary}}');
+ *   } catch (error) {
+ *     if (error instanceof SecretRefSyntaxError) console.error(error.offset, error.reason);
+ *   }
+ */
 export class SecretRefSyntaxError extends SecretRefError {
   override name = 'SecretRefSyntaxError';
   /** 0-based offset in `input` where the problem was found. */
@@ -79,7 +99,15 @@ export class SecretRefSyntaxError extends SecretRefError {
   }
 }
 
-/** A bad configuration option; thrown at once by the function that received it. */
+/**
+ * A bad configuration option; thrown at once by the function that received it.
+ * @example
+ *   try {
+ *     createAwsSecretsManager({ region: 'nowhere' });
+ *   } catch (error) {
+ *     if (error instanceof SecretRefConfigError) console.error(`fix ${error.option}`);
+ *   }
+ */
 export class SecretRefConfigError extends SecretRefError {
   override name = 'SecretRefConfigError';
   /** The option at fault, for example `cache.ttlMs`. */
@@ -91,7 +119,12 @@ export class SecretRefConfigError extends SecretRefError {
   }
 }
 
-/** Fetching or reading one secret failed. `cause` holds the provider's error, when there is one. */
+/**
+ * Fetching or reading one secret failed. `cause` holds the provider's error, when there is one.
+ * @example
+ *   const [result] = await manager.getSecrets(['prod/db:password']);
+ *   if (!result.ok && result.error instanceof SecretFetchError && result.error.transient) scheduleRetry();
+ */
 export class SecretFetchError extends SecretRefError {
   override name = 'SecretFetchError';
   /** True when trying again later may succeed (throttling, 5xx, network, timeout). */
@@ -107,7 +140,12 @@ export class SecretFetchError extends SecretRefError {
   }
 }
 
-/** The operation was cancelled through its `AbortSignal`. Its `name` is `AbortError`, like the platform's. */
+/**
+ * The operation was cancelled through its `AbortSignal`. Its `name` is `AbortError`, like the platform's.
+ * @example
+ *   await resolveConnection(connection, manager, { signal: AbortSignal.timeout(2_000) });
+ *   // rejects with a SecretRefAbortError (name 'AbortError', code 'aborted') after 2 s
+ */
 export class SecretRefAbortError extends SecretRefError {
   override name = 'AbortError';
 
@@ -122,11 +160,17 @@ export interface SecretResolutionIssue {
   path: (string | number)[];
   /** The reference text as written. */
   ref: string;
+  /** Why it failed: the code of the underlying error. */
   code: SecretRefErrorCode;
+  /** The reference and the reason, for a person; never a value. */
   message: string;
 }
 
-/** Formats a path the way a person reads it: `props.headers[0].value`. */
+/**
+ * Formats a path the way a person reads it.
+ * @example
+ *   formatPath(['props', 'headers', 0, 'x-api-key']); // 'props.headers[0]["x-api-key"]'
+ */
 export function formatPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const segment of path) {
@@ -137,14 +181,27 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out === '' ? '(root)' : out;
 }
 
-/** Formats issues one per line: `✖ message → at props.password`. */
+/**
+ * Formats issues for a person: each as `✖ message`, then `→ at path` on the next line.
+ * @example
+ *   console.error(formatIssues(error.issues));
+ */
 export function formatIssues(issues: readonly SecretResolutionIssue[]): string {
   return issues.map((issue) => `✖ ${issue.message}\n  → at ${formatPath(issue.path)}`).join('\n');
 }
 
-/** One or more references failed to resolve; `issues` lists all of them. */
+/**
+ * One or more references failed to resolve; `issues` lists all of them, each with its path.
+ * @example
+ *   try {
+ *     await resolveConnection(connection, manager);
+ *   } catch (error) {
+ *     if (error instanceof SecretResolutionError) for (const issue of error.issues) report(issue.path, issue.code);
+ *   }
+ */
 export class SecretResolutionError extends SecretRefError {
   override name = 'SecretResolutionError';
+  /** Every failing reference, in the order the walk met them. */
   readonly issues: SecretResolutionIssue[];
 
   constructor(issues: SecretResolutionIssue[], options: { cause?: unknown } = {}) {
