@@ -19,18 +19,27 @@ export type SecretRefStyle = 'cloudformation' | 'ecs' | 'activepieces';
 
 /** Which secret, and which version of it: what a provider fetches (JSON keys are applied above the provider). */
 export interface SecretLocator {
+  /** Secret name, partial ARN or full ARN. */
   secretId: string;
+  /** Staging label; none means the current version. */
   versionStage?: string;
+  /** Version id. */
   versionId?: string;
 }
 
 /** One fetched secret version. */
 export interface SecretPayload {
+  /** The value, when the secret holds text. */
   secretString?: string;
+  /** The value, when the secret holds bytes. */
   secretBinary?: Uint8Array;
+  /** The secret's full ARN, as the backend reports it. */
   arn?: string;
+  /** The secret's name. */
   name?: string;
+  /** The id of the version that was read. */
   versionId?: string;
+  /** The staging labels of that version (`AWSCURRENT`, …). */
   versionStages?: string[];
 }
 
@@ -45,10 +54,15 @@ export type FetchResult = { ok: true; payload: SecretPayload } | { ok: false; er
 
 /** A secret as listed by `listSecrets` (metadata only, never a value). */
 export interface SecretSummary {
+  /** The secret's name. */
   name: string;
+  /** The secret's full ARN. */
   arn?: string;
+  /** The description stored with the secret. */
   description?: string;
+  /** When the secret was last changed. */
   lastChangedDate?: Date;
+  /** The secret's tags, by key. */
   tags?: Record<string, string>;
 }
 
