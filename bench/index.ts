@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: secret-refs against Powertools for AWS Lambda (`SecretsProvider`), both sending through one
  * mocked `SecretsManagerClient`. Prints the table and the targets, and writes BENCHMARKS.md.
- * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20).
+ * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20). `BENCH_ONLY=warm` (or `cold`,
+ * `concurrency`, `fleet`, `memory`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -20,26 +21,44 @@ if (!Number.isFinite(latencyMs) || latencyMs < 1) {
   process.exit(2);
 }
 
+const SCENARIOS = ['warm', 'cold', 'concurrency', 'fleet', 'memory'];
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknown = only?.filter((name) => !SCENARIOS.includes(name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  process.exit(2);
+}
+const selected = (name: string): boolean => only === undefined || only.length === 0 || only.includes(name);
+
 const host = machine();
 console.log(`secret-refs vs Powertools — ${host.cpu}, ${host.cores} cores, Node ${host.node}, ${host.date}`);
 console.log(`simulated latency: ${latencyMs} ms per API call\n`);
 
 const results: ScenarioResult[] = [];
-const step = async (label: string, run: () => Promise<ScenarioResult>): Promise<void> => {
+const step = async (label: string, run: () => Promise<ScenarioResult>, name: string): Promise<void> => {
+  if (!selected(name)) return;
   process.stdout.write(`running: ${label}…\n`);
   results.push(await run());
 };
 
-await step('warm path', () => warmPath(createBenchClient({ latencyMs: 0 })));
-await step('cold start', () => coldStart(createBenchClient({ latencyMs })));
-await step('100 concurrent resolves', () => concurrentResolves(createBenchClient({ latencyMs })));
-await step('1,000 connections', () => fleet(createBenchClient({ latencyMs })));
-await step('memory', () => memory());
+await step('warm path', () => warmPath(createBenchClient({ latencyMs: 0 })), 'warm');
+await step('cold start', () => coldStart(createBenchClient({ latencyMs })), 'cold');
+await step(
+  '100 concurrent resolves',
+  () => concurrentResolves(createBenchClient({ latencyMs })),
+  'concurrency',
+);
+await step('1,000 connections', () => fleet(createBenchClient({ latencyMs })), 'fleet');
+await step('memory', () => memory(), 'memory');
 
 console.log(`\n${renderText(results)}\n`);
-const target = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-await writeFile(target, renderMarkdown(results, { latencyMs }));
-console.log(`wrote ${target}`);
+if (only === undefined || only.length === 0) {
+  const target = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+  await writeFile(target, renderMarkdown(results, { latencyMs }));
+  console.log(`wrote ${target}`);
+}
 const missed = results.flatMap((result) => result.targets).filter((item) => !item.pass);
 if (missed.length > 0)
   console.log(`${missed.length} target(s) missed: ${missed.map((m) => m.name).join(', ')}`);

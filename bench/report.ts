@@ -114,7 +114,7 @@ memory after a simulated latency (${settings.latencyMs} ms a call unless said ot
 goes through the whole SDK stack — serialisation, SigV4 signing, deserialisation — for both libraries alike.
 API calls are counted at that handler.
 
-- Command: \`npm run bench\` (\`tsx bench/index.ts\`; \`BENCH_LATENCY_MS=<ms>\` changes the latency)
+- Command: \`npm run bench\` (\`tsx bench/index.ts\`; \`BENCH_LATENCY_MS=<ms>\` changes the latency; \`BENCH_ONLY=warm\` runs one scenario and writes nothing)
 - Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}
 - Date: ${host.date}
 

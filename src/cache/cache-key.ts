@@ -2,7 +2,10 @@ import type { SecretLocator } from '../types.js';
 
 const SEPARATOR = '|';
 
+const NEEDS_ESCAPE = /[\\|]/;
+
 function escapePart(part: string): string {
+  if (!NEEDS_ESCAPE.test(part)) return part;
   return part.replaceAll('\\', '\\\\').replaceAll(SEPARATOR, `\\${SEPARATOR}`);
 }
 
@@ -46,6 +49,19 @@ export function identityKeyPrefix(identity: string): string {
  * no two different locators share a key, whatever characters they hold.
  */
 export function cacheKey(identity: string, locator: SecretLocator): string {
-  const normal = normalizeLocator(locator);
-  return `${secretKeyPrefix(identity, normal.secretId)}${optional(normal.versionStage)}${SEPARATOR}${optional(normal.versionId)}`;
+  return cacheKeyFor(identity)(locator);
+}
+
+/**
+ * {@link cacheKey} for one provider identity, escaped once rather than on every read.
+ * @example
+ *   const keyOf = cacheKeyFor(provider.identity);
+ *   const key = keyOf({ secretId: 'prod/db' });
+ */
+export function cacheKeyFor(identity: string): (locator: SecretLocator) => string {
+  const start = identityKeyPrefix(identity);
+  return ({ secretId, versionStage, versionId }) => {
+    const stage = versionStage === CURRENT_STAGE && !versionId ? undefined : versionStage;
+    return `${start}${escapePart(secretId)}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
+  };
 }

@@ -15,7 +15,8 @@ import type {
   SecretSummary,
   TestConnectionResult,
 } from '../types.js';
-import { createLoader, type ReadCounters } from './load.js';
+import { parseInputs, registerFreshReader, toResults } from './fresh-read.js';
+import { createLoader, createPeek, createRefKeys, type ReadCounters } from './load.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
 import { locatorOf, toRef } from './ref-input.js';
 
@@ -92,13 +93,16 @@ export function createSecretManager(
   const store = storeFor(options.cache);
   const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0 };
   const load = createLoader(provider, store, counters);
+  const peek = createPeek(store, counters);
+  const keyOf = createRefKeys(provider.identity);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
   const manager = {
     async getSecret(input: SecretRef | string, callOptions: CallOptions = {}): Promise<string> {
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], callOptions.signal);
+      const { signal } = callOptions;
+      const [outcome] = peek([keyOf(ref)], signal) ?? (await load([locatorOf(ref)], signal));
       return readSecretValue(orThrow(outcome).value, ref);
     },
     async getSecretBinary(input: SecretRef | string, callOptions: CallOptions = {}): Promise<Uint8Array> {
@@ -110,28 +114,11 @@ export function createSecretManager(
       inputs: readonly (SecretRef | string)[],
       callOptions: CallOptions = {},
     ): Promise<SecretResult[]> {
-      const parsed = inputs.map(
-        (input): { ok: true; ref: SecretRef } | { ok: false; error: SecretRefError } => {
-          try {
-            return { ok: true, ref: toRef(input) };
-          } catch (error) {
-            return { ok: false, error: error as SecretRefError };
-          }
-        },
-      );
-      const refs = parsed.flatMap((item) => (item.ok ? [item.ref] : []));
-      const outcomes = await load(refs.map(locatorOf), callOptions.signal);
-      let next = 0;
-      return parsed.map((item): SecretResult => {
-        if (!item.ok) return item;
-        const outcome = outcomes[next++]!;
-        if (!outcome.ok) return { ok: false, error: outcome.error };
-        try {
-          return { ok: true, value: readSecretValue(outcome.value, item.ref) };
-        } catch (error) {
-          return { ok: false, error: error as SecretRefError };
-        }
-      });
+      const parsed = parseInputs(inputs);
+      const { signal } = callOptions;
+      const outcomes =
+        peek(parsed.refs.map(keyOf), signal) ?? (await load(parsed.refs.map(locatorOf), signal));
+      return toResults(parsed, outcomes);
     },
     async listJsonKeys(input: SecretRef | string, callOptions: CallOptions = {}): Promise<string[]> {
       const ref = toRef(input);
@@ -184,5 +171,11 @@ export function createSecretManager(
       return `SecretManager { provider: ${JSON.stringify(summary.provider)}, identity: ${JSON.stringify(summary.identity)} }`;
     },
   };
-  return Object.freeze(manager) satisfies SecretManager;
+  const frozen: SecretManager = Object.freeze(manager);
+  registerFreshReader(frozen, (refs, signal) => {
+    const parsed = parseInputs(refs);
+    const outcomes = peek(parsed.refs.map(keyOf), signal);
+    return outcomes && toResults(parsed, outcomes);
+  });
+  return frozen;
 }

@@ -1,8 +1,10 @@
 import { abortError } from '../abort.js';
-import { cacheKey, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
+import { cacheKeyFor, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
 import type { CacheStore, FlightOutcome, InFlight, Settlement } from '../cache/store.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../errors.js';
-import type { SecretLocator, SecretProvider } from '../types.js';
+import { isParsedRef } from '../resolve/scan-memo.js';
+import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
+import { locatorOf } from './ref-input.js';
 
 /** Read counters kept per manager. */
 export interface ReadCounters {
@@ -13,6 +15,52 @@ export interface ReadCounters {
 
 /** Loads secret versions through the cache; one outcome per locator, in order. Rejects only when aborted. */
 export type Loader = (locators: readonly SecretLocator[], signal?: AbortSignal) => Promise<FlightOutcome[]>;
+
+/**
+ * Outcomes of keys that are all fresh in the cache (counted as hits, like the loader counts them), read
+ * synchronously; `undefined`, with nothing counted, when any is not fresh or `signal` has fired.
+ */
+export type Peek = (keys: readonly string[], signal?: AbortSignal) => FlightOutcome[] | undefined;
+
+/**
+ * Creates the {@link Peek} of one manager: the warm path, with no promise, no fetch and no loader.
+ * @example
+ *   const outcomes = peek(refs.map(keyOf), signal) ?? (await load(refs.map(locatorOf), signal));
+ */
+export function createPeek(store: CacheStore, counters: ReadCounters): Peek {
+  return (keys, signal) => {
+    if (signal?.aborted) return undefined;
+    const byKey = new Map<string, FlightOutcome>();
+    for (const key of keys) {
+      if (byKey.has(key)) continue;
+      const found = store.lookup(key);
+      if (found.state !== 'fresh') return undefined;
+      byKey.set(key, { ok: true, value: found.value, stale: false });
+    }
+    counters.hits += byKey.size;
+    return keys.map((key) => byKey.get(key)!);
+  };
+}
+
+/**
+ * The cache key of a reference for one provider identity; a parsed (frozen) reference keeps its key, so the warm
+ * path builds and hashes no new string.
+ * @example
+ *   const keyOf = createRefKeys(provider.identity);
+ */
+export function createRefKeys(identity: string): (ref: SecretRef) => string {
+  const keyOf = cacheKeyFor(identity);
+  const known = new WeakMap<SecretRef, string>();
+  return (ref) => {
+    if (!isParsedRef(ref)) return keyOf(locatorOf(ref));
+    let key = known.get(ref);
+    if (key === undefined) {
+      key = keyOf(locatorOf(ref));
+      known.set(ref, key);
+    }
+    return key;
+  };
+}
 
 /** The provider's error as a `SecretRefError`: the library's own errors pass through unchanged. */
 export function asSecretRefError(
@@ -85,9 +133,10 @@ export function createLoader(provider: SecretProvider, store: CacheStore, counte
     return keys.map((key, index) => [key, running[index]!]);
   };
 
+  const keyOf = cacheKeyFor(provider.identity);
   return async (locators, signal) => {
     if (signal?.aborted) throw abortError(signal);
-    const keys = locators.map((locator) => cacheKey(provider.identity, locator));
+    const keys = locators.map(keyOf);
     const waits = new Map<string, Promise<FlightOutcome>>();
     const missing: [string, SecretLocator][] = [];
     const seen = new Set<string>();

@@ -53,8 +53,15 @@ export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: strin
 /** What `getSecret` returns for a reference: the whole string, or the value of its JSON key. */
 export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
   if (!ref.jsonKey) return secretString(cached, ref);
-  const json = secretJson(cached, ref, `JSON key ${quoted(ref.jsonKey)} cannot be read from it`);
-  const found = readJsonKey(json, ref.jsonKey);
+  const parsed = parsedJson(cached, secretString(cached, ref));
+  if (!parsed.ok) {
+    throw failure(
+      'not_json',
+      `Secret ${quoted(ref.secretId)} is not valid JSON, so JSON key ${quoted(ref.jsonKey)} cannot be read from it`,
+      ref,
+    );
+  }
+  const found = readJsonKey(parsed.value, ref.jsonKey);
   if (!found.found) {
     throw failure(
       'json_key_not_found',

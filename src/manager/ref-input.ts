@@ -1,14 +1,17 @@
 import { formatSecretRef } from '../ref/format.js';
 import { parseSecretRef } from '../ref/parse.js';
 import { validateSecretRef } from '../ref/validate.js';
+import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretLocator, SecretRef } from '../types.js';
 
 /**
  * The reference a caller passed: text is parsed (`SecretRefSyntaxError` on bad text); an object is checked, so
- * that a JavaScript caller gets a typed `invalid_reference` error rather than a crash.
+ * that a JavaScript caller gets a typed `invalid_reference` error rather than a crash. A frozen reference the
+ * parser made (as `resolveConnection` passes) is already valid and is used as it is.
  */
 export function toRef(input: SecretRef | string): SecretRef {
-  return typeof input === 'string' ? parseSecretRef(input) : validateSecretRef(input);
+  if (typeof input === 'string') return parseSecretRef(input);
+  return isParsedRef(input) ? input : validateSecretRef(input);
 }
 
 /** Which secret version a reference reads. */

@@ -1,7 +1,9 @@
-import { raceAbort } from '../abort.js';
+import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError, type SecretRefErrorCode } from '../errors.js';
+import { freshReaderOf } from '../manager/fresh-read.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
 import type { Route } from './managers.js';
+import { isParsedRef } from './scan-memo.js';
 
 /** The outcome of one reference: its value, or the code and reason it failed (never a value). */
 export type RefOutcome =
@@ -12,20 +14,27 @@ interface Group {
   manager: SecretManager;
   refs: SecretRef[];
   byKey: Map<string, number>;
+  called?: Called;
 }
 
 /**
  * Routes each reference to its manager, calls `getSecrets` once per manager (all managers concurrently, each
- * distinct reference passed once) and returns one outcome per reference, in order.
+ * distinct reference passed once) and returns one outcome per reference, in order. A manager made by
+ * `createSecretManager` whose references are all fresh in its cache answers at once: when every manager does,
+ * the outcomes are returned without a promise.
  * @internal
  */
-export async function fetchRefs(
+export function fetchRefs(
   refs: readonly SecretRef[],
   route: (ref: SecretRef) => Route,
   signal: AbortSignal | undefined,
-): Promise<RefOutcome[]> {
+): RefOutcome[] | Promise<RefOutcome[]> {
+  if (refs.length === 0) {
+    throwIfAborted(signal);
+    return [];
+  }
   const groups = new Map<SecretManager, Group>();
-  const slots: ({ group: Group; index: number } | { failure: RefOutcome })[] = refs.map((ref) => {
+  const slots: Slot[] = refs.map((ref) => {
     const target = route(ref);
     if (!target.ok) return { failure: { ok: false, code: 'unknown_manager', reason: target.message } };
     let group = groups.get(target.manager);
@@ -42,13 +51,39 @@ export async function fetchRefs(
     return { group, index };
   });
 
-  const entries = [...groups.values()];
-  const settled = await raceAbort(Promise.all(entries.map((group) => callManager(group, signal))), signal);
-  const results = new Map(entries.map((group, i) => [group, settled[i]!]));
-  return slots.map((slot) => {
-    if ('failure' in slot) return slot.failure;
-    return toOutcome(results.get(slot.group)!, slot.index);
+  const waiting: Group[] = [];
+  for (const group of groups.values()) {
+    const results = readFresh(group, signal);
+    if (results) group.called = { ok: true, results };
+    else waiting.push(group);
+  }
+  return waiting.length === 0 ? outcomesOf(slots) : callWaiting(waiting, slots, signal);
+}
+
+type Slot = { group: Group; index: number } | { failure: RefOutcome };
+
+function readFresh(group: Group, signal: AbortSignal | undefined): SecretResult[] | undefined {
+  try {
+    return freshReaderOf(group.manager)?.(group.refs, signal);
+  } catch {
+    return undefined;
+  }
+}
+
+async function callWaiting(
+  waiting: readonly Group[],
+  slots: readonly Slot[],
+  signal: AbortSignal | undefined,
+): Promise<RefOutcome[]> {
+  const called = await raceAbort(Promise.all(waiting.map((group) => callManager(group, signal))), signal);
+  waiting.forEach((group, i) => {
+    group.called = called[i];
   });
+  return outcomesOf(slots);
+}
+
+function outcomesOf(slots: readonly Slot[]): RefOutcome[] {
+  return slots.map((slot) => ('failure' in slot ? slot.failure : toOutcome(slot.group.called!, slot.index)));
 }
 
 type Called = { ok: true; results: readonly SecretResult[] } | { ok: false; error: unknown };
@@ -89,6 +124,27 @@ function toOutcome(called: Called, index: number): RefOutcome {
     : { ok: false, code: 'provider_error', reason: 'the secret manager failed unexpectedly' };
 }
 
+const keyOfParsed = new WeakMap<SecretRef, string>();
+
+/**
+ * One key per distinct reference: each part is written with its length, so no two references share a key. A
+ * parsed (frozen) reference keeps its key, so the warm path builds and hashes no new string.
+ */
 function refKey(ref: SecretRef): string {
-  return JSON.stringify([ref.manager, ref.secretId, ref.jsonKey, ref.versionStage, ref.versionId]);
+  const parsed = isParsedRef(ref);
+  let key = parsed ? keyOfParsed.get(ref) : undefined;
+  if (key === undefined) {
+    key =
+      part(ref.manager) +
+      part(ref.secretId) +
+      part(ref.jsonKey) +
+      part(ref.versionStage) +
+      part(ref.versionId);
+    if (parsed) keyOfParsed.set(ref, key);
+  }
+  return key;
+}
+
+function part(text: string | undefined): string {
+  return text === undefined ? '-' : `${text.length}:${text}`;
 }

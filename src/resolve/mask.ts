@@ -70,6 +70,28 @@ export function createMasker(values: Iterable<string>, options: MaskerOptions = 
   return Object.freeze(masker);
 }
 
+/**
+ * A {@link Masker} for `values` (default options) that compiles its pattern on first use, so a resolve whose
+ * masker is never used pays nothing for it.
+ * @internal
+ */
+export function createLazyMasker(values: readonly string[]): Masker {
+  let built: Masker | undefined;
+  const masker = (): Masker => {
+    built ??= createMasker(values);
+    return built;
+  };
+  const lazy = {
+    mask: (text: string): string => masker().mask(text),
+    maskValue: <T>(value: T): T => masker().maskValue(value),
+    get size(): number {
+      return masker().size;
+    },
+  };
+  Object.defineProperty(lazy, 'toJSON', { value: () => ({ size: masker().size }), enumerable: false });
+  return Object.freeze(lazy);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

@@ -1,12 +1,11 @@
 import { throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
-import { scanSecretRefs } from '../ref/scan.js';
-import type { SecretRef } from '../types.js';
+import type { SecretRef, SecretRefMatch } from '../types.js';
 import { fetchRefs, type RefOutcome } from './fetch-refs.js';
-import { type FoundSecretRef, toFound } from './find.js';
 import { createRouter, type SecretManagers } from './managers.js';
-import { createMasker, type Masker } from './mask.js';
-import { copyStrings, type PathSegment, readMaxDepth, type WalkOptions } from './walk.js';
+import { createLazyMasker, type Masker } from './mask.js';
+import { scanSecretRefsMemo } from './scan-memo.js';
+import { copyStringSites, type PathSegment, readMaxDepth, type WalkOptions } from './walk.js';
 
 /** Options of {@link resolveConnection} and {@link resolveConnectionSettled}. */
 export interface ResolveConnectionOptions extends WalkOptions {
@@ -40,10 +39,25 @@ export interface SettledResolution<T> {
   masker: Masker;
 }
 
+/** A reference found in a string: where, what, and its index in the list sent to the managers (-1: malformed). */
 interface Site {
-  found: FoundSecretRef;
+  match: SecretRefMatch;
+  path: PathSegment[];
+  slot: number;
+}
+
+/** A string of the copy that holds references. */
+interface Holder {
   source: string;
   replace: ((next: string) => void) | undefined;
+  sites: Site[];
+}
+
+interface Resolution<T> {
+  value: T;
+  issues: SecretResolutionIssue[];
+  resolved: ResolvedSecretRef[];
+  values: string[];
 }
 
 /**
@@ -57,14 +71,12 @@ interface Site {
  *     { conn1: manager },
  *   );
  */
-export async function resolveConnection<T>(
+export function resolveConnection<T>(
   connection: T,
   managers: SecretManagers,
   options?: ResolveConnectionOptions,
 ): Promise<T> {
-  const { value, issues } = await resolveConnectionSettled(connection, managers, options);
-  if (issues.length > 0) throw new SecretResolutionError(issues);
-  return value;
+  return resolveAll(connection, managers, options, valueOrThrow);
 }
 
 /**
@@ -76,11 +88,31 @@ export async function resolveConnection<T>(
  *   for (const issue of issues) logger.warn(issue.message);
  *   logger.info(masker.mask(JSON.stringify(value)));
  */
-export async function resolveConnectionSettled<T>(
+export function resolveConnectionSettled<T>(
   connection: T,
   managers: SecretManagers,
-  options: ResolveConnectionOptions = {},
+  options?: ResolveConnectionOptions,
 ): Promise<SettledResolution<T>> {
+  return resolveAll(connection, managers, options, settle);
+}
+
+function valueOrThrow<T>({ value, issues }: Resolution<T>): T {
+  if (issues.length > 0) throw new SecretResolutionError(issues);
+  return value;
+}
+
+function settle<T>({ value, issues, resolved, values }: Resolution<T>): SettledResolution<T> {
+  return { value, issues, resolved, masker: createLazyMasker(values) };
+}
+
+/** Walks, fetches and substitutes; `finish` shapes the result inside the same promise. */
+async function resolveAll<T, R>(
+  connection: T,
+  managers: SecretManagers,
+  options: ResolveConnectionOptions | undefined,
+  finish: (resolution: Resolution<T>) => R,
+): Promise<R> {
+  if (options === undefined) options = {};
   if (options === null || typeof options !== 'object') {
     throw new SecretRefConfigError('options', '`options` must be an object');
   }
@@ -92,74 +124,54 @@ export async function resolveConnectionSettled<T>(
   const maxDepth = readMaxDepth(options);
   throwIfAborted(signal);
 
-  const sites: Site[] = [];
-  const copy = copyStrings(
+  const holders: Holder[] = [];
+  const refs: SecretRef[] = [];
+  const copy = copyStringSites(
     connection,
-    (source, path, replace) => {
-      for (const match of scanSecretRefs(source))
-        sites.push({ found: toFound(match, source, path), source, replace });
+    (source, at) => {
+      const matches = scanSecretRefsMemo(source);
+      if (matches.length === 0) return;
+      const sites: Site[] = [];
+      for (const match of matches) {
+        sites.push({ match, path: at.path(), slot: match.ref ? refs.push(match.ref) - 1 : -1 });
+      }
+      holders.push({ source, replace: at.replacer(), sites });
     },
-    { maxDepth },
+    maxDepth,
   );
-
-  const wellFormed = sites.filter((site) => site.found.ref !== undefined);
-  const outcomes = await fetchRefs(
-    wellFormed.map((site) => site.found.ref as SecretRef),
-    route,
-    signal,
-  );
-  const outcomeOf = new Map(wellFormed.map((site, i) => [site, outcomes[i]!]));
+  const fetched = fetchRefs(refs, route, signal);
+  const outcomes = Array.isArray(fetched) ? fetched : await fetched;
 
   const issues: SecretResolutionIssue[] = [];
   const resolved: ResolvedSecretRef[] = [];
   const values: string[] = [];
-  for (const site of sites) {
-    const { found } = site;
-    const outcome: RefOutcome = found.error
-      ? { ok: false, code: 'invalid_reference', reason: found.error.message }
-      : outcomeOf.get(site)!;
-    if (outcome.ok) {
-      resolved.push({ path: found.path, ref: found.text });
-      values.push(outcome.value);
-    } else {
-      issues.push({
-        path: found.path,
-        ref: found.text,
-        code: outcome.code,
-        message: `${found.text}: ${outcome.reason}`,
-      });
-    }
-  }
-  substitute(sites, outcomeOf);
-  return { value: copy.value as T, issues, resolved, masker: createMasker(values) };
-}
-
-function substitute(sites: readonly Site[], outcomeOf: ReadonlyMap<Site, RefOutcome>): void {
-  const byString = new Map<(next: string) => void, Site[]>();
-  for (const site of sites) {
-    if (site.replace === undefined) continue;
-    const list = byString.get(site.replace);
-    if (list) list.push(site);
-    else byString.set(site.replace, [site]);
-  }
-  for (const [replace, list] of byString) {
-    const source = list[0]!.source;
+  for (const { source, replace, sites } of holders) {
     let out = '';
     let cursor = 0;
     let changed = false;
-    for (const site of list) {
-      const outcome = outcomeOf.get(site);
-      out += source.slice(cursor, site.found.start);
-      if (outcome?.ok) {
-        out += outcome.value;
+    for (const { match, path, slot } of sites) {
+      const outcome: RefOutcome = match.error
+        ? { ok: false, code: 'invalid_reference', reason: match.error.message }
+        : outcomes[slot]!;
+      if (outcome.ok) {
+        resolved.push({ path, ref: match.text });
+        values.push(outcome.value);
+        out += source.slice(cursor, match.start) + outcome.value;
         changed = true;
       } else {
-        out += site.found.text;
+        issues.push({
+          path,
+          ref: match.text,
+          code: outcome.code,
+          message: `${match.text}: ${outcome.reason}`,
+        });
+        out += source.slice(cursor, match.end);
       }
-      cursor = site.found.end;
+      cursor = match.end;
     }
-    if (changed) replace(out + source.slice(cursor));
+    if (changed) replace?.(out + source.slice(cursor));
   }
+  return finish({ value: copy.value as T, issues, resolved, values });
 }
 
 function isSignal(value: unknown): value is AbortSignal {

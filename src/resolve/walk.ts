@@ -1,4 +1,17 @@
-import { formatPath, SecretRefConfigError, SecretRefError } from '../errors.js';
+import { SecretRefConfigError } from '../errors.js';
+import {
+  ABSENT,
+  type Container,
+  invalidInput,
+  type Kind,
+  kindOf,
+  readOwn,
+  setOwn,
+  shapeOf,
+  shortPath,
+  spread,
+  type WalkPosition,
+} from './walk-access.js';
 
 /** One step of a path: an object key or an array index. */
 export type PathSegment = string | number;
@@ -26,8 +39,6 @@ export type StringVisitor = (
 /** @internal The default of {@link WalkOptions.maxDepth}. */
 export const DEFAULT_MAX_DEPTH = 100;
 
-type Container = Record<PropertyKey, unknown> | unknown[];
-
 interface Frame {
   source: Container;
   copy: Container | undefined;
@@ -36,9 +47,11 @@ interface Frame {
   /** The key or index of this container in its parent; undefined for the root. */
   segment: PathSegment | undefined;
   isArray: boolean;
+  /** The copy was made by spreading the source: it already holds every value, read from it. */
+  cloned: boolean;
+  /** Still on the stack: meeting its source again is a cycle. */
+  open: boolean;
 }
-
-const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 
 /**
  * Validates walk options at once; returns the depth limit.
@@ -56,19 +69,20 @@ export function readMaxDepth(options: WalkOptions | undefined): number {
   return maxDepth;
 }
 
-/** What the walker descends into: arrays, objects with `Object.prototype` and objects with a null prototype. */
-type Kind = 'array' | 'object' | 'bare';
-
-function kindOf(value: unknown, path: () => PathSegment[]): Kind | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  try {
-    const proto = Object.getPrototypeOf(value);
-    if (Array.isArray(value)) return proto === Array.prototype ? 'array' : undefined;
-    return proto === Object.prototype ? 'object' : proto === null ? 'bare' : undefined;
-  } catch (error) {
-    throw invalidInput(`the value at ${shortPath(path())} could not be inspected`, error);
-  }
+/**
+ * Where the string being visited sits, for a {@link SiteVisitor}; valid only during that visit. Nothing is built
+ * unless asked for, so a walk that finds nothing of interest allocates no path and no replacer.
+ * @internal
+ */
+export interface StringSite {
+  /** A new array holding the path of the string. */
+  path(): PathSegment[];
+  /** A function that swaps the string in the copy (now or later); `undefined` in a read-only walk. */
+  replacer(): ((next: string) => void) | undefined;
 }
+
+/** @internal Called for every string met by the walk; see {@link StringSite}. */
+export type SiteVisitor = (text: string, site: StringSite) => void;
 
 /**
  * Visits every string inside `value` (plain objects and arrays at any depth) without copying anything.
@@ -77,7 +91,7 @@ function kindOf(value: unknown, path: () => PathSegment[]): Kind | undefined {
  *   visitStrings({ a: ['x'] }, (text, path) => texts.push(`${path.join('.')}=${text}`));
  */
 export function visitStrings(value: unknown, visitor: StringVisitor, options?: WalkOptions): void {
-  walk(value, visitor, false, readMaxDepth(options));
+  walk(value, eager(visitor), false, readMaxDepth(options));
 }
 
 /**
@@ -93,145 +107,156 @@ export function copyStrings(
   visitor: StringVisitor,
   options?: WalkOptions,
 ): { value: unknown } {
+  return copyStringSites(value, eager(visitor), readMaxDepth(options));
+}
+
+/**
+ * {@link copyStrings} with a {@link SiteVisitor}, which builds a path or a replacer only for the strings it
+ * cares about; `maxDepth` must come from {@link readMaxDepth}.
+ * @internal
+ */
+export function copyStringSites(value: unknown, visitor: SiteVisitor, maxDepth: number): { value: unknown } {
   const box = { value };
-  const copy = walk(value, visitor, true, readMaxDepth(options), (next) => {
+  const copy = walk(value, visitor, true, maxDepth, (next) => {
     box.value = next;
   });
   if (typeof value !== 'string') box.value = copy;
   return box;
 }
 
+function eager(visitor: StringVisitor): SiteVisitor {
+  return (text, site) => visitor(text, site.path(), site.replacer());
+}
+
 function walk(
   root: unknown,
-  visitor: StringVisitor,
+  visitor: SiteVisitor,
   copying: boolean,
   maxDepth: number,
   replaceRoot?: (next: string) => void,
 ): unknown {
   if (typeof root === 'string') {
-    visitor(root, [], replaceRoot);
+    visitor(root, { path: () => [], replacer: () => replaceRoot });
     return root;
   }
-  const rootKind = kindOf(root, () => []);
+  const walker = new Walker(visitor, copying, maxDepth);
+  const rootKind = kindOf(root, walker, undefined);
   if (rootKind === undefined) return root;
-
-  const ancestors = new Set<object>();
-  const copies = new Map<object, Container | undefined>();
-  const stack: Frame[] = [];
-  const pathTo = (...last: PathSegment[]): PathSegment[] => {
-    const path: PathSegment[] = [];
-    for (let i = 1; i < stack.length; i++) path.push(stack[i]!.segment!);
-    path.push(...last);
-    return path;
-  };
-  const enter = (source: Container, kind: Kind, segment: PathSegment | undefined): Container | undefined => {
-    const here = () => (segment === undefined ? [] : pathTo(segment));
-    if (stack.length + 1 > maxDepth) {
-      throw invalidInput(
-        `it nests deeper than ${maxDepth} levels at ${shortPath(here())}; raise \`maxDepth\``,
-      );
-    }
-    const isArray = kind === 'array';
-    const { keys, length } = shapeOf(source, isArray, here);
-    const copy: Container | undefined = copying
-      ? isArray
-        ? new Array(length)
-        : Object.create(kind === 'bare' ? null : Object.prototype)
-      : undefined;
-    ancestors.add(source);
-    copies.set(source, copy);
-    stack.push({ source, copy, keys, index: 0, segment, isArray });
-    return copy;
-  };
-
-  const rootCopy = enter(root as Container, rootKind, undefined);
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    if (frame.index >= frame.keys.length) {
-      stack.pop();
-      ancestors.delete(frame.source);
-      continue;
-    }
-    const key = frame.keys[frame.index++]!;
-    const found = readOwn(frame.source, key, pathTo);
-    if (!found.present) continue;
-    let child = found.value;
-    if (typeof key === 'symbol') {
-      if (frame.copy) setOwn(frame.copy, key, child);
-      continue;
-    }
-    const segment: PathSegment = frame.isArray ? Number(key) : key;
-    if (typeof child === 'string') {
-      const target = frame.copy;
-      if (target) setOwn(target, key, child);
-      visitor(child, pathTo(segment), target ? (next) => setOwn(target, key, next) : undefined);
-      continue;
-    }
-    const kind = kindOf(child, () => pathTo(segment));
-    if (kind !== undefined) {
-      if (ancestors.has(child as object)) {
-        throw invalidInput(
-          `it refers back to one of its own parents at ${shortPath(pathTo(segment))} (a cycle)`,
-        );
-      }
-      child = copies.has(child as object)
-        ? copies.get(child as object)
-        : enter(child as Container, kind, segment);
-    }
-    if (frame.copy) setOwn(frame.copy, key, child);
-  }
+  const rootCopy = walker.run(root as Container, rootKind);
   return copying ? rootCopy : root;
 }
 
-function shapeOf(
-  source: Container,
-  isArray: boolean,
-  path: () => PathSegment[],
-): { keys: PropertyKey[]; length: number } {
-  try {
-    const names = Object.keys(source);
-    if (isArray) {
-      const keys = names.filter((name) => ARRAY_INDEX.test(name) && Number(name) < 2 ** 32 - 1);
-      return { keys, length: (source as unknown[]).length };
+/** One walk; while the visitor runs, it is the {@link StringSite} of the string being visited. */
+class Walker implements StringSite, WalkPosition {
+  /** Containers entered so far, by source; made when the first nested one is met (a flat value needs none). */
+  private entered: Map<object, Frame> | undefined;
+  private readonly stack: Frame[] = [];
+  private visitedKey = '';
+
+  constructor(
+    private readonly visitor: SiteVisitor,
+    private readonly copying: boolean,
+    private readonly maxDepth: number,
+  ) {}
+
+  run(root: Container, rootKind: Kind): Container | undefined {
+    const { stack } = this;
+    const rootCopy = this.enter(root, rootKind, undefined);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.index >= frame.keys.length) {
+        stack.pop();
+        frame.open = false;
+        continue;
+      }
+      const key = frame.keys[frame.index++]!;
+      let child = frame.cloned
+        ? (frame.copy as Record<string, unknown>)[key as string]
+        : readOwn(frame.source, key, this);
+      if (child === ABSENT) continue;
+      if (typeof key === 'symbol') {
+        if (frame.copy) setOwn(frame.copy, key, child);
+        continue;
+      }
+      if (typeof child === 'string') {
+        if (frame.copy && !frame.cloned) setOwn(frame.copy, key, child);
+        this.visitedKey = key as string;
+        this.visitor(child, this);
+        continue;
+      }
+      const segment: PathSegment = frame.isArray ? Number(key) : key;
+      const kind = kindOf(child, this, segment);
+      if (kind !== undefined) {
+        this.entered ??= new Map([[stack[0]!.source, stack[0]!]]);
+        const met = this.entered.get(child as object);
+        if (met?.open) {
+          throw invalidInput(
+            `it refers back to one of its own parents at ${shortPath(this.pathTo(segment))} (a cycle)`,
+          );
+        }
+        child = met ? met.copy : this.enter(child as Container, kind, segment);
+      } else if (frame.cloned) {
+        continue;
+      }
+      if (frame.copy) setOwn(frame.copy, key, child);
     }
-    const symbols = Object.getOwnPropertySymbols(source).filter((symbol) =>
-      Object.prototype.propertyIsEnumerable.call(source, symbol),
-    );
-    return { keys: symbols.length === 0 ? names : [...names, ...symbols], length: 0 };
-  } catch (error) {
-    throw invalidInput(`its keys could not be listed at ${shortPath(path())}`, error);
+    return rootCopy;
   }
-}
 
-function readOwn(
-  source: Container,
-  key: PropertyKey,
-  pathTo: (...last: PathSegment[]) => PathSegment[],
-): { present: true; value: unknown } | { present: false } {
-  try {
-    const descriptor = Object.getOwnPropertyDescriptor(source, key);
-    if (descriptor === undefined) return { present: false };
-    if ('value' in descriptor) return { present: true, value: descriptor.value };
-    return { present: true, value: descriptor.get ? descriptor.get.call(source) : undefined };
-  } catch (error) {
-    const where =
-      typeof key === 'symbol'
-        ? `${shortPath(pathTo())} (key ${String(key)})`
-        : shortPath(pathTo(Array.isArray(source) ? Number(key) : key));
-    throw invalidInput(`reading ${where} threw`, error);
+  /** The path from the root to the current container, then `last`; `last` undefined at the root. */
+  pathTo(last?: PathSegment): PathSegment[] {
+    const path: PathSegment[] = [];
+    for (let i = 1; i < this.stack.length; i++) path.push(this.stack[i]!.segment!);
+    if (last !== undefined) path.push(last);
+    return path;
   }
-}
 
-function setOwn(target: Container, key: PropertyKey, value: unknown): void {
-  if (Array.isArray(target)) target[key as unknown as number] = value;
-  else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-}
+  path(): PathSegment[] {
+    const frame = this.stack[this.stack.length - 1]!;
+    return this.pathTo(frame.isArray ? Number(this.visitedKey) : this.visitedKey);
+  }
 
-function invalidInput(reason: string, cause?: unknown): SecretRefError {
-  return new SecretRefError('invalid_input', `Cannot walk the value: ${reason}`, { cause });
-}
+  replacer(): ((next: string) => void) | undefined {
+    const target = this.stack[this.stack.length - 1]!.copy;
+    const key = this.visitedKey;
+    return target ? (next) => setOwn(target, key, next) : undefined;
+  }
 
-function shortPath(path: readonly PathSegment[]): string {
-  if (path.length <= 12) return formatPath(path);
-  return `${formatPath(path.slice(0, 6))}…${formatPath(path.slice(-3)).replace(/^(?=[A-Za-z_$])/, '.')} (${path.length} levels)`;
+  private enter(source: Container, kind: Kind, segment: PathSegment | undefined): Container | undefined {
+    const { stack } = this;
+    if (stack.length + 1 > this.maxDepth) {
+      const here = segment === undefined ? [] : this.pathTo(segment);
+      throw invalidInput(
+        `it nests deeper than ${this.maxDepth} levels at ${shortPath(here)}; raise \`maxDepth\``,
+      );
+    }
+    const isArray = kind === 'array';
+    const clone = this.copying && kind === 'object' ? spread(source) : undefined;
+    let frame: Frame;
+    if (clone) {
+      frame = {
+        source,
+        copy: clone,
+        keys: Object.keys(clone),
+        index: 0,
+        segment,
+        isArray,
+        cloned: true,
+        open: true,
+      };
+    } else {
+      const { keys, length } = shapeOf(source, isArray, this, segment);
+      const copy: Container | undefined = this.copying
+        ? isArray
+          ? new Array(length)
+          : kind === 'bare'
+            ? Object.create(null)
+            : {}
+        : undefined;
+      frame = { source, copy, keys, index: 0, segment, isArray, cloned: false, open: true };
+    }
+    this.entered?.set(source, frame);
+    stack.push(frame);
+    return frame.copy;
+  }
 }

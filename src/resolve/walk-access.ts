@@ -1,0 +1,114 @@
+/** How the walker of walk.ts inspects, reads and writes containers, hostile ones included. @internal */
+import { types } from 'node:util';
+import { formatPath, SecretRefError } from '../errors.js';
+import type { PathSegment } from './walk.js';
+
+/** A plain object or array the walker enters. */
+export type Container = Record<PropertyKey, unknown> | unknown[];
+
+/** Where the walk is, for error messages: the path to the current container, then `last`. */
+export interface WalkPosition {
+  pathTo(last?: PathSegment): PathSegment[];
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+/** What the walker descends into: arrays, objects with `Object.prototype` and objects with a null prototype. */
+export type Kind = 'array' | 'object' | 'bare';
+
+/** The kind of container `value` is, or `undefined` for a leaf; a value that cannot be inspected is refused. */
+export function kindOf(
+  value: unknown,
+  walker: WalkPosition,
+  segment: PathSegment | undefined,
+): Kind | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    if (Array.isArray(value)) return proto === Array.prototype ? 'array' : undefined;
+    return proto === Object.prototype ? 'object' : proto === null ? 'bare' : undefined;
+  } catch (error) {
+    throw invalidInput(`the value at ${shortPath(walker.pathTo(segment))} could not be inspected`, error);
+  }
+}
+
+/**
+ * A plain object's own enumerable properties (getters read once) as data properties of a new plain object, in one
+ * step that V8 makes fast; spreading defines rather than assigns, so `__proto__` stays an own key. `undefined` for
+ * a proxy, and when something throws, so the caller lists and reads it key by key and reports where it failed.
+ */
+export function spread(source: Container): Record<PropertyKey, unknown> | undefined {
+  if (types.isProxy(source)) return undefined;
+  try {
+    return { ...source };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The keys to walk (enumerable own; array indexes only) and, for an array, its length; refused if unlistable. */
+export function shapeOf(
+  source: Container,
+  isArray: boolean,
+  walker: WalkPosition,
+  segment: PathSegment | undefined,
+): { keys: PropertyKey[]; length: number } {
+  try {
+    const names = Object.keys(source);
+    if (isArray) {
+      const keys = names.filter((name) => ARRAY_INDEX.test(name) && Number(name) < 2 ** 32 - 1);
+      return { keys, length: (source as unknown[]).length };
+    }
+    const symbols = Object.getOwnPropertySymbols(source).filter((symbol) =>
+      Object.prototype.propertyIsEnumerable.call(source, symbol),
+    );
+    return { keys: symbols.length === 0 ? names : [...names, ...symbols], length: 0 };
+  } catch (error) {
+    throw invalidInput(`its keys could not be listed at ${shortPath(walker.pathTo(segment))}`, error);
+  }
+}
+
+/** What {@link readOwn} returns for a property that is gone by the time it is read. */
+export const ABSENT: unique symbol = Symbol('absent');
+
+/** The own property's value (a getter is called once), or {@link ABSENT} when it is gone. */
+export function readOwn(source: Container, key: PropertyKey, walker: WalkPosition): unknown {
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(source, key);
+    if (descriptor === undefined) return ABSENT;
+    if ('value' in descriptor) return descriptor.value;
+    return descriptor.get ? descriptor.get.call(source) : undefined;
+  } catch (error) {
+    const where =
+      typeof key === 'symbol'
+        ? `${shortPath(walker.pathTo())} (key ${String(key)})`
+        : shortPath(walker.pathTo(Array.isArray(source) ? Number(key) : key));
+    throw invalidInput(`reading ${where} threw`, error);
+  }
+}
+
+/** The keys `Object.prototype` holds (`__proto__`, `constructor`, `toString`…), read once at load. */
+const INHERITED: ReadonlySet<PropertyKey> = new Set(Reflect.ownKeys(Object.prototype));
+
+/**
+ * Sets an own data property. Plain assignment would run an inherited setter (`__proto__`) or fail on a frozen
+ * `Object.prototype`, so a key `Object.prototype` holds is defined instead.
+ */
+export function setOwn(target: Container, key: PropertyKey, value: unknown): void {
+  if (INHERITED.has(key) && !Array.isArray(target)) {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    (target as Record<PropertyKey, unknown>)[key] = value;
+  }
+}
+
+/** The `invalid_input` error of a value the walker refuses. */
+export function invalidInput(reason: string, cause?: unknown): SecretRefError {
+  return new SecretRefError('invalid_input', `Cannot walk the value: ${reason}`, { cause });
+}
+
+/** A path for an error message, shortened in the middle when deep. */
+export function shortPath(path: readonly PathSegment[]): string {
+  if (path.length <= 12) return formatPath(path);
+  return `${formatPath(path.slice(0, 6))}…${formatPath(path.slice(-3)).replace(/^(?=[A-Za-z_$])/, '.')} (${path.length} levels)`;
+}

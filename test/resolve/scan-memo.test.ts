@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatSecretRef } from '../../src/ref/format.js';
+import { scanSecretRefs } from '../../src/ref/scan.js';
+import { validateSecretRef } from '../../src/ref/validate.js';
+import {
+  isParsedRef,
+  SCAN_MEMO_MAX_LENGTH,
+  SCAN_MEMO_SIZE,
+  scanSecretRefsMemo,
+} from '../../src/resolve/scan-memo.js';
+
+const ref = (id: string, key = 'password'): string => `{{resolve:secretsmanager:${id}:SecretString:${key}}}`;
+
+const NAME = fc.string({ unit: fc.constantFrom(...'abcXYZ019/_+=.@-!'), minLength: 1, maxLength: 30 });
+const KEY = fc.string({ unit: fc.constantFrom(...'abc019_.-'), minLength: 1, maxLength: 12 });
+const TEXT = fc.string({ maxLength: 20 });
+
+describe('scanSecretRefsMemo', () => {
+  it('returns what a fresh scan returns, for any text around well-formed references', () => {
+    fc.assert(
+      fc.property(TEXT, NAME, KEY, TEXT, fc.boolean(), (before, name, key, after, activepieces) => {
+        const reference = activepieces
+          ? formatSecretRef({ manager: 'conn1', secretId: name, jsonKey: key }, { style: 'activepieces' })
+          : ref(name, key);
+        const text = `${before}${reference}${after}`;
+        expect(scanSecretRefsMemo(text)).toStrictEqual(scanSecretRefs(text));
+        expect(scanSecretRefsMemo(text)).toStrictEqual(scanSecretRefs(text));
+      }),
+    );
+  });
+
+  it('returns the same frozen result for the same text, which no caller can change', () => {
+    const text = `postgres://app:${ref('memo/frozen')}@db`;
+    const first = scanSecretRefsMemo(text);
+    expect(scanSecretRefsMemo(text)).toBe(first);
+    const [match] = first;
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(match)).toBe(true);
+    expect(Object.isFrozen(match?.ref)).toBe(true);
+    expect(() => {
+      (match!.ref as { secretId: string }).secretId = 'other';
+    }).toThrow(TypeError);
+    expect(() => {
+      (first as unknown as unknown[]).push('x');
+    }).toThrow(TypeError);
+    expect(scanSecretRefsMemo(text)).toStrictEqual(scanSecretRefs(text));
+    expect(match?.ref).toEqual({ secretId: 'memo/frozen', jsonKey: 'password' });
+  });
+
+  it('is bounded: a text is forgotten after enough other texts, and then scanned again', () => {
+    const text = ref('memo/evicted');
+    const first = scanSecretRefsMemo(text);
+    for (let i = 0; i <= 2 * SCAN_MEMO_SIZE; i++) scanSecretRefsMemo(ref(`memo/filler-${i}`));
+    const again = scanSecretRefsMemo(text);
+    expect(again).not.toBe(first);
+    expect(again).toStrictEqual(first);
+  });
+
+  it('scans anew a text holding a malformed reference, so each caller gets its own error', () => {
+    const text = 'x {{resolve:secretsmanager:}} y';
+    const first = scanSecretRefsMemo(text);
+    const second = scanSecretRefsMemo(text);
+    expect(first[0]?.error).toBeDefined();
+    expect(second).not.toBe(first);
+    expect(second[0]?.error).not.toBe(first[0]?.error);
+    expect(Object.isFrozen(first)).toBe(false);
+  });
+
+  it('does not keep texts longer than SCAN_MEMO_MAX_LENGTH', () => {
+    const text = `${ref('memo/long')}${' '.repeat(SCAN_MEMO_MAX_LENGTH)}`;
+    const first = scanSecretRefsMemo(text);
+    expect(scanSecretRefsMemo(text)).not.toBe(first);
+    expect(first).toStrictEqual(scanSecretRefs(text));
+  });
+
+  it('answers texts without references, and non-strings, with an empty frozen list', () => {
+    for (const text of ['plain', '{{step_1.output}}', 42 as unknown as string]) {
+      const found = scanSecretRefsMemo(text);
+      expect(found).toEqual([]);
+      expect(Object.isFrozen(found)).toBe(true);
+    }
+  });
+});
+
+describe('isParsedRef', () => {
+  it('is true only for the frozen references of the memo', () => {
+    const text = ref('memo/trusted');
+    const [memoised] = scanSecretRefsMemo(text);
+    const [fresh] = scanSecretRefs(text);
+    expect(isParsedRef(memoised?.ref)).toBe(true);
+    expect(isParsedRef(fresh?.ref)).toBe(false);
+    expect(isParsedRef({ ...memoised?.ref })).toBe(false);
+    expect(isParsedRef(null)).toBe(false);
+    expect(isParsedRef('db')).toBe(false);
+  });
+
+  it('marks only references that validateSecretRef accepts unchanged, so skipping it changes nothing', () => {
+    fc.assert(
+      fc.property(NAME, fc.option(KEY, { nil: undefined }), (name, key) => {
+        const text = key === undefined ? `{{resolve:secretsmanager:${name}}}` : ref(name, key);
+        for (const match of scanSecretRefsMemo(text)) {
+          if (match.ref && isParsedRef(match.ref)) expect(validateSecretRef(match.ref)).toEqual(match.ref);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createLazyMasker, createMasker } from '../../src/resolve/mask.js';
+import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+import { copyStringSites, copyStrings, type PathSegment, readMaxDepth } from '../../src/resolve/walk.js';
+import { CANARY, expectNoCanary } from '../support/canary.js';
+import { createFakeManager } from './fake-manager.js';
+
+describe('copyStringSites', () => {
+  it('builds a path and a replacer only when asked, and they match what copyStrings passes', () => {
+    const input = { a: 'x', list: ['y', { deep: 'z' }], n: 1 };
+    const eager: [PathSegment[], string][] = [];
+    copyStrings(input, (text, path) => eager.push([path, text]));
+    const lazy: [PathSegment[], string][] = [];
+    let asked = 0;
+    const copy = copyStringSites(
+      input,
+      (text, site) => {
+        lazy.push([site.path(), text]);
+        if (text === 'z') {
+          asked++;
+          site.replacer()?.('Z');
+        }
+      },
+      readMaxDepth(undefined),
+    ).value;
+    expect(lazy).toEqual(eager);
+    expect(asked).toBe(1);
+    expect(copy).toEqual({ a: 'x', list: ['y', { deep: 'Z' }], n: 1 });
+    expect(input.list[1]).toEqual({ deep: 'z' });
+  });
+
+  it('reads a proxy key by key through getOwnPropertyDescriptor, as before, never through its get trap', () => {
+    const target = { token: 'abc', nested: { inner: 'def' } };
+    let gets = 0;
+    const proxy = new Proxy(target, {
+      get(inner, key) {
+        gets++;
+        return Reflect.get(inner, key);
+      },
+    });
+    expect(copyStrings({ p: proxy }, (text, _path, replace) => replace?.(text.toUpperCase())).value).toEqual({
+      p: { token: 'ABC', nested: { inner: 'DEF' } },
+    });
+    expect(gets).toBe(0);
+  });
+
+  it('copies keys that Object.prototype holds as own data and replaces them without touching the prototype', () => {
+    const input = JSON.parse('{"__proto__": "{{x}}", "toString": "t", "constructor": {"a": "c"}}') as object;
+    const out = copyStrings(input, (text, _path, replace) => replace?.(`<${text}>`)).value as Record<
+      string,
+      unknown
+    >;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')).toMatchObject({
+      value: '<{{x}}>',
+      writable: true,
+    });
+    expect(Object.hasOwn(out, 'toString')).toBe(true);
+    expect(out.toString).toBe('<t>');
+    expect(out.constructor).toEqual({ a: '<c>' });
+    expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);
+  });
+});
+
+describe('resolveConnection reference keys', () => {
+  it('passes references whose parts only differ in where they split as distinct references', async () => {
+    const fake = createFakeManager({ 'ab/c': 'one', 'a/bc': 'two' });
+    const value = await resolveConnection(
+      {
+        x: '{{resolve:secretsmanager:ab:SecretString:c}}',
+        y: '{{resolve:secretsmanager:a:SecretString:bc}}',
+      },
+      fake,
+    );
+    expect(value).toEqual({ x: 'one', y: 'two' });
+    expect(fake.calls[0]).toHaveLength(2);
+  });
+});
+
+describe('createLazyMasker', () => {
+  it('masks like createMasker, shows only its size and leaks no value', () => {
+    const values = [CANARY, 'on', 'pa"ss'];
+    const lazy = createLazyMasker(values);
+    expect(inspect(lazy, { showHidden: true, depth: Number.POSITIVE_INFINITY })).not.toContain(CANARY);
+    const eager = createMasker(values);
+    const text = `x ${CANARY} on ${JSON.stringify({ p: 'pa"ss' })}`;
+    expect(lazy.mask(text)).toBe(eager.mask(text));
+    expect(lazy.maskValue({ a: [text] })).toEqual(eager.maskValue({ a: [text] }));
+    expect(lazy.size).toBe(eager.size);
+    expect(JSON.stringify(lazy)).toBe('{"size":2}');
+    expect(Object.isFrozen(lazy)).toBe(true);
+    expectNoCanary(lazy);
+  });
+});
