@@ -2,7 +2,7 @@
  * Every error the library throws is a {@link SecretRefError} with a snake_case `code`.
  *
  * Messages name references (secret ids, JSON keys, paths) and never a secret value. Errors raised by the
- * AWS SDK are kept as `cause`, unchanged.
+ * AWS SDK are kept as `cause`, of the same class and message, without the raw HTTP exchange the SDK attaches.
  */
 
 /** The snake_case codes carried by {@link SecretRefError.code}. */
@@ -11,7 +11,7 @@ export type SecretRefErrorCode =
   | 'invalid_reference'
   /** A bad option passed to a factory or function; the error names the option. */
   | 'invalid_config'
-  /** A value given to the walker that it refuses: a cycle or nesting deeper than the limit. */
+  /** A value given to the walker that it refuses: a cycle, nesting deeper than the limit, a getter that throws. */
   | 'invalid_input'
   | 'secret_not_found'
   | 'access_denied'

@@ -66,6 +66,7 @@ export interface SecretSummary {
   tags?: Record<string, string>;
 }
 
+/** Options of `listSecrets`. */
 export interface ListSecretsOptions extends CallOptions {
   /** Only secrets whose name starts with this text. */
   prefix?: string;
@@ -133,12 +134,15 @@ export interface SecretManager {
    * Never rejects for a failing reference (each result says ok or not); rejects only when aborted.
    */
   getSecrets(refs: readonly (SecretRef | string)[], options?: CallOptions): Promise<SecretResult[]>;
+  /** Checks that the backend answers with these credentials; never throws for bad credentials or a dead endpoint. */
   testConnection(options?: CallOptions): Promise<TestConnectionResult>;
+  /** Every secret's name and metadata (never a value), all pages. */
   listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
   /** Top-level key names of a JSON secret (never values). */
   listJsonKeys(ref: SecretRef | string, options?: CallOptions): Promise<string[]>;
   /** Drops one secret (every version of it) from the cache, or everything. */
   invalidate(ref?: SecretRef | string): void;
+  /** The cache's counters. */
   stats(): SecretManagerStats;
 }
 

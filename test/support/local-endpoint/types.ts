@@ -40,7 +40,7 @@ export interface LocalSecretsManagerOptions {
   region?: string;
   /** Account id used in ARNs. @default '123456789012' */
   accountId?: string;
-  /** @default { accessKeyId: 'AKIALOCALTEST0000001', secretAccessKey: 'local-test-secret-access-key' } */
+  /** @default { accessKeyId: 'AKIALOCALTEST0000001', secretAccessKey: 'local/test/secret/access/key/000000000000' } */
   credentials?: LocalCredentials;
   /** Secrets created at start, in order. */
   secrets?: SeedSecret[];
