@@ -5,7 +5,13 @@
  * AWS SDK are kept as `cause`, of the same class and message, without the raw HTTP exchange the SDK attaches.
  */
 
-/** The snake_case codes carried by {@link SecretRefError.code}. */
+/**
+ * The snake_case codes carried by {@link SecretRefError.code}.
+ * @example
+ *   function isRetryable(code: SecretRefErrorCode): boolean {
+ *     return code === 'throttled' || code === 'network' || code === 'timeout';
+ *   }
+ */
 export type SecretRefErrorCode =
   /** Reference text that does not follow the grammar. */
   | 'invalid_reference'
@@ -38,7 +44,12 @@ export type SecretRefErrorCode =
 /** Codes of failures that may pass if tried again later (stale-if-error applies to these only). */
 export const TRANSIENT_CODES: ReadonlySet<SecretRefErrorCode> = new Set(['throttled', 'network', 'timeout']);
 
-/** What a {@link SecretRefError} may carry besides its code and message. */
+/**
+ * What a {@link SecretRefError} may carry besides its code and message.
+ * @example
+ *   const options: SecretRefErrorOptions = { ref: 'prod/db', cause: awsError };
+ *   throw new SecretFetchError('provider_error', 'Could not read prod/db', options);
+ */
 export interface SecretRefErrorOptions {
   /** The reference the error is about, as text (never a value). */
   ref?: string;
@@ -76,7 +87,7 @@ export class SecretRefError extends Error {
  *   try {
  *     parseSecretRef('{{resolve:secretsmanager:db:SecretBinary}}');
  *   } catch (error) {
- *     if (error instanceof SecretRefSyntaxError) console.error(error.offset, error.reason);
+ *     if (error instanceof SecretRefSyntaxError) report(`offset ${error.offset}: ${error.reason}`);
  *   }
  */
 export class SecretRefSyntaxError extends SecretRefError {
@@ -105,7 +116,7 @@ export class SecretRefSyntaxError extends SecretRefError {
  *   try {
  *     createAwsSecretsManager({ region: 'nowhere' });
  *   } catch (error) {
- *     if (error instanceof SecretRefConfigError) console.error(`fix ${error.option}`);
+ *     if (error instanceof SecretRefConfigError) report(`fix ${error.option}`);
  *   }
  */
 export class SecretRefConfigError extends SecretRefError {
@@ -123,7 +134,7 @@ export class SecretRefConfigError extends SecretRefError {
  * Fetching or reading one secret failed. `cause` holds the provider's error, when there is one.
  * @example
  *   const [result] = await manager.getSecrets(['prod/db:password']);
- *   if (!result.ok && result.error instanceof SecretFetchError && result.error.transient) scheduleRetry();
+ *   if (result?.ok === false && result.error instanceof SecretFetchError && result.error.transient) scheduleRetry();
  */
 export class SecretFetchError extends SecretRefError {
   override name = 'SecretFetchError';
@@ -154,7 +165,12 @@ export class SecretRefAbortError extends SecretRefError {
   }
 }
 
-/** One failing reference inside a value given to `resolveConnection`. */
+/**
+ * One failing reference inside a value given to `resolveConnection`.
+ * @example
+ *   const { issues } = await resolveConnectionSettled(connection, manager);
+ *   const missing = issues.filter((issue: SecretResolutionIssue) => issue.code === 'secret_not_found');
+ */
 export interface SecretResolutionIssue {
   /** Where the reference sits: object keys and array indexes from the root. */
   path: (string | number)[];
@@ -184,7 +200,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 /**
  * Formats issues for a person: each as `✖ message`, then `→ at path` on the next line.
  * @example
- *   console.error(formatIssues(error.issues));
+ *   report(formatIssues(error.issues));
  */
 export function formatIssues(issues: readonly SecretResolutionIssue[]): string {
   return issues.map((issue) => `✖ ${issue.message}\n  → at ${formatPath(issue.path)}`).join('\n');

@@ -1,6 +1,11 @@
 import type { SecretRefError, SecretRefErrorCode } from './errors.js';
 
-/** A parsed secret reference: plain data, safe to log (it holds no secret). */
+/**
+ * A parsed secret reference: plain data, safe to log (it holds no secret).
+ * @example
+ *   const ref: SecretRef = { secretId: 'prod/db', jsonKey: 'password' };
+ *   formatSecretRef(ref); // '{{resolve:secretsmanager:prod/db:SecretString:password}}'
+ */
 export interface SecretRef {
   /** Secret name, partial ARN or full ARN. */
   secretId: string;
@@ -14,10 +19,20 @@ export interface SecretRef {
   manager?: string;
 }
 
-/** The text styles `formatSecretRef` writes. */
+/**
+ * The text styles `formatSecretRef` writes.
+ * @example
+ *   const style: SecretRefStyle = 'ecs';
+ *   formatSecretRef({ secretId: 'prod/db', jsonKey: 'password' }, { style }); // 'prod/db:password::'
+ */
 export type SecretRefStyle = 'cloudformation' | 'ecs' | 'activepieces';
 
-/** Which secret, and which version of it: what a provider fetches (JSON keys are applied above the provider). */
+/**
+ * Which secret, and which version of it: what a provider fetches (JSON keys are applied above the provider).
+ * @example
+ *   const locator: SecretLocator = { secretId: 'prod/db', versionStage: 'AWSPREVIOUS' };
+ *   const payload = await provider.fetch(locator);
+ */
 export interface SecretLocator {
   /** Secret name, partial ARN or full ARN. */
   secretId: string;
@@ -27,7 +42,12 @@ export interface SecretLocator {
   versionId?: string;
 }
 
-/** One fetched secret version. */
+/**
+ * One fetched secret version.
+ * @example
+ *   const payload: SecretPayload = await provider.fetch({ secretId: 'prod/cert' });
+ *   const bytes = payload.secretBinary ?? new TextEncoder().encode(payload.secretString ?? '');
+ */
 export interface SecretPayload {
   /** The value, when the secret holds text. */
   secretString?: string;
@@ -43,16 +63,32 @@ export interface SecretPayload {
   versionStages?: string[];
 }
 
-/** Options accepted by every call that may do I/O. */
+/**
+ * Options accepted by every call that may do I/O.
+ * @example
+ *   const options: CallOptions = { signal: AbortSignal.timeout(2_000) };
+ *   await manager.getSecret('prod/db', options);
+ */
 export interface CallOptions {
   /** Cancels the call; it then rejects with an error named `AbortError` (code `aborted`). */
   signal?: AbortSignal;
 }
 
-/** The outcome of one locator in a batched fetch, in input order. */
+/**
+ * The outcome of one locator in a batched fetch, in input order.
+ * @example
+ *   const locators = [{ secretId: 'prod/db' }, { secretId: 'prod/api' }];
+ *   const results: FetchResult[] = await provider.fetchMany(locators);
+ *   for (const result of results) if (!result.ok) console.error(result.error.code);
+ */
 export type FetchResult = { ok: true; payload: SecretPayload } | { ok: false; error: SecretRefError };
 
-/** A secret as listed by `listSecrets` (metadata only, never a value). */
+/**
+ * A secret as listed by `listSecrets` (metadata only, never a value).
+ * @example
+ *   const summaries: SecretSummary[] = [];
+ *   for await (const summary of manager.listSecrets({ prefix: 'prod/' })) summaries.push(summary);
+ */
 export interface SecretSummary {
   /** The secret's name. */
   name: string;
@@ -66,7 +102,12 @@ export interface SecretSummary {
   tags?: Record<string, string>;
 }
 
-/** Options of `listSecrets`. */
+/**
+ * Options of `listSecrets`.
+ * @example
+ *   const options: ListSecretsOptions = { prefix: 'prod/', pageSize: 50 };
+ *   for await (const secret of manager.listSecrets(options)) console.log(secret.name);
+ */
 export interface ListSecretsOptions extends CallOptions {
   /** Only secrets whose name starts with this text. */
   prefix?: string;
@@ -74,7 +115,12 @@ export interface ListSecretsOptions extends CallOptions {
   pageSize?: number;
 }
 
-/** What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint. */
+/**
+ * What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint.
+ * @example
+ *   const result: TestConnectionResult = await manager.testConnection();
+ *   if (!result.ok) console.error(`${result.code}: ${result.message}`);
+ */
 export type TestConnectionResult =
   | { ok: true; latencyMs: number; region?: string; endpoint?: string }
   | { ok: false; code: SecretRefErrorCode; message: string; latencyMs: number };
@@ -82,6 +128,12 @@ export type TestConnectionResult =
 /**
  * The contract a secret backend implements. It is small on purpose: a second backend is one file.
  * Errors it throws or returns are `SecretRefError`s with the spec's codes (`SecretFetchError` for fetch failures).
+ * @example
+ *   const provider: SecretProvider = {
+ *     kind: 'files',
+ *     identity: 'files:/run/secrets',
+ *     fetch: async ({ secretId }) => ({ secretString: await readFile(`/run/secrets/${secretId}`, 'utf8') }),
+ *   };
  */
 export interface SecretProvider {
   /** Names the backend, for messages: `aws`, `memory`. */
@@ -106,7 +158,12 @@ export interface SecretProvider {
   apiCalls?(): number;
 }
 
-/** Counters kept by a manager's cache. */
+/**
+ * Counters kept by a manager's cache.
+ * @example
+ *   const { hits, misses }: SecretManagerStats = manager.stats();
+ *   const hitRate = hits / Math.max(1, hits + misses);
+ */
 export interface SecretManagerStats {
   /** Reads served from the cache. */
   hits: number;
@@ -120,10 +177,20 @@ export interface SecretManagerStats {
   size: number;
 }
 
-/** The outcome of one reference in `getSecrets`, in input order. */
+/**
+ * The outcome of one reference in `getSecrets`, in input order.
+ * @example
+ *   const results: SecretResult[] = await manager.getSecrets(['prod/db', 'prod/api']);
+ *   const values = results.map((result) => (result.ok ? result.value : undefined));
+ */
 export type SecretResult = { ok: true; value: string } | { ok: false; error: SecretRefError };
 
-/** What `createAwsSecretsManager` (and any provider wrapped by the cache) returns. */
+/**
+ * What `createAwsSecretsManager` (and any provider wrapped by the cache) returns.
+ * @example
+ *   const manager: SecretManager = createAwsSecretsManager({ region: 'eu-west-1' });
+ *   const password = await manager.getSecret({ secretId: 'prod/db', jsonKey: 'password' });
+ */
 export interface SecretManager {
   /** The secret string, or the value of `ref.jsonKey` in it. */
   getSecret(ref: SecretRef | string, options?: CallOptions): Promise<string>;
@@ -146,7 +213,12 @@ export interface SecretManager {
   stats(): SecretManagerStats;
 }
 
-/** One reference-looking span found inside a string by the grammar's scanner. */
+/**
+ * One reference-looking span found inside a string by the grammar's scanner.
+ * @example
+ *   const matches: readonly SecretRefMatch[] = scanSecretRefs('user={{resolve:secretsmanager:db}};');
+ *   const ids = matches.flatMap((match) => (match.ref ? [match.ref.secretId] : [])); // ['db']
+ */
 export type SecretRefMatch = {
   /** Offset of the first character of the span (`{{`). */
   start: number;

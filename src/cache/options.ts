@@ -32,7 +32,12 @@ export interface SecretCacheOptions {
   jitter?: number;
 }
 
-/** {@link SecretCacheOptions} with every default filled in. */
+/**
+ * {@link SecretCacheOptions} with every default filled in.
+ * @example
+ *   const defaults: ResolvedSecretCacheOptions = DEFAULT_CACHE_OPTIONS;
+ *   const ttlSeconds = defaults.ttlMs / 1_000; // 300
+ */
 export type ResolvedSecretCacheOptions = Readonly<Required<SecretCacheOptions>>;
 
 /**

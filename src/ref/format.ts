@@ -5,7 +5,12 @@ import { validateSecretRef } from './validate.js';
 
 const STYLES: readonly SecretRefStyle[] = ['cloudformation', 'ecs', 'activepieces'];
 
-/** Options of {@link formatSecretRef}. */
+/**
+ * Options of {@link formatSecretRef}.
+ * @example
+ * const options: FormatSecretRefOptions = { style: 'activepieces' };
+ * formatSecretRef({ manager: 'conn1', secretId: 'prod/api' }, options); // '{{conn1|ap_sep_v1|prod/api}}'
+ */
 export interface FormatSecretRefOptions {
   /**
    * The text form to write: `'cloudformation'` (`{{resolve:secretsmanager:…}}`), `'ecs'` (the bare

@@ -1,6 +1,11 @@
 import { type JsonKeyPathSegment, parseJsonKeyPath } from './json-key-path.js';
 
-/** The outcome of {@link readJsonKey}. */
+/**
+ * The outcome of {@link readJsonKey}.
+ * @example
+ * const result: JsonKeyResult = readJsonKey(JSON.parse(secretString), 'db.password');
+ * if (result.found) connect(result.value);
+ */
 export type JsonKeyResult = { found: true; value: string } | { found: false };
 
 const NOT_FOUND: JsonKeyResult = Object.freeze({ found: false });

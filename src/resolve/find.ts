@@ -6,6 +6,9 @@ import { type PathSegment, visitStrings, type WalkOptions } from './walk.js';
 /**
  * One reference found inside a value. A well-formed reference has `ref`; a span that is clearly meant as a
  * reference but does not follow the grammar has `error` instead, so a checker can report it.
+ * @example
+ *   const found: FoundSecretRef[] = findSecretRefs(connection);
+ *   for (const { path, error } of found) if (error) console.error(formatPath(path), error.reason);
  */
 export type FoundSecretRef = {
   /** Where the string sits: object keys and array indexes from the root (`[]` when the value is the string). */

@@ -1,7 +1,12 @@
 import { SecretRefConfigError } from '../errors.js';
 import type { SecretManager, SecretRef } from '../types.js';
 
-/** One manager serving every reference, or managers keyed by id (the Activepieces connection id). */
+/**
+ * One manager serving every reference, or managers keyed by id (the Activepieces connection id).
+ * @example
+ *   const managers: SecretManagers = { prod: prodManager, staging: stagingManager };
+ *   await resolveConnection(connection, managers, { defaultManager: 'prod' });
+ */
 export type SecretManagers = SecretManager | Readonly<Record<string, SecretManager>>;
 
 /** Which manager serves a reference, or why none does. */

@@ -1,7 +1,12 @@
 import { SecretRefConfigError } from '../errors.js';
 import { copyStrings } from './walk.js';
 
-/** Options of {@link createMasker}. */
+/**
+ * Options of {@link createMasker}.
+ * @example
+ *   const options: MaskerOptions = { minLength: 6, replacement: '[redacted]' };
+ *   const masker = createMasker(values, options);
+ */
 export interface MaskerOptions {
   /**
    * Values shorter than this are not masked: hiding every `1` or `on` in a log would ruin it and reveal little.
@@ -18,6 +23,9 @@ export interface MaskerOptions {
 /**
  * Hides known secret values in text before it is printed or logged, like `op run` does with its output. It holds
  * the values out of sight: `util.inspect(masker)` and `JSON.stringify(masker)` show only how many there are.
+ * @example
+ *   const masker: Masker = createMasker([password]);
+ *   masker.maskValue({ url: `postgres://app:${password}@db` }); // { url: 'postgres://app:****@db' }
  */
 export interface Masker {
   /** `text` with every occurrence of every value (longest first) replaced. */

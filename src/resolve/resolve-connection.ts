@@ -7,7 +7,12 @@ import { createLazyMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
 import { copyStringSites, type PathSegment, readMaxDepth, type WalkOptions } from './walk.js';
 
-/** Options of {@link resolveConnection} and {@link resolveConnectionSettled}. */
+/**
+ * Options of {@link resolveConnection} and {@link resolveConnectionSettled}.
+ * @example
+ *   const options: ResolveConnectionOptions = { defaultManager: 'prod', signal: AbortSignal.timeout(5_000) };
+ *   await resolveConnection(connection, { prod: prodManager, staging: stagingManager }, options);
+ */
 export interface ResolveConnectionOptions extends WalkOptions {
   /** Cancels the resolve; it then rejects with a `SecretRefAbortError` (name `AbortError`, code `aborted`). */
   signal?: AbortSignal;
@@ -19,7 +24,12 @@ export interface ResolveConnectionOptions extends WalkOptions {
   defaultManager?: string;
 }
 
-/** A reference that was replaced by its value (the value is not kept here). */
+/**
+ * A reference that was replaced by its value (the value is not kept here).
+ * @example
+ *   const { resolved } = await resolveConnectionSettled(connection, manager);
+ *   const paths = resolved.map((entry: ResolvedSecretRef) => formatPath(entry.path));
+ */
 export interface ResolvedSecretRef {
   /** Where the string holding the reference sits. */
   path: PathSegment[];
@@ -27,7 +37,12 @@ export interface ResolvedSecretRef {
   ref: string;
 }
 
-/** What {@link resolveConnectionSettled} returns: the copy, and every reference that failed or succeeded. */
+/**
+ * What {@link resolveConnectionSettled} returns: the copy, and every reference that failed or succeeded.
+ * @example
+ *   const settled: SettledResolution<Connection> = await resolveConnectionSettled(connection, manager);
+ *   if (settled.issues.length > 0) logger.warn(settled.masker.mask(formatIssues(settled.issues)));
+ */
 export interface SettledResolution<T> {
   /** The resolved copy; a reference that failed is left in place, as written. */
   value: T;

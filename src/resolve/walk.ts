@@ -13,10 +13,20 @@ import {
   type WalkPosition,
 } from './walk-access.js';
 
-/** One step of a path: an object key or an array index. */
+/**
+ * One step of a path: an object key or an array index.
+ * @example
+ *   const path: PathSegment[] = ['props', 'headers', 0];
+ *   formatPath(path); // 'props.headers[0]'
+ */
 export type PathSegment = string | number;
 
-/** Options of every function that walks a value. */
+/**
+ * Options of every function that walks a value.
+ * @example
+ *   const options: WalkOptions = { maxDepth: 20 };
+ *   findSecretRefs(untrustedInput, options);
+ */
 export interface WalkOptions {
   /**
    * How many levels of objects and arrays may nest (the root object or array is level 1). Deeper input is refused

@@ -4,10 +4,20 @@ import type { SecretManagerOptions } from '../../manager/create-secret-manager.j
 import { resolveCredentials } from './credentials.js';
 import { describeValue } from './describe-value.js';
 
-/** Credentials accepted by `credentials`: a fixed identity, or a provider such as `fromIni()` or `fromNodeProviderChain()`. */
+/**
+ * Credentials accepted by `credentials`: a fixed identity, or a provider such as `fromIni()` or `fromNodeProviderChain()`.
+ * @example
+ *   const credentials: AwsCredentialsOption = fromIni({ profile: 'prod' });
+ *   const manager = createAwsSecretsManager({ region: 'eu-west-1', credentials });
+ */
 export type AwsCredentialsOption = NonNullable<SecretsManagerClientConfig['credentials']>;
 
-/** How `createAwsSecretsManager` and `createAwsProvider` reach AWS Secrets Manager. */
+/**
+ * How `createAwsSecretsManager` and `createAwsProvider` reach AWS Secrets Manager.
+ * @example
+ *   const config: AwsSecretsManagerConfig = { region: 'us-east-1', endpoint: 'http://localhost:4566' };
+ *   const manager = createAwsSecretsManager(config);
+ */
 export interface AwsSecretsManagerConfig {
   /**
    * AWS region such as `us-east-1`. Required unless `client` is given or `AWS_REGION` / `AWS_DEFAULT_REGION` is set.

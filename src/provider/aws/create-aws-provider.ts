@@ -17,7 +17,12 @@ import { awsIdentity } from './identity.js';
 import { listAwsSecrets } from './list-secrets.js';
 import { mapAwsError } from './map-error.js';
 
-/** The AWS Secrets Manager provider: every optional method of `SecretProvider` is there. */
+/**
+ * The AWS Secrets Manager provider: every optional method of `SecretProvider` is there.
+ * @example
+ *   const provider: AwsProvider = createAwsProvider({ region: 'eu-west-1' });
+ *   for await (const secret of provider.listSecrets({ prefix: 'prod/' })) console.log(secret.name);
+ */
 export interface AwsProvider extends SecretProvider {
   readonly kind: 'aws';
   fetchMany(locators: readonly SecretLocator[], options?: CallOptions): Promise<FetchResult[]>;
