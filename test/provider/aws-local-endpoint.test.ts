@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretRefError } from '../../src/errors.js';
 import {
   type AwsSecretsManagerConfig,
@@ -7,7 +7,8 @@ import {
   createAwsSecretsManager,
 } from '../../src/provider/aws/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const WRONG_KEY = 'WRONGKEY-CANARY-51c2-do-not-leak';
 const SESSION_TOKEN = 'SESSIONTOKEN-CANARY-77aa-do-not-leak';
@@ -47,25 +48,17 @@ async function closedPort(): Promise<number> {
 
 const actions = (): string[] => sm.requests.map((request) => request.action);
 
-beforeAll(async () => {
-  sm = await startLocalSecretsManager({
-    secrets: [
-      { name: 'prod/db', secretString: JSON.stringify({ username: 'app', password: CANARY }) },
-      { name: 'plain', secretString: 'plain-value' },
-      { name: 'locked', secretString: CANARY, kmsFailure: true },
-      { name: 'doomed', secretString: CANARY, deleted: true },
-    ],
-  });
-});
-
-afterAll(async () => {
-  await sm.close();
+const endpoint = useLocalEndpoint({
+  secrets: [
+    { name: 'prod/db', secretString: JSON.stringify({ username: 'app', password: CANARY }) },
+    { name: 'plain', secretString: 'plain-value' },
+    { name: 'locked', secretString: CANARY, kmsFailure: true },
+    { name: 'doomed', secretString: CANARY, deleted: true },
+  ],
 });
 
 beforeEach(() => {
-  sm.clearFaults();
-  sm.denyActions([]);
-  sm.resetRequests();
+  sm = endpoint();
 });
 
 describe('createAwsSecretsManager over a local endpoint (real SDK, HTTP and SigV4)', () => {

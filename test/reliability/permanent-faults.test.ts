@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretRefErrorCode } from '../../src/errors.js';
 import { SecretResolutionError } from '../../src/errors.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { expectNoCanary } from '../support/canary.js';
-import {
-  type Fault,
-  type LocalSecretsManager,
-  startLocalSecretsManager,
-} from '../support/local-endpoint/index.js';
+import type { Fault, LocalSecretsManager } from '../support/local-endpoint/index.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import { codes, expectSound, hammer, managerFor, printFigure, secretName, seeds } from './hammer.js';
 
 const READS = 20;
 
 let sm: LocalSecretsManager;
 
-beforeAll(async () => {
-  sm = await startLocalSecretsManager({ secrets: seeds() });
-});
-
-afterAll(async () => {
-  await sm.close();
-});
+const endpoint = useLocalEndpoint({ secrets: seeds() });
 
 beforeEach(() => {
-  sm.clearFaults();
-  sm.denyActions([]);
-  sm.resetRequests();
+  sm = endpoint();
 });
 
 describe('faults that outlast the retries fail with the right code and no value in the error', () => {

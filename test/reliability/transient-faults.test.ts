@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
-import {
-  type Fault,
-  type LocalSecretsManager,
-  startLocalSecretsManager,
-} from '../support/local-endpoint/index.js';
+import type { Fault, LocalSecretsManager } from '../support/local-endpoint/index.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import {
   expectSound,
   hammer,
@@ -20,18 +17,10 @@ const READS = 200;
 
 let sm: LocalSecretsManager;
 
-beforeAll(async () => {
-  sm = await startLocalSecretsManager({ secrets: seeds() });
-});
-
-afterAll(async () => {
-  await sm.close();
-});
+const endpoint = useLocalEndpoint({ secrets: seeds() });
 
 beforeEach(() => {
-  sm.clearFaults();
-  sm.denyActions([]);
-  sm.resetRequests();
+  sm = endpoint();
 });
 
 const passwordRef = (n: number): string =>
