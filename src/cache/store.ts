@@ -62,8 +62,11 @@ export interface CacheStore {
    * request has gone, the request itself is aborted and forgotten.
    */
   join(running: InFlight, signal?: AbortSignal): Promise<FlightOutcome>;
-  /** Drops entries and in-flight fetches whose key starts with `prefix`, so no later read sees them. */
-  invalidate(prefix: string): void;
+  /**
+   * Drops entries and in-flight fetches whose key starts with `prefix`, so no later read sees them; with `alias`,
+   * also the entries under `alias.within` whose payload `alias.matches` (the same secret read under another id).
+   */
+  invalidate(prefix: string, alias?: { within: string; matches: (payload: SecretPayload) => boolean }): void;
   /** Entries held whose key starts with `prefix`. */
   count(prefix: string): number;
 }
@@ -163,10 +166,14 @@ export function createCacheStore(options: ResolvedSecretCacheOptions | undefined
         });
       });
     },
-    invalidate(prefix) {
+    invalidate(prefix, alias) {
       for (const key of [...inflight.keys()]) if (key.startsWith(prefix)) inflight.delete(key);
       if (!lru) return;
-      for (const key of [...lru.keys()]) if (key.startsWith(prefix)) lru.delete(key);
+      for (const [key, entry] of [...lru]) {
+        const isAlias =
+          alias !== undefined && key.startsWith(alias.within) && alias.matches(entry.value.payload);
+        if (isAlias || key.startsWith(prefix)) lru.delete(key);
+      }
     },
     count(prefix) {
       if (!lru) return 0;

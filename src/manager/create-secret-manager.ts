@@ -9,6 +9,7 @@ import type {
   CallOptions,
   ListSecretsOptions,
   SecretManager,
+  SecretPayload,
   SecretProvider,
   SecretRef,
   SecretResult,
@@ -153,7 +154,11 @@ export function createSecretManager(
         store.invalidate(ownPrefix);
         return;
       }
-      store.invalidate(secretKeyPrefix(provider.identity, toRef(input).secretId));
+      const { secretId } = toRef(input);
+      store.invalidate(secretKeyPrefix(provider.identity, secretId), {
+        within: ownPrefix,
+        matches: (payload) => namesSecret(payload, secretId),
+      });
     },
     stats() {
       return {
@@ -178,4 +183,11 @@ export function createSecretManager(
     return outcomes && toResults(parsed, outcomes);
   });
   return frozen;
+}
+
+/** True when `secretId` names the secret a payload was read from: by its name, its full ARN or its partial ARN. */
+function namesSecret(payload: SecretPayload, secretId: string): boolean {
+  if (secretId === payload.name || secretId === payload.arn) return true;
+  const { arn } = payload;
+  return arn !== undefined && arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`);
 }

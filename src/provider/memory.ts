@@ -228,7 +228,11 @@ export function createMemoryProvider(
   const find = (locator: SecretLocator): SecretPayload => {
     const secret =
       byName.get(locator.secretId) ??
-      [...byName.values()].find((candidate) => candidate.arn === locator.secretId);
+      [...byName.values()].find(
+        (candidate) =>
+          candidate.arn === locator.secretId ||
+          candidate.arn === `${locator.secretId}-${suffix(candidate.name)}`,
+      );
     if (!secret) throw notFound(locator, 'was not found');
     const { versionId, versionStage } = locator;
     const stage = versionStage ?? (versionId === undefined ? 'AWSCURRENT' : undefined);

@@ -45,6 +45,31 @@ describe('createSecretManager caching', () => {
     expect(provider.apiCalls()).toBe(2);
   });
 
+  it('invalidates a secret read under its name, its full ARN and its partial ARN, by any of them', async () => {
+    // Prepare
+    const provider = createMemoryProvider({ db: 'v1', 'db-other': 'x' });
+    const manager = createSecretManager(provider);
+    await manager.getSecret('db');
+    const arn = (await collect(provider.listSecrets())).find((secret) => secret.name === 'db')!.arn!;
+    const partialArn = arn.slice(0, -7);
+    await manager.getSecret(arn);
+    await manager.getSecret(partialArn);
+    await manager.getSecret('db-other');
+    expect(manager.stats().size).toBe(4);
+
+    // Act: invalidate by the name only
+    manager.invalidate('db');
+
+    // Assess: every id of `db` is dropped, `db-other` (whose name merely starts alike) stays
+    expect(manager.stats().size).toBe(1);
+    provider.setSecret('db', 'v2');
+    expect(await manager.getSecret(arn)).toBe('v2');
+    expect(await manager.getSecret(partialArn)).toBe('v2');
+    expect(await manager.getSecret('db-other')).toBe('x');
+    manager.invalidate(arn);
+    expect(manager.stats().size).toBe(1);
+  });
+
   it('fetches again after invalidate, for every version of that secret only', async () => {
     const provider = createMemoryProvider({
       db: { versions: [{ value: 'old', stages: ['AWSPREVIOUS'] }, { value: 'new' }] },
@@ -281,3 +306,9 @@ describe('createSecretManager caching', () => {
     expect(JSON.stringify(cache)).toBe(JSON.stringify({ options: cache.options }));
   });
 });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
