@@ -79,7 +79,7 @@ export interface CallOptions {
  * @example
  *   const locators = [{ secretId: 'prod/db' }, { secretId: 'prod/api' }];
  *   const results: FetchResult[] = await provider.fetchMany(locators);
- *   for (const result of results) if (!result.ok) console.error(result.error.code);
+ *   for (const result of results) if (!result.ok) codes.push(result.error.code);
  */
 export type FetchResult = { ok: true; payload: SecretPayload } | { ok: false; error: SecretRefError };
 
@@ -106,7 +106,7 @@ export interface SecretSummary {
  * Options of `listSecrets`.
  * @example
  *   const options: ListSecretsOptions = { prefix: 'prod/', pageSize: 50 };
- *   for await (const secret of manager.listSecrets(options)) console.log(secret.name);
+ *   for await (const secret of manager.listSecrets(options)) names.push(secret.name);
  */
 export interface ListSecretsOptions extends CallOptions {
   /** Only secrets whose name starts with this text. */
@@ -119,7 +119,7 @@ export interface ListSecretsOptions extends CallOptions {
  * What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint.
  * @example
  *   const result: TestConnectionResult = await manager.testConnection();
- *   if (!result.ok) console.error(`${result.code}: ${result.message}`);
+ *   if (!result.ok) warnings.push(`${result.code}: ${result.message}`);
  */
 export type TestConnectionResult =
   | { ok: true; latencyMs: number; region?: string; endpoint?: string }

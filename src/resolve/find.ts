@@ -8,7 +8,7 @@ import { type PathSegment, visitStrings, type WalkOptions } from './walk.js';
  * reference but does not follow the grammar has `error` instead, so a checker can report it.
  * @example
  *   const found: FoundSecretRef[] = findSecretRefs(connection);
- *   for (const { path, error } of found) if (error) console.error(formatPath(path), error.reason);
+ *   for (const { path, error } of found) if (error) problems.push(`${formatPath(path)}: ${error.reason}`);
  */
 export type FoundSecretRef = {
   /** Where the string sits: object keys and array indexes from the root (`[]` when the value is the string). */

@@ -21,7 +21,7 @@ import { mapAwsError } from './map-error.js';
  * The AWS Secrets Manager provider: every optional method of `SecretProvider` is there.
  * @example
  *   const provider: AwsProvider = createAwsProvider({ region: 'eu-west-1' });
- *   for await (const secret of provider.listSecrets({ prefix: 'prod/' })) console.log(secret.name);
+ *   for await (const secret of provider.listSecrets({ prefix: 'prod/' })) names.push(secret.name);
  */
 export interface AwsProvider extends SecretProvider {
   readonly kind: 'aws';
