@@ -112,7 +112,7 @@ function explainBadBody(input: string, bodyStart: number, close: number): Secret
 
 /**
  * Parses the braced forms (CloudFormation, Activepieces) in `input[start, end)`, which starts with `{{`.
- * The reference ends at the first `}}`; nothing may follow it.
+ * The reference ends at the first `}}`; nothing may follow it, and `{{` may not stand inside it.
  */
 export function parseBraced(input: string, start: number, end: number): SecretRef {
   const bodyStart = start + 2;
@@ -121,6 +121,10 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
     throw new SecretRefSyntaxError(input, end, 'unterminated reference: missing "}}"');
   }
   if (close + 2 < end) throw new SecretRefSyntaxError(input, close + 2, 'unexpected text after "}}"');
+  const nested = input.indexOf('{{', bodyStart);
+  if (nested !== -1 && nested < close) {
+    throw new SecretRefSyntaxError(input, nested, 'a reference cannot contain "{{"');
+  }
   if (input.startsWith(CLOUDFORMATION_PREFIX, bodyStart)) {
     return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
   }

@@ -22,9 +22,9 @@ function toMatch(text: string, start: number, end: number): SecretRefMatch {
  * CloudFormation dynamic references (`{{resolve:ssm:…}}`), is not returned. A span that is clearly meant as a
  * reference — `{{` then `resolve:secretsmanager` (in any case, even after whitespace), or a `{{…}}` holding
  * `|ap_sep_v1|` — but does not parse is returned with `error`, whose `offset` counts from `start` (its
- * `input` is the span's `text`). An unterminated one is reported as its opener alone
- * (`{{resolve:secretsmanager:`, `{{<connectionId>|ap_sep_v1|`), so the text after it, which may be anything,
- * is never copied into an error. The bare form is never recognised here.
+ * `input` is the span's `text`). An unterminated one — no `}}` before the next `{{` or the end — is reported as
+ * its opener alone (`{{resolve:secretsmanager:`, `{{<connectionId>|ap_sep_v1|`), so the text after it, which
+ * may be anything, is never copied into an error, and the scan goes on at the next `{{`. The bare form is never recognised here.
  *
  * Runs in linear time; when `text` holds no `{{` it returns a shared, frozen empty array without allocating.
  *
@@ -46,19 +46,19 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     if (separator !== -1 && separator < bodyStart)
       separator = text.indexOf(ACTIVEPIECES_SEPARATOR, bodyStart);
     const nextOpen = text.indexOf('{{', bodyStart);
-    const limit = close === -1 ? text.length : close;
+    // A `}}` that comes after the next `{{` closes that one, not this: this reference is unterminated.
+    const terminated = close !== -1 && (nextOpen === -1 || close < nextOpen);
+    const limit = terminated ? close : nextOpen === -1 ? text.length : nextOpen;
     const openerEnd = cloudFormationOpenerEnd(text, bodyStart, limit);
-    const isActivepieces =
-      openerEnd === -1 && separator !== -1 && separator < limit && (nextOpen === -1 || separator < nextOpen);
+    const isActivepieces = openerEnd === -1 && separator !== -1 && separator < limit;
     if (openerEnd === -1 && !isActivepieces) {
       open = nextOpen;
       continue;
     }
     let end = close + 2;
-    if (close === -1) end = isActivepieces ? separator + ACTIVEPIECES_SEPARATOR.length : openerEnd;
+    if (!terminated) end = isActivepieces ? separator + ACTIVEPIECES_SEPARATOR.length : openerEnd;
     matches ??= [];
     matches.push(toMatch(text, open, end));
-    if (close === -1) break;
     open = nextOpen === -1 || nextOpen >= end ? nextOpen : text.indexOf('{{', end);
   }
   return matches ?? NO_MATCHES;

@@ -73,8 +73,14 @@ function checkStyle(ref: SecretRef, style: SecretRefStyle): void {
     }
     if (key?.includes(':')) throw invalid(`the "${style}" style cannot express a \`jsonKey\` containing ":"`);
   }
-  if (style !== 'ecs' && key !== undefined && (key.includes('}}') || key.endsWith('}'))) {
-    throw invalid(`the "${style}" style cannot express a \`jsonKey\` containing "}}" or ending with "}"`);
+  if (
+    style !== 'ecs' &&
+    key !== undefined &&
+    (key.includes('}}') || key.includes('{{') || key.endsWith('}'))
+  ) {
+    throw invalid(
+      `the "${style}" style cannot express a \`jsonKey\` containing "{{" or "}}", or ending with "}"`,
+    );
   }
 }
 

@@ -89,12 +89,12 @@ describe('formatSecretRef', () => {
     [
       { secretId: 'db', jsonKey: 'a}}b' },
       'cloudformation',
-      'the "cloudformation" style cannot express a `jsonKey` containing "}}" or ending with "}"',
+      'the "cloudformation" style cannot express a `jsonKey` containing "{{" or "}}", or ending with "}"',
     ],
     [
       { secretId: 'db', jsonKey: 'a}', manager: 'c' },
       'activepieces',
-      'the "activepieces" style cannot express a `jsonKey` containing "}}" or ending with "}"',
+      'the "activepieces" style cannot express a `jsonKey` containing "{{" or "}}", or ending with "}"',
     ],
     [{ secretId: 'db' }, 'activepieces', 'the "activepieces" style needs `manager` (the connection id)'],
     [

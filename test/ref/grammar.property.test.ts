@@ -56,7 +56,7 @@ const secretRef: fc.Arbitrary<SecretRef> = fc
 /** Whether `style` can write `ref`, stated independently of the implementation. */
 function expressible(ref: SecretRef, style: SecretRefStyle): boolean {
   const key = ref.jsonKey ?? '';
-  const braceSafe = !key.includes('}}') && !key.endsWith('}');
+  const braceSafe = !key.includes('}}') && !key.includes('{{') && !key.endsWith('}');
   const hasTail = ref.jsonKey !== undefined || ref.versionStage !== undefined || ref.versionId !== undefined;
   if (ref.secretId === 'arn' && hasTail) return false;
   if (style === 'activepieces') {

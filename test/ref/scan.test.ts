@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SecretRefSyntaxError } from '../../src/errors.js';
+import { parseSecretRef } from '../../src/ref/parse.js';
 import { scanSecretRefs } from '../../src/ref/scan.js';
 
 const CANARY = 'CANARY-7f3a9c-do-not-leak';
@@ -121,13 +122,28 @@ describe('scanSecretRefs', () => {
     ]);
   });
 
-  it('keeps "{{" inside a JSON key as part of the reference', () => {
-    expect(
-      summary('{{resolve:secretsmanager:db:SecretString:a{{b}}').map((match) => match.ref),
-    ).toStrictEqual([{ secretId: 'db', jsonKey: 'a{{b' }]);
-    expect(summary('{{c|ap_sep_v1|db:a{{b}}').map((match) => match.ref)).toStrictEqual([
-      { secretId: 'db', jsonKey: 'a{{b', manager: 'c' },
+  it('reports a reference whose "}}" comes after another "{{" as unterminated, by its opener alone', () => {
+    // The text after an unterminated opener may be anything (a literal password in a URL): it is never copied,
+    // and a reference after it is still found.
+    const text =
+      'x:{{resolve:secretsmanager:db:SecretString:pw LITERAL-PASS {{step_1.id}} {{resolve:secretsmanager:db:SecretString:pw}}';
+    const matches = scanSecretRefs(text);
+    expect(matches.map((match) => match.text)).toStrictEqual([
+      '{{resolve:secretsmanager:',
+      '{{resolve:secretsmanager:db:SecretString:pw}}',
     ]);
+    expect(matches[0]?.error?.reason).toBe('unterminated reference: missing "}}"');
+    expect(matches[1]?.ref).toStrictEqual({ secretId: 'db', jsonKey: 'pw' });
+    expect(
+      scanSecretRefs('{{c|ap_sep_v1|db:pw LITERAL-PASS {{trigger.body}}').map((match) => match.text),
+    ).toStrictEqual(['{{c|ap_sep_v1|']);
+    expect(JSON.stringify(scanSecretRefs(text))).not.toContain('LITERAL-PASS');
+  });
+
+  it('refuses "{{" inside a reference', () => {
+    expect(() => parseSecretRef('{{resolve:secretsmanager:db:SecretString:a{{b}}')).toThrow(
+      expect.objectContaining({ offset: 42, reason: 'a reference cannot contain "{{"' }),
+    );
   });
 
   it('returns one shared, frozen empty array when nothing matches', () => {
