@@ -79,6 +79,29 @@ describe('AWS configuration', () => {
     );
   });
 
+  it('never quotes a value that could be a key pasted into the wrong option', () => {
+    // Prepare: a stored connection whose region and secret key were swapped, as a 40-character AWS secret key
+    const pasted = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+    // Act
+    const errors = [
+      configError(() => resolveAwsConfig({ region: pasted })),
+      configError(() => resolveAwsConfig({ region: 'us-east-1', maxAttempts: pasted as never })),
+      configError(() => resolveAwsConfig({ region: 'us-east-1', requestTimeoutMs: pasted as never })),
+      configError(() => {
+        vi.stubEnv('AWS_REGION', pasted);
+        resolveAwsConfig({});
+      }),
+    ];
+
+    // Assess: the option is named, the value only by its length
+    for (const error of errors) {
+      expectNoCanary(error, pasted);
+      expect(error.message).toContain('a string of 40 characters');
+    }
+    expect(configError(() => resolveAwsConfig({ region: 'eu-nowhere' })).message).toContain('"eu-nowhere"');
+  });
+
   it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION', () => {
     vi.stubEnv('AWS_DEFAULT_REGION', 'eu-west-3');
     expect(resolveAwsConfig({}).region).toBe('eu-west-3');

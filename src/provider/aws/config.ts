@@ -180,7 +180,7 @@ function resolveRegion(value: unknown): string {
     if (!isRegionName(fromEnv)) {
       throw new SecretRefConfigError(
         'region',
-        `\`region\` taken from the environment (${JSON.stringify(fromEnv.slice(0, 40))}) is not an AWS region name such as \`us-east-1\``,
+        `\`region\` taken from the environment (${describeValue(fromEnv)}) is not an AWS region name such as \`us-east-1\``,
       );
     }
     return fromEnv;

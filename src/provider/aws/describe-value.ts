@@ -1,14 +1,20 @@
+/** Strings quoted in messages: short, lowercase, region-like. Anything else could be a key pasted in the wrong field. */
+const QUOTABLE = /^[a-z0-9-]{1,20}$/;
+
 /**
- * Names a rejected option value in a message: numbers and short strings as they are, anything else by its type.
- * Never used for credential options, whose values are never quoted.
+ * Names a rejected option value in a message: numbers and short region-like strings as they are, other strings by
+ * their length only (a secret key pasted into `region` must not end up in a log), anything else by its type.
  * @example
  *   describeValue(2.5); // '2.5'
+ *   describeValue('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'); // 'a string of 40 characters'
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
     return String(value);
   }
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') {
+    return QUOTABLE.test(value) ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  }
   return typeOf(value);
 }
 
