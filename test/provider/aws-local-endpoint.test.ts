@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createSecretCache } from '../../src/cache/create-secret-cache.js';
 import type { SecretRefError } from '../../src/errors.js';
 import {
   type AwsSecretsManagerConfig,
@@ -62,6 +63,21 @@ beforeEach(() => {
 });
 
 describe('createAwsSecretsManager over a local endpoint (real SDK, HTTP and SigV4)', () => {
+  it('never serves a value cached by good keys to a manager with a wrong secret key, even in a shared cache', async () => {
+    // Prepare: one cache shared by two tenants' managers under the same access key id
+    const cache = createSecretCache();
+    const good = createAwsSecretsManager(config({ cache }));
+    const wrong = createAwsSecretsManager(config({ cache, secretAccessKey: 'not-the-key', maxAttempts: 1 }));
+    expect(await good.getSecret('prod/db:password')).toBe(CANARY);
+
+    // Act
+    const error = (await wrong.getSecret('prod/db:password').catch((e: unknown) => e)) as SecretRefError;
+
+    // Assess: the wrong key goes to AWS and is refused; the cached value is not handed out
+    expect(error.code).toBe('invalid_credentials');
+    expectNoCanary(error);
+  });
+
   it('reads a JSON key with static keys, once, then from the cache', async () => {
     // Prepare
     const manager = createAwsSecretsManager(config());

@@ -354,7 +354,7 @@ describe('createAwsProvider: credentials stay hidden', () => {
     expectNoCanary(error, SESSION_TOKEN);
   });
 
-  it('gives one identity per access key, credential provider and client', () => {
+  it('gives one identity per set of static keys, credential provider and client', () => {
     const provider = async () => ({ accessKeyId: 'a', secretAccessKey: 'b' });
     const identities = [
       createAwsProvider({ region: 'us-east-1', accessKeyId: 'AKIA1', secretAccessKey: 's' }).identity,
@@ -371,12 +371,18 @@ describe('createAwsProvider: credentials stay hidden', () => {
 
     expect(new Set(identities).size).toBe(identities.length);
     expect(createAwsProvider({ region: 'us-east-1', credentials: provider }).identity).toBe(identities[2]);
-    expect(
-      createAwsProvider({
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIA1', secretAccessKey: 'other' },
-      }).identity,
-    ).toBe(identities[0]);
+    const identityOf = (credentials: {
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken?: string;
+    }) => createAwsProvider({ region: 'us-east-1', credentials }).identity;
+    expect(identityOf({ accessKeyId: 'AKIA1', secretAccessKey: 's' })).toBe(identities[0]);
+    // A wrong or rotated secret key, or another session token, under the same access key id must never share
+    // cache entries with the keys that were allowed to read them.
+    expect(identityOf({ accessKeyId: 'AKIA1', secretAccessKey: 'other' })).not.toBe(identities[0]);
+    expect(identityOf({ accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: 't1' })).not.toBe(
+      identityOf({ accessKeyId: 'AKIA1', secretAccessKey: 's', sessionToken: 't2' }),
+    );
     expect(identities[4]).toBe('aws|us-east-1||default');
   });
 

@@ -1,5 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { ResolvedAwsConfig } from './config.js';
+
+/** Keys the credential digests: chosen once per process, so a digest seen in a log cannot be tested offline. */
+const DIGEST_KEY = randomBytes(32);
 
 const objectIds = new WeakMap<object, number>();
 let lastObjectId = 0;
@@ -15,8 +18,9 @@ function objectId(value: object): number {
 }
 
 /**
- * The provider's `identity`: `aws|<region>|<endpoint>|<who>`, where `<who>` is `key:` and a hash of the access key
- * id for static credentials, `provider:<n>` for a credential provider, `client:<n>` for an injected client (each
+ * The provider's `identity`: `aws|<region>|<endpoint>|<who>`, where `<who>` is `key:` and a keyed digest of the
+ * whole static credentials (access key id, secret key and session token, so managers holding different keys never
+ * share a cache entry, even under one access key id), `provider:<n>` for a credential provider, `client:<n>` for an injected client (each
  * object numbered once per process) or `default` for the SDK's default chain. Never holds a secret key or token.
  * @example
  *   awsIdentity(resolveAwsConfig({ region: 'us-east-1', accessKeyId, secretAccessKey })); // 'aws|us-east-1||key:…'
@@ -29,6 +33,12 @@ export function awsIdentity(config: ResolvedAwsConfig): string {
 function credentialIdentity(credentials: ResolvedAwsConfig['credentials']): string {
   if (credentials === undefined) return 'default';
   if (typeof credentials === 'function') return `provider:${objectId(credentials)}`;
-  const digest = createHash('sha256').update(credentials.accessKeyId).digest('hex');
+  const digest = createHmac('sha256', DIGEST_KEY)
+    .update(credentials.accessKeyId)
+    .update('\0')
+    .update(credentials.secretAccessKey)
+    .update('\0')
+    .update(credentials.sessionToken ?? '')
+    .digest('hex');
   return `key:${digest.slice(0, 16)}`;
 }
