@@ -182,3 +182,29 @@ describe('mapAwsError', () => {
     expect(mapAwsError('text', CONTEXT)).toBeInstanceOf(SecretRefError);
   });
 });
+
+describe('what reaches messages and causes from outside the library', () => {
+  it("keeps only the first line of a credential provider's error: credential_process prints its stderr after it", () => {
+    // Prepare: the SDK's error for a failing credential_process, whose stderr printed a key
+    const error = sdkError('CredentialsProviderError', {
+      message: `Command failed: /usr/local/bin/get-creds\ndebug: using key ${CANARY}\n`,
+    });
+
+    // Act
+    const mapped = mapAwsError(error, CONTEXT);
+
+    // Assess
+    expect(mapped.code).toBe('invalid_credentials');
+    expect((mapped.cause as Error).message).toBe('Command failed: /usr/local/bin/get-creds');
+    expect((mapped.cause as Error).name).toBe('CredentialsProviderError');
+    expectNoCanary(mapped);
+  });
+
+  it("names the endpoint by its origin only: a proxy's path may hold a token", () => {
+    const error = sdkError('Error', { code: 'ECONNREFUSED' });
+    const mapped = mapAwsError(error, { ...CONTEXT, endpoint: `http://127.0.0.1:1/proxy/${CANARY}` });
+    expect(mapped.code).toBe('network');
+    expect(mapped.message).toContain('http://127.0.0.1:1');
+    expect(mapped.message).not.toContain(CANARY);
+  });
+});

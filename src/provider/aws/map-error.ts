@@ -147,7 +147,8 @@ interface Classified {
 function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   const { name, systemCode, status } = details;
   const subject = describeSubject(context);
-  const target = context.endpoint ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+  const target =
+    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
   if (name === 'ResourceNotFoundException') {
     const what = context.versionStage !== undefined || context.versionId !== undefined ? ', the version' : '';
     return {
@@ -272,4 +273,14 @@ function capitalize(text: string): string {
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/** The endpoint's scheme, host and port: a path can hold a proxy's token, and messages end up in logs. */
+function originOf(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    return 'the configured endpoint';
+  }
 }

@@ -4,13 +4,15 @@ const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
  * A copy of an SDK error without the raw HTTP exchange the SDK attaches to it (`$response`, `$responseBodyText`).
  * That exchange can reach the signed request (session token) and, when a response body failed to parse, the body
  * itself (a secret value); both are read-only on the original, so a copy of the same class is kept instead.
- * Errors without them are returned unchanged.
+ * A credential provider's error keeps only the first line of its message: a `credential_process` failure carries
+ * the process's standard error after it, which may print a key. Other errors without an exchange are returned unchanged.
  * @example
  *   new SecretFetchError('network', message, { cause: sanitizeSdkError(error) })
  */
 export function sanitizeSdkError(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;
   const record = error as Record<string, unknown>;
+  if (record.name === 'CredentialsProviderError') return firstLineOnly(error, record);
   const holdsExchange = HIDDEN_EXCHANGE.some((key) => Object.hasOwn(error, key) && record[key] !== undefined);
   if (!holdsExchange) return error;
   const parseFailure = record.$responseBodyText !== undefined || typeof record.$fault !== 'string';
@@ -31,5 +33,24 @@ export function sanitizeSdkError(error: unknown): unknown {
       configurable: true,
     });
   }
+  return copy;
+}
+
+function firstLineOnly(error: object, record: Record<string, unknown>): unknown {
+  const message = typeof record.message === 'string' ? record.message : '';
+  const newline = message.indexOf('\n');
+  if (newline === -1) return error;
+  const copy = Object.create(Object.getPrototypeOf(error)) as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor !== undefined && key !== 'cause') Object.defineProperty(copy, key, descriptor);
+  }
+  const line = message.slice(0, newline);
+  Object.defineProperty(copy, 'message', { value: line, writable: true, configurable: true });
+  Object.defineProperty(copy, 'stack', {
+    value: `CredentialsProviderError: ${line}`,
+    writable: true,
+    configurable: true,
+  });
   return copy;
 }
