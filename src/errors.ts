@@ -198,16 +198,53 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 /**
- * Formats issues for a person: each as `✖ message`, then `→ at path` on the next line.
+ * Options of {@link formatIssues}.
  * @example
- *   report(formatIssues(error.issues));
+ *   const options: FormatIssuesOptions = { maxIssues: 10, maxLength: 200 };
  */
-export function formatIssues(issues: readonly SecretResolutionIssue[]): string {
-  return issues.map((issue) => `✖ ${issue.message}\n  → at ${formatPath(issue.path)}`).join('\n');
+export interface FormatIssuesOptions {
+  /**
+   * How many issues to list; the rest are counted in a last line.
+   * @default Infinity
+   */
+  maxIssues?: number;
+  /**
+   * Longest message or path shown; longer ones are cut with `…`.
+   * @default 300
+   */
+  maxLength?: number;
+}
+
+/** Issues a `SecretResolutionError` lists in its message; `issues` always holds all of them. */
+const MESSAGE_ISSUES = 20;
+
+function clip(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
 
 /**
- * One or more references failed to resolve; `issues` lists all of them, each with its path.
+ * Formats issues for a person: each as `✖ message`, then `→ at path` on the next line. Long messages and paths are
+ * cut, so a pathological reference cannot make a log line megabytes long.
+ * @example
+ *   report(formatIssues(error.issues, { maxIssues: 10 }));
+ */
+export function formatIssues(
+  issues: readonly SecretResolutionIssue[],
+  options: FormatIssuesOptions = {},
+): string {
+  const { maxIssues = Number.POSITIVE_INFINITY, maxLength = 300 } = options;
+  const shown = issues.slice(0, maxIssues);
+  const lines = shown.map(
+    (issue) => `✖ ${clip(issue.message, maxLength)}\n  → at ${clip(formatPath(issue.path), maxLength)}`,
+  );
+  const hidden = issues.length - shown.length;
+  if (hidden > 0) lines.push(`… and ${hidden} more (see \`issues\`)`);
+  return lines.join('\n');
+}
+
+/**
+ * One or more references failed to resolve; `issues` lists all of them, each with its path. The message lists the
+ * first 20 (each cut at 300 characters) and counts the rest.
  * @example
  *   try {
  *     await resolveConnection(connection, manager);
@@ -222,7 +259,8 @@ export class SecretResolutionError extends SecretRefError {
 
   constructor(issues: SecretResolutionIssue[], options: { cause?: unknown } = {}) {
     const count = issues.length === 1 ? '1 secret reference' : `${issues.length} secret references`;
-    super('resolution_failed', `${count} could not be resolved:\n${formatIssues(issues)}`, options);
+    const listed = formatIssues(issues, { maxIssues: MESSAGE_ISSUES });
+    super('resolution_failed', `${count} could not be resolved:\n${listed}`, options);
     this.issues = issues;
   }
 }

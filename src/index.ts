@@ -2,7 +2,12 @@ export type { SecretCache } from './cache/create-secret-cache.js';
 export { createSecretCache } from './cache/create-secret-cache.js';
 export type { ResolvedSecretCacheOptions, SecretCacheOptions } from './cache/options.js';
 export { DEFAULT_CACHE_OPTIONS } from './cache/options.js';
-export type { SecretRefErrorCode, SecretRefErrorOptions, SecretResolutionIssue } from './errors.js';
+export type {
+  FormatIssuesOptions,
+  SecretRefErrorCode,
+  SecretRefErrorOptions,
+  SecretResolutionIssue,
+} from './errors.js';
 export {
   formatIssues,
   formatPath,
