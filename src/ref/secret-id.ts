@@ -5,7 +5,7 @@ import { describeChar, isSecretNameChar, MAX_SECRET_NAME_LENGTH, quote } from '.
 const ARN_SUFFIX_LENGTH = 7;
 
 const PARTITION = /^aws(?:-[a-z]+)*$/;
-const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+$/;
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 const ACCOUNT = /^[0-9]{12}$/;
 
 interface ArnField {

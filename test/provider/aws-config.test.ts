@@ -108,6 +108,7 @@ describe('AWS configuration', () => {
     vi.stubEnv('AWS_REGION', 'ap-northeast-1');
     expect(resolveAwsConfig({}).region).toBe('ap-northeast-1');
     expect(resolveAwsConfig({ region: 'us-gov-west-1' }).region).toBe('us-gov-west-1');
+    expect(resolveAwsConfig({ region: 'eusc-de-east-1' }).region).toBe('eusc-de-east-1');
   });
 
   it('rejects a malformed region from the environment, naming `region`', () => {

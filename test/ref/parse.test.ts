@@ -154,6 +154,7 @@ describe('parseSecretRef — bare form (ECS valueFrom, CodeBuild)', () => {
       ['aws-us-gov', 'us-gov-west-1'],
       ['aws-iso', 'us-iso-east-1'],
       ['aws-iso-b', 'us-isob-east-1'],
+      ['aws-eusc', 'eusc-de-east-1'], // AWS European Sovereign Cloud
       ['aws-iso-e', 'eu-isoe-west-1'],
     ]) {
       const secretId = `arn:${partition}:secretsmanager:${region}:123456789012:secret:prod/db`;

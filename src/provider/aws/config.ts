@@ -99,7 +99,7 @@ const TRANSPORT_OPTIONS = [
   'requestTimeoutMs',
 ] as const;
 
-const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
 
 /**
  * Checks every option at once and returns the transport settings; throws a `SecretRefConfigError` naming the
