@@ -26,7 +26,8 @@ export type FoundSecretRef = {
 /**
  * Lists every secret reference (forms 1 and 2, whole or embedded) in every string of `value`, walking plain
  * objects and arrays at any depth. It fetches nothing. Object keys are not searched; non-plain objects are not
- * entered. Throws a `SecretRefError` with code `invalid_input` for a cycle, nesting beyond `maxDepth` or a
+ * entered. An object reachable at several paths (not a cycle) is walked once: its references are listed at the
+ * first path met. Throws a `SecretRefError` with code `invalid_input` for a cycle, nesting beyond `maxDepth` or a
  * property that throws when read.
  * @example
  *   findSecretRefs({ props: { apiKey: '{{conn1|ap_sep_v1|prod/api:key}}' } });
