@@ -12,7 +12,8 @@ export interface ParsedCommandLine {
 
 /**
  * Parses `argv` (without `node` and the script) against the global options and the commands' options.
- * Every problem is a {@link CliUsageError} whose message names the option, never the value given to it.
+ * Every problem is a {@link CliUsageError} whose message names the option, never the value given to it; a string
+ * option given twice or with an empty value is refused rather than silently overridden or ignored.
  */
 export function parseCommandLine(
   argv: readonly string[],
@@ -34,6 +35,7 @@ export function parseCommandLine(
     allowPositionals: true,
     tokens: true,
   });
+  const given = new Set<string>();
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
     const option = known[token.name];
@@ -43,6 +45,11 @@ export function parseCommandLine(
     }
     if (option.type === 'string' && !hasValue(token.value, token.inlineValue)) {
       throw new CliUsageError(`option ${token.rawName} needs a value`);
+    }
+    if (option.type === 'string') {
+      if (token.value?.trim() === '') throw new CliUsageError(`option ${token.rawName} has an empty value`);
+      if (given.has(token.name)) throw new CliUsageError(`option --${token.name} is given more than once`);
+      given.add(token.name);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { SecretManager } from '../types.js';
 import type { CliIo } from './io.js';
 import type { CliOption } from './options.js';
+import type { PrivateFileSystem } from './output.js';
 
 /** What a command receives once the command line has been parsed and checked. */
 export interface CommandContext {
@@ -12,6 +13,8 @@ export interface CommandContext {
   /** The manager, built on first use from the global options. */
   getManager(): Promise<SecretManager>;
   signal?: AbortSignal;
+  /** Where output files are written; `node:fs/promises` when absent. */
+  fileSystem?: PrivateFileSystem;
 }
 
 /** One `secret-refs` command: its help, its options and what it does. Returns the exit status. */

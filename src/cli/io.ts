@@ -1,4 +1,5 @@
 import type { SecretManager } from '../types.js';
+import type { PrivateFileSystem } from './output.js';
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */
 export interface CliWritable {
@@ -37,6 +38,8 @@ export interface CliDeps {
   version?: string;
   /** Cancels in-flight calls (wired to Ctrl-C by the bin entry). */
   signal?: AbortSignal;
+  /** @default node:fs/promises (where `resolve -o` writes its file) */
+  fileSystem?: PrivateFileSystem;
 }
 
 /** A problem with how the command was called; exit status 2, one line on stderr. */
@@ -49,4 +52,12 @@ export class CliUsageError extends Error {
     super(message);
     this.command = command;
   }
+}
+
+/**
+ * A failure of the run that is not bad usage (the disk filled up while writing the output): exit status 1, one line
+ * on stderr, no stack.
+ */
+export class CliFailure extends Error {
+  override name = 'CliFailure';
 }

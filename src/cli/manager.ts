@@ -13,6 +13,9 @@ type AwsCredentialIdentityProvider = ReturnType<typeof import('@aws-sdk/credenti
  */
 export async function createCliManager(options: CliManagerOptions): Promise<SecretManager> {
   const { env } = options;
+  for (const name of ['region', 'endpoint', 'profile'] as const) {
+    if (options[name]?.trim() === '') throw new CliUsageError(`option --${name} has an empty value`);
+  }
   const region = nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (region === undefined) throw new CliUsageError('no region: pass --region or set AWS_REGION');
   const endpoint =

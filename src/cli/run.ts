@@ -8,7 +8,7 @@ import { listCommand } from './commands/list.js';
 import { resolveCommand } from './commands/resolve.js';
 import { testConnectionCommand } from './commands/test-connection.js';
 import { commandHelp, globalHelp } from './help.js';
-import { type CliDeps, type CliIo, CliUsageError } from './io.js';
+import { type CliDeps, CliFailure, type CliIo, CliUsageError } from './io.js';
 import { createCliManager } from './manager.js';
 import { CLI_VERSION } from './version.js';
 
@@ -72,6 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       args,
       getManager,
       ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+      ...(deps.fileSystem === undefined ? {} : { fileSystem: deps.fileSystem }),
     });
   } catch (error) {
     return failure(io, error);
@@ -96,6 +97,10 @@ function failure(io: CliIo, error: unknown): number {
   if (error instanceof CliUsageError || error instanceof SecretRefConfigError) {
     io.stderr.write(`secret-refs: ${error.message}\n`);
     return 2;
+  }
+  if (error instanceof CliFailure) {
+    io.stderr.write(`secret-refs: ${error.message}\n`);
+    return 1;
   }
   if (error instanceof SecretRefError) {
     io.stderr.write(`secret-refs: ${error.code}: ${error.message}\n`);

@@ -66,6 +66,29 @@ describe('parseCommandLine', () => {
     expect(problem(['check', '--json=yes'])).toBe('option --json takes no value');
   });
 
+  it('refuses a single-value option given twice, whatever its spelling', () => {
+    expect(problem(['--region', 'us-east-1', 'check', '--region', 'eu-west-1'])).toBe(
+      'option --region is given more than once',
+    );
+    expect(problem(['check', '--endpoint=http://a', '--endpoint=http://b'])).toBe(
+      'option --endpoint is given more than once',
+    );
+    expect(problem(['check', '--profile', 'a', '--profile', 'a'])).toBe(
+      'option --profile is given more than once',
+    );
+    expect(problem(['resolve', '-o', 'a.json', '--output', 'b.json'])).toBe(
+      'option --output is given more than once',
+    );
+    expect(parseCommandLine(['check', '--json', '--json'], commands).values.json).toBe(true);
+  });
+
+  it('refuses an empty or blank value instead of falling back to the environment', () => {
+    expect(problem(['check', '--region='])).toBe('option --region has an empty value');
+    expect(problem(['check', '--region', ''])).toBe('option --region has an empty value');
+    expect(problem(['check', '--endpoint', '  '])).toBe('option --endpoint has an empty value');
+    expect(problem(['resolve', '-o', ''])).toBe('option -o has an empty value');
+  });
+
   it('refuses an unknown command and an option of another command', () => {
     expect(problem(['frobnicate'])).toBe('unknown command "frobnicate"');
     expect(problem(['check', '-o', 'x.json'])).toBe('check has no option -o');

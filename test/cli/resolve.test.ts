@@ -1,7 +1,9 @@
-import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PrivateFileSystem } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/run.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
@@ -80,6 +82,48 @@ describe('secret-refs resolve', () => {
     );
     expect(err()).toBe(`secret-refs: cannot write ${output}: ENOENT\n`);
     expect(err()).not.toContain('pw-1');
+  });
+
+  it('a disk that fills up mid-write is exit 1, one line, the old file kept and no temporary file left', async () => {
+    const output = join(dir, 'full.json');
+    await writeFile(output, '{"previous":"good content"}\n');
+    const fileSystem: PrivateFileSystem = {
+      ...nodeFs,
+      async open(path, flags, mode) {
+        const handle = await nodeFs.open(path, flags, mode);
+        return Object.assign(handle, {
+          async writeFile(text: string) {
+            await nodeFs.appendFile(path, text.slice(0, 10));
+            throw Object.assign(new Error(`ENOSPC: no space left, write ${text}`), { code: 'ENOSPC' });
+          },
+        });
+      },
+    };
+    const { io, out, err } = makeIo({ stdin: JSON.stringify(connection) });
+    const code = await runCli(['resolve', '-o', output], io, {
+      createManager: () =>
+        fakeManager({ 'prod/db': JSON.stringify({ username: 'app', password: CANARY, port: 1 }) }),
+      fileSystem,
+    });
+    expect(code).toBe(1);
+    expect(out()).toBe('');
+    expect(err()).toBe(`secret-refs: cannot write ${output}: ENOSPC; file left unchanged\n`);
+    expect(err()).not.toContain(CANARY);
+    expect(await readFile(output, 'utf8')).toBe('{"previous":"good content"}\n');
+    expect((await readdir(dir)).filter((name) => name.includes('full.json'))).toEqual(['full.json']);
+  });
+
+  it('a directory, or a path under a file, given to -o is exit 2 naming the code', async () => {
+    for (const [output, code] of [
+      [dir, 'EISDIR'],
+      [join(dir, 'in.json', 'out.json'), 'ENOTDIR'],
+    ] as const) {
+      const { io, err } = makeIo({ stdin: JSON.stringify(connection) });
+      expect(await runCli(['resolve', '-o', output], io, { createManager: () => fakeManager(secrets) })).toBe(
+        2,
+      );
+      expect(err()).toBe(`secret-refs: cannot write ${output}: ${code}\n`);
+    }
   });
 });
 

@@ -12,7 +12,8 @@ export const resolveCommand: CliCommand = {
   argsUsage: '[file]',
   summary: 'Print the JSON with every secret reference replaced by its value',
   details: `Reads the file (or standard input for "-" or no file) and writes the resolved JSON to standard output,
-or to the --output file, created readable by its owner only (mode 0600). When any reference fails,
+or to the --output file, replaced atomically and readable by its owner only (mode 0600); if the write
+fails (a full disk), the file is left as it was and the exit status is 1. When any reference fails,
 nothing is written: the failing references are listed on standard error (no value) and the exit status is 1.`,
   options: {
     output: {
@@ -24,7 +25,7 @@ nothing is written: the failing references are listed on standard error (no valu
   },
   minArgs: 0,
   maxArgs: 1,
-  async run({ io, values, args, getManager, signal }) {
+  async run({ io, values, args, getManager, signal, fileSystem }) {
     const { value } = await readJsonInput(args[0], io);
     let resolved: unknown = value;
     try {
@@ -46,7 +47,7 @@ nothing is written: the failing references are listed on standard error (no valu
     const text = `${JSON.stringify(resolved, null, 2)}\n`;
     const output = typeof values.output === 'string' ? values.output : undefined;
     if (output === undefined || output === '-') io.stdout.write(text);
-    else await writePrivateFile(output, text);
+    else await writePrivateFile(output, text, fileSystem);
     return 0;
   },
 };
