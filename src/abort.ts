@@ -1,4 +1,4 @@
-import { SecretRefAbortError } from './errors.js';
+import { SecretRefAbortError, SecretRefConfigError } from './errors.js';
 
 /**
  * The error an aborted call rejects with: named `AbortError`, code `aborted`, the signal's reason as `cause`
@@ -21,28 +21,72 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Settles like `promise`, or rejects with {@link abortError} as soon as `signal` fires, even when the work behind
- * `promise` ignores the signal (its later rejection is then handled, never reported as unhandled).
+ * Checks the options object of a call and returns its `signal`: `undefined` options or signal are fine; options
+ * that are not an object, or a `signal` that is not an `AbortSignal` (a look-alike would later crash the
+ * listener bookkeeping), throw a `SecretRefConfigError` naming `options` or `signal`.
  * @internal
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function readSignal(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object');
+  }
+  const { signal } = options as { signal?: unknown };
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) {
+    throw new SecretRefConfigError('signal', '`signal` must be an AbortSignal');
+  }
+  return signal;
+}
+
+/**
+ * Settles like `promise`, or rejects with {@link abortError} as soon as `signal` fires, even when the work behind
+ * `promise` ignores the signal (its later rejection is then handled, never reported as unhandled). `onAbort`
+ * runs once when the signal wins, so the caller can release what it holds. One listener is added to `signal`,
+ * whatever `promise` stands for.
+ * @internal
+ */
+export function raceAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort?: () => void,
+): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.catch(() => undefined);
+    release(onAbort);
     return Promise.reject(abortError(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    const aborted = (): void => {
+      if (settled) return;
+      settled = true;
+      release(onAbort);
+      reject(abortError(signal));
+    };
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      try {
+        signal.removeEventListener('abort', aborted);
+      } catch {}
+      return true;
+    };
+    signal.addEventListener('abort', aborted, { once: true });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
+        if (finish()) resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
+        if (finish()) reject(error);
       },
     );
   });
+}
+
+function release(onAbort: (() => void) | undefined): void {
+  try {
+    onAbort?.();
+  } catch {}
 }

@@ -1,5 +1,5 @@
+import { setMaxListeners } from 'node:events';
 import QuickLRU from 'quick-lru';
-import { abortError } from '../abort.js';
 import type { SecretRefError } from '../errors.js';
 import type { SecretPayload } from '../types.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
@@ -57,11 +57,13 @@ export interface CacheStore {
     running: InFlight[];
     settle(key: string, result: Settlement): void;
   };
+  /** Counts one more reader of a key being fetched and returns what it will get; `leave` undoes the count. */
+  join(running: InFlight): Promise<FlightOutcome>;
   /**
-   * Waits for a key being fetched. When `signal` aborts, this reader rejects at once; when every reader of the
-   * request has gone, the request itself is aborted and forgotten.
+   * A reader of `running` has given up (its signal fired); when every reader of the request has gone, the
+   * request itself is aborted and forgotten.
    */
-  join(running: InFlight, signal?: AbortSignal): Promise<FlightOutcome>;
+  leave(running: InFlight): void;
   /**
    * Drops entries and in-flight fetches whose key starts with `prefix`, so no later read sees them; with `alias`,
    * also the entries under `alias.within` whose payload `alias.matches` (the same secret read under another id).
@@ -109,7 +111,9 @@ export function createCacheStore(options: ResolvedSecretCacheOptions | undefined
       return { state: 'miss' };
     },
     begin(keys) {
-      const flight: Flight = { controller: new AbortController(), waiters: 0, keys: [...keys] };
+      const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
+      const flight: Flight = { controller, waiters: 0, keys: [...keys] };
       const resolvers = new Map<string, { record: InFlight; resolve: (outcome: FlightOutcome) => void }>();
       const running: InFlight[] = [];
       for (const key of keys) {
@@ -141,30 +145,15 @@ export function createCacheStore(options: ResolvedSecretCacheOptions | undefined
         },
       };
     },
-    join(running, signal) {
-      const { flight } = running;
-      flight.waiters++;
-      if (!signal) return running.promise;
-      return new Promise<FlightOutcome>((resolve, reject) => {
-        const leave = (): void => {
-          signal.removeEventListener('abort', leave);
-          flight.waiters--;
-          if (flight.waiters === 0) {
-            for (const key of flight.keys) if (inflight.get(key)?.flight === flight) inflight.delete(key);
-            flight.controller.abort();
-          }
-          reject(abortError(signal));
-        };
-        if (signal.aborted) {
-          leave();
-          return;
-        }
-        signal.addEventListener('abort', leave, { once: true });
-        running.promise.then((outcome) => {
-          signal.removeEventListener('abort', leave);
-          resolve(outcome);
-        });
-      });
+    join(running) {
+      running.flight.waiters++;
+      return running.promise;
+    },
+    leave({ flight }) {
+      flight.waiters--;
+      if (flight.waiters > 0) return;
+      for (const key of flight.keys) if (inflight.get(key)?.flight === flight) inflight.delete(key);
+      flight.controller.abort();
     },
     invalidate(prefix, alias) {
       for (const key of [...inflight.keys()]) if (key.startsWith(prefix)) inflight.delete(key);

@@ -1,4 +1,4 @@
-import { raceAbort } from '../abort.js';
+import { raceAbort, readSignal } from '../abort.js';
 import { identityKeyPrefix, secretKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
@@ -100,36 +100,39 @@ export function createSecretManager(
   const summary = { provider: provider.kind, identity: provider.identity };
 
   const manager = {
-    async getSecret(input: SecretRef | string, callOptions: CallOptions = {}): Promise<string> {
+    async getSecret(input: SecretRef | string, callOptions?: CallOptions): Promise<string> {
+      const signal = readSignal(callOptions);
       const ref = toRef(input);
-      const { signal } = callOptions;
       const [outcome] = peek([keyOf(ref)], signal) ?? (await load([locatorOf(ref)], signal));
       return readSecretValue(orThrow(outcome).value, ref);
     },
-    async getSecretBinary(input: SecretRef | string, callOptions: CallOptions = {}): Promise<Uint8Array> {
+    async getSecretBinary(input: SecretRef | string, callOptions?: CallOptions): Promise<Uint8Array> {
+      const signal = readSignal(callOptions);
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], callOptions.signal);
+      const [outcome] = await load([locatorOf(ref)], signal);
       return readSecretBinary(orThrow(outcome).value, ref);
     },
     async getSecrets(
       inputs: readonly (SecretRef | string)[],
-      callOptions: CallOptions = {},
+      callOptions?: CallOptions,
     ): Promise<SecretResult[]> {
+      const signal = readSignal(callOptions);
       const parsed = parseInputs(inputs);
-      const { signal } = callOptions;
       const outcomes =
         peek(parsed.refs.map(keyOf), signal) ?? (await load(parsed.refs.map(locatorOf), signal));
       return toResults(parsed, outcomes);
     },
-    async listJsonKeys(input: SecretRef | string, callOptions: CallOptions = {}): Promise<string[]> {
+    async listJsonKeys(input: SecretRef | string, callOptions?: CallOptions): Promise<string[]> {
+      const signal = readSignal(callOptions);
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], callOptions.signal);
+      const [outcome] = await load([locatorOf(ref)], signal);
       return listJsonKeys(secretJson(orThrow(outcome).value, ref, 'it has no JSON keys'));
     },
-    async testConnection(callOptions: CallOptions = {}): Promise<TestConnectionResult> {
+    async testConnection(callOptions?: CallOptions): Promise<TestConnectionResult> {
+      const signal = readSignal(callOptions);
       if (!provider.testConnection) throw unsupported(provider, 'testConnection');
       const started = Date.now();
-      const attempt = (async () => provider.testConnection!(callOptions))().catch(
+      const attempt = (async () => provider.testConnection!(callOptions ?? {}))().catch(
         (error: unknown): TestConnectionResult => {
           if (error instanceof SecretRefError && error.code === 'aborted') throw error;
           return {
@@ -143,11 +146,12 @@ export function createSecretManager(
           };
         },
       );
-      return raceAbort(attempt, callOptions.signal);
+      return raceAbort(attempt, signal);
     },
-    listSecrets(listOptions: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {
+    listSecrets(listOptions?: ListSecretsOptions): AsyncIterable<SecretSummary> {
+      readSignal(listOptions);
       if (!provider.listSecrets) throw unsupported(provider, 'listSecrets');
-      return provider.listSecrets(listOptions);
+      return provider.listSecrets(listOptions ?? {});
     },
     invalidate(input?: SecretRef | string): void {
       if (input === undefined) {

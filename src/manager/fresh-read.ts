@@ -1,5 +1,5 @@
 import type { FlightOutcome } from '../cache/store.js';
-import type { SecretRefError } from '../errors.js';
+import { SecretRefConfigError, type SecretRefError } from '../errors.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
 import { readSecretValue } from './read-value.js';
 import { toRef } from './ref-input.js';
@@ -36,10 +36,14 @@ export interface ParsedInputs {
 }
 
 /**
- * Parses or checks each input of `getSecrets`; a bad one becomes its failed result rather than a throw.
+ * Parses or checks each input of `getSecrets`; a bad one becomes its failed result rather than a throw. Inputs
+ * that are not an array throw a `SecretRefConfigError` naming `refs`.
  * @internal
  */
 export function parseInputs(inputs: readonly (SecretRef | string)[]): ParsedInputs {
+  if (!Array.isArray(inputs)) {
+    throw new SecretRefConfigError('refs', '`refs` must be an array of secret references');
+  }
   const items = inputs.map((input): ParsedInputs['items'][number] => {
     try {
       return { ok: true, ref: toRef(input) };

@@ -1,4 +1,4 @@
-import { abortError } from '../abort.js';
+import { abortError, raceAbort } from '../abort.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
 import type { CacheStore, FlightOutcome, InFlight, Settlement } from '../cache/store.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../errors.js';
@@ -13,7 +13,10 @@ export interface ReadCounters {
   staleServed: number;
 }
 
-/** Loads secret versions through the cache; one outcome per locator, in order. Rejects only when aborted. */
+/**
+ * Loads secret versions through the cache; one outcome per locator, in order. Rejects only when aborted. One
+ * listener is added to `signal` per call, however many keys it waits for.
+ */
 export type Loader = (locators: readonly SecretLocator[], signal?: AbortSignal) => Promise<FlightOutcome[]>;
 
 /**
@@ -138,6 +141,11 @@ export function createLoader(provider: SecretProvider, store: CacheStore, counte
     if (signal?.aborted) throw abortError(signal);
     const keys = locators.map(keyOf);
     const waits = new Map<string, Promise<FlightOutcome>>();
+    const joined: InFlight[] = [];
+    const join = (running: InFlight): Promise<FlightOutcome> => {
+      joined.push(running);
+      return store.join(running);
+    };
     const missing: [string, SecretLocator][] = [];
     const seen = new Set<string>();
     keys.forEach((key, index) => {
@@ -149,7 +157,7 @@ export function createLoader(provider: SecretProvider, store: CacheStore, counte
         waits.set(key, Promise.resolve({ ok: true, value: found.value, stale: false }));
       } else if (found.state === 'inflight') {
         counters.hits++;
-        waits.set(key, store.join(found.inflight, signal));
+        waits.set(key, join(found.inflight));
       } else {
         counters.misses++;
         missing.push([key, normalizeLocator(locators[index]!)]);
@@ -162,9 +170,11 @@ export function createLoader(provider: SecretProvider, store: CacheStore, counte
       if (current.length > 1 && isCurrentLocator(locator)) continue;
       started.push(...fetchOne(key, locator));
     }
-    for (const [key, running] of started) waits.set(key, store.join(running, signal));
+    for (const [key, running] of started) waits.set(key, join(running));
     const order = [...waits.keys()];
-    const outcomes = await Promise.all(order.map((key) => waits.get(key)!));
+    const outcomes = await raceAbort(Promise.all(order.map((key) => waits.get(key)!)), signal, () => {
+      for (const running of joined) store.leave(running);
+    });
     const byKey = new Map<string, FlightOutcome>();
     order.forEach((key, index) => {
       const outcome = outcomes[index]!;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { abortError, throwIfAborted } from '../abort.js';
+import { abortError, readSignal, throwIfAborted } from '../abort.js';
 import { SecretFetchError, SecretRefConfigError, SecretRefError } from '../errors.js';
 import type {
   CallOptions,
@@ -280,8 +280,9 @@ export function createMemoryProvider(
         }
       });
     },
-    async *listSecrets(listOptions = {}) {
-      const { prefix = '', pageSize = defaultPageSize, signal } = listOptions;
+    async *listSecrets(listOptions) {
+      const signal = readSignal(listOptions);
+      const { prefix = '', pageSize = defaultPageSize } = listOptions ?? {};
       if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
         throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number, at least 1');
       }

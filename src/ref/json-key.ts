@@ -1,3 +1,4 @@
+import { SecretRefConfigError } from '../errors.js';
 import { type JsonKeyPathSegment, parseJsonKeyPath } from './json-key-path.js';
 
 /**
@@ -45,12 +46,16 @@ function toResult(value: unknown): JsonKeyResult {
  *
  * A string is returned as is; any other JSON value JSON-encoded, as ECS does; a missing key or `null` is
  * `{ found: false }`. `json` is expected to come from `JSON.parse`; a value `JSON.stringify` cannot encode
- * counts as not found.
+ * counts as not found. A `jsonKey` that is not a string throws a `SecretRefConfigError` naming `jsonKey`
+ * (`invalid_config`: a wrong argument, not reference text).
  *
  * @example
  * readJsonKey({ db: { hosts: ['a', 'b'] } }, 'db.hosts[1]'); // { found: true, value: 'b' }
  */
 export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
+  if (typeof jsonKey !== 'string') {
+    throw new SecretRefConfigError('jsonKey', '`jsonKey` must be a string');
+  }
   const topLevel = step(json, jsonKey);
   if (topLevel !== MISSING) return toResult(topLevel);
   const path = parseJsonKeyPath(jsonKey);

@@ -83,7 +83,22 @@ async function callWaiting(
 }
 
 function outcomesOf(slots: readonly Slot[]): RefOutcome[] {
-  return slots.map((slot) => ('failure' in slot ? slot.failure : toOutcome(slot.group.called!, slot.index)));
+  return slots.map((slot) =>
+    'failure' in slot ? slot.failure : safeOutcome(slot.group.called!, slot.index),
+  );
+}
+
+/** {@link toOutcome}, where a result whose properties throw when read (a getter, a proxy) is a `provider_error`. */
+function safeOutcome(called: Called, index: number): RefOutcome {
+  try {
+    return toOutcome(called, index);
+  } catch {
+    return {
+      ok: false,
+      code: 'provider_error',
+      reason: 'the secret manager returned a result that cannot be read',
+    };
+  }
 }
 
 type Called = { ok: true; results: readonly SecretResult[] } | { ok: false; error: unknown };

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../abort.js';
+import { readSignal, throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
 import type { SecretRef, SecretRefMatch } from '../types.js';
 import { fetchRefs, type RefOutcome } from './fetch-refs.js';
@@ -131,10 +131,8 @@ async function resolveAll<T, R>(
   if (options === null || typeof options !== 'object') {
     throw new SecretRefConfigError('options', '`options` must be an object');
   }
-  const { signal, defaultManager } = options;
-  if (signal !== undefined && !isSignal(signal)) {
-    throw new SecretRefConfigError('signal', '`signal` must be an AbortSignal');
-  }
+  const signal = readSignal(options);
+  const { defaultManager } = options;
   const route = createRouter(managers, defaultManager);
   const maxDepth = readMaxDepth(options);
   throwIfAborted(signal);
@@ -187,13 +185,4 @@ async function resolveAll<T, R>(
     if (changed) replace?.(out + source.slice(cursor));
   }
   return finish({ value: copy.value as T, issues, resolved, values });
-}
-
-function isSignal(value: unknown): value is AbortSignal {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function'
-  );
 }

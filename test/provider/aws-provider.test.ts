@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SecretFetchError } from '../../src/errors.js';
+import { SecretFetchError, SecretRefConfigError } from '../../src/errors.js';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
+import type { ListSecretsOptions } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 
 const smMock = mockClient(SecretsManagerClient);
@@ -242,6 +243,21 @@ describe('createAwsProvider: listSecrets', () => {
     expect(() => provider.listSecrets({ pageSize: 0 })).toThrow(/`pageSize`/);
     expect(() => provider.listSecrets({ pageSize: 101 })).toThrow(/`pageSize`/);
     expect(() => provider.listSecrets({ prefix: '!prod' })).toThrow(/`prefix`/);
+    expect(smMock.send.callCount).toBe(0);
+  });
+
+  it('refuses options that are not an object, and a signal that is not an AbortSignal, before any call', () => {
+    const provider = createAwsProvider({ region: 'us-east-1' });
+    const list = (options: unknown) => () => provider.listSecrets(options as ListSecretsOptions);
+
+    for (const bad of [null, 5, 'prod/']) {
+      expect(list(bad)).toThrow(SecretRefConfigError);
+      expect(list(bad)).toThrow(expect.objectContaining({ option: 'options', code: 'invalid_config' }));
+    }
+    for (const signal of [5, { aborted: false, addEventListener() {} }]) {
+      expect(list({ signal })).toThrow(expect.objectContaining({ option: 'signal', code: 'invalid_config' }));
+    }
+    expect(list(undefined)).not.toThrow();
     expect(smMock.send.callCount).toBe(0);
   });
 

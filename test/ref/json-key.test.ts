@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SecretRefConfigError } from '../../src/errors.js';
 import { listJsonKeys, readJsonKey } from '../../src/ref/json-key.js';
 import { parseJsonKeyPath } from '../../src/ref/json-key-path.js';
 
@@ -115,4 +116,16 @@ describe('listJsonKeys', () => {
     for (const json of [null, undefined, 'text', 42, ['a'], true])
       expect(listJsonKeys(json)).toStrictEqual([]);
   });
+});
+
+describe('readJsonKey: argument types', () => {
+  it.each([undefined, null, 5, ['a'], { a: 1 }])(
+    'throws a SecretRefConfigError naming `jsonKey` for a key of %j',
+    (key) => {
+      const read = () => readJsonKey({ a: 'CANARY-7f3a9c-do-not-leak' }, key as unknown as string);
+      expect(read).toThrow(SecretRefConfigError);
+      expect(read).toThrow(expect.objectContaining({ code: 'invalid_config', option: 'jsonKey' }));
+      expect(read).toThrow(expect.not.objectContaining({ message: expect.stringContaining('CANARY') }));
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
+import { readSignal } from '../../abort.js';
 import { SecretRefConfigError } from '../../errors.js';
 import type { ListSecretsOptions, SecretSummary } from '../../types.js';
 import type { AwsTransport } from './aws-transport.js';
@@ -11,16 +12,18 @@ export const DEFAULT_PAGE_SIZE = 100;
 /**
  * Lists the secrets of the default region, every page, as metadata only. `prefix` is sent as AWS's `name` filter
  * and then applied exactly (AWS matches it case-insensitively), so every name yielded starts with `prefix`.
- * Options are checked before the first call.
+ * Options are checked before the first call: options that are not an object, or a bad option, throw a
+ * `SecretRefConfigError` naming it.
  * @example
  *   for await (const secret of listAwsSecrets(transport, settings, { prefix: 'prod/' })) names.push(secret.name);
  */
 export function listAwsSecrets(
   transport: AwsTransport,
   settings: AwsCallSettings,
-  options: ListSecretsOptions = {},
+  options?: ListSecretsOptions,
 ): AsyncIterable<SecretSummary> {
-  const { prefix, pageSize = DEFAULT_PAGE_SIZE, signal } = options;
+  const signal = readSignal(options);
+  const { prefix, pageSize = DEFAULT_PAGE_SIZE } = options ?? {};
   if (typeof pageSize !== 'number' || !Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 100) {
     throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number from 1 to 100');
   }
