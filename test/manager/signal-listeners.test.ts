@@ -1,30 +1,15 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import type { SecretProvider } from '../../src/types.js';
+import { watchListenerWarnings } from '../support/listener-warnings.js';
 
 const COUNT = 50;
 const ids = Array.from({ length: COUNT }, (_, index) => `s${index}`);
 const secrets = Object.fromEntries(ids.map((id) => [id, `v-${id}`]));
 
-let warnings: Error[];
-const onWarning = (warning: Error): void => {
-  warnings.push(warning);
-};
-
-beforeEach(() => {
-  warnings = [];
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-});
-
-async function leakWarnings(): Promise<string[]> {
-  await new Promise((resolve) => setImmediate(resolve));
-  return warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map((w) => w.message);
-}
+const leakWarnings = watchListenerWarnings();
 
 /** The memory provider without `fetchMany`, like a backend that has no batch call (or is denied it). */
 function withoutBatch(provider: SecretProvider): SecretProvider {

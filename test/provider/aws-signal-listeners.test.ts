@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+import { watchListenerWarnings } from '../support/listener-warnings.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const COUNT = 30;
 const ids = Array.from({ length: COUNT }, (_, index) => `s${index}`);
 const endpoint = useLocalEndpoint({ secrets: ids.map((name) => ({ name, secretString: `v-${name}` })) });
 
-let warnings: Error[];
-const onWarning = (warning: Error): void => {
-  warnings.push(warning);
-};
-beforeEach(() => {
-  warnings = [];
-  process.on('warning', onWarning);
-});
-afterEach(() => {
-  process.off('warning', onWarning);
-});
+const leakWarnings = watchListenerWarnings();
 
 describe('AWS provider: abort listeners', () => {
   it.each([
@@ -35,7 +26,6 @@ describe('AWS provider: abort listeners', () => {
     const connection = ids.map((id) => `{{resolve:secretsmanager:${id}}}`);
     const resolved = await resolveConnection(connection, manager, { signal: new AbortController().signal });
     expect(resolved).toEqual(ids.map((id) => `v-${id}`));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    expect(await leakWarnings()).toEqual([]);
   });
 });

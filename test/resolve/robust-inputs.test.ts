@@ -5,6 +5,9 @@ import { createMemoryProvider } from '../../src/provider/memory.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
 import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
+import { watchListenerWarnings } from '../support/listener-warnings.js';
+
+const leakWarnings = watchListenerWarnings();
 
 const REF = '{{resolve:secretsmanager:db:SecretString:password}}';
 
@@ -38,27 +41,17 @@ describe('resolveConnection: signal look-alikes', () => {
   });
 
   it('resolves 50 uncached secrets with one signal and no MaxListenersExceededWarning', async () => {
-    const warnings: Error[] = [];
-    const onWarning = (warning: Error): void => {
-      warnings.push(warning);
-    };
-    process.on('warning', onWarning);
-    try {
-      const ids = Array.from({ length: 50 }, (_, index) => `s${index}`);
-      const manager = createSecretManager(
-        createMemoryProvider(Object.fromEntries(ids.map((id) => [id, `v-${id}`])), { latencyMs: 2 }),
-      );
-      const resolved = await resolveConnection(
-        ids.map((id) => `{{resolve:secretsmanager:${id}}}`),
-        manager,
-        { signal: new AbortController().signal },
-      );
-      expect(resolved).toEqual(ids.map((id) => `v-${id}`));
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('warning', onWarning);
-    }
-    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    const ids = Array.from({ length: 50 }, (_, index) => `s${index}`);
+    const manager = createSecretManager(
+      createMemoryProvider(Object.fromEntries(ids.map((id) => [id, `v-${id}`])), { latencyMs: 2 }),
+    );
+    const resolved = await resolveConnection(
+      ids.map((id) => `{{resolve:secretsmanager:${id}}}`),
+      manager,
+      { signal: new AbortController().signal },
+    );
+    expect(resolved).toEqual(ids.map((id) => `v-${id}`));
+    expect(await leakWarnings()).toEqual([]);
   });
 });
 
