@@ -34,11 +34,7 @@ export function secretString(cached: CachedPayload, ref: SecretRef): string {
       ref,
     );
   }
-  throw failure(
-    'provider_error',
-    `Secret ${quoted(ref.secretId)} has neither a string nor a binary value`,
-    ref,
-  );
+  throw noValue(ref);
 }
 
 /** The JSON value of a secret string; a string that is not JSON is a `not_json` error (without the parser's message). */
@@ -90,7 +86,11 @@ export function readSecretBinary(cached: CachedPayload, ref: SecretRef): Uint8Ar
       ref,
     );
   }
-  throw failure(
+  throw noValue(ref);
+}
+
+function noValue(ref: SecretRef): SecretFetchError {
+  return failure(
     'provider_error',
     `Secret ${quoted(ref.secretId)} has neither a string nor a binary value`,
     ref,
