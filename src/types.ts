@@ -156,6 +156,14 @@ export interface SecretProvider {
   testConnection?(options?: CallOptions): Promise<TestConnectionResult>;
   /** Backend calls made so far (each page, each batch call counts one). */
   apiCalls?(): number;
+  /**
+   * The identity to share cache entries under across processes (the shared tier of `secret-refs/redis`): like
+   * `identity`, but the same in every process with the same trust. `digest` is the tier's keyed digest: pass every
+   * credential through it, never put one in plain. `scope` is the tier's explicit sharing scope, for credentials that
+   * cannot be compared across processes (a credential provider, an injected client). Returns `undefined` when the
+   * provider cannot be shared; without this method, a provider is never shared.
+   */
+  sharedIdentity?(digest: (text: string) => string, scope: string | undefined): string | undefined;
 }
 
 /**

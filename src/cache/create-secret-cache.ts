@@ -17,7 +17,9 @@ export interface SecretCache {
   clear(): void;
 }
 
-const stores = new WeakMap<SecretCache, CacheStore>();
+/** Where a cache keeps its store: a symbol from the global registry, so the `secret-refs/redis` entry point (a bundle of
+its own) makes caches the root's managers read. Not enumerable: logging a cache shows no store. */
+const STORE = Symbol.for('secret-refs.cache-store');
 
 /**
  * Creates a cache to pass as the `cache` option of one or more managers. Options are checked at once.
@@ -28,8 +30,21 @@ const stores = new WeakMap<SecretCache, CacheStore>();
  */
 export function createSecretCache(options: SecretCacheOptions = {}): SecretCache {
   const resolved = resolveCacheOptions(options);
-  const store = createCacheStore(resolved);
-  const cache: SecretCache = Object.freeze({
+  return buildSecretCache(resolved, createCacheStore(resolved));
+}
+
+/**
+ * The cache object around a store: `options`, `size`, `clear()`, plus whatever `extra` adds (the Redis cache's
+ * `close()`), frozen. Used by {@link createSecretCache} and by `createRedisSecretCache`.
+ * @internal
+ */
+export function buildSecretCache<Extra extends object = object>(
+  resolved: ResolvedSecretCacheOptions,
+  store: CacheStore,
+  extra?: Extra,
+): SecretCache & Extra {
+  const cache = {
+    ...extra,
     options: resolved,
     get size() {
       return store.count('');
@@ -40,12 +55,14 @@ export function createSecretCache(options: SecretCacheOptions = {}): SecretCache
     toJSON() {
       return { options: resolved };
     },
-  });
-  stores.set(cache, store);
-  return cache;
+  };
+  Object.defineProperty(cache, STORE, { value: store, enumerable: false });
+  return Object.freeze(cache) as unknown as SecretCache & Extra;
 }
 
 /** The store behind a cache made by {@link createSecretCache}, or `undefined` for any other value. */
 export function cacheStoreOf(cache: unknown): CacheStore | undefined {
-  return typeof cache === 'object' && cache !== null ? stores.get(cache as SecretCache) : undefined;
+  if (typeof cache !== 'object' || cache === null || !Object.hasOwn(cache, STORE)) return undefined;
+  const store = (cache as { [STORE]?: unknown })[STORE];
+  return typeof store === 'object' && store !== null ? (store as CacheStore) : undefined;
 }

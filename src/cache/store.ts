@@ -3,6 +3,7 @@ import QuickLRU from 'quick-lru';
 import type { SecretRefError } from '../errors.js';
 import type { SecretPayload } from '../types.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
+import type { SharedTier } from './tier.js';
 
 /** A fetched secret version with its JSON parsed at most once, on first need. */
 export interface CachedPayload {
@@ -49,6 +50,8 @@ interface Entry {
 export interface CacheStore {
   /** The cache options, or `undefined` when values are not kept (in-flight fetches are still merged). */
   readonly options: ResolvedSecretCacheOptions | undefined;
+  /** The shared tier behind this store (`secret-refs/redis`), read on a miss before the provider. */
+  readonly tier: SharedTier | undefined;
   lookup(key: string): Lookup;
   /** Registers one request for `keys`; `settle` must be called once per key. */
   begin(keys: readonly string[]): {
@@ -74,7 +77,10 @@ export interface CacheStore {
 }
 
 /** Creates a store; without options it keeps nothing but still merges concurrent fetches of one key. */
-export function createCacheStore(options: ResolvedSecretCacheOptions | undefined): CacheStore {
+export function createCacheStore(
+  options: ResolvedSecretCacheOptions | undefined,
+  tier?: SharedTier,
+): CacheStore {
   const lru = options ? new QuickLRU<string, Entry>({ maxSize: options.maxSize }) : undefined;
   const inflight = new Map<string, InFlight>();
 
@@ -103,6 +109,7 @@ export function createCacheStore(options: ResolvedSecretCacheOptions | undefined
 
   return {
     options,
+    tier,
     lookup(key) {
       const running = inflight.get(key);
       const entry = lru?.get(key);

@@ -1,0 +1,62 @@
+import type { SecretLocator, SecretPayload, SecretProvider } from '../types.js';
+
+/**
+ * A cache tier behind the in-process store, shared by many processes (the Redis tier of `secret-refs/redis`).
+ *
+ * The manager reads through it when the in-process store misses, and writes back what it fetched. A tier never
+ * throws and never rejects: a tier that is down, slow or refusing answers "miss" within its own time bound, so it
+ * can make a read slower by that bound at most and never makes it fail.
+ * @internal
+ */
+export interface SharedTier {
+  /**
+   * The scope under which a provider's entries are shared: the same text in every process that has the same trust
+   * (region, endpoint, credentials), or `undefined` when the provider cannot be shared (it then skips the tier).
+   */
+  scopeOf(provider: SecretProvider): string | undefined;
+  /**
+   * Reads the entries of `locators` (one scope), one answer per locator, in order: a hit, or a miss that the caller
+   * fills by fetching from the provider and calling `commit` (or `release` when the fetch failed). Between `read`
+   * and `commit` the tier may hold a short lease so that a cold fleet fetches each secret about once; it may wait,
+   * within its bound, for another process's fetch of the same entry and answer with that.
+   */
+  read(scope: string, locators: readonly SecretLocator[], signal?: AbortSignal): Promise<SharedRead[]>;
+  /**
+   * Drops one secret (every id form it was read by, every version) or, without `secretId`, every entry of the
+   * scope — in the shared store and, over the bus, in every process. A `commit` of a fetch that began before this
+   * call is refused (a generation check).
+   */
+  invalidate(scope: string, secretId?: string): void;
+  /**
+   * Registers the listener for invalidations made by other processes, and for a lost subscription (then
+   * `scope` is `undefined`: drop every shared entry, since what was missed cannot be known). Returns the unsubscribe.
+   */
+  onInvalidate(listener: (message: SharedInvalidation) => void): () => void;
+}
+
+/** The answer of {@link SharedTier.read} for one locator. */
+export type SharedRead =
+  | {
+      readonly hit: true;
+      readonly payload: SecretPayload;
+      /** How much longer the shared entry is fresh; the in-process copy expires no later. */
+      readonly freshForMs: number;
+    }
+  | {
+      readonly hit: false;
+      /** Writes what the caller fetched (refused when an invalidation came in between). Never throws. */
+      commit(payload: SecretPayload): void;
+      /** The fetch failed: lets go of the lease, writes nothing. Never throws. */
+      release(): void;
+    };
+
+/** An invalidation that reached this process from the bus. */
+export interface SharedInvalidation {
+  /** The scope it concerns; `undefined` for every scope (the subscription was lost). */
+  readonly scope: string | undefined;
+  /**
+   * True when an in-process entry is concerned: `secretId` as the entry was read, `payload` as it was fetched
+   * (its name and ARN). Always true for a scope-wide invalidation.
+   */
+  matches(secretId: string, payload: SecretPayload | undefined): boolean;
+}
