@@ -39,7 +39,9 @@ export { parseSecretRef } from './ref/parse.js';
 export { scanSecretRefs } from './ref/scan.js';
 export type { FoundSecretRef } from './resolve/find.js';
 export { findSecretRefs } from './resolve/find.js';
-export type { SecretManagers } from './resolve/managers.js';
+export type { ManagerRegistry, ManagerRegistryOptions } from './resolve/manager-registry.js';
+export { createManagerRegistry } from './resolve/manager-registry.js';
+export type { ManagerLookup, SecretManagers } from './resolve/managers.js';
 export type { Masker, MaskerOptions } from './resolve/mask.js';
 export { createMasker } from './resolve/mask.js';
 export type {

@@ -2,7 +2,7 @@ import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError, type SecretRefErrorCode } from '../errors.js';
 import { freshReaderOf } from '../manager/fresh-read.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
-import type { Route } from './managers.js';
+import type { RouteOf } from './managers.js';
 import { isParsedRef } from './scan-memo.js';
 
 /** The outcome of one reference: its value, or the code and reason it failed (never a value). */
@@ -26,7 +26,7 @@ interface Group {
  */
 export function fetchRefs(
   refs: readonly SecretRef[],
-  route: (ref: SecretRef) => Route,
+  route: RouteOf,
   signal: AbortSignal | undefined,
 ): RefOutcome[] | Promise<RefOutcome[]> {
   if (refs.length === 0) {

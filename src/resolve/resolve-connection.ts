@@ -152,7 +152,9 @@ async function resolveAll<T, R>(
     },
     maxDepth,
   );
-  const fetched = fetchRefs(refs, route, signal);
+  const routing = route(refs, signal);
+  const fetched =
+    typeof routing === 'function' ? fetchRefs(refs, routing, signal) : fetchRefs(refs, await routing, signal);
   const outcomes = Array.isArray(fetched) ? fetched : await fetched;
 
   const issues: SecretResolutionIssue[] = [];

@@ -1,0 +1,175 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import QuickLRU from 'quick-lru';
+import { SecretRefConfigError, SecretRefError } from '../errors.js';
+import type { SecretManager } from '../types.js';
+import { isManager, type ManagerLookup } from './managers.js';
+import { settingsText } from './settings-digest.js';
+
+/**
+ * Options of {@link createManagerRegistry}.
+ * @example
+ *   const options: ManagerRegistryOptions<AwsSecretsManagerConfig> = {
+ *     lookup: (id) => db.connections.findSettings(id),
+ *     create: (settings) => createAwsSecretsManager(settings),
+ *     maxSize: 500,
+ *   };
+ */
+export interface ManagerRegistryOptions<S> {
+  /**
+   * The settings of a connection id (credentials included), or `undefined` when there is no such connection. Called on
+   * every use of an id, so a change of settings is seen at once; a synchronous answer keeps the warm path synchronous.
+   */
+  lookup: (id: string | undefined) => S | undefined | Promise<S | undefined>;
+  /** Builds the manager of a connection from its settings; called on first use and when the settings change. */
+  create: (settings: S, id: string | undefined) => SecretManager;
+  /**
+   * How many managers are kept; the least recently used one is dropped past it.
+   * @default 100
+   */
+  maxSize?: number;
+  /** Called with a manager that is dropped: evicted, replaced after its settings changed, or deleted. */
+  onEvict?: (manager: SecretManager, id: string | undefined) => void;
+}
+
+/**
+ * A bounded set of managers, one per connection id, built on first use; see {@link createManagerRegistry}.
+ * @example
+ *   const registry: ManagerRegistry = createManagerRegistry({ lookup, create });
+ *   await resolveConnection(connection, registry.managers);
+ */
+export interface ManagerRegistry {
+  /** The manager of a connection id, built or rebuilt when needed; pass this function as `managers`. */
+  readonly managers: ManagerLookup;
+  /** Drops the manager of one id (the next use builds it anew), or every manager. */
+  delete(id?: string): void;
+  /** How many managers are kept now. */
+  readonly size: number;
+}
+
+interface Entry {
+  /** HMAC of the settings under the registry's own random key: compares settings without keeping them. */
+  digest: string;
+  manager: SecretManager;
+}
+
+const NO_ID = '\u0000none';
+
+/**
+ * Builds and keeps the managers of a platform's connections, for `managers` given as a function: `lookup(id)` gives
+ * the connection's settings, `create(settings, id)` its manager, made on first use, kept (at most `maxSize`, least
+ * recently used dropped first) and made anew when the settings change. Concurrent first uses of one id share one
+ * build. Settings are never kept: only an HMAC of them under a per-registry random key, so neither `util.inspect`
+ * nor `JSON.stringify` of the registry shows a credential. A `lookup` that finds nothing, throws or rejects, or a
+ * `create` that throws, makes the references naming that id `unknown_manager` issues.
+ * @example
+ *   const registry = createManagerRegistry({
+ *     lookup: (id) => connections.get(id)?.settings,
+ *     create: ({ region, accessKeyId, secretAccessKey }) =>
+ *       createAwsSecretsManager({ region, accessKeyId, secretAccessKey }),
+ *     maxSize: 500,
+ *   });
+ *   const auth = await resolveConnection(connection, registry.managers);
+ */
+export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): ManagerRegistry {
+  const { lookup, create, onEvict } = readOptions(options);
+  const maxSize = options.maxSize ?? 100;
+  const key = randomBytes(32);
+  const digestOf = (settings: S): string =>
+    createHmac('sha256', key).update(settingsText(settings)).digest('base64url');
+  const dropped = (id: string, entry: Entry): void => {
+    if (!onEvict) return;
+    try {
+      onEvict(entry.manager, id === NO_ID ? undefined : id);
+    } catch {}
+  };
+  const entries = new QuickLRU<string, Entry>({ maxSize, onEviction: dropped });
+  const building = new Map<string, Promise<SecretManager>>();
+
+  const build = (slot: string, id: string | undefined, settings: S | undefined): SecretManager => {
+    if (settings === undefined || settings === null) {
+      throw new SecretRefError(
+        'unknown_manager',
+        `No connection settings were found for id ${JSON.stringify(id)}`,
+      );
+    }
+    const digest = digestOf(settings);
+    const known = entries.get(slot);
+    if (known?.digest === digest) return known.manager;
+    const manager = create(settings, id);
+    if (!isManager(manager)) {
+      throw new SecretRefError(
+        'unknown_manager',
+        `\`create\` gave no secret manager for id ${JSON.stringify(id)}`,
+      );
+    }
+    if (known) {
+      entries.delete(slot);
+      dropped(slot, known);
+    }
+    entries.set(slot, { digest, manager });
+    const count = [...entries.keys()].length;
+    if (count > maxSize) entries.evict(count - maxSize);
+    return manager;
+  };
+
+  const managers: ManagerLookup = (id) => {
+    const slot = id ?? NO_ID;
+    const inFlight = building.get(slot);
+    if (inFlight) return inFlight;
+    const settings = lookup(id);
+    if (!isThenable(settings)) return build(slot, id, settings);
+    const pending = Promise.resolve(settings)
+      .then((found) => build(slot, id, found))
+      .finally(() => {
+        building.delete(slot);
+      });
+    building.set(slot, pending);
+    return pending;
+  };
+
+  return {
+    managers,
+    delete(id) {
+      if (id === undefined) {
+        const all = [...entries];
+        entries.clear();
+        for (const [slot, entry] of all) dropped(slot, entry);
+        return;
+      }
+      const slot = id;
+      const entry = entries.peek(slot);
+      if (entry && entries.delete(slot)) dropped(slot, entry);
+    },
+    get size() {
+      return [...entries.keys()].length;
+    },
+  };
+}
+
+function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOptions<S> {
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object with `lookup` and `create`');
+  }
+  if (typeof options.lookup !== 'function') {
+    throw new SecretRefConfigError('lookup', '`lookup` must be a function giving the settings of an id');
+  }
+  if (typeof options.create !== 'function') {
+    throw new SecretRefConfigError('create', '`create` must be a function building a manager from settings');
+  }
+  const { maxSize } = options;
+  if (maxSize !== undefined && !(Number.isSafeInteger(maxSize) && maxSize >= 1)) {
+    throw new SecretRefConfigError('maxSize', '`maxSize` must be a positive integer');
+  }
+  if (options.onEvict !== undefined && typeof options.onEvict !== 'function') {
+    throw new SecretRefConfigError('onEvict', '`onEvict` must be a function');
+  }
+  return options;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
