@@ -190,8 +190,21 @@ export interface SecretManagerStats {
  * @example
  *   const results: SecretResult[] = await manager.getSecrets(['prod/db', 'prod/api']);
  *   const values = results.map((result) => (result.ok ? result.value : undefined));
+ *   const [port] = await manager.getSecrets([{ secretId: 'prod/db', jsonKey: 'port' }]);
+ *   const portNumber = port?.ok ? port.json : undefined; // 5432 for {"port": 5432}; port.value is '5432'
  */
-export type SecretResult = { ok: true; value: string } | { ok: false; error: SecretRefError };
+export type SecretResult =
+  | {
+      ok: true;
+      /** The secret string, or the text of its JSON key (a non-string JSON value JSON-encoded). */
+      value: string;
+      /**
+       * The JSON value of the reference's JSON key when it holds a number, boolean, object or array (absent for
+       * a string and for a whole secret), so that a caller can keep JSON types without parsing `value` again.
+       */
+      json?: unknown;
+    }
+  | { ok: false; error: SecretRefError };
 
 /**
  * What `createAwsSecretsManager` (and any provider wrapped by the cache) returns.

@@ -1,7 +1,7 @@
 import type { FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, type SecretRefError } from '../errors.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
-import { readSecretValue } from './read-value.js';
+import { readSecretResult } from './read-value.js';
 import { toRef } from './ref-input.js';
 
 /**
@@ -67,7 +67,7 @@ export function toResults(parsed: ParsedInputs, outcomes: readonly FlightOutcome
     const outcome = outcomes[next++]!;
     if (!outcome.ok) return { ok: false, error: outcome.error };
     try {
-      return { ok: true, value: readSecretValue(outcome.value, item.ref) };
+      return readSecretResult(outcome.value, item.ref);
     } catch (error) {
       return { ok: false, error: error as SecretRefError };
     }

@@ -1,6 +1,6 @@
 import type { CachedPayload } from '../cache/store.js';
 import { SecretFetchError, type SecretRefErrorCode } from '../errors.js';
-import { readJsonKey } from '../ref/json-key.js';
+import { jsonValueText, lookupJsonKey, MISSING_KEY } from '../ref/json-key.js';
 import type { SecretRef } from '../types.js';
 import { refText } from './ref-input.js';
 
@@ -46,26 +46,60 @@ export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: strin
   return parsed.value;
 }
 
-/** What `getSecret` returns for a reference: the whole string, or the value of its JSON key. */
-export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
-  if (!ref.jsonKey) return secretString(cached, ref);
+/** The value of a reference's JSON key, as parsed; a string that is not JSON, a missing key or `null` throws. */
+function jsonKeyValue(cached: CachedPayload, ref: SecretRef, jsonKey: string): unknown {
   const parsed = parsedJson(cached, secretString(cached, ref));
   if (!parsed.ok) {
     throw failure(
       'not_json',
-      `Secret ${quoted(ref.secretId)} is not valid JSON, so JSON key ${quoted(ref.jsonKey)} cannot be read from it`,
+      `Secret ${quoted(ref.secretId)} is not valid JSON, so JSON key ${quoted(jsonKey)} cannot be read from it`,
       ref,
     );
   }
-  const found = readJsonKey(parsed.value, ref.jsonKey);
-  if (!found.found) {
+  const value = lookupJsonKey(parsed.value, jsonKey);
+  if (value === MISSING_KEY || value === null || value === undefined) {
     throw failure(
       'json_key_not_found',
-      `JSON key ${quoted(ref.jsonKey)} was not found in secret ${quoted(ref.secretId)}`,
+      value === null
+        ? `JSON key ${quoted(jsonKey)} in secret ${quoted(ref.secretId)} holds null, not a value`
+        : `JSON key ${quoted(jsonKey)} was not found in secret ${quoted(ref.secretId)}`,
       ref,
     );
   }
-  return found.value;
+  return value;
+}
+
+function keyText(value: unknown, ref: SecretRef, jsonKey: string): string {
+  const text = jsonValueText(value);
+  if (text === undefined) {
+    throw failure(
+      'json_key_not_found',
+      `JSON key ${quoted(jsonKey)} in secret ${quoted(ref.secretId)} holds a value that cannot be encoded as JSON`,
+      ref,
+    );
+  }
+  return text;
+}
+
+/** What `getSecret` returns for a reference: the whole string, or the value of its JSON key. */
+export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
+  const { jsonKey } = ref;
+  if (!jsonKey) return secretString(cached, ref);
+  const value = jsonKeyValue(cached, ref, jsonKey);
+  return typeof value === 'string' ? value : keyText(value, ref, jsonKey);
+}
+
+/** An ok result of `getSecrets`: `value` as `readSecretValue` gives it, plus `json` when the key holds a non-string. */
+export function readSecretResult(
+  cached: CachedPayload,
+  ref: SecretRef,
+): { ok: true; value: string; json?: unknown } {
+  const { jsonKey } = ref;
+  if (!jsonKey) return { ok: true, value: secretString(cached, ref) };
+  const value = jsonKeyValue(cached, ref, jsonKey);
+  if (typeof value === 'string') return { ok: true, value };
+  const text = keyText(value, ref, jsonKey);
+  return { ok: true, value: text, json: JSON.parse(text) };
 }
 
 /** What `getSecretBinary` returns: a copy of the secret's bytes; a string secret is a `not_binary` error. */

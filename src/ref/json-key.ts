@@ -27,16 +27,45 @@ function step(container: unknown, segment: JsonKeyPathSegment): unknown {
   return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : MISSING;
 }
 
+/**
+ * What a JSON key holds in a parsed secret: the raw value, `null`, or {@link MISSING_KEY} when there is no such
+ * key. Same lookup as {@link readJsonKey} (top-level key first, then a nested path).
+ * @internal
+ */
+export function lookupJsonKey(json: unknown, jsonKey: string): unknown {
+  const topLevel = step(json, jsonKey);
+  if (topLevel !== MISSING) return topLevel;
+  const path = parseJsonKeyPath(jsonKey);
+  if (path === undefined) return MISSING;
+  let current: unknown = json;
+  for (const segment of path) {
+    current = step(current, segment);
+    if (current === MISSING) return MISSING;
+  }
+  return current;
+}
+
+/** What {@link lookupJsonKey} returns for a key the secret does not have. @internal */
+export const MISSING_KEY: unknown = MISSING;
+
+/**
+ * The text a JSON key's value reads as: a string as is, any other JSON value JSON-encoded; `undefined` for a
+ * value that cannot be encoded.
+ * @internal
+ */
+export function jsonValueText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
 function toResult(value: unknown): JsonKeyResult {
   if (value === MISSING || value === undefined || value === null) return NOT_FOUND;
-  if (typeof value === 'string') return { found: true, value };
-  let encoded: string | undefined;
-  try {
-    encoded = JSON.stringify(value);
-  } catch {
-    return NOT_FOUND;
-  }
-  return encoded === undefined ? NOT_FOUND : { found: true, value: encoded };
+  const text = jsonValueText(value);
+  return text === undefined ? NOT_FOUND : { found: true, value: text };
 }
 
 /**
@@ -56,16 +85,7 @@ export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
   if (typeof jsonKey !== 'string') {
     throw new SecretRefConfigError('jsonKey', '`jsonKey` must be a string');
   }
-  const topLevel = step(json, jsonKey);
-  if (topLevel !== MISSING) return toResult(topLevel);
-  const path = parseJsonKeyPath(jsonKey);
-  if (path === undefined) return NOT_FOUND;
-  let current: unknown = json;
-  for (const segment of path) {
-    current = step(current, segment);
-    if (current === MISSING) return NOT_FOUND;
-  }
-  return toResult(current);
+  return toResult(lookupJsonKey(json, jsonKey));
 }
 
 /**
