@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { constants, unlinkSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliFailure, CliUsageError } from './io.js';
+
+/** What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits. */
+export interface PrivateFileStats {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+}
 
 /** The part of an open file `writePrivateFile` uses; `node:fs/promises` `FileHandle` fits. */
 export interface PrivateFileHandle {
@@ -9,13 +18,16 @@ export interface PrivateFileHandle {
   chmod(mode: number): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
+  stat(): Promise<PrivateFileStats>;
 }
 
 /** The file-system calls `writePrivateFile` makes; `node:fs/promises` fits, tests inject failures. */
 export interface PrivateFileSystem {
-  open(path: string, flags: string, mode: number): Promise<PrivateFileHandle>;
+  open(path: string, flags: string | number, mode?: number): Promise<PrivateFileHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
+  /** Follows symbolic links, as `open` does. */
+  stat(path: string): Promise<PrivateFileStats>;
 }
 
 /**
@@ -36,11 +48,24 @@ const PATH_CODES = new Set([
 ]);
 
 /**
- * Writes `text` to `file` atomically, readable by its owner only (mode 0600, also over an existing 0644 file):
- * the text holds secret values. It writes a `0600` temporary file beside `file`, syncs it and renames it over
- * `file`; on any failure the temporary file is removed, `file` is left as it was, and the error is one line naming
- * `file` and the system code — a {@link CliUsageError} (exit 2) for a path problem, a {@link CliFailure} (exit 1)
- * otherwise. A symbolic link at `file` is replaced, not written through.
+ * Temporary files being written now. Holding secret values, they are removed on the way out when the process is
+ * ended by a signal mid-write (see `removePendingFiles`).
+ */
+const pending = new Set<string>();
+
+/**
+ * Writes `text` to `file`, readable by its owner only: the text holds secret values. What happens depends on what
+ * `file` is (links followed):
+ *
+ * - absent, or a regular file: replaced atomically with a `0600` file (also over an existing 0644 one). A `0600`
+ *   temporary file beside `file` is written, synced and renamed over it; on any failure it is removed and `file` is
+ *   left as it was. A symbolic link to a regular file is replaced by the new file, never its target.
+ * - a FIFO or a character device (`/dev/stdout`, `/dev/null`, a named pipe): written through, as a shell's `>`
+ *   does — opened for writing (a FIFO waits for its reader), never created, truncated, renamed over or chmod-ed.
+ * - anything else (a directory, a socket, a block device): refused with a {@link CliUsageError}, nothing written.
+ *
+ * Errors are one line naming `file` and the system code — a {@link CliUsageError} (exit 2) for a path problem, a
+ * {@link CliFailure} (exit 1) otherwise.
  * @example
  *   await writePrivateFile('resolved.json', `${JSON.stringify(resolved, null, 2)}\n`);
  */
@@ -49,11 +74,41 @@ export async function writePrivateFile(
   text: string,
   fs: PrivateFileSystem = nodeFs,
 ): Promise<void> {
+  let target: PrivateFileStats | undefined;
+  try {
+    target = await fs.stat(file);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'ENOENT') throw writeError(file, error);
+  }
+  if (target === undefined || target.isFile()) return replaceFile(file, text, fs);
+  if (target.isFIFO() || target.isCharacterDevice()) return writeThrough(file, text, fs);
+  if (target.isDirectory()) throw new CliUsageError(`cannot write ${file}: EISDIR`);
+  throw notWritable(file);
+}
+
+/**
+ * Removes, synchronously, the temporary files of writes still in progress; called by the bin entry when a signal
+ * ends the process, so that no half-written file with secret values stays behind.
+ */
+export function removePendingFiles(): void {
+  for (const temp of pending) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+  }
+  pending.clear();
+}
+
+async function replaceFile(file: string, text: string, fs: PrivateFileSystem): Promise<void> {
   const temp = join(dirname(file), `.${basename(file).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: PrivateFileHandle;
   try {
+    pending.add(temp);
     handle = await fs.open(temp, 'wx', 0o600);
   } catch (error) {
+    pending.delete(temp);
     throw writeError(file, error);
   }
   try {
@@ -67,9 +122,40 @@ export async function writePrivateFile(
   try {
     await handle.close();
     await fs.rename(temp, file);
+    pending.delete(temp);
   } catch (error) {
     throw await discard(fs, temp, file, error);
   }
+}
+
+/** Opens an existing FIFO or device for writing (no create, no truncate) and writes to it. */
+async function writeThrough(file: string, text: string, fs: PrivateFileSystem): Promise<void> {
+  let handle: PrivateFileHandle;
+  try {
+    handle = await fs.open(file, constants.O_WRONLY | constants.O_NOCTTY);
+  } catch (error) {
+    throw writeError(file, error);
+  }
+  try {
+    // The path may have been swapped for a regular file since it was looked at: never write into one in place.
+    if ((await handle.stat()).isFile()) throw notWritable(file);
+    await handle.writeFile(text, 'utf8');
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    if (error instanceof CliUsageError) throw error;
+    throw writeError(file, error, false);
+  }
+  try {
+    await handle.close();
+  } catch (error) {
+    throw writeError(file, error, false);
+  }
+}
+
+function notWritable(file: string): CliUsageError {
+  return new CliUsageError(
+    `cannot write ${file}: not a regular file, a FIFO or a character device; nothing written`,
+  );
 }
 
 async function discard(
@@ -79,13 +165,14 @@ async function discard(
   error: unknown,
 ): Promise<CliUsageError | CliFailure> {
   await fs.unlink(temp).catch(() => undefined);
+  pending.delete(temp);
   return writeError(file, error);
 }
 
-function writeError(file: string, error: unknown): CliUsageError | CliFailure {
+function writeError(file: string, error: unknown, unchanged = true): CliUsageError | CliFailure {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && PATH_CODES.has(code))
     return new CliUsageError(`cannot write ${file}: ${code}`);
   const reason = typeof code === 'string' ? code : 'write failed';
-  return new CliFailure(`cannot write ${file}: ${reason}; file left unchanged`);
+  return new CliFailure(`cannot write ${file}: ${reason}${unchanged ? '; file left unchanged' : ''}`);
 }

@@ -25,6 +25,7 @@ function failingFs(
       const handle = await nodeFs.open(path, flags, mode);
       return {
         chmod: (m) => handle.chmod(m),
+        stat: () => handle.stat(),
         async writeFile(text, encoding) {
           if (step !== 'writeFile') return handle.writeFile(text, encoding);
           await handle.writeFile(text.slice(0, text.length / 2), encoding);
@@ -45,6 +46,7 @@ function failingFs(
       return nodeFs.rename(from, to);
     },
     unlink: (path) => nodeFs.unlink(path),
+    stat: (path) => nodeFs.stat(path),
   };
 }
 

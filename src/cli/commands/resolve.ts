@@ -13,7 +13,8 @@ export const resolveCommand: CliCommand = {
   summary: 'Print the JSON with every secret reference replaced by its value',
   details: `Reads the file (or standard input for "-" or no file) and writes the resolved JSON to standard output,
 or to the --output file, replaced atomically and readable by its owner only (mode 0600); if the write
-fails (a full disk), the file is left as it was and the exit status is 1. When any reference fails,
+fails (a full disk), the file is left as it was and the exit status is 1. A FIFO or a character device
+(/dev/stdout) is written through, never replaced; a directory, socket or block device is refused (exit 2). When any reference fails,
 nothing is written: the failing references are listed on standard error (no value) and the exit status is 1.`,
   options: {
     output: {
