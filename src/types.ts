@@ -181,6 +181,11 @@ export interface SecretManagerStats {
   apiCalls: number;
   /** Expired values served because a refresh failed with a transient error. */
   staleServed: number;
+  /**
+   * Refreshes that failed with a transient error and fell back to the stale value. After each, the stale value is
+   * served without asking the backend for a short, growing, jittered while (1 s, 2 s, 4 s … up to 1 min).
+   */
+  refreshErrors: number;
   /** Secret versions held in the cache now. */
   size: number;
 }

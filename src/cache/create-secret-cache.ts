@@ -50,7 +50,7 @@ export function buildSecretCache<Extra extends object = object>(
       return store.count('');
     },
     clear() {
-      store.invalidate('');
+      store.invalidate({});
     },
     toJSON() {
       return { options: resolved };

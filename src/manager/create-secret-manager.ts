@@ -1,5 +1,5 @@
 import { raceAbort, readSignal } from '../abort.js';
-import { identityKeyPrefix, secretKeyPrefix } from '../cache/cache-key.js';
+import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
 import { type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
@@ -9,7 +9,6 @@ import type {
   CallOptions,
   ListSecretsOptions,
   SecretManager,
-  SecretPayload,
   SecretProvider,
   SecretRef,
   SecretResult,
@@ -18,6 +17,7 @@ import type {
 } from '../types.js';
 import { parseInputs, registerFreshReader, toResults } from './fresh-read.js';
 import { createLoader, createPeek, createRefKeys, type ReadCounters } from './load.js';
+import { checkedListing, checkTestResult } from './provider-answer.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
 import { locatorOf, toRef } from './ref-input.js';
 
@@ -92,8 +92,9 @@ export function createSecretManager(
     }
   }
   const store = storeFor(options.cache);
-  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0 };
-  const load = createLoader(provider, store, counters);
+  const scope = sharedScope(store, provider);
+  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
+  const load = createLoader(provider, store, counters, scope);
   const peek = createPeek(store, counters);
   const keyOf = createRefKeys(provider.identity);
   const ownPrefix = identityKeyPrefix(provider.identity);
@@ -132,7 +133,8 @@ export function createSecretManager(
       const signal = readSignal(callOptions);
       if (!provider.testConnection) throw unsupported(provider, 'testConnection');
       const started = Date.now();
-      const attempt = (async () => provider.testConnection!(callOptions ?? {}))().catch(
+      const attempt = (async () =>
+        checkTestResult(await provider.testConnection!(callOptions ?? {}), provider, started))().catch(
         (error: unknown): TestConnectionResult => {
           if (error instanceof SecretRefError && error.code === 'aborted') throw error;
           return {
@@ -151,25 +153,23 @@ export function createSecretManager(
     listSecrets(listOptions?: ListSecretsOptions): AsyncIterable<SecretSummary> {
       readSignal(listOptions);
       if (!provider.listSecrets) throw unsupported(provider, 'listSecrets');
-      return provider.listSecrets(listOptions ?? {});
+      return checkedListing(provider.listSecrets(listOptions ?? {}), provider);
     },
     invalidate(input?: SecretRef | string): void {
-      if (input === undefined) {
-        store.invalidate(ownPrefix);
-        return;
-      }
-      const { secretId } = toRef(input);
-      store.invalidate(secretKeyPrefix(provider.identity, secretId), {
-        within: ownPrefix,
-        matches: (payload) => namesSecret(payload, secretId),
-      });
+      const secretId = input === undefined ? undefined : toRef(input).secretId;
+      store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
+      if (scope === undefined) return;
+      try {
+        store.tier?.invalidate(scope, secretId);
+      } catch {}
     },
     stats() {
       return {
         hits: counters.hits,
         misses: counters.misses,
-        apiCalls: provider.apiCalls?.() ?? 0,
+        apiCalls: apiCallsOf(provider),
         staleServed: counters.staleServed,
+        refreshErrors: counters.refreshErrors,
         size: store.count(ownPrefix),
       };
     },
@@ -189,9 +189,26 @@ export function createSecretManager(
   return frozen;
 }
 
-/** True when `secretId` names the secret a payload was read from: by its name, its full ARN or its partial ARN. */
-function namesSecret(payload: SecretPayload, secretId: string): boolean {
-  if (secretId === payload.name || secretId === payload.arn) return true;
-  const { arn } = payload;
-  return arn !== undefined && arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`);
+/** The provider's shared scope in the store's tier, registered with the store; `undefined` when not shared. */
+function sharedScope(store: CacheStore, provider: SecretProvider): string | undefined {
+  if (store.tier === undefined) return undefined;
+  let scope: unknown;
+  try {
+    scope = store.tier.scopeOf(provider);
+  } catch {
+    return undefined;
+  }
+  if (typeof scope !== 'string' || scope === '') return undefined;
+  store.share(provider.identity, scope);
+  return scope;
+}
+
+/** The provider's call count, or 0 when it keeps none (or answers with something that is not a count). */
+function apiCallsOf(provider: SecretProvider): number {
+  try {
+    const calls: unknown = provider.apiCalls?.();
+    return typeof calls === 'number' && Number.isFinite(calls) && calls >= 0 ? calls : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createCacheStore } from '../../src/cache/store.js';
+import { createCacheStore, type FlightItem } from '../../src/cache/store.js';
 import { watchListenerWarnings } from '../support/listener-warnings.js';
 
 const leakWarnings = watchListenerWarnings();
+
+function items(...keys: string[]): FlightItem[] {
+  return keys.map((key) => ({ key, identity: 'test', secretId: key, spec: '' }));
+}
 
 describe('createCacheStore: flights', () => {
   it('(the watcher itself) sees the warning an ordinary signal gives past 10 listeners', async () => {
@@ -13,7 +17,7 @@ describe('createCacheStore: flights', () => {
 
   it('gives each request an internal signal without a listener limit (sub-requests may share it)', async () => {
     const store = createCacheStore(undefined);
-    const { flight } = store.begin(['a', 'b']);
+    const { flight } = store.begin(items('a', 'b'));
     for (let index = 0; index < 50; index++)
       flight.controller.signal.addEventListener('abort', () => undefined);
     expect(await leakWarnings()).toEqual([]);
@@ -21,7 +25,7 @@ describe('createCacheStore: flights', () => {
 
   it('aborts and forgets a request only when its last reader leaves', () => {
     const store = createCacheStore(undefined);
-    const { flight, running } = store.begin(['a', 'b']);
+    const { flight, running } = store.begin(items('a', 'b'));
     void store.join(running[0]!);
     void store.join(running[1]!);
     void store.join(running[0]!);
@@ -38,7 +42,7 @@ describe('createCacheStore: flights', () => {
 
   it('hands every reader the settled outcome', async () => {
     const store = createCacheStore(undefined);
-    const { running, settle } = store.begin(['a']);
+    const { running, settle } = store.begin(items('a'));
     const first = store.join(running[0]!);
     const second = store.join(running[0]!);
     settle('a', { ok: true, payload: { secretString: 'x' } });

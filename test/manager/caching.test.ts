@@ -162,7 +162,8 @@ describe('createSecretManager caching', () => {
       expect(await manager.getSecret('db')).toBe(CANARY);
       expect(await manager.getSecret('db')).toBe(CANARY);
       expect(manager.stats()).toMatchObject({ staleServed: 2 });
-      expect(provider.apiCalls()).toBe(3);
+      // The second read falls in the error backoff after the first failure: served stale without a call.
+      expect(provider.apiCalls()).toBe(2);
     });
 
     it('surfaces the transient error once the bound has passed', async () => {

@@ -134,6 +134,7 @@ describe('createSecretManager delegation', () => {
       misses: 0,
       apiCalls: provider.apiCalls(),
       staleServed: 0,
+      refreshErrors: 0,
       size: 0,
     });
     expect(manager.stats().apiCalls).toBe(2);
