@@ -61,8 +61,10 @@ export interface MemoryProviderCall {
  */
 export interface MemoryProviderOptions {
   /**
-   * Names this provider in cache keys; two providers with the same identity share cache entries.
-   * @default `memory:<n>`, unique per provider
+   * Names this provider in cache keys; two providers with the same identity share cache entries. Given
+   * explicitly, it also lets the provider share entries across processes in the Redis tier (`secret-refs/redis`):
+   * every process whose memory provider has this identity reads what the others fetched.
+   * @default `memory:<n>`, unique per provider (and never shared across processes)
    */
   identity?: string;
   /** Region written into the ARNs of the secrets. @default 'us-east-1' */
@@ -181,6 +183,14 @@ function asError(error: unknown, operation: string): SecretRefError {
   });
 }
 
+/** Shared only under an identity the caller chose (a default `memory:<n>` means nothing in another process). */
+function memorySharedIdentity(identity: string): NonNullable<SecretProvider['sharedIdentity']> {
+  return (digest, scope) => {
+    const named = scope === undefined ? '' : `|scope:${digest(`scope\0${scope}`)}`;
+    return `memory|${digest(`identity\0${identity}`)}${named}`;
+  };
+}
+
 /**
  * A complete {@link SecretProvider} over secrets held in memory: for tests, examples and your own tests.
  * Secrets are found by name or ARN, by stage or version id; each call counts in `apiCalls()`.
@@ -256,6 +266,7 @@ export function createMemoryProvider(
   const provider: MemoryProvider = {
     kind: 'memory',
     identity,
+    ...(options.identity === undefined ? {} : { sharedIdentity: memorySharedIdentity(options.identity) }),
     async fetch(locator, callOptions = {}) {
       try {
         await call('fetch', [locator], callOptions.signal);

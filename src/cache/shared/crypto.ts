@@ -1,0 +1,108 @@
+/**
+ * The shared tier's cryptography: every key it uses is derived from the user's `encryptionKey` with HKDF-SHA-256,
+ * and nothing it writes to Redis can be read, moved or forged without that key.
+ *
+ * Derived keys (HKDF, salt `secret-refs/redis`, one `info` each): `encrypt v1` (AES-256-GCM), `names v1` (HMAC of
+ * key names and id forms), `bus v1` (HMAC of bus messages), `identity v1` (the digest given to
+ * `SecretProvider.sharedIdentity`), `key id v1` (4 bytes naming the key in an entry).
+ *
+ * An entry's value in Redis is the base64 text of:
+ *
+ * | bytes | what |
+ * | --- | --- |
+ * | 1 | format version, `1` |
+ * | 4 | key id: which `encryptionKey` encrypted it (every key in the array decrypts) |
+ * | 12 | random nonce |
+ * | n | AES-256-GCM ciphertext of the entry's JSON (the payload and its absolute expiry time) |
+ * | 16 | GCM tag |
+ *
+ * Authenticated data: `secret-refs/redis|1|<namespace>|<epoch>|<entry name>|<key id>`, so an entry copied under
+ * another name, into another namespace, or replayed after a namespace clear (a new epoch) fails to verify; the
+ * expiry inside the plaintext bounds the replay of an older value of the same entry to its own lifetime.
+ */
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+const FORMAT = 1;
+const SALT = 'secret-refs/redis';
+const KEY_ID_BYTES = 4;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES;
+
+/** The keys derived from one `encryptionKey`. */
+export interface DerivedKey {
+  /** 8 hex characters naming the key inside entries; derived, so it tells nothing about the key. */
+  readonly id: string;
+  readonly encrypt: Buffer;
+  readonly names: Buffer;
+  readonly bus: Buffer;
+  readonly identity: Buffer;
+}
+
+function derive(material: Uint8Array, info: string, length = 32): Buffer {
+  return Buffer.from(hkdfSync('sha256', material, SALT, info, length));
+}
+
+/** Derives the tier's keys from 32 bytes of key material. */
+export function deriveKey(material: Uint8Array): DerivedKey {
+  return Object.freeze({
+    id: derive(material, 'key id v1', KEY_ID_BYTES).toString('hex'),
+    encrypt: derive(material, 'encrypt v1'),
+    names: derive(material, 'names v1'),
+    bus: derive(material, 'bus v1'),
+    identity: derive(material, 'identity v1'),
+  });
+}
+
+/** A keyed digest of `parts` (joined unambiguously), as 32 hex characters (128 bits). */
+export function hmacHex(key: Buffer, ...parts: string[]): string {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) mac.update(`${Buffer.byteLength(part)}:`).update(part);
+  return mac.digest('hex').slice(0, 32);
+}
+
+/** Where an entry lives: the authenticated data that binds its ciphertext to it. */
+export interface EntrySite {
+  readonly namespace: string;
+  readonly epoch: string;
+  readonly name: string;
+}
+
+function aad(site: EntrySite, keyId: string): Buffer {
+  return Buffer.from(`secret-refs/redis|${FORMAT}|${site.namespace}|${site.epoch}|${site.name}|${keyId}`);
+}
+
+/** Encrypts `plaintext` for `site` under `key`; returns the entry's text (base64). */
+export function sealEntry(key: DerivedKey, site: EntrySite, plaintext: string): string {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key.encrypt, nonce);
+  cipher.setAAD(aad(site, key.id));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const header = Buffer.concat([Buffer.from([FORMAT]), Buffer.from(key.id, 'hex'), nonce]);
+  return Buffer.concat([header, body, cipher.getAuthTag()]).toString('base64');
+}
+
+/**
+ * Decrypts an entry's text for `site` with whichever of `keys` its key id names; `undefined` when the text is
+ * malformed, names no key held, or fails to verify (tampered, moved, replayed under another epoch, wrong key).
+ */
+export function openEntry(keys: readonly DerivedKey[], site: EntrySite, text: string): string | undefined {
+  const raw = Buffer.from(text, 'base64');
+  if (raw.length < HEADER_BYTES + TAG_BYTES || raw[0] !== FORMAT) return undefined;
+  const keyId = raw.subarray(1, 1 + KEY_ID_BYTES).toString('hex');
+  const key = keys.find((candidate) => candidate.id === keyId);
+  if (!key) return undefined;
+  try {
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      key.encrypt,
+      raw.subarray(1 + KEY_ID_BYTES, HEADER_BYTES),
+    );
+    decipher.setAAD(aad(site, keyId));
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    const body = raw.subarray(HEADER_BYTES, raw.length - TAG_BYTES);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,65 @@
+import type { SecretPayload } from '../../types.js';
+
+/** The plaintext of a shared entry: the payload's fields under short names, and when the entry expires. */
+interface EntryJson {
+  s?: string;
+  b?: string;
+  a?: string;
+  n?: string;
+  v?: string;
+  g?: string[];
+  /** Absolute expiry, ms since the epoch. */
+  x: number;
+}
+
+/** The JSON text encrypted into a shared entry. */
+export function encodeEntry(payload: SecretPayload, expiresAt: number): string {
+  const json: EntryJson = { x: expiresAt };
+  if (payload.secretString !== undefined) json.s = payload.secretString;
+  if (payload.secretBinary !== undefined) json.b = Buffer.from(payload.secretBinary).toString('base64');
+  if (payload.arn !== undefined) json.a = payload.arn;
+  if (payload.name !== undefined) json.n = payload.name;
+  if (payload.versionId !== undefined) json.v = payload.versionId;
+  if (payload.versionStages !== undefined) json.g = [...payload.versionStages];
+  return JSON.stringify(json);
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * The payload and expiry of a decrypted entry; `undefined` when its shape is wrong (an entry is only ever
+ * written by this module, so a wrong shape is a bug or another format, and is treated as a miss).
+ */
+export function decodeEntry(text: string): { payload: SecretPayload; expiresAt: number } | undefined {
+  let json: Partial<Record<keyof EntryJson, unknown>>;
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    return undefined;
+  }
+  if (json === null || typeof json !== 'object' || typeof json.x !== 'number') return undefined;
+  const payload: SecretPayload = {};
+  if (json.s !== undefined) {
+    if (!isString(json.s)) return undefined;
+    payload.secretString = json.s;
+  }
+  if (json.b !== undefined) {
+    if (!isString(json.b)) return undefined;
+    payload.secretBinary = new Uint8Array(Buffer.from(json.b, 'base64'));
+  }
+  for (const [field, name] of [
+    ['a', 'arn'],
+    ['n', 'name'],
+    ['v', 'versionId'],
+  ] as const) {
+    const value = json[field];
+    if (value === undefined) continue;
+    if (!isString(value)) return undefined;
+    payload[name] = value;
+  }
+  if (json.g !== undefined) {
+    if (!Array.isArray(json.g) || !json.g.every(isString)) return undefined;
+    payload.versionStages = [...json.g];
+  }
+  return { payload, expiresAt: json.x };
+}

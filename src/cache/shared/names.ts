@@ -1,0 +1,69 @@
+import type { SecretLocator, SecretPayload } from '../../types.js';
+import { normalizeLocator } from '../cache-key.js';
+import { type DerivedKey, hmacHex } from './crypto.js';
+
+/**
+ * Names in Redis. Every key starts with `secret-refs:{<namespace>}:` (one hash tag, so an ACL or a cluster slot
+ * can hold a namespace), followed by one of:
+ *
+ * - `gen`: a hash with `epoch` (random; a namespace clear or a flush gives a new one), `seq` (the invalidation
+ *   counter) and `floor` (the oldest sequence the log still covers);
+ * - `log`: a sorted set of recent invalidations, `<seq>:<hashed form>` scored by sequence;
+ * - `e:<epoch>:<entry name>`: an encrypted entry; `l:<epoch>:<entry name>`: its fetch lease;
+ * - `i:<epoch>:<form>`: the entry keys an id form names; `s:<epoch>:<scope>`: the entry keys of a scope;
+ * - the channel `bus`.
+ *
+ * Entry names, forms and scopes are HMACs under the `names` key: no secret name, ARN, region or credential.
+ */
+export function keyPrefix(namespace: string): string {
+  return `secret-refs:{${namespace}}:`;
+}
+
+/** The names one key derives for one scope (the scope text that `sharedIdentity` computed with that key). */
+export interface ScopeNames {
+  readonly key: DerivedKey;
+  /** The scope as hashed into Redis. */
+  readonly scope: string;
+  /** The entry name of a locator. */
+  entry(locator: SecretLocator): string;
+  /** The hashed form of one secret id within the scope. */
+  form(secretId: string): string;
+}
+
+/** The hashed form of a secret id in every scope (for an operator's namespace-wide clear of one secret). */
+export function anyScopeForm(key: DerivedKey, secretId: string): string {
+  return hmacHex(key.names, 'any', secretId);
+}
+
+/** The names of one scope under one key. */
+export function scopeNames(key: DerivedKey, scopeText: string): ScopeNames {
+  return {
+    key,
+    scope: hmacHex(key.names, 'scope', scopeText),
+    entry(locator) {
+      const { secretId, versionStage, versionId } = normalizeLocator(locator);
+      const stage = versionStage === undefined ? '' : `=${versionStage}`;
+      const version = versionId === undefined ? '' : `=${versionId}`;
+      return hmacHex(key.names, 'entry', scopeText, secretId, stage, version);
+    },
+    form(secretId) {
+      return hmacHex(key.names, 'form', scopeText, secretId);
+    },
+  };
+}
+
+const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/**
+ * Every id a secret can be named by, given how it was read and what was fetched: the id as read, its name, its
+ * full ARN and its partial ARN (the full ARN without AWS's six-character suffix).
+ */
+export function idForms(secretId: string, payload: SecretPayload | undefined): string[] {
+  const ids = new Set([secretId]);
+  if (payload?.name !== undefined) ids.add(payload.name);
+  if (payload?.arn !== undefined) {
+    ids.add(payload.arn);
+    if (ARN_SUFFIX.test(payload.arn)) ids.add(payload.arn.slice(0, -7));
+  }
+  return [...ids];
+}

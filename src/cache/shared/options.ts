@@ -1,0 +1,160 @@
+import { SecretRefConfigError } from '../../errors.js';
+import { type ResolvedSecretCacheOptions, resolveCacheOptions } from '../options.js';
+import { type DerivedKey, deriveKey } from './crypto.js';
+
+/**
+ * Options of `createRedisSecretCache` (`secret-refs/redis`).
+ * @example
+ *   const options: RedisSecretCacheOptions = { client, encryptionKey: process.env.CACHE_KEY!, namespace: 'prod' };
+ */
+export interface RedisSecretCacheOptions {
+  /** Your connected node-redis (≥ 5) or ioredis (≥ 5) client. It stays yours: `close()` leaves it open. */
+  client: unknown;
+  /**
+   * The connection that listens for invalidations (a Redis connection in subscriber mode can send nothing else).
+   * @default `client.duplicate()`, connected by the cache and closed by `close()`
+   */
+  subscriber?: unknown;
+  /**
+   * 32 random bytes, as a `Uint8Array` or base64 text (`openssl rand -base64 32`); or an array of them to rotate
+   * keys: the first encrypts, every one decrypts and hears invalidations. Every process of a fleet needs it.
+   */
+  encryptionKey: Uint8Array | string | readonly (Uint8Array | string)[];
+  /**
+   * Keeps fleets apart on one Redis: every key starts with `secret-refs:{<namespace>}:`. Letters, digits, `.`, `_`
+   * and `-`, up to 64.
+   * @default 'default'
+   */
+  namespace?: string;
+  /**
+   * Names who may share: providers whose credentials cannot be compared across processes (the default chain, a
+   * profile, assume role, an injected client) share only under a scope, and only with processes given the same one.
+   * @default none: such providers skip Redis; static keys and explicit memory identities are shared as they are
+   */
+  scope?: string;
+  /** How long a value is served, in Redis and in-process. @default 300_000 */
+  ttlMs?: number;
+  /** In-process entries kept. @default 1_000 */
+  maxSize?: number;
+  /** In-process stale-if-error window. @default 900_000 */
+  staleIfErrorMs?: number;
+  /** Fraction of `ttlMs` taken off each entry at random. @default 0.1 */
+  jitter?: number;
+  /**
+   * How long a process that fetches a missing secret holds its lease, and how long the others wait for its result
+   * before fetching themselves. `0` turns leases off.
+   * @default 1_500
+   */
+  leaseMs?: number;
+  /** The longest any Redis operation may take before it counts as a miss (and Redis is skipped for a while). @default 250 */
+  operationTimeoutMs?: number;
+}
+
+/** The checked options. */
+export interface ResolvedRedisOptions {
+  readonly cache: ResolvedSecretCacheOptions;
+  readonly keys: readonly DerivedKey[];
+  readonly namespace: string;
+  readonly scope: string | undefined;
+  readonly leaseMs: number;
+  readonly operationTimeoutMs: number;
+}
+
+const CACHE_KEYS = ['ttlMs', 'maxSize', 'staleIfErrorMs', 'jitter'] as const;
+const KNOWN = new Set<string>([
+  'client',
+  'subscriber',
+  'encryptionKey',
+  'namespace',
+  'scope',
+  'leaseMs',
+  'operationTimeoutMs',
+  ...CACHE_KEYS,
+]);
+const NAMESPACE = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64_KEY = /^(?:[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$/;
+
+function keyBytes(value: unknown, option: string): Uint8Array {
+  if (value instanceof Uint8Array) {
+    if (value.length === 32) return value;
+    throw new SecretRefConfigError(option, `\`${option}\` must be 32 bytes (got ${value.length})`);
+  }
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (BASE64_KEY.test(text))
+      return new Uint8Array(Buffer.from(text, text.endsWith('=') ? 'base64' : 'base64url'));
+    throw new SecretRefConfigError(
+      option,
+      `\`${option}\` must be 32 bytes as base64 text, such as the output of \`openssl rand -base64 32\` (got text of ${value.length} characters)`,
+    );
+  }
+  throw new SecretRefConfigError(option, `\`${option}\` must be a Uint8Array of 32 bytes or base64 text`);
+}
+
+function keysOf(value: unknown): DerivedKey[] {
+  if (value === undefined) {
+    throw new SecretRefConfigError(
+      'encryptionKey',
+      '`encryptionKey` is required: 32 bytes, or base64 text of them',
+    );
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) {
+    throw new SecretRefConfigError('encryptionKey', '`encryptionKey` must hold at least one key');
+  }
+  return list.map((item, index) =>
+    deriveKey(keyBytes(item, Array.isArray(value) ? `encryptionKey[${index}]` : 'encryptionKey')),
+  );
+}
+
+function whole(value: unknown, option: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SecretRefConfigError(
+      option,
+      `\`${option}\` must be a whole number of milliseconds from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+/** Checks every option but the clients; throws a `SecretRefConfigError` naming the first bad one. */
+export function resolveRedisOptions(options: RedisSecretCacheOptions): ResolvedRedisOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new SecretRefConfigError(
+      'options',
+      '`options` must be an object with at least `client` and `encryptionKey`',
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) {
+      throw new SecretRefConfigError(
+        key,
+        `\`${key}\` is not an option of createRedisSecretCache (expected one of: ${[...KNOWN].join(', ')})`,
+      );
+    }
+  }
+  const record = options as unknown as Record<string, unknown>;
+  const cacheOptions = Object.fromEntries(
+    CACHE_KEYS.filter((key) => record[key] !== undefined).map((key) => [key, record[key]]),
+  );
+  const namespace = record.namespace ?? 'default';
+  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+    throw new SecretRefConfigError(
+      'namespace',
+      '`namespace` must be 1 to 64 letters, digits, `.`, `_` or `-`',
+    );
+  }
+  const scope = record.scope;
+  if (scope !== undefined && (typeof scope !== 'string' || scope === '' || scope.length > 256)) {
+    throw new SecretRefConfigError('scope', '`scope` must be a non-empty string of at most 256 characters');
+  }
+  return Object.freeze({
+    cache: resolveCacheOptions(cacheOptions, 'options'),
+    keys: keysOf(record.encryptionKey),
+    namespace,
+    scope,
+    leaseMs: whole(record.leaseMs, 'leaseMs', 1_500, 0, 60_000),
+    operationTimeoutMs: whole(record.operationTimeoutMs, 'operationTimeoutMs', 250, 1, 10_000),
+  });
+}

@@ -1,0 +1,272 @@
+import { randomBytes } from 'node:crypto';
+import { SecretRefError } from '../../errors.js';
+import type { SecretProvider } from '../../types.js';
+import type { SharedInvalidation, SharedTier } from '../tier.js';
+import { type BusKind, busMessage, DROP_ALL, invalidationsOf, readBusMessage } from './bus.js';
+import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
+import { type DerivedKey, hmacHex } from './crypto.js';
+import { createGuard, TierUnavailable } from './guard.js';
+import { anyScopeForm, keyPrefix, type ScopeNames, scopeNames } from './names.js';
+import { plainMiss, readShared } from './read.js';
+import { INVALIDATE } from './scripts.js';
+
+/** What the Redis tier is built from (options already checked). */
+export interface RedisTierConfig {
+  readonly connection: RedisConnection;
+  readonly subscriber: RedisSubscriber;
+  /** Derived from `encryptionKey`: the first encrypts and names entries, every one decrypts and is told of invalidations. */
+  readonly keys: readonly DerivedKey[];
+  readonly namespace: string;
+  readonly scope: string | undefined;
+  readonly ttlMs: number;
+  readonly jitter: number;
+  readonly leaseMs: number;
+  readonly operationTimeoutMs: number;
+  /** The one hook for problems (a later `error` event); never given a value, a key or a secret id. */
+  readonly onProblem?: (kind: TierProblem, cause?: unknown) => void;
+}
+
+/** What went wrong in the tier, for the `error` event to come. */
+export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'subscription_lost';
+
+/** The Redis tier: a {@link SharedTier}, plus the operator's fleet-wide clears and `close`. */
+export interface RedisTier extends SharedTier {
+  /** Drops every entry of the namespace, in Redis and in every process. Rejects when Redis does not record it. */
+  clearNamespace(): Promise<void>;
+  /** Drops one secret (by any id form) in every scope, in Redis and in every process. */
+  invalidateEverywhere(secretId: string): Promise<void>;
+  /** True while the subscription is up. */
+  readonly listening: boolean;
+  close(): Promise<void>;
+}
+
+/** Invalidations kept for replay while Redis cannot be reached; past this, one namespace clear replaces them. */
+const MAX_PENDING = 1_000;
+/** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
+const MAX_LOG = 10_000;
+/** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
+const BUS_DOWN_FRESH_MS = 1_000;
+
+interface Invalidation {
+  kind: 'form' | 'scope' | 'all';
+  messages: string[];
+  hashes: string[];
+}
+
+/** Creates the tier and starts listening on the bus. */
+export function createRedisTier(config: RedisTierConfig): RedisTier {
+  const { connection, keys, namespace } = config;
+  const prefix = keyPrefix(namespace);
+  const channel = `${prefix}bus`;
+  const report = config.onProblem ?? (() => {});
+  const listeners = new Set<(message: SharedInvalidation) => void>();
+  const scopesByProvider = new WeakMap<SecretProvider, string | undefined>();
+  const known = new Map<string, readonly ScopeNames[]>();
+  let pending: Invalidation[] = [];
+  let listening = false;
+  let everListened = false;
+  let closed = false;
+
+  const emit = (message: SharedInvalidation): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(message);
+      } catch {
+        // A listener's failure is its own; the others still hear the message.
+      }
+    }
+  };
+
+  const send = (invalidation: Invalidation): Promise<unknown> =>
+    guard.run(() =>
+      runScript(connection, INVALIDATE, [
+        prefix,
+        channel,
+        invalidation.kind,
+        String(MAX_LOG),
+        randomBytes(8).toString('hex'),
+        String(invalidation.messages.length),
+        ...invalidation.messages,
+        ...invalidation.hashes,
+      ]),
+    );
+
+  const queue = (invalidation: Invalidation): void => {
+    pending.push(invalidation);
+    if (pending.length > MAX_PENDING) pending = [allInvalidation()];
+  };
+
+  const replay = (): void => {
+    const todo = pending;
+    pending = [];
+    for (const invalidation of todo) send(invalidation).catch(() => queue(invalidation));
+  };
+
+  const guard = createGuard({
+    operationTimeoutMs: config.operationTimeoutMs,
+    backoffMs: 1_000,
+    maxBackoffMs: 10_000,
+    ready: connection.ready,
+    probe: () => connection.command(['PING']),
+    onProblem: (kind, cause) => report(kind, cause),
+    onRecovered: replay,
+  });
+
+  const allInvalidation = (): Invalidation => ({
+    kind: 'all',
+    messages: keys.map((key) => busMessage(key, namespace, 'n')),
+    hashes: [],
+  });
+
+  const namesOf = (scope: string): readonly ScopeNames[] | undefined => {
+    const found = known.get(scope);
+    if (found) return found;
+    let texts: unknown;
+    try {
+      texts = JSON.parse(scope);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(texts) || texts.length !== keys.length || !texts.every((t) => typeof t === 'string'))
+      return undefined;
+    const names = keys.map((key, index) => scopeNames(key, texts[index] as string));
+    known.set(scope, names);
+    return names;
+  };
+
+  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<void> =>
+    send(invalidation).then(
+      () => undefined,
+      (error: unknown) => {
+        queue(invalidation);
+        if (strict) {
+          throw new SecretRefError(
+            error instanceof TierUnavailable ? 'timeout' : 'network',
+            'Redis did not record the invalidation; it is kept and sent again when Redis answers',
+            { cause: error instanceof Error ? new Error(error.message.split('\n')[0]) : undefined },
+          );
+        }
+      },
+    );
+
+  config.subscriber
+    .listen(
+      channel,
+      (message) => {
+        const read = readBusMessage(keys, namespace, message);
+        if (!read) return;
+        for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
+      },
+      (up) => {
+        if (closed || up === listening) return;
+        listening = up;
+        if (up && !everListened) {
+          everListened = true;
+          return;
+        }
+        if (!up) report('subscription_lost');
+        emit(DROP_ALL);
+      },
+    )
+    .then(
+      () => {
+        if (closed || listening) return;
+        listening = true;
+        everListened = true;
+      },
+      (error: unknown) => report('subscription_lost', error),
+    );
+
+  const formInvalidation = (
+    kind: BusKind,
+    forms: string[],
+    scopes: (string | undefined)[],
+  ): Invalidation => ({
+    kind: kind === 's' ? 'scope' : 'form',
+    messages: keys.map((key, index) => busMessage(key, namespace, kind, scopes[index], forms[index])),
+    hashes: kind === 's' ? (scopes as string[]) : forms,
+  });
+
+  return {
+    scopeOf(provider) {
+      if (scopesByProvider.has(provider)) return scopesByProvider.get(provider);
+      let scope: string | undefined;
+      try {
+        const texts = keys.map((key) =>
+          provider.sharedIdentity?.((text) => hmacHex(key.identity, text), config.scope),
+        );
+        scope = texts.every((text) => typeof text === 'string' && text !== '')
+          ? JSON.stringify(texts)
+          : undefined;
+      } catch {
+        scope = undefined;
+      }
+      scopesByProvider.set(provider, scope);
+      if (scope !== undefined) namesOf(scope);
+      return scope;
+    },
+    async read(scope, locators, signal) {
+      const names = namesOf(scope);
+      if (!names || closed || guard.skipping) return locators.map(plainMiss);
+      try {
+        return await readShared(
+          {
+            connection,
+            guard,
+            namespace,
+            prefix,
+            keys,
+            ttlMs: config.ttlMs,
+            jitter: config.jitter,
+            leaseMs: config.leaseMs,
+            freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
+            onProblem: (kind) => report(kind),
+          },
+          names,
+          locators,
+          signal,
+        );
+      } catch {
+        return locators.map(plainMiss);
+      }
+    },
+    invalidate(scope, secretId) {
+      const names = namesOf(scope);
+      if (!names || closed) return;
+      const scopes = names.map((name) => name.scope);
+      const invalidation =
+        secretId === undefined
+          ? formInvalidation('s', [], scopes)
+          : formInvalidation(
+              'f',
+              names.map((name) => name.form(secretId)),
+              scopes,
+            );
+      void invalidateNow(invalidation, false);
+    },
+    onInvalidate(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    clearNamespace() {
+      return invalidateNow(allInvalidation(), true);
+    },
+    invalidateEverywhere(secretId) {
+      const forms = keys.map((key) => anyScopeForm(key, secretId));
+      return invalidateNow(formInvalidation('a', forms, []), true);
+    },
+    get listening() {
+      return listening;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      guard.close();
+      listeners.clear();
+      listening = false;
+      await config.subscriber.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script run with EVALSHA (EVAL when the server does not know it yet). */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): LuaScript {
+  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
+}
+
+/**
+ * Reads entries and takes leases, in one atomic step that also reads the generation (epoch and sequence) the
+ * caller's later commit is checked against. A missing epoch (a new namespace, or a flushed Redis) is set to the
+ * caller's random candidate.
+ *
+ * ARGV: prefix, epoch candidate, lease token, lease ms (0: take no lease), entry names…
+ * Returns: epoch, seq, then per name either (value, pttl) or (false, lease) where lease is 1 (taken by the
+ * caller), -1 (held by another process) or 0 (none asked).
+ */
+export const READ = script(`
+local prefix = ARGV[1]
+local gen = prefix .. 'gen'
+redis.call('HSETNX', gen, 'epoch', ARGV[2])
+local epoch = redis.call('HGET', gen, 'epoch')
+local seq = redis.call('HGET', gen, 'seq') or '0'
+local leaseMs = tonumber(ARGV[4])
+local out = { epoch, seq }
+for i = 5, #ARGV do
+  local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[i]
+  local value = redis.call('GET', key)
+  if value then
+    out[#out + 1] = value
+    out[#out + 1] = redis.call('PTTL', key)
+  else
+    local lease = 0
+    if leaseMs > 0 then
+      if redis.call('SET', prefix .. 'l:' .. epoch .. ':' .. ARGV[i], ARGV[3], 'NX', 'PX', leaseMs) then
+        lease = 1
+      else
+        lease = -1
+      end
+    end
+    out[#out + 1] = false
+    out[#out + 1] = lease
+  end
+end
+return out
+`);
+
+/**
+ * Writes an entry unless an invalidation recorded after the caller's read names one of its forms or scopes, the
+ * log no longer reaches back to that read, or the epoch changed; indexes it under every form and scope; lets go of
+ * the caller's lease.
+ *
+ * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, n scopes, scopes… forms…
+ * Returns 1 when written, 0 when refused.
+ */
+export const COMMIT = script(`
+local prefix = ARGV[1]
+local gen = prefix .. 'gen'
+local epoch = ARGV[2]
+local lease = prefix .. 'l:' .. epoch .. ':' .. ARGV[4]
+local function letGo()
+  if redis.call('GET', lease) == ARGV[7] then redis.call('DEL', lease) end
+end
+if redis.call('HGET', gen, 'epoch') ~= epoch then
+  letGo()
+  return 0
+end
+local seq = tonumber(ARGV[3])
+local current = tonumber(redis.call('HGET', gen, 'seq') or '0')
+local floor = tonumber(redis.call('HGET', gen, 'floor') or '0')
+if seq < floor or seq > current then
+  letGo()
+  return 0
+end
+local concerned = {}
+for i = 10, #ARGV do concerned[ARGV[i]] = true end
+if current > seq then
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'log', '(' .. seq, '+inf')) do
+    local form = string.match(member, ':(.*)$')
+    if concerned[form] then
+      letGo()
+      return 0
+    end
+  end
+end
+local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
+redis.call('SET', key, ARGV[5], 'PX', ARGV[6])
+local scopes = tonumber(ARGV[9])
+local indexMs = tonumber(ARGV[8])
+for i = 10, #ARGV do
+  local index
+  if i < 10 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
+  redis.call('SADD', index, key)
+  if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
+end
+letGo()
+return 1
+`);
+
+/**
+ * Records an invalidation and drops what it names, then publishes the bus messages, in one atomic step.
+ * `kind` is `form` (the hashes are id forms), `scope` (scope hashes) or `all` (a new epoch: every entry of the
+ * namespace becomes unreachable and every commit in flight is refused).
+ *
+ * ARGV: prefix, channel, kind, max log entries, epoch candidate, n messages, messages…, hashes…
+ * Returns the new sequence.
+ */
+export const INVALIDATE = script(`
+local prefix = ARGV[1]
+local gen = prefix .. 'gen'
+local log = prefix .. 'log'
+local kind = ARGV[3]
+local messages = tonumber(ARGV[6])
+local seq = redis.call('HINCRBY', gen, 'seq', 1)
+if kind == 'all' then
+  redis.call('HSET', gen, 'epoch', ARGV[5])
+else
+  local epoch = redis.call('HGET', gen, 'epoch')
+  local area = 'i:'
+  if kind == 'scope' then area = 's:' end
+  for i = 7 + messages, #ARGV do
+    redis.call('ZADD', log, seq, seq .. ':' .. ARGV[i])
+    if epoch then
+      local index = prefix .. area .. epoch .. ':' .. ARGV[i]
+      local members = redis.call('SMEMBERS', index)
+      for j = 1, #members, 500 do
+        redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
+      end
+      redis.call('DEL', index)
+    end
+  end
+  local size = redis.call('ZCARD', log)
+  local max = tonumber(ARGV[4])
+  if size > max then
+    local cut = redis.call('ZRANGE', log, size - max - 1, size - max - 1, 'WITHSCORES')
+    redis.call('HSET', gen, 'floor', cut[2])
+    redis.call('ZREMRANGEBYRANK', log, 0, size - max - 1)
+  end
+end
+for i = 7, 6 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
+return seq
+`);
+
+/** Lets go of a lease the caller holds (after a failed fetch). ARGV: lease key, token. */
+export const RELEASE = script(`
+if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
+return 0
+`);
