@@ -1,12 +1,14 @@
 import { PieceAuth, Property } from '@activepieces/pieces-framework';
-import { SecretRefError } from '../../src/errors.js';
-import type { SecretManager } from '../../src/types.js';
+import { type SecretManager, SecretRefError } from 'secret-refs';
 import { createManager } from './manager.js';
 
 /**
  * The connection a user creates once ("Connect" in the Activepieces UI): the Activepieces form of AWS
  * credentials. `validate` runs `testConnection` on a new manager (so a rejected key is never kept), which reports
  * bad keys or an unreachable endpoint without throwing; a malformed region or endpoint is reported the same way.
+ * The engine hands a step this connection's stored value as it is (it does not evaluate `{{…}}` inside it).
+ * @example
+ *   const result = await awsSecretsAuth.validate?.({ auth, server }); // { valid: true } or { valid: false, error }
  */
 export const awsSecretsAuth = PieceAuth.CustomAuth({
   displayName: 'AWS Secrets Manager',

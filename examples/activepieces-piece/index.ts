@@ -1,25 +1,36 @@
 /**
- * A custom Activepieces piece built on secret-refs: an AWS Secrets Manager connection, an action that checks the
- * secret references of a JSON value, and an action that sends an HTTP request with secret headers.
+ * A custom Activepieces piece built on secret-refs: an AWS Secrets Manager connection, an action that checks secret
+ * references, and an action that sends an HTTP request with secret headers.
  *
- * Build it inside an Activepieces checkout (`npm run create-piece`, then copy these files into the piece's
- * `src/`), with `secret-refs` and `@aws-sdk/client-secrets-manager` as dependencies. These sources import the
- * library from this repository's `src/`; in a real piece, import from 'secret-refs'.
+ * Designed for the engine as it is (see engine-props.ts for what its props resolver does, read in its source): every
+ * `{{…}}` typed into a step prop is evaluated as an expression before the piece runs, and one that fails becomes `''`.
+ * So references are typed in the bare form (`prod/api:token`, or an ARN), which holds no `{{`; braced references
+ * are read only from values the engine does not evaluate (a previous step's output mapped as `{{step_1.body}}`);
+ * and a prop that arrives emptied fails the step with an error that says so, instead of sending `Bearer `.
  *
- * Run it without Activepieces: `npx tsx examples/activepieces-piece/run.ts` (local endpoints, no AWS account).
- * `run-action.ts` drives an action with the framework's mock context; use it in the piece's own unit tests.
+ * Copy these files into a piece's `src/` (`npm run create-piece` in an Activepieces checkout), with `secret-refs`
+ * and `@aws-sdk/client-secrets-manager` as dependencies: they import the library as 'secret-refs' (this repository
+ * maps that name to its `src/` in tsconfig.json). `minimumSupportedRelease` is left to the framework, which sets it
+ * to the oldest Activepieces release that runs its context version (0.82.0 for framework 0.32).
+ *
+ * Run it without Activepieces or AWS: `npx tsx examples/activepieces-piece/run.ts`. `run-action.ts` drives an action
+ * with the framework's mock context and props as the engine delivers them; use it in the piece's own unit tests.
  */
 import { createPiece } from '@activepieces/pieces-framework';
 import { checkReferences } from './actions/check-references.js';
 import { sendRequest } from './actions/send-request.js';
 import { awsSecretsAuth } from './auth.js';
 
+/**
+ * The piece: one connection type, two actions.
+ * @example
+ *   awsSecretRefs.metadata().minimumSupportedRelease; // '0.82.0', set by the framework
+ */
 export const awsSecretRefs = createPiece({
   displayName: 'AWS Secrets (secret-refs)',
-  description: 'Resolve and check AWS Secrets Manager references in connections and requests.',
+  description: 'Check AWS Secrets Manager references and send requests with secret headers.',
   logoUrl: 'https://cdn.activepieces.com/pieces/amazon-secrets-manager.png',
   authors: ['secret-refs'],
-  minimumSupportedRelease: '0.30.0',
   auth: awsSecretsAuth,
   actions: [checkReferences, sendRequest],
   triggers: [],

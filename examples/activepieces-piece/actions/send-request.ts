@@ -1,17 +1,23 @@
 import { createAction, Property } from '@activepieces/pieces-framework';
-import { resolveConnection } from '../../../src/resolve/resolve-connection.js';
+import { formatSecretRef, resolveConnection, SecretRefError } from 'secret-refs';
 import { awsSecretsAuth } from '../auth.js';
 import { managerFor } from '../manager.js';
+import { emptiedText, failOnProblems, type PropProblem, readReference } from '../props.js';
 
 /**
- * Sends an HTTP request whose headers may hold secret references, resolved just before sending. The resolved
- * headers never reach the step output: only the status and the response body do.
+ * Sends an HTTP request with headers whose values come from AWS Secrets Manager, read just before sending. The
+ * references are typed in the bare form (`prod/api:token`), which the engine passes untouched; a prop that arrives
+ * emptied by the engine (`Bearer `, or an empty reference) fails the step before anything is read or sent. The
+ * resolved headers never reach the step output: only the status and the response body do.
+ * @example
+ *   // Secret headers: [{ name: 'Authorization', scheme: 'Bearer', reference: 'prod/api:token' }]
+ *   // → Authorization: Bearer <the token key of secret prod/api>
  */
 export const sendRequest = createAction({
   auth: awsSecretsAuth,
   name: 'send_request',
   displayName: 'Send HTTP request with secrets',
-  description: 'Resolves {{resolve:secretsmanager:…}} references in the headers, then sends the request.',
+  description: 'Sends a request whose secret headers are read from AWS Secrets Manager just before sending.',
   props: {
     url: Property.ShortText({ displayName: 'URL', required: true }),
     method: Property.StaticDropdown({
@@ -22,21 +28,103 @@ export const sendRequest = createAction({
         options: ['GET', 'POST', 'PUT', 'DELETE'].map((method) => ({ label: method, value: method })),
       },
     }),
+    secretHeaders: Property.Array({
+      displayName: 'Secret headers',
+      description: 'Header values read from AWS Secrets Manager. Type references without braces.',
+      required: false,
+      properties: {
+        name: Property.ShortText({ displayName: 'Header name', required: true }),
+        scheme: Property.ShortText({
+          displayName: 'Scheme',
+          description: 'Written before the secret with one space, for example Bearer; leave empty for none.',
+          required: false,
+        }),
+        reference: Property.ShortText({
+          displayName: 'Secret reference',
+          description: 'secret-id[:json-key[:version-stage[:version-id]]], such as prod/api:token or an ARN.',
+          required: true,
+        }),
+      },
+    }),
     headers: Property.Object({
-      displayName: 'Headers',
-      description: 'Authorization: Bearer {{resolve:secretsmanager:prod/api:SecretString:token}}',
+      displayName: 'Other headers',
+      description: 'Headers without secrets; values may use the flow data ({{step_1.id}}).',
       required: false,
     }),
     body: Property.LongText({ displayName: 'Body', required: false }),
   },
   async run(context) {
     const { url, method, body } = context.propsValue;
-    const headers = await resolveConnection(context.propsValue.headers ?? {}, managerFor(context.auth.props));
+    const plain = readPlainHeaders(context.propsValue.headers);
+    const secret = readSecretHeaders(context.propsValue.secretHeaders, plain.headers);
+    failOnProblems([...plain.problems, ...secret.problems]);
+    const resolved = await resolveConnection(secret.template, await managerFor(context.auth.props));
     const response = await fetch(url, {
       method,
-      headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)])),
+      headers: [...plain.headers, ...Object.entries(resolved)],
       ...(body === undefined || method === 'GET' ? {} : { body }),
     });
     return { status: response.status, body: await response.text() };
   },
 });
+
+/** The headers without secrets, sent as the engine delivered them, and the ones that arrived emptied. */
+function readPlainHeaders(headers: Record<string, unknown> | undefined): {
+  headers: Map<string, string>;
+  problems: PropProblem[];
+} {
+  const out = new Map<string, string>();
+  const problems: PropProblem[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+    const problem = emptiedText(text, `Other headers.${name}`);
+    if (problem) problems.push(problem);
+    else if (typeof text === 'string') out.set(name.toLowerCase(), text);
+  }
+  return { headers: out, problems };
+}
+
+/**
+ * The secret headers as a template for `resolveConnection` — each one `<scheme> {{resolve:secretsmanager:…}}` — and
+ * every problem with the props they came from.
+ */
+function readSecretHeaders(
+  items: unknown[] | undefined,
+  plain: ReadonlyMap<string, string>,
+): { template: Record<string, string>; problems: PropProblem[] } {
+  const template = new Map<string, string>();
+  const problems: PropProblem[] = [];
+  (items ?? []).forEach((item, index) => {
+    const at = `Secret headers[${index}]`;
+    const { name, scheme, reference } = (item ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || name.trim() === '') {
+      problems.push({ prop: `${at}.name`, problem: 'arrived empty', emptied: true });
+      return;
+    }
+    const read = readReference(reference, `${at}.reference`);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      return;
+    }
+    const key = name.trim().toLowerCase();
+    if (template.has(key) || plain.has(key)) {
+      problems.push({ prop: `${at}.name`, problem: `names header ${key} a second time` });
+      return;
+    }
+    const { manager: _anyManager, ...ref } = read.ref; // the step's connection serves every reference
+    let text: string;
+    try {
+      text = formatSecretRef(ref);
+    } catch (error) {
+      if (!(error instanceof SecretRefError)) throw error;
+      problems.push({
+        prop: `${at}.reference`,
+        problem: 'cannot be read by this piece (a JSON key with ":")',
+      });
+      return;
+    }
+    const prefix = typeof scheme === 'string' && scheme.trim() !== '' ? `${scheme.trim()} ` : '';
+    template.set(key, `${prefix}${text}`);
+  });
+  return { template: Object.fromEntries(template), problems };
+}
