@@ -1,6 +1,7 @@
 import type { CachedPayload } from '../cache/store.js';
 import { SecretFetchError, type SecretRefErrorCode } from '../errors.js';
 import { jsonValueText, lookupJsonKey, MISSING_KEY } from '../ref/json-key.js';
+import { parseSecretJson, toPlainJson } from '../ref/json-text.js';
 import type { SecretRef } from '../types.js';
 import { refText } from './ref-input.js';
 
@@ -8,18 +9,15 @@ function quoted(text: string): string {
   return JSON.stringify(text);
 }
 
-/** The parsed JSON of a payload's string, parsed on first use and kept with the payload. */
+/**
+ * The parsed JSON of a payload's string, parsed on first use and kept with the payload; numbers are kept as their
+ * source text (see `parseSecretJson`).
+ */
 export function parsedJson(
   cached: CachedPayload,
   text: string,
 ): { ok: true; value: unknown } | { ok: false } {
-  if (!cached.json) {
-    try {
-      cached.json = { ok: true, value: JSON.parse(text) };
-    } catch {
-      cached.json = { ok: false };
-    }
-  }
+  if (!cached.json) cached.json = parseSecretJson(text);
   return cached.json;
 }
 
@@ -89,7 +87,10 @@ export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
   return typeof value === 'string' ? value : keyText(value, ref, jsonKey);
 }
 
-/** An ok result of `getSecrets`: `value` as `readSecretValue` gives it, plus `json` when the key holds a non-string. */
+/**
+ * An ok result of `getSecrets`: `value` as `readSecretValue` gives it, plus `json` when the key holds a non-string
+ * that JavaScript can hold exactly (a number with more digits than a double keeps is only its text, in `value`).
+ */
 export function readSecretResult(
   cached: CachedPayload,
   ref: SecretRef,
@@ -99,7 +100,8 @@ export function readSecretResult(
   const value = jsonKeyValue(cached, ref, jsonKey);
   if (typeof value === 'string') return { ok: true, value };
   const text = keyText(value, ref, jsonKey);
-  return { ok: true, value: text, json: JSON.parse(text) };
+  const json = toPlainJson(value);
+  return json === undefined ? { ok: true, value: text } : { ok: true, value: text, json };
 }
 
 /** What `getSecretBinary` returns: a copy of the secret's bytes; a string secret is a `not_binary` error. */

@@ -1,5 +1,6 @@
 import { SecretRefConfigError } from '../errors.js';
 import { type JsonKeyPathSegment, parseJsonKeyPath } from './json-key-path.js';
+import { encodeJson } from './json-text.js';
 
 /**
  * The outcome of {@link readJsonKey}.
@@ -49,17 +50,13 @@ export function lookupJsonKey(json: unknown, jsonKey: string): unknown {
 export const MISSING_KEY: unknown = MISSING;
 
 /**
- * The text a JSON key's value reads as: a string as is, any other JSON value JSON-encoded; `undefined` for a
- * value that cannot be encoded.
+ * The text a JSON key's value reads as: a string as is, any other JSON value JSON-encoded, a number (also one
+ * nested in the value) as its source text when it comes from `parseSecretJson`; `undefined` for a value that
+ * cannot be encoded.
  * @internal
  */
 export function jsonValueText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
-  }
+  return typeof value === 'string' ? value : encodeJson(value);
 }
 
 function toResult(value: unknown): JsonKeyResult {
@@ -74,12 +71,14 @@ function toResult(value: unknown): JsonKeyResult {
  * read as a nested path (`db.hosts[0]`, `db["a.b"]`, see `parseJsonKeyPath`).
  *
  * A string is returned as is; any other JSON value JSON-encoded, as ECS does; a missing key or `null` is
- * `{ found: false }`. `json` is expected to come from `JSON.parse`; a value `JSON.stringify` cannot encode
- * counts as not found. A `jsonKey` that is not a string throws a `SecretRefConfigError` naming `jsonKey`
+ * `{ found: false }`. `json` is expected to come from `JSON.parse`, or from lossless-json's `parse` to get the
+ * exact digits of numbers (`1.10` stays `1.10`, as the manager reads secrets); a value that has no JSON text
+ * (a function, a BigInt) counts as not found. A `jsonKey` that is not a string throws a `SecretRefConfigError` naming `jsonKey`
  * (`invalid_config`: a wrong argument, not reference text).
  *
  * @example
  * readJsonKey({ db: { hosts: ['a', 'b'] } }, 'db.hosts[1]'); // { found: true, value: 'b' }
+ * readJsonKey(parse('{"pin": 9007199254740993}'), 'pin'); // lossless-json parse: { found: true, value: '9007199254740993' }
  */
 export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
   if (typeof jsonKey !== 'string') {
