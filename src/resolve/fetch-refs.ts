@@ -7,7 +7,7 @@ import { isParsedRef } from './scan-memo.js';
 
 /** The outcome of one reference: its value, or the code and reason it failed (never a value). */
 export type RefOutcome =
-  | { ok: true; value: string }
+  | { ok: true; value: string; json?: unknown }
   | { ok: false; code: SecretRefErrorCode; reason: string };
 
 interface Group {
@@ -125,8 +125,11 @@ function toOutcome(called: Called, index: number): RefOutcome {
     return { ok: false, code: 'provider_error', reason: 'the secret manager returned no result for it' };
   }
   if (result.ok) {
+    const { json } = result as { json?: unknown };
     return typeof result.value === 'string'
-      ? { ok: true, value: result.value }
+      ? json === undefined
+        ? { ok: true, value: result.value }
+        : { ok: true, value: result.value, json }
       : {
           ok: false,
           code: 'provider_error',
@@ -144,8 +147,9 @@ const keyOfParsed = new WeakMap<SecretRef, string>();
 /**
  * One key per distinct reference: each part is written with its length, so no two references share a key. A
  * parsed (frozen) reference keeps its key, so the warm path builds and hashes no new string.
+ * @internal
  */
-function refKey(ref: SecretRef): string {
+export function refKey(ref: SecretRef): string {
   const parsed = isParsedRef(ref);
   let key = parsed ? keyOfParsed.get(ref) : undefined;
   if (key === undefined) {

@@ -1,11 +1,22 @@
 import { readSignal, throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
 import type { SecretRef, SecretRefMatch } from '../types.js';
+import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
 import { fetchRefs, type RefOutcome } from './fetch-refs.js';
-import { createRouter, type SecretManagers } from './managers.js';
+import { createRouter, type Router, type SecretManagers } from './managers.js';
 import { createLazyMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
-import { copyStringSites, type PathSegment, readMaxDepth, type WalkOptions } from './walk.js';
+import {
+  type ResolvedSecretRef,
+  type StringPlace,
+  Substitution,
+  substitute,
+  UNCHANGED,
+} from './substitute.js';
+import { copyStringSites, type PathLink, readMaxDepth, type WalkOptions } from './walk.js';
+import { setOwn } from './walk-access.js';
+
+export type { ResolvedSecretRef } from './substitute.js';
 
 /**
  * Options of {@link resolveConnection} and {@link resolveConnectionSettled}.
@@ -18,23 +29,25 @@ export interface ResolveConnectionOptions extends WalkOptions {
   signal?: AbortSignal;
   /**
    * With a record of managers: the id of the manager that serves references naming none (the CloudFormation
-   * form). Without it, such references go to the record's only entry, or fail with `unknown_manager`.
+   * form). Without it, such references go to the record's only entry, or fail with `unknown_manager`. With a
+   * function, the id it is asked for such references.
    * @default undefined
    */
   defaultManager?: string;
-}
-
-/**
- * A reference that was replaced by its value (the value is not kept here).
- * @example
- *   const { resolved } = await resolveConnectionSettled(connection, manager);
- *   const paths = resolved.map((entry: ResolvedSecretRef) => formatPath(entry.path));
- */
-export interface ResolvedSecretRef {
-  /** Where the string holding the reference sits. */
-  path: PathSegment[];
-  /** The reference text, as written. */
-  ref: string;
+  /**
+   * How a substituted value is written: `'uri'` percent-encodes each value substituted inside a longer string (a
+   * whole-field value is left as is), so `postgres://app:{{…}}@db/app` stays a valid URL whatever the password
+   * holds; a function `(value, site) => string` is called for every substituted value. A throwing encoder, or one
+   * returning a non-string, is an `invalid_config` issue on that reference.
+   * @default undefined (values substituted as they are)
+   */
+  encode?: EncodeOption;
+  /**
+   * A whole-field reference whose JSON key holds a number, boolean, object or array gives that JSON value (a fresh
+   * copy) instead of its JSON text. Needs a manager that reports JSON types (managers of this library do).
+   * @default false
+   */
+  keepJsonTypes?: boolean;
 }
 
 /**
@@ -50,29 +63,8 @@ export interface SettledResolution<T> {
   issues: SecretResolutionIssue[];
   /** Every reference that was replaced. */
   resolved: ResolvedSecretRef[];
-  /** Hides the resolved values in text or objects, for logs and command output. */
+  /** Hides the resolved values (as they are, and as encoded) in text or objects, for logs and command output. */
   masker: Masker;
-}
-
-/** A reference found in a string: where, what, and its index in the list sent to the managers (-1: malformed). */
-interface Site {
-  match: SecretRefMatch;
-  path: PathSegment[];
-  slot: number;
-}
-
-/** A string of the copy that holds references. */
-interface Holder {
-  source: string;
-  replace: ((next: string) => void) | undefined;
-  sites: Site[];
-}
-
-interface Resolution<T> {
-  value: T;
-  issues: SecretResolutionIssue[];
-  resolved: ResolvedSecretRef[];
-  values: string[];
 }
 
 /**
@@ -91,7 +83,7 @@ export function resolveConnection<T>(
   managers: SecretManagers,
   options?: ResolveConnectionOptions,
 ): Promise<T> {
-  return resolveAll(connection, managers, options, valueOrThrow);
+  return resolveAll(connection, managers, options, false, valueOrThrow);
 }
 
 /**
@@ -108,16 +100,84 @@ export function resolveConnectionSettled<T>(
   managers: SecretManagers,
   options?: ResolveConnectionOptions,
 ): Promise<SettledResolution<T>> {
-  return resolveAll(connection, managers, options, settle);
+  return resolveAll(connection, managers, options, true, settle);
 }
 
-function valueOrThrow<T>({ value, issues }: Resolution<T>): T {
-  if (issues.length > 0) throw new SecretResolutionError(issues);
+/** The validated options of one resolve. @internal */
+export interface ReadOptions {
+  signal: AbortSignal | undefined;
+  router: Router;
+  maxDepth: number;
+  encode: EncodeOption | undefined;
+  keepJsonTypes: boolean;
+}
+
+/**
+ * Validates every option (and `managers`) at once, before anything is walked or fetched.
+ * @internal
+ */
+export function readOptions(
+  managers: SecretManagers,
+  options: ResolveConnectionOptions | undefined,
+): ReadOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object');
+  }
+  const signal = readSignal(options);
+  const router = createRouter(managers, options.defaultManager);
+  return {
+    signal,
+    router,
+    maxDepth: readMaxDepth(options),
+    encode: readEncode(options.encode),
+    keepJsonTypes: readKeepJsonTypes(options.keepJsonTypes),
+  };
+}
+
+/** The result of a resolve, before it is thrown or settled. @internal */
+export interface Resolution<T> {
+  value: T;
+  sub: Substitution;
+}
+
+/** @internal Throws the resolution's issues, or gives its value. */
+export function valueOrThrow<T>({ value, sub }: Resolution<T>): T {
+  if (sub.issues !== undefined) throw new SecretResolutionError(sub.issues);
   return value;
 }
 
-function settle<T>({ value, issues, resolved, values }: Resolution<T>): SettledResolution<T> {
-  return { value, issues, resolved, masker: createLazyMasker(values) };
+/** @internal The settled form of a resolution. */
+export function settle<T>({ value, sub }: Resolution<T>): SettledResolution<T> {
+  return {
+    value,
+    issues: sub.issues ?? [],
+    resolved: sub.resolved ?? [],
+    masker: createLazyMasker(sub.values ?? []),
+  };
+}
+
+/**
+ * The outcome of each reference, in order: at once when every manager answers from its cache, else a promise.
+ * @internal
+ */
+export function fetchAll(
+  refs: readonly SecretRef[],
+  router: Router,
+  signal: AbortSignal | undefined,
+): RefOutcome[] | Promise<RefOutcome[]> {
+  const routing = router(refs, signal);
+  return typeof routing === 'function'
+    ? fetchRefs(refs, routing, signal)
+    : routing.then((route) => fetchRefs(refs, route, signal));
+}
+
+/** A string of the copy that holds references; its place in the copy is its link and key. */
+interface Holder extends StringPlace {
+  source: string;
+  matches: readonly SecretRefMatch[];
+  /** Index in the list sent to the managers of its first well-formed reference. */
+  slot: number;
 }
 
 /** Walks, fetches and substitutes; `finish` shapes the result inside the same promise. */
@@ -125,16 +185,10 @@ async function resolveAll<T, R>(
   connection: T,
   managers: SecretManagers,
   options: ResolveConnectionOptions | undefined,
+  settled: boolean,
   finish: (resolution: Resolution<T>) => R,
 ): Promise<R> {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
-  const signal = readSignal(options);
-  const { defaultManager } = options;
-  const route = createRouter(managers, defaultManager);
-  const maxDepth = readMaxDepth(options);
+  const { signal, router, maxDepth, encode, keepJsonTypes } = readOptions(managers, options);
   throwIfAborted(signal);
 
   const holders: Holder[] = [];
@@ -144,47 +198,22 @@ async function resolveAll<T, R>(
     (source, at) => {
       const matches = scanSecretRefsMemo(source);
       if (matches.length === 0) return;
-      const sites: Site[] = [];
-      for (const match of matches) {
-        sites.push({ match, path: at.path(), slot: match.ref ? refs.push(match.ref) - 1 : -1 });
-      }
-      holders.push({ source, replace: at.replacer(), sites });
+      const slot = refs.length;
+      for (const match of matches) if (match.ref) refs.push(match.ref);
+      holders.push({ source, matches, slot, link: at.link(), key: at.key() });
     },
     maxDepth,
   );
-  const routing = route(refs, signal);
-  const fetched =
-    typeof routing === 'function' ? fetchRefs(refs, routing, signal) : fetchRefs(refs, await routing, signal);
+  const fetched = fetchAll(refs, router, signal);
   const outcomes = Array.isArray(fetched) ? fetched : await fetched;
 
-  const issues: SecretResolutionIssue[] = [];
-  const resolved: ResolvedSecretRef[] = [];
-  const values: string[] = [];
-  for (const { source, replace, sites } of holders) {
-    let out = '';
-    let cursor = 0;
-    let changed = false;
-    for (const { match, path, slot } of sites) {
-      const outcome: RefOutcome = match.error
-        ? { ok: false, code: 'invalid_reference', reason: match.error.message }
-        : outcomes[slot]!;
-      if (outcome.ok) {
-        resolved.push({ path, ref: match.text });
-        values.push(outcome.value);
-        out += source.slice(cursor, match.start) + outcome.value;
-        changed = true;
-      } else {
-        issues.push({
-          path,
-          ref: match.text,
-          code: outcome.code,
-          message: `${match.text}: ${outcome.reason}`,
-        });
-        out += source.slice(cursor, match.end);
-      }
-      cursor = match.end;
-    }
-    if (changed) replace?.(out + source.slice(cursor));
+  const sub = new Substitution(encode, keepJsonTypes, settled);
+  let value = copy.value;
+  for (const holder of holders) {
+    const next = substitute(sub, holder.source, holder.matches, outcomes, undefined, holder.slot, holder);
+    if (next === UNCHANGED) continue;
+    if (holder.link === undefined) value = next;
+    else setOwn((holder.link as PathLink).copy!, holder.key, next);
   }
-  return finish({ value: copy.value as T, issues, resolved, values });
+  return finish({ value: value as T, sub });
 }

@@ -10,16 +10,20 @@ export const SCAN_MEMO_SIZE = 1_000;
 export const SCAN_MEMO_MAX_LENGTH = 1_024;
 
 const memo = new QuickLRU<string, readonly SecretRefMatch[]>({ maxSize: SCAN_MEMO_SIZE });
+/** Strings seen once: a string is remembered only when it comes back, so a stream of new strings does not churn. */
+const seen = new QuickLRU<string, true>({ maxSize: SCAN_MEMO_SIZE });
 const parsedRefs = new WeakSet<SecretRef>();
 
 /**
- * {@link scanSecretRefs} remembered per string, for the strings of connections resolved again and again. The
- * result and its matches and references are frozen, so no caller can change what the next one gets. A string
- * holding a malformed reference, or longer than {@link SCAN_MEMO_MAX_LENGTH}, is scanned anew each time (so each
- * caller gets its own error).
+ * {@link scanSecretRefs} remembered per string, for the strings of connections resolved again and again. A string
+ * is remembered the second time it is met (admitted on second sight), so strings met once — a new reference per
+ * call over many secrets — cost a plain scan and a set insert, never a memo's churn. The result and its matches
+ * and references are frozen, so no caller can change what the next one gets. A string holding a malformed
+ * reference, or longer than {@link SCAN_MEMO_MAX_LENGTH}, is scanned anew each time (so each caller gets its own
+ * error).
  * @internal
  * @example
- *   const matches = scanSecretRefsMemo(text); // the same frozen array for the same text, until evicted
+ *   const matches = scanSecretRefsMemo(text); // the same frozen array for the same text, from its second scan on
  */
 export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
   if (typeof text !== 'string' || !text.includes('{{')) return NO_MATCHES;
@@ -27,13 +31,29 @@ export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
   const known = memo.get(text);
   if (known !== undefined) return known;
   const matches = scanSecretRefs(text);
-  if (matches.some((match) => match.error !== undefined)) return matches;
+  if (!markParsed(matches)) return matches;
+  if (seen.has(text)) {
+    seen.delete(text);
+    memo.set(text, matches);
+  } else {
+    seen.set(text, true);
+  }
+  return matches;
+}
+
+/**
+ * Freezes well-formed scanner matches and their references and marks the references as parsed (see
+ * {@link isParsedRef}); false, with nothing changed, when a match is malformed.
+ * @internal
+ */
+export function markParsed(matches: readonly SecretRefMatch[]): boolean {
+  for (const match of matches) if (match.error !== undefined) return false;
   for (const match of matches) {
     parsedRefs.add(Object.freeze(match.ref as SecretRef));
     Object.freeze(match);
   }
-  memo.set(text, Object.freeze(matches));
-  return matches;
+  Object.freeze(matches);
+  return true;
 }
 
 /**

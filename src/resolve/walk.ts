@@ -49,14 +49,36 @@ export type StringVisitor = (
 /** @internal The default of {@link WalkOptions.maxDepth}. */
 export const DEFAULT_MAX_DEPTH = 100;
 
-interface Frame {
+/**
+ * Where a container sits: its key in its parent, and the parent's link; it outlives the walk, so a path can be built
+ * after it (see {@link linkPath}).
+ * @internal
+ */
+export interface PathLink {
+  /** The key or index of this container in its parent; undefined for the root. */
+  readonly segment: PathSegment | undefined;
+  readonly parent: PathLink | undefined;
+  readonly isArray: boolean;
+  /** The container's copy, in a copying walk. */
+  readonly copy: Container | undefined;
+}
+
+/**
+ * The path of the string at `key` of the container `link` stands for; `[]` for the root string (`link` undefined).
+ * @internal
+ */
+export function linkPath(link: PathLink | undefined, key: string): PathSegment[] {
+  if (link === undefined) return [];
+  const path: PathSegment[] = [link.isArray ? Number(key) : key];
+  for (let at: PathLink | undefined = link; at?.segment !== undefined; at = at.parent) path.push(at.segment);
+  return path.reverse();
+}
+
+interface Frame extends PathLink {
   source: Container;
   copy: Container | undefined;
   keys: PropertyKey[];
   index: number;
-  /** The key or index of this container in its parent; undefined for the root. */
-  segment: PathSegment | undefined;
-  isArray: boolean;
   /** The copy was made by spreading the source: it already holds every value, read from it. */
   cloned: boolean;
   /** Still on the stack: meeting its source again is a cycle. */
@@ -89,6 +111,10 @@ export interface StringSite {
   path(): PathSegment[];
   /** A function that swaps the string in the copy (now or later); `undefined` in a read-only walk. */
   replacer(): ((next: string) => void) | undefined;
+  /** The container holding the string, as a link that outlives the walk; `undefined` for a root string. */
+  link(): PathLink | undefined;
+  /** The key of the string in its container (an array index as text); `''` for a root string. */
+  key(): string;
 }
 
 /** @internal Called for every string met by the walk; see {@link StringSite}. */
@@ -146,7 +172,7 @@ function walk(
   replaceRoot?: (next: string) => void,
 ): unknown {
   if (typeof root === 'string') {
-    visitor(root, { path: () => [], replacer: () => replaceRoot });
+    visitor(root, { path: () => [], replacer: () => replaceRoot, link: () => undefined, key: () => '' });
     return root;
   }
   const walker = new Walker(visitor, copying, maxDepth);
@@ -226,6 +252,14 @@ class Walker implements StringSite, WalkPosition {
     return this.pathTo(frame.isArray ? Number(this.visitedKey) : this.visitedKey);
   }
 
+  link(): PathLink {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  key(): string {
+    return this.visitedKey;
+  }
+
   replacer(): ((next: string) => void) | undefined {
     const target = this.stack[this.stack.length - 1]!.copy;
     const key = this.visitedKey;
@@ -241,15 +275,17 @@ class Walker implements StringSite, WalkPosition {
       );
     }
     const isArray = kind === 'array';
-    const clone = this.copying && kind === 'object' ? spread(source) : undefined;
+    const parent = stack[stack.length - 1];
+    const spreadCopy = this.copying && kind === 'object' ? spread(source) : undefined;
     let frame: Frame;
-    if (clone) {
+    if (spreadCopy) {
       frame = {
         source,
-        copy: clone,
-        keys: Object.keys(clone),
+        copy: spreadCopy.clone,
+        keys: spreadCopy.keys,
         index: 0,
         segment,
+        parent,
         isArray,
         cloned: true,
         open: true,
@@ -263,7 +299,7 @@ class Walker implements StringSite, WalkPosition {
             ? Object.create(null)
             : {}
         : undefined;
-      frame = { source, copy, keys, index: 0, segment, isArray, cloned: false, open: true };
+      frame = { source, copy, keys, index: 0, segment, parent, isArray, cloned: false, open: true };
     }
     this.entered?.set(source, frame);
     stack.push(frame);

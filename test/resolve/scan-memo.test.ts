@@ -30,9 +30,13 @@ describe('scanSecretRefsMemo', () => {
     );
   });
 
-  it('returns the same frozen result for the same text, which no caller can change', () => {
+  it('remembers a text from its second scan on, and returns the same frozen result, which no caller can change', () => {
     const text = `postgres://app:${ref('memo/frozen')}@db`;
+    const once = scanSecretRefsMemo(text);
+    expect(Object.isFrozen(once)).toBe(true);
     const first = scanSecretRefsMemo(text);
+    expect(first).not.toBe(once);
+    expect(first).toStrictEqual(once);
     expect(scanSecretRefsMemo(text)).toBe(first);
     const [match] = first;
     expect(Object.isFrozen(first)).toBe(true);
@@ -50,11 +54,26 @@ describe('scanSecretRefsMemo', () => {
 
   it('is bounded: a text is forgotten after enough other texts, and then scanned again', () => {
     const text = ref('memo/evicted');
+    scanSecretRefsMemo(text);
     const first = scanSecretRefsMemo(text);
-    for (let i = 0; i <= 2 * SCAN_MEMO_SIZE; i++) scanSecretRefsMemo(ref(`memo/filler-${i}`));
+    expect(scanSecretRefsMemo(text)).toBe(first);
+    for (let i = 0; i <= 2 * SCAN_MEMO_SIZE; i++) {
+      scanSecretRefsMemo(ref(`memo/filler-${i}`));
+      scanSecretRefsMemo(ref(`memo/filler-${i}`));
+    }
     const again = scanSecretRefsMemo(text);
     expect(again).not.toBe(first);
     expect(again).toStrictEqual(first);
+  });
+
+  it('admits a text on second sight only, so a stream of texts seen once never evicts the remembered ones', () => {
+    const kept = ref('memo/kept');
+    scanSecretRefsMemo(kept);
+    const remembered = scanSecretRefsMemo(kept);
+    for (let i = 0; i <= 4 * SCAN_MEMO_SIZE; i++) scanSecretRefsMemo(ref(`memo/once-${i}`));
+    expect(scanSecretRefsMemo(kept)).toBe(remembered);
+    const once = ref('memo/seen-once');
+    expect(scanSecretRefsMemo(once)).not.toBe(scanSecretRefsMemo(once));
   });
 
   it('scans anew a text holding a malformed reference, so each caller gets its own error', () => {

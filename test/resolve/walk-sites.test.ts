@@ -93,3 +93,42 @@ describe('createLazyMasker', () => {
     expectNoCanary(lazy);
   });
 });
+
+describe('copying large objects', () => {
+  it('copies an object past 16 keys key by key: same data, own __proto__, symbols, getters read once', () => {
+    // Prepare: built by assignment, so V8 keeps it in dictionary mode
+    const input: Record<PropertyKey, unknown> = {};
+    for (let i = 0; i < 40; i++) input[`key${i}`] = i % 2 === 0 ? `v${i}` : { n: i };
+    Object.defineProperty(input, '__proto__', {
+      value: 'own',
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    const symbol = Symbol('s');
+    input[symbol] = 'sym';
+    let reads = 0;
+    Object.defineProperty(input, 'lazy', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return 'got';
+      },
+    });
+    // Act
+    const copy = copyStrings(input, (text, _path, replace) => replace?.(text.toUpperCase())).value as Record<
+      PropertyKey,
+      unknown
+    >;
+    // Assess
+    expect(reads).toBe(1);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toBe('OWN');
+    expect(copy[symbol]).toBe('sym');
+    expect(copy.lazy).toBe('GOT');
+    expect(copy.key2).toBe('V2');
+    expect(copy.key3).toEqual({ n: 3 });
+    expect(copy.key3).not.toBe(input.key3);
+    expect(Object.keys(copy)).toEqual(Object.keys(input));
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { SecretRefConfigError } from '../../src/errors.js';
+import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
+import type { SecretManager, SecretRef, SecretResult } from '../../src/types.js';
+import { createFakeManager } from './fake-manager.js';
+
+/** A manager answering JSON keys of one secret, reporting the JSON value beside its text (as `json`). */
+function jsonManager(secret: Record<string, unknown>): SecretManager {
+  const base = createFakeManager({});
+  return {
+    ...base,
+    async getSecrets(refs: readonly (SecretRef | string)[]): Promise<SecretResult[]> {
+      return (refs as SecretRef[]).map((ref) => {
+        const value = secret[ref.jsonKey ?? ''];
+        if (typeof value === 'string') return { ok: true, value };
+        return { ok: true, value: JSON.stringify(value), json: value } as SecretResult;
+      });
+    },
+  };
+}
+
+const ref = (key: string) => `{{resolve:secretsmanager:db:SecretString:${key}}}`;
+const secret = { port: 5432, tls: false, hosts: ['a', 'b'], pool: { max: 10 }, user: 'app' };
+const connection = {
+  port: ref('port'),
+  tls: ref('tls'),
+  hosts: ref('hosts'),
+  pool: ref('pool'),
+  user: ref('user'),
+  url: `db://${ref('user')}@h:${ref('port')}`,
+};
+
+describe('keepJsonTypes', () => {
+  it('gives a whole-field reference its JSON value; embedded ones and strings stay text', async () => {
+    const resolved = await resolveConnection(connection, jsonManager(secret), { keepJsonTypes: true });
+    expect(resolved).toEqual({
+      port: 5432,
+      tls: false,
+      hosts: ['a', 'b'],
+      pool: { max: 10 },
+      user: 'app',
+      url: 'db://app@h:5432',
+    });
+  });
+
+  it('gives JSON text without it, as before', async () => {
+    const resolved = await resolveConnection(connection, jsonManager(secret));
+    expect(resolved).toMatchObject({ port: '5432', tls: 'false', hosts: '["a","b"]', pool: '{"max":10}' });
+  });
+
+  it('gives each resolve its own copy of an object or array', async () => {
+    const manager = jsonManager(secret);
+    const first = await resolveConnection({ pool: ref('pool') }, manager, { keepJsonTypes: true });
+    (first.pool as unknown as { max: number }).max = 99;
+    const second = await resolveConnection({ pool: ref('pool') }, manager, { keepJsonTypes: true });
+    expect(second.pool).toEqual({ max: 10 });
+    expect(secret.pool).toEqual({ max: 10 });
+  });
+
+  it('is not passed to encode, and the settled masker hides the JSON text', async () => {
+    const encoded: string[] = [];
+    const { value, masker, resolved } = await resolveConnectionSettled(
+      { port: ref('port') },
+      jsonManager(secret),
+      {
+        keepJsonTypes: true,
+        encode: (text) => {
+          encoded.push(text);
+          return text;
+        },
+      },
+    );
+    expect(value).toEqual({ port: 5432 });
+    expect(encoded).toEqual([]);
+    expect(resolved).toEqual([{ path: ['port'], ref: ref('port') }]);
+    expect(masker.mask('port=5432')).toBe('port=****');
+  });
+
+  it('refuses a keepJsonTypes that is not a boolean', async () => {
+    const error = await resolveConnection({}, jsonManager(secret), { keepJsonTypes: 'yes' as never }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SecretRefConfigError);
+    expect((error as SecretRefConfigError).option).toBe('keepJsonTypes');
+  });
+});
