@@ -37,7 +37,7 @@ export type { JsonKeyResult } from './ref/json-key.js';
 export { readJsonKey } from './ref/json-key.js';
 export { parseSecretRef } from './ref/parse.js';
 export { scanSecretRefs } from './ref/scan.js';
-export type { EncodeOption, EncodeSite, Encoder } from './resolve/encode.js';
+export type { EncodeOption, Encoder, EncodeSite } from './resolve/encode.js';
 export type { FoundSecretRef } from './resolve/find.js';
 export { findSecretRefs } from './resolve/find.js';
 export type { ManagerRegistry, ManagerRegistryOptions } from './resolve/manager-registry.js';
