@@ -68,7 +68,14 @@ describe('createAwsProvider: fetchMany', () => {
     expect(provider.apiCalls()).toBe(2);
   });
 
-  it('maps per-secret Errors[] and secrets missing from both lists', async () => {
+  it('maps per-secret Errors[]; a secret missing from both lists is fetched alone', async () => {
+    smMock.on(GetSecretValueCommand, { SecretId: 'silent' }).rejects(
+      Object.assign(new Error("Secrets Manager can't find the specified secret."), {
+        name: 'ResourceNotFoundException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     smMock.on(BatchGetSecretValueCommand).resolves({
       SecretValues: [{ ARN: arnOf('ok'), Name: 'ok', SecretString: CANARY }],
       Errors: [
@@ -96,6 +103,9 @@ describe('createAwsProvider: fetchMany', () => {
     expect(failures.map((error) => error?.ref)).toEqual(['denied', 'gone', 'kms', 'busy', 'silent']);
     expect((failures[3] as { transient?: boolean }).transient).toBe(true);
     expect(failures[0]?.message).toContain('secretsmanager:GetSecretValue on secret "denied"');
+    expect(smMock.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId)).toEqual([
+      'silent',
+    ]);
     for (const error of failures) expectNoCanary(error);
   });
 
@@ -194,7 +204,13 @@ describe('createAwsProvider: fetchMany', () => {
       peak = Math.max(peak, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight -= 1;
-      return { SecretValues: (input.SecretIdList ?? []).map((id) => ({ Name: id, SecretString: id })) };
+      return {
+        SecretValues: (input.SecretIdList ?? []).map((id) => ({
+          ARN: arnOf(id),
+          Name: id,
+          SecretString: id,
+        })),
+      };
     });
     const provider = createAwsProvider({ region: 'us-east-1' });
 
@@ -261,9 +277,9 @@ describe('createAwsProvider: fetchMany', () => {
   it('follows NextToken of a batch answer', async () => {
     smMock
       .on(BatchGetSecretValueCommand, { NextToken: undefined })
-      .resolves({ SecretValues: [{ Name: 'a', SecretString: 'A' }], NextToken: 'more' })
+      .resolves({ SecretValues: [{ ARN: arnOf('a'), Name: 'a', SecretString: 'A' }], NextToken: 'more' })
       .on(BatchGetSecretValueCommand, { NextToken: 'more' })
-      .resolves({ SecretValues: [{ Name: 'b', SecretString: 'B' }] });
+      .resolves({ SecretValues: [{ ARN: arnOf('b'), Name: 'b', SecretString: 'B' }] });
     const provider = createAwsProvider({ region: 'us-east-1' });
 
     const results = await provider.fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);

@@ -1,13 +1,14 @@
-import type { APIErrorType, SecretValueEntry } from '@aws-sdk/client-secrets-manager';
 import { throwIfAborted } from '../../abort.js';
 import { SecretRefAbortError, type SecretRefError } from '../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
-import { findBestMatch, matchScore } from './arn.js';
+import { AnswerShapeError } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
+import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match.js';
+import { readBatchPage } from './batch-page.js';
 import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
 import { createLimiter } from './limit.js';
-import { mapAwsError, mapAwsErrorCode } from './map-error.js';
-import { toPayload } from './payload.js';
+import { malformedAnswer, mapAwsError, mapAwsErrorCode } from './map-error.js';
+import { createPageGuard, MAX_BATCH_PAGES } from './page-guard.js';
 
 /** Secret ids per `BatchGetSecretValue` call: the API's limit. */
 export const BATCH_SIZE = 20;
@@ -53,7 +54,13 @@ export async function fetchManyFromAws(
     const target = current ? { secretId: locator.secretId } : locator;
     const key = keyOf(target);
     if (current && !state.batchDenied) {
-      const region = transport.regionFor(locator.secretId) ?? '';
+      let region: string;
+      try {
+        region = transport.regionFor(locator.secretId) ?? '';
+      } catch (error) {
+        outcomes.set(key, Promise.resolve({ ok: false, error: error as SecretRefError }));
+        continue;
+      }
       const ids = byRegion.get(region) ?? new Set<string>();
       ids.add(locator.secretId);
       byRegion.set(region, ids);
@@ -64,6 +71,7 @@ export async function fetchManyFromAws(
 
   for (const [region, idSet] of byRegion) {
     const ids = [...idSet].filter((secretId) => !outcomes.has(keyOf({ secretId })));
+    if (ids.length === 0) continue;
     if (ids.length === 1) {
       outcomes.set(keyOf({ secretId: ids[0]! }), getOne({ secretId: ids[0]! }));
       continue;
@@ -117,69 +125,60 @@ async function batchChunk(
   signal: AbortSignal | undefined,
 ): Promise<Outcome[]> {
   if (state.batchDenied) return Promise.all(ids.map((secretId) => getOne({ secretId })));
-  const values: SecretValueEntry[] = [];
-  const errors: APIErrorType[] = [];
-  try {
-    let nextToken: string | undefined;
-    do {
-      const page = await transport.batchGetSecretValue(
+  const context = (secretId: string) =>
+    locatorContext('BatchGetSecretValue', { secretId }, region, settings, signal);
+  const entries: BatchEntry[] = [];
+  const errors: BatchErrorEntry[] = [];
+  const guard = createPageGuard(MAX_BATCH_PAGES);
+  let nextToken: string | undefined;
+  do {
+    let output: unknown;
+    try {
+      output = await transport.batchGetSecretValue(
         region,
         { SecretIdList: ids, ...(nextToken === undefined ? {} : { NextToken: nextToken }) },
         signal,
       );
-      values.push(...(page.SecretValues ?? []));
-      errors.push(...(page.Errors ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined && nextToken !== '');
-  } catch (error) {
-    if (isBatchRefused(error) && !signal?.aborted) {
-      state.batchDenied = true;
-      return Promise.all(ids.map((secretId) => getOne({ secretId })));
+    } catch (error) {
+      if (isBatchRefused(error) && !signal?.aborted) {
+        state.batchDenied = true;
+        return Promise.all(ids.map((secretId) => getOne({ secretId })));
+      }
+      return ids.map((secretId) => {
+        const mapped = mapAwsError(error, context(secretId));
+        if (mapped instanceof SecretRefAbortError) throw mapped;
+        return { ok: false, error: mapped };
+      });
     }
-    return ids.map((secretId) => {
-      const mapped = mapAwsError(
-        error,
-        locatorContext('BatchGetSecretValue', { secretId }, region, settings, signal),
-      );
-      if (mapped instanceof SecretRefAbortError) throw mapped;
-      return { ok: false, error: mapped };
-    });
-  }
-  return ids.map((secretId) => matchOutcome(secretId, values, errors, region, settings));
+    try {
+      const page = readBatchPage(output);
+      entries.push(...page.entries);
+      errors.push(...page.errors);
+      nextToken = guard.next(output as Record<string, unknown>);
+    } catch (error) {
+      if (!(error instanceof AnswerShapeError)) throw error;
+      return ids.map((secretId) => ({ ok: false, error: malformedAnswer(context(secretId), error.message) }));
+    }
+  } while (nextToken !== undefined);
+  const matches = matchBatch(ids, entries, errors, { region });
+  return Promise.all(
+    ids.map((secretId): Outcome | Promise<Outcome> => {
+      const match = matches.get(secretId) ?? { kind: 'alone' };
+      const where = locatorContext('GetSecretValue', { secretId }, region, settings, undefined);
+      if (match.kind === 'alone') return getOne({ secretId });
+      if (match.kind === 'error') {
+        const { errorCode, message } = match.error;
+        return { ok: false, error: mapAwsErrorCode(errorCode, message, where) };
+      }
+      if (match.entry.payload === undefined) {
+        return { ok: false, error: malformedAnswer(context(secretId), match.entry.problem) };
+      }
+      return { ok: true, payload: match.entry.payload };
+    }),
+  );
 }
 
 function isBatchRefused(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return name === 'AccessDeniedException' || name === 'UnknownOperationException';
-}
-
-function matchOutcome(
-  secretId: string,
-  values: readonly SecretValueEntry[],
-  errors: readonly APIErrorType[],
-  region: string | undefined,
-  settings: AwsCallSettings,
-): Outcome {
-  const value = findBestMatch(
-    secretId,
-    values.map((entry) => ({ arn: entry.ARN, name: entry.Name, entry })),
-  );
-  if (value !== undefined) return { ok: true, payload: toPayload(value.entry) };
-  const context = locatorContext('GetSecretValue', { secretId }, region, settings, undefined);
-  const failure =
-    errors.find((entry) => entry.SecretId === secretId) ??
-    errors.find(
-      (entry) => entry.SecretId !== undefined && matchScore(secretId, identityOf(entry.SecretId)) > 0,
-    );
-  if (failure !== undefined) {
-    return {
-      ok: false,
-      error: mapAwsErrorCode(failure.ErrorCode ?? 'UnknownError', failure.Message, context),
-    };
-  }
-  return { ok: false, error: mapAwsErrorCode('ResourceNotFoundException', undefined, context) };
-}
-
-function identityOf(secretId: string): { arn?: string; name?: string } {
-  return secretId.startsWith('arn:') ? { arn: secretId } : { name: secretId };
 }

@@ -1,6 +1,8 @@
 import type { SecretLocator, SecretPayload } from '../../types.js';
+import { AnswerShapeError } from './answer-shape.js';
+import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
+import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
 import { toPayload } from './payload.js';
 
 /** What error messages need to know about the provider's transport. */
@@ -47,8 +49,9 @@ export async function getSecretValue(
   signal?: AbortSignal,
 ): Promise<SecretPayload> {
   const region = transport.regionFor(locator.secretId);
+  let output: unknown;
   try {
-    const output = await transport.getSecretValue(
+    output = await transport.getSecretValue(
       region,
       {
         SecretId: locator.secretId,
@@ -57,8 +60,37 @@ export async function getSecretValue(
       },
       signal,
     );
-    return toPayload(output);
   } catch (error) {
     throw mapAwsError(error, locatorContext('GetSecretValue', locator, region, settings, signal));
   }
+  try {
+    const payload = toPayload(output);
+    if (!answersFor(locator.secretId, payload)) {
+      throw new AnswerShapeError('it names another secret (`ARN` / `Name` do not fit the id asked for)');
+    }
+    return payload;
+  } catch (error) {
+    if (!(error instanceof AnswerShapeError)) throw error;
+    throw malformedAnswer(locatorContext('GetSecretValue', locator, region, settings, signal), error.message);
+  }
+}
+
+/**
+ * Whether an answer's `ARN` and `Name` (when AWS sent them) fit the id it was asked for: a full ARN is that ARN, a
+ * partial ARN is the ARN less its suffix, a name is the `Name`.
+ */
+function answersFor(secretId: string, payload: SecretPayload): boolean {
+  const { arn, name } = payload;
+  if (secretId.startsWith('arn:')) {
+    return (
+      arn === undefined ||
+      arn === secretId ||
+      (arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`))
+    );
+  }
+  if (name !== undefined) return name === secretId;
+  const resource = arn === undefined ? undefined : parseSecretArn(arn)?.resource;
+  return (
+    resource === undefined || (resource.length === secretId.length + 7 && resource.startsWith(`${secretId}-`))
+  );
 }

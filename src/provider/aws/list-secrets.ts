@@ -1,10 +1,11 @@
-import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { readSignal } from '../../abort.js';
 import { SecretRefConfigError } from '../../errors.js';
 import type { ListSecretsOptions, SecretSummary } from '../../types.js';
+import { AnswerShapeError, readDate, readList, readRecord, readString } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import type { AwsCallSettings } from './get-secret-value.js';
-import { mapAwsError } from './map-error.js';
+import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
+import { createPageGuard, MAX_LIST_PAGES } from './page-guard.js';
 
 /** The page size asked of `ListSecrets` when none is given: the API's maximum. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -43,11 +44,19 @@ async function* pages(
   prefix: string | undefined,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<SecretSummary> {
+  const guard = createPageGuard(MAX_LIST_PAGES);
+  const context = async (): Promise<AwsErrorContext> => ({
+    action: 'ListSecrets',
+    region: await transport.defaultRegion(),
+    endpoint: settings.endpoint,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    signal,
+  });
   let nextToken: string | undefined;
   do {
-    let page: Awaited<ReturnType<AwsTransport['listSecrets']>>;
+    let output: unknown;
     try {
-      page = await transport.listSecrets(
+      output = await transport.listSecrets(
         undefined,
         {
           MaxResults: pageSize,
@@ -57,31 +66,41 @@ async function* pages(
         signal,
       );
     } catch (error) {
-      throw mapAwsError(error, {
-        action: 'ListSecrets',
-        region: await transport.defaultRegion(),
-        endpoint: settings.endpoint,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        signal,
-      });
+      throw mapAwsError(error, await context());
     }
-    for (const entry of page.SecretList ?? []) {
-      if (entry.Name === undefined || (prefix !== undefined && !entry.Name.startsWith(prefix))) continue;
-      yield toSummary(entry.Name, entry);
+    let summaries: SecretSummary[];
+    try {
+      const page = readRecord(output, 'the answer');
+      summaries = (readList(page, 'SecretList', readSummary) ?? []).filter(
+        (summary): summary is SecretSummary =>
+          summary !== undefined && (prefix === undefined || summary.name.startsWith(prefix)),
+      );
+      nextToken = guard.next(page);
+    } catch (error) {
+      if (!(error instanceof AnswerShapeError)) throw error;
+      throw malformedAnswer(await context(), error.message);
     }
-    nextToken = page.NextToken === '' ? undefined : page.NextToken;
+    yield* summaries;
   } while (nextToken !== undefined);
 }
 
-function toSummary(name: string, entry: SecretListEntry): SecretSummary {
+/** One `SecretList` entry as a summary; `undefined` for an entry without a name. Wrong types throw. */
+function readSummary(item: unknown, what: string): SecretSummary | undefined {
+  const entry = readRecord(item, what);
+  const name = readString(entry, 'Name');
+  const arn = readString(entry, 'ARN');
+  const description = readString(entry, 'Description');
+  const lastChangedDate = readDate(entry, 'LastChangedDate');
+  const tags = readList(entry, 'Tags', (tag, where) => {
+    const record = readRecord(tag, where);
+    return [readString(record, 'Key'), readString(record, 'Value') ?? ''] as const;
+  });
+  if (name === undefined) return undefined;
   const summary: SecretSummary = { name };
-  if (entry.ARN !== undefined) summary.arn = entry.ARN;
-  if (entry.Description !== undefined) summary.description = entry.Description;
-  if (entry.LastChangedDate !== undefined) summary.lastChangedDate = entry.LastChangedDate;
-  if (entry.Tags !== undefined && entry.Tags.length > 0) {
-    summary.tags = Object.fromEntries(
-      entry.Tags.flatMap((tag) => (tag.Key === undefined ? [] : [[tag.Key, tag.Value ?? '']])),
-    );
-  }
+  if (arn !== undefined) summary.arn = arn;
+  if (description !== undefined) summary.description = description;
+  if (lastChangedDate !== undefined) summary.lastChangedDate = lastChangedDate;
+  const named = (tags ?? []).filter((tag): tag is readonly [string, string] => tag[0] !== undefined);
+  if (named.length > 0) summary.tags = Object.fromEntries(named);
   return summary;
 }

@@ -4,11 +4,12 @@ import {
   SecretRefError,
   type SecretRefErrorCode,
 } from '../../errors.js';
+import { originOf } from './origin.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
 /** The call an AWS error came from, for a message that says what to fix. */
 export interface AwsErrorContext {
-  action: 'GetSecretValue' | 'BatchGetSecretValue' | 'ListSecrets';
+  action: 'GetSecretValue' | 'BatchGetSecretValue' | 'ListSecrets' | 'DescribeSecret';
   /** The secret id as the caller wrote it. */
   secretId?: string | undefined;
   versionStage?: string | undefined;
@@ -109,6 +110,22 @@ export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefine
     ...(context.secretId === undefined ? {} : { ref: context.secretId }),
     ...(classified.transient === undefined ? {} : { transient: classified.transient }),
   });
+}
+
+/**
+ * The error for an answer that does not have the shape Secrets Manager gives (a field of the wrong type, a
+ * repeated page token): `provider_error`, not transient. `detail` names fields and types, never a value.
+ * @example
+ *   throw malformedAnswer(context, '`SecretBinary` is a number, not bytes');
+ */
+export function malformedAnswer(context: AwsErrorContext, detail: string): SecretFetchError {
+  const target =
+    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+  return new SecretFetchError(
+    'provider_error',
+    `The answer of ${target} to ${context.action} for ${describeSubject(context)} is malformed: ${detail}; check that \`endpoint\` is a Secrets Manager endpoint`,
+    { ...(context.secretId === undefined ? {} : { ref: context.secretId }), transient: false },
+  );
 }
 
 interface ErrorDetails {
@@ -273,14 +290,4 @@ function capitalize(text: string): string {
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
-
-/** The endpoint's scheme, host and port: a path can hold a proxy's token, and messages end up in logs. */
-function originOf(endpoint: string | undefined): string | undefined {
-  if (endpoint === undefined) return undefined;
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    return 'the configured endpoint';
-  }
 }

@@ -1,0 +1,131 @@
+import type { SecretPayload } from '../../types.js';
+import { parseSecretArn } from './arn.js';
+
+/** One entry of `SecretValues[]` whose identity could be read: the payload, or why its value cannot be read. */
+export type BatchEntry = {
+  arn: string | undefined;
+  name: string | undefined;
+} & ({ payload: SecretPayload; problem?: undefined } | { payload?: undefined; problem: string });
+
+/** One usable entry of `Errors[]`. */
+export interface BatchErrorEntry {
+  secretId: string;
+  errorCode: string;
+  message: string | undefined;
+}
+
+/** How one requested id is answered: by an entry, by an error entry, or by a `GetSecretValue` of its own. */
+export type BatchMatch =
+  | { kind: 'entry'; entry: BatchEntry }
+  | { kind: 'error'; error: BatchErrorEntry }
+  | { kind: 'alone' };
+
+/** Where the ids of one batch call are read: a name only ever names a secret of this region. */
+export interface BatchScope {
+  region: string | undefined;
+}
+
+interface Group {
+  arn: string;
+  entries: BatchEntry[];
+  claimed: boolean;
+}
+
+/**
+ * Pairs each requested id with its own answer; AWS promises no order, and an answer may hold entries of other
+ * accounts, duplicates or extras. Exact full ARNs claim their entries first; then partial ARNs, then names, each
+ * answered only when exactly one secret of the whole answer fits it and no other id claimed that secret (a name
+ * fits an entry whose `Name` equals it and whose ARN is in the batch's region). Which account is the caller's is
+ * not known here, so a name that two accounts' entries fit is never decided by elimination: an id that fits no
+ * entry, fits more than one, fits only an entry another id claimed, or has both an entry and an error entry is
+ * answered `alone` (fetched by itself, where AWS resolves it). Error entries match their id exactly. Entries that
+ * share an ARN but differ in value are never chosen between.
+ * @example
+ *   matchBatch(['prod/db', otherAccountArn], entries, errors, { region: 'us-east-1' }).get('prod/db')
+ */
+export function matchBatch(
+  ids: readonly string[],
+  entries: readonly BatchEntry[],
+  errors: readonly BatchErrorEntry[],
+  scope: BatchScope,
+): Map<string, BatchMatch> {
+  const groups = groupByArn(entries);
+  const errorOf = new Map<string, BatchErrorEntry>();
+  for (const error of errors) if (!errorOf.has(error.secretId)) errorOf.set(error.secretId, error);
+  const matches = new Map<string, BatchMatch>();
+  const arnIds = ids.filter((id) => id.startsWith('arn:'));
+  const names = ids.filter((id) => !id.startsWith('arn:'));
+
+  for (const id of arnIds) {
+    const group = groups.get(id);
+    if (group === undefined) continue;
+    group.claimed = true;
+    matches.set(id, answerOf(group, errorOf.get(id)));
+  }
+  const claimLeft = (id: string, fits: (group: Group) => boolean): void => {
+    const all = [...groups.values()].filter(fits);
+    const free = all.filter((group) => !group.claimed);
+    const error = errorOf.get(id);
+    if (all.length === 1 && free.length === 1) {
+      free[0]!.claimed = true;
+      matches.set(id, answerOf(free[0]!, error));
+    } else if (free.length === 0 && all.length === 0 && error !== undefined) {
+      matches.set(id, { kind: 'error', error });
+    } else {
+      matches.set(id, { kind: 'alone' });
+    }
+  };
+  for (const id of arnIds) {
+    if (!matches.has(id)) claimLeft(id, (group) => isPartialOf(id, group.arn));
+  }
+  for (const id of names) {
+    claimLeft(
+      id,
+      (group) =>
+        group.entries[0]!.name === id &&
+        (scope.region === undefined || parseSecretArn(group.arn)?.region === scope.region),
+    );
+  }
+  return matches;
+}
+
+function groupByArn(entries: readonly BatchEntry[]): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  for (const entry of entries) {
+    if (entry.arn === undefined) continue;
+    const group = groups.get(entry.arn);
+    if (group === undefined) groups.set(entry.arn, { arn: entry.arn, entries: [entry], claimed: false });
+    else group.entries.push(entry);
+  }
+  return groups;
+}
+
+function answerOf(group: Group, error: BatchErrorEntry | undefined): BatchMatch {
+  const [first, ...rest] = group.entries;
+  if (error !== undefined || rest.some((entry) => !sameAnswer(first!, entry))) return { kind: 'alone' };
+  return { kind: 'entry', entry: first! };
+}
+
+function isPartialOf(secretId: string, arn: string): boolean {
+  return arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`);
+}
+
+function sameAnswer(a: BatchEntry, b: BatchEntry): boolean {
+  if (a.name !== b.name) return false;
+  if (a.payload === undefined || b.payload === undefined) return a.problem === b.problem;
+  return samePayload(a.payload, b.payload);
+}
+
+function samePayload(a: SecretPayload, b: SecretPayload): boolean {
+  return (
+    a.versionId === b.versionId &&
+    a.secretString === b.secretString &&
+    sameBytes(a.secretBinary, b.secretBinary) &&
+    (a.versionStages ?? []).join('\0') === (b.versionStages ?? []).join('\0')
+  );
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
