@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRefConfigError } from '../../src/errors.js';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
 import type { SecretManager, SecretRef, SecretResult } from '../../src/types.js';
 import { createFakeManager } from './fake-manager.js';
@@ -82,5 +84,33 @@ describe('keepJsonTypes', () => {
     );
     expect(error).toBeInstanceOf(SecretRefConfigError);
     expect((error as SecretRefConfigError).option).toBe('keepJsonTypes');
+  });
+});
+
+describe('keepJsonTypes with a manager of this library', () => {
+  it('gives numbers, booleans, objects and arrays as JSON values, through the cache too', async () => {
+    // Prepare
+    const provider = createMemoryProvider({
+      db: '{"port": 5432, "tls": true, "hosts": ["a", "b"], "pool": {"max": 10}, "user": "app", "pin": 9007199254740993}',
+    });
+    const manager = createSecretManager(provider);
+    const input = { ...connection, pin: ref('pin') };
+    // Act
+    const cold = await resolveConnection(input, manager, { keepJsonTypes: true });
+    const warm = await resolveConnection(input, manager, { keepJsonTypes: true });
+    // Assess
+    const expected = {
+      port: 5432,
+      tls: true,
+      hosts: ['a', 'b'],
+      pool: { max: 10 },
+      user: 'app',
+      url: 'db://app@h:5432',
+      pin: '9007199254740993',
+    };
+    expect(cold).toEqual(expected);
+    expect(warm).toEqual(expected);
+    expect(warm.hosts).not.toBe(cold.hosts);
+    expect(provider.apiCalls()).toBe(1);
   });
 });
