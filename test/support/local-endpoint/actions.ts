@@ -8,6 +8,7 @@ import {
   optionalStringList,
   requiredString,
 } from './input.js';
+import { rotationActions } from './rotation.js';
 import { epochSeconds, type SecretStore, type StoredSecret, secretValueJson } from './store.js';
 
 /** What a handler may consult besides its input. */
@@ -139,6 +140,7 @@ export const actions: ReadonlyMap<string, ActionHandler> = new Map([
   ['BatchGetSecretValue', batchGetSecretValue],
   ['ListSecrets', listSecrets],
   ['DescribeSecret', describeSecret],
+  ...rotationActions,
 ]);
 
 /** The resource named in an action-level AccessDenied message. */
