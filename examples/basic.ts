@@ -2,11 +2,10 @@
  * The everyday use: one manager for the process, `resolveConnection` before each use of a stored connection.
  * Run: `npx tsx examples/basic.ts` (it starts a local stand-in for AWS Secrets Manager, no account needed).
  *
- * Examples import from the source tree; in your code, import from 'secret-refs'.
+ * It imports the package by name, as your code does (this repository maps 'secret-refs' to its `src/`).
  */
 import { readFile } from 'node:fs/promises';
-import { createAwsSecretsManager } from '../src/provider/aws/index.js';
-import { resolveConnection } from '../src/resolve/resolve-connection.js';
+import { createAwsSecretsManager, resolveConnection } from 'secret-refs';
 import { startDemoEndpoint } from './demo-endpoint.js';
 
 const local = await startDemoEndpoint();

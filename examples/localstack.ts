@@ -7,10 +7,9 @@
  *   LOCALSTACK_ENDPOINT=http://localhost:4566 npx tsx examples/localstack.ts
  * Without LOCALSTACK_ENDPOINT it starts the repository's local stand-in instead, so it always runs.
  *
- * Examples import from the source tree; in your code, import from 'secret-refs'.
+ * It imports the package by name, as your code does (this repository maps 'secret-refs' to its `src/`).
  */
-import { createAwsSecretsManager } from '../src/provider/aws/index.js';
-import { resolveConnection } from '../src/resolve/resolve-connection.js';
+import { createAwsSecretsManager, resolveConnection } from 'secret-refs';
 import { startDemoEndpoint } from './demo-endpoint.js';
 
 const external = process.env.LOCALSTACK_ENDPOINT;

@@ -2,13 +2,15 @@
  * In your own unit tests: an in-memory provider behind the same manager, so code that calls
  * `resolveConnection` is tested without AWS, a network or mocks. Run: `npx tsx examples/memory.ts`.
  *
- * Examples import from the source tree; in your code, import from 'secret-refs'.
+ * It imports the package by name, as your code does (this repository maps 'secret-refs' to its `src/`).
  */
 import assert from 'node:assert/strict';
-import { SecretResolutionError } from '../src/errors.js';
-import { createSecretManager } from '../src/manager/create-secret-manager.js';
-import { createMemoryProvider } from '../src/provider/memory.js';
-import { resolveConnection } from '../src/resolve/resolve-connection.js';
+import {
+  createMemoryProvider,
+  createSecretManager,
+  resolveConnection,
+  SecretResolutionError,
+} from 'secret-refs';
 
 /** The code under test: builds a database URL from a stored connection. */
 async function databaseUrl(connection: unknown, manager: Parameters<typeof resolveConnection>[1]) {

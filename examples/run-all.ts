@@ -1,12 +1,12 @@
 /**
  * Runs every runnable example, each in its own process, and fails on the first that exits non-zero or takes
  * longer than 60 s. CI runs it with `npm run examples`. The Activepieces piece runs through its `run.ts`, which
- * drives the piece's auth and actions with the framework's mock context, as a worker would.
+ * drives the piece's auth and actions with the framework's mock context and props as the engine delivers them.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const EXAMPLES = ['basic.ts', 'localstack.ts', 'memory.ts', 'activepieces-piece/run.ts'];
+const EXAMPLES = ['quick-start.ts', 'basic.ts', 'localstack.ts', 'memory.ts', 'activepieces-piece/run.ts'];
 const TIMEOUT_MS = 60_000;
 
 function run(file: string): Promise<number | string> {

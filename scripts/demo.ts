@@ -1,18 +1,19 @@
 /**
- * `npm run demo`: the secret-refs command line against a local stand-in for AWS Secrets Manager, seeded with
- * examples/demo-secrets.json — no AWS account, no set-up. Runs the real CLI code in-process (`runCli`).
+ * `npm run demo`: secret-refs against a local stand-in for AWS Secrets Manager, seeded with
+ * examples/demo-secrets.json — no AWS account, no set-up. First the few lines of library code a newcomer copies
+ * (examples/quick-start.ts, printed and run), then the command line (the real CLI code in-process, `runCli`).
  * Exits 1 only if something did not behave as shown (the broken connection is expected to fail).
  */
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { findSecretRefs, resolveConnection, type SecretManager } from 'secret-refs';
 import { readDemoSecrets, startDemoEndpoint } from '../examples/demo-endpoint.js';
+import { quickStart } from '../examples/quick-start.js';
 import type { CliIo } from '../src/cli/io.js';
 import { createCliManager } from '../src/cli/manager.js';
 import { runCli } from '../src/cli/run.js';
-import { findSecretRefs } from '../src/resolve/find.js';
-import type { SecretManager } from '../src/types.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -54,6 +55,26 @@ function indent(chunk: string | Uint8Array): string {
   return text.replace(/^(?=.)/gm, '    ');
 }
 
+/** The lines of examples/quick-start.ts between its `copy` marks, after the import of 'secret-refs' they need. */
+async function quickStartLines(): Promise<string[]> {
+  const source = await readFile(new URL('../examples/quick-start.ts', import.meta.url), 'utf8');
+  const names = /import \{([^}]*)\} from 'secret-refs';/.exec(source)?.[1] ?? '';
+  const values = names
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && !name.startsWith('type '));
+  const lines = source.split('\n');
+  const from = lines.findIndex((line) => line.trim() === '// copy from here');
+  const to = lines.findIndex((line) => line.trim() === '// copy to here');
+  const body = lines.slice(from + 1, to);
+  const margin = Math.min(...body.filter((line) => line.trim() !== '').map((line) => line.search(/\S/)));
+  return [
+    `import { ${values.join(', ')} } from 'secret-refs';`,
+    '',
+    ...body.map((line) => line.slice(margin)),
+  ];
+}
+
 function expect(condition: boolean, problem: string): void {
   if (!condition) problems.push(problem);
 }
@@ -69,31 +90,51 @@ try {
     console.log(`  • ${secret.name} — ${shape}`);
   }
 
-  console.log(`\n${bold('1. Check every reference in a connection — fetches them, prints no value')}`);
+  console.log(`\n${bold('1. In your code — the lines to copy (examples/quick-start.ts)')}`);
+  for (const line of await quickStartLines()) console.log(`  ${line}`);
+  console.log(
+    dim("  (against AWS, leave out `endpoint`; credentials may also come from the SDK's default chain)"),
+  );
+  const connection = JSON.parse(await readFile(example('connection.json'), 'utf8'));
+  console.log('\n  Output, with the props of examples/connection.json:');
+  const print = console.log;
+  console.log = (line: unknown) => print(indent(String(line)));
+  const manager = await quickStart(
+    { region: local.region, ...local.credentials, endpoint: local.endpoint },
+    connection,
+  ).finally(() => {
+    console.log = print;
+  });
+  expect(
+    manager.stats().apiCalls === 1,
+    `quick start made ${manager.stats().apiCalls} API calls, expected 1`,
+  );
+  await resolveConnection(connection.value.props, manager);
+  const cached = manager.stats();
+  const plural = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+  console.log(
+    `\n  Resolved again: ${plural(cached.apiCalls - 1, 'more API call')}, ${plural(cached.hits, 'cache hit')}.`,
+  );
+  expect(cached.apiCalls === 1, `the second resolve made ${cached.apiCalls - 1} API calls, expected 0`);
+
+  console.log(`\n${bold('2. Check every reference from the command line — fetches them, prints no value')}`);
   console.log(
     `${example('connection.json')}: CloudFormation and Activepieces references, one embedded in a URL,`,
   );
   console.log(
     'a nested JSON path, and an automation template ({{trigger.body.orderId}}) that is left alone.',
   );
+  local.resetRequests();
   const check = await cli(['check', example('connection.json')]);
   expect(check.code === 0, `check on connection.json exited ${check.code}, expected 0`);
-  const checkStats = check.manager?.stats();
   const checkCalls = local.requests.length;
-  const refs = findSecretRefs(JSON.parse(await readFile(example('connection.json'), 'utf8')));
+  const refs = findSecretRefs(connection);
   const secretCount = new Set(refs.map((found) => found.ref?.secretId)).size;
   console.log(
     `\n  ${refs.length} references to ${secretCount} secrets cost ${checkCalls} API call${checkCalls === 1 ? '' : 's'} ` +
-      `(${[...new Set(local.requests.map((request) => request.action))].join(', ')}); manager stats: ` +
-      `${checkStats?.apiCalls} apiCalls, ${checkStats?.misses} misses, ${checkStats?.hits} hits.`,
+      `(${[...new Set(local.requests.map((request) => request.action))].join(', ')}).`,
   );
   expect(checkCalls === 1, `check made ${checkCalls} API calls, expected 1 (one batch)`);
-
-  console.log(`\n${bold('2. Resolve it — the JSON a program would use (demo values, not real secrets)')}`);
-  local.resetRequests();
-  const resolve = await cli(['resolve', example('connection.json')]);
-  expect(resolve.code === 0, `resolve exited ${resolve.code}, expected 0`);
-  console.log(`\n  Again ${local.requests.length} API call(s) for the whole connection.`);
 
   console.log(`\n${bold('3. Check a broken connection — a failure is expected here')}`);
   console.log('A misspelt key, a secret that does not exist, a key asked of a plain-string secret, and a');
