@@ -36,7 +36,7 @@ describe('createRedisSecretCache options', () => {
     [{ client: ioredis, encryptionKey, operationTimeoutMs: 0 }, 'operationTimeoutMs'],
     [{ client: ioredis, encryptionKey, ttlMs: Number.NaN }, 'options.ttlMs'],
     [{ client: ioredis, encryptionKey, subscriber: 'x' }, 'subscriber'],
-    [{ client: ioredis, encryptionKey, ttl: 5 }, 'ttl'],
+    [{ client: ioredis, encryptionKey, ttl: 5 }, 'options.ttl'],
   ])('refuses %o, naming %s', (options, option) => {
     expect(refusal(options).option).toBe(option);
   });

@@ -1,5 +1,5 @@
 import { SecretRefConfigError } from '../../errors.js';
-import { type ResolvedSecretCacheOptions, resolveCacheOptions } from '../options.js';
+import { type ResolvedSecretCacheOptions, resolveCacheOptions, type SecretCacheOptions } from '../options.js';
 import { type DerivedKey, deriveKey } from './crypto.js';
 
 /**
@@ -7,7 +7,7 @@ import { type DerivedKey, deriveKey } from './crypto.js';
  * @example
  *   const options: RedisSecretCacheOptions = { client, encryptionKey: process.env.CACHE_KEY!, namespace: 'prod' };
  */
-export interface RedisSecretCacheOptions {
+export interface RedisSecretCacheOptions extends SecretCacheOptions {
   /** Your connected node-redis (≥ 5) or ioredis (≥ 5) client. It stays yours: `close()` leaves it open. */
   client: unknown;
   /**
@@ -32,14 +32,13 @@ export interface RedisSecretCacheOptions {
    * @default none: such providers skip Redis; static keys and explicit memory identities are shared as they are
    */
   scope?: string;
-  /** How long a value is served, in Redis and in-process. @default 300_000 */
+  /**
+   * How long a value is served, in Redis and in-process (the in-process copy of a shared entry never outlives it).
+   * The other cache options (`maxSize`, `staleIfErrorMs`, `jitter`, …) apply to the in-process tier as in
+   * `createSecretCache()`; `jitter` also shortens each Redis entry's lifetime at random.
+   * @default 300_000
+   */
   ttlMs?: number;
-  /** In-process entries kept. @default 1_000 */
-  maxSize?: number;
-  /** In-process stale-if-error window. @default 900_000 */
-  staleIfErrorMs?: number;
-  /** Fraction of `ttlMs` taken off each entry at random. @default 0.1 */
-  jitter?: number;
   /**
    * How long a process that fetches a missing secret holds its lease, and how long the others wait for its result
    * before fetching themselves. `0` turns leases off.
@@ -60,8 +59,8 @@ export interface ResolvedRedisOptions {
   readonly operationTimeoutMs: number;
 }
 
-const CACHE_KEYS = ['ttlMs', 'maxSize', 'staleIfErrorMs', 'jitter'] as const;
-const KNOWN = new Set<string>([
+/** The options of the tier itself; every other key is a cache option, checked by `resolveCacheOptions`. */
+const OWN = new Set<string>([
   'client',
   'subscriber',
   'encryptionKey',
@@ -69,7 +68,6 @@ const KNOWN = new Set<string>([
   'scope',
   'leaseMs',
   'operationTimeoutMs',
-  ...CACHE_KEYS,
 ]);
 const NAMESPACE = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64_KEY = /^(?:[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$/;
@@ -126,17 +124,11 @@ export function resolveRedisOptions(options: RedisSecretCacheOptions): ResolvedR
       '`options` must be an object with at least `client` and `encryptionKey`',
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new SecretRefConfigError(
-        key,
-        `\`${key}\` is not an option of createRedisSecretCache (expected one of: ${[...KNOWN].join(', ')})`,
-      );
-    }
-  }
   const record = options as unknown as Record<string, unknown>;
   const cacheOptions = Object.fromEntries(
-    CACHE_KEYS.filter((key) => record[key] !== undefined).map((key) => [key, record[key]]),
+    Object.keys(record)
+      .filter((key) => !OWN.has(key) && record[key] !== undefined)
+      .map((key) => [key, record[key]]),
   );
   const namespace = record.namespace ?? 'default';
   if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {

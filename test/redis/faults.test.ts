@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { FLAVOURS, isMiss, makeCache, rawClient, type TestCache, until, useRedisServer } from './helpers.js';
+
+const redis = useRedisServer();
+
+describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
+  const open: TestCache[] = [];
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  afterEach(async () => {
+    redis().resume();
+    await Promise.all(open.splice(0).map((cache) => cache.close()));
+    expect(unhandled).toEqual([]);
+  });
+  const setup = async () => {
+    const cache = await makeCache(flavour, redis().url, {
+      namespace: `faults-${flavour}`,
+      operationTimeoutMs: 150,
+    });
+    open.push(cache);
+    const provider = createMemoryProvider({ db: 'v1', api: 'a1' }, { identity: 'faults' });
+    return { cache, provider, manager: createSecretManager(provider, { cache: cache.cache }) };
+  };
+
+  it('killed: reads go to the provider at once; restarted: the tier and the bus come back by themselves', async () => {
+    const { cache, provider, manager } = await setup();
+    expect(await manager.getSecret('db')).toBe('v1');
+    await redis().kill();
+    await until(() => !cache.cache.isListening());
+    await until(() => cache.heard.some((message) => message.scope === undefined));
+    manager.invalidate('db');
+    expect(await manager.getSecret('db')).toBe('v1');
+    expect(await manager.getSecret('api')).toBe('a1');
+    expect(provider.apiCalls()).toBe(3);
+    await redis().restart();
+    await until(() => cache.cache.isListening(), 10_000);
+    const scope = cache.tier.scopeOf(provider)!;
+    // The tier answers again (after its backoff): a commit lands and a later read hits.
+    await until(async () => {
+      const [read] = await cache.tier.read(scope, [{ secretId: 'recovered' }]);
+      if (isMiss(read)) read.commit({ secretString: 'r' });
+      return read?.hit === true;
+    }, 15_000);
+  });
+
+  it('paused (SIGSTOP): reads answer within the operation timeout, then skip Redis until it answers again', async () => {
+    const { cache, provider, manager } = await setup();
+    const scope = cache.tier.scopeOf(provider)!;
+    expect(await manager.getSecret('db')).toBe('v1');
+    redis().pause();
+    const [first] = await cache.tier.read(scope, [{ secretId: 'api' }]);
+    expect(first?.hit).toBe(false);
+    expect(await manager.getSecret('api')).toBe('a1');
+    redis().resume();
+    await until(async () => {
+      const [read] = await cache.tier.read(scope, [{ secretId: 'after-pause' }]);
+      if (isMiss(read)) read.commit({ secretString: 'p' });
+      return read?.hit === true;
+    }, 15_000);
+  });
+
+  it('flushed: a miss, and the next commit makes a new generation', async () => {
+    const { cache, provider, manager } = await setup();
+    expect(await manager.getSecret('db')).toBe('v1');
+    const raw = await rawClient(redis().url);
+    await raw.command(['FLUSHALL']);
+    await raw.close();
+    const scope = cache.tier.scopeOf(provider)!;
+    const [read] = await cache.tier.read(scope, [{ secretId: 'db' }]);
+    expect(read?.hit).toBe(false);
+    if (isMiss(read)) read.commit({ secretString: 'v1' });
+    await until(async () => (await cache.tier.read(scope, [{ secretId: 'db' }]))[0]!.hit);
+  });
+});

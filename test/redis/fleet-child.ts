@@ -1,0 +1,68 @@
+/**
+ * One process of a test fleet: a manager over a memory provider (explicit identity, so shared) and a Redis cache.
+ * Driven over IPC by test/redis/fleet.ts: `read` (every secret), `set` (change a secret in this process's
+ * provider, as AWS would change it for everyone), `invalidate`, `exit`. Replies with values and fetch counts.
+ */
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { createRedisSecretCache } from '../../src/redis/index.js';
+import { closeClient, connectClient, type Flavour } from './helpers.js';
+
+interface Setup {
+  url: string;
+  flavour: Flavour;
+  namespace: string;
+  secrets: Record<string, string>;
+  latencyMs: number;
+  encryptionKey: string;
+}
+
+type Command =
+  | { op: 'read'; ids: string[] }
+  | { op: 'set'; id: string; value: string }
+  | { op: 'invalidate'; id: string }
+  | { op: 'exit' };
+
+const setup = JSON.parse(process.argv[2] ?? '{}') as Setup;
+let fetched = 0;
+const provider = createMemoryProvider(setup.secrets, {
+  identity: 'fleet-test',
+  latencyMs: setup.latencyMs,
+  onCall: (call) => {
+    fetched += call.locators.length;
+  },
+});
+const client = await connectClient(setup.flavour, setup.url);
+const cache = createRedisSecretCache({
+  client,
+  encryptionKey: setup.encryptionKey,
+  namespace: setup.namespace,
+});
+const manager = createSecretManager(provider, { cache });
+const started = Date.now();
+while (!cache.isListening() && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 10));
+
+const reply = (message: unknown): void => {
+  process.send?.(message);
+};
+
+process.on('message', async (command: Command) => {
+  if (command.op === 'read') {
+    const results = await manager.getSecrets(command.ids);
+    reply({
+      values: results.map((result) => (result.ok ? result.value : `error:${result.error.code}`)),
+      fetched,
+    });
+  } else if (command.op === 'set') {
+    provider.setSecret(command.id, command.value);
+    reply({ fetched });
+  } else if (command.op === 'invalidate') {
+    manager.invalidate(command.id);
+    reply({ fetched });
+  } else {
+    await cache.close();
+    await closeClient(client);
+    process.exit(0);
+  }
+});
+reply({ ready: true });

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Member, startMember } from './fleet.js';
+import { FLAVOURS, KEY_A, rawClient, until, useRedisServer } from './helpers.js';
+
+const redis = useRedisServer();
+const IDS = Array.from({ length: 10 }, (_, index) => `app/secret-${index}`);
+const SECRETS = Object.fromEntries(IDS.map((id) => [id, `value-of-${id}`]));
+
+describe('a fleet of separate processes on one Redis (node-redis and ioredis mixed)', () => {
+  const members: Member[] = [];
+  beforeAll(async () => {
+    const started = await Promise.all(
+      [0, 1, 2, 3].map((index) =>
+        startMember({
+          url: redis().url,
+          flavour: FLAVOURS[index % 2]!,
+          namespace: 'fleet',
+          secrets: SECRETS,
+          latencyMs: 40,
+          encryptionKey: KEY_A,
+        }),
+      ),
+    );
+    members.push(...started);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(members.map((member) => member.exit()));
+  });
+
+  it('a cold start of every process reads each secret about once, and every process gets the right values', async () => {
+    const answers = await Promise.all(
+      members.map((member) => member.ask<{ values: string[]; fetched: number }>({ op: 'read', ids: IDS })),
+    );
+    for (const answer of answers) expect(answer.values).toEqual(IDS.map((id) => SECRETS[id]));
+    const fetched = answers.reduce((sum, answer) => sum + answer.fetched, 0);
+    // Without the tier: 4 × 10 fetches. The lease makes it one per secret; a little slack for a slow machine.
+    expect(fetched).toBeGreaterThanOrEqual(IDS.length);
+    expect(fetched).toBeLessThanOrEqual(IDS.length * 1.5);
+  });
+
+  it('a value fetched by one process is read by a new process without a provider call', async () => {
+    const late = await startMember({
+      url: redis().url,
+      flavour: 'ioredis',
+      namespace: 'fleet',
+      secrets: SECRETS,
+      encryptionKey: KEY_A,
+    });
+    const answer = await late.ask<{ values: string[]; fetched: number }>({ op: 'read', ids: IDS });
+    await late.exit();
+    expect(answer.values).toEqual(IDS.map((id) => SECRETS[id]));
+    expect(answer.fetched).toBe(0);
+  });
+
+  it('one invalidate reaches every process: all read the new value next', async () => {
+    const id = IDS[0]!;
+    for (const member of members) await member.ask({ op: 'set', id, value: 'rotated' });
+    // Still cached everywhere (in-process and in Redis):
+    for (const member of members) {
+      expect((await member.ask<{ values: string[] }>({ op: 'read', ids: [id] })).values).toEqual([
+        SECRETS[id],
+      ]);
+    }
+    await members[1]!.ask({ op: 'invalidate', id });
+    await until(async () => {
+      const reads = await Promise.all(
+        members.map((m) => m.ask<{ values: string[] }>({ op: 'read', ids: [id] })),
+      );
+      return reads.every((read) => read.values[0] === 'rotated');
+    });
+    const raw = await rawClient(redis().url);
+    const dump = JSON.stringify(await raw.command(['KEYS', '*']));
+    await raw.close();
+    expect(dump).not.toContain('app/secret');
+  });
+});

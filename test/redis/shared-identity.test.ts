@@ -1,0 +1,51 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { resolveAwsConfig } from '../../src/provider/aws/config.js';
+import { awsSharedIdentity } from '../../src/provider/aws/shared-identity.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+
+const digest = (text: string): string => `<${Buffer.from(text).toString('hex').length}:${text.length}>`;
+const keyed = (secret: string) =>
+  resolveAwsConfig({ region: 'eu-west-1', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: secret });
+
+describe('sharing follows trust: the identity a provider is shared under', () => {
+  it('static keys: the same in every process with the same keys, region and endpoint; digested, never plain', () => {
+    const hmac = (text: string): string => createHmac('sha256', 'test').update(text).digest('hex');
+    const one = awsSharedIdentity(keyed('secret-one'), hmac, undefined);
+    expect(one).toBe(awsSharedIdentity(keyed('secret-one'), hmac, undefined));
+    expect(one).not.toBe(awsSharedIdentity(keyed('secret-two'), hmac, undefined));
+    expect(one).not.toContain('secret-one');
+    expect(one).not.toContain('AKIAEXAMPLE');
+    const elsewhere = resolveAwsConfig({
+      region: 'eu-west-1',
+      endpoint: 'http://localhost:4566',
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 'secret-one',
+    });
+    expect(awsSharedIdentity(elsewhere, hmac, undefined)).not.toBe(one);
+    expect(awsSharedIdentity(keyed('secret-one'), hmac, 'team-a')).not.toBe(one);
+  });
+
+  it('credentials from a provider or an injected client are shared only under an explicit scope', () => {
+    const chain = resolveAwsConfig({ region: 'eu-west-1' });
+    const assumed = resolveAwsConfig({
+      region: 'eu-west-1',
+      credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
+    });
+    const injected = resolveAwsConfig({ client: { send: async () => ({}) } as never });
+    for (const config of [chain, assumed, injected]) {
+      expect(awsSharedIdentity(config, digest, undefined)).toBeUndefined();
+      expect(awsSharedIdentity(config, digest, 'workers')).toEqual(expect.stringContaining('scope:'));
+    }
+    expect(awsSharedIdentity(chain, digest, 'workers')).not.toBe(awsSharedIdentity(chain, digest, 'other'));
+  });
+
+  it('memory providers share only under an identity given explicitly', () => {
+    expect(createMemoryProvider().sharedIdentity).toBeUndefined();
+    const named = createMemoryProvider({}, { identity: 'fleet' }).sharedIdentity;
+    expect(named?.(digest, undefined)).toBe(
+      createMemoryProvider({}, { identity: 'fleet' }).sharedIdentity?.(digest, undefined),
+    );
+    expect(named?.(digest, undefined)).not.toContain('fleet');
+  });
+});

@@ -1,0 +1,222 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import type { SecretPayload } from '../../src/types.js';
+import {
+  FLAVOURS,
+  isMiss,
+  KEY_A,
+  KEY_B,
+  makeCache,
+  rawClient,
+  type TestCache,
+  until,
+  useRedisServer,
+} from './helpers.js';
+
+const redis = useRedisServer();
+const ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:prod/db-AbCdEf';
+const payload: SecretPayload = { secretString: 'pw-1', name: 'prod/db', arn: ARN, versionId: 'v1' };
+const provider = createMemoryProvider({}, { identity: 'fleet' });
+
+describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
+  const open: TestCache[] = [];
+  const cache = async (options = {}): Promise<TestCache> => {
+    const made = await makeCache(flavour, redis().url, { namespace: `tier-${flavour}`, ...options });
+    open.push(made);
+    return made;
+  };
+  afterEach(async () => {
+    const raw = await rawClient(redis().url);
+    await raw.command(['FLUSHALL']);
+    await raw.close();
+    await Promise.all(open.splice(0).map((made) => made.close()));
+  });
+
+  it('serves what one process committed to another, for the same scope only', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    expect(b.tier.scopeOf(provider)).toBe(scope);
+    const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    expect(isMiss(miss)).toBe(true);
+    if (isMiss(miss)) miss.commit(payload);
+    await until(async () => (await b.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    const [hit] = await b.tier.read(scope, [{ secretId: 'prod/db', versionStage: 'AWSCURRENT' }]);
+    expect(hit).toMatchObject({ hit: true, payload });
+    expect(hit?.hit && hit.freshForMs).toBeLessThanOrEqual(300_000);
+    const other = createMemoryProvider({}, { identity: 'other-team' });
+    const [elsewhere] = await b.tier.read(b.tier.scopeOf(other)!, [{ secretId: 'prod/db' }]);
+    expect(elsewhere?.hit).toBe(false);
+    expect(a.tier.scopeOf(createMemoryProvider())).toBeUndefined();
+  });
+
+  it.each(['prod/db', ARN, ARN.slice(0, -7)])(
+    'one invalidate by %s drops an entry read by name in Redis and in every process',
+    async (id) => {
+      const [a, b] = [await cache(), await cache()];
+      const scope = a.tier.scopeOf(provider)!;
+      const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+      if (isMiss(miss)) miss.commit(payload);
+      await until(async () => (await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+      b.tier.invalidate(scope, id);
+      await until(() => a.heard.length > 0);
+      const [message] = a.heard;
+      expect(message?.scope).toBe(scope);
+      expect(message?.matches('prod/db', payload)).toBe(true);
+      expect(message?.matches('prod/api', { name: 'prod/api' })).toBe(false);
+      expect((await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]?.hit).toBe(false);
+    },
+  );
+
+  it('a scope-wide invalidate drops every entry of the scope', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    const reads = await a.tier.read(scope, [{ secretId: 'one' }, { secretId: 'two' }]);
+    for (const [index, read] of reads.entries()) if (isMiss(read)) read.commit({ secretString: `v${index}` });
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'two' }]))[0]!.hit);
+    b.tier.invalidate(scope);
+    await until(() => a.heard.length > 0);
+    expect(a.heard[0]?.matches('anything', undefined)).toBe(true);
+    const after = await a.tier.read(scope, [{ secretId: 'one' }, { secretId: 'two' }]);
+    expect(after.map((read) => read.hit)).toEqual([false, false]);
+  });
+
+  it('never writes back a fetch that began before an invalidation (by any id form) or a flush', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    for (const invalidate of [
+      () => b.tier.invalidate(scope, 'prod/db'),
+      () => b.tier.invalidate(scope, ARN),
+      () => b.tier.invalidate(scope),
+      () => b.cache.invalidateSecret(ARN.slice(0, -7)),
+      async () => {
+        const raw = await rawClient(redis().url);
+        await raw.command(['FLUSHALL']);
+        await raw.close();
+      },
+    ]) {
+      const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+      expect(isMiss(miss)).toBe(true);
+      const before = a.heard.length;
+      await invalidate();
+      await until(() => a.heard.length > before || !b.cache.isListening() || true);
+      if (isMiss(miss)) miss.commit({ ...payload, secretString: 'old' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const [after] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+      expect(after?.hit).toBe(false);
+      if (isMiss(after)) after.release();
+    }
+  });
+
+  it('a cold read waits for the lease holder and gets its value; a released lease passes on', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    if (isMiss(holder)) holder.commit(payload);
+    expect((await waiting)[0]).toMatchObject({ hit: true, payload });
+
+    const [second] = await a.tier.read(scope, [{ secretId: 'prod/api' }]);
+    const next = b.tier.read(scope, [{ secretId: 'prod/api' }]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    if (isMiss(second)) second.release();
+    const [taken] = await next;
+    expect(taken?.hit).toBe(false);
+    // b now holds the lease: a third reader waits on it, and gets b's value.
+    const third = a.tier.read(scope, [{ secretId: 'prod/api' }]);
+    if (isMiss(taken)) taken.commit({ secretString: 'api' });
+    expect((await third)[0]).toMatchObject({ hit: true, payload: { secretString: 'api' } });
+  });
+
+  it('a lease whose holder never answers is waited on for leaseMs at most', async () => {
+    const [a, b] = [await cache({ leaseMs: 200 }), await cache({ leaseMs: 200 })];
+    const scope = a.tier.scopeOf(provider)!;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    expect(isMiss(holder)).toBe(true);
+    const [late] = await b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    expect(late?.hit).toBe(false);
+  });
+
+  it('treats a tampered, swapped or foreign-key entry as a miss', async () => {
+    const [a, b] = [await cache(), await cache({ encryptionKey: KEY_B })];
+    const scope = a.tier.scopeOf(provider)!;
+    const reads = await a.tier.read(scope, [{ secretId: 'one' }, { secretId: 'two' }]);
+    for (const [index, read] of reads.entries()) if (isMiss(read)) read.commit({ secretString: `v${index}` });
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'two' }]))[0]!.hit);
+    expect((await b.tier.read(b.tier.scopeOf(provider)!, [{ secretId: 'one' }]))[0]?.hit).toBe(false);
+
+    const raw = await rawClient(redis().url);
+    const keys = ((await raw.command(['KEYS', `secret-refs:{tier-${flavour}}:e:*`])) as string[]).sort();
+    expect(keys).toHaveLength(2);
+    const [first, second] = [
+      String(await raw.command(['GET', keys[0]!])),
+      String(await raw.command(['GET', keys[1]!])),
+    ];
+    await raw.command(['SET', keys[0]!, second]);
+    await raw.command(['SET', keys[1]!, first]);
+    expect((await a.tier.read(scope, [{ secretId: 'one' }, { secretId: 'two' }])).map((r) => r.hit)).toEqual([
+      false,
+      false,
+    ]);
+    const bytes = Buffer.from(first, 'base64');
+    bytes[bytes.length - 20] = bytes[bytes.length - 20]! ^ 1;
+    await raw.command(['SET', keys[0]!, bytes.toString('base64')]);
+    await raw.command(['SET', keys[1]!, 'garbage']);
+    expect((await a.tier.read(scope, [{ secretId: 'one' }, { secretId: 'two' }])).map((r) => r.hit)).toEqual([
+      false,
+      false,
+    ]);
+    await raw.close();
+  });
+
+  it('ignores forged and foreign bus messages', async () => {
+    const [a, b] = [await cache(), await cache({ encryptionKey: KEY_B })];
+    const scope = a.tier.scopeOf(provider)!;
+    b.tier.scopeOf(provider);
+    const raw = await rawClient(redis().url);
+    const channel = `secret-refs:{tier-${flavour}}:bus`;
+    await raw.command(['PUBLISH', channel, 'prod/db']);
+    await raw.command(['PUBLISH', channel, `sr1.n.00000000.-.-.${'0'.repeat(32)}`]);
+    b.tier.invalidate(b.tier.scopeOf(provider)!, 'prod/db');
+    await until(() => b.heard.length > 0);
+    a.tier.invalidate(scope, 'prod/db');
+    await until(() => a.heard.length > 0);
+    expect(a.heard).toHaveLength(1);
+    expect(a.heard[0]?.scope).toBe(scope);
+    await raw.close();
+  });
+
+  it('rotates keys: invalidations reach processes holding the old key, the new key, or both', async () => {
+    const old = await cache({ encryptionKey: KEY_A });
+    const both = await cache({ encryptionKey: [KEY_B, KEY_A] });
+    const scopeBoth = both.tier.scopeOf(provider)!;
+    const scopeOld = old.tier.scopeOf(provider)!;
+    const [miss] = await both.tier.read(scopeBoth, [{ secretId: 'prod/db' }]);
+    if (isMiss(miss)) miss.commit(payload);
+    await until(async () => (await both.tier.read(scopeBoth, [{ secretId: 'prod/db' }]))[0]!.hit);
+    old.tier.invalidate(scopeOld, 'prod/db');
+    await until(() => both.heard.length > 0);
+    expect(both.heard[0]?.matches('prod/db', payload)).toBe(true);
+    expect((await both.tier.read(scopeBoth, [{ secretId: 'prod/db' }]))[0]?.hit).toBe(false);
+  });
+
+  it('clears a namespace everywhere, and one secret in every scope', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    if (isMiss(miss)) miss.commit(payload);
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    await b.cache.clearNamespace();
+    await until(() => a.heard.length > 0);
+    expect(a.heard[0]?.scope).toBeUndefined();
+    expect((await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]?.hit).toBe(false);
+
+    const [again] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    if (isMiss(again)) again.commit(payload);
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    await b.cache.invalidateSecret(ARN);
+    await until(() => a.heard.length > 1);
+    expect(a.heard[1]?.matches('prod/db', payload)).toBe(true);
+    expect((await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]?.hit).toBe(false);
+  });
+});
