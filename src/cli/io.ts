@@ -1,15 +1,20 @@
 import type { SecretManager } from '../types.js';
 import type { PrivateFileSystem } from './output.js';
+import type { CliSignals } from './signals.js';
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */
 export interface CliWritable {
   write(chunk: string | Uint8Array): unknown;
+  /** `true` for a terminal: the progress line is shown only there. */
+  isTTY?: boolean;
+  /** The file descriptor behind the stream, when there is one (`run --no-masking` hands it to the command). */
+  fd?: number;
 }
 
 /** Where the CLI reads and writes, passed in so that `runCli` runs in-process and in tests. */
 export interface CliIo {
   /** Read when no file (or `-`) is given; a TTY stdin with no file is a usage error. */
-  stdin: AsyncIterable<string | Uint8Array> & { isTTY?: boolean };
+  stdin: AsyncIterable<string | Uint8Array> & { isTTY?: boolean; fd?: number };
   stdout: CliWritable;
   stderr: CliWritable;
   /** Environment for region, endpoint and credentials (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, …). */
@@ -24,6 +29,10 @@ export interface CliManagerOptions {
   profile?: string;
   /** `--endpoint`; the factory falls back to `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`. */
   endpoint?: string;
+  /** `--max-attempts`: attempts per AWS call; the factory falls back to `AWS_MAX_ATTEMPTS`. */
+  maxAttempts?: number;
+  /** `--timeout`: milliseconds each attempt may take. */
+  requestTimeoutMs?: number;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -40,6 +49,8 @@ export interface CliDeps {
   signal?: AbortSignal;
   /** @default node:fs/promises (where `resolve -o` writes its file) */
   fileSystem?: PrivateFileSystem;
+  /** The process's signals, which `run` passes on to its command (installed by the bin entry). */
+  signals?: CliSignals;
 }
 
 /** A problem with how the command was called; exit status 2, one line on stderr. */

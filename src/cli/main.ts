@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { removePendingFiles } from './output.js';
 import { runCli } from './run.js';
+import { installSignalHandlers, signalExitCode } from './signals.js';
 
 // The SDK's multi-line Node-version notice would land in every command's stderr; the CLI stays quiet.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -10,16 +12,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
+// Ctrl-C (or SIGTERM, SIGHUP…) ends the CLI at once, also while it waits on standard input or a FIFO: the CLI
+// removes a half-written output file and then dies by the signal itself, so the shell shows 128 + its number (130
+// for Ctrl-C), as for any program a signal ends. (`process.exit` could hang: it waits for a thread blocked opening a
+// FIFO.) `run` takes signals over while its command runs and passes them on.
 const controller = new AbortController();
-process.once('SIGINT', () => {
+const signals = installSignalHandlers(process, (signal) => {
   controller.abort();
-  process.exitCode = 130;
+  removePendingFiles();
+  process.exitCode = signalExitCode(signal);
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
 });
 
 runCli(
   process.argv.slice(2),
   { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
-  { signal: controller.signal },
+  { signal: controller.signal, signals },
 ).then(
   (code) => {
     process.exitCode ??= code;
