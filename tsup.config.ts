@@ -8,10 +8,14 @@ const shared = {
   treeshake: true,
 } as const;
 
+// `secret-refs/redis` is built together with the root entry, so both share one copy of the core (the error classes
+// that `instanceof` checks, the cache store) in a common chunk rather than a copy each.
+const entry = { index: 'src/index.ts', redis: 'src/redis/index.ts' };
+
 export default defineConfig([
-  { ...shared, entry: { index: 'src/index.ts' }, format: 'esm', dts: true },
+  { ...shared, entry, format: 'esm', dts: true, splitting: true },
   // quick-lru is ESM-only: the CommonJS build carries its own copy so `require('secret-refs')`
   // works on every Node 20 release, including those without require(esm).
-  { ...shared, entry: { index: 'src/index.ts' }, format: 'cjs', dts: true, noExternal: ['quick-lru'] },
+  { ...shared, entry, format: 'cjs', dts: true, splitting: true, noExternal: ['quick-lru'] },
   { ...shared, entry: { cli: 'src/cli/main.ts' }, format: 'esm' },
 ]);

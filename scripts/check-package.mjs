@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Packs the package as npm would publish it and checks the tarball the way a consumer meets it:
 // publint, @arethetypeswrong/cli, then import + require + type-check from a scratch project, and proof that
-// importing the package loads no @aws-sdk module until a provider call needs one.
+// importing the package loads no @aws-sdk module until a provider call needs one, and that the `secret-refs/redis`
+// subpath imports, requires and type-checks, shares the root's error classes, and loads no Redis client package.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,15 @@ if (ref.secretId !== 'db' || ref.jsonKey !== 'password') throw new Error('ESM pa
 for (const name of ['parseSecretRef', 'formatSecretRef', 'findSecretRefs', 'resolveConnection', 'createAwsSecretsManager', 'SecretRefError']) {
   if (typeof lib[name] !== 'function') throw new Error('ESM export missing: ' + name);
 }
-console.log('esm ok');
+const redis = await import('secret-refs/redis');
+if (typeof redis.createRedisSecretCache !== 'function') throw new Error('ESM export missing: secret-refs/redis createRedisSecretCache');
+try {
+  redis.createRedisSecretCache({ client: {}, encryptionKey: 'x' });
+  throw new Error('createRedisSecretCache accepted a bad client');
+} catch (error) {
+  if (!(error instanceof lib.SecretRefConfigError)) throw new Error('secret-refs/redis errors are not the root classes: ' + error);
+}
+console.log('esm ok (and secret-refs/redis, same error classes)');
 `,
   );
   writeFileSync(
@@ -59,6 +68,17 @@ if (ref.secretId !== 'db' || ref.jsonKey !== 'password') throw new Error('CJS pa
 if (typeof lib.createAwsSecretsManager !== 'function') throw new Error('CJS export missing');
 const aws = Object.keys(require.cache).filter((p) => p.includes('@aws-sdk'));
 if (aws.length > 0) throw new Error('require("secret-refs") loaded the AWS SDK: ' + aws[0]);
+const redis = require('secret-refs/redis');
+if (typeof redis.createRedisSecretCache !== 'function') throw new Error('CJS export missing: createRedisSecretCache');
+try {
+  redis.createRedisSecretCache({ client: {}, encryptionKey: 'x' });
+  throw new Error('createRedisSecretCache accepted a bad client');
+} catch (error) {
+  if (!(error instanceof lib.SecretRefConfigError)) throw new Error('secret-refs/redis (CJS) errors are not the root classes');
+}
+const clients = Object.keys(require.cache).filter((p) => /node_modules\\/(redis|ioredis|@redis)\\//.test(p));
+if (clients.length > 0) throw new Error('require("secret-refs/redis") loaded a Redis client: ' + clients[0]);
+console.log('cjs ok: secret-refs/redis requires, no Redis client loaded');
 console.log('cjs ok, no @aws-sdk module loaded');
 // The first AWS call loads the SDK lazily, from CommonJS too: a closed port answers "network", not a crash.
 const manager = lib.createAwsSecretsManager({
@@ -82,12 +102,18 @@ const { port1, port2 } = new MessageChannel();
 const seen = [];
 port1.on('message', (url) => seen.push(url));
 register('./graph-hooks.mjs', { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+const clients = () => seen.filter((u) => /\\/node_modules\\/(redis|ioredis|@redis)\\//.test(u));
 await import('secret-refs');
+await new Promise((r) => setTimeout(r, 50));
+if (clients().length > 0) throw new Error('import("secret-refs") loaded a Redis client: ' + clients()[0]);
+const { createRedisSecretCache } = await import('secret-refs/redis');
 await new Promise((r) => setTimeout(r, 50));
 port1.close();
 const aws = seen.filter((u) => u.includes('/@aws-sdk/'));
 if (aws.length > 0) throw new Error('import("secret-refs") loaded the AWS SDK: ' + aws[0]);
-console.log('esm ok, ' + seen.length + ' modules resolved, no @aws-sdk module loaded');
+if (clients().length > 0) throw new Error('import("secret-refs/redis") loaded a Redis client: ' + clients()[0]);
+if (typeof createRedisSecretCache !== 'function') throw new Error('secret-refs/redis has no createRedisSecretCache');
+console.log('esm ok, ' + seen.length + ' modules resolved, no @aws-sdk module and no Redis client loaded');
 `,
   );
   writeFileSync(
@@ -106,15 +132,20 @@ export async function resolve(specifier, context, next) {
   writeFileSync(
     join(consumer, 'types.mts'),
     `import { parseSecretRef, type SecretRef } from 'secret-refs';
+import { createRedisSecretCache, type RedisSecretCache, type RedisSecretCacheOptions } from 'secret-refs/redis';
 const ref: SecretRef = parseSecretRef('db:password');
 export const id: string = ref.secretId;
+export const make = (options: RedisSecretCacheOptions): RedisSecretCache => createRedisSecretCache(options);
 `,
   );
   writeFileSync(
     join(consumer, 'types.cts'),
     `import lib = require('secret-refs');
+import redis = require('secret-refs/redis');
 const ref: import('secret-refs').SecretRef = lib.parseSecretRef('db:password');
 export const id: string = ref.secretId;
+export const make = (options: import('secret-refs/redis').RedisSecretCacheOptions): import('secret-refs/redis').RedisSecretCache =>
+  redis.createRedisSecretCache(options);
 `,
   );
   writeFileSync(
