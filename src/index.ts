@@ -37,6 +37,12 @@ export type { JsonKeyResult } from './ref/json-key.js';
 export { readJsonKey } from './ref/json-key.js';
 export { parseSecretRef } from './ref/parse.js';
 export { scanSecretRefs } from './ref/scan.js';
+export type {
+  CompileConnectionOptions,
+  CompiledConnection,
+  CompiledResolveOptions,
+} from './resolve/compile.js';
+export { compileConnection } from './resolve/compile.js';
 export type { EncodeOption, Encoder, EncodeSite } from './resolve/encode.js';
 export type { FoundSecretRef } from './resolve/find.js';
 export { findSecretRefs } from './resolve/find.js';

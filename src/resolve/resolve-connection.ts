@@ -83,7 +83,7 @@ export function resolveConnection<T>(
   managers: SecretManagers,
   options?: ResolveConnectionOptions,
 ): Promise<T> {
-  return resolveAll(connection, managers, options, false, valueOrThrow);
+  return resolveWith(connection, managers, options, false, valueOrThrow);
 }
 
 /**
@@ -100,7 +100,7 @@ export function resolveConnectionSettled<T>(
   managers: SecretManagers,
   options?: ResolveConnectionOptions,
 ): Promise<SettledResolution<T>> {
-  return resolveAll(connection, managers, options, true, settle);
+  return resolveWith(connection, managers, options, true, settle);
 }
 
 /** The validated options of one resolve. @internal */
@@ -180,8 +180,11 @@ interface Holder extends StringPlace {
   slot: number;
 }
 
-/** Walks, fetches and substitutes; `finish` shapes the result inside the same promise. */
-async function resolveAll<T, R>(
+/**
+ * Walks, fetches and substitutes; `finish` shapes the result inside the same promise.
+ * @internal
+ */
+export async function resolveWith<T, R>(
   connection: T,
   managers: SecretManagers,
   options: ResolveConnectionOptions | undefined,

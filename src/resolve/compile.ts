@@ -1,0 +1,139 @@
+import { throwIfAborted } from '../abort.js';
+import { SecretRefConfigError } from '../errors.js';
+import { copySteps, type Plan, planConnection } from './compile-plan.js';
+import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
+import type { FoundSecretRef } from './find.js';
+import type { SecretManagers } from './managers.js';
+import {
+  fetchAll,
+  type Resolution,
+  type ResolveConnectionOptions,
+  readOptions,
+  resolveWith,
+  type SettledResolution,
+  settle,
+  valueOrThrow,
+} from './resolve-connection.js';
+import { Substitution, substitute, UNCHANGED } from './substitute.js';
+import { readMaxDepth, type WalkOptions } from './walk.js';
+import { setOwn } from './walk-access.js';
+
+/**
+ * Options of {@link compileConnection}: how deep it may walk, and the defaults of its resolves.
+ * @example
+ *   const options: CompileConnectionOptions = { encode: 'uri', keepJsonTypes: true };
+ *   const compiled = compileConnection(connection, options);
+ */
+export interface CompileConnectionOptions extends WalkOptions {
+  /** The `encode` of every resolve that gives none; see {@link ResolveConnectionOptions.encode}. */
+  encode?: EncodeOption;
+  /** The `keepJsonTypes` of every resolve that gives none; see {@link ResolveConnectionOptions.keepJsonTypes}. */
+  keepJsonTypes?: boolean;
+}
+
+/**
+ * Options of a compiled connection's resolves: those of `resolveConnection`, but `maxDepth` (the walk is done).
+ * @example
+ *   const options: CompiledResolveOptions = { signal: AbortSignal.timeout(2_000), defaultManager: 'prod' };
+ *   await compiled.resolve(managers, options);
+ */
+export type CompiledResolveOptions = Omit<ResolveConnectionOptions, 'maxDepth'>;
+
+/**
+ * A connection whose references were found and checked once; see {@link compileConnection}.
+ * @example
+ *   const compiled: CompiledConnection<typeof connection> = compileConnection(connection);
+ *   const auth = await compiled.resolve(manager);
+ */
+export interface CompiledConnection<T> {
+  /** Every reference found, with its path (malformed ones with their `error`), in walk order; frozen. */
+  readonly refs: readonly FoundSecretRef[];
+  /** What `resolveConnection(connection, managers, options)` gives for the connection as it was compiled. */
+  resolve(managers: SecretManagers, options?: CompiledResolveOptions): Promise<T>;
+  /** What `resolveConnectionSettled` gives for the connection as it was compiled. */
+  resolveSettled(managers: SecretManagers, options?: CompiledResolveOptions): Promise<SettledResolution<T>>;
+}
+
+/**
+ * Prepares a connection that is resolved again and again: walks it once, checks every reference, and keeps a
+ * private snapshot of its plain data (objects and arrays copied; other values — Dates, Buffers, class instances —
+ * kept by reference, as `resolveConnection` passes them through). Later changes to `connection` are not seen:
+ * compile it again. Each `resolve` gives what `resolveConnection` gives for the connection as compiled — the same
+ * value, errors, issues, manager calls and cache stats — through a precomputed plan: one cache read per distinct
+ * reference, the snapshot's containers copied, the strings holding references rewritten. It throws what
+ * `resolveConnection` throws for refused input (`invalid_input`) and bad options, at once.
+ * @example
+ *   const compiled = compileConnection({ apiKey: '{{conn1|ap_sep_v1|prod/api:key}}', timeoutMs: 5_000 });
+ *   compiled.refs.map((found) => found.text); // ['{{conn1|ap_sep_v1|prod/api:key}}']
+ *   const auth = await compiled.resolve(manager); // { apiKey: 'ak-…', timeoutMs: 5000 }
+ */
+export function compileConnection<T>(
+  connection: T,
+  options?: CompileConnectionOptions,
+): CompiledConnection<T> {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object');
+  }
+  const maxDepth = readMaxDepth(options);
+  const encode = readEncode(options.encode);
+  const keepJsonTypes = readKeepJsonTypes(options.keepJsonTypes);
+  return new Compiled<T>(planConnection(connection, maxDepth), maxDepth, encode, keepJsonTypes);
+}
+
+class Compiled<T> implements CompiledConnection<T> {
+  readonly #plan: Plan;
+  readonly #maxDepth: number;
+  readonly #encode: EncodeOption | undefined;
+  readonly #keepJsonTypes: boolean;
+
+  constructor(plan: Plan, maxDepth: number, encode: EncodeOption | undefined, keepJsonTypes: boolean) {
+    this.#plan = plan;
+    this.#maxDepth = maxDepth;
+    this.#encode = encode;
+    this.#keepJsonTypes = keepJsonTypes;
+  }
+
+  get refs(): readonly FoundSecretRef[] {
+    return this.#plan.found;
+  }
+
+  resolve(managers: SecretManagers, options?: CompiledResolveOptions): Promise<T> {
+    return this.#run(managers, options, false, valueOrThrow);
+  }
+
+  resolveSettled(managers: SecretManagers, options?: CompiledResolveOptions): Promise<SettledResolution<T>> {
+    return this.#run(managers, options, true, settle);
+  }
+
+  async #run<R>(
+    managers: SecretManagers,
+    options: CompiledResolveOptions | undefined,
+    settled: boolean,
+    finish: (resolution: Resolution<T>) => R,
+  ): Promise<R> {
+    const read = readOptions(managers, options);
+    const given = options ?? {};
+    const encode = given.encode === undefined ? this.#encode : read.encode;
+    const keepJsonTypes = given.keepJsonTypes === undefined ? this.#keepJsonTypes : read.keepJsonTypes;
+    const plan = this.#plan;
+    if (plan.shared) {
+      const merged = { ...given, encode, keepJsonTypes, maxDepth: this.#maxDepth };
+      return resolveWith(plan.snapshot as T, managers, merged, settled, finish);
+    }
+    throwIfAborted(read.signal);
+    const fetched = fetchAll(plan.refs, read.router, read.signal);
+    const outcomes = Array.isArray(fetched) ? fetched : await fetched;
+
+    const copies = copySteps(plan.steps);
+    let value: unknown = copies.length > 0 ? copies[0] : plan.snapshot;
+    const sub = new Substitution(encode, keepJsonTypes, settled);
+    for (const string of plan.strings) {
+      const next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
+      if (next === UNCHANGED) continue;
+      if (string.container < 0) value = next;
+      else setOwn(copies[string.container]!, string.key, next);
+    }
+    return finish({ value: value as T, sub });
+  }
+}
