@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { awsSecretsAuth } from '../../examples/activepieces-piece/auth.js';
 import { awsSecretRefs } from '../../examples/activepieces-piece/index.js';
@@ -23,6 +24,24 @@ function validate(auth: AwsSecretsAuthValue) {
 }
 
 describe('the piece', () => {
+  it('imports nothing from outside its folder but packages, so it copies into a piece unchanged', async () => {
+    const folder = new URL('../../examples/activepieces-piece/', import.meta.url);
+    const files = (await readdir(folder, { recursive: true })).filter(
+      (file) => file.endsWith('.ts') && file !== 'run.ts',
+    );
+    const specifiers = await Promise.all(
+      files.map(async (file) => {
+        const source = await readFile(new URL(file, folder), 'utf8');
+        return [...source.matchAll(/^import [^;]*? from '([^']+)';$/gms)].map((match) => match[1] ?? '');
+      }),
+    );
+
+    expect(files).toContain('actions/send-request.ts');
+    const outside = specifiers.flat().filter((specifier) => specifier.startsWith('../..'));
+    expect(outside).toEqual([]);
+    expect(specifiers.flat()).toContain('secret-refs');
+  });
+
   it('leaves minimumSupportedRelease to the framework, which sets the release its context needs', () => {
     expect(awsSecretRefs.metadata().minimumSupportedRelease).toBe('0.82.0');
   });

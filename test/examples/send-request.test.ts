@@ -103,6 +103,19 @@ describe('send_request action', () => {
     expect(fixture.received).toEqual([]);
   });
 
+  it('refuses props of the wrong shape with a typed error', async () => {
+    const error = await failure(
+      runAction(sendRequest, fixture.goodAuth(), {
+        url: fixture.apiUrl,
+        method: 'GET',
+        secretHeaders: 'prod/api:token',
+      }),
+    );
+
+    expect(error.code).toBe('invalid_input');
+    expect(error.message).toBe('A prop cannot be used:\n✖ Secret headers must be a list');
+  });
+
   it('refuses a header named twice', async () => {
     const error = await failure(
       runAction(sendRequest, fixture.goodAuth(), {

@@ -42,7 +42,9 @@ export const checkReferences = createAction({
   async run(context) {
     const items: { at: string; text: string; ref?: SecretRef; error?: SecretRefError }[] = [];
     const problems: PropProblem[] = [];
-    (context.propsValue.references ?? []).forEach((typed, index) => {
+    const typedList: unknown = context.propsValue.references ?? [];
+    if (!Array.isArray(typedList)) failOnProblems([{ prop: 'References', problem: 'must be a list' }]);
+    (typedList as unknown[]).forEach((typed, index) => {
       const at = `References[${index}]`;
       const read = readReference(typed, at);
       const text = typeof typed === 'string' ? typed : '';

@@ -75,6 +75,12 @@ function readPlainHeaders(headers: Record<string, unknown> | undefined): {
 } {
   const out = new Map<string, string>();
   const problems: PropProblem[] = [];
+  if (headers !== undefined && headers !== null && (typeof headers !== 'object' || Array.isArray(headers))) {
+    return {
+      headers: out,
+      problems: [{ prop: 'Other headers', problem: 'must be an object of header names' }],
+    };
+  }
   for (const [name, value] of Object.entries(headers ?? {})) {
     const text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
     const problem = emptiedText(text, `Other headers.${name}`);
@@ -94,6 +100,9 @@ function readSecretHeaders(
 ): { template: Record<string, string>; problems: PropProblem[] } {
   const template = new Map<string, string>();
   const problems: PropProblem[] = [];
+  if (items !== undefined && items !== null && !Array.isArray(items)) {
+    return { template: {}, problems: [{ prop: 'Secret headers', problem: 'must be a list' }] };
+  }
   (items ?? []).forEach((item, index) => {
     const at = `Secret headers[${index}]`;
     const { name, scheme, reference } = (item ?? {}) as Record<string, unknown>;
