@@ -58,6 +58,13 @@ export type {
 } from './resolve/resolve-connection.js';
 export { resolveConnection, resolveConnectionSettled } from './resolve/resolve-connection.js';
 export type { PathSegment, WalkOptions } from './resolve/walk.js';
+export { isCommonAuthError } from './rotation/auth-error.js';
+export type {
+  IgnoredEventReason,
+  InvalidationTarget,
+  SecretEventOutcome,
+} from './rotation/eventbridge.js';
+export { invalidateFromEventBridge } from './rotation/eventbridge.js';
 export type {
   CallOptions,
   FetchResult,

@@ -1,0 +1,181 @@
+/**
+ * The push path for rotations: an EventBridge event from Secrets Manager names the secret that changed, and the
+ * managers drop it from their caches at once instead of waiting for the TTL.
+ *
+ * Event shapes, from the AWS documentation:
+ * - CloudTrail API calls (`detail-type` "AWS API Call via CloudTrail", `source` `aws.secretsmanager`,
+ *   `detail.eventSource` `secretsmanager.amazonaws.com`): the secret in `detail.requestParameters.secretId` (name or
+ *   ARN, as the caller wrote it) and `detail.responseElements.arn` (before February 2024 some operations wrote
+ *   `aRN`); a failed call carries `detail.errorCode`. Secrets Manager User Guide, "AWS CloudTrail entries for
+ *   Secrets Manager" (cloudtrail_log_entries) and "Match AWS Secrets Manager events with Amazon EventBridge"
+ *   (monitoring-eventbridge).
+ * - Rotation, written by the service itself (`detail-type` "AWS Service Event via CloudTrail", `detail.eventName`
+ *   `RotationSucceeded`): the secret's ARN in `detail.additionalEventData.SecretId` (same pages, "Log entries for
+ *   rotation").
+ * - The native `Secret Label Updated` event (sent when a label other than AWSPENDING and AWSPREVIOUS moves): the
+ *   secret's ARN in `resources[0]`, its name in `detail.name` ("Secret Label Updated event",
+ *   event-detail-secret-label-updated-secretsmanager).
+ * The China partition's pages spell the detail types with "Amazon" instead of "AWS"; both are read.
+ */
+import { SecretRefConfigError } from '../errors.js';
+import type { SecretRef } from '../types.js';
+
+/**
+ * Anything with the `invalidate` of a manager: a `SecretManager`, or your own wrapper.
+ * @example
+ *   const target: InvalidationTarget = manager;
+ *   target.invalidate({ secretId: 'prod/db' });
+ */
+export interface InvalidationTarget {
+  invalidate(ref?: SecretRef | string): void;
+}
+
+/**
+ * Why an event was left alone: not from Secrets Manager, not a change of a secret's value or labels, a call that
+ * failed (nothing changed), or no secret named in it.
+ * @example
+ *   const reason: IgnoredEventReason = 'not_secrets_manager';
+ */
+export type IgnoredEventReason = 'not_secrets_manager' | 'not_a_change' | 'failed_call' | 'no_secret_id';
+
+/**
+ * What {@link invalidateFromEventBridge} did with an event.
+ * @example
+ *   const outcome: SecretEventOutcome = invalidateFromEventBridge(event, manager);
+ *   if (outcome.handled) log.info(`dropped ${outcome.secretIds.join(', ')} after ${outcome.eventName}`);
+ */
+export type SecretEventOutcome =
+  | {
+      handled: true;
+      /** `PutSecretValue`, `RotationSucceeded`, `Secret Label Updated`, … */
+      eventName: string;
+      /** The ids the event names (ARN first), each invalidated on every target. */
+      secretIds: string[];
+      /** Successful `invalidate` calls (ids × targets, less any that threw). */
+      invalidated: number;
+      /** Invalidations that threw, by id and error code (the event's data is not trusted to be well formed). */
+      failures: { secretId: string; code: string }[];
+    }
+  | { handled: false; reason: IgnoredEventReason; eventName?: string };
+
+/** CloudTrail operations after which a cached value may be wrong. */
+const CHANGING_CALLS: ReadonlySet<string> = new Set([
+  'PutSecretValue',
+  'UpdateSecretVersionStage',
+  'RotateSecret',
+  'UpdateSecret',
+  'DeleteSecret',
+  'RestoreSecret',
+]);
+/** Events the service writes itself after which a cached value may be wrong. */
+const CHANGING_SERVICE_EVENTS: ReadonlySet<string> = new Set(['RotationSucceeded']);
+
+const API_CALL = /^(AWS|Amazon) API Call via CloudTrail$/;
+const SERVICE_EVENT = /^(AWS|Amazon) Service Event via CloudTrail$/;
+const LABEL_UPDATED = 'Secret Label Updated';
+
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function readTargets(targets: unknown): InvalidationTarget[] {
+  const list = Array.isArray(targets)
+    ? targets
+    : typeof targets === 'object' && targets !== null && typeof field(targets, 'invalidate') !== 'function'
+      ? Object.values(targets)
+      : [targets];
+  if (list.length === 0 || !list.every((t) => typeof field(t, 'invalidate') === 'function')) {
+    throw new SecretRefConfigError(
+      'managers',
+      '`managers` must be a secret manager, an array of them, or a record of them by id',
+    );
+  }
+  return list as InvalidationTarget[];
+}
+
+/** The event's name and the secret ids it names, or why it is ignored. */
+function readEvent(
+  event: unknown,
+): { eventName: string; ids: (string | undefined)[] } | { reason: IgnoredEventReason; eventName?: string } {
+  if (field(event, 'source') !== 'aws.secretsmanager') return { reason: 'not_secrets_manager' };
+  const type = field(event, 'detail-type');
+  const detail = field(event, 'detail');
+  if (type === LABEL_UPDATED) {
+    const resources = field(event, 'resources');
+    const arn = Array.isArray(resources) ? resources.find((r) => typeof r === 'string') : undefined;
+    return { eventName: LABEL_UPDATED, ids: [text(arn), text(field(detail, 'name'))] };
+  }
+  const isCall = typeof type === 'string' && API_CALL.test(type);
+  if (!isCall && !(typeof type === 'string' && SERVICE_EVENT.test(type))) return { reason: 'not_a_change' };
+  const source = field(detail, 'eventSource');
+  if (source !== undefined && source !== 'secretsmanager.amazonaws.com')
+    return { reason: 'not_secrets_manager' };
+  const eventName = text(field(detail, 'eventName'));
+  if (eventName === undefined) return { reason: 'not_a_change' };
+  if (!(isCall ? CHANGING_CALLS : CHANGING_SERVICE_EVENTS).has(eventName))
+    return { reason: 'not_a_change', eventName };
+  if (field(detail, 'errorCode') !== undefined) return { reason: 'failed_call', eventName };
+  if (!isCall) return { eventName, ids: [text(field(field(detail, 'additionalEventData'), 'SecretId'))] };
+  const response = field(detail, 'responseElements');
+  return {
+    eventName,
+    ids: [
+      text(field(response, 'arn')),
+      text(field(response, 'aRN')),
+      text(field(field(detail, 'requestParameters'), 'secretId')),
+    ],
+  };
+}
+
+/**
+ * Invalidates, on every given manager, the secret that an EventBridge event from Secrets Manager says changed:
+ * `PutSecretValue`, `UpdateSecretVersionStage`, `RotateSecret`, `UpdateSecret`, `DeleteSecret`, `RestoreSecret`
+ * (CloudTrail API calls that succeeded), `RotationSucceeded` (service event) and `Secret Label Updated`. The secret
+ * is invalidated by every id the event gives (full ARN and name), so a value cached under either is dropped;
+ * with the shared Redis tier, `invalidate` reaches every process. Any other event — another service, another
+ * Secrets Manager call, a failed call, no object at all — is returned as ignored, never thrown. Only bad
+ * `managers` throw (`SecretRefConfigError`).
+ * @example
+ *   // The Lambda (or SQS consumer) behind an EventBridge rule on source aws.secretsmanager:
+ *   export const handler = async (event: unknown) => {
+ *     const outcome = invalidateFromEventBridge(event, manager);
+ *     return outcome.handled ? outcome.secretIds : outcome.reason;
+ *   };
+ */
+export function invalidateFromEventBridge(
+  event: unknown,
+  managers: InvalidationTarget | readonly InvalidationTarget[] | Readonly<Record<string, InvalidationTarget>>,
+): SecretEventOutcome {
+  const targets = readTargets(managers);
+  const read = readEvent(event);
+  if ('reason' in read) {
+    return read.eventName === undefined
+      ? { handled: false, reason: read.reason }
+      : { handled: false, reason: read.reason, eventName: read.eventName };
+  }
+  const secretIds = [...new Set(read.ids.filter((id): id is string => id !== undefined))];
+  if (secretIds.length === 0) return { handled: false, reason: 'no_secret_id', eventName: read.eventName };
+  let invalidated = 0;
+  const failures: { secretId: string; code: string }[] = [];
+  for (const secretId of secretIds) {
+    for (const target of targets) {
+      try {
+        target.invalidate({ secretId });
+        invalidated++;
+      } catch (error) {
+        const code = field(error, 'code');
+        failures.push({ secretId, code: typeof code === 'string' ? code : 'invalidate_failed' });
+      }
+    }
+  }
+  return { handled: true, eventName: read.eventName, secretIds, invalidated, failures };
+}
