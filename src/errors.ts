@@ -15,6 +15,8 @@
 export type SecretRefErrorCode =
   /** Reference text that does not follow the grammar. */
   | 'invalid_reference'
+  /** A CloudFormation dynamic reference to another service (`{{resolve:ssm:…}}`) or a misspelt one; never passed on. */
+  | 'unsupported_reference'
   /** A bad option passed to a factory or function; the error names the option. */
   | 'invalid_config'
   /** A value given to the walker that it refuses: a cycle, nesting deeper than the limit, a getter that throws. */
@@ -82,7 +84,9 @@ export class SecretRefError extends Error {
 }
 
 /**
- * Reference text that does not follow the grammar; says where (`offset`, 0-based) and why (`reason`).
+ * Reference text that does not follow the grammar; says where (`offset`, 0-based) and why (`reason`). Its `code`
+ * is `invalid_reference`, or `unsupported_reference` for a dynamic reference to a service other than Secrets
+ * Manager (`{{resolve:ssm:…}}`, `{{resolve:secretsmanagr:…}}`).
  * @example
  *   try {
  *     parseSecretRef('{{resolve:secretsmanager:db:SecretBinary}}');
@@ -99,11 +103,15 @@ export class SecretRefSyntaxError extends SecretRefError {
   /** The text that was parsed. */
   readonly input: string;
 
-  constructor(input: string, offset: number, reason: string, options: { cause?: unknown } = {}) {
-    super('invalid_reference', `Invalid secret reference at offset ${offset}: ${reason}`, {
-      ...options,
-      ref: input,
-    });
+  constructor(
+    input: string,
+    offset: number,
+    reason: string,
+    options: { cause?: unknown; code?: 'invalid_reference' | 'unsupported_reference' } = {},
+  ) {
+    const { code = 'invalid_reference', cause } = options;
+    const what = code === 'unsupported_reference' ? 'Unsupported' : 'Invalid';
+    super(code, `${what} secret reference at offset ${offset}: ${reason}`, { cause, ref: input });
     this.input = input;
     this.offset = offset;
     this.reason = reason;

@@ -1,6 +1,7 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
 import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
+import { namesSecretsManager, readResolveOpener, unsupportedReference } from './dynamic-reference.js';
 import { readSecretId } from './secret-id.js';
 import { applyTail, splitSegments } from './segments.js';
 
@@ -59,24 +60,14 @@ function parseActivepieces(input: string, start: number, separator: number, clos
   return ref;
 }
 
-function startsWithIgnoringCase(input: string, offset: number, lowercase: string): boolean {
-  if (offset + lowercase.length > input.length) return false;
-  for (let i = 0; i < lowercase.length; i++) {
-    if ((input.charCodeAt(offset + i) | 0x20) !== lowercase.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
 /**
  * Where the opener of a CloudFormation reference to Secrets Manager ends, if the text after `{{` at
  * `bodyStart` is meant as one: `resolve:secretsmanager` in any case, possibly after whitespace, and the `:`
  * after it when present, all within `limit`. Returns -1 when the text is not meant as one.
  */
 export function cloudFormationOpenerEnd(input: string, bodyStart: number, limit: number): number {
-  let i = bodyStart;
-  while (i < limit && isSpace(input.charCodeAt(i))) i++;
-  if (i + 22 > limit || !startsWithIgnoringCase(input, i, 'resolve:secretsmanager')) return -1;
-  return i + 22 < limit && input.charCodeAt(i + 22) === 58 ? i + 23 : i + 22;
+  const opener = readResolveOpener(input, bodyStart, limit);
+  return opener !== undefined && namesSecretsManager(input, opener) ? opener.end : -1;
 }
 
 function explainBadBody(input: string, bodyStart: number, close: number): SecretRefSyntaxError {
@@ -94,15 +85,6 @@ function explainBadBody(input: string, bodyStart: number, close: number): Secret
       `expected "resolve:secretsmanager:" in lowercase but found ${quote(found)}`,
     );
   }
-  if (input.startsWith('resolve:', bodyStart)) {
-    let end = bodyStart + 8;
-    while (end < close && input.charCodeAt(end) !== 58) end++;
-    return new SecretRefSyntaxError(
-      input,
-      bodyStart + 8,
-      `unsupported dynamic reference ${quote(`resolve:${input.slice(bodyStart + 8, end)}`)}: only "resolve:secretsmanager" is supported`,
-    );
-  }
   return new SecretRefSyntaxError(
     input,
     bodyStart,
@@ -112,10 +94,13 @@ function explainBadBody(input: string, bodyStart: number, close: number): Secret
 
 /**
  * Parses the braced forms (CloudFormation, Activepieces) in `input[start, end)`, which starts with `{{`.
- * The reference ends at the first `}}`; nothing may follow it, and `{{` may not stand inside it.
+ * The reference ends at the first `}}`; nothing may follow it, and `{{` may not stand inside it. A dynamic
+ * reference to another service (`{{resolve:ssm:…}}`) is an `unsupported_reference` error, terminated or not.
  */
 export function parseBraced(input: string, start: number, end: number): SecretRef {
   const bodyStart = start + 2;
+  const opener = readResolveOpener(input, bodyStart, end);
+  if (opener !== undefined && !namesSecretsManager(input, opener)) throw unsupportedReference(input, opener);
   const close = input.indexOf('}}', bodyStart);
   if (close === -1 || close + 2 > end) {
     throw new SecretRefSyntaxError(input, end, 'unterminated reference: missing "}}"');

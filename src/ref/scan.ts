@@ -1,6 +1,7 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRefMatch } from '../types.js';
-import { ACTIVEPIECES_SEPARATOR, cloudFormationOpenerEnd, parseBraced } from './parse.js';
+import { readResolveOpener } from './dynamic-reference.js';
+import { ACTIVEPIECES_SEPARATOR, parseBraced } from './parse.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
 
@@ -18,13 +19,15 @@ function toMatch(text: string, start: number, end: number): SecretRefMatch {
  * Finds every CloudFormation (`{{resolve:secretsmanager:…}}`) and Activepieces (`{{…|ap_sep_v1|…}}`)
  * reference inside `text`, in order, with its `[start, end)` offsets. Fetches nothing and never throws.
  *
- * Other `{{…}}` text, such as automation templates (`{{step_1.output}}`, `{{ trigger.body }}`) or other
- * CloudFormation dynamic references (`{{resolve:ssm:…}}`), is not returned. A span that is clearly meant as a
- * reference — `{{` then `resolve:secretsmanager` (in any case, even after whitespace), or a `{{…}}` holding
- * `|ap_sep_v1|` — but does not parse is returned with `error`, whose `offset` counts from `start` (its
- * `input` is the span's `text`). An unterminated one — no `}}` before the next `{{` or the end — is reported as
- * its opener alone (`{{resolve:secretsmanager:`, `{{<connectionId>|ap_sep_v1|`), so the text after it, which
- * may be anything, is never copied into an error, and the scan goes on at the next `{{`. The bare form is never recognised here.
+ * Other `{{…}}` text, such as automation templates (`{{step_1.output}}`, `{{ trigger.body }}`), is not returned.
+ * A span that is clearly meant as a reference — `{{` then `resolve:` (in any case, even after whitespace), or a
+ * `{{…}}` holding `|ap_sep_v1|` — but does not parse is returned with `error`, whose `offset` counts from `start`
+ * (its `input` is the span's `text`): a dynamic reference to another service (`{{resolve:ssm:…}}`,
+ * `{{resolve:ssm-secure:…}}`) or a misspelt one (`{{resolve:secretsmanagr:…}}`) has the code
+ * `unsupported_reference`, any other the code `invalid_reference`. An unterminated one — no `}}` before the next
+ * `{{` or the end — is reported as its opener alone (`{{resolve:secretsmanager:`, `{{resolve:ssm:`,
+ * `{{<connectionId>|ap_sep_v1|`), so the text after it, which may be anything, is never copied into an error, and
+ * the scan goes on at the next `{{`. The bare form is never recognised here.
  *
  * Runs in linear time; when `text` holds no `{{` it returns a shared, frozen empty array without allocating.
  *
@@ -49,7 +52,7 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     // A `}}` that comes after the next `{{` closes that one, not this: this reference is unterminated.
     const terminated = close !== -1 && (nextOpen === -1 || close < nextOpen);
     const limit = terminated ? close : nextOpen === -1 ? text.length : nextOpen;
-    const openerEnd = cloudFormationOpenerEnd(text, bodyStart, limit);
+    const openerEnd = readResolveOpener(text, bodyStart, limit)?.end ?? -1;
     const isActivepieces = openerEnd === -1 && separator !== -1 && separator < limit;
     if (openerEnd === -1 && !isActivepieces) {
       open = nextOpen;

@@ -238,11 +238,6 @@ describe('parseSecretRef — errors say where and why', () => {
       'expected "resolve:secretsmanager:" in lowercase but found "RESOLVE:secretsmanager"',
     ],
     [
-      '{{resolve:ssm:/app/param}}',
-      10,
-      'unsupported dynamic reference "resolve:ssm": only "resolve:secretsmanager" is supported',
-    ],
-    [
       '{{step_1.output.token}}',
       2,
       'expected "resolve:secretsmanager:" or "<connectionId>|ap_sep_v1|" after "{{"',

@@ -42,8 +42,10 @@ describe('scanSecretRefs', () => {
     '{{step_1.output.token}}',
     "{{connections['x']}}",
     '{{ trigger.body }}',
-    '{{resolve:ssm:/app/param}}',
-    '{{resolve:ssm-secure:/app/param:1}}',
+    '{{resolve}}',
+    '{{ resolve }}',
+    '{{resolved.value}}',
+    '{{resolve :ssm:/x}}',
     '{{}}',
     '{{{}}}',
     '{{',
@@ -174,6 +176,8 @@ describe('scanSecretRefs', () => {
     `{{resolve:secretsmanager:db:SecretString:password ${CANARY}`,
     `{{conn1|ap_sep_v1|db:password=${CANARY}`,
     `${CANARY}{{resolve:secretsmanager:db:SecretBinary}}${CANARY}`,
+    `{{resolve:ssm:/app/param ${CANARY}`,
+    `${CANARY}{{resolve:secretsmanagr:db}}${CANARY}`,
   ])('never carries text outside the reference into an error (canary) %#', (text) => {
     const [match] = scanSecretRefs(text);
     expect(match?.error).toBeInstanceOf(SecretRefSyntaxError);

@@ -4,7 +4,7 @@ import { SecretRefError, SecretRefSyntaxError } from '../../src/errors.js';
 import { formatSecretRef } from '../../src/ref/format.js';
 import { parseSecretRef } from '../../src/ref/parse.js';
 import { scanSecretRefs } from '../../src/ref/scan.js';
-import type { SecretRef } from '../../src/types.js';
+import type { SecretRef, SecretRefMatch } from '../../src/types.js';
 
 /**
  * Pieces of the reference grammar and of the text around it; random strings built from them reach the grammar's
@@ -19,6 +19,10 @@ export const FRAGMENTS = [
   'RESOLVE:SecretsManager:',
   ' resolve : secretsmanager :',
   'resolve:ssm:',
+  'resolve:ssm-secure:',
+  'Resolve:',
+  'resolve:secretsmanagr:',
+  'resolve:',
   ':',
   '::',
   'SecretString',
@@ -100,6 +104,9 @@ export const referenceText: fc.Arbitrary<string> = fc
       '{{ resolve:secretsmanager:',
       '{{conn_1|ap_sep_v1|',
       '{{|ap_sep_v1|',
+      '{{resolve:ssm:',
+      '{{Resolve:ssm-secure:',
+      '{{resolve:secretsmanagr:',
     ),
     secretIds,
     segments,
@@ -160,7 +167,16 @@ export function checkParse(input: string): 'parsed' | 'refused' {
       `throws only SecretRefSyntaxError (${String(error)})`,
       input,
     );
-    check(error.code === 'invalid_reference', 'code is invalid_reference', input);
+    check(
+      error.code === 'invalid_reference' || error.code === 'unsupported_reference',
+      'code is invalid_reference or unsupported_reference',
+      input,
+    );
+    check(
+      error.code !== 'unsupported_reference' || /\{\{[\t\n\v\f\r ]*resolve:/i.test(input),
+      'unsupported_reference only for a {{resolve:…}} span',
+      input,
+    );
     check(
       error.offset >= 0 && error.offset <= input.length,
       `offset ${error.offset} inside the input`,
@@ -195,6 +211,11 @@ export function checkScan(text: string): { refs: number; errors: number } {
       check(match.error instanceof SecretRefSyntaxError, 'error is a SecretRefSyntaxError', text);
       check(match.error.input === match.text, 'error input is the span', text);
       check(match.error.offset >= 0 && match.error.offset <= match.text.length, 'error offset in span', text);
+      check(
+        match.error.code === 'invalid_reference' || match.error.code === 'unsupported_reference',
+        'error code is invalid_reference or unsupported_reference',
+        text,
+      );
       counts.errors++;
     } else {
       checkShape(match.ref, text);
@@ -202,5 +223,19 @@ export function checkScan(text: string): { refs: number; errors: number } {
       counts.refs++;
     }
   }
+  checkNoResolveSpanPassedOn(text, matches);
   return counts;
+}
+
+const RESOLVE_OPENER = /[\t\n\v\f\r ]*resolve:/iy;
+
+/** Every `{{resolve:…` (any service, any case, after whitespace; innermost `{{`) starts a match: none is passed on. */
+function checkNoResolveSpanPassedOn(text: string, matches: readonly SecretRefMatch[]): void {
+  const starts = new Set(matches.map((match) => match.start));
+  for (let open = text.indexOf('{{'); open !== -1; open = text.indexOf('{{', open + 1)) {
+    if (text.charCodeAt(open + 2) === 123 /* { */) continue;
+    RESOLVE_OPENER.lastIndex = open + 2;
+    if (RESOLVE_OPENER.test(text))
+      check(starts.has(open), `the {{resolve: span at ${open} is reported`, text);
+  }
 }

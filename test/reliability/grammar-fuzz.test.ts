@@ -51,6 +51,11 @@ describe('the grammar under fuzzing', () => {
     });
     expect(checkParse('{{resolve:secretsmanager:db:SecretString:password}}')).toBe('parsed');
     expect(checkParse('{{resolve:secretsmanager:}}')).toBe('refused');
+    expect(checkScan('a {{resolve:ssm:/x}} {{ Resolve:secretsmanagr:db}} {{step_1.id}}')).toEqual({
+      refs: 0,
+      errors: 2,
+    });
+    expect(checkParse('{{resolve:ssm-secure:/x:1}}')).toBe('refused');
   });
 
   it('scans pathological text in linear time', () => {
@@ -61,6 +66,10 @@ describe('the grammar under fuzzing', () => {
       `${'{'.repeat(200_000)}resolve:secretsmanager:db}}`,
       `{{resolve:secretsmanager:${'a:'.repeat(100_000)}}}`,
       '}}'.repeat(100_000),
+      '{{resolve:ssm:'.repeat(20_000),
+      `{{resolve:${'a'.repeat(1_000_000)}`,
+      `{{ ${' '.repeat(1_000_000)}resolve:x}}`,
+      '{{resolve:secretsmanagr}}'.repeat(20_000),
     ];
     for (const text of inputs) {
       const started = performance.now();

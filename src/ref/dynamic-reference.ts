@@ -1,0 +1,127 @@
+import { SecretRefSyntaxError } from '../errors.js';
+import { isSpace, quote } from './chars.js';
+
+/**
+ * CloudFormation dynamic references name a service after `resolve:` (`ssm`, `ssm-secure`, `secretsmanager`). Only
+ * `secretsmanager` is read here; any other `{{resolve:…}}` span is reported as an unsupported reference, so that a
+ * Parameter Store reference or a misspelt service name is never passed on as if it were a value.
+ *
+ * CloudFormation matches `resolve` and the service name case-sensitively and passes any other casing on as plain
+ * text. This library reports every casing instead (after optional whitespace, too): a literal `{{Resolve:…}}` in a
+ * connection is a mistyped reference far more often than a value.
+ */
+
+/** The one service this library resolves. */
+export const SECRETS_MANAGER_SERVICE = 'secretsmanager';
+
+/** A service name longer than this is not read as one (nor copied into an error). */
+const MAX_SERVICE_LENGTH = 64;
+
+/** Services CloudFormation resolves that this library does not, with what they are. */
+const KNOWN_SERVICES: Readonly<Record<string, string>> = {
+  ssm: 'Systems Manager Parameter Store',
+  'ssm-secure': 'Systems Manager Parameter Store, SecureString',
+};
+
+/** Where the opener `{{ resolve:<service>:` of a dynamic reference lies. */
+export interface ResolveOpener {
+  /** Offset of the service name (just after `resolve:`). */
+  serviceStart: number;
+  /** Offset just past the service name; equal to `serviceStart` when none was read. */
+  serviceEnd: number;
+  /** Offset just past the opener: past the `:` after the service name when there is one. */
+  end: number;
+  /** The service name runs past {@link MAX_SERVICE_LENGTH} characters: it is not read. */
+  tooLong: boolean;
+}
+
+function isServiceChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 45 /* - */ ||
+    code === 95 /* _ */
+  );
+}
+
+function startsWithIgnoringCase(input: string, offset: number, lowercase: string): boolean {
+  if (offset + lowercase.length > input.length) return false;
+  for (let i = 0; i < lowercase.length; i++) {
+    if ((input.charCodeAt(offset + i) | 0x20) !== lowercase.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * The opener of a dynamic reference when the text after `{{` at `bodyStart` is one: optional whitespace,
+ * `resolve:` in any case, a service name (ASCII letters, digits, `-`, `_`) and the `:` after it when present, all
+ * within `limit`. `undefined` when the text is not meant as a dynamic reference.
+ */
+export function readResolveOpener(
+  input: string,
+  bodyStart: number,
+  limit: number,
+): ResolveOpener | undefined {
+  let i = bodyStart;
+  while (i < limit && isSpace(input.charCodeAt(i))) i++;
+  if (i + 8 > limit || !startsWithIgnoringCase(input, i, 'resolve:')) return undefined;
+  const serviceStart = i + 8;
+  const runLimit = Math.min(limit, serviceStart + MAX_SERVICE_LENGTH + 1);
+  let j = serviceStart;
+  while (j < runLimit && isServiceChar(input.charCodeAt(j))) j++;
+  if (j - serviceStart > MAX_SERVICE_LENGTH) {
+    return { serviceStart, serviceEnd: serviceStart, end: serviceStart, tooLong: true };
+  }
+  const end = j < limit && input.charCodeAt(j) === 58 /* : */ ? j + 1 : j;
+  return { serviceStart, serviceEnd: j, end, tooLong: false };
+}
+
+/** Whether the opener names Secrets Manager, in any case (the grammar then asks for lowercase). */
+export function namesSecretsManager(input: string, opener: ResolveOpener): boolean {
+  return (
+    opener.serviceEnd - opener.serviceStart === SECRETS_MANAGER_SERVICE.length &&
+    startsWithIgnoringCase(input, opener.serviceStart, SECRETS_MANAGER_SERVICE)
+  );
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, before[j - 2]! + 1);
+      current.push(best);
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The `unsupported_reference` error for a dynamic reference whose service is not Secrets Manager: it names the
+ * service (never the rest of the reference) and suggests `secretsmanager` for a near miss (edit distance ≤ 2).
+ */
+export function unsupportedReference(input: string, opener: ResolveOpener): SecretRefSyntaxError {
+  const service = input.slice(opener.serviceStart, opener.serviceEnd);
+  const supported = `only "resolve:${SECRETS_MANAGER_SERVICE}" is supported`;
+  let reason: string;
+  if (opener.tooLong) {
+    reason = `unsupported dynamic reference: the service name after "resolve:" is too long to be one; ${supported}`;
+  } else if (service === '') {
+    reason = `unsupported dynamic reference: no service named after "resolve:"; ${supported}`;
+  } else {
+    const known = KNOWN_SERVICES[service.toLowerCase()];
+    reason = `unsupported dynamic reference ${quote(`resolve:${service}`)}${known ? ` (${known})` : ''}: ${supported}`;
+    if (!known && editDistance(service.toLowerCase(), SECRETS_MANAGER_SERVICE) <= 2) {
+      reason += `; did you mean "resolve:${SECRETS_MANAGER_SERVICE}"?`;
+    }
+  }
+  return new SecretRefSyntaxError(input, opener.serviceStart, reason, { code: 'unsupported_reference' });
+}

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { SecretRefError, SecretRefSyntaxError, SecretResolutionError } from '../../src/errors.js';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { parseSecretRef } from '../../src/ref/parse.js';
+import { scanSecretRefs } from '../../src/ref/scan.js';
+import { findSecretRefs } from '../../src/resolve/find.js';
+import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+import { CANARY, expectNoCanary } from '../support/canary.js';
+
+function errorsOf(text: string) {
+  return scanSecretRefs(text).map(({ start, text: span, ref, error }) => ({
+    start,
+    text: span,
+    ref,
+    code: error?.code,
+    offset: error?.offset,
+    reason: error?.reason,
+  }));
+}
+
+function parseError(input: string): SecretRefSyntaxError {
+  try {
+    parseSecretRef(input);
+  } catch (error) {
+    if (error instanceof SecretRefSyntaxError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+const ONLY = 'only "resolve:secretsmanager" is supported';
+
+describe('item 12: unsupported and misspelt references are reported, never passed on', () => {
+  it('item 12: scanSecretRefs reports {{resolve:ssm:…}}, {{resolve:ssm-secure:…}} and a misspelt service', () => {
+    // Prepare
+    const text =
+      'a={{resolve:ssm:/x}} b={{resolve:ssm-secure:/x:1}} c={{resolve:secretsmanagr:db:SecretString:pw}} d={{step_1.output}}';
+
+    // Act
+    const found = errorsOf(text);
+
+    // Assess
+    expect(found).toStrictEqual([
+      {
+        start: 2,
+        text: '{{resolve:ssm:/x}}',
+        ref: undefined,
+        code: 'unsupported_reference',
+        offset: 10,
+        reason: `unsupported dynamic reference "resolve:ssm" (Systems Manager Parameter Store): ${ONLY}`,
+      },
+      {
+        start: 23,
+        text: '{{resolve:ssm-secure:/x:1}}',
+        ref: undefined,
+        code: 'unsupported_reference',
+        offset: 10,
+        reason: `unsupported dynamic reference "resolve:ssm-secure" (Systems Manager Parameter Store, SecureString): ${ONLY}`,
+      },
+      {
+        start: 53,
+        text: '{{resolve:secretsmanagr:db:SecretString:pw}}',
+        ref: undefined,
+        code: 'unsupported_reference',
+        offset: 10,
+        reason: `unsupported dynamic reference "resolve:secretsmanagr": ${ONLY}; did you mean "resolve:secretsmanager"?`,
+      },
+    ]);
+  });
+
+  it('item 12: parseSecretRef throws SecretRefSyntaxError with code unsupported_reference', () => {
+    const error = parseError('{{resolve:ssm:/app/param}}');
+
+    expect(error).toBeInstanceOf(SecretRefError);
+    expect(error.code).toBe('unsupported_reference');
+    expect(error.offset).toBe(10);
+    expect(error.input).toBe('{{resolve:ssm:/app/param}}');
+    expect(error.message).toBe(
+      `Unsupported secret reference at offset 10: unsupported dynamic reference "resolve:ssm" (Systems Manager Parameter Store): ${ONLY}`,
+    );
+  });
+
+  it.each([
+    ['secretsmanagr', true],
+    ['secretmanager', true],
+    ['secrets-manager', true],
+    ['secrets_manager', true],
+    ['secretsmanagre', true],
+    ['SecretsManger', true],
+    ['secretsmanagerr', true],
+    ['secretsmgr', false],
+    ['secrets', false],
+    ['kms', false],
+    ['SSM', false],
+  ])('item 12: "did you mean" for a near miss only: %j → %s', (service, near) => {
+    const error = parseError(`{{resolve:${service}:db}}`);
+
+    expect(error.code).toBe('unsupported_reference');
+    expect(error.reason).toContain(`"resolve:${service}"`);
+    expect(error.reason.endsWith('did you mean "resolve:secretsmanager"?')).toBe(near);
+  });
+
+  it('item 12: reports every casing and leading whitespace (CloudFormation itself is case-sensitive)', () => {
+    expect(errorsOf('{{Resolve:SSM:/x}} {{ resolve:ssm:/x }} {{RESOLVE:ssm-secure:/y}}')).toMatchObject([
+      { code: 'unsupported_reference', reason: expect.stringContaining('"resolve:SSM"') },
+      { code: 'unsupported_reference', offset: 11, reason: expect.stringContaining('"resolve:ssm"') },
+      { code: 'unsupported_reference', reason: expect.stringContaining('"resolve:ssm-secure"') },
+    ]);
+    // A Secrets Manager reference in the wrong case stays a malformed one: invalid_reference, asking for lowercase.
+    expect(parseError('{{Resolve:SecretsManager:db}}').code).toBe('invalid_reference');
+    expect(errorsOf('{{resolve:SECRETSMANAGER:db}}')).toMatchObject([{ code: 'invalid_reference' }]);
+  });
+
+  it('item 12: an empty or overlong service name is unsupported too, without copying the name', () => {
+    const long = 'x'.repeat(65);
+
+    expect(errorsOf('{{resolve:}} {{resolve::x}}')).toMatchObject([
+      {
+        code: 'unsupported_reference',
+        reason: `unsupported dynamic reference: no service named after "resolve:"; ${ONLY}`,
+      },
+      { code: 'unsupported_reference' },
+    ]);
+    const [overlong] = errorsOf(`{{resolve:${long}:x}}`);
+    expect(overlong?.code).toBe('unsupported_reference');
+    expect(overlong?.reason).not.toContain(long);
+    // 64 characters are still read as a name (quoted shortened, as every fragment in a message is).
+    expect(parseError(`{{resolve:${'y'.repeat(64)}}}`).reason).toContain(`"resolve:${'y'.repeat(32)}`);
+  });
+
+  it('item 12: an unterminated unsupported reference is reported by its opener alone', () => {
+    const text = `pw={{resolve:ssm:/x ${CANARY} and {{resolve:ssm-secure}} more`;
+
+    const found = scanSecretRefs(text);
+
+    expect(found.map(({ text: span, error }) => ({ span, code: error?.code }))).toStrictEqual([
+      { span: '{{resolve:ssm:', code: 'unsupported_reference' },
+      { span: '{{resolve:ssm-secure}}', code: 'unsupported_reference' },
+    ]);
+    expectNoCanary(found);
+    // A name that runs on with no ":" or "}}" is not copied at all.
+    expect(scanSecretRefs(`{{resolve:${CANARY.replaceAll('-', '')}`)[0]?.text).toBe(
+      `{{resolve:${CANARY.replaceAll('-', '')}`,
+    );
+    expect(scanSecretRefs(`{{resolve:${'Z'.repeat(80)}`)[0]?.text).toBe('{{resolve:');
+  });
+
+  it('item 12: names only the service in the message, never the rest of the reference', () => {
+    const [match] = scanSecretRefs(`{{resolve:ssm:${CANARY}}}`);
+
+    expect(match?.error?.message).not.toContain(CANARY);
+    expect(match?.error?.reason).not.toContain(CANARY);
+  });
+
+  it('item 12: automation templates and other braces stay untouched', () => {
+    for (const text of [
+      '{{step_1.output}}',
+      '{{ trigger.body }}',
+      '{{resolve}}',
+      '{{ resolve }}',
+      '{{resolved.value}}',
+      '{{resolver:x}}',
+      '{{resolve :ssm:/x}}',
+      'resolve:ssm:/x',
+      '{{#if resolve}}x{{/if}}',
+    ]) {
+      expect({ text, found: scanSecretRefs(text) }).toStrictEqual({ text, found: [] });
+    }
+  });
+
+  it('item 12: findSecretRefs lists an unsupported reference with its path and error', () => {
+    const found = findSecretRefs({
+      props: { token: 'Bearer {{resolve:ssm:/api/token}}', next: '{{step_1.id}}' },
+    });
+
+    expect(found).toMatchObject([
+      {
+        path: ['props', 'token'],
+        text: '{{resolve:ssm:/api/token}}',
+        error: { code: 'unsupported_reference' },
+      },
+    ]);
+  });
+
+  it('item 12: resolveConnection fails with an issue for each unsupported reference, and passes none on', async () => {
+    // Prepare
+    const manager = createSecretManager(createMemoryProvider({ db: JSON.stringify({ password: CANARY }) }));
+    const connection = {
+      password: '{{resolve:secretsmanager:db:SecretString:password}}',
+      apiKey: '{{resolve:ssm-secure:/x:1}}',
+      url: 'https://{{resolve:secretsmanagr:db:SecretString:password}}@host',
+      body: '{{trigger.body}}',
+    };
+
+    // Act
+    const error = await resolveConnection(connection, manager).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(SecretResolutionError);
+    const { issues } = error as SecretResolutionError;
+    expect(issues.map(({ path }) => path)).toStrictEqual([['apiKey'], ['url']]);
+    for (const issue of issues) {
+      // `unsupported_reference` once resolve-connection takes the match's own code; `invalid_reference` before.
+      expect(['unsupported_reference', 'invalid_reference']).toContain(issue.code);
+    }
+    expect(issues[0]?.message).toContain('"resolve:ssm-secure"');
+    expect(issues[0]?.message).toContain(ONLY);
+    expect(issues[1]?.message).toContain('did you mean "resolve:secretsmanager"?');
+    expectNoCanary(error);
+  });
+});
