@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SecretFetchError } from '../../src/errors.js';
+import type { CachedPayload } from '../../src/cache/store.js';
+import { SecretFetchError, type SecretRefError } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { readSecretResult, readSecretValue } from '../../src/manager/read-value.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
@@ -78,7 +79,7 @@ describe('getSecrets results carry the JSON value of a non-string key (SecretRes
   });
 
   it('readSecretResult and readSecretValue agree on value', () => {
-    const cached = { payload: { secretString: SECRET } };
+    const cached = { payload: { secretString: SECRET } } as CachedPayload;
     for (const jsonKey of ['user', 'port', 'ssl', 'db', 'list', 'list[2].three']) {
       const ref = { secretId: 'db', jsonKey };
       expect(readSecretResult(cached, ref).value).toBe(readSecretValue(cached, ref));
@@ -107,7 +108,7 @@ describe('a JSON key holding null', () => {
     const [result] = await createSecretManager(provider).getSecrets([{ secretId: 'n', jsonKey: 'a.b' }]);
 
     expect(result?.ok).toBe(false);
-    const error = (result as { error: SecretFetchError }).error;
+    const error = (result as { ok: false; error: SecretRefError }).error;
     expect(error.code).toBe('json_key_not_found');
     expect(error.message).toBe('JSON key "a.b" in secret "n" holds null, not a value');
     expectNoCanary(error);
