@@ -106,21 +106,22 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The `unsupported_reference` error for a dynamic reference whose service is not Secrets Manager: it names the
- * service (never the rest of the reference) and suggests `secretsmanager` for a near miss (edit distance ≤ 2).
+ * service (never the rest of the reference) and suggests `secretsmanager` for a near miss (edit distance ≤ 2):
+ * `service "ssm" (Systems Manager Parameter Store) is not supported: only "secretsmanager" is`.
  */
 export function unsupportedReference(input: string, opener: ResolveOpener): SecretRefSyntaxError {
   const service = input.slice(opener.serviceStart, opener.serviceEnd);
-  const supported = `only "resolve:${SECRETS_MANAGER_SERVICE}" is supported`;
+  const only = `only "${SECRETS_MANAGER_SERVICE}" is supported`;
   let reason: string;
   if (opener.tooLong) {
-    reason = `unsupported dynamic reference: the service name after "resolve:" is too long to be one; ${supported}`;
+    reason = `the service name after "resolve:" is too long: ${only}`;
   } else if (service === '') {
-    reason = `unsupported dynamic reference: no service named after "resolve:"; ${supported}`;
+    reason = `no service named after "resolve:": ${only}`;
   } else {
     const known = KNOWN_SERVICES[service.toLowerCase()];
-    reason = `unsupported dynamic reference ${quote(`resolve:${service}`)}${known ? ` (${known})` : ''}: ${supported}`;
+    reason = `service ${quote(service)}${known ? ` (${known})` : ''} is not supported: only "${SECRETS_MANAGER_SERVICE}" is`;
     if (!known && editDistance(service.toLowerCase(), SECRETS_MANAGER_SERVICE) <= 2) {
-      reason += `; did you mean "resolve:${SECRETS_MANAGER_SERVICE}"?`;
+      reason += `; did you mean "${SECRETS_MANAGER_SERVICE}"?`;
     }
   }
   return new SecretRefSyntaxError(input, opener.serviceStart, reason, { code: 'unsupported_reference' });

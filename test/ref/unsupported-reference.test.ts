@@ -29,7 +29,7 @@ function parseError(input: string): SecretRefSyntaxError {
   throw new Error(`expected ${JSON.stringify(input)} to be refused`);
 }
 
-const ONLY = 'only "resolve:secretsmanager" is supported';
+const ONLY = 'is not supported: only "secretsmanager" is';
 
 describe('item 12: unsupported and misspelt references are reported, never passed on', () => {
   it('item 12: scanSecretRefs reports {{resolve:ssm:…}}, {{resolve:ssm-secure:…}} and a misspelt service', () => {
@@ -48,7 +48,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
         ref: undefined,
         code: 'unsupported_reference',
         offset: 10,
-        reason: `unsupported dynamic reference "resolve:ssm" (Systems Manager Parameter Store): ${ONLY}`,
+        reason: `service "ssm" (Systems Manager Parameter Store) ${ONLY}`,
       },
       {
         start: 23,
@@ -56,7 +56,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
         ref: undefined,
         code: 'unsupported_reference',
         offset: 10,
-        reason: `unsupported dynamic reference "resolve:ssm-secure" (Systems Manager Parameter Store, SecureString): ${ONLY}`,
+        reason: `service "ssm-secure" (Systems Manager Parameter Store, SecureString) ${ONLY}`,
       },
       {
         start: 53,
@@ -64,7 +64,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
         ref: undefined,
         code: 'unsupported_reference',
         offset: 10,
-        reason: `unsupported dynamic reference "resolve:secretsmanagr": ${ONLY}; did you mean "resolve:secretsmanager"?`,
+        reason: `service "secretsmanagr" ${ONLY}; did you mean "secretsmanager"?`,
       },
     ]);
   });
@@ -77,7 +77,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(error.offset).toBe(10);
     expect(error.input).toBe('{{resolve:ssm:/app/param}}');
     expect(error.message).toBe(
-      `Unsupported secret reference at offset 10: unsupported dynamic reference "resolve:ssm" (Systems Manager Parameter Store): ${ONLY}`,
+      `Unsupported secret reference at offset 10: service "ssm" (Systems Manager Parameter Store) ${ONLY}`,
     );
   });
 
@@ -97,15 +97,15 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     const error = parseError(`{{resolve:${service}:db}}`);
 
     expect(error.code).toBe('unsupported_reference');
-    expect(error.reason).toContain(`"resolve:${service}"`);
-    expect(error.reason.endsWith('did you mean "resolve:secretsmanager"?')).toBe(near);
+    expect(error.reason).toContain(`service "${service}"`);
+    expect(error.reason.endsWith('did you mean "secretsmanager"?')).toBe(near);
   });
 
   it('item 12: reports every casing and leading whitespace (CloudFormation itself is case-sensitive)', () => {
     expect(errorsOf('{{Resolve:SSM:/x}} {{ resolve:ssm:/x }} {{RESOLVE:ssm-secure:/y}}')).toMatchObject([
-      { code: 'unsupported_reference', reason: expect.stringContaining('"resolve:SSM"') },
-      { code: 'unsupported_reference', offset: 11, reason: expect.stringContaining('"resolve:ssm"') },
-      { code: 'unsupported_reference', reason: expect.stringContaining('"resolve:ssm-secure"') },
+      { code: 'unsupported_reference', reason: expect.stringContaining('service "SSM"') },
+      { code: 'unsupported_reference', offset: 11, reason: expect.stringContaining('service "ssm"') },
+      { code: 'unsupported_reference', reason: expect.stringContaining('service "ssm-secure"') },
     ]);
     // A Secrets Manager reference in the wrong case stays a malformed one: invalid_reference, asking for lowercase.
     expect(parseError('{{Resolve:SecretsManager:db}}').code).toBe('invalid_reference');
@@ -118,7 +118,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(errorsOf('{{resolve:}} {{resolve::x}}')).toMatchObject([
       {
         code: 'unsupported_reference',
-        reason: `unsupported dynamic reference: no service named after "resolve:"; ${ONLY}`,
+        reason: 'no service named after "resolve:": only "secretsmanager" is supported',
       },
       { code: 'unsupported_reference' },
     ]);
@@ -126,7 +126,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(overlong?.code).toBe('unsupported_reference');
     expect(overlong?.reason).not.toContain(long);
     // 64 characters are still read as a name (quoted shortened, as every fragment in a message is).
-    expect(parseError(`{{resolve:${'y'.repeat(64)}}}`).reason).toContain(`"resolve:${'y'.repeat(32)}`);
+    expect(parseError(`{{resolve:${'y'.repeat(64)}}}`).reason).toContain(`service "${'y'.repeat(32)}`);
   });
 
   it('item 12: an unterminated unsupported reference is reported by its opener alone', () => {
@@ -207,9 +207,10 @@ describe('item 12: unsupported and misspelt references are reported, never passe
       // `unsupported_reference` once resolve-connection takes the match's own code; `invalid_reference` before.
       expect(['unsupported_reference', 'invalid_reference']).toContain(issue.code);
     }
-    expect(issues[0]?.message).toContain('"resolve:ssm-secure"');
-    expect(issues[0]?.message).toContain(ONLY);
-    expect(issues[1]?.message).toContain('did you mean "resolve:secretsmanager"?');
+    expect(issues[0]?.message).toContain(
+      `service "ssm-secure" (Systems Manager Parameter Store, SecureString) ${ONLY}`,
+    );
+    expect(issues[1]?.message).toContain('did you mean "secretsmanager"?');
     expectNoCanary(error);
   });
 });
