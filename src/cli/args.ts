@@ -10,6 +10,9 @@ export interface ParsedCommandLine {
   args: string[];
 }
 
+/** The command whose arguments are a command line of their own, all after `--`. */
+const RUN = 'run';
+
 /**
  * Parses `argv` (without `node` and the script) against the global options and the commands' options.
  * Every problem is a {@link CliUsageError} whose message names the option, never the value given to it; a string
@@ -19,6 +22,9 @@ export function parseCommandLine(
   argv: readonly string[],
   commands: readonly CliCommand[],
 ): ParsedCommandLine {
+  const terminator = argv.indexOf('--');
+  const rest = terminator === -1 ? undefined : argv.slice(terminator + 1);
+  if (terminator !== -1) argv = argv.slice(0, terminator);
   const known: Record<string, CliOption> = { ...GLOBAL_OPTIONS };
   for (const command of commands) Object.assign(known, command.options);
   const config = Object.fromEntries(
@@ -65,8 +71,17 @@ export function parseCommandLine(
   } catch {
     throw new CliUsageError('invalid command line');
   }
-  const [name, ...args] = parsed.positionals;
+  const [name, ...positionals] = parsed.positionals;
   const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (name === RUN && values.help !== true) {
+    if (positionals.length > 0 || rest === undefined) {
+      throw new CliUsageError(
+        'run needs -- before the command: secret-refs run [options] -- <command> [args…]',
+        RUN,
+      );
+    }
+  }
+  const args = name === RUN ? [...(rest ?? [])] : [...positionals, ...(rest ?? [])];
   if (name === undefined) return { values, args };
   if (name === 'help') {
     const topic = args[0];

@@ -2,17 +2,25 @@ import type { SecretManager } from '../types.js';
 import type { CliIo } from './io.js';
 import type { CliOption } from './options.js';
 import type { PrivateFileSystem } from './output.js';
+import type { CliProgress } from './progress.js';
+import type { CliSignals } from './signals.js';
 
 /** What a command receives once the command line has been parsed and checked. */
 export interface CommandContext {
   io: CliIo;
   /** Option values by long name (global and the command's own). */
   values: Readonly<Record<string, string | boolean | undefined>>;
-  /** Arguments after the command name. */
+  /** Arguments after the command name (for `run`, the command to start). */
   args: readonly string[];
-  /** The manager, built on first use from the global options. */
+  /** The manager, built on first use from the global options; the progress line starts with it. */
   getManager(): Promise<SecretManager>;
+  /** A library message in the CLI's words (flags and environment variables, the profile in use). */
+  explain(message: string): string;
+  /** The progress line (shown on a terminal's stderr after a second); `run` stops it before starting its command. */
+  progress: CliProgress;
   signal?: AbortSignal;
+  /** The process's signals, when the bin entry runs the CLI. */
+  signals?: CliSignals;
   /** Where output files are written; `node:fs/promises` when absent. */
   fileSystem?: PrivateFileSystem;
 }
@@ -29,5 +37,7 @@ export interface CliCommand {
   options: Readonly<Record<string, CliOption>>;
   minArgs: number;
   maxArgs: number;
+  /** What the progress line says while the command waits on AWS: `checking references`. */
+  progress?: string;
   run(context: CommandContext): Promise<number>;
 }

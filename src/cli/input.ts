@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { type CliIo, CliUsageError } from './io.js';
 
+/** How an input is read: a JSON document, or any text (`.env`, YAML, a config template). */
+export type InputFormat = 'json' | 'text';
+
+/** A document read from a file or standard input, with a label naming where it came from. */
+export type DocumentInput = {
+  /** `connection.json` or `standard input`, for messages. */
+  source: string;
+} & ({ format: 'json'; value: unknown } | { format: 'text'; value: string });
+
 /** A JSON document read from a file or standard input, with a label naming where it came from. */
 export interface JsonInput {
   value: unknown;
@@ -9,37 +18,127 @@ export interface JsonInput {
 }
 
 /**
- * Reads and parses JSON from `file`, or from standard input when `file` is `-` or absent and stdin is not a terminal.
- * Failures are usage errors that name the source and, for bad JSON, the line and column — never the content.
+ * Reads a document from `file`, or from standard input when `file` is `-` or absent and stdin is not a terminal.
+ * The format is `format` when given; otherwise JSON for a `.json` file or for content that starts (after
+ * whitespace and a BOM) with `[`, or with `{` not followed by another `{`; anything else is text. Failures are usage
+ * errors that name the source and, for bad JSON, the line and column — never the content.
+ * @example
+ *   const input = await readDocument('app.env', io); // { format: 'text', value: 'DB_PASSWORD={{…}}\n', … }
  */
-export async function readJsonInput(file: string | undefined, io: CliIo): Promise<JsonInput> {
+export async function readDocument(
+  file: string | undefined,
+  io: CliIo,
+  format?: InputFormat,
+  signal?: AbortSignal,
+): Promise<DocumentInput> {
   const fromStdin = file === undefined || file === '-';
   if (file === undefined && io.stdin.isTTY === true) {
-    throw new CliUsageError('no input: give a JSON file, or pipe JSON to standard input');
+    throw new CliUsageError('no input: give a file, or pipe a file to standard input');
   }
   const source = fromStdin ? 'standard input' : file;
   let text: string;
   try {
-    text = fromStdin ? await readStream(io.stdin) : await readFile(file, 'utf8');
+    text = fromStdin
+      ? await readStream(io.stdin, signal)
+      : await readFile(file, signal === undefined ? { encoding: 'utf8' } : { encoding: 'utf8', signal });
   } catch (error) {
+    if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
     throw new CliUsageError(`cannot read ${source}: ${describeReadError(error)}`);
   }
   text = text.replace(/^\uFEFF/, '');
+  const chosen = format ?? detectFormat(fromStdin ? undefined : file, text);
+  if (chosen === 'text') return { format: 'text', value: text, source };
   if (text.trim() === '') throw new CliUsageError(`${source} is empty: expected a JSON value`);
   try {
-    return { value: JSON.parse(text), source };
+    return { format: 'json', value: JSON.parse(text), source };
   } catch (error) {
-    throw new CliUsageError(`${source} is not valid JSON${describePosition(text, error)}`);
+    throw new CliUsageError(
+      `${source} is not valid JSON${describePosition(text, error)} (--format text reads it as text)`,
+    );
   }
 }
 
-async function readStream(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+/**
+ * Reads and parses JSON from `file`, or from standard input when `file` is `-` or absent and stdin is not a terminal.
+ * Failures are usage errors that name the source and, for bad JSON, the line and column — never the content.
+ * @example
+ *   const { value } = await readJsonInput('connection.json', io);
+ */
+export async function readJsonInput(file: string | undefined, io: CliIo): Promise<JsonInput> {
+  const input = await readDocument(file, io, 'json');
+  return { value: input.value, source: input.source };
+}
+
+/** The `--format` option shared by `check` and `resolve`. */
+export const FORMAT_OPTION = {
+  type: 'string',
+  valueName: 'json|text',
+  description: 'Read the input as JSON or as any text (.env, YAML…) (default: by file name and content)',
+} as const;
+
+/**
+ * The `--format` value, checked: `json`, `text`, or `undefined` (decide by file name and content).
+ * @example
+ *   const format = formatOption(values); // 'text' for --format text
+ */
+export function formatOption(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): InputFormat | undefined {
+  const value = values.format;
+  if (value === undefined || typeof value !== 'string') return undefined;
+  if (value === 'json' || value === 'text') return value;
+  throw new CliUsageError('option --format must be json or text');
+}
+
+/**
+ * `line 3:12`: where `offset` sits in `text`, 1-based line and column, for reports on text input.
+ * @example
+ *   lineAndColumn('a\nb{{x}}', 3); // 'line 2:2'
+ */
+export function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/**
+ * `json` for a `.json` file name or JSON-looking content, else `text`. A text template may well start with `{{`
+ * (a reference), which JSON never does.
+ * @example
+ *   detectFormat('app.env', 'DB_PASSWORD={{resolve:secretsmanager:db}}'); // 'text'
+ */
+export function detectFormat(file: string | undefined, text: string): InputFormat {
+  if (file !== undefined && /\.json$/i.test(file)) return 'json';
+  const start = text.trimStart();
+  if (start.startsWith('[')) return 'json';
+  if (start.startsWith('{') && !start.startsWith('{{')) return 'json';
+  return 'text';
+}
+
+async function readStream(
+  stream: AsyncIterable<string | Uint8Array>,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
-  for await (const chunk of stream) {
-    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  const reading = (async () => {
+    for await (const chunk of stream) {
+      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
+  })();
+  if (signal === undefined) return reading;
+  reading.catch(() => undefined);
+  signal.throwIfAborted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([reading, aborted]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
-  return text + decoder.decode();
 }
 
 function describeReadError(error: unknown): string {

@@ -1,13 +1,27 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AwsCredentialsOption } from '../provider/aws/config.js';
 import type { SecretManager } from '../types.js';
+import { loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
 
-type AwsCredentialIdentityProvider = ReturnType<typeof import('@aws-sdk/credential-providers').fromIni>;
+/** Where the credentials of a CLI run come from, for messages. */
+export interface CliCredentialSource {
+  /** The profile in use, and what chose it. */
+  profile?: { name: string; from: '--profile' | 'AWS_PROFILE' };
+}
 
 /**
- * The CLI's default manager factory: the AWS provider, with the region, endpoint and credentials taken from the
- * global options first and then from `env` (`AWS_REGION`, `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`,
- * `AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, `AWS_PROFILE`).
- * Anything not found there is left to the SDK's default credential chain.
+ * The CLI's default manager factory: the AWS provider configured the way the AWS CLI resolves things.
+ *
+ * - Credentials: `--profile`, else `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (/ `AWS_SESSION_TOKEN`), else
+ *   `AWS_PROFILE`, else the SDK's default chain. A profile goes through the SDK's own default chain for that profile
+ *   (keys, `credential_process`, SSO, assume role) — no extra package; a profile found in neither shared file is
+ *   bad usage naming it.
+ * - Region: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the `region` of the profile (or of
+ *   `[default]`) in the shared config file.
+ * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`.
+ * - `--max-attempts` (else `AWS_MAX_ATTEMPTS`) and `--timeout` (per attempt).
  * @example
  *   const manager = await createCliManager({ region: 'eu-west-1', env: process.env });
  */
@@ -16,49 +30,102 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   for (const name of ['region', 'endpoint', 'profile'] as const) {
     if (options[name]?.trim() === '') throw new CliUsageError(`option --${name} has an empty value`);
   }
-  const region = nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  if (region === undefined) throw new CliUsageError('no region: pass --region or set AWS_REGION');
+  const source = credentialSource(options);
+  const keys = source.profile === undefined ? staticKeys(env) : undefined;
+  let region = nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  if (source.profile !== undefined || region === undefined) {
+    const files = await readSharedFiles();
+    if (source.profile !== undefined) checkProfile(source.profile, files);
+    region ??= nonEmpty(files?.configFile[source.profile?.name ?? 'default']?.region);
+  }
+  if (region === undefined) {
+    const where = source.profile === undefined ? '' : `, or set region in profile "${source.profile.name}"`;
+    throw new CliUsageError(`no region: pass --region or set AWS_REGION${where}`);
+  }
   const endpoint =
     nonEmpty(options.endpoint) ??
     nonEmpty(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ??
     nonEmpty(env.AWS_ENDPOINT_URL);
+  const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
   return createAwsSecretsManager({
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
-    ...(await credentialsFrom(options)),
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(keys ?? {}),
+    ...(source.profile === undefined
+      ? {}
+      : { credentials: await profileCredentials(source.profile.name, region) }),
   });
 }
 
-async function credentialsFrom(
-  options: CliManagerOptions,
-): Promise<
-  | { credentials: AwsCredentialIdentityProvider }
-  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-  | Record<string, never>
-> {
-  const { env } = options;
-  const profile = nonEmpty(options.profile);
-  if (profile !== undefined) return { credentials: await fromProfile(profile, '--profile') };
-  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
-  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
-  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
-    const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
-    return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
-  }
-  const envProfile = nonEmpty(env.AWS_PROFILE);
-  if (envProfile !== undefined) return { credentials: await fromProfile(envProfile, 'AWS_PROFILE') };
-  return {};
+/**
+ * Which profile (if any) supplies the credentials: `--profile`, else `AWS_PROFILE` unless static keys are set in
+ * the environment (they win over `AWS_PROFILE`, as in the AWS CLI).
+ * @example
+ *   credentialSource({ env: { AWS_PROFILE: 'ops' } }); // { profile: { name: 'ops', from: 'AWS_PROFILE' } }
+ */
+export function credentialSource(options: CliManagerOptions): CliCredentialSource {
+  const flag = nonEmpty(options.profile);
+  if (flag !== undefined) return { profile: { name: flag, from: '--profile' } };
+  if (staticKeys(options.env) !== undefined) return {};
+  const fromEnv = nonEmpty(options.env.AWS_PROFILE);
+  return fromEnv === undefined ? {} : { profile: { name: fromEnv, from: 'AWS_PROFILE' } };
 }
 
-async function fromProfile(profile: string, source: string): Promise<AwsCredentialIdentityProvider> {
-  let providers: typeof import('@aws-sdk/credential-providers');
+function staticKeys(
+  env: CliManagerOptions['env'],
+): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+  return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
+}
+
+async function readSharedFiles(): Promise<SharedAwsFiles | undefined> {
   try {
-    providers = await import('@aws-sdk/credential-providers');
+    return await loadSharedAwsFiles();
   } catch {
-    throw new CliUsageError(`${source} needs the package @aws-sdk/credential-providers: npm install it`);
+    throw new CliUsageError(`cannot read the shared AWS files (${configPaths()})`);
   }
-  return providers.fromIni({ profile });
+}
+
+function checkProfile(
+  profile: NonNullable<CliCredentialSource['profile']>,
+  files: SharedAwsFiles | undefined,
+): void {
+  if (files === undefined) return; // no loader in this SDK: the SDK alone will say
+  if (files.configFile[profile.name] !== undefined || files.credentialsFile[profile.name] !== undefined)
+    return;
+  throw new CliUsageError(`profile "${profile.name}" (${profile.from}) is not in ${configPaths()}`);
+}
+
+/** The credential chain the SDK builds for a client of this profile (SSO, credential_process, keys, roles). */
+async function profileCredentials(profile: string, region: string): Promise<AwsCredentialsOption> {
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({ region, profile });
+  const provider = client.config.credentials;
+  return () => provider();
+}
+
+/** The shared files' paths as the SDK finds them (it reads the process environment, as the AWS CLI does). */
+function configPaths(): string {
+  const home = nonEmpty(process.env.HOME) ?? homedir();
+  const config = nonEmpty(process.env.AWS_CONFIG_FILE) ?? join(home, '.aws', 'config');
+  const credentials = nonEmpty(process.env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, '.aws', 'credentials');
+  return `${config} or ${credentials}`;
+}
+
+function maxAttemptsFromEnv(env: CliManagerOptions['env']): number | undefined {
+  const text = nonEmpty(env.AWS_MAX_ATTEMPTS);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
+    throw new CliUsageError('AWS_MAX_ATTEMPTS must be a whole number, 1 or more');
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

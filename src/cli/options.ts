@@ -24,6 +24,16 @@ export const GLOBAL_OPTIONS = {
     valueName: '<url>',
     description: 'Endpoint URL: LocalStack, a VPC endpoint (default: AWS_ENDPOINT_URL_SECRETS_MANAGER)',
   },
+  timeout: {
+    type: 'string',
+    valueName: '<ms>',
+    description: 'Milliseconds each AWS request may take before it is retried (default: 5000)',
+  },
+  'max-attempts': {
+    type: 'string',
+    valueName: '<n>',
+    description: 'Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, then 3)',
+  },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
   version: { type: 'boolean', description: 'Show the version' },
 } as const satisfies Record<string, CliOption>;

@@ -3,6 +3,8 @@ import { formatPath } from '../errors.js';
 /** The outcome of one reference, as `check` reports it: where, which reference, ok or why not. Never a value. */
 export interface ReferenceReport {
   path: (string | number)[];
+  /** Where, when it is not a path: `line 3:12` in a text input. */
+  at?: string;
   /** The reference text as written (only the `{{…}}` span, not the string around it). */
   ref: string;
   ok: boolean;
@@ -20,7 +22,7 @@ const MAX_COLUMN = 80;
  */
 export function formatReportLines(reports: readonly ReferenceReport[]): string[] {
   const rows = reports.map((report) => ({
-    at: formatPath(report.path),
+    at: report.at ?? formatPath(report.path),
     ref: report.ref,
     status: report.ok ? 'ok' : `${report.code ?? 'failed'}: ${reason(report)}`,
   }));
@@ -40,7 +42,7 @@ export function formatSummary(reports: readonly ReferenceReport[]): string {
 export function reportToJson(report: ReferenceReport): Record<string, unknown> {
   return {
     path: report.path,
-    at: formatPath(report.path),
+    at: report.at ?? formatPath(report.path),
     ref: report.ref,
     ok: report.ok,
     ...(report.ok ? {} : { code: report.code, message: report.message }),

@@ -6,11 +6,14 @@ import { checkCommand } from './commands/check.js';
 import { getCommand } from './commands/get.js';
 import { listCommand } from './commands/list.js';
 import { resolveCommand } from './commands/resolve.js';
+import { runCommand } from './commands/run.js';
 import { testConnectionCommand } from './commands/test-connection.js';
 import { commandHelp, globalHelp } from './help.js';
 import { type CliDeps, CliFailure, type CliIo, CliUsageError } from './io.js';
-import { createCliManager } from './manager.js';
+import { createCliManager, credentialSource } from './manager.js';
+import { createProgress } from './progress.js';
 import { CLI_VERSION } from './version.js';
+import { cliWording } from './wording.js';
 
 /** Every `secret-refs` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -19,6 +22,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   getCommand,
   listCommand,
   testConnectionCommand,
+  runCommand,
 ];
 
 /**
@@ -53,29 +57,58 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   }
 
   const createManager = deps.createManager ?? createCliManager;
+  let numbers: { maxAttempts?: number; requestTimeoutMs?: number };
+  try {
+    numbers = {
+      ...positiveInteger(values, 'max-attempts', 'maxAttempts', 'a whole number, 1 or more'),
+      ...positiveInteger(values, 'timeout', 'requestTimeoutMs', 'a whole number of milliseconds, 1 or more'),
+    };
+  } catch (error) {
+    return usageFailure(io, error, command);
+  }
+  const managerOptions = {
+    ...stringOption(values, 'region'),
+    ...stringOption(values, 'profile'),
+    ...stringOption(values, 'endpoint'),
+    ...numbers,
+    env: io.env,
+  };
+  const source = credentialSource(managerOptions);
+  const explain = (message: string): string => cliWording(message, source);
+  const progress = createProgress({ stderr: io.stderr, label: command.progress ?? 'waiting for AWS' });
+  const commandIo: CliIo = {
+    ...io,
+    stdout: {
+      ...(io.stdout.isTTY === undefined ? {} : { isTTY: io.stdout.isTTY }),
+      ...(io.stdout.fd === undefined ? {} : { fd: io.stdout.fd }),
+      write: (chunk) => {
+        progress.stop();
+        return io.stdout.write(chunk);
+      },
+    },
+  };
   let manager: Promise<SecretManager> | undefined;
   const getManager = (): Promise<SecretManager> => {
-    manager ??= Promise.resolve().then(() =>
-      createManager({
-        ...stringOption(values, 'region'),
-        ...stringOption(values, 'profile'),
-        ...stringOption(values, 'endpoint'),
-        env: io.env,
-      }),
-    );
+    progress.start();
+    manager ??= Promise.resolve().then(() => createManager(managerOptions));
     return manager;
   };
   try {
     return await command.run({
-      io,
+      io: commandIo,
       values,
       args,
       getManager,
+      explain,
+      progress,
       ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+      ...(deps.signals === undefined ? {} : { signals: deps.signals }),
       ...(deps.fileSystem === undefined ? {} : { fileSystem: deps.fileSystem }),
     });
   } catch (error) {
-    return failure(io, error);
+    return failure(io, error, explain);
+  } finally {
+    progress.stop();
   }
 }
 
@@ -93,9 +126,13 @@ function usageFailure(io: CliIo, error: unknown, command: CliCommand | undefined
   return 2;
 }
 
-function failure(io: CliIo, error: unknown): number {
-  if (error instanceof CliUsageError || error instanceof SecretRefConfigError) {
+function failure(io: CliIo, error: unknown, explain: (message: string) => string): number {
+  if (error instanceof CliUsageError) {
     io.stderr.write(`secret-refs: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof SecretRefConfigError) {
+    io.stderr.write(`secret-refs: ${explain(error.message)}\n`);
     return 2;
   }
   if (error instanceof CliFailure) {
@@ -103,7 +140,7 @@ function failure(io: CliIo, error: unknown): number {
     return 1;
   }
   if (error instanceof SecretRefError) {
-    io.stderr.write(`secret-refs: ${error.code}: ${error.message}\n`);
+    io.stderr.write(`secret-refs: ${error.code}: ${explain(error.message)}\n`);
     return 1;
   }
   if (error instanceof Error && error.name === 'AbortError') {
@@ -121,4 +158,19 @@ function stringOption<K extends string>(
 ): Partial<Record<K, string>> {
   const value = values[name];
   return typeof value === 'string' ? ({ [name]: value } as Record<K, string>) : {};
+}
+
+function positiveInteger<K extends string>(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  flag: string,
+  name: K,
+  what: string,
+): Partial<Record<K, number>> {
+  const text = values[flag];
+  if (typeof text !== 'string') return {};
+  const value = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new CliUsageError(`option --${flag} must be ${what}`);
+  }
+  return { [name]: value } as Record<K, number>;
 }

@@ -115,7 +115,7 @@ describe('secret-refs check', () => {
   it('a TTY stdin with no file is bad usage, exit 2', async () => {
     const { io, err } = makeIo({ tty: true });
     expect(await runCli(['check'], io, { createManager: () => fakeManager(secrets) })).toBe(2);
-    expect(err()).toBe('secret-refs: no input: give a JSON file, or pipe JSON to standard input\n');
+    expect(err()).toBe('secret-refs: no input: give a file, or pipe a file to standard input\n');
   });
 
   it('a missing file is exit 2, naming the file', async () => {
@@ -130,12 +130,22 @@ describe('secret-refs check', () => {
     const file = await fileWith('bad.json', text);
     const { io, out, err } = makeIo();
     expect(await runCli(['check', file], io, { createManager: () => fakeManager(secrets) })).toBe(2);
-    expect(err()).toBe(`secret-refs: ${file} is not valid JSON (line 3, column 3)\n`);
+    expect(err()).toBe(
+      `secret-refs: ${file} is not valid JSON (line 3, column 3) (--format text reads it as text)\n`,
+    );
     expect(out()).toBe('');
 
-    for (const bad of [`{"a": ${CANARY}}`, `{"a": "${CANARY}"`, `${CANARY}`, '   ']) {
+    // JSON-looking input is read as JSON; with --format json, any input is.
+    const cases: [string, string[]][] = [
+      [`{"a": ${CANARY}}`, ['check']],
+      [`{"a": "${CANARY}"`, ['check']],
+      [`[${CANARY}`, ['check']],
+      [`${CANARY}`, ['check', '--format', 'json']],
+      ['   ', ['check', '--format', 'json']],
+    ];
+    for (const [bad, argv] of cases) {
       const piped = makeIo({ stdin: bad });
-      expect(await runCli(['check'], piped.io, { createManager: () => fakeManager(secrets) })).toBe(2);
+      expect(await runCli(argv, piped.io, { createManager: () => fakeManager(secrets) })).toBe(2);
       expect(piped.err()).toMatch(/^secret-refs: standard input is (not valid JSON|empty)/);
       expect(piped.err()).not.toContain(CANARY);
       expect(piped.err()).not.toContain('CANARY');

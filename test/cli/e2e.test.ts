@@ -199,8 +199,8 @@ describe('secret-refs against the local Secrets Manager endpoint', () => {
       expect(fromEnv).toEqual({ code: 0, out: 'app\n', err: '' });
 
       const unknown = await run(['test-connection', '--profile', 'nope'], { env: base });
-      expect(unknown.code).toBe(1);
-      expect(unknown.out).toMatch(/^failed: [a-z_]+: /);
+      expect(unknown.code).toBe(2);
+      expect(unknown.err).toMatch(/^secret-refs: profile "nope" \(--profile\) is not in /);
       expectNoSecret(unknown.out, unknown.err);
     } finally {
       vi.unstubAllEnvs();

@@ -1,7 +1,13 @@
 import { Readable } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 import { SecretFetchError } from '../../src/errors.js';
-import type { SecretManager, SecretRef, SecretSummary, TestConnectionResult } from '../../src/types.js';
+import type {
+  SecretManager,
+  SecretManagerStats,
+  SecretRef,
+  SecretSummary,
+  TestConnectionResult,
+} from '../../src/types.js';
 
 /** An in-memory `CliIo`: `stdin` from text (or a TTY with no data), stdout/stderr collected as text. */
 export function makeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {
@@ -104,13 +110,14 @@ export function fakeManager(
     },
     invalidate() {},
     stats() {
+      // Asserted: the fake counts only what the CLI reads; other counters are the library's business.
       return {
         hits: 0,
         misses: 0,
         apiCalls: log.getSecrets.length + log.getSecret.length,
         staleServed: 0,
         size: 0,
-      };
+      } as SecretManagerStats;
     },
   };
 }

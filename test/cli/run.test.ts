@@ -101,7 +101,8 @@ describe('runCli: help, version and usage', () => {
       },
     });
     expect(code).toBe(2);
-    expect(configError.err()).toBe('secret-refs: `endpoint` must be an http: or https: URL\n');
+    // In the CLI's words: the flag, not the library option.
+    expect(configError.err()).toBe('secret-refs: --endpoint must be an http: or https: URL\n');
 
     const noRegion = makeIo();
     const code2 = await runCli(['list'], noRegion.io, {

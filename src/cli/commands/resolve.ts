@@ -2,20 +2,22 @@ import { SecretResolutionError } from '../../errors.js';
 import { findSecretRefs } from '../../resolve/find.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand } from '../command.js';
-import { readJsonInput } from '../input.js';
+import { FORMAT_OPTION, formatOption, lineAndColumn, readDocument } from '../input.js';
 import { writePrivateFile } from '../output.js';
 import { formatReportLines } from '../report.js';
 
-/** `secret-refs resolve [file] [-o out]`: writes the JSON with every reference replaced by its value. */
+/** `secret-refs resolve [file] [-o out]`: writes the document with every reference replaced by its value. */
 export const resolveCommand: CliCommand = {
   name: 'resolve',
   argsUsage: '[file]',
-  summary: 'Print the JSON with every secret reference replaced by its value',
-  details: `Reads the file (or standard input for "-" or no file) and writes the resolved JSON to standard output,
-or to the --output file, replaced atomically and readable by its owner only (mode 0600); if the write
-fails (a full disk), the file is left as it was and the exit status is 1. A FIFO or a character device
-(/dev/stdout) is written through, never replaced; a directory, socket or block device is refused (exit 2). When any reference fails,
-nothing is written: the failing references are listed on standard error (no value) and the exit status is 1.`,
+  summary: 'Print the JSON or text with every secret reference replaced by its value',
+  details: `Reads the file (or standard input for "-" or no file) and writes it with every reference replaced
+(JSON re-printed with 2-space indentation; text, such as .env or YAML, as it was, each value substituted
+as is) to standard output, or to the --output file, replaced atomically and readable by its owner only
+(mode 0600); if the write fails (a full disk), the file is left as it was and the exit status is 1.
+A FIFO or a character device (/dev/stdout) is written through, never replaced; a directory, socket or
+block device is refused (exit 2). When any reference fails, nothing is written: the failing
+references are listed on standard error (no value) and the exit status is 1.`,
   options: {
     output: {
       type: 'string',
@@ -23,15 +25,21 @@ nothing is written: the failing references are listed on standard error (no valu
       valueName: '<file>',
       description: 'Write to this file (mode 0600) instead of standard output',
     },
+    format: FORMAT_OPTION,
   },
   minArgs: 0,
   maxArgs: 1,
-  async run({ io, values, args, getManager, signal, fileSystem }) {
-    const { value } = await readJsonInput(args[0], io);
-    let resolved: unknown = value;
+  progress: 'resolving references',
+  async run({ io, values, args, getManager, explain, signal, fileSystem }) {
+    const input = await readDocument(args[0], io, formatOption(values), signal);
+    let resolved: unknown = input.value;
     try {
-      if (findSecretRefs(value).length > 0) {
-        resolved = await resolveConnection(value, await getManager(), signal === undefined ? {} : { signal });
+      if (findSecretRefs(input.value).length > 0) {
+        resolved = await resolveConnection(
+          input.value,
+          await getManager(),
+          signal === undefined ? {} : { signal },
+        );
       }
     } catch (error) {
       if (!(error instanceof SecretResolutionError)) throw error;
@@ -39,16 +47,38 @@ nothing is written: the failing references are listed on standard error (no valu
       io.stderr.write(
         `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; nothing written\n`,
       );
+      const text = input.format === 'text' ? input.value : undefined;
+      const locate = text === undefined ? undefined : textLocator(text);
       const lines = formatReportLines(
-        error.issues.map((issue) => ({ ...issue, ok: false, path: [...issue.path] })),
+        error.issues.map((issue) => ({
+          ...issue,
+          message: explain(issue.message),
+          ok: false,
+          path: [...issue.path],
+          ...(locate === undefined ? {} : { at: locate(issue.ref) }),
+        })),
       );
       for (const line of lines) io.stderr.write(`  ${line}\n`);
       return 1;
     }
-    const text = `${JSON.stringify(resolved, null, 2)}\n`;
+    const text = input.format === 'text' ? String(resolved) : `${JSON.stringify(resolved, null, 2)}\n`;
     const output = typeof values.output === 'string' ? values.output : undefined;
     if (output === undefined || output === '-') io.stdout.write(text);
     else await writePrivateFile(output, text, fileSystem);
     return 0;
   },
 };
+
+/**
+ * Where each failing reference sits in a text input (its issues all have the path `[]`): issues come in text order,
+ * so each is looked for after the previous one of the same text.
+ */
+function textLocator(text: string): (ref: string) => string {
+  const last = new Map<string, number>();
+  return (ref) => {
+    const offset = text.indexOf(ref, (last.get(ref) ?? -1) + 1);
+    if (offset === -1) return 'text';
+    last.set(ref, offset);
+    return lineAndColumn(text, offset);
+  };
+}

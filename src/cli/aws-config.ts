@@ -1,0 +1,55 @@
+import { createRequire } from 'node:module';
+
+/** One profile of the shared AWS files, as the SDK reads it (`[profile ops]` in config, `[ops]` in credentials). */
+export type AwsProfileSettings = Readonly<Record<string, string | undefined>>;
+
+/** The shared AWS config and credentials files, parsed by the SDK's own loader. */
+export interface SharedAwsFiles {
+  /** Profiles of `~/.aws/config` (or `AWS_CONFIG_FILE`), by name without the `profile ` prefix. */
+  configFile: Readonly<Record<string, AwsProfileSettings>>;
+  /** Profiles of `~/.aws/credentials` (or `AWS_SHARED_CREDENTIALS_FILE`). */
+  credentialsFile: Readonly<Record<string, AwsProfileSettings>>;
+}
+
+type Loader = (init?: { ignoreCache?: boolean }) => Promise<SharedAwsFiles>;
+
+/**
+ * Reads the shared AWS files the way the AWS SDK (and the AWS CLI) does, with the SDK's loader: the one from
+ * `@smithy/core/config` (current SDKs) or `@smithy/shared-ini-file-loader` (earlier ones), resolved from where the
+ * installed `@aws-sdk/client-secrets-manager` lives, so it is the very code that will read the credentials.
+ * Resolves to `undefined` when no such loader can be found (then profiles are left to the SDK alone).
+ * @example
+ *   const files = await loadSharedAwsFiles();
+ *   const region = files?.configFile.ops?.region;
+ */
+export async function loadSharedAwsFiles(): Promise<SharedAwsFiles | undefined> {
+  const load = findLoader();
+  if (load === undefined) return undefined;
+  const files = await load({ ignoreCache: true });
+  return { configFile: files.configFile ?? {}, credentialsFile: files.credentialsFile ?? {} };
+}
+
+function findLoader(): Loader | undefined {
+  let fromClient: NodeJS.Require;
+  try {
+    const local = createRequire(import.meta.url);
+    fromClient = createRequire(local.resolve('@aws-sdk/client-secrets-manager'));
+  } catch {
+    return undefined;
+  }
+  const candidates: [string, string | undefined][] = [
+    ['@smithy/core/config', undefined],
+    ['@smithy/shared-ini-file-loader', undefined],
+    ['@smithy/shared-ini-file-loader', '@smithy/node-config-provider'],
+  ];
+  for (const [name, via] of candidates) {
+    try {
+      const from = via === undefined ? fromClient : createRequire(fromClient.resolve(via));
+      const loader = (from(name) as { loadSharedConfigFiles?: unknown }).loadSharedConfigFiles;
+      if (typeof loader === 'function') return loader as Loader;
+    } catch {
+      // not in this SDK's layout: try the next
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,181 @@
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import * as util from 'node:util';
+import { SecretResolutionError } from '../../errors.js';
+import { findSecretRefs } from '../../resolve/find.js';
+import { resolveConnection } from '../../resolve/resolve-connection.js';
+import type { SecretManager } from '../../types.js';
+import type { CliCommand, CommandContext } from '../command.js';
+import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
+import { createMaskingWriter } from '../mask-stream.js';
+import { withoutManager } from '../refs.js';
+import { formatReportLines } from '../report.js';
+import { signalExitCode } from '../signals.js';
+
+/** `secret-refs run [--env-file F] -- <command…>`: starts a command with the references in its environment resolved. */
+export const runCommand: CliCommand = {
+  name: 'run',
+  argsUsage: '-- <command> [args…]',
+  summary: 'Start a command with the secret references in its environment (and --env-file) resolved',
+  details: `Resolves every reference in the environment variables (and in the --env-file, whose variables
+come second to those already set, as with node --env-file) and starts the command with the values,
+without a shell. Its output goes through a filter that masks every resolved value as ****
+(--no-masking passes it through untouched). Signals (Ctrl-C, SIGTERM, SIGHUP…) are passed on to it,
+and the exit status is its own (128 + the signal's number if a signal ended it). When a reference
+fails, nothing is started: the failing variables are listed on standard error (no value), exit 1.
+A command that cannot be started exits 127 (not found) or 126 (not executable).`,
+  options: {
+    'env-file': {
+      type: 'string',
+      valueName: '<file>',
+      description: 'Also read variables from this .env file (KEY=value lines)',
+    },
+    'no-masking': { type: 'boolean', description: "Do not mask the values in the command's output" },
+  },
+  minArgs: 1,
+  maxArgs: Number.POSITIVE_INFINITY,
+  progress: 'resolving the environment',
+  async run(context) {
+    const { io, values, args, getManager, explain, signal } = context;
+    const [file, ...commandArgs] = args;
+    if (file === undefined || file === '') throw new CliUsageError('run needs a command after --', 'run');
+    const envFile = typeof values['env-file'] === 'string' ? values['env-file'] : undefined;
+    const environment = {
+      ...(envFile === undefined ? {} : await readEnvFile(envFile)),
+      ...definedOnly(io.env),
+    };
+    let resolved = environment;
+    let secrets: string[] = [];
+    const found = findSecretRefs(environment);
+    if (found.length > 0) {
+      const manager = await getManager();
+      try {
+        resolved = await resolveConnection(environment, manager, signal === undefined ? {} : { signal });
+      } catch (error) {
+        if (!(error instanceof SecretResolutionError)) throw error;
+        const count = error.issues.length;
+        io.stderr.write(
+          `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; ${file} not started\n`,
+        );
+        const lines = formatReportLines(
+          error.issues.map((issue) => ({
+            ...issue,
+            message: explain(issue.message),
+            ok: false,
+            path: [...issue.path],
+            at: String(issue.path[0] ?? ''),
+          })),
+        );
+        for (const line of lines) io.stderr.write(`  ${line}\n`);
+        return 1;
+      }
+      if (values['no-masking'] !== true) secrets = await secretValues(manager, found, signal);
+    }
+    context.progress.stop();
+    return runChild(
+      context,
+      file,
+      commandArgs,
+      resolved,
+      values['no-masking'] === true ? undefined : secrets,
+    );
+  },
+};
+
+async function readEnvFile(file: string): Promise<Record<string, string>> {
+  const parseEnv = (util as { parseEnv?: (content: string) => Record<string, string | undefined> }).parseEnv;
+  if (typeof parseEnv !== 'function') throw new CliUsageError('--env-file needs Node.js 20.12 or later');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw new CliUsageError(
+      `cannot read --env-file ${file}: ${typeof code === 'string' ? code : 'read failed'}`,
+    );
+  }
+  return definedOnly(parseEnv(text.replace(/^\uFEFF/, '')));
+}
+
+function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+/** The secret values the references stand for (from the manager's cache: the resolve just read them). */
+async function secretValues(
+  manager: SecretManager,
+  found: ReturnType<typeof findSecretRefs>,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  const refs = found.flatMap((item) => (item.ref === undefined ? [] : [withoutManager(item.ref)]));
+  const results = await manager.getSecrets(refs, signal === undefined ? {} : { signal });
+  return results.flatMap((result) => (result.ok ? [result.value] : []));
+}
+
+function runChild(
+  context: CommandContext,
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  secrets: readonly string[] | undefined,
+): Promise<number> {
+  const { io, signals, signal } = context;
+  const stdio: StdioOptions = [
+    typeof io.stdin.fd === 'number' ? io.stdin.fd : 'ignore',
+    secrets === undefined && typeof io.stdout.fd === 'number' ? io.stdout.fd : 'pipe',
+    secrets === undefined && typeof io.stderr.fd === 'number' ? io.stderr.fd : 'pipe',
+  ];
+  return new Promise<number>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(file, [...args], { env, stdio });
+    } catch {
+      reject(new CliUsageError(`cannot start ${file}`));
+      return;
+    }
+    const release = signals?.capture((received) => {
+      child.kill(received);
+    });
+    const onAbort = (): void => {
+      child.kill('SIGTERM');
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (): void => {
+      release?.();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const outputs = [pipeTo(child.stdout, io.stdout, secrets), pipeTo(child.stderr, io.stderr, secrets)];
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      done();
+      const code = error.code === 'ENOENT' ? 127 : 126;
+      const reason = error.code === 'ENOENT' ? 'command not found' : (error.code ?? 'failed');
+      io.stderr.write(`secret-refs: cannot start ${file}: ${reason}\n`);
+      resolve(code);
+    });
+    child.once('close', (code, received) => {
+      done();
+      for (const end of outputs) end();
+      if (code !== null) resolve(code);
+      else if (received !== null) resolve(signalExitCode(received));
+      else reject(new CliFailure(`${file} ended without a status`));
+    });
+  });
+}
+
+/** Copies a child's output to `target`, masked when `secrets` is given; returns the function that flushes it. */
+function pipeTo(
+  source: NodeJS.ReadableStream | null,
+  target: CliWritable,
+  secrets: readonly string[] | undefined,
+): () => void {
+  if (source === null) return () => undefined;
+  if (secrets === undefined) {
+    source.on('data', (chunk: Uint8Array) => target.write(chunk));
+    return () => undefined;
+  }
+  const writer = createMaskingWriter(secrets, (chunk) => target.write(chunk));
+  source.on('data', (chunk: Uint8Array) => writer.write(chunk));
+  return () => writer.end();
+}

@@ -1,0 +1,89 @@
+import { createMasker, type Masker } from '../resolve/mask.js';
+
+/** Receives the masked bytes. */
+export type MaskedSink = (chunk: Uint8Array) => void;
+
+/** A byte stream's writer that hides secret values, even when one is split across chunks. */
+export interface MaskingWriter {
+  write(chunk: Uint8Array): void;
+  /** Writes what is still held back (masked). */
+  end(): void;
+}
+
+/** Values shorter than this are not masked, as with `createMasker`'s default. */
+const MIN_LENGTH = 4;
+
+/**
+ * A writer that masks `values` in a byte stream (a child's stdout or stderr) before `sink` gets it, as `op run`
+ * does. It works on bytes (each byte one `latin1` character), so any output, UTF-8 or not, passes through
+ * unchanged apart from the masked values; each value is matched by its UTF-8 bytes and by its JSON-escaped form
+ * (the library's {@link createMasker}). Output is written at once, except a trailing part that could be the start
+ * of a value: it is held back until the next chunk (or the end) shows whether it is one.
+ * @example
+ *   const writer = createMaskingWriter([password], (chunk) => process.stdout.write(chunk));
+ *   child.stdout.on('data', (chunk) => writer.write(chunk)).on('end', () => writer.end());
+ */
+export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink): MaskingWriter {
+  const bytes = [...new Set(values)].map((value) => Buffer.from(value, 'utf8').toString('latin1'));
+  const masker: Masker = createMasker(bytes, { minLength: MIN_LENGTH });
+  const forms = new Set<string>();
+  for (const value of bytes) {
+    if (value.length < MIN_LENGTH) continue;
+    forms.add(value);
+    forms.add(JSON.stringify(value).slice(1, -1));
+  }
+  const longest = Math.max(0, ...[...forms].map((form) => form.length));
+  const pattern =
+    forms.size === 0
+      ? undefined
+      : new RegExp(
+          [...forms]
+            .sort((a, b) => b.length - a.length)
+            .map((form) => form.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'))
+            .join('|'),
+          'g',
+        );
+  let pending = '';
+  const emit = (text: string): void => {
+    if (text !== '') sink(Buffer.from(masker.mask(text), 'latin1'));
+  };
+  return {
+    write(chunk) {
+      if (pattern === undefined) {
+        sink(chunk);
+        return;
+      }
+      pending += Buffer.from(chunk).toString('latin1');
+      const cut = holdFrom(pending, forms, longest, pattern);
+      emit(pending.slice(0, cut));
+      pending = pending.slice(cut);
+    },
+    end() {
+      emit(pending);
+      pending = '';
+    },
+  };
+}
+
+/**
+ * Where to cut `text` so that what comes before can be masked and written now: the earliest position (among the
+ * last `longest - 1`) from which the rest is the start of a value, moved back to the start of a whole value it
+ * would otherwise split.
+ */
+function holdFrom(text: string, forms: ReadonlySet<string>, longest: number, pattern: RegExp): number {
+  let cut = text.length;
+  for (let position = Math.max(0, text.length - longest + 1); position < text.length; position += 1) {
+    const rest = text.slice(position);
+    if ([...forms].some((form) => form.length > rest.length && form.startsWith(rest))) {
+      cut = position;
+      break;
+    }
+  }
+  if (cut === text.length) return cut;
+  for (const match of text.matchAll(pattern)) {
+    const end = match.index + match[0].length;
+    if (match.index < cut && end > cut) return match.index;
+    if (match.index >= cut) break;
+  }
+  return cut;
+}

@@ -1,0 +1,60 @@
+import type { CliWritable } from './io.js';
+
+/** A progress line on a terminal's stderr; {@link CliProgress.stop} clears it. */
+export interface CliProgress {
+  /** Shows the line from `delayMs` after this call on, if the run is still going; calling it again does nothing. */
+  start(): void;
+  /** Clears the line if shown; it is not shown again. */
+  stop(): void;
+}
+
+/** What {@link createProgress} needs: the stderr stream (shown only when it is a terminal) and the label. */
+export interface CliProgressOptions {
+  stderr: CliWritable & { isTTY?: boolean };
+  label: string;
+  /** @default 1000 */
+  delayMs?: number;
+}
+
+/**
+ * A progress line for runs that take long: nothing for the first second (a fast run prints nothing extra), then
+ * `secret-refs: <label>… 3 s` on stderr, rewritten in place each second, cleared when the command is done or
+ * first writes to stdout. Only when stderr is a terminal: logs and pipes never get it.
+ * @example
+ *   const progress = createProgress({ stderr: process.stderr, label: 'checking references' });
+ *   progress.start();
+ *   await work();
+ *   progress.stop();
+ */
+export function createProgress(options: CliProgressOptions): CliProgress {
+  const { stderr, label } = options;
+  const delayMs = options.delayMs ?? 1_000;
+  let timer: NodeJS.Timeout | undefined;
+  let started = 0;
+  let shown = false;
+  let stopped = false;
+  const draw = (): void => {
+    shown = true;
+    const seconds = Math.floor((Date.now() - started) / 1_000);
+    stderr.write(`\r\x1b[Ksecret-refs: ${label}… ${seconds} s`);
+  };
+  return {
+    start() {
+      if (stopped || timer !== undefined || stderr.isTTY !== true) return;
+      started = Date.now();
+      timer = setTimeout(() => {
+        draw();
+        timer = setInterval(draw, 1_000);
+        timer.unref();
+      }, delayMs);
+      timer.unref();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (shown) stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

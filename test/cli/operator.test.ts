@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
+import { cliWording } from '../../src/cli/wording.js';
+import { CANARY } from '../support/canary.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
+import { makeIo } from './helpers.js';
+
+const endpoint = useLocalEndpoint({
+  region: 'eu-west-1',
+  secrets: [
+    { name: 'prod/db', secretString: JSON.stringify({ password: CANARY }) },
+    { name: 'prod/cert', secretBinary: Buffer.from(`${CANARY}-bytes`) },
+  ],
+});
+
+function env(): Record<string, string> {
+  const sm = endpoint();
+  return {
+    AWS_REGION: sm.region,
+    AWS_ACCESS_KEY_ID: sm.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sm.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+  };
+}
+
+async function run(argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  const io = makeIo({
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    env: options.env ?? env(),
+  });
+  const code = await runCli(argv, io.io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const oneRef = JSON.stringify({ password: '{{resolve:secretsmanager:prod/db:SecretString:password}}' });
+
+describe('--timeout and --max-attempts', () => {
+  it('--max-attempts sets the attempts per call; AWS_MAX_ATTEMPTS is the default; the hint names the flag', async () => {
+    endpoint().injectFault({ kind: 'throttle', times: Number.POSITIVE_INFINITY });
+    const once = await run(['check', '--max-attempts', '1'], { stdin: oneRef });
+    expect(endpoint().requests).toHaveLength(1);
+    expect(once.code).toBe(1);
+    expect(once.out).toContain('throttled: ');
+    expect(once.out).toContain('raise --max-attempts');
+    expect(once.out).not.toContain('maxAttempts');
+
+    endpoint().resetRequests();
+    expect((await run(['check', '--max-attempts', '2'], { stdin: oneRef })).code).toBe(1);
+    expect(endpoint().requests).toHaveLength(2);
+
+    endpoint().resetRequests();
+    expect((await run(['check'], { stdin: oneRef, env: { ...env(), AWS_MAX_ATTEMPTS: '1' } })).code).toBe(1);
+    expect(endpoint().requests).toHaveLength(1);
+  });
+
+  it('--timeout bounds each attempt; the message names --timeout', async () => {
+    endpoint().injectFault({ kind: 'delay', ms: 5_000, times: Number.POSITIVE_INFINITY });
+    const result = await run(['check', '--timeout', '200', '--max-attempts', '1'], { stdin: oneRef });
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('timeout: ');
+    expect(result.out).toContain('raise --timeout');
+    expect(result.out).not.toContain('requestTimeoutMs');
+  });
+
+  it.each([
+    [['--timeout', '0'], 'option --timeout must be a whole number of milliseconds, 1 or more'],
+    [['--timeout', 'soon'], 'option --timeout must be a whole number of milliseconds, 1 or more'],
+    [['--max-attempts', '1.5'], 'option --max-attempts must be a whole number, 1 or more'],
+    [['--max-attempts', '0'], 'option --max-attempts must be a whole number, 1 or more'],
+  ])('%j is bad usage, exit 2', async (flags, message) => {
+    const result = await run(['list', ...flags]);
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: `secret-refs: ${message} (see secret-refs list --help)\n`,
+    });
+  });
+
+  it('a bad AWS_MAX_ATTEMPTS is bad usage, exit 2', async () => {
+    const result = await run(['list'], { env: { ...env(), AWS_MAX_ATTEMPTS: 'many' } });
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: 'secret-refs: AWS_MAX_ATTEMPTS must be a whole number, 1 or more\n',
+    });
+  });
+});
+
+describe('messages in the CLI words', () => {
+  it('get of a binary secret says to add --binary; --binary of a string secret says to leave it out', async () => {
+    const binary = await run(['get', 'prod/cert']);
+    expect(binary.code).toBe(1);
+    expect(binary.err).toContain('add --binary to write its bytes');
+    expect(binary.err).not.toContain('getSecretBinary');
+    const text = await run(['get', '--binary', 'prod/db']);
+    expect(text.code).toBe(1);
+    expect(text.err).toContain('leave out --binary');
+    expect(text.err).not.toContain('getSecret()');
+    for (const output of [binary.out, binary.err, text.out, text.err]) expect(output).not.toContain(CANARY);
+  });
+
+  it('rewrites library option names and names the profile when its credentials cannot be loaded', () => {
+    expect(cliWording('check `endpoint` and `region`')).toBe('check --endpoint and --region');
+    expect(
+      cliWording(
+        'No AWS credentials could be loaded; pass `accessKeyId` and `secretAccessKey`, a `credentials` provider, or configure the default chain (environment, profile, role)',
+      ),
+    ).toBe(
+      'No AWS credentials could be loaded; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile (or set AWS_PROFILE), or run where a container or instance role applies',
+    );
+    expect(
+      cliWording('No AWS credentials could be loaded; pass …', {
+        profile: { name: 'ops', from: 'AWS_PROFILE' },
+      }),
+    ).toBe(
+      'No AWS credentials could be loaded from profile "ops" (AWS_PROFILE); check its keys, credential_process or role, or sign in again (aws sso login --profile ops)',
+    );
+  });
+});
+
+describe('the progress line', () => {
+  function ttyIo(stdin: string, tty: boolean) {
+    const base = makeIo({ stdin, env: env() });
+    const stderr: string[] = [];
+    const io: CliIo = { ...base.io, stderr: { isTTY: tty, write: (chunk) => stderr.push(String(chunk)) } };
+    return { io, out: base.out, err: () => stderr.join('') };
+  }
+
+  it('on a terminal, a run longer than a second shows it on stderr, then clears it before the output', async () => {
+    endpoint().injectFault({ kind: 'delay', ms: 1_400 });
+    const { io, out, err } = ttyIo(oneRef, true);
+    expect(await runCli(['check'], io)).toBe(0);
+    expect(err()).toContain('\r\x1b[Ksecret-refs: checking references… 1 s');
+    expect(err().endsWith('\r\x1b[K')).toBe(true);
+    expect(out()).toContain('1 reference, 1 ok, 0 failed');
+    expect(err()).not.toContain(CANARY);
+  });
+
+  it('never when stderr is not a terminal, nor for a fast run', async () => {
+    endpoint().injectFault({ kind: 'delay', ms: 1_400 });
+    const slow = ttyIo(oneRef, false);
+    expect(await runCli(['check'], slow.io)).toBe(0);
+    expect(slow.err()).toBe('');
+    const fast = ttyIo(oneRef, true);
+    expect(await runCli(['check'], fast.io)).toBe(0);
+    expect(fast.err()).toBe('');
+  });
+});

@@ -1,0 +1,150 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CANARY } from '../support/canary.js';
+import { runCliProcess } from '../support/cli-spawn.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
+
+const endpoint = useLocalEndpoint({
+  region: 'eu-west-1',
+  secrets: [{ name: 'prod/db', secretString: JSON.stringify({ username: 'app', password: CANARY }) }],
+});
+
+let home: string;
+
+/** A temporary HOME with ~/.aws/config and ~/.aws/credentials for the local endpoint's keys (never the real HOME). */
+beforeAll(async () => {
+  const sm = endpoint();
+  home = await mkdtemp(join(tmpdir(), 'secret-refs-home-'));
+  await mkdir(join(home, '.aws'));
+  const { accessKeyId, secretAccessKey } = sm.credentials;
+  const creds = join(home, 'creds.mjs');
+  await writeFile(
+    creds,
+    `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(accessKeyId)}, SecretAccessKey: ${JSON.stringify(secretAccessKey)} }));\n`,
+  );
+  await writeFile(
+    join(home, '.aws', 'config'),
+    [
+      '[default]',
+      `region = ${sm.region}`,
+      '[profile ops]',
+      `region = ${sm.region}`,
+      '[profile keys-only]',
+      '[profile process]',
+      `region = ${sm.region}`,
+      `credential_process = ${process.execPath} ${creds}`,
+      '[profile wrong]',
+      `region = ${sm.region}`,
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    join(home, '.aws', 'credentials'),
+    [
+      '[ops]',
+      `aws_access_key_id = ${accessKeyId}`,
+      `aws_secret_access_key = ${secretAccessKey}`,
+      '[keys-only]',
+      `aws_access_key_id = ${accessKeyId}`,
+      `aws_secret_access_key = ${secretAccessKey}`,
+      '[wrong]',
+      `aws_access_key_id = ${accessKeyId}`,
+      `aws_secret_access_key = ${CANARY}-not-the-key`,
+      '',
+    ].join('\n'),
+  );
+});
+
+/** Only HOME, the endpoint and what the test adds: no AWS_REGION, no keys. */
+function cli(args: string[], extra: Record<string, string> = {}) {
+  return runCliProcess(args, {
+    env: { HOME: home, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint().endpoint, ...extra },
+  });
+}
+
+function expectNoSecret(...texts: string[]): void {
+  for (const text of texts) {
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toContain(endpoint().credentials.secretAccessKey);
+  }
+}
+
+describe('profiles, as the AWS CLI resolves them (the built CLI, a temporary HOME)', () => {
+  it('AWS_PROFILE and --profile read keys from ~/.aws/credentials and the region from ~/.aws/config', async () => {
+    const [fromEnv, fromFlag] = await Promise.all([
+      cli(['get', 'prod/db:username'], { AWS_PROFILE: 'ops' }),
+      cli(['get', '--profile', 'ops', 'prod/db:username']),
+    ]);
+    expect(fromEnv).toMatchObject({ code: 0, stdout: 'app\n', stderr: '' });
+    expect(fromFlag).toMatchObject({ code: 0, stdout: 'app\n', stderr: '' });
+  });
+
+  it('a credential_process profile', async () => {
+    const result = await cli(['get', 'prod/db:username'], { AWS_PROFILE: 'process' });
+    expect(result).toMatchObject({ code: 0, stdout: 'app\n', stderr: '' });
+  });
+
+  it('the [default] region serves keys from the environment; a profile without a region does not fall back to it', async () => {
+    const { accessKeyId, secretAccessKey } = endpoint().credentials;
+    const [envKeys, keysOnly] = await Promise.all([
+      cli(['test-connection'], { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey }),
+      cli(['test-connection', '--profile', 'keys-only']),
+    ]);
+    expect(envKeys).toMatchObject({ code: 0, stderr: '' });
+    expect(envKeys.stdout).toContain('eu-west-1');
+    // As in the AWS CLI: a named profile's settings do not inherit from [default].
+    expect(keysOnly).toMatchObject({
+      code: 2,
+      stderr:
+        'secret-refs: no region: pass --region or set AWS_REGION, or set region in profile "keys-only"\n',
+    });
+  });
+
+  it('--profile nosuch (or AWS_PROFILE=nosuch) is bad usage naming the profile', async () => {
+    const [flag, env] = await Promise.all([
+      cli(['get', '--profile', 'nosuch', 'prod/db:username']),
+      cli(['list'], { AWS_PROFILE: 'nosuch' }),
+    ]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toBe(
+      `secret-refs: profile "nosuch" (--profile) is not in ${join(home, '.aws', 'config')} or ${join(home, '.aws', 'credentials')}\n`,
+    );
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('profile "nosuch" (AWS_PROFILE) is not in');
+  });
+
+  it('keys in the environment win over AWS_PROFILE; --profile wins over both', async () => {
+    const { accessKeyId } = endpoint().credentials;
+    const wrongKeys = { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: `${CANARY}-wrong` };
+    const [envKeys, flag] = await Promise.all([
+      cli(['get', 'prod/db:username'], { ...wrongKeys, AWS_PROFILE: 'ops', AWS_REGION: 'eu-west-1' }),
+      cli(['get', '--profile', 'ops', 'prod/db:username'], wrongKeys),
+    ]);
+    expect(envKeys.code).toBe(1);
+    expect(envKeys.stderr).toMatch(/^secret-refs: invalid_credentials: /);
+    expect(flag).toMatchObject({ code: 0, stdout: 'app\n' });
+    expectNoSecret(envKeys.stdout, envKeys.stderr);
+  });
+
+  it('refused keys of a profile: exit 1 in the CLI words (environment variables, not library options)', async () => {
+    const result = await cli(['get', 'prod/db:password'], { AWS_PROFILE: 'wrong' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^secret-refs: invalid_credentials: AWS rejected the credentials/);
+    expect(result.stderr).toContain('AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN');
+    expect(result.stderr).not.toContain('`accessKeyId`');
+    expectNoSecret(result.stdout, result.stderr);
+  });
+
+  it('no region in the flags, the environment or the profile is bad usage saying where to set one', async () => {
+    const result = await runCliProcess(['list'], {
+      env: { HOME: join(home, 'empty'), AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint().endpoint },
+    });
+    expect(result).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'secret-refs: no region: pass --region or set AWS_REGION\n',
+    });
+  });
+});
