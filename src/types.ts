@@ -72,6 +72,51 @@ export interface SecretPayload {
 export interface CallOptions {
   /** Cancels the call; it then rejects with an error named `AbortError` (code `aborted`). */
   signal?: AbortSignal;
+  /**
+   * Reads past every cache (in-process and shared) and stores what comes back — for "my login just failed: is
+   * there a new password?". A fetch already in flight is not joined. When the value has a new version, the shared
+   * tier's copy is dropped in every process. Use it sparingly: each call is a backend call.
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/**
+ * What happened, as told to a manager's `onEvent` handler: secret ids, tiers, timings and codes — never a value
+ * and never a credential.
+ * - `hit` / `miss`: a read found the secret in a tier (`memory`: this process; `shared`: the Redis tier) or not.
+ * - `fetch`: the provider answered (`durationMs`, the `versionId` read).
+ * - `stale`: an expired value was served because a refresh failed with a transient error (or is backing off).
+ * - `refresh`: a background refresh ahead of expiry (`refreshAheadMs`) ended; `ok` says how.
+ * - `changed`: a fetch found another version than the one cached (`previousVersionId` → `versionId`).
+ * - `invalidated`: entries were dropped, by this manager (`source: 'local'`) or by another process (`'bus'`);
+ *   no `secretId` means all of them.
+ * - `error`: a fetch failed (`code`, `message` — the library's messages hold no value).
+ * @example
+ *   const onEvent = (event: SecretEvent) => {
+ *     if (event.type === 'fetch') histogram.record(event.durationMs ?? 0, { tier: event.tier });
+ *   };
+ */
+export interface SecretEvent {
+  type: 'hit' | 'miss' | 'fetch' | 'stale' | 'refresh' | 'changed' | 'invalidated' | 'error';
+  /** The secret id as the reference wrote it. */
+  secretId?: string;
+  /** Where it happened. */
+  tier?: 'memory' | 'shared' | 'provider';
+  /** How long the fetch or refresh took. */
+  durationMs?: number;
+  /** The version read (`fetch`, `changed`). */
+  versionId?: string;
+  /** The version cached before (`changed`). */
+  previousVersionId?: string;
+  /** `refresh`: whether it succeeded. */
+  ok?: boolean;
+  /** `invalidated`: by this manager or by another process. */
+  source?: 'local' | 'bus';
+  /** `error`: the error's code. */
+  code?: SecretRefErrorCode;
+  /** `error`: the error's message (names references, never values). */
+  message?: string;
 }
 
 /**

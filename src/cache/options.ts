@@ -30,6 +30,13 @@ export interface SecretCacheOptions {
    * @default 0.1
    */
   jitter?: number;
+  /**
+   * A read within this time of an entry's expiry is served at once and starts one background refresh (merged like
+   * any fetch; with the shared tier, about one per fleet), so that while reads keep coming and the backend answers,
+   * no read waits for it. `0` turns it off. Must be less than `ttlMs`.
+   * @default 0
+   */
+  refreshAheadMs?: number;
 }
 
 /**
@@ -50,6 +57,7 @@ export const DEFAULT_CACHE_OPTIONS: ResolvedSecretCacheOptions = Object.freeze({
   maxSize: 1_000,
   staleIfErrorMs: 900_000,
   jitter: 0.1,
+  refreshAheadMs: 0,
 });
 
 const KNOWN = new Set(Object.keys(DEFAULT_CACHE_OPTIONS));
@@ -96,7 +104,18 @@ export function resolveCacheOptions(
       `\`${prefix}.jitter\` must be a fraction of \`ttlMs\` between 0 and 1 (got ${describe(jitter)})`,
     );
   }
-  return Object.freeze({ ttlMs, maxSize, staleIfErrorMs, jitter });
+  const refreshAheadMs = duration(
+    options.refreshAheadMs,
+    DEFAULT_CACHE_OPTIONS.refreshAheadMs,
+    `${prefix}.refreshAheadMs`,
+  );
+  if (refreshAheadMs > 0 && refreshAheadMs >= ttlMs) {
+    throw new SecretRefConfigError(
+      `${prefix}.refreshAheadMs`,
+      `\`${prefix}.refreshAheadMs\` must be less than \`${prefix}.ttlMs\` (got ${refreshAheadMs} with a ttlMs of ${ttlMs})`,
+    );
+  }
+  return Object.freeze({ ttlMs, maxSize, staleIfErrorMs, jitter, refreshAheadMs });
 }
 
 function duration(value: unknown, fallback: number, option: string): number {

@@ -6,66 +6,29 @@ import { errorBackoffMs } from './backoff.js';
 import { createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import { mayNameSameSecret, namesSecret } from './secret-names.js';
+import type {
+  CachedPayload,
+  CacheStore,
+  Flight,
+  FlightItem,
+  FlightOutcome,
+  InFlight,
+  InvalidationTarget,
+} from './store-types.js';
 import type { SharedInvalidation, SharedTier } from './tier.js';
 
-/** A fetched secret version with its JSON parsed at most once, on first need. */
-export interface CachedPayload {
-  readonly payload: SecretPayload;
-  /** Order of arrival among the values of this process: the higher, the more recently fetched. */
-  readonly seq: number;
-  /** Which version was asked for: the current one (`''`), a stage or a version id (see `versionSpec`). */
-  readonly spec: string;
-  /** Set by the first JSON read: the parsed value, or `ok: false` when the string is not JSON. */
-  json?: { ok: true; value: unknown } | { ok: false };
-}
-
-/** What every reader waiting on one key gets when its fetch ends. Never a rejection. */
-export type FlightOutcome =
-  | { ok: true; value: CachedPayload; stale: boolean }
-  | { ok: false; error: SecretRefError };
-
-/** One backend request (a single fetch or a batch), shared by every reader of the keys it serves. */
-export interface Flight {
-  readonly controller: AbortController;
-  /** Readers still waiting; when the last one gives up, the request is aborted. */
-  waiters: number;
-  readonly keys: string[];
-}
-
-/** A key being fetched now. */
-export interface InFlight {
-  readonly promise: Promise<FlightOutcome>;
-  readonly flight: Flight;
-  readonly identity: string;
-  readonly secretId: string;
-}
-
-/** What a key holds now. `stale`: expired, but a refresh failed a moment ago and the next try is not due yet. */
-export type Lookup =
-  | { state: 'fresh'; value: CachedPayload }
-  | { state: 'stale'; value: CachedPayload }
-  | { state: 'inflight'; inflight: InFlight }
-  | { state: 'miss' };
-
-/** The fetch result handed to {@link CacheStore.begin}'s `settle`; `freshForMs` caps the entry's lifetime. */
-export type Settlement =
-  | { ok: true; payload: SecretPayload; freshForMs?: number }
-  | { ok: false; error: SecretRefError };
-
-/** One key a request is begun for: its cache key and the secret it names, as the caller wrote it. */
-export interface FlightItem {
-  readonly key: string;
-  readonly identity: string;
-  readonly secretId: string;
-  /** Which version was asked for (see {@link CachedPayload.spec}). */
-  readonly spec: string;
-}
-
-/** What to drop: everything, one provider identity's entries, or one secret of one identity (every id form). */
-export interface InvalidationTarget {
-  identity?: string;
-  secretId?: string;
-}
+export type {
+  CachedPayload,
+  CacheStore,
+  Flight,
+  FlightItem,
+  FlightOutcome,
+  InFlight,
+  InvalidationTarget,
+  Lookup,
+  Settlement,
+  SettleReport,
+} from './store-types.js';
 
 interface Entry {
   value: CachedPayload;
@@ -78,45 +41,16 @@ interface Entry {
   retryAt: number;
 }
 
-/** The stored entries and the fetches in progress, keyed by cache key; shared by the managers of one cache. */
-export interface CacheStore {
-  /** The cache options, or `undefined` when values are not kept (in-flight fetches are still merged). */
-  readonly options: ResolvedSecretCacheOptions | undefined;
-  /** The shared tier behind this store (`secret-refs/redis`), read on a miss before the provider. */
-  readonly tier: SharedTier | undefined;
-  /** The state of one key at time `now` (one clock read per caller, however many keys it looks up). */
-  lookup(key: string, now?: number): Lookup;
-  /** The value of a fresh entry, or `undefined`: the warm path, which allocates nothing and skips the flights. */
-  fresh(key: string, now: number): CachedPayload | undefined;
-  /** Registers one request for `items`; `settle` must be called once per key (later calls are ignored). */
-  begin(items: readonly FlightItem[]): {
-    flight: Flight;
-    /** One record per item, in order, to pass to `join`. */
-    running: InFlight[];
-    settle(key: string, result: Settlement): void;
-  };
-  /** Counts one more reader of a key being fetched and returns what it will get; `leave` undoes the count. */
-  join(running: InFlight): Promise<FlightOutcome>;
-  /**
-   * A reader of `running` has given up (its signal fired); when every reader of the request has gone, the
-   * request itself is aborted and forgotten.
-   */
-  leave(running: InFlight): void;
-  /**
-   * Drops the entries and in-flight fetches of `target`, whatever form of the secret id they were read by, so no
-   * later read sees them; a fetch in flight now is never stored, even one under another id form whose answer turns
-   * out to be that secret.
-   */
-  invalidate(target: InvalidationTarget): void;
-  /** Makes `key` serve `value` (a more recent version of the same secret) for the rest of its lifetime. */
-  adopt(key: string, value: CachedPayload): void;
-  /** Records that `identity` shares its entries in the tier under `scope` (bus invalidations then reach them). */
-  share(identity: string, scope: string): void;
-  /** Entries held whose key starts with `prefix`. */
-  count(prefix: string): number;
-}
-
 let lastSeq = 0;
+
+/** Two answers for one version: the same version id (AWS's are unique per secret) and the same string. */
+function sameVersion(first: SecretPayload, second: SecretPayload): boolean {
+  return (
+    first.versionId !== undefined &&
+    first.versionId === second.versionId &&
+    first.secretString === second.secretString
+  );
+}
 
 /** Creates a store; without options it keeps nothing but still merges concurrent fetches of one key. */
 export function createCacheStore(
@@ -127,6 +61,7 @@ export function createCacheStore(
   const inflight = new Map<string, InFlight>();
   const log: InvalidationLog = createInvalidationLog();
   const scopes = new Map<string, string>();
+  const dropWatchers = new Map<string, (secretId: string) => void>();
   let liveFlights = 0;
 
   const put = (item: FlightItem, value: CachedPayload, freshForMs: number | undefined): void => {
@@ -168,13 +103,17 @@ export function createCacheStore(
 
   const dropMatching = (
     concerns: (identity: string, secretId: string, payload?: SecretPayload) => boolean,
+    dropped?: (identity: string, secretId: string) => void,
   ) => {
     for (const [key, running] of [...inflight]) {
       if (concerns(running.identity, running.secretId)) inflight.delete(key);
     }
     if (!lru) return;
     for (const [key, entry] of [...lru]) {
-      if (concerns(entry.identity, entry.secretId, entry.value.payload)) lru.delete(key);
+      if (concerns(entry.identity, entry.secretId, entry.value.payload)) {
+        lru.delete(key);
+        dropped?.(entry.identity, entry.secretId);
+      }
     }
   };
 
@@ -204,7 +143,11 @@ export function createCacheStore(
       }
     };
     if (liveFlights > 0) log.record(concerns);
-    dropMatching(concerns);
+    dropMatching(concerns, (identity, secretId) => {
+      try {
+        dropWatchers.get(identity)?.(secretId);
+      } catch {}
+    });
   };
 
   if (tier) {
@@ -229,6 +172,17 @@ export function createCacheStore(
     fresh(key, now) {
       const entry = lru?.get(key);
       return entry !== undefined && now < entry.expiresAt ? entry.value : undefined;
+    },
+    refreshDue(key, now) {
+      if (!options || options.refreshAheadMs === 0) return false;
+      const entry = lru?.peek(key);
+      return (
+        entry !== undefined &&
+        now < entry.expiresAt &&
+        now >= entry.expiresAt - options.refreshAheadMs &&
+        now >= entry.retryAt &&
+        !inflight.has(key)
+      );
     },
     begin(items) {
       const controller = new AbortController();
@@ -256,7 +210,7 @@ export function createCacheStore(
         running,
         settle(key, result) {
           const waiting = pending.get(key);
-          if (!waiting) return;
+          if (!waiting) return undefined;
           pending.delete(key);
           if (pending.size === 0) {
             liveFlights -= 1;
@@ -266,13 +220,18 @@ export function createCacheStore(
           const current = inflight.get(key) === record;
           if (current) inflight.delete(key);
           if (result.ok) {
+            const previous = lru?.peek(key)?.value;
             const value: CachedPayload = { payload: result.payload, seq: ++lastSeq, spec: item.spec };
-            const invalidated = log.concerns(since, item.identity, item.secretId, result.payload);
-            if (current && !invalidated) put(item, value, result.freshForMs);
+            if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
+              value.json = previous.json;
+            }
+            const stored = current && !log.concerns(since, item.identity, item.secretId, result.payload);
+            if (stored) put(item, value, result.freshForMs);
             resolve({ ok: true, value, stale: false });
-          } else {
-            resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
+            return { previous, stored };
           }
+          resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
+          return undefined;
         },
       };
     },
@@ -291,8 +250,9 @@ export function createCacheStore(
       const entry = lru?.peek(key);
       if (entry !== undefined && entry.value.seq < value.seq) entry.value = value;
     },
-    share(identity, scope) {
+    share(identity, scope, onDrop) {
       scopes.set(identity, scope);
+      if (onDrop) dropWatchers.set(identity, onDrop);
     },
     count(prefix) {
       if (!lru) return 0;

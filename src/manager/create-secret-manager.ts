@@ -8,6 +8,7 @@ import { listJsonKeys } from '../ref/json-key.js';
 import type {
   CallOptions,
   ListSecretsOptions,
+  SecretEvent,
   SecretManager,
   SecretProvider,
   SecretRef,
@@ -15,8 +16,9 @@ import type {
   SecretSummary,
   TestConnectionResult,
 } from '../types.js';
+import { createEmitter } from './events.js';
 import { parseInputs, registerFreshReader, toResults } from './fresh-read.js';
-import { createLoader, createPeek, createRefKeys, type ReadCounters } from './load.js';
+import { createLoader, type LoadOptions, type ReadCounters } from './load.js';
 import { checkedListing, checkTestResult } from './provider-answer.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
 import { locatorOf, toRef } from './ref-input.js';
@@ -33,6 +35,25 @@ export interface SecretManagerOptions {
    * @default { ttlMs: 300_000, maxSize: 1_000, staleIfErrorMs: 900_000, jitter: 0.1 }
    */
   cache?: SecretCacheOptions | false | SecretCache;
+  /**
+   * Told what happens — `hit`, `miss`, `fetch`, `stale`, `refresh`, `changed`, `invalidated`, `error` — with secret
+   * ids, tiers and timings, never a value; for metrics and logs. A handler that throws never breaks a read; without
+   * one, nothing is built.
+   * @default undefined
+   */
+  onEvent?: (event: SecretEvent) => void;
+}
+
+const OPTIONS = new Set(['cache', 'onEvent']);
+
+/** The call options of a read: its signal and `refresh`, checked (`SecretRefConfigError` naming the option). */
+function readOptions(options: unknown): LoadOptions {
+  const signal = readSignal(options);
+  const refresh = (options as { refresh?: unknown } | undefined)?.refresh;
+  if (refresh !== undefined && typeof refresh !== 'boolean') {
+    throw new SecretRefConfigError('refresh', '`refresh` must be a boolean');
+  }
+  return { signal, refresh: refresh === true };
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -84,49 +105,52 @@ export function createSecretManager(
     throw new SecretRefConfigError('options', '`options` must be an object');
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'cache') {
+    if (!OPTIONS.has(key)) {
       throw new SecretRefConfigError(
         key,
-        `\`${key}\` is not an option of createSecretManager (expected \`cache\`)`,
+        `\`${key}\` is not an option of createSecretManager (expected \`cache\` or \`onEvent\`)`,
       );
     }
   }
   const store = storeFor(options.cache);
-  const scope = sharedScope(store, provider);
+  const emit = createEmitter(options.onEvent);
+  const scope = sharedScope(store, provider, (secretId) =>
+    emit?.({ type: 'invalidated', secretId, source: 'bus' }),
+  );
   const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const load = createLoader(provider, store, counters, scope);
-  const peek = createPeek(store, counters);
-  const keyOf = createRefKeys(provider.identity);
+  const { load, peek } = createLoader(provider, store, counters, scope, emit);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
   const manager = {
     async getSecret(input: SecretRef | string, callOptions?: CallOptions): Promise<string> {
-      const signal = readSignal(callOptions);
+      const read = readOptions(callOptions);
       const ref = toRef(input);
-      const [outcome] = peek([keyOf(ref)], signal) ?? (await load([locatorOf(ref)], signal));
+      const [outcome] =
+        (read.refresh ? undefined : peek([ref], read.signal)) ?? (await load([locatorOf(ref)], read));
       return readSecretValue(orThrow(outcome).value, ref);
     },
     async getSecretBinary(input: SecretRef | string, callOptions?: CallOptions): Promise<Uint8Array> {
-      const signal = readSignal(callOptions);
+      const read = readOptions(callOptions);
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], signal);
+      const [outcome] = await load([locatorOf(ref)], read);
       return readSecretBinary(orThrow(outcome).value, ref);
     },
     async getSecrets(
       inputs: readonly (SecretRef | string)[],
       callOptions?: CallOptions,
     ): Promise<SecretResult[]> {
-      const signal = readSignal(callOptions);
+      const read = readOptions(callOptions);
       const parsed = parseInputs(inputs);
       const outcomes =
-        peek(parsed.refs.map(keyOf), signal) ?? (await load(parsed.refs.map(locatorOf), signal));
+        (read.refresh ? undefined : peek(parsed.refs, read.signal)) ??
+        (await load(parsed.refs.map(locatorOf), read));
       return toResults(parsed, outcomes);
     },
     async listJsonKeys(input: SecretRef | string, callOptions?: CallOptions): Promise<string[]> {
-      const signal = readSignal(callOptions);
+      const read = readOptions(callOptions);
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], signal);
+      const [outcome] = await load([locatorOf(ref)], read);
       return listJsonKeys(secretJson(orThrow(outcome).value, ref, 'it has no JSON keys'));
     },
     async testConnection(callOptions?: CallOptions): Promise<TestConnectionResult> {
@@ -158,6 +182,7 @@ export function createSecretManager(
     invalidate(input?: SecretRef | string): void {
       const secretId = input === undefined ? undefined : toRef(input).secretId;
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
+      emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
       if (scope === undefined) return;
       try {
         store.tier?.invalidate(scope, secretId);
@@ -183,14 +208,18 @@ export function createSecretManager(
   const frozen: SecretManager = Object.freeze(manager);
   registerFreshReader(frozen, (refs, signal) => {
     const parsed = parseInputs(refs);
-    const outcomes = peek(parsed.refs.map(keyOf), signal);
+    const outcomes = peek(parsed.refs, signal);
     return outcomes && toResults(parsed, outcomes);
   });
   return frozen;
 }
 
 /** The provider's shared scope in the store's tier, registered with the store; `undefined` when not shared. */
-function sharedScope(store: CacheStore, provider: SecretProvider): string | undefined {
+function sharedScope(
+  store: CacheStore,
+  provider: SecretProvider,
+  onDrop: (secretId: string) => void,
+): string | undefined {
   if (store.tier === undefined) return undefined;
   let scope: unknown;
   try {
@@ -199,7 +228,7 @@ function sharedScope(store: CacheStore, provider: SecretProvider): string | unde
     return undefined;
   }
   if (typeof scope !== 'string' || scope === '') return undefined;
-  store.share(provider.identity, scope);
+  store.share(provider.identity, scope, onDrop);
   return scope;
 }
 

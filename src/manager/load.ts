@@ -1,12 +1,14 @@
 import { abortError, raceAbort } from '../abort.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
-import type { CacheStore, FlightItem, FlightOutcome, InFlight, Settlement } from '../cache/store.js';
-import type { SharedRead } from '../cache/tier.js';
+import type { CacheStore, FlightOutcome, InFlight } from '../cache/store.js';
 import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
-import { asSecretRefError, checkFetchResult, checkPayload, malformed } from './provider-answer.js';
+import type { Emit } from './events.js';
 import { locatorOf } from './ref-input.js';
-import { oneVersionPerSecret, versionSpec } from './versions.js';
+import { type Missing, type RequestContext, startRequest } from './request.js';
+import { oneVersionPerSecret } from './versions.js';
+
+export { asSecretRefError } from './provider-answer.js';
 
 /** Read counters kept per manager. */
 export interface ReadCounters {
@@ -16,42 +18,24 @@ export interface ReadCounters {
   refreshErrors: number;
 }
 
+/** Options of one load: the caller's signal, and `refresh` to read past every cache. */
+export interface LoadOptions {
+  signal?: AbortSignal | undefined;
+  refresh?: boolean | undefined;
+}
+
 /**
  * Loads secret versions through the cache; one outcome per locator, in order. Rejects only when aborted. One
  * listener is added to `signal` per call, however many keys it waits for.
  */
-export type Loader = (locators: readonly SecretLocator[], signal?: AbortSignal) => Promise<FlightOutcome[]>;
+export type Loader = (locators: readonly SecretLocator[], options?: LoadOptions) => Promise<FlightOutcome[]>;
 
 /**
- * Outcomes of keys that are all fresh in the cache (counted as hits, like the loader counts them), read
- * synchronously; `undefined`, with nothing counted, when any is not fresh or `signal` has fired.
+ * Outcomes of references that are all fresh in the cache (counted as hits, like the loader counts them), read
+ * synchronously with one clock read; `undefined`, with nothing counted, when any is not fresh or `signal` has
+ * fired. An entry close to its expiry (`refreshAheadMs`) is served and refreshed in the background.
  */
-export type Peek = (keys: readonly string[], signal?: AbortSignal) => FlightOutcome[] | undefined;
-
-/**
- * Creates the {@link Peek} of one manager: the warm path, with no promise, no fetch and no loader; one clock read
- * per call, however many keys.
- * @example
- *   const outcomes = peek(refs.map(keyOf), signal) ?? (await load(refs.map(locatorOf), signal));
- */
-export function createPeek(store: CacheStore, counters: ReadCounters): Peek {
-  return (keys, signal) => {
-    if (signal?.aborted) return undefined;
-    const now = Date.now();
-    const outcomes: FlightOutcome[] = new Array(keys.length);
-    let distinct = 0;
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index]!;
-      const value = store.fresh(key, now);
-      if (value === undefined) return undefined;
-      if (keys.indexOf(key) === index) distinct++;
-      outcomes[index] = { ok: true, value, stale: false };
-    }
-    counters.hits += distinct;
-    if (distinct > 1) oneVersionPerSecret(keys, outcomes, store);
-    return outcomes;
-  };
-}
+export type Peek = (refs: readonly SecretRef[], signal?: AbortSignal) => FlightOutcome[] | undefined;
 
 /**
  * The cache key of a reference for one provider identity; a parsed (frozen) reference keeps its key, so the warm
@@ -73,151 +57,58 @@ export function createRefKeys(identity: string): (ref: SecretRef) => string {
   };
 }
 
-export { asSecretRefError } from './provider-answer.js';
-
-type Missing = { key: string; locator: SecretLocator };
-
 /**
- * Creates the loader of one manager: fresh entries are served (and stale ones while a failed refresh backs off),
- * keys being fetched are joined, and the rest are fetched in one request: first from the shared tier when the
- * store has one and the provider is shared (`scope`), then from the provider — current versions in one
- * `fetchMany` call when there are several, pinned versions one by one. Whatever the provider answers, every key
- * is settled exactly once, with a payload or a typed error. Within one call, one secret is seen at one version.
+ * Creates the loader and the warm-path peek of one manager. The loader serves fresh entries (and stale ones while a
+ * failed refresh backs off), joins keys being fetched, and fetches the rest: current versions in one request when
+ * the provider batches, pinned versions one by one, each through the shared tier first when there is one. Within
+ * one call, one secret is seen at one version.
  */
 export function createLoader(
   provider: SecretProvider,
   store: CacheStore,
   counters: ReadCounters,
-  scope?: string,
-): Loader {
-  const { identity } = provider;
-  const tier = scope === undefined ? undefined : store.tier;
+  scope: string | undefined,
+  emit: Emit,
+): { load: Loader; peek: Peek } {
+  const context: RequestContext = { provider, store, scope, emit };
+  const keyOfLocator = cacheKeyFor(provider.identity);
+  const keyOfRef = createRefKeys(provider.identity);
+  const aheadMs = store.options?.refreshAheadMs ?? 0;
 
-  const fetchFromProvider = async (
-    missing: readonly Missing[],
-    signal: AbortSignal,
-    settle: (item: Missing, answer: Settlement) => void,
-  ): Promise<void> => {
-    const batched = missing.length > 1 && provider.fetchMany ? missing : [];
-    const single = batched.length > 0 ? [] : missing;
-    const jobs: Promise<void>[] = single.map(async (item) => {
-      try {
-        const payload: unknown = await provider.fetch(item.locator, { signal });
-        settle(item, checkPayload(payload, provider, item.locator));
-      } catch (error) {
-        settle(item, { ok: false, error: asSecretRefError(error, provider, item.locator) });
-      }
-    });
-    if (batched.length > 0) {
-      jobs.push(
-        (async () => {
-          const locators = batched.map((item) => item.locator);
-          try {
-            const results: unknown = await provider.fetchMany!(locators, { signal });
-            const list = Array.isArray(results) ? results : undefined;
-            batched.forEach((item, index) => {
-              settle(
-                item,
-                list === undefined
-                  ? {
-                      ok: false,
-                      error: malformed(provider, item.locator, '`fetchMany` did not resolve with an array'),
-                    }
-                  : index < list.length
-                    ? checkFetchResult(list[index], provider, item.locator)
-                    : {
-                        ok: false,
-                        error: malformed(provider, item.locator, '`fetchMany` gave no result for it'),
-                      },
-              );
-            });
-          } catch (error) {
-            for (const item of batched) {
-              settle(item, { ok: false, error: asSecretRefError(error, provider, item.locator) });
-            }
-          }
-        })(),
-      );
+  const refreshAhead = (key: string, ref: SecretRef): void => {
+    startRequest(context, [{ key, locator: normalizeLocator(locatorOf(ref)) }], { background: true });
+  };
+
+  const peek: Peek = (refs, signal) => {
+    if (signal?.aborted) return undefined;
+    const now = Date.now();
+    const keys: string[] = new Array(refs.length);
+    const outcomes: FlightOutcome[] = new Array(refs.length);
+    let distinct = 0;
+    for (let index = 0; index < refs.length; index++) {
+      const key = keyOfRef(refs[index]!);
+      const value = store.fresh(key, now);
+      if (value === undefined) return undefined;
+      keys[index] = key;
+      outcomes[index] = { ok: true, value, stale: false };
     }
-    await Promise.all(jobs);
-  };
-
-  /** One request: a batch of current versions, or one secret version alone. */
-  const start = (missing: readonly Missing[]): InFlight[] => {
-    const items: FlightItem[] = missing.map(({ key, locator }) => ({
-      key,
-      identity,
-      secretId: locator.secretId,
-      spec: versionSpec(locator),
-    }));
-    const { flight, running, settle } = store.begin(items);
-    const { signal } = flight.controller;
-    const settleItem = (item: Missing, answer: Settlement): void => settle(item.key, answer);
-    (async () => {
-      if (tier !== undefined) {
-        const reads = await readTier(scope!, missing, signal);
-        const rest: Missing[] = [];
-        const tickets = new Map<Missing, Extract<SharedRead, { hit: false }>>();
-        missing.forEach((item, index) => {
-          const read = reads?.[index];
-          if (read?.hit === true) {
-            const checked = checkPayload(read.payload, provider, item.locator);
-            if (checked.ok) {
-              settleItem(item, { ...checked, freshForMs: Number(read.freshForMs) || 0 });
-              return;
-            }
-          } else if (read?.hit === false) {
-            tickets.set(item, read);
-          }
-          rest.push(item);
-        });
-        const shared = (item: Missing, answer: Settlement): void => {
-          const ticket = tickets.get(item);
-          try {
-            if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
-            else ticket?.release();
-          } catch {}
-          settleItem(item, answer);
-        };
-        await fetchFromProvider(rest, signal, shared);
-        return;
-      }
-      await fetchFromProvider(missing, signal, settleItem);
-    })()
-      .catch(() => undefined)
-      .finally(() => {
-        for (const item of missing) {
-          settleItem(item, {
-            ok: false,
-            error: malformed(provider, item.locator, 'no answer was given for it'),
-          });
-        }
-      });
-    return running;
-  };
-
-  const readTier = async (
-    tierScope: string,
-    missing: readonly Missing[],
-    signal: AbortSignal,
-  ): Promise<readonly SharedRead[] | undefined> => {
-    try {
-      const reads = await tier!.read(
-        tierScope,
-        missing.map((item) => item.locator),
-        signal,
-      );
-      return Array.isArray(reads) ? reads : undefined;
-    } catch {
-      return undefined;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      if (keys.indexOf(key) !== index) continue;
+      distinct++;
+      emit?.({ type: 'hit', secretId: refs[index]!.secretId, tier: 'memory' });
+      if (aheadMs > 0 && store.refreshDue(key, now)) refreshAhead(key, refs[index]!);
     }
+    counters.hits += distinct;
+    if (distinct > 1) oneVersionPerSecret(keys, outcomes, store);
+    return outcomes;
   };
 
-  const keyOf = cacheKeyFor(identity);
-  return async (locators, signal) => {
+  const load: Loader = async (locators, options = {}) => {
+    const { signal, refresh = false } = options;
     if (signal?.aborted) throw abortError(signal);
     const now = Date.now();
-    const keys = locators.map(keyOf);
+    const keys = locators.map(keyOfLocator);
     const waits = new Map<string, Promise<FlightOutcome>>();
     const joined: InFlight[] = [];
     const join = (running: InFlight): Promise<FlightOutcome> => {
@@ -229,29 +120,33 @@ export function createLoader(
     keys.forEach((key, index) => {
       if (seen.has(key)) return;
       seen.add(key);
-      const found = store.lookup(key, now);
+      const locator = normalizeLocator(locators[index]!);
+      const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
+      const { secretId } = locator;
       if (found.state === 'fresh') {
         counters.hits++;
+        emit?.({ type: 'hit', secretId, tier: 'memory' });
+        if (aheadMs > 0 && store.refreshDue(key, now)) {
+          startRequest(context, [{ key, locator }], { background: true });
+        }
         waits.set(key, Promise.resolve({ ok: true, value: found.value, stale: false }));
       } else if (found.state === 'stale') {
         counters.hits++;
+        emit?.({ type: 'stale', secretId, tier: 'memory' });
         waits.set(key, Promise.resolve({ ok: true, value: found.value, stale: true }));
       } else if (found.state === 'inflight') {
         counters.hits++;
         waits.set(key, join(found.inflight));
       } else {
         counters.misses++;
-        missing.push({ key, locator: normalizeLocator(locators[index]!) });
+        emit?.({ type: 'miss', secretId, tier: 'memory' });
+        missing.push({ key, locator });
       }
     });
-    const current = provider.fetchMany ? missing.filter((item) => isCurrentLocator(item.locator)) : [];
-    const requests = current.length > 1 ? [current] : [];
-    for (const item of missing)
-      if (!(current.length > 1 && isCurrentLocator(item.locator))) requests.push([item]);
     const started = new Set<string>();
-    for (const request of requests) {
+    for (const request of requestsOf(provider, missing)) {
       for (const item of request) started.add(item.key);
-      const running = start(request);
+      const running = startRequest(context, request, { refresh });
       request.forEach((item, index) => {
         waits.set(item.key, join(running[index]!));
       });
@@ -263,9 +158,12 @@ export function createLoader(
     const byKey = new Map<string, FlightOutcome>();
     order.forEach((key, index) => {
       const outcome = settled[index]!;
-      if (outcome.ok && outcome.stale) {
+      if (outcome.ok && outcome.stale && started.has(key)) {
         counters.staleServed++;
-        if (started.has(key)) counters.refreshErrors++;
+        counters.refreshErrors++;
+        emit?.({ type: 'stale', secretId: locatorOfKey(missing, key), tier: 'memory' });
+      } else if (outcome.ok && outcome.stale) {
+        counters.staleServed++;
       }
       byKey.set(key, outcome);
     });
@@ -273,4 +171,20 @@ export function createLoader(
     if (byKey.size > 1) oneVersionPerSecret(keys, outcomes, store);
     return outcomes;
   };
+
+  return { load, peek };
+}
+
+function locatorOfKey(missing: readonly Missing[], key: string): string {
+  return missing.find((item) => item.key === key)?.locator.secretId ?? '';
+}
+
+/** The requests for `missing`: current versions together when the provider batches and there are several. */
+function requestsOf(provider: SecretProvider, missing: readonly Missing[]): Missing[][] {
+  const current = provider.fetchMany ? missing.filter((item) => isCurrentLocator(item.locator)) : [];
+  const requests: Missing[][] = current.length > 1 ? [current] : [];
+  for (const item of missing) {
+    if (!(current.length > 1 && isCurrentLocator(item.locator))) requests.push([item]);
+  }
+  return requests;
 }

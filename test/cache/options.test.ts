@@ -10,12 +10,14 @@ describe('resolveCacheOptions', () => {
       maxSize: 1_000,
       staleIfErrorMs: 900_000,
       jitter: 0.1,
+      refreshAheadMs: 0,
     });
     expect(resolveCacheOptions({ ttlMs: 0, staleIfErrorMs: 0, jitter: 1, maxSize: 1 })).toEqual({
       ttlMs: 0,
       maxSize: 1,
       staleIfErrorMs: 0,
       jitter: 1,
+      refreshAheadMs: 0,
     });
     expect(Object.isFrozen(DEFAULT_CACHE_OPTIONS)).toBe(true);
   });

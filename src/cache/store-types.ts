@@ -1,0 +1,118 @@
+import type { SecretRefError } from '../errors.js';
+import type { SecretPayload } from '../types.js';
+import type { ResolvedSecretCacheOptions } from './options.js';
+import type { SharedTier } from './tier.js';
+
+/** A fetched secret version with its JSON parsed at most once, on first need. */
+export interface CachedPayload {
+  readonly payload: SecretPayload;
+  /** Order of arrival among the values of this process: the higher, the more recently fetched. */
+  readonly seq: number;
+  /** Which version was asked for: the current one (`''`), a stage or a version id (see `versionSpec`). */
+  readonly spec: string;
+  /** Set by the first JSON read: the parsed value, or `ok: false` when the string is not JSON. */
+  json?: { ok: true; value: unknown } | { ok: false };
+}
+
+/** What every reader waiting on one key gets when its fetch ends. Never a rejection. */
+export type FlightOutcome =
+  | { ok: true; value: CachedPayload; stale: boolean }
+  | { ok: false; error: SecretRefError };
+
+/** One backend request (a single fetch or a batch), shared by every reader of the keys it serves. */
+export interface Flight {
+  readonly controller: AbortController;
+  /** Readers still waiting; when the last one gives up, the request is aborted. */
+  waiters: number;
+  readonly keys: string[];
+}
+
+/** A key being fetched now. */
+export interface InFlight {
+  readonly promise: Promise<FlightOutcome>;
+  readonly flight: Flight;
+  readonly identity: string;
+  readonly secretId: string;
+}
+
+/** What a key holds now. `stale`: expired, but a refresh failed a moment ago and the next try is not due yet. */
+export type Lookup =
+  | { state: 'fresh'; value: CachedPayload }
+  | { state: 'stale'; value: CachedPayload }
+  | { state: 'inflight'; inflight: InFlight }
+  | { state: 'miss' };
+
+/** The fetch result handed to {@link CacheStore.begin}'s `settle`; `freshForMs` caps the entry's lifetime. */
+export type Settlement =
+  | { ok: true; payload: SecretPayload; freshForMs?: number }
+  | { ok: false; error: SecretRefError };
+
+/** One key a request is begun for: its cache key and the secret it names, as the caller wrote it. */
+export interface FlightItem {
+  readonly key: string;
+  readonly identity: string;
+  readonly secretId: string;
+  /** Which version was asked for (see {@link CachedPayload.spec}). */
+  readonly spec: string;
+}
+
+/** What {@link CacheStore.begin}'s `settle` reports: the version held before a successful fetch, if any. */
+export interface SettleReport {
+  /** The value the key held before (fresh or not), when there was one. */
+  previous: CachedPayload | undefined;
+  /** True when the answer was stored (no invalidation came in between, the fetch was still the key's). */
+  stored: boolean;
+}
+
+/** What to drop: everything, one provider identity's entries, or one secret of one identity (every id form). */
+export interface InvalidationTarget {
+  identity?: string;
+  secretId?: string;
+}
+
+/** The stored entries and the fetches in progress, keyed by cache key; shared by the managers of one cache. */
+export interface CacheStore {
+  /** The cache options, or `undefined` when values are not kept (in-flight fetches are still merged). */
+  readonly options: ResolvedSecretCacheOptions | undefined;
+  /** The shared tier behind this store (`secret-refs/redis`), read on a miss before the provider. */
+  readonly tier: SharedTier | undefined;
+  /** The state of one key at time `now` (one clock read per caller, however many keys it looks up). */
+  lookup(key: string, now?: number): Lookup;
+  /** The value of a fresh entry, or `undefined`: the warm path, which allocates nothing and skips the flights. */
+  fresh(key: string, now: number): CachedPayload | undefined;
+  /**
+   * True when a fresh entry is within `refreshAheadMs` of its expiry, no fetch of it is in flight and no failed
+   * refresh is backing off: the caller should start one background refresh.
+   */
+  refreshDue(key: string, now: number): boolean;
+  /** Registers one request for `items`; `settle` must be called once per key (later calls are ignored). */
+  begin(items: readonly FlightItem[]): {
+    flight: Flight;
+    /** One record per item, in order, to pass to `join`. */
+    running: InFlight[];
+    /** Hands the result to every reader; says which version the cache held before (for `changed` events). */
+    settle(key: string, result: Settlement): SettleReport | undefined;
+  };
+  /** Counts one more reader of a key being fetched and returns what it will get; `leave` undoes the count. */
+  join(running: InFlight): Promise<FlightOutcome>;
+  /**
+   * A reader of `running` has given up (its signal fired); when every reader of the request has gone, the
+   * request itself is aborted and forgotten.
+   */
+  leave(running: InFlight): void;
+  /**
+   * Drops the entries and in-flight fetches of `target`, whatever form of the secret id they were read by, so no
+   * later read sees them; a fetch in flight now is never stored, even one under another id form whose answer turns
+   * out to be that secret.
+   */
+  invalidate(target: InvalidationTarget): void;
+  /** Makes `key` serve `value` (a more recent version of the same secret) for the rest of its lifetime. */
+  adopt(key: string, value: CachedPayload): void;
+  /**
+   * Records that `identity` shares its entries in the tier under `scope` (bus invalidations then reach them);
+   * `onDrop` is told the secret id of each of its entries a bus invalidation drops.
+   */
+  share(identity: string, scope: string, onDrop?: (secretId: string) => void): void;
+  /** Entries held whose key starts with `prefix`. */
+  count(prefix: string): number;
+}

@@ -1,0 +1,199 @@
+import type { CacheStore, FlightItem, InFlight, Settlement, SettleReport } from '../cache/store.js';
+import type { SharedRead } from '../cache/tier.js';
+import type { SecretLocator, SecretPayload, SecretProvider } from '../types.js';
+import { type Emit, errorEvent } from './events.js';
+import { asSecretRefError, checkFetchResult, checkPayload, malformed } from './provider-answer.js';
+import { versionSpec } from './versions.js';
+
+/** A key to fetch and the locator it stands for. */
+export interface Missing {
+  key: string;
+  locator: SecretLocator;
+}
+
+/** How a request runs: a read past the caches (`refresh`), or a refresh ahead of expiry in the background. */
+export interface RequestMode {
+  refresh?: boolean;
+  background?: boolean;
+}
+
+/** What a manager's requests share. */
+export interface RequestContext {
+  provider: SecretProvider;
+  store: CacheStore;
+  /** The provider's scope in the store's shared tier; `undefined`: the tier is not used. */
+  scope: string | undefined;
+  emit: Emit;
+}
+
+type Ticket = Extract<SharedRead, { hit: false }>;
+
+/**
+ * Starts one request for `missing` (a batch of current versions, or one version alone) and returns the records
+ * readers join. It reads the shared tier first (unless `refresh`), then the provider for what is left; whatever
+ * either answers, every key is settled exactly once, with a payload or a typed error, and nothing rejects.
+ */
+export function startRequest(
+  context: RequestContext,
+  missing: readonly Missing[],
+  mode: RequestMode = {},
+): InFlight[] {
+  const { provider, store, scope, emit } = context;
+  const items: FlightItem[] = missing.map(({ key, locator }) => ({
+    key,
+    identity: provider.identity,
+    secretId: locator.secretId,
+    spec: versionSpec(locator),
+  }));
+  const { flight, running, settle } = store.begin(items);
+  const { signal } = flight.controller;
+  const began = performance.now();
+  const tickets = new Map<Missing, Ticket>();
+  const done = new Set<Missing>();
+
+  const finish = (item: Missing, answer: Settlement, from: 'shared' | 'provider'): void => {
+    if (done.has(item)) return;
+    done.add(item);
+    const ticket = tickets.get(item);
+    tickets.delete(item);
+    try {
+      if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
+      else ticket?.release();
+    } catch {}
+    const report = settle(item.key, answer);
+    if (emit === undefined && !mode.refresh) return;
+    const durationMs = performance.now() - began;
+    const { secretId } = item.locator;
+    if (!answer.ok) {
+      emit?.(errorEvent(secretId, answer.error, from, durationMs));
+      if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: false });
+      return;
+    }
+    if (from === 'provider') {
+      emit?.({ type: 'fetch', secretId, tier: 'provider', durationMs, ...version(answer.payload) });
+    }
+    if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: true });
+    if (report !== undefined) changed(item, answer.payload, report);
+  };
+
+  const changed = (item: Missing, payload: SecretPayload, report: SettleReport): void => {
+    const before = report.previous?.payload.versionId;
+    if (report.previous === undefined || before === payload.versionId) return;
+    emit?.({
+      type: 'changed',
+      secretId: item.locator.secretId,
+      ...(before === undefined ? {} : { previousVersionId: before }),
+      ...version(payload),
+    });
+    if (mode.refresh && scope !== undefined) {
+      try {
+        store.tier?.invalidate(scope, item.locator.secretId);
+      } catch {}
+    }
+  };
+
+  (async () => {
+    let rest: Missing[] = [...missing];
+    if (scope !== undefined && store.tier !== undefined && !mode.refresh) {
+      const reads = await readTier(context, scope, missing, signal);
+      rest = [];
+      missing.forEach((item, index) => {
+        const read = reads?.[index];
+        if (read?.hit === true) {
+          const checked = checkPayload(read.payload, provider, item.locator);
+          if (checked.ok) {
+            emit?.({ type: 'hit', secretId: item.locator.secretId, tier: 'shared' });
+            finish(item, { ...checked, freshForMs: Math.max(0, Number(read.freshForMs) || 0) }, 'shared');
+            return;
+          }
+        } else if (read?.hit === false) {
+          tickets.set(item, read);
+        }
+        emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
+        rest.push(item);
+      });
+    }
+    await fetchFromProvider(provider, rest, signal, (item, answer) => finish(item, answer, 'provider'));
+  })()
+    .catch(() => undefined)
+    .finally(() => {
+      for (const item of missing) {
+        finish(
+          item,
+          { ok: false, error: malformed(provider, item.locator, 'no answer was given for it') },
+          'provider',
+        );
+      }
+    });
+  return running;
+}
+
+function version(payload: SecretPayload): { versionId?: string } {
+  return payload.versionId === undefined ? {} : { versionId: payload.versionId };
+}
+
+async function readTier(
+  context: RequestContext,
+  scope: string,
+  missing: readonly Missing[],
+  signal: AbortSignal,
+): Promise<readonly SharedRead[] | undefined> {
+  try {
+    const reads: unknown = await context.store.tier!.read(
+      scope,
+      missing.map((item) => item.locator),
+      signal,
+    );
+    return Array.isArray(reads) ? (reads as SharedRead[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Asks the provider for `missing`: several current versions in one `fetchMany` call when it has one, else one
+ * `fetch` each; every answer checked (see `checkPayload`), every failure a typed error.
+ */
+async function fetchFromProvider(
+  provider: SecretProvider,
+  missing: readonly Missing[],
+  signal: AbortSignal,
+  settle: (item: Missing, answer: Settlement) => void,
+): Promise<void> {
+  if (missing.length > 1 && provider.fetchMany) {
+    const locators = missing.map((item) => item.locator);
+    try {
+      const results: unknown = await provider.fetchMany(locators, { signal });
+      const list = Array.isArray(results) ? results : undefined;
+      missing.forEach((item, index) => {
+        if (list === undefined) {
+          settle(item, {
+            ok: false,
+            error: malformed(provider, item.locator, '`fetchMany` did not resolve with an array'),
+          });
+        } else if (index >= list.length) {
+          settle(item, {
+            ok: false,
+            error: malformed(provider, item.locator, '`fetchMany` gave no result for it'),
+          });
+        } else {
+          settle(item, checkFetchResult(list[index], provider, item.locator));
+        }
+      });
+    } catch (error) {
+      for (const item of missing)
+        settle(item, { ok: false, error: asSecretRefError(error, provider, item.locator) });
+    }
+    return;
+  }
+  await Promise.all(
+    missing.map(async (item) => {
+      try {
+        const payload: unknown = await provider.fetch(item.locator, { signal });
+        settle(item, checkPayload(payload, provider, item.locator));
+      } catch (error) {
+        settle(item, { ok: false, error: asSecretRefError(error, provider, item.locator) });
+      }
+    }),
+  );
+}
