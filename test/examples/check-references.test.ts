@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checkReferences } from '../../examples/activepieces-piece/actions/check-references.js';
 import { runAction } from '../../examples/activepieces-piece/run-action.js';
-import { expectNoCanary } from '../support/canary.js';
+import { CANARY, expectNoCanary } from '../support/canary.js';
 import { failure, usePieceFixture } from './piece-fixture.js';
 
 vi.mock('secret-refs', () => import('../../src/index.js'));
@@ -23,7 +23,7 @@ describe('check_references action', () => {
     const output = await runAction(
       checkReferences,
       fixture.goodAuth(),
-      { references: ['prod/api:token', 'prod/raw:key', 'bad name!'], value: '{{step_1.body}}' },
+      { references: ['prod/api:token', 'prod/raw:key', `${CANARY} pasted here`], value: '{{step_1.body}}' },
       { steps: { step_1: { body: connection } } },
     );
 
@@ -34,7 +34,7 @@ describe('check_references action', () => {
       references: [
         { at: 'References[0]', ref: 'prod/api:token', ok: true },
         { at: 'References[1]', ok: false, code: 'not_json' },
-        { at: 'References[2]', ok: false, code: 'invalid_reference' },
+        { at: 'References[2]', ref: '', ok: false, code: 'invalid_reference' },
         { at: 'JSON value.props.user', ok: true },
         { at: 'JSON value.props.password', ok: true },
         { at: 'JSON value.props.url', ok: false, code: 'json_key_not_found' },

@@ -47,15 +47,13 @@ export const checkReferences = createAction({
     (typedList as unknown[]).forEach((typed, index) => {
       const at = `References[${index}]`;
       const read = readReference(typed, at);
-      const text = typeof typed === 'string' ? typed : '';
-      if ('ref' in read) items.push({ at, text, ref: read.ref });
+      if ('ref' in read) items.push({ at, text: String(typed), ref: read.ref });
       else if (read.problem.emptied) problems.push(read.problem);
-      else
-        items.push({
-          at,
-          text,
-          error: new SecretRefError('invalid_reference', `${at} ${read.problem.problem}`),
-        });
+      else {
+        // Text that is not a reference is not repeated: it may be a secret pasted into the wrong field.
+        const error = new SecretRefError('invalid_reference', `${at} ${read.problem.problem}`);
+        items.push({ at, text: '', error });
+      }
     });
     for (const found of findSecretRefs(context.propsValue.value ?? null)) {
       const at = found.path.length === 0 ? 'JSON value' : `JSON value.${formatPath(found.path)}`;
