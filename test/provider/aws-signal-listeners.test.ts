@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
-import { watchListenerWarnings } from '../support/listener-warnings.js';
+import { limitedController, watchListenerWarnings } from '../support/listener-warnings.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const COUNT = 30;
@@ -24,7 +24,7 @@ describe('AWS provider: abort listeners', () => {
       secretAccessKey: sm.credentials.secretAccessKey,
     });
     const connection = ids.map((id) => `{{resolve:secretsmanager:${id}}}`);
-    const resolved = await resolveConnection(connection, manager, { signal: new AbortController().signal });
+    const resolved = await resolveConnection(connection, manager, { signal: limitedController().signal });
     expect(resolved).toEqual(ids.map((id) => `v-${id}`));
     expect(await leakWarnings()).toEqual([]);
   });
