@@ -1,7 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
-import { FLAVOURS, isMiss, makeCache, rawClient, type TestCache, until, useRedisServer } from './helpers.js';
+import { createRedisSecretCache } from '../../src/redis/index.js';
+import {
+  closeClient,
+  connectClient,
+  FLAVOURS,
+  isMiss,
+  KEY_A,
+  makeCache,
+  rawClient,
+  type TestCache,
+  until,
+  useRedisServer,
+} from './helpers.js';
 
 const redis = useRedisServer();
 
@@ -37,8 +50,11 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
     expect(await manager.getSecret('db')).toBe('v1');
     expect(await manager.getSecret('api')).toBe('a1');
     expect(provider.apiCalls()).toBe(3);
+    const drops = cache.heard.length;
     await redis().restart();
     await until(() => cache.cache.isListening(), 10_000);
+    // Back on the bus: what was missed meanwhile is unknown, so every copy is dropped once more.
+    expect(cache.heard.length).toBeGreaterThan(drops);
     const scope = cache.tier.scopeOf(provider)!;
     // The tier answers again (after its backoff): a commit lands and a later read hits.
     await until(async () => {
@@ -46,6 +62,26 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
       if (isMiss(read)) read.commit({ secretString: 'r' });
       return read?.hit === true;
     }, 15_000);
+  });
+
+  it('down when the cache is made: it subscribes once Redis is back, and hears invalidations', async () => {
+    const client = await connectClient(flavour, redis().url);
+    await redis().kill();
+    const cache = createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: `faults-${flavour}` });
+    const heard: unknown[] = [];
+    cacheStoreOf(cache)?.tier?.onInvalidate((message) => heard.push(message));
+    const provider = createMemoryProvider({ db: 'v1' }, { identity: 'faults' });
+    const manager = createSecretManager(provider, { cache });
+    expect(await manager.getSecret('db')).toBe('v1');
+    expect(cache.isListening()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await redis().restart();
+    await until(() => cache.isListening(), 15_000);
+    const other = await setup();
+    other.manager.invalidate('db');
+    await until(() => heard.length > 0, 5_000);
+    await cache.close();
+    await closeClient(client);
   });
 
   it('paused (SIGSTOP): reads answer within the operation timeout, then skip Redis until it answers again', async () => {

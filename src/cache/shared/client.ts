@@ -76,6 +76,9 @@ export async function runScript(
   }
 }
 
+/** Pause between attempts to subscribe while Redis does not answer. */
+const RETRY_MS = 1_000;
+
 const STATE_EVENTS = { down: ['end', 'close', 'reconnecting', 'error'], up: ['ready'] } as const;
 
 /**
@@ -93,23 +96,33 @@ export function subscriberOf(client: unknown, given: unknown): RedisSubscriber {
 
   return {
     async listen(channel, onMessage, onState) {
-      sub = owned ? ((source.duplicate as Fn).call(source) as AnyClient) : source;
+      const current = owned ? ((source.duplicate as Fn).call(source) as AnyClient) : source;
+      sub = current;
       channelName = channel;
       for (const event of STATE_EVENTS.down) listeners.push([event, () => onState(false)]);
       for (const event of STATE_EVENTS.up) listeners.push([event, () => onState(true)]);
-      for (const [event, listener] of listeners) sub.on(event, listener);
+      for (const [event, listener] of listeners) current.on(event, listener);
       if (ioredis) {
         messageListener = (from: unknown, message: unknown) => {
           if (from === channel && typeof message === 'string') onMessage(message);
         };
-        sub.on('message', messageListener);
-        await (sub.subscribe as Fn).call(sub, channel);
+        current.on('message', messageListener);
       } else {
-        if (owned) await (sub.connect as Fn).call(sub);
         messageListener = (message: unknown) => {
           if (typeof message === 'string') onMessage(message);
         };
-        await (sub.subscribe as Fn).call(sub, channel, messageListener);
+      }
+      // Retried until it works or the tier closes: a Redis that is down at start (ioredis gives up on a command
+      // after its retries; node-redis waits) must not leave the process deaf once Redis is back.
+      for (;;) {
+        if (sub !== current) throw new Error('closed');
+        try {
+          if (!ioredis && owned && current.isOpen !== true) await (current.connect as Fn).call(current);
+          await (current.subscribe as Fn).call(current, channel, ...(ioredis ? [] : [messageListener]));
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+        }
       }
     },
     async close() {

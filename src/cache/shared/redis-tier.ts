@@ -64,7 +64,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const known = new Map<string, readonly ScopeNames[]>();
   let pending: Invalidation[] = [];
   let listening = false;
-  let everListened = false;
+  let subscribed = false;
   let closed = false;
 
   const emit = (message: SharedInvalidation): void => {
@@ -158,21 +158,19 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
       },
       (up) => {
-        if (closed || up === listening) return;
+        // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
+        if (closed || !subscribed || up === listening) return;
         listening = up;
-        if (up && !everListened) {
-          everListened = true;
-          return;
-        }
         if (!up) report('subscription_lost');
+        // Down: what is published now cannot be heard. Up again: what was published meanwhile was missed.
         emit(DROP_ALL);
       },
     )
     .then(
       () => {
-        if (closed || listening) return;
+        if (closed) return;
+        subscribed = true;
         listening = true;
-        everListened = true;
       },
       (error: unknown) => report('subscription_lost', error),
     );
