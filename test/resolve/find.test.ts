@@ -58,13 +58,15 @@ describe('findSecretRefs', () => {
     });
   });
 
-  it('leaves automation templates and other dynamic references alone', () => {
+  it('leaves automation templates alone, and reports other dynamic references as unsupported', () => {
     const value = {
       body: 'Hello {{trigger.name}}',
       next: '{{step_1.output}}',
       ssm: '{{resolve:ssm:/param}}',
     };
-    expect(findSecretRefs(value)).toEqual([]);
+    const found = findSecretRefs(value);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ path: ['ssm'], error: { code: 'unsupported_reference' } });
   });
 
   it('searches a root string and returns nothing for values without strings', () => {
