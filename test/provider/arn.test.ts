@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findBestMatch, matchScore, parseSecretArn, regionOfSecretId } from '../../src/provider/aws/arn.js';
+import { parseSecretArn, regionOfSecretId } from '../../src/provider/aws/arn.js';
+import { matchBatch } from '../../src/provider/aws/batch-match.js';
 
 const FULL = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf';
 
@@ -18,20 +19,27 @@ describe('secret ARNs', () => {
     expect(regionOfSecretId('arn:aws:ssm:eu-west-1:123456789012:parameter/db')).toBeUndefined();
   });
 
-  it('scores the full ARN over the name over a partial ARN', () => {
-    const secret = { arn: FULL, name: 'prod/db' };
-    expect(matchScore(FULL, secret)).toBe(3);
-    expect(matchScore('prod/db', secret)).toBe(2);
-    expect(matchScore(FULL.slice(0, -7), secret)).toBe(1);
-    expect(matchScore('prod', secret)).toBe(0);
-    expect(matchScore(FULL.slice(0, -8), secret)).toBe(0);
+  it('does not take a secret whose name extends the partial ARN for it', () => {
+    const decoy = { arn: `${FULL}-XyZ123`, name: 'prod/db-AbCdEf', payload: { secretString: 'decoy' } };
+    const target = { arn: FULL, name: 'prod/db', payload: { secretString: 'target' } };
+    const ids = [FULL.slice(0, -7), 'prod/db-AbCdEf', FULL];
+
+    const matches = matchBatch(ids, [decoy, target], [], { region: 'eu-west-1' });
+
+    expect(ids.map((id) => matches.get(id))).toEqual([
+      { kind: 'alone' },
+      { kind: 'entry', entry: decoy },
+      { kind: 'entry', entry: target },
+    ]);
   });
 
-  it('does not take a secret whose name extends the partial ARN for it', () => {
-    const decoy = { arn: `${FULL}-XyZ123`, name: 'prod/db-AbCdEf' };
-    const target = { arn: FULL, name: 'prod/db' };
-    expect(findBestMatch(FULL.slice(0, -7), [decoy, target])).toBe(target);
-    expect(findBestMatch(FULL, [decoy, target])).toBe(target);
-    expect(findBestMatch('prod/db-AbCdEf', [target, decoy])).toBe(decoy);
+  it('answers a partial ARN from what the full ARNs left, when exactly one secret fits', () => {
+    const target = { arn: FULL, name: 'prod/db', payload: { secretString: 'target' } };
+    const other = { arn: FULL.replace('123456789012', '210987654321'), name: 'prod/db', payload: {} };
+
+    const matches = matchBatch([FULL.slice(0, -7), other.arn], [other, target], [], { region: 'eu-west-1' });
+
+    expect(matches.get(FULL.slice(0, -7))).toEqual({ kind: 'entry', entry: target });
+    expect(matches.get(other.arn)).toEqual({ kind: 'entry', entry: other });
   });
 });

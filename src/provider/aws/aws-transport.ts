@@ -1,22 +1,30 @@
 import type {
   BatchGetSecretValueCommandInput,
   BatchGetSecretValueCommandOutput,
+  DescribeSecretCommandInput,
+  DescribeSecretCommandOutput,
   GetSecretValueCommandInput,
   GetSecretValueCommandOutput,
   ListSecretsCommandInput,
   ListSecretsCommandOutput,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import QuickLRU from 'quick-lru';
 import { throwIfAborted } from '../../abort.js';
 import { SecretFetchError } from '../../errors.js';
-import { regionOfSecretId } from './arn.js';
-import type { ResolvedAwsConfig } from './config.js';
+import { parseSecretArn } from './arn.js';
+import { withAttemptDeadline } from './attempt-deadline.js';
+import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
+import { describeValue } from './describe-value.js';
 
 type Sdk = typeof import('@aws-sdk/client-secrets-manager');
 
 /** Sends Secrets Manager commands through one client per region, loading the SDK at the first call. */
 export interface AwsTransport {
-  /** The region a secret id is fetched from: its ARN's region, else the configured one (`undefined` with `client`). */
+  /**
+   * The region a secret id is fetched from: its ARN's region, else the configured one (`undefined` with `client`).
+   * Throws an `invalid_reference` `SecretFetchError` for an ARN whose region is not one of its partition.
+   */
   regionFor(secretId: string): string | undefined;
   getSecretValue(
     region: string | undefined,
@@ -33,21 +41,51 @@ export interface AwsTransport {
     input: ListSecretsCommandInput,
     signal?: AbortSignal,
   ): Promise<ListSecretsCommandOutput>;
+  describeSecret(
+    region: string | undefined,
+    input: DescribeSecretCommandInput,
+    signal?: AbortSignal,
+  ): Promise<DescribeSecretCommandOutput>;
   /** The region calls go to by default; read from the injected client when there is one. */
   defaultRegion(): Promise<string | undefined>;
   /** Commands sent so far. */
   calls(): number;
+  /** SDK clients held for regions now (0 with an injected client). */
+  clientCount(): number;
+}
+
+/** SDK clients kept for the regions of full ARNs; quick-lru holds between this many and twice as many. */
+export const MAX_REGION_CLIENTS = 16;
+
+interface ClientEntry {
+  client: Promise<SecretsManagerClient>;
+  inFlight: number;
+  evicted: boolean;
 }
 
 /**
  * Builds the transport of a validated configuration. Credentials stay inside the SDK clients it creates;
- * nothing here keeps them on an enumerable property.
+ * nothing here keeps them on an enumerable property. Region ids come from references, that is from connection data,
+ * so the region of an ARN is checked against its partition, and the clients of ARN regions live in a small LRU:
+ * an evicted client is destroyed once its calls in flight have ended.
  * @example
  *   const transport = createAwsTransport(resolveAwsConfig({ region: 'us-east-1' }));
  */
 export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   let sdkPromise: Promise<Sdk> | undefined;
-  const clients = new Map<string, Promise<SecretsManagerClient>>();
+  const destroy = (entry: ClientEntry): void => {
+    entry.client.then(
+      (client) => client.destroy(),
+      () => undefined,
+    );
+  };
+  const clients = new QuickLRU<string, ClientEntry>({
+    maxSize: MAX_REGION_CLIENTS,
+    onEviction: (_region, entry) => {
+      entry.evicted = true;
+      if (entry.inFlight === 0) destroy(entry);
+    },
+  });
   let sent = 0;
 
   const loadSdk = (): Promise<Sdk> => {
@@ -62,16 +100,19 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     return sdkPromise;
   };
 
-  const clientFor = (region: string | undefined): Promise<SecretsManagerClient> => {
-    if (config.client !== undefined) return Promise.resolve(config.client);
+  const entryFor = (region: string | undefined): ClientEntry => {
     const key = region ?? config.region ?? '';
-    let client = clients.get(key);
-    if (client === undefined) {
-      client = loadSdk().then((sdk) => new sdk.SecretsManagerClient(clientConfig(config, key)));
-      client.catch(() => clients.delete(key));
-      clients.set(key, client);
+    let entry = clients.get(key);
+    if (entry === undefined) {
+      const client = loadSdk().then((sdk) => createClient(sdk, config, key));
+      const created: ClientEntry = { client, inFlight: 0, evicted: false };
+      client.catch(() => {
+        if (clients.peek(key) === created) clients.delete(key);
+      });
+      clients.set(key, created);
+      entry = created;
     }
-    return client;
+    return entry;
   };
 
   const send = async <Output>(
@@ -80,18 +121,39 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     signal: AbortSignal | undefined,
   ): Promise<Output> => {
     throwIfAborted(signal);
-    const [sdk, client] = await Promise.all([loadSdk(), clientFor(region)]);
-    throwIfAborted(signal);
-    sent += 1;
-    return (await client.send(
-      build(sdk) as never,
-      signal === undefined ? {} : { abortSignal: signal },
-    )) as Output;
+    if (config.client !== undefined) {
+      const sdk = await loadSdk();
+      throwIfAborted(signal);
+      sent += 1;
+      return (await config.client.send(build(sdk) as never, sendOptions(signal))) as Output;
+    }
+    const entry = entryFor(region);
+    entry.inFlight += 1;
+    try {
+      const [sdk, client] = await Promise.all([loadSdk(), entry.client]);
+      throwIfAborted(signal);
+      sent += 1;
+      return (await client.send(build(sdk) as never, sendOptions(signal))) as Output;
+    } finally {
+      entry.inFlight -= 1;
+      if (entry.evicted && entry.inFlight === 0) destroy(entry);
+    }
   };
 
   return {
-    regionFor: (secretId) =>
-      config.client === undefined ? (regionOfSecretId(secretId) ?? config.region) : undefined,
+    regionFor: (secretId) => {
+      if (config.client !== undefined) return undefined;
+      const arn = parseSecretArn(secretId);
+      if (arn === undefined) return config.region;
+      if (!isRegionOfPartition(arn.partition, arn.region)) {
+        throw new SecretFetchError(
+          'invalid_reference',
+          `Secret ${JSON.stringify(secretId)} names region ${describeValue(arn.region)}, which is not a region of the AWS partition ${describeValue(arn.partition)}`,
+          { ref: secretId, transient: false },
+        );
+      }
+      return arn.region;
+    },
     getSecretValue: (region, input, signal) =>
       send<GetSecretValueCommandOutput>(region, (sdk) => new sdk.GetSecretValueCommand(input), signal),
     batchGetSecretValue: (region, input, signal) =>
@@ -102,6 +164,8 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       ),
     listSecrets: (region, input, signal) =>
       send<ListSecretsCommandOutput>(region, (sdk) => new sdk.ListSecretsCommand(input), signal),
+    describeSecret: (region, input, signal) =>
+      send<DescribeSecretCommandOutput>(region, (sdk) => new sdk.DescribeSecretCommand(input), signal),
     defaultRegion: async () => {
       if (config.client === undefined) return config.region;
       const region: unknown = config.client.config.region;
@@ -117,11 +181,17 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       return undefined;
     },
     calls: () => sent,
+    clientCount: () => clients.size,
   };
 }
 
-function clientConfig(config: ResolvedAwsConfig, region: string) {
-  return {
+function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal === undefined ? {} : { abortSignal: signal };
+}
+
+/** A client for one region, whose HTTP handler ends each attempt at `requestTimeoutMs` (see `withAttemptDeadline`). */
+function createClient(sdk: Sdk, config: ResolvedAwsConfig, region: string): SecretsManagerClient {
+  const client = new sdk.SecretsManagerClient({
     region,
     maxAttempts: config.maxAttempts,
     retryMode: 'standard',
@@ -133,5 +203,7 @@ function clientConfig(config: ResolvedAwsConfig, region: string) {
     },
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
-  };
+  });
+  client.config.requestHandler = withAttemptDeadline(client.config.requestHandler, config.requestTimeoutMs);
+  return client;
 }

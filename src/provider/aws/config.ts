@@ -48,7 +48,9 @@ export interface AwsSecretsManagerConfig {
    */
   maxAttempts?: number;
   /**
-   * Time allowed for one attempt: connecting, and the whole request until the answer is read.
+   * Time allowed for one attempt: connecting, sending, and reading the whole answer, however slowly it arrives.
+   * A call ends within about `maxAttempts × requestTimeoutMs` plus the retry backoff. Not applied to an injected
+   * `client`, whose own handler settings decide.
    * @default 5_000
    */
   requestTimeoutMs?: number;
@@ -161,6 +163,30 @@ function resolveWithClient(options: Record<string, unknown>): ResolvedAwsConfig 
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   };
+}
+
+/** The region names of each AWS partition, as the SDK's partition table gives them (`regionRegex`). */
+const PARTITION_REGIONS: Readonly<Record<string, RegExp>> = {
+  aws: /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d{1,2}$/,
+  'aws-cn': /^cn-[a-z]+-\d{1,2}$/,
+  'aws-us-gov': /^us-gov-[a-z]+-\d{1,2}$/,
+  'aws-iso': /^us-iso-[a-z]+-\d{1,2}$/,
+  'aws-iso-b': /^us-isob-[a-z]+-\d{1,2}$/,
+  'aws-iso-e': /^eu-isoe-[a-z]+-\d{1,2}$/,
+  'aws-iso-f': /^us-isof-[a-z]+-\d{1,2}$/,
+  'aws-eusc': /^eusc-de-[a-z]+-\d{1,2}$/,
+};
+
+/**
+ * Whether `region` is a region name of `partition` (`us-east-1` of `aws`, `cn-north-1` of `aws-cn`); the region of
+ * an ARN read from connection data must pass before a client is made for it.
+ * @example
+ *   isRegionOfPartition('aws', 'eu-west-1'); // true
+ *   isRegionOfPartition('aws', 'cn-north-1'); // false
+ */
+export function isRegionOfPartition(partition: string, region: string): boolean {
+  const pattern = Object.hasOwn(PARTITION_REGIONS, partition) ? PARTITION_REGIONS[partition] : undefined;
+  return pattern !== undefined && isRegionName(region) && pattern.test(region);
 }
 
 /** Whether `value` has the shape of an AWS region name such as `eu-west-1` or `us-gov-east-1`. */
