@@ -3,7 +3,13 @@ import { createSecretCache } from '../../src/cache/create-secret-cache.js';
 import { SecretFetchError } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider, type MemoryProviderCall } from '../../src/provider/memory.js';
+import { parseSecretJson } from '../../src/ref/json-text.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
+
+vi.mock('../../src/ref/json-text.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/ref/json-text.js')>();
+  return { ...real, parseSecretJson: vi.fn(real.parseSecretJson) };
+});
 
 const TTL = 60_000;
 
@@ -253,7 +259,7 @@ describe('createSecretManager caching', () => {
     const text = JSON.stringify({ user: 'app', password: CANARY, port: 5432 });
     const provider = createMemoryProvider({ db: text });
     const manager = createSecretManager(provider);
-    const parse = vi.spyOn(JSON, 'parse');
+    const parse = vi.mocked(parseSecretJson);
     const parsesOfSecret = () => parse.mock.calls.filter(([input]) => input === text).length;
     await manager.getSecret('db:user');
     await manager.getSecret('db:password');
