@@ -53,6 +53,25 @@ function startsWithIgnoringCase(input: string, offset: number, lowercase: string
   return true;
 }
 
+/** Offset of the service name when the text at `bodyStart` is whitespace then `resolve:` (any case); else -1. */
+function serviceStartOf(input: string, bodyStart: number, limit: number): number {
+  let i = bodyStart;
+  while (i < limit && isSpace(input.charCodeAt(i))) i++;
+  return i + 8 <= limit && startsWithIgnoringCase(input, i, 'resolve:') ? i + 8 : -1;
+}
+
+/** Offset just past the service name at `serviceStart`; -1 when it runs past {@link MAX_SERVICE_LENGTH}. */
+function serviceEndOf(input: string, serviceStart: number, limit: number): number {
+  const runLimit = Math.min(limit, serviceStart + MAX_SERVICE_LENGTH + 1);
+  let j = serviceStart;
+  while (j < runLimit && isServiceChar(input.charCodeAt(j))) j++;
+  return j - serviceStart > MAX_SERVICE_LENGTH ? -1 : j;
+}
+
+function openerEnd(input: string, serviceEnd: number, limit: number): number {
+  return serviceEnd < limit && input.charCodeAt(serviceEnd) === 58 /* : */ ? serviceEnd + 1 : serviceEnd;
+}
+
 /**
  * The opener of a dynamic reference when the text after `{{` at `bodyStart` is one: optional whitespace,
  * `resolve:` in any case, a service name (ASCII letters, digits, `-`, `_`) and the `:` after it when present, all
@@ -63,18 +82,19 @@ export function readResolveOpener(
   bodyStart: number,
   limit: number,
 ): ResolveOpener | undefined {
-  let i = bodyStart;
-  while (i < limit && isSpace(input.charCodeAt(i))) i++;
-  if (i + 8 > limit || !startsWithIgnoringCase(input, i, 'resolve:')) return undefined;
-  const serviceStart = i + 8;
-  const runLimit = Math.min(limit, serviceStart + MAX_SERVICE_LENGTH + 1);
-  let j = serviceStart;
-  while (j < runLimit && isServiceChar(input.charCodeAt(j))) j++;
-  if (j - serviceStart > MAX_SERVICE_LENGTH) {
-    return { serviceStart, serviceEnd: serviceStart, end: serviceStart, tooLong: true };
-  }
-  const end = j < limit && input.charCodeAt(j) === 58 /* : */ ? j + 1 : j;
-  return { serviceStart, serviceEnd: j, end, tooLong: false };
+  const serviceStart = serviceStartOf(input, bodyStart, limit);
+  if (serviceStart === -1) return undefined;
+  const serviceEnd = serviceEndOf(input, serviceStart, limit);
+  if (serviceEnd === -1) return { serviceStart, serviceEnd: serviceStart, end: serviceStart, tooLong: true };
+  return { serviceStart, serviceEnd, end: openerEnd(input, serviceEnd, limit), tooLong: false };
+}
+
+/** `readResolveOpener(…)?.end ?? -1`, without allocating: the scanner asks this at every `{{`. */
+export function resolveOpenerEnd(input: string, bodyStart: number, limit: number): number {
+  const serviceStart = serviceStartOf(input, bodyStart, limit);
+  if (serviceStart === -1) return -1;
+  const serviceEnd = serviceEndOf(input, serviceStart, limit);
+  return serviceEnd === -1 ? serviceStart : openerEnd(input, serviceEnd, limit);
 }
 
 /** Whether the opener names Secrets Manager, in any case (the grammar then asks for lowercase). */

@@ -99,7 +99,8 @@ function explainBadBody(input: string, bodyStart: number, close: number): Secret
  */
 export function parseBraced(input: string, start: number, end: number): SecretRef {
   const bodyStart = start + 2;
-  const opener = readResolveOpener(input, bodyStart, end);
+  const canonical = input.startsWith(CLOUDFORMATION_PREFIX, bodyStart);
+  const opener = canonical ? undefined : readResolveOpener(input, bodyStart, end);
   if (opener !== undefined && !namesSecretsManager(input, opener)) throw unsupportedReference(input, opener);
   const close = input.indexOf('}}', bodyStart);
   if (close === -1 || close + 2 > end) {
@@ -110,11 +111,10 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
   if (nested !== -1 && nested < close) {
     throw new SecretRefSyntaxError(input, nested, 'a reference cannot contain "{{"');
   }
-  if (input.startsWith(CLOUDFORMATION_PREFIX, bodyStart)) {
-    return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
-  }
+  if (canonical) return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
   const separator = input.indexOf(ACTIVEPIECES_SEPARATOR, bodyStart);
-  if (separator !== -1 && separator < close && cloudFormationOpenerEnd(input, bodyStart, close) === -1) {
+  // Here `opener` can only name Secrets Manager (in another case, or after whitespace): a malformed one, not Activepieces.
+  if (separator !== -1 && separator < close && opener === undefined) {
     return parseActivepieces(input, bodyStart, separator, close);
   }
   throw explainBadBody(input, bodyStart, close);

@@ -1,6 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRefMatch } from '../types.js';
-import { readResolveOpener } from './dynamic-reference.js';
+import { resolveOpenerEnd } from './dynamic-reference.js';
 import { ACTIVEPIECES_SEPARATOR, parseBraced } from './parse.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
@@ -52,7 +52,7 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     // A `}}` that comes after the next `{{` closes that one, not this: this reference is unterminated.
     const terminated = close !== -1 && (nextOpen === -1 || close < nextOpen);
     const limit = terminated ? close : nextOpen === -1 ? text.length : nextOpen;
-    const openerEnd = readResolveOpener(text, bodyStart, limit)?.end ?? -1;
+    const openerEnd = resolveOpenerEnd(text, bodyStart, limit);
     const isActivepieces = openerEnd === -1 && separator !== -1 && separator < limit;
     if (openerEnd === -1 && !isActivepieces) {
       open = nextOpen;
