@@ -6,7 +6,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const EXAMPLES = ['quick-start.ts', 'basic.ts', 'localstack.ts', 'memory.ts', 'activepieces-piece/run.ts'];
+const EXAMPLES = [
+  'quick-start.ts',
+  'basic.ts',
+  'localstack.ts',
+  'memory.ts',
+  'activepieces-piece/run.ts',
+  'otel-metrics/run.ts',
+];
 const TIMEOUT_MS = 60_000;
 
 function run(file: string): Promise<number | string> {
