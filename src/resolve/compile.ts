@@ -122,7 +122,7 @@ class Compiled<T> implements CompiledConnection<T> {
       return resolveWith(plan.snapshot as T, managers, merged, settled, finish);
     }
     throwIfAborted(read.signal);
-    const fetched = fetchAll(plan.refs, read.router, read.signal);
+    const fetched = fetchAll(plan.refs, read.router, read.signal, read.refresh, true);
     const outcomes = Array.isArray(fetched) ? fetched : await fetched;
 
     const copies = copySteps(plan.steps);

@@ -1,7 +1,7 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError, type SecretRefErrorCode } from '../errors.js';
 import { freshReaderOf } from '../manager/fresh-read.js';
-import type { SecretManager, SecretRef, SecretResult } from '../types.js';
+import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../types.js';
 import type { RouteOf } from './managers.js';
 import { isParsedRef } from './scan-memo.js';
 
@@ -28,6 +28,7 @@ export function fetchRefs(
   refs: readonly SecretRef[],
   route: RouteOf,
   signal: AbortSignal | undefined,
+  refresh = false,
 ): RefOutcome[] | Promise<RefOutcome[]> {
   if (refs.length === 0) {
     throwIfAborted(signal);
@@ -53,14 +54,62 @@ export function fetchRefs(
 
   const waiting: Group[] = [];
   for (const group of groups.values()) {
-    const results = readFresh(group, signal);
+    const results = refresh ? undefined : readFresh(group, signal);
     if (results) group.called = { ok: true, results };
     else waiting.push(group);
   }
-  return waiting.length === 0 ? outcomesOf(slots) : callWaiting(waiting, slots, signal);
+  return waiting.length === 0 ? outcomesOf(slots) : callWaiting(waiting, slots, signal, refresh);
 }
 
 type Slot = { group: Group; index: number } | { failure: RefOutcome };
+
+/**
+ * The warm path of one manager made by `createSecretManager` serving every reference: its fresh reader is asked
+ * for each distinct reference once (as `fetchRefs` would ask it) and its results are the outcomes, when every
+ * reference is fresh; `undefined` otherwise (nothing counted), and the caller takes the general path.
+ * `distinct` says the references are already distinct (a compiled plan).
+ * @internal
+ */
+export function readDirect(
+  refs: readonly SecretRef[],
+  manager: SecretManager,
+  signal: AbortSignal | undefined,
+  distinct: boolean,
+): RefOutcome[] | undefined {
+  const read = freshReaderOf(manager);
+  if (read === undefined || refs.length === 0) return undefined;
+  let asked: readonly SecretRef[] = refs;
+  let slotOf: number[] | undefined;
+  if (!distinct && refs.length > 1) {
+    const byKey = new Map<string, number>();
+    const unique: SecretRef[] = [];
+    slotOf = refs.map((ref) => {
+      const key = refKey(ref);
+      let slot = byKey.get(key);
+      if (slot === undefined) {
+        slot = unique.push(ref) - 1;
+        byKey.set(key, slot);
+      }
+      return slot;
+    });
+    asked = unique;
+  }
+  let results: SecretResult[] | undefined;
+  try {
+    results = read(asked, signal);
+  } catch {
+    return undefined;
+  }
+  if (results === undefined) return undefined;
+  const called: Called = { ok: true, results };
+  const direct = asked.map((_, index): RefOutcome => {
+    const result = results[index];
+    return result?.ok === true && typeof result.value === 'string'
+      ? (result as RefOutcome)
+      : safeOutcome(called, index);
+  });
+  return slotOf === undefined ? direct : slotOf.map((slot) => direct[slot]!);
+}
 
 function readFresh(group: Group, signal: AbortSignal | undefined): SecretResult[] | undefined {
   try {
@@ -74,8 +123,10 @@ async function callWaiting(
   waiting: readonly Group[],
   slots: readonly Slot[],
   signal: AbortSignal | undefined,
+  refresh: boolean,
 ): Promise<RefOutcome[]> {
-  const called = await raceAbort(Promise.all(waiting.map((group) => callManager(group, signal))), signal);
+  const options = { ...(signal ? { signal } : {}), ...(refresh ? { refresh } : {}) };
+  const called = await raceAbort(Promise.all(waiting.map((group) => callManager(group, options))), signal);
   waiting.forEach((group, i) => {
     group.called = called[i];
   });
@@ -103,9 +154,10 @@ function safeOutcome(called: Called, index: number): RefOutcome {
 
 type Called = { ok: true; results: readonly SecretResult[] } | { ok: false; error: unknown };
 
-async function callManager(group: Group, signal: AbortSignal | undefined): Promise<Called> {
+async function callManager(group: Group, options: CallOptions): Promise<Called> {
+  const { signal } = options;
   try {
-    const results = await group.manager.getSecrets(group.refs, signal ? { signal } : {});
+    const results = await group.manager.getSecrets(group.refs, options);
     return { ok: true, results: Array.isArray(results) ? results : [] };
   } catch (error) {
     if (signal?.aborted || (error instanceof SecretRefError && error.code === 'aborted')) throw error;

@@ -31,10 +31,13 @@ export type RouteOf = (ref: SecretRef) => Route;
  * Gives the {@link RouteOf} for the references of one resolve: at once for a manager or a record, after the lookups
  * for a {@link ManagerLookup} that answers with a promise.
  */
-export type Router = (
+export type Router = ((
   refs: readonly SecretRef[],
   signal: AbortSignal | undefined,
-) => RouteOf | Promise<RouteOf>;
+) => RouteOf | Promise<RouteOf>) & {
+  /** The one manager serving every reference, when `managers` is a single manager. */
+  single?: SecretManager;
+};
 
 /**
  * Validates `managers` and `defaultManager` at once and returns the {@link Router} of a resolve.
@@ -49,7 +52,9 @@ export function createRouter(managers: SecretManagers, defaultManager: string | 
   }
   if (typeof managers === 'function') return lookupRouter(managers, defaultManager);
   const route = recordRouter(managers, defaultManager);
-  return () => route;
+  const router: Router = () => route;
+  if (isManager(managers)) router.single = managers;
+  return router;
 }
 
 function recordRouter(managers: SecretManagers, defaultManager: string | undefined): RouteOf {

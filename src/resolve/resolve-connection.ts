@@ -2,7 +2,7 @@ import { readSignal, throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
 import type { SecretRef, SecretRefMatch } from '../types.js';
 import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
-import { fetchRefs, type RefOutcome } from './fetch-refs.js';
+import { fetchRefs, type RefOutcome, readDirect } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
 import { createLazyMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
@@ -48,6 +48,12 @@ export interface ResolveConnectionOptions extends WalkOptions {
    * @default false
    */
   keepJsonTypes?: boolean;
+  /**
+   * Reads every secret past every cache (in-process and shared) and stores what comes back — after a login failed,
+   * say (`withConnection` does this). Each such resolve makes backend calls.
+   * @default false
+   */
+  refresh?: boolean;
 }
 
 /**
@@ -110,6 +116,7 @@ export interface ReadOptions {
   maxDepth: number;
   encode: EncodeOption | undefined;
   keepJsonTypes: boolean;
+  refresh: boolean;
 }
 
 /**
@@ -132,7 +139,14 @@ export function readOptions(
     maxDepth: readMaxDepth(options),
     encode: readEncode(options.encode),
     keepJsonTypes: readKeepJsonTypes(options.keepJsonTypes),
+    refresh: readRefresh(options.refresh),
   };
+}
+
+function readRefresh(refresh: unknown): boolean {
+  if (refresh === undefined) return false;
+  if (typeof refresh !== 'boolean') throw new SecretRefConfigError('refresh', '`refresh` must be a boolean');
+  return refresh;
 }
 
 /** The result of a resolve, before it is thrown or settled. @internal */
@@ -165,11 +179,17 @@ export function fetchAll(
   refs: readonly SecretRef[],
   router: Router,
   signal: AbortSignal | undefined,
+  refresh = false,
+  distinct = false,
 ): RefOutcome[] | Promise<RefOutcome[]> {
+  if (router.single !== undefined && !refresh) {
+    const direct = readDirect(refs, router.single, signal, distinct);
+    if (direct !== undefined) return direct;
+  }
   const routing = router(refs, signal);
   return typeof routing === 'function'
-    ? fetchRefs(refs, routing, signal)
-    : routing.then((route) => fetchRefs(refs, route, signal));
+    ? fetchRefs(refs, routing, signal, refresh)
+    : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
 
 /** A string of the copy that holds references; its place in the copy is its link and key. */
@@ -191,7 +211,7 @@ export async function resolveWith<T, R>(
   settled: boolean,
   finish: (resolution: Resolution<T>) => R,
 ): Promise<R> {
-  const { signal, router, maxDepth, encode, keepJsonTypes } = readOptions(managers, options);
+  const { signal, router, maxDepth, encode, keepJsonTypes, refresh } = readOptions(managers, options);
   throwIfAborted(signal);
 
   const holders: Holder[] = [];
@@ -207,7 +227,7 @@ export async function resolveWith<T, R>(
     },
     maxDepth,
   );
-  const fetched = fetchAll(refs, router, signal);
+  const fetched = fetchAll(refs, router, signal, refresh);
   const outcomes = Array.isArray(fetched) ? fetched : await fetched;
 
   const sub = new Substitution(encode, keepJsonTypes, settled);

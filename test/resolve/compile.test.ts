@@ -150,6 +150,9 @@ describe('compileConnection', () => {
     }
     // Assess
     expect(planned.stats()).toEqual(general.stats());
+    const before = general.stats().hits;
+    await resolveConnection(input, general);
+    expect(general.stats().hits - before).toBe(2); // one hit per secret read (db, api), however many references
   });
 
   it('goes through the general path when the snapshot shares an object between two places', async () => {
