@@ -55,7 +55,7 @@ function optionalString(
 
 /**
  * Checks what a provider's `fetch` resolved with (or a `fetchMany` result carried) and copies it into a frozen
- * payload the cache can keep: a later change to the provider's object cannot change a cached value, and a wrong
+ * payload the cache can keep (string or bytes, ARN, name, version id; the stages are checked but not kept): a later change to the provider's object cannot change a cached value, and a wrong
  * type (`undefined`, a `secretBinary` that is a string, stages that are not strings) is a typed `provider_error`,
  * never a crash or a cached `undefined`. Reading a field that throws (a getter, a proxy) is malformed too.
  */
@@ -99,7 +99,7 @@ export function checkPayload(
           error: malformed(provider, locator, '`versionStages` is not an array of strings'),
         };
       }
-      payload.versionStages = Object.freeze([...stages]) as string[];
+      // Checked, not kept: nothing reads a cached version's stages, and they cost ~100 bytes an entry.
     }
     return { ok: true, payload: Object.freeze(payload) };
   } catch {
