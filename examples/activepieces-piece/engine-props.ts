@@ -20,7 +20,8 @@
  * `prod/api:token` and a full ARN hold no `{{` and pass untouched. A braced reference does reach the piece inside a
  * value that a token gives (a previous step's output mapped with `{{step_1.body}}`), because that value is not
  * searched again. Here a token is evaluated as a JavaScript expression over `steps`, like the engine's unsandboxed
- * mode; `connections…` and `variables…` tokens are not modelled.
+ * mode; `connections…` and `variables…` tokens, and formula strings (`ap-formula-v1::{…}`, which newer engines send
+ * to `formulaEvaluator` instead), are not modelled.
  */
 
 /** A `{{…}}` token found in a string: where it starts and ends, and the text between its braces. */
