@@ -3,6 +3,7 @@ import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { createRedisSecretCache } from '../../src/redis/index.js';
+import { expectNoCanary } from '../support/canary.js';
 import {
   closeClient,
   connectClient,
@@ -98,6 +99,27 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
       if (isMiss(read)) read.commit({ secretString: 'p' });
       return read?.hit === true;
     }, 15_000);
+  });
+
+  it('an invalidation made while Redis is paused is kept and delivered once it answers', async () => {
+    const { cache, provider, manager } = await setup();
+    const other = await setup();
+    expect(await manager.getSecret('db')).toBe('v1');
+    expect(await other.manager.getSecret('db')).toBe('v1');
+    const scope = cache.tier.scopeOf(provider)!;
+    redis().pause();
+    const refused = await cache.cache.invalidateSecret('db').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toMatchObject({ code: 'timeout' });
+    expectNoCanary(refused);
+    manager.invalidate('db');
+    redis().resume();
+    await until(() => other.cache.heard.length >= 2, 15_000);
+    expect(other.cache.heard.every((message) => message.matches('db', undefined))).toBe(true);
+    const [read] = await cache.tier.read(scope, [{ secretId: 'db' }]);
+    expect(read?.hit).toBe(false);
   });
 
   it('flushed: a miss, and the next commit makes a new generation', async () => {

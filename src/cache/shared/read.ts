@@ -60,7 +60,12 @@ export async function readShared(
   const primary = names[0]!;
   const entryNames = locators.map((locator) => primary.entry(locator));
   const out: (SharedRead | undefined)[] = locators.map(() => undefined);
-  let pending = locators.map((_, index) => index);
+  // One entry asked twice is read once (a second lease request would wait on this read's own lease).
+  const firstOf = new Map<string, number>();
+  entryNames.forEach((name, index) => {
+    if (!firstOf.has(name)) firstOf.set(name, index);
+  });
+  let pending = [...firstOf.values()];
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
   const deadline = Date.now() + context.leaseMs;
   while (pending.length > 0) {
@@ -101,7 +106,7 @@ export async function readShared(
     pending = waiting;
     if (pending.length > 0) await pause(POLL_MS, signal);
   }
-  return out.map((read) => read ?? PLAIN_MISS);
+  return entryNames.map((name) => out[firstOf.get(name)!] ?? PLAIN_MISS);
 }
 
 function openHit(
