@@ -1,8 +1,10 @@
 import type { CliCommand } from './command.js';
 import { formatOptions, GLOBAL_OPTIONS, optionUsage } from './options.js';
 
-const FOOTER = `Credentials come from the usual AWS environment: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-(/ AWS_SESSION_TOKEN), AWS_PROFILE, SSO, container or instance roles.
+const FOOTER = `Credentials and region are found as the AWS CLI finds them: --profile, else AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else AWS_PROFILE, else the default chain (SSO,
+credential_process, container or instance roles); the region from --region, AWS_REGION,
+AWS_DEFAULT_REGION, then the profile in ~/.aws/config.
 
 Exit status: 0 all well, 1 a reference or an AWS call failed, 2 bad usage or unreadable input.`;
 
@@ -13,7 +15,8 @@ export function globalHelp(commands: readonly CliCommand[]): string {
   return `Usage: secret-refs <command> [options]
 
 Check and resolve secret references ({{resolve:secretsmanager:…}}, Activepieces {{id|ap_sep_v1|…}})
-in JSON connection objects against AWS Secrets Manager.
+in JSON connection objects, text files (.env, YAML) or a command's environment, against AWS
+Secrets Manager.
 
 Commands:
 ${rows.map(([usage, summary]) => `  ${usage?.padEnd(width)}  ${summary}`).join('\n')}
@@ -29,13 +32,16 @@ ${FOOTER}
 
 /** The help printed by `secret-refs <command> --help`. */
 export function commandHelp(command: CliCommand): string {
-  const usage = `secret-refs ${command.name} ${command.argsUsage}`.trim();
+  // Options go before the arguments when those are a command line of their own (`run [options] -- <command>`).
+  const usage = command.argsUsage.startsWith('--')
+    ? `secret-refs ${command.name} [options] ${command.argsUsage}`
+    : `secret-refs ${command.name} ${command.argsUsage} [options]`.replace(/ {2}/g, ' ');
   const all = { ...GLOBAL_OPTIONS, ...command.options };
   const width = Math.max(...Object.entries(all).map(([name, option]) => optionUsage(name, option).length));
   const own =
     Object.keys(command.options).length === 0 ? '' : `Options:\n${formatOptions(command.options, width)}\n\n`;
   const details = command.details === undefined ? '' : `${command.details}\n\n`;
-  return `Usage: ${usage} [options]
+  return `Usage: ${usage}
 
 ${command.summary}
 

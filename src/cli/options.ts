@@ -12,12 +12,13 @@ export const GLOBAL_OPTIONS = {
   region: {
     type: 'string',
     valueName: '<region>',
-    description: 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)',
+    description: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region)",
   },
   profile: {
     type: 'string',
     valueName: '<name>',
-    description: 'Credentials from this profile of the shared AWS config files',
+    description:
+      'Credentials (and region) from this profile of ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE)',
   },
   endpoint: {
     type: 'string',

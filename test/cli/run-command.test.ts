@@ -89,6 +89,36 @@ describe('secret-refs run', () => {
     );
   });
 
+  it.each([
+    ['piped', false, 'INT\n'],
+    ['a terminal (Ctrl-C already reached the command; not sent twice)', true, 'TERM\n'],
+  ])('passes signals on; stdin %s', async (_label, tty, expected) => {
+    let forward: ((signal: NodeJS.Signals) => void) | undefined;
+    const signals = {
+      capture(handler: (signal: NodeJS.Signals) => void) {
+        forward = handler;
+        return () => {
+          forward = undefined;
+        };
+      },
+    };
+    const { io, out } = makeIo({ tty, env: { PATH: process.env.PATH ?? '' } });
+    const script =
+      "process.on('SIGINT', () => { console.log('INT'); process.exit(0); });" +
+      "process.on('SIGTERM', () => { console.log('TERM'); process.exit(0); });" +
+      "console.log('ready'); setInterval(() => {}, 1000);";
+    const running = runCli(['run', '--', node, '-e', script], io, { signals });
+    for (let tries = 0; !out().includes('ready') && tries < 750; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    forward?.('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    forward?.('SIGTERM');
+    expect(await running).toBe(0);
+    expect(out()).toBe(`ready\n${expected}`);
+    expect(forward).toBeUndefined();
+  });
+
   it('without -- (or with nothing after it) is bad usage, exit 2', async () => {
     for (const argv of [['run', 'node', 'x.js'], ['run'], ['run', '--']]) {
       const result = await run(argv, {});

@@ -17,13 +17,14 @@ export const runCommand: CliCommand = {
   name: 'run',
   argsUsage: '-- <command> [args…]',
   summary: 'Start a command with the secret references in its environment (and --env-file) resolved',
-  details: `Resolves every reference in the environment variables (and in the --env-file, whose variables
-come second to those already set, as with node --env-file) and starts the command with the values,
-without a shell. Its output goes through a filter that masks every resolved value as ****
-(--no-masking passes it through untouched). Signals (Ctrl-C, SIGTERM, SIGHUP…) are passed on to it,
-and the exit status is its own (128 + the signal's number if a signal ended it). When a reference
-fails, nothing is started: the failing variables are listed on standard error (no value), exit 1.
-A command that cannot be started exits 127 (not found) or 126 (not executable).`,
+  details: `Resolves every reference in the environment variables (and in the --env-file, whose
+variables come second to those already set, as with node --env-file) and starts the command with
+the values, without a shell. Its output goes through a filter that masks every resolved value as
+**** (--no-masking passes it through untouched). Signals (SIGTERM, SIGHUP, SIGINT…) are passed on
+to it (Ctrl-C at a terminal reaches it directly, once); the exit status is its own, or 128 + the
+signal's number if a signal ended it. When a reference fails, nothing is started: the failing
+variables are listed on standard error (no value), exit 1. A command that cannot be started exits
+127 (not found) or 126 (not executable).`,
   options: {
     'env-file': {
       type: 'string',
@@ -135,7 +136,11 @@ function runChild(
       reject(new CliUsageError(`cannot start ${file}`));
       return;
     }
+    // Ctrl-C and Ctrl-\ at a terminal reach the whole foreground process group, the command included: passing them
+    // on as well would make it see each twice (a second Ctrl-C often means "force quit").
+    const fromTerminal = io.stdin.isTTY === true;
     const release = signals?.capture((received) => {
+      if (fromTerminal && (received === 'SIGINT' || received === 'SIGQUIT')) return;
       child.kill(received);
     });
     const onAbort = (): void => {
