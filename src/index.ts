@@ -65,6 +65,8 @@ export type {
   SecretEventOutcome,
 } from './rotation/eventbridge.js';
 export { invalidateFromEventBridge } from './rotation/eventbridge.js';
+export type { WithConnectionAttempt, WithConnectionOptions } from './rotation/with-connection.js';
+export { withConnection } from './rotation/with-connection.js';
 export type {
   CallOptions,
   FetchResult,

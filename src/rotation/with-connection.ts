@@ -1,0 +1,168 @@
+import { isDeepStrictEqual } from 'node:util';
+import { SecretRefConfigError } from '../errors.js';
+import { findSecretRefs } from '../resolve/find.js';
+import type { SecretManagers } from '../resolve/managers.js';
+import { type ResolveConnectionOptions, resolveConnection } from '../resolve/resolve-connection.js';
+import type { SecretRef } from '../types.js';
+import { isCommonAuthError } from './auth-error.js';
+import { type ReRead, reReadsOf } from './cooldown.js';
+
+/**
+ * Options of {@link withConnection}: those of `resolveConnection` (passed on to both resolves), and how to tell
+ * a login failure and how often to re-read for one.
+ * @example
+ *   const options: WithConnectionOptions = { isAuthError: (error) => error.code === '28P01', cooldownMs: 10_000 };
+ *   await withConnection(connection, manager, (resolved) => connect(resolved), options);
+ */
+export interface WithConnectionOptions extends ResolveConnectionOptions {
+  /**
+   * Says whether an error thrown by `use` means the credentials were refused. Only then are the secrets re-read.
+   * A throwing test counts as false.
+   * @default isCommonAuthError (PostgreSQL, MySQL, SQL Server, MongoDB, Redis login failures, HTTP 401)
+   */
+  isAuthError?: (error: unknown) => boolean;
+  /**
+   * How long after a re-read of a secret another login failure does not re-read it past the caches again: it is
+   * then read from the cache (which the last re-read refreshed). Keeps a plainly wrong password from turning every
+   * failing call into a call to the secret store. `0` re-reads on every login failure.
+   * @default 5000
+   */
+  cooldownMs?: number;
+}
+
+/**
+ * What `use` is told besides the resolved connection: `attempt` is 1, or 2 for the one retry after a rotation.
+ * @example
+ *   await withConnection(connection, manager, (resolved, { attempt }) => (attempt === 2 ? reconnect(resolved) : query(resolved)));
+ */
+export interface WithConnectionAttempt {
+  attempt: 1 | 2;
+}
+
+/** The default of {@link WithConnectionOptions.cooldownMs}. */
+export const DEFAULT_COOLDOWN_MS = 5_000;
+
+interface Settings {
+  isAuthError: (error: unknown) => boolean;
+  cooldownMs: number;
+  resolveOptions: ResolveConnectionOptions;
+}
+
+function readSettings(managers: SecretManagers, options: WithConnectionOptions | undefined): Settings {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object');
+  }
+  const { isAuthError = isCommonAuthError, cooldownMs = DEFAULT_COOLDOWN_MS, ...resolveOptions } = options;
+  if (typeof isAuthError !== 'function') {
+    throw new SecretRefConfigError('isAuthError', '`isAuthError` must be a function `(error) => boolean`');
+  }
+  if (typeof cooldownMs !== 'number' || !Number.isFinite(cooldownMs) || cooldownMs < 0) {
+    throw new SecretRefConfigError(
+      'cooldownMs',
+      '`cooldownMs` must be a finite number of milliseconds, 0 or more',
+    );
+  }
+  if ((typeof managers !== 'object' && typeof managers !== 'function') || managers === null) {
+    throw new SecretRefConfigError(
+      'managers',
+      '`managers` must be a secret manager, a record of them by id, or a function giving the manager of an id',
+    );
+  }
+  return { isAuthError, cooldownMs, resolveOptions };
+}
+
+function secretKey(ref: SecretRef): string {
+  return JSON.stringify([ref.manager ?? '', ref.secretId, ref.versionStage ?? '', ref.versionId ?? '']);
+}
+
+function saysAuth(isAuthError: (error: unknown) => boolean, error: unknown): boolean {
+  try {
+    return isAuthError(error) === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The connection resolved again after a login failure: past every cache when one of its secrets was not re-read
+ * within the cool-down; otherwise, once the re-reads in progress have ended, from the caches they refreshed.
+ */
+async function reResolve<T>(
+  connection: T,
+  managers: SecretManagers,
+  keys: readonly string[],
+  { cooldownMs, resolveOptions }: Settings,
+): Promise<T> {
+  const reReads = reReadsOf(managers);
+  const now = Date.now();
+  const cooled = keys.every((key) => {
+    const last = reReads.get(key);
+    return last !== undefined && now - last.at < cooldownMs;
+  });
+  if (cooled) {
+    await Promise.all(keys.map((key) => reReads.get(key)?.done));
+    return resolveConnection(connection, managers, resolveOptions);
+  }
+  const pastCaches = resolveConnection(connection, managers, { ...resolveOptions, refresh: true });
+  const reRead: ReRead = { at: now, done: pastCaches.then(noop, noop) };
+  for (const key of keys) reReads.set(key, reRead);
+  return pastCaches;
+}
+
+function noop(): void {}
+
+/**
+ * Resolves `connection` and calls `use` with the resolved copy. When `use` fails with an error that
+ * `options.isAuthError` calls a login failure (a rotation may have changed the password), the connection's
+ * secrets are read again past every cache and `use` is called once more — only if some resolved value changed;
+ * otherwise the original error is rethrown. Whatever `use` throws is rethrown as it is, never wrapped; if the
+ * re-read fails, the original error is rethrown. A per-secret cool-down (`cooldownMs`) bounds the re-reads that
+ * a plainly wrong password can cause. The resolved copies are compared in memory only, never logged.
+ * @example
+ *   const rows = await withConnection(
+ *     { host: 'db', user: 'app', password: '{{resolve:secretsmanager:prod/db:SecretString:password}}' },
+ *     manager,
+ *     async (config) => {
+ *       const client = new pg.Client(config);
+ *       await client.connect();
+ *       try {
+ *         return (await client.query('SELECT 1')).rows;
+ *       } finally {
+ *         await client.end();
+ *       }
+ *     },
+ *     { isAuthError: (error) => (error as { code?: string }).code === '28P01' },
+ *   );
+ */
+export async function withConnection<T, R>(
+  connection: T,
+  managers: SecretManagers,
+  use: (resolved: T, attempt: WithConnectionAttempt) => R | Promise<R>,
+  options?: WithConnectionOptions,
+): Promise<Awaited<R>> {
+  const settings = readSettings(managers, options);
+  if (typeof use !== 'function') {
+    throw new SecretRefConfigError('use', '`use` must be a function `(resolved) => result`');
+  }
+  const first = await resolveConnection(connection, managers, settings.resolveOptions);
+  try {
+    return await use(first, { attempt: 1 });
+  } catch (error) {
+    if (!saysAuth(settings.isAuthError, error)) throw error;
+    const keys = [...new Set(findSecretRefs(connection, settings.resolveOptions).flatMap(toKey))];
+    if (keys.length === 0) throw error;
+    let second: T;
+    try {
+      second = await reResolve(connection, managers, keys, settings);
+    } catch {
+      throw error;
+    }
+    if (isDeepStrictEqual(first, second)) throw error;
+    return await use(second, { attempt: 2 });
+  }
+}
+
+function toKey(found: { ref?: SecretRef | undefined }): string[] {
+  return found.ref === undefined ? [] : [secretKey(found.ref)];
+}
