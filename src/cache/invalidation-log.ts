@@ -1,7 +1,8 @@
 import type { SecretPayload } from '../types.js';
+import type { EntryOwner } from './store-types.js';
 
 /** Whether an invalidation concerns a value: the provider identity, the secret id it was read by, its payload. */
-export type Concerns = (identity: string, secretId: string, payload?: SecretPayload) => boolean;
+export type Concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean;
 
 /**
  * The invalidations made while fetches were in flight, so that a fetch which began before one of them never stores
@@ -14,7 +15,7 @@ export interface InvalidationLog {
   /** Records an invalidation. */
   record(concerns: Concerns): void;
   /** True when an invalidation recorded after generation `since` concerns this answer. */
-  concerns(since: number, identity: string, secretId: string, payload: SecretPayload): boolean;
+  concerns(since: number, owner: EntryOwner, secretId: string, payload: SecretPayload): boolean;
   /** Forgets every record (no fetch is in flight any more). */
   clear(): void;
 }
@@ -34,13 +35,13 @@ export function createInvalidationLog(size = INVALIDATION_LOG_SIZE): Invalidatio
       records.push({ generation, concerns });
       if (records.length > size) floor = records.shift()!.generation;
     },
-    concerns(since, identity, secretId, payload) {
+    concerns(since, owner, secretId, payload) {
       if (since < floor) return true;
       for (let index = records.length - 1; index >= 0; index--) {
         const record = records[index]!;
         if (record.generation <= since) break;
         try {
-          if (record.concerns(identity, secretId, payload)) return true;
+          if (record.concerns(owner, secretId, payload)) return true;
         } catch {
           return true;
         }

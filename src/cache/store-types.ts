@@ -31,8 +31,20 @@ export interface Flight {
 export interface InFlight {
   readonly promise: Promise<FlightOutcome>;
   readonly flight: Flight;
-  readonly identity: string;
+  readonly owner: EntryOwner;
   readonly secretId: string;
+}
+
+/**
+ * The manager side of an entry: its provider identity and, when it shares through the tier, its scope and who to
+ * tell of entries a bus invalidation drops. One object per manager, shared by all its entries.
+ */
+export interface EntryOwner {
+  readonly identity: string;
+  /** The provider's scope in the shared tier; bus invalidations of that scope reach the entry. */
+  readonly scope?: string | undefined;
+  /** Told the secret id of each entry a bus invalidation drops (an `invalidated` event). */
+  readonly onDrop?: ((secretId: string) => void) | undefined;
 }
 
 /** What a key holds now. `stale`: expired, but a refresh failed a moment ago and the next try is not due yet. */
@@ -50,7 +62,7 @@ export type Settlement =
 /** One key a request is begun for: its cache key and the secret it names, as the caller wrote it. */
 export interface FlightItem {
   readonly key: string;
-  readonly identity: string;
+  readonly owner: EntryOwner;
   readonly secretId: string;
   /** Which version was asked for (see {@link CachedPayload.spec}). */
   readonly spec: string;
@@ -108,11 +120,6 @@ export interface CacheStore {
   invalidate(target: InvalidationTarget): void;
   /** Makes `key` serve `value` (a more recent version of the same secret) for the rest of its lifetime. */
   adopt(key: string, value: CachedPayload): void;
-  /**
-   * Records that `identity` shares its entries in the tier under `scope` (bus invalidations then reach them);
-   * `onDrop` is told the secret id of each of its entries a bus invalidation drops.
-   */
-  share(identity: string, scope: string, onDrop?: (secretId: string) => void): void;
   /** Entries held whose key starts with `prefix`. */
   count(prefix: string): number;
 }

@@ -9,6 +9,7 @@ import { mayNameSameSecret, namesSecret } from './secret-names.js';
 import type {
   CachedPayload,
   CacheStore,
+  EntryOwner,
   Flight,
   FlightItem,
   FlightOutcome,
@@ -20,6 +21,7 @@ import type { SharedInvalidation, SharedTier } from './tier.js';
 export type {
   CachedPayload,
   CacheStore,
+  EntryOwner,
   Flight,
   FlightItem,
   FlightOutcome,
@@ -34,7 +36,7 @@ interface Entry {
   value: CachedPayload;
   expiresAt: number;
   readonly staleUntil: number;
-  readonly identity: string;
+  readonly owner: EntryOwner;
   readonly secretId: string;
   /** Refresh failures in a row (transient), and when the next try is due. */
   failures: number;
@@ -60,8 +62,6 @@ export function createCacheStore(
   const lru = options ? new QuickLRU<string, Entry>({ maxSize: options.maxSize }) : undefined;
   const inflight = new Map<string, InFlight>();
   const log: InvalidationLog = createInvalidationLog();
-  const scopes = new Map<string, string>();
-  const dropWatchers = new Map<string, (secretId: string) => void>();
   let liveFlights = 0;
 
   const put = (item: FlightItem, value: CachedPayload, freshForMs: number | undefined): void => {
@@ -78,7 +78,7 @@ export function createCacheStore(
       value,
       expiresAt: now + lifetime,
       staleUntil: now + keepFor,
-      identity: item.identity,
+      owner: item.owner,
       secretId: item.secretId,
       failures: 0,
       retryAt: 0,
@@ -102,25 +102,25 @@ export function createCacheStore(
   };
 
   const dropMatching = (
-    concerns: (identity: string, secretId: string, payload?: SecretPayload) => boolean,
-    dropped?: (identity: string, secretId: string) => void,
+    concerns: (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean,
+    dropped?: (owner: EntryOwner, secretId: string) => void,
   ) => {
     for (const [key, running] of [...inflight]) {
-      if (concerns(running.identity, running.secretId)) inflight.delete(key);
+      if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
     if (!lru) return;
     for (const [key, entry] of [...lru]) {
-      if (concerns(entry.identity, entry.secretId, entry.value.payload)) {
+      if (concerns(entry.owner, entry.secretId, entry.value.payload)) {
         lru.delete(key);
-        dropped?.(entry.identity, entry.secretId);
+        dropped?.(entry.owner, entry.secretId);
       }
     }
   };
 
   const invalidate = (target: InvalidationTarget): void => {
     const { identity, secretId } = target;
-    const concerns = (entryIdentity: string, entrySecretId: string, payload?: SecretPayload): boolean => {
-      if (identity !== undefined && entryIdentity !== identity) return false;
+    const concerns = (owner: EntryOwner, entrySecretId: string, payload?: SecretPayload): boolean => {
+      if (identity !== undefined && owner.identity !== identity) return false;
       if (secretId === undefined) return true;
       return (
         mayNameSameSecret(entrySecretId, secretId) ||
@@ -132,8 +132,8 @@ export function createCacheStore(
   };
 
   const fromBus = (message: SharedInvalidation): void => {
-    const concerns = (identity: string, secretId: string, payload?: SecretPayload): boolean => {
-      const scope = scopes.get(identity);
+    const concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload): boolean => {
+      const { scope } = owner;
       if (scope === undefined) return false;
       if (message.scope !== undefined && scope !== message.scope) return false;
       try {
@@ -143,9 +143,9 @@ export function createCacheStore(
       }
     };
     if (liveFlights > 0) log.record(concerns);
-    dropMatching(concerns, (identity, secretId) => {
+    dropMatching(concerns, (owner, secretId) => {
       try {
-        dropWatchers.get(identity)?.(secretId);
+        owner.onDrop?.(secretId);
       } catch {}
     });
   };
@@ -199,7 +199,7 @@ export function createCacheStore(
         const promise = new Promise<FlightOutcome>((done) => {
           resolve = done;
         });
-        const record: InFlight = { promise, flight, identity: item.identity, secretId: item.secretId };
+        const record: InFlight = { promise, flight, owner: item.owner, secretId: item.secretId };
         inflight.set(item.key, record);
         pending.set(item.key, { item, record, resolve });
         running.push(record);
@@ -225,7 +225,7 @@ export function createCacheStore(
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
             }
-            const stored = current && !log.concerns(since, item.identity, item.secretId, result.payload);
+            const stored = current && !log.concerns(since, item.owner, item.secretId, result.payload);
             if (stored) put(item, value, result.freshForMs);
             resolve({ ok: true, value, stale: false });
             return { previous, stored };
@@ -249,10 +249,6 @@ export function createCacheStore(
     adopt(key, value) {
       const entry = lru?.peek(key);
       if (entry !== undefined && entry.value.seq < value.seq) entry.value = value;
-    },
-    share(identity, scope, onDrop) {
-      scopes.set(identity, scope);
-      if (onDrop) dropWatchers.set(identity, onDrop);
     },
     count(prefix) {
       if (!lru) return 0;

@@ -114,11 +114,14 @@ export function createSecretManager(
   }
   const store = storeFor(options.cache);
   const emit = createEmitter(options.onEvent);
-  const scope = sharedScope(store, provider, (secretId) =>
-    emit?.({ type: 'invalidated', secretId, source: 'bus' }),
-  );
+  const scope = sharedScope(store, provider);
+  const owner = {
+    identity: provider.identity,
+    scope,
+    onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
+  };
   const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const { load, peek } = createLoader(provider, store, counters, scope, emit);
+  const { load, peek } = createLoader(provider, store, counters, owner, emit);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
@@ -214,12 +217,8 @@ export function createSecretManager(
   return frozen;
 }
 
-/** The provider's shared scope in the store's tier, registered with the store; `undefined` when not shared. */
-function sharedScope(
-  store: CacheStore,
-  provider: SecretProvider,
-  onDrop: (secretId: string) => void,
-): string | undefined {
+/** The provider's shared scope in the store's tier; `undefined` when not shared. */
+function sharedScope(store: CacheStore, provider: SecretProvider): string | undefined {
   if (store.tier === undefined) return undefined;
   let scope: unknown;
   try {
@@ -227,9 +226,7 @@ function sharedScope(
   } catch {
     return undefined;
   }
-  if (typeof scope !== 'string' || scope === '') return undefined;
-  store.share(provider.identity, scope, onDrop);
-  return scope;
+  return typeof scope === 'string' && scope !== '' ? scope : undefined;
 }
 
 /** The provider's call count, or 0 when it keeps none (or answers with something that is not a count). */

@@ -1,6 +1,6 @@
 import { abortError, raceAbort } from '../abort.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
-import type { CacheStore, FlightOutcome, InFlight } from '../cache/store.js';
+import type { CacheStore, EntryOwner, FlightOutcome, InFlight } from '../cache/store.js';
 import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
 import type { Emit } from './events.js';
@@ -67,10 +67,11 @@ export function createLoader(
   provider: SecretProvider,
   store: CacheStore,
   counters: ReadCounters,
-  scope: string | undefined,
+  owner: EntryOwner,
   emit: Emit,
 ): { load: Loader; peek: Peek } {
-  const context: RequestContext = { provider, store, scope, emit };
+  const { scope } = owner;
+  const context: RequestContext = { provider, store, scope, emit, owner };
   const keyOfLocator = cacheKeyFor(provider.identity);
   const keyOfRef = createRefKeys(provider.identity);
   const aheadMs = store.options?.refreshAheadMs ?? 0;

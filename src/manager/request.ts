@@ -1,4 +1,11 @@
-import type { CacheStore, FlightItem, InFlight, Settlement, SettleReport } from '../cache/store.js';
+import type {
+  CacheStore,
+  EntryOwner,
+  FlightItem,
+  InFlight,
+  Settlement,
+  SettleReport,
+} from '../cache/store.js';
 import type { SharedRead } from '../cache/tier.js';
 import type { SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { type Emit, errorEvent } from './events.js';
@@ -24,6 +31,8 @@ export interface RequestContext {
   /** The provider's scope in the store's shared tier; `undefined`: the tier is not used. */
   scope: string | undefined;
   emit: Emit;
+  /** What the store keeps with each entry of this manager. */
+  owner: EntryOwner;
 }
 
 type Ticket = Extract<SharedRead, { hit: false }>;
@@ -41,7 +50,7 @@ export function startRequest(
   const { provider, store, scope, emit } = context;
   const items: FlightItem[] = missing.map(({ key, locator }) => ({
     key,
-    identity: provider.identity,
+    owner: context.owner,
     secretId: locator.secretId,
     spec: versionSpec(locator),
   }));

@@ -5,7 +5,7 @@ import { watchListenerWarnings } from '../support/listener-warnings.js';
 const leakWarnings = watchListenerWarnings();
 
 function items(...keys: string[]): FlightItem[] {
-  return keys.map((key) => ({ key, identity: 'test', secretId: key, spec: '' }));
+  return keys.map((key) => ({ key, owner: { identity: 'test' }, secretId: key, spec: '' }));
 }
 
 describe('createCacheStore: flights', () => {
