@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
@@ -133,5 +134,23 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
     expect(read?.hit).toBe(false);
     if (isMiss(read)) read.commit({ secretString: 'v1' });
     await until(async () => (await cache.tier.read(scope, [{ secretId: 'db' }]))[0]!.hit);
+  });
+});
+
+describe('a client that connects lazily', () => {
+  it('ioredis with lazyConnect connects on the tier’s probe, and the tier then answers', async () => {
+    const client = new Redis(redis().url, { lazyConnect: true });
+    client.on('error', () => {});
+    const cache = createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: 'lazy' });
+    const tier = cacheStoreOf(cache)!.tier!;
+    const scope = tier.scopeOf(createMemoryProvider({}, { identity: 'lazy' }))!;
+    expect((await tier.read(scope, [{ secretId: 'db' }]))[0]?.hit).toBe(false);
+    await until(async () => {
+      const [read] = await tier.read(scope, [{ secretId: 'db' }]);
+      if (isMiss(read)) read.commit({ secretString: 'v' });
+      return read?.hit === true;
+    }, 10_000);
+    await cache.close();
+    client.disconnect();
   });
 });

@@ -71,10 +71,8 @@ export function createGuard(options: GuardOptions): Guard {
       () => {
         timer = undefined;
         if (closed) return;
-        const check = options.ready()
-          ? bounded(options.probe)
-          : Promise.reject(new TierUnavailable('not ready'));
-        check.then(
+        // Sent even when the client is not ready: a lazily connecting client connects on it.
+        bounded(options.probe).then(
           () => {
             skipping = false;
             backoff = options.backoffMs;
