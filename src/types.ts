@@ -161,14 +161,39 @@ export interface ListSecretsOptions extends CallOptions {
 }
 
 /**
- * What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint.
+ * What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint. `ok: true` means
+ * the credentials authenticated: `listAllowed: false` says they may not list secrets (AWS answered AccessDenied,
+ * which refused keys never get), distinct from refused keys (`ok: false`, `invalid_credentials`). `account` and
+ * `principal` are there when the backend named them; `endpoint` is the endpoint's origin only, never its path.
  * @example
  *   const result: TestConnectionResult = await manager.testConnection();
  *   if (!result.ok) warnings.push(`${result.code}: ${result.message}`);
+ *   else if (result.listAllowed === false) warnings.push(`authenticated as ${result.principal ?? 'unknown'}, listing not allowed`);
  */
 export type TestConnectionResult =
-  | { ok: true; latencyMs: number; region?: string; endpoint?: string }
-  | { ok: false; code: SecretRefErrorCode; message: string; latencyMs: number };
+  | {
+      ok: true;
+      latencyMs: number;
+      region?: string;
+      /** The endpoint's origin (scheme, host, port). */
+      endpoint?: string;
+      /** Whether listing secrets is allowed; absent when one secret was tested (`secretId`). */
+      listAllowed?: boolean;
+      /** The one secret tested, when the test was asked for one. */
+      secretId?: string;
+      /** The account the credentials belong to, when the backend's answer names it. */
+      account?: string;
+      /** The user or role the credentials stand for (an ARN), when the backend's answer names it. */
+      principal?: string;
+    }
+  | {
+      ok: false;
+      code: SecretRefErrorCode;
+      message: string;
+      latencyMs: number;
+      account?: string;
+      principal?: string;
+    };
 
 /**
  * The contract a secret backend implements. It is small on purpose: a second backend is one file.

@@ -292,7 +292,6 @@ describe('createAwsProvider: testConnection', () => {
 
   it.each([
     ['UnrecognizedClientException', 'invalid_credentials'],
-    ['AccessDeniedException', 'access_denied'],
     ['ThrottlingException', 'throttled'],
   ])('returns ok: false for %s instead of throwing', async (name, code) => {
     smMock.on(ListSecretsCommand).rejects(Object.assign(new Error(name), { name, $fault: 'client' }));

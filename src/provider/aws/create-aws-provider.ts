@@ -1,4 +1,3 @@
-import { SecretRefAbortError } from '../../errors.js';
 import type {
   CallOptions,
   FetchResult,
@@ -15,7 +14,7 @@ import { type BatchState, fetchManyFromAws } from './fetch-many.js';
 import { type AwsCallSettings, getSecretValue } from './get-secret-value.js';
 import { awsIdentity } from './identity.js';
 import { listAwsSecrets } from './list-secrets.js';
-import { mapAwsError } from './map-error.js';
+import { type AwsTestConnectionOptions, testAwsConnection } from './test-connection.js';
 
 /**
  * The AWS Secrets Manager provider: every optional method of `SecretProvider` is there.
@@ -27,7 +26,7 @@ export interface AwsProvider extends SecretProvider {
   readonly kind: 'aws';
   fetchMany(locators: readonly SecretLocator[], options?: CallOptions): Promise<FetchResult[]>;
   listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
-  testConnection(options?: CallOptions): Promise<TestConnectionResult>;
+  testConnection(options?: AwsTestConnectionOptions): Promise<TestConnectionResult>;
   apiCalls(): number;
 }
 
@@ -60,30 +59,8 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
     listSecrets(options: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {
       return listAwsSecrets(transport, settings, options);
     },
-    async testConnection(options: CallOptions = {}): Promise<TestConnectionResult> {
-      const started = performance.now();
-      const latency = (): number => Math.round(performance.now() - started);
-      try {
-        await transport.listSecrets(undefined, { MaxResults: 1 }, options.signal);
-        const region = await transport.defaultRegion();
-        return {
-          ok: true,
-          latencyMs: latency(),
-          ...(region === undefined ? {} : { region }),
-          ...(resolved.endpoint === undefined ? {} : { endpoint: resolved.endpoint }),
-        };
-      } catch (error) {
-        const latencyMs = latency();
-        const mapped = mapAwsError(error, {
-          action: 'ListSecrets',
-          region: await transport.defaultRegion(),
-          endpoint: settings.endpoint,
-          requestTimeoutMs: settings.requestTimeoutMs,
-          signal: options.signal,
-        });
-        if (mapped instanceof SecretRefAbortError) throw mapped;
-        return { ok: false, code: mapped.code, message: mapped.message, latencyMs };
-      }
+    testConnection(options: AwsTestConnectionOptions = {}): Promise<TestConnectionResult> {
+      return testAwsConnection(transport, settings, options);
     },
     apiCalls: (): number => transport.calls(),
   });

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { ResolvedAwsConfig } from './config.js';
+import { endpointLabel } from './origin.js';
 
 /** Keys the credential digests: chosen once per process, so a digest seen in a log cannot be tested offline. */
 const DIGEST_KEY = randomBytes(32);
@@ -18,7 +19,10 @@ function objectId(value: object): number {
 }
 
 /**
- * The provider's `identity`: `aws|<region>|<endpoint>|<who>`, where `<who>` is `key:` and a keyed digest of the
+ * The provider's `identity`: `aws|<region>|<endpoint>|<who>`. `<endpoint>` is the endpoint's origin, followed by
+ * `#` and a keyed digest when the URL has a path (a path can hold a proxy token; the identity is shown by
+ * `util.inspect(manager)` and `JSON.stringify(manager)`, and endpoints that differ only in their path must still
+ * not share cache entries). `<who>` is `key:` and a keyed digest of the
  * whole static credentials (access key id, secret key and session token, so managers holding different keys never
  * share a cache entry, even under one access key id), `provider:<n>` for a credential provider, `client:<n>` for an injected client (each
  * object numbered once per process) or `default` for the SDK's default chain. Never holds a secret key or token.
@@ -27,7 +31,7 @@ function objectId(value: object): number {
  */
 export function awsIdentity(config: ResolvedAwsConfig): string {
   if (config.client !== undefined) return `aws|||client:${objectId(config.client)}`;
-  return `aws|${config.region ?? ''}|${config.endpoint ?? ''}|${credentialIdentity(config.credentials)}`;
+  return `aws|${config.region ?? ''}|${endpointLabel(config.endpoint)}|${credentialIdentity(config.credentials)}`;
 }
 
 function credentialIdentity(credentials: ResolvedAwsConfig['credentials']): string {

@@ -4,3 +4,4 @@ export type { AwsProvider } from './create-aws-provider.js';
 export { createAwsProvider } from './create-aws-provider.js';
 export { createAwsSecretsManager } from './create-aws-secrets-manager.js';
 export { BATCH_SIZE, FALLBACK_CONCURRENCY } from './fetch-many.js';
+export type { AwsTestConnectionOptions } from './test-connection.js';
