@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY } from '../support/canary.js';
 import { runCliProcess } from '../support/cli-spawn.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const endpoint = useLocalEndpoint({
@@ -12,6 +15,12 @@ const endpoint = useLocalEndpoint({
 });
 
 let home: string;
+let sso: Server;
+/** Serves the SSO role's temporary credentials (with their session token). */
+let ssoEndpoint: LocalSecretsManager;
+let ssoUrl: string;
+const ssoRequests: string[] = [];
+const START_URL = 'https://example.awsapps.com/start';
 
 /** A temporary HOME with ~/.aws/config and ~/.aws/credentials for the local endpoint's keys (never the real HOME). */
 beforeAll(async () => {
@@ -24,6 +33,44 @@ beforeAll(async () => {
     creds,
     `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(accessKeyId)}, SecretAccessKey: ${JSON.stringify(secretAccessKey)} }));\n`,
   );
+  // An IAM Identity Center (SSO) portal stand-in: GetRoleCredentials for a valid cached token gives the keys.
+  ssoEndpoint = await startLocalSecretsManager({
+    region: sm.region,
+    credentials: {
+      accessKeyId: 'ASIALOCALSSO00000001',
+      secretAccessKey: 'local/sso/secret/access/key/0000000000000',
+      sessionToken: 'sso-session-token',
+    },
+    secrets: [{ name: 'prod/db', secretString: JSON.stringify({ username: 'sso-app' }) }],
+  });
+  const role = ssoEndpoint.credentials;
+  sso = createServer((request, response) => {
+    ssoRequests.push(`${request.method} ${request.url} ${request.headers['x-amz-sso_bearer_token'] ?? ''}`);
+    response.setHeader('content-type', 'application/json');
+    response.end(
+      JSON.stringify({
+        roleCredentials: {
+          accessKeyId: role.accessKeyId,
+          secretAccessKey: role.secretAccessKey,
+          sessionToken: role.sessionToken,
+          expiration: Date.now() + 3_600_000,
+        },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => sso.listen(0, '127.0.0.1', resolve));
+  const address = sso.address();
+  ssoUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  await mkdir(join(home, '.aws', 'sso', 'cache'), { recursive: true });
+  await writeFile(
+    join(home, '.aws', 'sso', 'cache', `${createHash('sha1').update(START_URL).digest('hex')}.json`),
+    JSON.stringify({
+      startUrl: START_URL,
+      region: sm.region,
+      accessToken: 'sso-access-token',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    }),
+  );
   await writeFile(
     join(home, '.aws', 'config'),
     [
@@ -35,6 +82,12 @@ beforeAll(async () => {
       '[profile process]',
       `region = ${sm.region}`,
       `credential_process = ${process.execPath} ${creds}`,
+      '[profile sso]',
+      `region = ${sm.region}`,
+      `sso_start_url = ${START_URL}`,
+      `sso_region = ${sm.region}`,
+      'sso_account_id = 123456789012',
+      'sso_role_name = Reader',
       '[profile wrong]',
       `region = ${sm.region}`,
       '',
@@ -55,6 +108,11 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => sso?.close(resolve));
+  await ssoEndpoint?.close();
 });
 
 /** Only HOME, the endpoint and what the test adds: no AWS_REGION, no keys. */
@@ -84,6 +142,21 @@ describe('profiles, as the AWS CLI resolves them (the built CLI, a temporary HOM
   it('a credential_process profile', async () => {
     const result = await cli(['get', 'prod/db:username'], { AWS_PROFILE: 'process' });
     expect(result).toMatchObject({ code: 0, stdout: 'app\n', stderr: '' });
+  });
+
+  it('an SSO profile: the cached token is exchanged for role credentials', async () => {
+    const result = await runCliProcess(['get', 'prod/db:username'], {
+      env: {
+        HOME: home,
+        AWS_PROFILE: 'sso',
+        AWS_ENDPOINT_URL_SSO: ssoUrl,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: ssoEndpoint.endpoint,
+      },
+    });
+    expect(result).toMatchObject({ code: 0, stdout: 'sso-app\n', stderr: '' });
+    expect(ssoRequests).toEqual([
+      'GET /federation/credentials?account_id=123456789012&role_name=Reader sso-access-token',
+    ]);
   });
 
   it('the [default] region serves keys from the environment; a profile without a region does not fall back to it', async () => {

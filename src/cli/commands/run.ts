@@ -73,13 +73,9 @@ variables are listed on standard error (no value), exit 1. A command that cannot
       if (values['no-masking'] !== true) secrets = await secretValues(manager, found, signal);
     }
     context.progress.stop();
-    return runChild(
-      context,
-      file,
-      commandArgs,
-      resolved,
-      values['no-masking'] === true ? undefined : secrets,
-    );
+    // Nothing to mask (no reference, or --no-masking): the command gets the CLI's own stdout and stderr.
+    const masked = values['no-masking'] === true || secrets.length === 0 ? undefined : secrets;
+    return runChild(context, file, commandArgs, resolved, masked);
   },
 };
 
