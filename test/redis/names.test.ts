@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { deriveKey } from '../../src/cache/shared/crypto.js';
+import { anyScopeForm, idForms, keyPrefix, scopeNames } from '../../src/cache/shared/names.js';
+
+const key = deriveKey(randomBytes(32));
+const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';
+
+describe('names in Redis', () => {
+  it('lists every id form a secret can be invalidated by', () => {
+    expect(idForms('prod/db', { name: 'prod/db', arn: ARN })).toEqual(['prod/db', ARN, ARN.slice(0, -7)]);
+    expect(idForms(ARN, undefined)).toEqual([ARN]);
+    expect(idForms('x', { arn: 'arn:aws:secretsmanager:us-east-1:1:secret:x' })).toEqual([
+      'x',
+      'arn:aws:secretsmanager:us-east-1:1:secret:x',
+    ]);
+  });
+
+  it('gives one entry name per secret version, the current stage written or not, and hashes only', () => {
+    const names = scopeNames(key, 'scope-a');
+    const current = names.entry({ secretId: 'prod/db' });
+    expect(names.entry({ secretId: 'prod/db', versionStage: 'AWSCURRENT' })).toBe(current);
+    expect(names.entry({ secretId: 'prod/db', versionStage: 'AWSPREVIOUS' })).not.toBe(current);
+    expect(names.entry({ secretId: 'prod/db', versionId: 'v1' })).not.toBe(current);
+    expect(scopeNames(key, 'scope-b').entry({ secretId: 'prod/db' })).not.toBe(current);
+    expect(scopeNames(deriveKey(randomBytes(32)), 'scope-a').entry({ secretId: 'prod/db' })).not.toBe(
+      current,
+    );
+    for (const name of [current, names.form('prod/db'), names.scope, anyScopeForm(key, 'prod/db')]) {
+      expect(name).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(names.form('prod/db')).not.toBe(anyScopeForm(key, 'prod/db'));
+    expect(keyPrefix('prod')).toBe('secret-refs:{prod}:');
+  });
+});
