@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parse as losslessParse } from 'lossless-json';
+import { isLosslessNumber, parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import type { CachedPayload } from '../../src/cache/store.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
@@ -142,6 +142,23 @@ describe('item 11: JSON numbers keep the exact digits the secret holds', () => {
   });
 });
 
+/** A value read by parseSecretJson with each exact number turned into a JavaScript number, as JSON.parse gives it. */
+function rounded(value: unknown): unknown {
+  if (isLosslessNumber(value)) return Number(value.toString());
+  if (Array.isArray(value)) return value.map(rounded);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(copy, key, {
+      value: rounded(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
 function parsedJsonValue(cached: CachedPayload, text: string): unknown {
   const parsed = parsedJson(cached, text);
   if (!parsed.ok) throw new Error('expected JSON');
@@ -192,6 +209,47 @@ describe('exact JSON: parsing', () => {
       }
       expect({ text, ok: parseSecretJson(text).ok }).toStrictEqual({ text, ok: native });
     }
+  });
+
+  it('property: accepts and refuses what JSON.parse does, and reads the same structure', () => {
+    const fragment = fc.constantFrom(
+      ...['{', '}', '[', ']', '"a"', '"b"', '"\\u00e9"', '"\\ud83d\\ude00"', ':', ',', ' ', '\n', '\u00a0'],
+      ...[
+        '1',
+        '-',
+        '0',
+        '.',
+        'e',
+        'E',
+        '+',
+        '01',
+        '1e400',
+        '9007199254740993',
+        'true',
+        'false',
+        'null',
+        'nul',
+      ],
+      ...['"', '\\', '\u0001', '"__proto__"'],
+    );
+    const text = fc.oneof(
+      fc.array(fragment, { maxLength: 16 }).map((parts) => parts.join('')),
+      fc.jsonValue().map((value) => JSON.stringify(value, null, 1)),
+    );
+    fc.assert(
+      fc.property(text, (input) => {
+        let native: { ok: true; value: unknown } | { ok: false };
+        try {
+          native = { ok: true, value: JSON.parse(input) };
+        } catch {
+          native = { ok: false };
+        }
+        const exact = parseSecretJson(input);
+        expect(exact.ok).toBe(native.ok);
+        if (exact.ok && native.ok) expect(rounded(exact.value)).toStrictEqual(native.value);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 
   it('keeps the last of repeated keys, in the first one’s place, as JSON.parse does', () => {
