@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { CANARY } from '../support/canary.js';
+import { runCliProcess } from '../support/cli-spawn.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import { fakeManager, makeIo } from './helpers.js';
 
 describe('secret-refs test-connection', () => {
@@ -32,5 +35,61 @@ describe('secret-refs test-connection', () => {
       }),
     ).toBe(1);
     expect(JSON.parse(json.out())).toEqual(connection);
+  });
+});
+
+describe('secret-refs test-connection against the local endpoint', () => {
+  const endpoint = useLocalEndpoint({
+    region: 'eu-west-1',
+    secrets: [{ name: 'prod/db', secretString: JSON.stringify({ password: CANARY }) }],
+  });
+
+  function env(overrides: Record<string, string> = {}): Record<string, string> {
+    const sm = endpoint();
+    return {
+      AWS_REGION: sm.region,
+      AWS_ACCESS_KEY_ID: sm.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sm.credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+      ...overrides,
+    };
+  }
+
+  it('keys that may not list: "authenticated, listing not allowed", exit 0, with account and principal (the built CLI)', async () => {
+    endpoint().denyActions(['ListSecrets']);
+    const result = await runCliProcess(['test-connection'], { env: env() });
+    const { accountId } = endpoint();
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^authenticated, listing not allowed \\(eu-west-1, http://127\\.0\\.0\\.1:\\d+\\) in \\d+ ms; account ${accountId}, as arn:aws:iam::${accountId}:user/\\S+\\n$`,
+      ),
+    );
+  });
+
+  it('refused keys are distinct: failed, invalid_credentials, exit 1, in the CLI words', async () => {
+    const { io, out } = makeIo({ env: env({ AWS_SECRET_ACCESS_KEY: `${CANARY}-wrong` }) });
+    expect(await runCli(['test-connection'], io)).toBe(1);
+    expect(out()).toMatch(/^failed: invalid_credentials: /);
+    expect(out()).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(out()).not.toContain(CANARY);
+  });
+
+  it('--secret tests one secret: ok when reachable, exit 1 naming the code when not; never a value', async () => {
+    const ok = makeIo({ env: env() });
+    expect(await runCli(['test-connection', '--secret', 'prod/db'], ok.io)).toBe(0);
+    expect(ok.out()).toMatch(
+      /^ok: secret prod\/db is reachable \(eu-west-1, http:\/\/127\.0\.0\.1:\d+\) in \d+ ms/,
+    );
+    expect(endpoint().requests.map((request) => request.action)).not.toContain('ListSecrets');
+
+    const missing = makeIo({ env: env() });
+    expect(await runCli(['test-connection', '--secret', 'prod/missing'], missing.io)).toBe(1);
+    expect(missing.out()).toMatch(/^failed: secret_not_found: /);
+
+    const json = makeIo({ env: env() });
+    expect(await runCli(['test-connection', '--secret', 'prod/db', '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.out())).toMatchObject({ ok: true, secretId: 'prod/db' });
+    for (const text of [ok.out(), missing.out(), json.out()]) expect(text).not.toContain(CANARY);
   });
 });
