@@ -2,12 +2,13 @@
  * `npm run bench`: secret-refs against Powertools for AWS Lambda (`SecretsProvider`), both sending through one
  * mocked `SecretsManagerClient`. Prints the table and the targets, and writes BENCHMARKS.md.
  * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20). `BENCH_ONLY=warm` (or `cold`,
- * `concurrency`, `fleet`, `memory`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
+ * `concurrency`, `fleet`, `memory`, `cardinality`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold.js';
 import { concurrentResolves, fleet } from './concurrency.js';
+import { highCardinality } from './high-cardinality.js';
 import { memory } from './memory.js';
 import { createBenchClient } from './mock-client.js';
 import { machine, renderMarkdown, renderText, type ScenarioResult } from './report.js';
@@ -21,7 +22,7 @@ if (!Number.isFinite(latencyMs) || latencyMs < 1) {
   process.exit(2);
 }
 
-const SCENARIOS = ['warm', 'cold', 'concurrency', 'fleet', 'memory'];
+const SCENARIOS = ['warm', 'cardinality', 'cold', 'concurrency', 'fleet', 'memory'];
 const only = process.env.BENCH_ONLY?.split(',')
   .map((name) => name.trim())
   .filter(Boolean);
@@ -44,6 +45,11 @@ const step = async (label: string, run: () => Promise<ScenarioResult>, name: str
 };
 
 await step('warm path', () => warmPath(createBenchClient({ latencyMs: 0 })), 'warm');
+await step(
+  '100,000 cached secrets',
+  () => highCardinality(createBenchClient({ latencyMs: 0 })),
+  'cardinality',
+);
 await step('cold start', () => coldStart(createBenchClient({ latencyMs })), 'cold');
 await step(
   '100 concurrent resolves',
