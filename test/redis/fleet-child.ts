@@ -4,8 +4,12 @@
  * provider, as AWS would change it for everyone), `invalidate`, `exit`. Replies with values and fetch counts.
  */
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { resolveAwsConfig } from '../../src/provider/aws/config.js';
+import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
+import { awsSharedIdentity } from '../../src/provider/aws/shared-identity.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { createRedisSecretCache } from '../../src/redis/index.js';
+import type { SecretProvider } from '../../src/types.js';
 import { closeClient, connectClient, type Flavour } from './helpers.js';
 
 interface Setup {
@@ -15,6 +19,8 @@ interface Setup {
   secrets: Record<string, string>;
   latencyMs: number;
   encryptionKey: string;
+  /** The AWS provider over the local endpoint instead of the memory provider. */
+  aws?: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
 
 type Command =
@@ -25,13 +31,22 @@ type Command =
 
 const setup = JSON.parse(process.argv[2] ?? '{}') as Setup;
 let fetched = 0;
-const provider = createMemoryProvider(setup.secrets, {
+const memory = createMemoryProvider(setup.secrets, {
   identity: 'fleet-test',
   latencyMs: setup.latencyMs,
   onCall: (call) => {
     fetched += call.locators.length;
   },
 });
+const aws = (config: NonNullable<Setup['aws']>): SecretProvider => {
+  const resolved = resolveAwsConfig({ ...config, maxAttempts: 1 });
+  // What the AWS provider's own `sharedIdentity` line does (see src/provider/aws/shared-identity.ts).
+  return {
+    ...createAwsProvider({ ...config, maxAttempts: 1 }),
+    sharedIdentity: (digest, scope) => awsSharedIdentity(resolved, digest, scope),
+  };
+};
+const provider = setup.aws ? aws(setup.aws) : memory;
 const client = await connectClient(setup.flavour, setup.url);
 // A long lease: the test is about who fetches, not about how fast a loaded machine answers.
 const cache = createRedisSecretCache({
@@ -56,7 +71,7 @@ process.on('message', async (command: Command) => {
       fetched,
     });
   } else if (command.op === 'set') {
-    provider.setSecret(command.id, command.value);
+    memory.setSecret(command.id, command.value);
     reply({ fetched });
   } else if (command.op === 'invalidate') {
     manager.invalidate(command.id);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANARY } from '../support/canary.js';
+import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import { type Member, startMember } from './fleet.js';
 import { FLAVOURS, KEY_A, rawClient, until, useRedisServer } from './helpers.js';
 
@@ -71,5 +73,41 @@ describe('a fleet of separate processes on one Redis (node-redis and ioredis mix
     const dump = JSON.stringify(await raw.command(['KEYS', '*']));
     await raw.close();
     expect(dump).not.toContain('app/secret');
+  });
+});
+
+describe('a fleet on the AWS provider over the local endpoint (the real SDK over HTTP)', () => {
+  const endpoint = useLocalEndpoint({
+    secrets: [{ name: 'prod/db', secretString: JSON.stringify({ password: CANARY }) }],
+  });
+
+  it('shares among processes with the same keys only: a wrong secret key reads nothing the others cached', async () => {
+    const sm = endpoint();
+    const aws = { endpoint: sm.endpoint, region: sm.region, ...sm.credentials };
+    const start = (secretAccessKey: string) =>
+      startMember({
+        url: redis().url,
+        flavour: 'node-redis',
+        namespace: 'fleet-aws',
+        secrets: {},
+        encryptionKey: KEY_A,
+        aws: { ...aws, secretAccessKey },
+      });
+    const [first, second, wrong] = await Promise.all([
+      start(aws.secretAccessKey),
+      start(aws.secretAccessKey),
+      start('not-the-secret-key'),
+    ]);
+    try {
+      const read = (member: Member) =>
+        member.ask<{ values: string[] }>({ op: 'read', ids: ['prod/db:password'] });
+      expect((await read(first)).values).toEqual([CANARY]);
+      expect((await read(second)).values).toEqual([CANARY]);
+      const calls = sm.requests.filter((request) => request.action.endsWith('SecretValue'));
+      expect(calls).toHaveLength(1);
+      expect((await read(wrong)).values).toEqual(['error:invalid_credentials']);
+    } finally {
+      await Promise.all([first, second, wrong].map((member) => member.exit()));
+    }
   });
 });

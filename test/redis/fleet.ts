@@ -20,11 +20,15 @@ export async function startMember(setup: {
   secrets: Record<string, string>;
   latencyMs?: number;
   encryptionKey: string;
+  aws?: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }): Promise<Member> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', CHILD, JSON.stringify({ latencyMs: 0, ...setup })],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
   );
   const replies: ((message: unknown) => void)[] = [];
   child.on('message', (message) => replies.shift()?.(message));
