@@ -15,7 +15,11 @@ export type BusKind = 'f' | 'a' | 's' | 'n';
 
 const PATTERN = /^sr1\.([fasn])\.([0-9a-f]{8})\.([0-9a-f]{32}|-)\.([0-9a-f]{32}|-)\.([0-9a-f]{32})$/;
 
-/** The message telling every process of one invalidation, for one key. */
+/**
+ * The message telling every process of one invalidation, for one key.
+ * @example
+ *   const message = busMessage(key, 'prod', 'f', names.scope, names.form('prod/db'));
+ */
 export function busMessage(
   key: DerivedKey,
   namespace: string,
@@ -27,7 +31,11 @@ export function busMessage(
   return `${body}.${hmacHex(key.bus, namespace, body)}`;
 }
 
-/** A verified message, or `undefined` for anything else. */
+/**
+ * A verified message, or `undefined` for anything else.
+ * @example
+ *   const read = readBusMessage(keys, 'prod', message);
+ */
 export function readBusMessage(
   keys: readonly DerivedKey[],
   namespace: string,
@@ -58,6 +66,8 @@ export const DROP_ALL: SharedInvalidation = Object.freeze({ scope: undefined, ma
 /**
  * The invalidations a verified message means for the scopes this process knows (the others hold nothing here).
  * `known` maps each scope text (as the core passes it) to its names, one per key.
+ * @example
+ *   for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
  */
 export function invalidationsOf(
   read: NonNullable<ReturnType<typeof readBusMessage>>,

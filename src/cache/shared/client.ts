@@ -37,7 +37,11 @@ function isNodeRedis(client: AnyClient): boolean {
   return typeof client.sendCommand === 'function' && 'isReady' in client && 'isOpen' in client;
 }
 
-/** Wraps the user's client; throws a `SecretRefConfigError` naming `option` when it is neither kind. */
+/**
+ * Wraps the user's client; throws a `SecretRefConfigError` naming `option` when it is neither kind.
+ * @example
+ *   const connection = connectionOf(await createClient({ url }).connect(), 'client');
+ */
 export function connectionOf(value: unknown, option: string): RedisConnection {
   const client = value as AnyClient;
   if (client !== null && typeof client === 'object' && typeof client.on === 'function') {
@@ -62,7 +66,11 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
   );
 }
 
-/** Runs a script by its SHA, loading it with EVAL when the server answers NOSCRIPT (a restart, a flush). */
+/**
+ * Runs a script by its SHA, loading it with EVAL when the server answers NOSCRIPT (a restart, a flush).
+ * @example
+ *   const reply = await runScript(connection, RELEASE, [leaseKey, token]);
+ */
 export async function runScript(
   connection: RedisConnection,
   lua: LuaScript,
@@ -83,6 +91,8 @@ const STATE_EVENTS = { down: ['end', 'close', 'reconnecting', 'error'], up: ['re
 
 /**
  * The subscriber: `given` (the user's, left open on close) or a duplicate of `client` (the tier's, closed on close).
+ * @example
+ *   await subscriberOf(client, undefined).listen(channel, onMessage, onState);
  */
 export function subscriberOf(client: unknown, given: unknown): RedisSubscriber {
   if (given !== undefined) connectionOf(given, 'subscriber');

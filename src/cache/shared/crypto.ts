@@ -43,7 +43,11 @@ function derive(material: Uint8Array, info: string, length = 32): Buffer {
   return Buffer.from(hkdfSync('sha256', material, SALT, info, length));
 }
 
-/** Derives the tier's keys from 32 bytes of key material. */
+/**
+ * Derives the tier's keys from 32 bytes of key material.
+ * @example
+ *   const key = deriveKey(randomBytes(32));
+ */
 export function deriveKey(material: Uint8Array): DerivedKey {
   return Object.freeze({
     id: derive(material, 'key id v1', KEY_ID_BYTES).toString('hex'),
@@ -54,7 +58,11 @@ export function deriveKey(material: Uint8Array): DerivedKey {
   });
 }
 
-/** A keyed digest of `parts` (joined unambiguously), as 32 hex characters (128 bits). */
+/**
+ * A keyed digest of `parts` (each prefixed by its length, so no two lists collide), as 32 hex characters (128 bits).
+ * @example
+ *   const scope = hmacHex(key.names, 'scope', scopeText);
+ */
 export function hmacHex(key: Buffer, ...parts: string[]): string {
   const mac = createHmac('sha256', key);
   for (const part of parts) mac.update(`${Buffer.byteLength(part)}:`).update(part);
@@ -72,7 +80,11 @@ function aad(site: EntrySite, keyId: string): Buffer {
   return Buffer.from(`secret-refs/redis|${FORMAT}|${site.namespace}|${site.epoch}|${site.name}|${keyId}`);
 }
 
-/** Encrypts `plaintext` for `site` under `key`; returns the entry's text (base64). */
+/**
+ * Encrypts `plaintext` for `site` under `key`; returns the entry's text (base64).
+ * @example
+ *   const text = sealEntry(key, { namespace: 'prod', epoch, name }, encodeEntry(payload, expiresAt));
+ */
 export function sealEntry(key: DerivedKey, site: EntrySite, plaintext: string): string {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key.encrypt, nonce);
@@ -85,6 +97,8 @@ export function sealEntry(key: DerivedKey, site: EntrySite, plaintext: string): 
 /**
  * Decrypts an entry's text for `site` with whichever of `keys` its key id names; `undefined` when the text is
  * malformed, names no key held, or fails to verify (tampered, moved, replayed under another epoch, wrong key).
+ * @example
+ *   const plaintext = openEntry([newKey, oldKey], { namespace: 'prod', epoch, name }, text);
  */
 export function openEntry(keys: readonly DerivedKey[], site: EntrySite, text: string): string | undefined {
   const raw = Buffer.from(text, 'base64');

@@ -12,7 +12,11 @@ interface EntryJson {
   x: number;
 }
 
-/** The JSON text encrypted into a shared entry. */
+/**
+ * The JSON text encrypted into a shared entry.
+ * @example
+ *   const plaintext = encodeEntry({ secretString: 'pw', name: 'prod/db' }, Date.now() + 300_000);
+ */
 export function encodeEntry(payload: SecretPayload, expiresAt: number): string {
   const json: EntryJson = { x: expiresAt };
   if (payload.secretString !== undefined) json.s = payload.secretString;
@@ -29,6 +33,8 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 /**
  * The payload and expiry of a decrypted entry; `undefined` when its shape is wrong (an entry is only ever
  * written by this module, so a wrong shape is a bug or another format, and is treated as a miss).
+ * @example
+ *   const entry = decodeEntry(plaintext); // { payload, expiresAt } or undefined
  */
 export function decodeEntry(text: string): { payload: SecretPayload; expiresAt: number } | undefined {
   let json: Partial<Record<keyof EntryJson, unknown>>;

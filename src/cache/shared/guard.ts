@@ -34,7 +34,11 @@ export interface GuardOptions {
   onRecovered(): void;
 }
 
-/** Creates the guard. */
+/**
+ * Creates the guard.
+ * @example
+ *   const reply = await guard.run(() => connection.command(['PING'])).catch(() => undefined);
+ */
 export function createGuard(options: GuardOptions): Guard {
   let skipping = false;
   let backoff = options.backoffMs;

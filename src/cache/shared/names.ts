@@ -14,6 +14,8 @@ import { type DerivedKey, hmacHex } from './crypto.js';
  * - the channel `bus`.
  *
  * Entry names, forms and scopes are HMACs under the `names` key: no secret name, ARN, region or credential.
+ * @example
+ *   keyPrefix('prod'); // 'secret-refs:{prod}:'
  */
 export function keyPrefix(namespace: string): string {
   return `secret-refs:{${namespace}}:`;
@@ -30,12 +32,20 @@ export interface ScopeNames {
   form(secretId: string): string;
 }
 
-/** The hashed form of a secret id in every scope (for an operator's namespace-wide clear of one secret). */
+/**
+ * The hashed form of a secret id in every scope (for an operator's namespace-wide clear of one secret).
+ * @example
+ *   const form = anyScopeForm(key, 'prod/db');
+ */
 export function anyScopeForm(key: DerivedKey, secretId: string): string {
   return hmacHex(key.names, 'any', secretId);
 }
 
-/** The names of one scope under one key. */
+/**
+ * The names of one scope under one key.
+ * @example
+ *   const name = scopeNames(key, scopeText).entry({ secretId: 'prod/db' });
+ */
 export function scopeNames(key: DerivedKey, scopeText: string): ScopeNames {
   return {
     key,
@@ -57,6 +67,8 @@ const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
 /**
  * Every id a secret can be named by, given how it was read and what was fetched: the id as read, its name, its
  * full ARN and its partial ARN (the full ARN without AWS's six-character suffix).
+ * @example
+ *   idForms('prod/db', { name: 'prod/db', arn }); // ['prod/db', arn, arn without '-AbCdEf']
  */
 export function idForms(secretId: string, payload: SecretPayload | undefined): string[] {
   const ids = new Set([secretId]);

@@ -116,7 +116,11 @@ function whole(value: unknown, option: string, fallback: number, min: number, ma
   return value;
 }
 
-/** Checks every option but the clients; throws a `SecretRefConfigError` naming the first bad one. */
+/**
+ * Checks every option but the clients; throws a `SecretRefConfigError` naming the first bad one.
+ * @example
+ *   const { keys, namespace, leaseMs } = resolveRedisOptions({ client, encryptionKey });
+ */
 export function resolveRedisOptions(options: RedisSecretCacheOptions): ResolvedRedisOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new SecretRefConfigError(

@@ -50,6 +50,8 @@ interface Generation {
  * Reads `locators` of one scope: hits are decrypted; a miss whose lease this process took is answered at once (the
  * caller fetches and commits); a miss leased by another process is looked at again every {@link POLL_MS} until the
  * entry comes, the lease is free (this process then takes it), `leaseMs` has passed or `signal` fires.
+ * @example
+ *   const [read] = await readShared(context, names, [{ secretId: 'prod/db' }], signal);
  */
 export async function readShared(
   context: ReadContext,

@@ -53,7 +53,12 @@ interface Invalidation {
   hashes: string[];
 }
 
-/** Creates the tier and starts listening on the bus. */
+/**
+ * Creates the tier and starts listening on the bus.
+ * @example
+ *   const tier = createRedisTier({ connection, subscriber, keys, namespace: 'prod', scope: undefined, ttlMs, jitter, leaseMs, operationTimeoutMs });
+ *   const store = createCacheStore(options, tier);
+ */
 export function createRedisTier(config: RedisTierConfig): RedisTier {
   const { connection, keys, namespace } = config;
   const prefix = keyPrefix(namespace);
