@@ -5,7 +5,7 @@ import { type FoundSecretRef, toFound } from './find.js';
 import { markParsed } from './scan-memo.js';
 import type { StringPlace } from './substitute.js';
 import { copyStringSites, linkPath, type PathLink, type PathSegment } from './walk.js';
-import { type Container, setOwn } from './walk-access.js';
+import { type Container, isInheritedKey, setOwn } from './walk-access.js';
 
 const OBJECT = 0;
 const BARE = 1;
@@ -20,6 +20,8 @@ interface ContainerStep {
   key: string;
   /** Every own key, for an object copied key by key (past 16 keys a spread may meet V8's dictionary mode). */
   keys: PropertyKey[] | undefined;
+  /** Its key in the parent is one `Object.prototype` holds: it is defined, not assigned. */
+  inherited: boolean;
 }
 
 /** A string of the snapshot that holds references, with its path and slots computed once. */
@@ -30,6 +32,8 @@ export interface PlannedString extends StringPlace {
   slots: number[];
   /** Index of the step of the container holding it; -1 for a root string. */
   container: number;
+  /** Its key is one `Object.prototype` holds (`__proto__`…): it is defined, not assigned. */
+  inherited: boolean;
 }
 
 /** What a compiled connection does on each resolve. @internal */
@@ -90,7 +94,7 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
       slots.push(slot);
     }
     const container = link === undefined ? -1 : indexOf.get(link.copy as object)!;
-    return { source, matches, slots, container, link: undefined, key, path };
+    return { source, matches, slots, container, inherited: isInheritedKey(key), link: undefined, key, path };
   });
   return { snapshot, refs, strings, steps, shared, found: Object.freeze(found) };
 }
@@ -114,7 +118,7 @@ function stepsOf(snapshot: unknown): {
   const rootKind = kindOf(snapshot);
   if (rootKind === undefined) return { steps, indexOf, shared };
   const pending: ContainerStep[] = [
-    { source: snapshot as Container, kind: rootKind, parent: -1, key: '', keys: undefined },
+    { source: snapshot as Container, kind: rootKind, parent: -1, key: '', keys: undefined, inherited: false },
   ];
   const met = new Set<object>([snapshot as object]);
   while (pending.length > 0) {
@@ -133,7 +137,9 @@ function stepsOf(snapshot: unknown): {
         continue;
       }
       met.add(child as object);
-      pending.push({ source: child as Container, kind, parent: index, key: names[i]!, keys: undefined });
+      const key = names[i]!;
+      const inherited = step.kind !== ARRAY && isInheritedKey(key);
+      pending.push({ source: child as Container, kind, parent: index, key, keys: undefined, inherited });
     }
   }
   return { steps, indexOf, shared };
@@ -143,7 +149,7 @@ function stepsOf(snapshot: unknown): {
 export function copySteps(steps: readonly ContainerStep[]): Container[] {
   const copies: Container[] = new Array(steps.length);
   for (let i = 0; i < steps.length; i++) {
-    const { source, kind, parent, key, keys } = steps[i]!;
+    const { source, kind, parent, key, keys, inherited } = steps[i]!;
     let copy: Container;
     if (kind === ARRAY) copy = (source as unknown[]).slice();
     else if (keys !== undefined) {
@@ -152,7 +158,9 @@ export function copySteps(steps: readonly ContainerStep[]): Container[] {
       for (const name of keys) setOwn(copy, name, record[name]);
     } else copy = kind === OBJECT ? { ...source } : Object.assign(Object.create(null), source);
     copies[i] = copy;
-    if (parent >= 0) setOwn(copies[parent]!, key, copy);
+    if (parent < 0) continue;
+    if (inherited) setOwn(copies[parent]!, key, copy);
+    else (copies[parent] as Record<string, unknown>)[key] = copy;
   }
   return copies;
 }

@@ -132,7 +132,8 @@ class Compiled<T> implements CompiledConnection<T> {
       const next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
       if (next === UNCHANGED) continue;
       if (string.container < 0) value = next;
-      else setOwn(copies[string.container]!, string.key, next);
+      else if (string.inherited) setOwn(copies[string.container]!, string.key, next);
+      else (copies[string.container] as Record<string, unknown>)[string.key] = next;
     }
     return finish({ value: value as T, sub });
   }

@@ -51,10 +51,25 @@ export function createRouter(managers: SecretManagers, defaultManager: string | 
     throw new SecretRefConfigError('defaultManager', '`defaultManager` must be a string');
   }
   if (typeof managers === 'function') return lookupRouter(managers, defaultManager);
-  const route = recordRouter(managers, defaultManager);
-  const router: Router = () => route;
-  if (isManager(managers)) router.single = managers;
+  if (isManager(managers)) return singleRouter(managers);
+  return fixedRouter(recordRouter(managers, defaultManager));
+}
+
+const singleRouters = new WeakMap<SecretManager, Router>();
+
+/** The router of one manager, made once per manager (a resolve on the warm path allocates none). */
+function singleRouter(manager: SecretManager): Router {
+  let router = singleRouters.get(manager);
+  if (router === undefined) {
+    router = fixedRouter(recordRouter(manager, undefined));
+    router.single = manager;
+    singleRouters.set(manager, router);
+  }
   return router;
+}
+
+function fixedRouter(route: RouteOf): Router {
+  return () => route;
 }
 
 function recordRouter(managers: SecretManagers, defaultManager: string | undefined): RouteOf {

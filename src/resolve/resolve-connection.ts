@@ -13,7 +13,7 @@ import {
   substitute,
   UNCHANGED,
 } from './substitute.js';
-import { copyStringSites, type PathLink, readMaxDepth, type WalkOptions } from './walk.js';
+import { copyStringSites, DEFAULT_MAX_DEPTH, type PathLink, readMaxDepth, type WalkOptions } from './walk.js';
 import { setOwn } from './walk-access.js';
 
 export type { ResolvedSecretRef } from './substitute.js';
@@ -127,7 +127,7 @@ export function readOptions(
   managers: SecretManagers,
   options: ResolveConnectionOptions | undefined,
 ): ReadOptions {
-  if (options === undefined) options = {};
+  if (options === undefined) return defaultsFor(managers);
   if (options === null || typeof options !== 'object') {
     throw new SecretRefConfigError('options', '`options` must be an object');
   }
@@ -140,6 +140,18 @@ export function readOptions(
     encode: readEncode(options.encode),
     keepJsonTypes: readKeepJsonTypes(options.keepJsonTypes),
     refresh: readRefresh(options.refresh),
+  };
+}
+
+/** The options of a resolve given none, for `managers`: the router is all that differs. */
+function defaultsFor(managers: SecretManagers): ReadOptions {
+  return {
+    signal: undefined,
+    router: createRouter(managers, undefined),
+    maxDepth: DEFAULT_MAX_DEPTH,
+    encode: undefined,
+    keepJsonTypes: false,
+    refresh: false,
   };
 }
 

@@ -109,6 +109,11 @@ const INHERITED: ReadonlySet<PropertyKey> = new Set(Reflect.ownKeys(Object.proto
  * Sets an own data property. Plain assignment would run an inherited setter (`__proto__`) or fail on a frozen
  * `Object.prototype`, so a key `Object.prototype` holds is defined instead.
  */
+/** True for a key `Object.prototype` holds, which {@link setOwn} defines rather than assigns. */
+export function isInheritedKey(key: PropertyKey): boolean {
+  return INHERITED.has(key);
+}
+
 export function setOwn(target: Container, key: PropertyKey, value: unknown): void {
   if (INHERITED.has(key) && !Array.isArray(target)) {
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
