@@ -223,3 +223,26 @@ describe('item 6: page tokens that never end', () => {
     expect(error.message).toContain('`NextToken`');
   });
 });
+
+describe('error codes an endpoint makes up', () => {
+  it('an error code that is not code-like is never quoted into a message', async () => {
+    const junk = `X${'y'.repeat(300)} ${CANARY}`;
+    hostile().setHandler(() => ({
+      body: {
+        SecretValues: [],
+        Errors: [
+          { SecretId: 'a', ErrorCode: junk },
+          { SecretId: 'b', ErrorCode: junk },
+        ],
+      },
+    }));
+
+    const results = await provider().fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);
+
+    expect(results.map(codeOf)).toEqual(['provider_error', 'provider_error']);
+    for (const result of results) {
+      expectNoCanary(result);
+      expect(result.ok === false && result.error.message).toContain('UnknownError');
+    }
+  });
+});

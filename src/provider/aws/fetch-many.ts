@@ -7,7 +7,8 @@ import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match
 import { readBatchPage } from './batch-page.js';
 import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
 import { createLimiter } from './limit.js';
-import { malformedAnswer, mapAwsError, mapAwsErrorCode } from './map-error.js';
+import { malformedAnswer } from './malformed-answer.js';
+import { mapAwsError, mapAwsErrorCode } from './map-error.js';
 import { createPageGuard, MAX_BATCH_PAGES } from './page-guard.js';
 
 /** Secret ids per `BatchGetSecretValue` call: the API's limit. */

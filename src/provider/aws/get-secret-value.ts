@@ -2,7 +2,8 @@ import type { SecretLocator, SecretPayload } from '../../types.js';
 import { AnswerShapeError } from './answer-shape.js';
 import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
-import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
+import { malformedAnswer } from './malformed-answer.js';
+import { type AwsErrorContext, mapAwsError } from './map-error.js';
 import { toPayload } from './payload.js';
 
 /** What error messages need to know about the provider's transport. */

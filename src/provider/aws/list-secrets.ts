@@ -4,7 +4,8 @@ import type { ListSecretsOptions, SecretSummary } from '../../types.js';
 import { AnswerShapeError, readDate, readList, readRecord, readString } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import type { AwsCallSettings } from './get-secret-value.js';
-import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
+import { malformedAnswer } from './malformed-answer.js';
+import { type AwsErrorContext, mapAwsError } from './map-error.js';
 import { createPageGuard, MAX_LIST_PAGES } from './page-guard.js';
 
 /** The page size asked of `ListSecrets` when none is given: the API's maximum. */

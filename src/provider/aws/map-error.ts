@@ -4,21 +4,11 @@ import {
   SecretRefError,
   type SecretRefErrorCode,
 } from '../../errors.js';
+import { type AwsErrorContext, capitalize, describeSubject, oneLine } from './call-subject.js';
 import { originOf } from './origin.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
-/** The call an AWS error came from, for a message that says what to fix. */
-export interface AwsErrorContext {
-  action: 'GetSecretValue' | 'BatchGetSecretValue' | 'ListSecrets' | 'DescribeSecret';
-  /** The secret id as the caller wrote it. */
-  secretId?: string | undefined;
-  versionStage?: string | undefined;
-  versionId?: string | undefined;
-  region?: string | undefined;
-  endpoint?: string | undefined;
-  requestTimeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-}
+export type { AwsErrorContext } from './call-subject.js';
 
 const CREDENTIAL_ERRORS = new Set([
   'UnrecognizedClientException',
@@ -102,9 +92,10 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRef
  *   mapAwsErrorCode('ResourceNotFoundException', 'Secrets Manager can't find the specified secret.', context)
  */
 export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefined, context: AwsErrorContext) {
-  const cause = new Error(awsMessage === undefined ? errorCode : `${errorCode}: ${awsMessage}`);
-  cause.name = errorCode;
-  const classified = classify({ name: errorCode, awsMessage: awsMessage ?? '' }, context);
+  const name = errorName(errorCode);
+  const cause = new Error(awsMessage === undefined ? name : `${name}: ${oneLine(awsMessage)}`);
+  cause.name = name;
+  const classified = classify({ name: errorName(errorCode), awsMessage: awsMessage ?? '' }, context);
   return new SecretFetchError(classified.code, classified.message, {
     cause,
     ...(context.secretId === undefined ? {} : { ref: context.secretId }),
@@ -112,20 +103,9 @@ export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefine
   });
 }
 
-/**
- * The error for an answer that does not have the shape Secrets Manager gives (a field of the wrong type, a
- * repeated page token): `provider_error`, not transient. `detail` names fields and types, never a value.
- * @example
- *   throw malformedAnswer(context, '`SecretBinary` is a number, not bytes');
- */
-export function malformedAnswer(context: AwsErrorContext, detail: string): SecretFetchError {
-  const target =
-    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
-  return new SecretFetchError(
-    'provider_error',
-    `The answer of ${target} to ${context.action} for ${describeSubject(context)} is malformed: ${detail}; check that \`endpoint\` is a Secrets Manager endpoint`,
-    { ...(context.secretId === undefined ? {} : { ref: context.secretId }), transient: false },
-  );
+/** An error code as the endpoint sent it, when it looks like one; messages quote it, so junk is not passed on. */
+function errorName(value: unknown): string {
+  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(value) ? value : 'UnknownError';
 }
 
 interface ErrorDetails {
@@ -144,7 +124,7 @@ function readDetails(error: unknown): ErrorDetails {
   const code = typeof record.code === 'string' ? record.code : undefined;
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   return {
-    name: typeof record.name === 'string' ? record.name : 'UnknownError',
+    name: errorName(record.name),
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
     status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
     fault: typeof record.$fault === 'string' ? record.$fault : undefined,
@@ -270,24 +250,4 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     code: 'provider_error',
     message: `${context.action} for ${subject} failed (${name}${status === undefined ? '' : `, HTTP ${status}`})`,
   };
-}
-
-function describeSubject(context: AwsErrorContext): string {
-  if (context.secretId === undefined) return 'secrets';
-  const version =
-    context.versionId !== undefined
-      ? ` (version id "${context.versionId}")`
-      : context.versionStage !== undefined
-        ? ` (version stage "${context.versionStage}")`
-        : '';
-  return `secret "${context.secretId}"${version}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

@@ -5,7 +5,8 @@ import { AnswerShapeError, readList, readRecord, readString } from './answer-sha
 import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
 import type { AwsCallSettings } from './get-secret-value.js';
-import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
+import { malformedAnswer } from './malformed-answer.js';
+import { type AwsErrorContext, mapAwsError } from './map-error.js';
 import { originOf } from './origin.js';
 
 /**

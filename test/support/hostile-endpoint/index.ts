@@ -3,6 +3,7 @@
  * trust: any order, other accounts' entries, repeated tokens, wrong JSON types, slow and trickled bodies.
  */
 export { arnOf, awsError, requestedIds, type SecretPlace, secretEntry } from './answers.js';
+export { forwardTo } from './forward.js';
 export { startHostileEndpoint } from './server.js';
 export type {
   HostileAnswer,

@@ -91,6 +91,20 @@ export async function startHostileEndpoint(
       input: parseInput(body),
       region: regionOf(req.headers.authorization),
       index: requests.length,
+      raw: {
+        method: req.method ?? 'POST',
+        url: req.url ?? '/',
+        headers: Object.fromEntries(
+          Object.entries(req.headers).flatMap(([key, value]) =>
+            typeof value === 'string'
+              ? [[key, value]]
+              : Array.isArray(value)
+                ? [[key, value.join(', ')]]
+                : [],
+          ),
+        ),
+        body,
+      },
     };
     requests.push(request);
     const answer = await handler(request);

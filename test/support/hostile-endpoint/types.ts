@@ -8,6 +8,8 @@ export interface HostileRequest {
   region: string | undefined;
   /** 0 for the first request this endpoint received, then 1, 2, … */
   index: number;
+  /** The request as received, for handlers that forward it (see `forwardTo`). */
+  raw: { method: string; url: string; headers: Record<string, string>; body: Buffer };
 }
 
 /**
