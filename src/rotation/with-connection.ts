@@ -3,9 +3,8 @@ import { SecretRefConfigError } from '../errors.js';
 import { findSecretRefs } from '../resolve/find.js';
 import type { SecretManagers } from '../resolve/managers.js';
 import { type ResolveConnectionOptions, resolveConnection } from '../resolve/resolve-connection.js';
-import type { SecretRef } from '../types.js';
 import { isCommonAuthError } from './auth-error.js';
-import { type ReRead, reReadsOf } from './cooldown.js';
+import { type ReRead, type ReReadSlot, reReadSlots } from './cooldown.js';
 
 /**
  * Options of {@link withConnection}: those of `resolveConnection` (passed on to both resolves), and how to tell
@@ -72,10 +71,6 @@ function readSettings(managers: SecretManagers, options: WithConnectionOptions |
   return { isAuthError, cooldownMs, resolveOptions };
 }
 
-function secretKey(ref: SecretRef): string {
-  return JSON.stringify([ref.manager ?? '', ref.secretId, ref.versionStage ?? '', ref.versionId ?? '']);
-}
-
 function saysAuth(isAuthError: (error: unknown) => boolean, error: unknown): boolean {
   try {
     return isAuthError(error) === true;
@@ -91,22 +86,21 @@ function saysAuth(isAuthError: (error: unknown) => boolean, error: unknown): boo
 async function reResolve<T>(
   connection: T,
   managers: SecretManagers,
-  keys: readonly string[],
+  slots: readonly ReReadSlot[],
   { cooldownMs, resolveOptions }: Settings,
 ): Promise<T> {
-  const reReads = reReadsOf(managers);
   const now = Date.now();
-  const cooled = keys.every((key) => {
+  const cooled = slots.every(({ reReads, key }) => {
     const last = reReads.get(key);
     return last !== undefined && now - last.at < cooldownMs;
   });
   if (cooled) {
-    await Promise.all(keys.map((key) => reReads.get(key)?.done));
+    await Promise.all(slots.map(({ reReads, key }) => reReads.get(key)?.done));
     return resolveConnection(connection, managers, resolveOptions);
   }
   const pastCaches = resolveConnection(connection, managers, { ...resolveOptions, refresh: true });
   const reRead: ReRead = { at: now, done: pastCaches.then(noop, noop) };
-  for (const key of keys) reReads.set(key, reRead);
+  for (const { reReads, key } of slots) reReads.set(key, reRead);
   return pastCaches;
 }
 
@@ -150,19 +144,16 @@ export async function withConnection<T, R>(
     return await use(first, { attempt: 1 });
   } catch (error) {
     if (!saysAuth(settings.isAuthError, error)) throw error;
-    const keys = [...new Set(findSecretRefs(connection, settings.resolveOptions).flatMap(toKey))];
-    if (keys.length === 0) throw error;
+    const refs = findSecretRefs(connection, settings.resolveOptions).flatMap((found) => found.ref ?? []);
+    if (refs.length === 0) throw error;
+    const slots = reReadSlots(refs, managers, settings.resolveOptions.defaultManager);
     let second: T;
     try {
-      second = await reResolve(connection, managers, keys, settings);
+      second = await reResolve(connection, managers, slots, settings);
     } catch {
       throw error;
     }
     if (isDeepStrictEqual(first, second)) throw error;
     return await use(second, { attempt: 2 });
   }
-}
-
-function toKey(found: { ref?: SecretRef | undefined }): string[] {
-  return found.ref === undefined ? [] : [secretKey(found.ref)];
 }

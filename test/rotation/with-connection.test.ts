@@ -229,7 +229,17 @@ describe('withConnection cool-down', () => {
     expect(provider.apiCalls()).toBe(afterBoth);
   });
 
-  it('is kept per managers value: another manager re-reads for itself', async () => {
+  it('is kept per manager: a record built anew for each call shares the cool-down of its entries', async () => {
+    const { provider, manager } = setup();
+    const fail = () => Promise.reject(new LoginError('refused'));
+    const apConnection = { password: '{{conn1|ap_sep_v1|db:password}}' };
+    for (let i = 0; i < 5; i++) {
+      await expect(withConnection(apConnection, { conn1: manager }, fail)).rejects.toBeInstanceOf(LoginError);
+    }
+    expect(provider.apiCalls()).toBe(2); // the first read, one re-read
+  });
+
+  it('is kept per manager: another manager re-reads for itself', async () => {
     const a = setup();
     const b = setup();
     const fail = () => Promise.reject(new LoginError('refused'));
