@@ -3,7 +3,11 @@ import { removePendingFiles } from './output.js';
 import { runCli } from './run.js';
 import { installSignalHandlers, signalExitCode } from './signals.js';
 
-// The SDK's multi-line Node-version notice would land in every command's stderr; the CLI stays quiet.
+// The environment as given: what the commands read, and what `run` hands to its command.
+const env = { ...process.env };
+
+// The SDK's multi-line Node-version notice would land in every command's stderr; the CLI stays quiet (in its own
+// process only: a command started by `run` gets the environment as it was).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // A closed pipe (`secret-refs list | head -1`) ends the command quietly, as other command-line tools do.
@@ -27,7 +31,7 @@ const signals = installSignalHandlers(process, (signal) => {
 
 runCli(
   process.argv.slice(2),
-  { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
+  { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env },
   { signal: controller.signal, signals },
 ).then(
   (code) => {

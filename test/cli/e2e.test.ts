@@ -158,7 +158,7 @@ describe('secret-refs against the local Secrets Manager endpoint', () => {
   it('test-connection: ok with good credentials; code and message with bad ones, no credential shown', async () => {
     const ok = await run(['test-connection']);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/^ok .* in \d+ ms\n$/);
+    expect(ok.out).toMatch(/^ok .* in \d+ ms(; account \d{12}.*)?\n$/);
 
     const wrongSecret = `${CANARY}-wrong-key`;
     const bad = await run(['test-connection'], { env: { ...env, AWS_SECRET_ACCESS_KEY: wrongSecret } });

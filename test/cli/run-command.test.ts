@@ -175,10 +175,10 @@ describe('secret-refs run, the built CLI against the local endpoint', () => {
     secrets: [{ name: 'prod/db', secretString: JSON.stringify({ password: CANARY }) }],
   });
 
-  it('passes a signal on to the command and exits with its status', async () => {
+  it('passes a signal on to the command and exits with its status; the environment is the one given', async () => {
     const sm = endpoint();
     const script =
-      "process.on('SIGTERM', () => { console.log('got SIGTERM with ' + process.env.DB_PASSWORD); process.exit(3); });" +
+      "process.on('SIGTERM', () => { console.log('got SIGTERM with ' + process.env.DB_PASSWORD + ' ' + process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED); process.exit(3); });" +
       "console.log('ready'); setInterval(() => {}, 1000);";
     const cli = spawnCli(['run', '--', node, '-e', script], {
       env: {
@@ -198,7 +198,7 @@ describe('secret-refs run, the built CLI against the local endpoint', () => {
     expect(exit).toMatchObject({
       code: 3,
       signal: null,
-      stdout: 'ready\ngot SIGTERM with ****\n',
+      stdout: 'ready\ngot SIGTERM with **** undefined\n',
       stderr: '',
     });
     // One read: the values to mask come from the cache the resolve filled.
