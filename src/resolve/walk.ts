@@ -220,6 +220,10 @@ class Walker implements StringSite, WalkPosition {
         this.visitor(child, this);
         continue;
       }
+      if (child === null || typeof child !== 'object') {
+        if (frame.copy && !frame.cloned) setOwn(frame.copy, key, child);
+        continue;
+      }
       const segment: PathSegment = frame.isArray ? Number(key) : key;
       const kind = kindOf(child, this, segment);
       if (kind !== undefined) {
