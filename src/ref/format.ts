@@ -1,6 +1,7 @@
 import { SecretRefConfigError } from '../errors.js';
 import type { SecretRef, SecretRefStyle } from '../types.js';
-import { ACTIVEPIECES_SEPARATOR, CLOUDFORMATION_PREFIX } from './parse.js';
+import { CLOUDFORMATION_PREFIX } from './parse.js';
+import { ACTIVEPIECES_SEPARATOR } from './separator.js';
 import { validateSecretRef } from './validate.js';
 
 const STYLES: readonly SecretRefStyle[] = ['cloudformation', 'ecs', 'activepieces'];

@@ -4,12 +4,10 @@ import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from 
 import { namesSecretsManager, readResolveOpener, unsupportedReference } from './dynamic-reference.js';
 import { readSecretId } from './secret-id.js';
 import { applyTail, splitSegments } from './segments.js';
+import { ACTIVEPIECES_SEPARATOR, badSeparator, SEPARATOR_STEM } from './separator.js';
 
 /** What follows `{{` in a CloudFormation dynamic reference to Secrets Manager. */
 export const CLOUDFORMATION_PREFIX = 'resolve:secretsmanager:';
-
-/** The separator between connection id and secret path in an Activepieces reference. */
-export const ACTIVEPIECES_SEPARATOR = '|ap_sep_v1|';
 
 const CLOUDFORMATION_GRAMMAR =
   '{{resolve:secretsmanager:<secret-id>[:SecretString[:<json-key>[:<version-stage>[:<version-id>]]]]}}';
@@ -102,21 +100,23 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
   const canonical = input.startsWith(CLOUDFORMATION_PREFIX, bodyStart);
   const opener = canonical ? undefined : readResolveOpener(input, bodyStart, end);
   if (opener !== undefined && !namesSecretsManager(input, opener)) throw unsupportedReference(input, opener);
-  const close = input.indexOf('}}', bodyStart);
-  if (close === -1 || close + 2 > end) {
-    throw new SecretRefSyntaxError(input, end, 'unterminated reference: missing "}}"');
+  const found = input.indexOf('}}', bodyStart);
+  const close = found === -1 || found + 2 > end ? -1 : found;
+  const bodyEnd = close === -1 ? end : close;
+  // An Activepieces separator: the first `|ap_sep_` of a span that is not a dynamic reference.
+  const separator = canonical || opener !== undefined ? -1 : input.indexOf(SEPARATOR_STEM, bodyStart);
+  const isActivepieces = separator !== -1 && separator < bodyEnd;
+  if (isActivepieces && !input.startsWith(ACTIVEPIECES_SEPARATOR, separator)) {
+    throw badSeparator(input, separator, bodyEnd);
   }
+  if (close === -1) throw new SecretRefSyntaxError(input, end, 'unterminated reference: missing "}}"');
   if (close + 2 < end) throw new SecretRefSyntaxError(input, close + 2, 'unexpected text after "}}"');
   const nested = input.indexOf('{{', bodyStart);
   if (nested !== -1 && nested < close) {
     throw new SecretRefSyntaxError(input, nested, 'a reference cannot contain "{{"');
   }
   if (canonical) return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
-  const separator = input.indexOf(ACTIVEPIECES_SEPARATOR, bodyStart);
-  // Here `opener` can only name Secrets Manager (in another case, or after whitespace): a malformed one, not Activepieces.
-  if (separator !== -1 && separator < close && opener === undefined) {
-    return parseActivepieces(input, bodyStart, separator, close);
-  }
+  if (isActivepieces) return parseActivepieces(input, bodyStart, separator, close);
   throw explainBadBody(input, bodyStart, close);
 }
 

@@ -1,7 +1,8 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRefMatch } from '../types.js';
 import { resolveOpenerEnd } from './dynamic-reference.js';
-import { ACTIVEPIECES_SEPARATOR, parseBraced } from './parse.js';
+import { parseBraced } from './parse.js';
+import { SEPARATOR_STEM, separatorEnd } from './separator.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
 
@@ -46,8 +47,7 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     while (text.charCodeAt(open + 2) === 123 /* { */) open++;
     const bodyStart = open + 2;
     if (close !== -1 && close < bodyStart) close = text.indexOf('}}', bodyStart);
-    if (separator !== -1 && separator < bodyStart)
-      separator = text.indexOf(ACTIVEPIECES_SEPARATOR, bodyStart);
+    if (separator !== -1 && separator < bodyStart) separator = text.indexOf(SEPARATOR_STEM, bodyStart);
     const nextOpen = text.indexOf('{{', bodyStart);
     // A `}}` that comes after the next `{{` closes that one, not this: this reference is unterminated.
     const terminated = close !== -1 && (nextOpen === -1 || close < nextOpen);
@@ -59,7 +59,7 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
       continue;
     }
     let end = close + 2;
-    if (!terminated) end = isActivepieces ? separator + ACTIVEPIECES_SEPARATOR.length : openerEnd;
+    if (!terminated) end = isActivepieces ? separatorEnd(text, separator, limit) : openerEnd;
     matches ??= [];
     matches.push(toMatch(text, open, end));
     open = nextOpen === -1 || nextOpen >= end ? nextOpen : text.indexOf('{{', end);

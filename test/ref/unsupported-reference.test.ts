@@ -146,6 +146,52 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(scanSecretRefs(`{{resolve:${'Z'.repeat(80)}`)[0]?.text).toBe('{{resolve:');
   });
 
+  it('item 12: an Activepieces reference with another or a misspelt separator is reported too', () => {
+    const text =
+      'a={{conn1|ap_sep_v2|db:password}} b={{conn1|ap_sep_vl|db}} c={{conn1|ap_sep_v1}} d={{c|ap_sep_v9|db:k';
+
+    expect(errorsOf(text)).toStrictEqual([
+      {
+        start: 2,
+        text: '{{conn1|ap_sep_v2|db:password}}',
+        ref: undefined,
+        code: 'unsupported_reference',
+        offset: 7,
+        reason: 'Activepieces separator "|ap_sep_v2|" is not supported: only "|ap_sep_v1|" is',
+      },
+      {
+        start: 36,
+        text: '{{conn1|ap_sep_vl|db}}',
+        ref: undefined,
+        code: 'unsupported_reference',
+        offset: 7,
+        reason: 'Activepieces separator "|ap_sep_vl|" is not supported: only "|ap_sep_v1|" is',
+      },
+      {
+        start: 61,
+        text: '{{conn1|ap_sep_v1}}',
+        ref: undefined,
+        code: 'invalid_reference',
+        offset: 17,
+        reason: 'expected "|" after "|ap_sep_v1"',
+      },
+      {
+        start: 83,
+        text: '{{c|ap_sep_v9|',
+        ref: undefined,
+        code: 'unsupported_reference',
+        offset: 3,
+        reason: 'Activepieces separator "|ap_sep_v9|" is not supported: only "|ap_sep_v1|" is',
+      },
+    ]);
+    expect(parseError('{{conn1|ap_sep_v2|db}}').code).toBe('unsupported_reference');
+    expect(parseSecretRef('{{conn1|ap_sep_v1|db:k|ap_sep_v2|}}')).toStrictEqual({
+      secretId: 'db',
+      jsonKey: 'k|ap_sep_v2|',
+      manager: 'conn1',
+    });
+  });
+
   it('item 12: names only the service in the message, never the rest of the reference', () => {
     const [match] = scanSecretRefs(`{{resolve:ssm:${CANARY}}}`);
 

@@ -28,6 +28,8 @@ export const FRAGMENTS = [
   'SecretString',
   'SecretBinary',
   '|ap_sep_v1|',
+  '|ap_sep_v2|',
+  '|ap_sep_',
   '|',
   'arn:aws:secretsmanager:us-east-1:123456789012:secret:',
   'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:',
@@ -107,6 +109,7 @@ export const referenceText: fc.Arbitrary<string> = fc
       '{{resolve:ssm:',
       '{{Resolve:ssm-secure:',
       '{{resolve:secretsmanagr:',
+      '{{conn_1|ap_sep_v2|',
     ),
     secretIds,
     segments,
@@ -173,8 +176,10 @@ export function checkParse(input: string): 'parsed' | 'refused' {
       input,
     );
     check(
-      error.code !== 'unsupported_reference' || /\{\{[\t\n\v\f\r ]*resolve:/i.test(input),
-      'unsupported_reference only for a {{resolve:…}} span',
+      error.code !== 'unsupported_reference' ||
+        /\{\{[\t\n\v\f\r ]*resolve:/i.test(input) ||
+        input.includes('|ap_sep_'),
+      'unsupported_reference only for a {{resolve:…}} span or an Activepieces separator',
       input,
     );
     check(

@@ -58,23 +58,25 @@ describe('the grammar under fuzzing', () => {
     expect(checkParse('{{resolve:ssm-secure:/x:1}}')).toBe('refused');
   });
 
+  // A quadratic scan of these would not end within the test timeout; each is checked for what it finds, not timed.
   it('scans pathological text in linear time', () => {
-    const inputs = [
-      '{{'.repeat(100_000),
-      '{{resolve:secretsmanager:'.repeat(20_000),
-      '{{a|ap_sep_v1|'.repeat(20_000),
-      `${'{'.repeat(200_000)}resolve:secretsmanager:db}}`,
-      `{{resolve:secretsmanager:${'a:'.repeat(100_000)}}}`,
-      '}}'.repeat(100_000),
-      '{{resolve:ssm:'.repeat(20_000),
-      `{{resolve:${'a'.repeat(1_000_000)}`,
-      `{{ ${' '.repeat(1_000_000)}resolve:x}}`,
-      '{{resolve:secretsmanagr}}'.repeat(20_000),
+    const inputs: [string, number][] = [
+      ['{{'.repeat(100_000), 0],
+      ['{{resolve:secretsmanager:'.repeat(20_000), 20_000],
+      ['{{a|ap_sep_v1|'.repeat(20_000), 20_000],
+      [`${'{'.repeat(200_000)}resolve:secretsmanager:db}}`, 1],
+      [`{{resolve:secretsmanager:${'a:'.repeat(100_000)}}}`, 1],
+      ['}}'.repeat(100_000), 0],
+      ['{{resolve:ssm:'.repeat(20_000), 20_000],
+      [`{{resolve:${'a'.repeat(1_000_000)}`, 1],
+      [`{{ ${' '.repeat(1_000_000)}resolve:x}}`, 1],
+      ['{{resolve:secretsmanagr}}'.repeat(20_000), 20_000],
     ];
-    for (const text of inputs) {
-      const started = performance.now();
-      scanSecretRefs(text);
-      expect(performance.now() - started).toBeLessThan(2_000);
+    for (const [text, count] of inputs) expect(scanSecretRefs(text)).toHaveLength(count);
+    // The full checks (spans, parse agreement, no {{resolve: passed on) on the inputs of one long match.
+    for (const [text, count] of inputs.filter(([, n]) => n === 1)) {
+      const { refs, errors } = checkScan(text);
+      expect(refs + errors).toBe(count);
     }
   });
 });
