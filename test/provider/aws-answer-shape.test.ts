@@ -246,3 +246,32 @@ describe('error codes an endpoint makes up', () => {
     }
   });
 });
+
+describe('GetSecretValue answers for another version', () => {
+  it('item 10: an answer whose VersionId or VersionStages do not fit the version asked for is refused', async () => {
+    const cases: [Record<string, unknown>, { versionId?: string; versionStage?: string }][] = [
+      [{ VersionId: 'v-other', VersionStages: ['AWSCURRENT'] }, { versionId: 'v-asked' }],
+      [{ VersionId: 'v1', VersionStages: ['AWSCURRENT'] }, { versionStage: 'AWSPREVIOUS' }],
+      [{ VersionId: 'v1', VersionStages: ['AWSPREVIOUS'] }, {}],
+    ];
+    for (const [fields, version] of cases) {
+      hostile().setHandler(() => ({ body: { ...secretEntry('db', CANARY), ...fields } }));
+
+      const error = await failureOf(provider().fetch({ secretId: 'db', ...version }));
+
+      expect(error.code).toBe('provider_error');
+      expect(error.message).toContain('another version');
+    }
+  });
+
+  it('an answer that fits the version asked for is read', async () => {
+    hostile().setHandler(() => ({
+      body: { ...secretEntry('db', 'old'), VersionId: 'v0', VersionStages: ['AWSPREVIOUS'] },
+    }));
+
+    const byStage = await provider().fetch({ secretId: 'db', versionStage: 'AWSPREVIOUS' });
+    const byId = await provider().fetch({ secretId: 'db', versionId: 'v0' });
+
+    expect([byStage.secretString, byId.secretString]).toEqual(['old', 'old']);
+  });
+});

@@ -69,6 +69,11 @@ export async function getSecretValue(
     if (!answersFor(locator.secretId, payload)) {
       throw new AnswerShapeError('it names another secret (`ARN` / `Name` do not fit the id asked for)');
     }
+    if (!isVersionAskedFor(locator, payload)) {
+      throw new AnswerShapeError(
+        'it holds another version (`VersionId` / `VersionStages` do not fit the version asked for)',
+      );
+    }
     return payload;
   } catch (error) {
     if (!(error instanceof AnswerShapeError)) throw error;
@@ -94,4 +99,17 @@ function answersFor(secretId: string, payload: SecretPayload): boolean {
   return (
     resource === undefined || (resource.length === secretId.length + 7 && resource.startsWith(`${secretId}-`))
   );
+}
+
+/** Whether an answer's `VersionId` and `VersionStages` (when AWS sent them) fit the version it was asked for. */
+function isVersionAskedFor(locator: SecretLocator, payload: SecretPayload): boolean {
+  if (
+    locator.versionId !== undefined &&
+    payload.versionId !== undefined &&
+    payload.versionId !== locator.versionId
+  ) {
+    return false;
+  }
+  const stage = locator.versionStage ?? (locator.versionId === undefined ? 'AWSCURRENT' : undefined);
+  return stage === undefined || payload.versionStages === undefined || payload.versionStages.includes(stage);
 }
