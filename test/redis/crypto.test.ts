@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { busMessage, readBusMessage } from '../../src/cache/shared/bus.js';
 import { deriveKey, openEntry, sealEntry } from '../../src/cache/shared/crypto.js';
@@ -81,5 +82,20 @@ describe('bus messages (HMAC, hashes only)', () => {
     ).toBeUndefined();
     expect(readBusMessage([key], 'prod', `sr1.n.${key.id}.-.-.${'0'.repeat(32)}`)).toBeUndefined();
     expect(readBusMessage([key], 'prod', 'prod/db')).toBeUndefined();
+  });
+});
+
+describe('whatever Redis holds or carries', () => {
+  it('never throws and never verifies: random entries, JSON and bus messages', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.uint8Array({ maxLength: 200 }), (text, bytes) => {
+        expect(openEntry([key], site, text)).toBeUndefined();
+        expect(openEntry([key], site, Buffer.from(bytes).toString('base64'))).toBeUndefined();
+        expect(() => decodeEntry(text)).not.toThrow();
+        expect(readBusMessage([key], 'prod', text)).toBeUndefined();
+        expect(readBusMessage([key], 'prod', `sr1.f.${key.id}.${text}`)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
   });
 });
