@@ -10,6 +10,8 @@ export interface PrivateFileStats {
   isDirectory(): boolean;
   isFIFO(): boolean;
   isCharacterDevice(): boolean;
+  /** Only meaningful from `lstat`. */
+  isSymbolicLink(): boolean;
 }
 
 /** The part of an open file `writePrivateFile` uses; `node:fs/promises` `FileHandle` fits. */
@@ -28,6 +30,8 @@ export interface PrivateFileSystem {
   unlink(path: string): Promise<void>;
   /** Follows symbolic links, as `open` does. */
   stat(path: string): Promise<PrivateFileStats>;
+  /** Does not follow a symbolic link at `path`. */
+  lstat(path: string): Promise<PrivateFileStats>;
 }
 
 /**
@@ -59,10 +63,13 @@ const pending = new Set<string>();
  *
  * - absent, or a regular file: replaced atomically with a `0600` file (also over an existing 0644 one). A `0600`
  *   temporary file beside `file` is written, synced and renamed over it; on any failure it is removed and `file` is
- *   left as it was. A symbolic link to a regular file is replaced by the new file, never its target.
- * - a FIFO or a character device (`/dev/stdout`, `/dev/null`, a named pipe): written through, as a shell's `>`
- *   does — opened for writing (a FIFO waits for its reader), never created, truncated, renamed over or chmod-ed.
- * - anything else (a directory, a socket, a block device): refused with a {@link CliUsageError}, nothing written.
+ *   left as it was.
+ * - a FIFO or a character device (`/dev/stdout`, `/dev/null`, a named pipe, or a link to one): written through, as
+ *   a shell's `>` does — opened for writing (a FIFO waits for its reader), never created, truncated, renamed over
+ *   or chmod-ed.
+ * - anything else — a symbolic link to a regular file or to nothing (replacing the link could replace
+ *   `/dev/stdout` itself, writing through it is the classic symlink attack), a directory, a socket, a block
+ *   device: refused with a {@link CliUsageError}, nothing written.
  *
  * Errors are one line naming `file` and the system code — a {@link CliUsageError} (exit 2) for a path problem, a
  * {@link CliFailure} (exit 1) otherwise.
@@ -74,16 +81,30 @@ export async function writePrivateFile(
   text: string,
   fs: PrivateFileSystem = nodeFs,
 ): Promise<void> {
-  let target: PrivateFileStats | undefined;
-  try {
-    target = await fs.stat(file);
-  } catch (error) {
-    if ((error as { code?: unknown } | null)?.code !== 'ENOENT') throw writeError(file, error);
+  const link = (await look(file, fs.lstat))?.isSymbolicLink() === true;
+  const target = await look(file, fs.stat);
+  if (link && (target === undefined || target.isFile())) {
+    throw new CliUsageError(
+      `cannot write ${file}: a symbolic link to a regular file or to nothing is neither replaced nor written through; give the file itself`,
+    );
   }
   if (target === undefined || target.isFile()) return replaceFile(file, text, fs);
   if (target.isFIFO() || target.isCharacterDevice()) return writeThrough(file, text, fs);
   if (target.isDirectory()) throw new CliUsageError(`cannot write ${file}: EISDIR`);
   throw notWritable(file);
+}
+
+/** What is at `file` (`undefined`: nothing), or a path error. */
+async function look(
+  file: string,
+  read: (path: string) => Promise<PrivateFileStats>,
+): Promise<PrivateFileStats | undefined> {
+  try {
+    return await read(file);
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'ENOENT') return undefined;
+    throw writeError(file, error);
+  }
 }
 
 /**

@@ -104,6 +104,7 @@ describe('item 9: resolve -o never replaces what is not a regular file', () => {
         calls.push('rename');
       },
       unlink: (path) => nodeFs.unlink(path),
+      lstat: (path) => nodeFs.lstat(path),
     };
     const reader = readFile(fifo, 'utf8');
     expect((await resolveTo(fifo, fileSystem)).code).toBe(0);
@@ -127,16 +128,23 @@ describe('item 9: resolve -o never replaces what is not a regular file', () => {
     expect(await readFile(file, 'utf8')).toBe('previous');
   });
 
-  it('a symbolic link to a regular file is replaced by the new file; its target is never touched', async () => {
+  it('a symbolic link to a regular file, or to nothing, is refused: the link and its target stay as they were', async () => {
     const target = join(dir, 'target.json');
     const link = join(dir, 'link.json');
+    const dangling = join(dir, 'dangling.json');
     await writeFile(target, 'target content');
     await symlink(target, link);
-    expect((await resolveTo(link)).code).toBe(0);
+    await symlink(join(dir, 'nothing-here'), dangling);
+    for (const path of [link, dangling]) {
+      const result = await resolveTo(path);
+      expect(result).toEqual({
+        code: 2,
+        out: '',
+        err: `secret-refs: cannot write ${path}: a symbolic link to a regular file or to nothing is neither replaced nor written through; give the file itself\n`,
+      });
+      expect((await lstat(path)).isSymbolicLink()).toBe(true);
+    }
     expect(await readFile(target, 'utf8')).toBe('target content');
-    const after = await lstat(link);
-    expect(after.isFile()).toBe(true);
-    expect(after.mode & 0o777).toBe(0o600);
-    expect(await readFile(link, 'utf8')).toBe(resolvedText);
+    expect((await readdir(dir)).sort()).toEqual(['dangling.json', 'link.json', 'target.json']);
   });
 });

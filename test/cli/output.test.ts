@@ -47,6 +47,7 @@ function failingFs(
     },
     unlink: (path) => nodeFs.unlink(path),
     stat: (path) => nodeFs.stat(path),
+    lstat: (path) => nodeFs.lstat(path),
   };
 }
 
