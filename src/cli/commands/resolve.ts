@@ -15,9 +15,10 @@ export const resolveCommand: CliCommand = {
 (JSON re-printed with 2-space indentation; text, such as .env or YAML, as it was, each value substituted
 as is) to standard output, or to the --output file, replaced atomically and readable by its owner only
 (mode 0600); if the write fails (a full disk), the file is left as it was and the exit status is 1.
-A FIFO or a character device (/dev/stdout) is written through, never replaced; a directory, socket or
-block device is refused (exit 2). When any reference fails, nothing is written: the failing
-references are listed on standard error (no value) and the exit status is 1.`,
+A FIFO or a character device (/dev/stdout) is written through, never replaced; a symbolic link to a
+regular file or to nothing, a directory, socket or block device is refused (exit 2). When any
+reference fails, nothing is written: the failing references are listed on standard error (no
+value) and the exit status is 1.`,
   options: {
     output: {
       type: 'string',
