@@ -107,6 +107,28 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
     }
   });
 
+  it('refuses a write back when the invalidation log lost entries since the read (evicted or trimmed)', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    b.tier.invalidate(scope, 'prod/api');
+    await until(() => a.heard.length > 0);
+    const raw = await rawClient(redis().url);
+    await raw.command(['DEL', `secret-refs:{tier-${flavour}}:log`]);
+    await raw.close();
+    if (isMiss(miss)) miss.commit(payload);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [after] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    expect(after?.hit).toBe(false);
+    // With the log whole, an invalidation of another secret does not refuse the write.
+    if (isMiss(after)) {
+      b.tier.invalidate(scope, 'prod/other');
+      await until(() => a.heard.length > 1);
+      after.commit(payload);
+    }
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+  });
+
   it('a cold read waits for the lease holder and gets its value; a released lease passes on', async () => {
     const [a, b] = [await cache(), await cache()];
     const scope = a.tier.scopeOf(provider)!;

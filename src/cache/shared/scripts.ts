@@ -51,7 +51,8 @@ return out
 
 /**
  * Writes an entry unless an invalidation recorded after the caller's read names one of its forms or scopes, the
- * log no longer reaches back to that read, or the epoch changed; indexes it under every form and scope; lets go of
+ * log no longer holds every invalidation since that read (trimmed, or evicted by a Redis short of memory), or the
+ * epoch changed; indexes it under every form and scope; lets go of
  * the caller's lease.
  *
  * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, n scopes, scopes… forms…
@@ -79,12 +80,23 @@ end
 local concerned = {}
 for i = 10, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'log', '(' .. seq, '+inf')) do
-    local form = string.match(member, ':(.*)$')
-    if concerned[form] then
+  -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
+  -- none of them may name one of the entry's forms or scopes.
+  local later = redis.call('ZRANGEBYSCORE', prefix .. 'log', '(' .. seq, '+inf', 'WITHSCORES')
+  local seen, distinct = {}, 0
+  for i = 1, #later, 2 do
+    if concerned[string.match(later[i], ':(.*)$')] then
       letGo()
       return 0
     end
+    if not seen[later[i + 1]] then
+      seen[later[i + 1]] = true
+      distinct = distinct + 1
+    end
+  end
+  if distinct < current - seq then
+    letGo()
+    return 0
   end
 end
 local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
