@@ -94,7 +94,7 @@ export function substitute(
   let k = 0;
   for (const match of matches) {
     if (match.error) {
-      sub.fail(place, match, 'invalid_reference', match.error.message);
+      sub.fail(place, match, match.error.code, match.error.message);
       out += source.slice(cursor, match.end);
       cursor = match.end;
       continue;
