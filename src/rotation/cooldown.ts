@@ -2,19 +2,22 @@ import QuickLRU from 'quick-lru';
 import type { SecretManagers } from '../resolve/managers.js';
 import type { SecretRef } from '../types.js';
 
-/** One re-read of a secret: when it began, and a promise that settles (never rejects) when it ends. */
+/** One re-read of a secret: when it began, and a promise that settles (never rejects) when it ends. @internal */
 export interface ReRead {
   at: number;
   done: Promise<void>;
 }
 
-/** Where the last re-read of one secret is remembered: the map of the manager that serves it, and its key there. */
+/**
+ * Where the last re-read of one secret is remembered: the map of the manager that serves it, and its key there.
+ * @internal
+ */
 export interface ReReadSlot {
   reReads: QuickLRU<string, ReRead>;
   key: string;
 }
 
-/** The most secrets whose last re-read each manager remembers; older ones are forgotten first. */
+/** The most secrets whose last re-read each manager remembers; older ones are forgotten first. @internal */
 export const COOLDOWN_MAX_SECRETS = 1_000;
 
 const byOwner = new WeakMap<object, QuickLRU<string, ReRead>>();
