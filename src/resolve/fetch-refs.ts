@@ -63,6 +63,9 @@ export function fetchRefs(
 
 type Slot = { group: Group; index: number } | { failure: RefOutcome };
 
+/** Up to this many references are told apart by a linear search of their keys rather than a Map. */
+const SMALL = 8;
+
 /**
  * The warm path of one manager made by `createSecretManager` serving every reference: its fresh reader is asked
  * for each distinct reference once (as `fetchRefs` would ask it) and its results are the outcomes, when every
@@ -76,23 +79,27 @@ export function readDirect(
   signal: AbortSignal | undefined,
   distinct: boolean,
 ): RefOutcome[] | undefined {
+  if (refs.length === 0) return undefined;
   const read = freshReaderOf(manager);
-  if (read === undefined || refs.length === 0) return undefined;
+  if (read === undefined) return undefined;
   let asked: readonly SecretRef[] = refs;
   let slotOf: number[] | undefined;
   if (!distinct && refs.length > 1) {
-    const byKey = new Map<string, number>();
+    const keys: string[] = [];
     const unique: SecretRef[] = [];
+    const byKey = refs.length > SMALL ? new Map<string, number>() : undefined;
     slotOf = refs.map((ref) => {
       const key = refKey(ref);
-      let slot = byKey.get(key);
-      if (slot === undefined) {
+      let slot = byKey ? byKey.get(key) : keys.indexOf(key);
+      if (slot === undefined || slot < 0) {
         slot = unique.push(ref) - 1;
-        byKey.set(key, slot);
+        if (byKey) byKey.set(key, slot);
+        else keys.push(key);
       }
       return slot;
     });
-    asked = unique;
+    if (unique.length < refs.length) asked = unique;
+    else slotOf = undefined;
   }
   let results: SecretResult[] | undefined;
   try {

@@ -204,6 +204,9 @@ export function fetchAll(
     : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
 
+/** The substitution of a resolve that found no reference, in the throwing form: nothing to collect. */
+const NOTHING = new Substitution(undefined, false, false);
+
 /** A string of the copy that holds references; its place in the copy is its link and key. */
 interface Holder extends StringPlace {
   source: string;
@@ -239,6 +242,13 @@ export async function resolveWith<T, R>(
     },
     maxDepth,
   );
+  if (holders.length === 0) {
+    throwIfAborted(signal);
+    return finish({
+      value: copy.value as T,
+      sub: settled ? new Substitution(undefined, false, true) : NOTHING,
+    });
+  }
   const fetched = fetchAll(refs, router, signal, refresh);
   const outcomes = Array.isArray(fetched) ? fetched : await fetched;
 
