@@ -1,9 +1,17 @@
 import { createRequire } from 'node:module';
 
-/** One profile of the shared AWS files, as the SDK reads it (`[profile ops]` in config, `[ops]` in credentials). */
+/**
+ * One profile of the shared AWS files, as the SDK reads it (`[profile ops]` in config, `[ops]` in credentials).
+ * @example
+ *   const ops: AwsProfileSettings = { region: 'eu-west-1', sso_session: 'corp' };
+ */
 export type AwsProfileSettings = Readonly<Record<string, string | undefined>>;
 
-/** The shared AWS config and credentials files, parsed by the SDK's own loader. */
+/**
+ * The shared AWS config and credentials files, parsed by the SDK's own loader.
+ * @example
+ *   const files: SharedAwsFiles = { configFile: { ops: { region: 'eu-west-1' } }, credentialsFile: {} };
+ */
 export interface SharedAwsFiles {
   /** Profiles of `~/.aws/config` (or `AWS_CONFIG_FILE`), by name without the `profile ` prefix. */
   configFile: Readonly<Record<string, AwsProfileSettings>>;

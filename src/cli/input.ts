@@ -1,10 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { type CliIo, CliUsageError } from './io.js';
 
-/** How an input is read: a JSON document, or any text (`.env`, YAML, a config template). */
+/**
+ * How an input is read: a JSON document, or any text (`.env`, YAML, a config template).
+ * @example
+ *   const format: InputFormat = formatOption(values) ?? 'json';
+ */
 export type InputFormat = 'json' | 'text';
 
-/** A document read from a file or standard input, with a label naming where it came from. */
+/**
+ * A document read from a file or standard input, with a label naming where it came from.
+ * @example
+ *   const input: DocumentInput = await readDocument('app.env', io);
+ *   if (input.format === 'text') lines = input.value.split('\n');
+ */
 export type DocumentInput = {
   /** `connection.json` or `standard input`, for messages. */
   source: string;
@@ -69,7 +78,11 @@ export async function readJsonInput(file: string | undefined, io: CliIo): Promis
   return { value: input.value, source: input.source };
 }
 
-/** The `--format` option shared by `check` and `resolve`. */
+/**
+ * The `--format` option shared by `check` and `resolve`.
+ * @example
+ *   const options = { format: FORMAT_OPTION };
+ */
 export const FORMAT_OPTION = {
   type: 'string',
   valueName: 'json|text',

@@ -5,7 +5,11 @@ import type { SecretManager } from '../types.js';
 import { loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
 
-/** Where the credentials of a CLI run come from, for messages. */
+/**
+ * Where the credentials of a CLI run come from, for messages.
+ * @example
+ *   const source: CliCredentialSource = { profile: { name: 'ops', from: '--profile' } };
+ */
 export interface CliCredentialSource {
   /** The profile in use, and what chose it. */
   profile?: { name: string; from: '--profile' | 'AWS_PROFILE' };

@@ -1,9 +1,19 @@
 import { createMasker, type Masker } from '../resolve/mask.js';
 
-/** Receives the masked bytes. */
+/**
+ * Receives the masked bytes.
+ * @example
+ *   const sink: MaskedSink = (chunk) => process.stdout.write(chunk);
+ */
 export type MaskedSink = (chunk: Uint8Array) => void;
 
-/** A byte stream's writer that hides secret values, even when one is split across chunks. */
+/**
+ * A byte stream's writer that hides secret values, even when one is split across chunks.
+ * @example
+ *   const writer: MaskingWriter = createMaskingWriter([password], sink);
+ *   writer.write(chunk);
+ *   writer.end();
+ */
 export interface MaskingWriter {
   write(chunk: Uint8Array): void;
   /** Writes what is still held back (masked). */

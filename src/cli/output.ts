@@ -4,7 +4,11 @@ import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliFailure, CliUsageError } from './io.js';
 
-/** What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits. */
+/**
+ * What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits.
+ * @example
+ *   const stats: PrivateFileStats = await stat('out.json');
+ */
 export interface PrivateFileStats {
   isFile(): boolean;
   isDirectory(): boolean;

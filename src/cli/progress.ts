@@ -1,6 +1,10 @@
 import type { CliWritable } from './io.js';
 
-/** A progress line on a terminal's stderr; {@link CliProgress.stop} clears it. */
+/**
+ * A progress line on a terminal's stderr; {@link CliProgress.stop} clears it.
+ * @example
+ *   const progress: CliProgress = createProgress({ stderr: process.stderr, label: 'listing secrets' });
+ */
 export interface CliProgress {
   /** Shows the line from `delayMs` after this call on, if the run is still going; calling it again does nothing. */
   start(): void;
@@ -8,7 +12,11 @@ export interface CliProgress {
   stop(): void;
 }
 
-/** What {@link createProgress} needs: the stderr stream (shown only when it is a terminal) and the label. */
+/**
+ * What {@link createProgress} needs: the stderr stream (shown only when it is a terminal) and the label.
+ * @example
+ *   const options: CliProgressOptions = { stderr: process.stderr, label: 'checking references', delayMs: 1_000 };
+ */
 export interface CliProgressOptions {
   stderr: CliWritable & { isTTY?: boolean };
   label: string;

@@ -1,6 +1,10 @@
 import { constants } from 'node:os';
 
-/** Receives a signal the CLI process got while a command has taken signals over. */
+/**
+ * Receives a signal the CLI process got while a command has taken signals over.
+ * @example
+ *   const forward: CliSignalHandler = (signal) => child.kill(signal);
+ */
 export type CliSignalHandler = (signal: NodeJS.Signals) => void;
 
 /**
@@ -15,7 +19,11 @@ export interface CliSignals {
   capture(handler: CliSignalHandler): () => void;
 }
 
-/** The signals the bin entry handles: they end the CLI at once (exit 128 + number), or go to a running child. */
+/**
+ * The signals the bin entry handles: they end the CLI at once (exit 128 + number), or go to a running child.
+ * @example
+ *   for (const signal of CLI_SIGNALS) process.on(signal, onSignal);
+ */
 export const CLI_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
 
 /**
