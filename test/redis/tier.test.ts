@@ -67,6 +67,22 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
     },
   );
 
+  it('an invalidate still drops the current entry when its index sets were evicted', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider)!;
+    const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    if (isMiss(miss)) miss.commit(payload);
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    const raw = await rawClient(redis().url);
+    const indexes = (await raw.command(['KEYS', `secret-refs:{tier-${flavour}}:i:*`])) as string[];
+    expect(indexes.length).toBeGreaterThan(0);
+    await raw.command(['DEL', ...indexes]);
+    await raw.close();
+    b.tier.invalidate(scope, 'prod/db');
+    await until(() => a.heard.length > 0);
+    expect((await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]?.hit).toBe(false);
+  });
+
   it('a scope-wide invalidate drops every entry of the scope', async () => {
     const [a, b] = [await cache(), await cache()];
     const scope = a.tier.scopeOf(provider)!;

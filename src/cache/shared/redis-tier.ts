@@ -50,6 +50,8 @@ const BUS_DOWN_FRESH_MS = 1_000;
 interface Invalidation {
   kind: 'form' | 'scope' | 'all';
   messages: string[];
+  /** Entry names deleted directly too. */
+  entries: string[];
   hashes: string[];
 }
 
@@ -91,7 +93,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         String(MAX_LOG),
         randomBytes(8).toString('hex'),
         String(invalidation.messages.length),
+        String(invalidation.entries.length),
         ...invalidation.messages,
+        ...invalidation.entries,
         ...invalidation.hashes,
       ]),
     );
@@ -120,6 +124,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const allInvalidation = (): Invalidation => ({
     kind: 'all',
     messages: keys.map((key) => busMessage(key, namespace, 'n')),
+    entries: [],
     hashes: [],
   });
 
@@ -184,9 +189,11 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     kind: BusKind,
     forms: string[],
     scopes: (string | undefined)[],
+    entries: string[] = [],
   ): Invalidation => ({
     kind: kind === 's' ? 'scope' : 'form',
     messages: keys.map((key, index) => busMessage(key, namespace, kind, scopes[index], forms[index])),
+    entries,
     hashes: kind === 's' ? (scopes as string[]) : forms,
   });
 
@@ -244,6 +251,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
               'f',
               names.map((name) => name.form(secretId)),
               scopes,
+              names.map((name) => name.entry({ secretId })),
             );
       void invalidateNow(invalidation, false);
     },

@@ -119,7 +119,11 @@ return 1
  * `kind` is `form` (the hashes are id forms), `scope` (scope hashes) or `all` (a new epoch: every entry of the
  * namespace becomes unreachable and every commit in flight is refused).
  *
- * ARGV: prefix, channel, kind, max log entries, epoch candidate, n messages, messages…, hashes…
+ * `entries` are entry names to delete directly as well (the current version under the id as given), so that an
+ * index evicted by a Redis short of memory does not keep the commonest entry alive.
+ *
+ * ARGV: prefix, channel, kind, max log entries, epoch candidate, n messages, n entries, messages…, entries…,
+ * hashes…
  * Returns the new sequence.
  */
 export const INVALIDATE = script(`
@@ -128,6 +132,7 @@ local gen = prefix .. 'gen'
 local log = prefix .. 'log'
 local kind = ARGV[3]
 local messages = tonumber(ARGV[6])
+local entries = tonumber(ARGV[7])
 local seq = redis.call('HINCRBY', gen, 'seq', 1)
 if kind == 'all' then
   redis.call('HSET', gen, 'epoch', ARGV[5])
@@ -135,7 +140,10 @@ else
   local epoch = redis.call('HGET', gen, 'epoch')
   local area = 'i:'
   if kind == 'scope' then area = 's:' end
-  for i = 7 + messages, #ARGV do
+  if epoch then
+    for i = 8 + messages, 7 + messages + entries do redis.call('DEL', prefix .. 'e:' .. epoch .. ':' .. ARGV[i]) end
+  end
+  for i = 8 + messages + entries, #ARGV do
     redis.call('ZADD', log, seq, seq .. ':' .. ARGV[i])
     if epoch then
       local index = prefix .. area .. epoch .. ':' .. ARGV[i]
@@ -154,7 +162,7 @@ else
     redis.call('ZREMRANGEBYRANK', log, 0, size - max - 1)
   end
 end
-for i = 7, 6 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
+for i = 8, 7 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
 return seq
 `);
 
