@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { Cluster, Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { SecretRefConfigError } from '../../src/errors.js';
 import { createRedisSecretCache } from '../../src/redis/index.js';
@@ -39,6 +39,15 @@ describe('createRedisSecretCache options', () => {
     [{ client: ioredis, encryptionKey, ttl: 5 }, 'options.ttl'],
   ])('refuses %o, naming %s', (options, option) => {
     expect(refusal(options).option).toBe(option);
+  });
+
+  it('refuses Redis Cluster clients of both kinds, by name', () => {
+    const ioCluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    const nodeCluster = createCluster({ rootNodes: [{ url: 'redis://127.0.0.1:1' }] });
+    for (const client of [ioCluster, nodeCluster]) {
+      expect(refusal({ client, encryptionKey }).message).toContain('Redis Cluster');
+    }
+    ioCluster.disconnect();
   });
 
   it('never quotes a rejected key', () => {

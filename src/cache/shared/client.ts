@@ -44,6 +44,16 @@ function isNodeRedis(client: AnyClient): boolean {
  */
 export function connectionOf(value: unknown, option: string): RedisConnection {
   const client = value as AnyClient;
+  if (
+    client !== null &&
+    typeof client === 'object' &&
+    (client.isCluster === true || 'getMasters' in client)
+  ) {
+    throw new SecretRefConfigError(
+      option,
+      `\`${option}\` is a Redis Cluster client: the shared tier needs a single Redis (a primary, with replicas if you like)`,
+    );
+  }
   if (client !== null && typeof client === 'object' && typeof client.on === 'function') {
     if (isIoredis(client)) {
       return {
