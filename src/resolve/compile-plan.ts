@@ -34,6 +34,8 @@ export interface PlannedString extends StringPlace {
   container: number;
   /** Its key is one `Object.prototype` holds (`__proto__`…): it is defined, not assigned. */
   inherited: boolean;
+  /** The string is exactly one well-formed reference. */
+  whole: boolean;
 }
 
 /** What a compiled connection does on each resolve. @internal */
@@ -94,7 +96,13 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
       slots.push(slot);
     }
     const container = link === undefined ? -1 : indexOf.get(link.copy as object)!;
-    return { source, matches, slots, container, inherited: isInheritedKey(key), link: undefined, key, path };
+    const whole =
+      matches.length === 1 &&
+      matches[0]!.ref !== undefined &&
+      matches[0]!.start === 0 &&
+      matches[0]!.end === source.length;
+    const inherited = isInheritedKey(key);
+    return { source, matches, slots, container, inherited, whole, link: undefined, key, path };
   });
   return { snapshot, refs, strings, steps, shared, found: Object.freeze(found) };
 }

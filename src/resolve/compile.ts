@@ -128,8 +128,12 @@ class Compiled<T> implements CompiledConnection<T> {
     const copies = copySteps(plan.steps);
     let value: unknown = copies.length > 0 ? copies[0] : plan.snapshot;
     const sub = new Substitution(encode, keepJsonTypes, settled);
+    const plain = encode === undefined && !keepJsonTypes && !settled;
     for (const string of plan.strings) {
-      const next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
+      let next: unknown;
+      const outcome = string.whole ? outcomes[string.slots[0]!]! : undefined;
+      if (plain && outcome?.ok) next = outcome.value;
+      else next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
       if (next === UNCHANGED) continue;
       if (string.container < 0) value = next;
       else if (string.inherited) setOwn(copies[string.container]!, string.key, next);

@@ -108,14 +108,28 @@ export function readDirect(
     return undefined;
   }
   if (results === undefined) return undefined;
+  const direct = usableResults(results, asked.length) ?? outcomesOfResults(results, asked.length);
+  return slotOf === undefined ? direct : slotOf.map((slot) => direct[slot]!);
+}
+
+/** The results themselves when each is an ok result with a string value (an ok outcome has their shape). */
+function usableResults(results: readonly SecretResult[], count: number): RefOutcome[] | undefined {
+  if (!Array.isArray(results) || results.length !== count) return undefined;
+  for (let i = 0; i < count; i++) {
+    const result = results[i];
+    if (result?.ok !== true || typeof result.value !== 'string') return undefined;
+  }
+  return results as RefOutcome[];
+}
+
+function outcomesOfResults(results: readonly SecretResult[], count: number): RefOutcome[] {
   const called: Called = { ok: true, results };
-  const direct = asked.map((_, index): RefOutcome => {
+  return Array.from({ length: count }, (_, index): RefOutcome => {
     const result = results[index];
     return result?.ok === true && typeof result.value === 'string'
       ? (result as RefOutcome)
       : safeOutcome(called, index);
   });
-  return slotOf === undefined ? direct : slotOf.map((slot) => direct[slot]!);
 }
 
 function readFresh(group: Group, signal: AbortSignal | undefined): SecretResult[] | undefined {
