@@ -59,6 +59,11 @@ export interface AwsSecretsManagerConfig {
    * @default the manager's defaults
    */
   cache?: SecretManagerOptions['cache'];
+  /**
+   * Told what the manager's cache does (`hit`, `miss`, `fetch`, `changed`, …), for metrics and logs; never a value.
+   * @default undefined
+   */
+  onEvent?: SecretManagerOptions['onEvent'];
 }
 
 /** The default of {@link AwsSecretsManagerConfig.maxAttempts}. */
@@ -88,6 +93,7 @@ const KNOWN_OPTIONS = new Set([
   'maxAttempts',
   'requestTimeoutMs',
   'cache',
+  'onEvent',
 ]);
 
 const TRANSPORT_OPTIONS = [

@@ -14,6 +14,7 @@ import { type BatchState, fetchManyFromAws } from './fetch-many.js';
 import { type AwsCallSettings, getSecretValue } from './get-secret-value.js';
 import { awsIdentity } from './identity.js';
 import { listAwsSecrets } from './list-secrets.js';
+import { awsSharedIdentity } from './shared-identity.js';
 import { type AwsTestConnectionOptions, testAwsConnection } from './test-connection.js';
 
 /**
@@ -50,6 +51,8 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
   return Object.freeze({
     kind: 'aws' as const,
     identity: awsIdentity(resolved),
+    sharedIdentity: (digest: (text: string) => string, scope: string | undefined) =>
+      awsSharedIdentity(resolved, digest, scope),
     fetch(locator: SecretLocator, options: CallOptions = {}): Promise<SecretPayload> {
       return getSecretValue(transport, settings, locator, options.signal);
     },

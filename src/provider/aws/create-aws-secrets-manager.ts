@@ -12,5 +12,8 @@ import { createAwsProvider } from './create-aws-provider.js';
  */
 export function createAwsSecretsManager(config: AwsSecretsManagerConfig): SecretManager {
   const provider = createAwsProvider(config);
-  return createSecretManager(provider, config.cache === undefined ? {} : { cache: config.cache });
+  return createSecretManager(provider, {
+    ...(config.cache === undefined ? {} : { cache: config.cache }),
+    ...(config.onEvent === undefined ? {} : { onEvent: config.onEvent }),
+  });
 }
