@@ -127,18 +127,24 @@ class Compiled<T> implements CompiledConnection<T> {
 
     const copies = copySteps(plan.steps);
     let value: unknown = copies.length > 0 ? copies[0] : plan.snapshot;
-    const sub = new Substitution(encode, keepJsonTypes, settled);
     const plain = encode === undefined && !keepJsonTypes && !settled;
+    let sub = plain ? undefined : new Substitution(encode, keepJsonTypes, settled);
     for (const string of plan.strings) {
       let next: unknown;
       const outcome = string.whole ? outcomes[string.slots[0]!]! : undefined;
       if (plain && outcome?.ok) next = outcome.value;
-      else next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
+      else {
+        sub ??= new Substitution(encode, keepJsonTypes, settled);
+        next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
+      }
       if (next === UNCHANGED) continue;
       if (string.container < 0) value = next;
       else if (string.inherited) setOwn(copies[string.container]!, string.key, next);
       else (copies[string.container] as Record<string, unknown>)[string.key] = next;
     }
-    return finish({ value: value as T, sub });
+    return finish({ value: value as T, sub: sub ?? NOTHING });
   }
 }
+
+/** The substitution of a plain resolve in which every reference was assigned directly: nothing collected. */
+const NOTHING = new Substitution(undefined, false, false);

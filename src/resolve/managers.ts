@@ -37,6 +37,8 @@ export type Router = ((
 ) => RouteOf | Promise<RouteOf>) & {
   /** The one manager serving every reference, when `managers` is a single manager. */
   single?: SecretManager;
+  /** The options of a resolve given none with this router, kept by `resolveConnection`. */
+  defaults?: unknown;
 };
 
 /**

@@ -145,14 +145,19 @@ export function readOptions(
 
 /** The options of a resolve given none, for `managers`: the router is all that differs. */
 function defaultsFor(managers: SecretManagers): ReadOptions {
-  return {
+  const router = createRouter(managers, undefined);
+  if (router.defaults !== undefined) return router.defaults as ReadOptions;
+  const defaults: ReadOptions = {
     signal: undefined,
-    router: createRouter(managers, undefined),
+    router,
     maxDepth: DEFAULT_MAX_DEPTH,
     encode: undefined,
     keepJsonTypes: false,
     refresh: false,
   };
+  // A router made once per manager keeps them, so a resolve without options allocates no options.
+  if (router.single !== undefined) router.defaults = Object.freeze(defaults);
+  return defaults;
 }
 
 function readRefresh(refresh: unknown): boolean {
