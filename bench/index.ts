@@ -2,15 +2,17 @@
  * `npm run bench`: secret-refs against Powertools for AWS Lambda (`SecretsProvider`), both sending through one
  * mocked `SecretsManagerClient`. Prints the table and the targets, and writes BENCHMARKS.md.
  * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20). `BENCH_ONLY=warm` (or `cold`,
- * `concurrency`, `fleet`, `memory`, `cardinality`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
+ * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold.js';
 import { concurrentResolves, fleet } from './concurrency.js';
+import { redisFleet } from './fleet.js';
 import { highCardinality } from './high-cardinality.js';
 import { memory } from './memory.js';
 import { createBenchClient } from './mock-client.js';
+import { refreshAhead } from './refresh.js';
 import { machine, renderMarkdown, renderText, type ScenarioResult } from './report.js';
 import { warmPath } from './warm.js';
 
@@ -22,7 +24,7 @@ if (!Number.isFinite(latencyMs) || latencyMs < 1) {
   process.exit(2);
 }
 
-const SCENARIOS = ['warm', 'cardinality', 'cold', 'concurrency', 'fleet', 'memory'];
+const SCENARIOS = ['warm', 'cardinality', 'cold', 'concurrency', 'fleet', 'memory', 'refresh', 'redis'];
 const only = process.env.BENCH_ONLY?.split(',')
   .map((name) => name.trim())
   .filter(Boolean);
@@ -58,6 +60,8 @@ await step(
 );
 await step('1,000 connections', () => fleet(createBenchClient({ latencyMs })), 'fleet');
 await step('memory', () => memory(), 'memory');
+await step('refresh ahead', () => refreshAhead(createBenchClient({ latencyMs })), 'refresh');
+await step('a fleet with the Redis tier', () => redisFleet(), 'redis');
 
 console.log(`\n${renderText(results)}\n`);
 if (only === undefined || only.length === 0) {
