@@ -15,8 +15,10 @@ describe('the public API', () => {
       'SecretRefError',
       'SecretRefSyntaxError',
       'SecretResolutionError',
+      'compileConnection',
       'createAwsProvider',
       'createAwsSecretsManager',
+      'createManagerRegistry',
       'createMasker',
       'createMemoryProvider',
       'createSecretCache',
@@ -25,11 +27,14 @@ describe('the public API', () => {
       'formatIssues',
       'formatPath',
       'formatSecretRef',
+      'invalidateFromEventBridge',
+      'isCommonAuthError',
       'parseSecretRef',
       'readJsonKey',
       'resolveConnection',
       'resolveConnectionSettled',
       'scanSecretRefs',
+      'withConnection',
     ]);
   });
 
