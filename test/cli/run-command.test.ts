@@ -61,6 +61,13 @@ describe('secret-refs run', () => {
     expect(result).toMatchObject({ code: 0, out: `DB_PASSWORD=${CANARY}\nMODE=env\n` });
   });
 
+  it('an unreadable --env-file is bad usage, exit 2, nothing started', async () => {
+    const missing = join(dir, 'missing.env');
+    const result = await run(['run', '--env-file', missing, '--', node, '-e', 'console.log("started")'], {});
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toBe(`secret-refs: cannot read --env-file ${missing}: ENOENT\n`);
+  });
+
   it('a failing reference starts nothing: exit 1, the variable named, no value printed', async () => {
     const marker = join(dir, 'started');
     const result = await run(
