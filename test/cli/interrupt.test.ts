@@ -3,8 +3,10 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import { CLI_MAIN, exitWithin, spawnCli, untilIdle } from '../support/cli-spawn.js';
 
 let dir: string;
@@ -98,5 +100,25 @@ describe('item 14: one Ctrl-C ends the CLI while it waits on its input', () => {
     await untilIdle(cli.child.pid);
     cli.child.kill('SIGTERM');
     expect(await exitWithin(cli, 10_000)).toMatchObject({ code: null, signal: 'SIGTERM' });
+  });
+});
+
+describe('in process: an aborted signal stops a read of standard input', () => {
+  it('check waiting on a stream that never ends settles with exit 1, "aborted", once the signal aborts', async () => {
+    const controller = new AbortController();
+    const stdin = Object.assign(new PassThrough(), { isTTY: false });
+    stdin.write('{"a": ');
+    const errors: string[] = [];
+    const io = {
+      stdin,
+      stdout: { write: () => true },
+      stderr: { write: (chunk: string | Uint8Array) => errors.push(String(chunk)) },
+      env: {},
+    };
+    const running = runCli(['check'], io, { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await running).toBe(1);
+    expect(errors.join('')).toBe('secret-refs: aborted\n');
   });
 });
