@@ -198,35 +198,34 @@ class Walker implements StringSite, WalkPosition {
   run(root: Container, rootKind: Kind): Container | undefined {
     const { stack } = this;
     const rootCopy = this.enter(root, rootKind, undefined);
-    while (stack.length > 0) {
+    next: while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
-      if (frame.index >= frame.keys.length) {
-        stack.pop();
-        frame.open = false;
-        continue;
-      }
-      const key = frame.keys[frame.index++]!;
-      let child = frame.cloned
-        ? (frame.copy as Record<string, unknown>)[key as string]
-        : readOwn(frame.source, key, this);
-      if (child === ABSENT) continue;
-      if (typeof key === 'symbol') {
-        if (frame.copy) setOwn(frame.copy, key, child);
-        continue;
-      }
-      if (typeof child === 'string') {
-        if (frame.copy && !frame.cloned) setOwn(frame.copy, key, child);
-        this.visitedKey = key as string;
-        this.visitor(child, this);
-        continue;
-      }
-      if (child === null || typeof child !== 'object') {
-        if (frame.copy && !frame.cloned) setOwn(frame.copy, key, child);
-        continue;
-      }
-      const segment: PathSegment = frame.isArray ? Number(key) : key;
-      const kind = kindOf(child, this, segment);
-      if (kind !== undefined) {
+      const { keys, copy, cloned, source } = frame;
+      let index = frame.index;
+      while (index < keys.length) {
+        const key = keys[index++]!;
+        const child = cloned ? (copy as Record<string, unknown>)[key as string] : readOwn(source, key, this);
+        if (child === ABSENT) continue;
+        if (typeof key === 'symbol') {
+          if (copy) setOwn(copy, key, child);
+          continue;
+        }
+        if (typeof child === 'string') {
+          if (copy && !cloned) setOwn(copy, key, child);
+          this.visitedKey = key as string;
+          this.visitor(child, this);
+          continue;
+        }
+        if (child === null || typeof child !== 'object') {
+          if (copy && !cloned) setOwn(copy, key, child);
+          continue;
+        }
+        const segment: PathSegment = frame.isArray ? Number(key) : key;
+        const kind = kindOf(child, this, segment);
+        if (kind === undefined) {
+          if (copy && !cloned) setOwn(copy, key, child);
+          continue;
+        }
         this.entered ??= new Map([[stack[0]!.source, stack[0]!]]);
         const met = this.entered.get(child as object);
         if (met?.open) {
@@ -234,11 +233,17 @@ class Walker implements StringSite, WalkPosition {
             `it refers back to one of its own parents at ${shortPath(this.pathTo(segment))} (a cycle)`,
           );
         }
-        child = met ? met.copy : this.enter(child as Container, kind, segment);
-      } else if (frame.cloned) {
-        continue;
+        if (met) {
+          if (copy) setOwn(copy, key, met.copy);
+          continue;
+        }
+        frame.index = index;
+        const entered = this.enter(child as Container, kind, segment);
+        if (copy) setOwn(copy, key, entered);
+        continue next;
       }
-      if (frame.copy) setOwn(frame.copy, key, child);
+      stack.pop();
+      frame.open = false;
     }
     return rootCopy;
   }
