@@ -5,6 +5,7 @@ import type { SharedInvalidation, SharedTier } from '../tier.js';
 import { type BusKind, busMessage, DROP_ALL, invalidationsOf, readBusMessage } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
+import { createFills } from './fills.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix, type ScopeNames, scopeNames } from './names.js';
 import { plainMiss, readShared } from './read.js';
@@ -73,6 +74,8 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   let listening = false;
   let subscribed = false;
   let closed = false;
+
+  const fills = createFills();
 
   const emit = (message: SharedInvalidation): void => {
     for (const listener of [...listeners]) {
@@ -163,6 +166,10 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     .listen(
       channel,
       (message) => {
+        if (message.startsWith('fill.')) {
+          fills.filled(message.slice(5));
+          return;
+        }
         const read = readBusMessage(keys, namespace, message);
         if (!read) return;
         for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
@@ -230,6 +237,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
             jitter: config.jitter,
             leaseMs: config.leaseMs,
             freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
+            waitForFill: fills.waitFor,
             onProblem: (kind) => report(kind),
           },
           names,

@@ -111,6 +111,7 @@ for i = 10, #ARGV do
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
 letGo()
+redis.call('PUBLISH', prefix .. 'bus', 'fill.' .. ARGV[4])
 return 1
 `);
 
