@@ -13,6 +13,7 @@ const EXAMPLES = [
   'memory.ts',
   'activepieces-piece/run.ts',
   'otel-metrics/run.ts',
+  'fleet/run.ts',
 ];
 const TIMEOUT_MS = 60_000;
 
