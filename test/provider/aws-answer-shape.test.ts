@@ -98,12 +98,21 @@ describe('item 10: AWS answers of the wrong shape', () => {
   }
 
   it('item 10: a GetSecretValue answer naming another secret is refused', async () => {
-    hostile().setHandler(() => ({ body: secretEntry('other', CANARY) }));
+    const asked = [
+      ['db', secretEntry('other', CANARY)],
+      [arnOf('db'), secretEntry('other', CANARY)],
+      [arnOf('db').slice(0, -7), { Name: 'other', SecretString: CANARY }],
+      [arnOf('db'), { Name: 'other', SecretString: CANARY }],
+      ['db', { ARN: arnOf('other'), SecretString: CANARY }],
+    ] as const;
+    for (const [secretId, body] of asked) {
+      hostile().setHandler(() => ({ body }));
 
-    const error = await failureOf(provider().fetch({ secretId: 'db' }));
+      const error = await failureOf(provider().fetch({ secretId }));
 
-    expect(error.code).toBe('provider_error');
-    expect(error.message).toContain('names another secret');
+      expect(error.code).toBe('provider_error');
+      expect(error.message).toContain('names another secret');
+    }
   });
 
   it('item 10: a batch page whose lists are not lists fails every id with provider_error', async () => {

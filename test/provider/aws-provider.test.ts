@@ -346,7 +346,16 @@ describe('createAwsProvider: credentials stay hidden', () => {
       expect(JSON.stringify(provider)).not.toContain(needle);
     }
     expect(Object.keys(provider).sort()).toEqual(
-      ['apiCalls', 'fetch', 'fetchMany', 'identity', 'kind', 'listSecrets', 'testConnection'].sort(),
+      [
+        'apiCalls',
+        'fetch',
+        'fetchMany',
+        'identity',
+        'kind',
+        'listSecrets',
+        'sharedIdentity',
+        'testConnection',
+      ].sort(),
     );
     expect(provider.identity).toMatch(/^aws\|us-east-1\|\|key:[0-9a-f]{16}$/);
   });

@@ -135,7 +135,7 @@ describe('AWS answers of arbitrary shape, through the real SDK', () => {
           });
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -160,7 +160,47 @@ describe('AWS answers of arbitrary shape, through the real SDK', () => {
           expect(secretBinary?.length ?? 0).toBeLessThan(1000);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
+    );
+  });
+
+  it('ListSecrets pages of any JSON shape end in names or a typed error, never a loop', async () => {
+    const { endpoint, region, credentials } = hostile();
+    const listEntry = fc.oneof(
+      fc.record(
+        { Name: fc.oneof(fc.constantFrom(...NAMES), junk), ARN: junk, Tags: junk, LastChangedDate: junk },
+        { requiredKeys: [] },
+      ),
+      junk,
+    );
+    const listPage = fc.oneof(
+      fc.record(
+        {
+          SecretList: fc.oneof(fc.array(listEntry, { maxLength: 4 }), junk),
+          NextToken: fc.oneof(fc.constantFrom('t1', 't2'), junk),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(listPage, { minLength: 1, maxLength: 4 }), async (pages) => {
+        hostile().setHandler(({ index }) => ({ body: pages[index % pages.length] }));
+        const provider = createAwsProvider({ endpoint, region, ...credentials, maxAttempts: 1 });
+        const names: unknown[] = [];
+
+        const outcome = await (async () => {
+          for await (const secret of provider.listSecrets()) names.push(secret.name);
+        })().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+
+        if (outcome !== undefined) expect(outcome).toBeInstanceOf(SecretRefError);
+        for (const name of names) expect(typeof name).toBe('string');
+        expect(hostile().requests.length).toBeLessThanOrEqual(3);
+      }),
+      { numRuns: 100 },
     );
   });
 });

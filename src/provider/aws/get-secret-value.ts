@@ -88,17 +88,20 @@ export async function getSecretValue(
 function answersFor(secretId: string, payload: SecretPayload): boolean {
   const { arn, name } = payload;
   if (secretId.startsWith('arn:')) {
+    if (arn !== undefined) return arn === secretId || extendsBySuffix(arn, secretId);
+    const resource = parseSecretArn(secretId)?.resource;
     return (
-      arn === undefined ||
-      arn === secretId ||
-      (arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`))
+      name === undefined || resource === undefined || resource === name || extendsBySuffix(resource, name)
     );
   }
   if (name !== undefined) return name === secretId;
   const resource = arn === undefined ? undefined : parseSecretArn(arn)?.resource;
-  return (
-    resource === undefined || (resource.length === secretId.length + 7 && resource.startsWith(`${secretId}-`))
-  );
+  return resource === undefined || extendsBySuffix(resource, secretId);
+}
+
+/** Whether `text` is `base`, `-` and AWS's 6-character suffix. */
+function extendsBySuffix(text: string, base: string): boolean {
+  return text.length === base.length + 7 && text.startsWith(`${base}-`);
 }
 
 /** Whether an answer's `VersionId` and `VersionStages` (when AWS sent them) fit the version it was asked for. */
