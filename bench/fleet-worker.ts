@@ -5,11 +5,8 @@
 import { createClient } from 'redis';
 import { cacheStoreOf, createSecretCache } from '../src/cache/create-secret-cache.js';
 import { createSecretManager } from '../src/manager/create-secret-manager.js';
-import { resolveAwsConfig } from '../src/provider/aws/config.js';
 import { createAwsProvider } from '../src/provider/aws/create-aws-provider.js';
-import { awsSharedIdentity } from '../src/provider/aws/shared-identity.js';
 import { createRedisSecretCache } from '../src/redis/index.js';
-import type { SecretProvider } from '../src/types.js';
 
 interface Setup {
   redisUrl: string;
@@ -28,12 +25,7 @@ const config = {
   accessKeyId: setup.accessKeyId,
   secretAccessKey: setup.secretAccessKey,
 };
-const resolved = resolveAwsConfig(config);
-// The one line the AWS provider will carry itself: its shared identity.
-const provider: SecretProvider = {
-  ...createAwsProvider(config),
-  sharedIdentity: (digest, scope) => awsSharedIdentity(resolved, digest, scope),
-};
+const provider = createAwsProvider(config);
 const client = setup.tier ? await createClient({ url: setup.redisUrl }).connect() : undefined;
 const cache = client
   ? createRedisSecretCache({ client, encryptionKey: setup.encryptionKey, namespace: 'bench' })

@@ -4,9 +4,7 @@
  * provider, as AWS would change it for everyone), `invalidate`, `exit`. Replies with values and fetch counts.
  */
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
-import { resolveAwsConfig } from '../../src/provider/aws/config.js';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { awsSharedIdentity } from '../../src/provider/aws/shared-identity.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { createRedisSecretCache } from '../../src/redis/index.js';
 import type { SecretProvider } from '../../src/types.js';
@@ -38,14 +36,8 @@ const memory = createMemoryProvider(setup.secrets, {
     fetched += call.locators.length;
   },
 });
-const aws = (config: NonNullable<Setup['aws']>): SecretProvider => {
-  const resolved = resolveAwsConfig({ ...config, maxAttempts: 1 });
-  // What the AWS provider's own `sharedIdentity` line does (see src/provider/aws/shared-identity.ts).
-  return {
-    ...createAwsProvider({ ...config, maxAttempts: 1 }),
-    sharedIdentity: (digest, scope) => awsSharedIdentity(resolved, digest, scope),
-  };
-};
+const aws = (config: NonNullable<Setup['aws']>): SecretProvider =>
+  createAwsProvider({ ...config, maxAttempts: 1 });
 const provider = setup.aws ? aws(setup.aws) : memory;
 const client = await connectClient(setup.flavour, setup.url);
 // A long lease: the test is about who fetches, not about how fast a loaded machine answers.
