@@ -113,12 +113,11 @@ class Compiled<T> implements CompiledConnection<T> {
     finish: (resolution: Resolution<T>) => R,
   ): Promise<R> {
     const read = readOptions(managers, options);
-    const given = options ?? {};
-    const encode = given.encode === undefined ? this.#encode : read.encode;
-    const keepJsonTypes = given.keepJsonTypes === undefined ? this.#keepJsonTypes : read.keepJsonTypes;
+    const encode = options?.encode === undefined ? this.#encode : read.encode;
+    const keepJsonTypes = options?.keepJsonTypes === undefined ? this.#keepJsonTypes : read.keepJsonTypes;
     const plan = this.#plan;
     if (plan.shared) {
-      const merged = { ...given, encode, keepJsonTypes, maxDepth: this.#maxDepth };
+      const merged = { ...options, encode, keepJsonTypes, maxDepth: this.#maxDepth };
       return resolveWith(plan.snapshot as T, managers, merged, settled, finish);
     }
     throwIfAborted(read.signal);
