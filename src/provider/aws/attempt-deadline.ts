@@ -58,6 +58,8 @@ export function withAttemptDeadline<Handler extends HttpHandlerLike>(
       body?.destroy(error);
       controller.abort(error);
     }, timeoutMs);
+    // The attempt's socket keeps the process alive while it runs; the timer alone must not.
+    timer.unref();
     const settle = (): void => {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
