@@ -18,19 +18,7 @@ import type {
 } from './store-types.js';
 import type { SharedInvalidation, SharedTier } from './tier.js';
 
-export type {
-  CachedPayload,
-  CacheStore,
-  EntryOwner,
-  Flight,
-  FlightItem,
-  FlightOutcome,
-  InFlight,
-  InvalidationTarget,
-  Lookup,
-  Settlement,
-  SettleReport,
-} from './store-types.js';
+export type * from './store-types.js';
 
 interface Entry {
   value: CachedPayload;

@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 /** A real PostgreSQL server started for tests: TCP on 127.0.0.1 with password logins, a trusted local socket. */
 export interface PostgresServer {
@@ -27,18 +27,6 @@ function binDir(): string {
     : [];
   if (versions[0] === undefined) throw new Error(SEARCH_HINT);
   return join(root, versions[0], 'bin');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Runs a PostgreSQL tool; as root, as the `postgres` user (the server refuses to run as root). */
