@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCacheStore, type FlightItem } from '../../src/cache/store.js';
-import { watchListenerWarnings } from '../support/listener-warnings.js';
+import { limitedController, watchListenerWarnings } from '../support/listener-warnings.js';
 
 const leakWarnings = watchListenerWarnings();
 
@@ -9,8 +9,8 @@ function items(...keys: string[]): FlightItem[] {
 }
 
 describe('createCacheStore: flights', () => {
-  it('(the watcher itself) sees the warning an ordinary signal gives past 10 listeners', async () => {
-    const { signal } = new AbortController();
+  it('(the watcher itself) sees the warning a signal limited to 10 listeners gives past them', async () => {
+    const { signal } = limitedController();
     for (let index = 0; index < 11; index++) signal.addEventListener('abort', () => undefined);
     expect(await leakWarnings()).toHaveLength(1);
   });

@@ -5,7 +5,7 @@ import { createMemoryProvider } from '../../src/provider/memory.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
 import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import { watchListenerWarnings } from '../support/listener-warnings.js';
+import { limitedController, watchListenerWarnings } from '../support/listener-warnings.js';
 
 const leakWarnings = watchListenerWarnings();
 
@@ -48,7 +48,7 @@ describe('resolveConnection: signal look-alikes', () => {
     const resolved = await resolveConnection(
       ids.map((id) => `{{resolve:secretsmanager:${id}}}`),
       manager,
-      { signal: new AbortController().signal },
+      { signal: limitedController().signal },
     );
     expect(resolved).toEqual(ids.map((id) => `v-${id}`));
     expect(await leakWarnings()).toEqual([]);
