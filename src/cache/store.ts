@@ -29,7 +29,16 @@ interface Entry {
   /** Refresh failures in a row (transient), and when the next try is due. */
   failures: number;
   retryAt: number;
+  /** When a warm read last moved it to the front of the LRU. */
+  touched: number;
 }
+
+/**
+ * A warm read moves its entry to the front of the LRU at most this often: quick-lru's `get` moves an entry of its
+ * old generation into the new one (and a full new generation replaces the old one), which is most of the cost of a
+ * hit among many entries; recency a second coarse is all an LRU of secrets needs.
+ */
+const TOUCH_MS = 1_000;
 
 let lastSeq = 0;
 
@@ -70,6 +79,7 @@ export function createCacheStore(
       secretId: item.secretId,
       failures: 0,
       retryAt: 0,
+      touched: now,
     });
   };
 
@@ -158,8 +168,13 @@ export function createCacheStore(
       return { state: 'miss' };
     },
     fresh(key, now) {
-      const entry = lru?.get(key);
-      return entry !== undefined && now < entry.expiresAt ? entry.value : undefined;
+      const entry = lru?.peek(key);
+      if (entry === undefined || now >= entry.expiresAt) return undefined;
+      if (now - entry.touched >= TOUCH_MS) {
+        entry.touched = now;
+        lru!.get(key);
+      }
+      return entry.value;
     },
     refreshDue(key, now) {
       if (!options || options.refreshAheadMs === 0) return false;

@@ -17,7 +17,7 @@ import type {
   TestConnectionResult,
 } from '../types.js';
 import { createEmitter } from './events.js';
-import { parseInputs, registerFreshReader, toResults } from './fresh-read.js';
+import { allParsed, parseInputs, readResults, registerFreshReader, toResults } from './fresh-read.js';
 import { createLoader, type LoadOptions, type ReadCounters } from './load.js';
 import { checkedListing, checkTestResult } from './provider-answer.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
@@ -121,7 +121,7 @@ export function createSecretManager(
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
   };
   const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const { load, peek } = createLoader(provider, store, counters, owner, emit);
+  const { load, peek, peekValues } = createLoader(provider, store, counters, owner, emit);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
@@ -210,6 +210,10 @@ export function createSecretManager(
   };
   const frozen: SecretManager = Object.freeze(manager);
   registerFreshReader(frozen, (refs, signal) => {
+    if (allParsed(refs)) {
+      const values = peekValues(refs, signal);
+      return values && readResults(values, refs);
+    }
     const parsed = parseInputs(refs);
     const outcomes = peek(parsed.refs, signal);
     return outcomes && toResults(parsed, outcomes);

@@ -1,5 +1,6 @@
-import type { FlightOutcome } from '../cache/store.js';
+import type { CachedPayload, FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, type SecretRefError } from '../errors.js';
+import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
 import { readSecretResult } from './read-value.js';
 import { toRef } from './ref-input.js';
@@ -72,4 +73,30 @@ export function toResults(parsed: ParsedInputs, outcomes: readonly FlightOutcome
       return { ok: false, error: error as SecretRefError };
     }
   });
+}
+
+/**
+ * True when every reference was made by the parser (frozen, known valid): the warm path then skips `parseInputs`.
+ * @internal
+ */
+export function allParsed(refs: readonly SecretRef[]): boolean {
+  if (!Array.isArray(refs)) return false;
+  for (const ref of refs) if (!isParsedRef(ref)) return false;
+  return true;
+}
+
+/**
+ * One result per parsed reference, from its cached value: what `toResults` gives, without the wrappers.
+ * @internal
+ */
+export function readResults(values: readonly CachedPayload[], refs: readonly SecretRef[]): SecretResult[] {
+  const results: SecretResult[] = new Array(refs.length);
+  for (let index = 0; index < refs.length; index++) {
+    try {
+      results[index] = readSecretResult(values[index]!, refs[index]!);
+    } catch (error) {
+      results[index] = { ok: false, error: error as SecretRefError };
+    }
+  }
+  return results;
 }

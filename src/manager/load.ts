@@ -1,12 +1,12 @@
 import { abortError, raceAbort } from '../abort.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
-import type { CacheStore, EntryOwner, FlightOutcome, InFlight } from '../cache/store.js';
+import type { CachedPayload, CacheStore, EntryOwner, FlightOutcome, InFlight } from '../cache/store.js';
 import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
 import type { Emit } from './events.js';
 import { locatorOf } from './ref-input.js';
 import { type Missing, type RequestContext, startRequest } from './request.js';
-import { oneVersionPerSecret } from './versions.js';
+import { oneVersionPerSecret, unifyVersions } from './versions.js';
 
 export { asSecretRefError } from './provider-answer.js';
 
@@ -36,6 +36,9 @@ export type Loader = (locators: readonly SecretLocator[], options?: LoadOptions)
  * fired. An entry close to its expiry (`refreshAheadMs`) is served and refreshed in the background.
  */
 export type Peek = (refs: readonly SecretRef[], signal?: AbortSignal) => FlightOutcome[] | undefined;
+
+/** {@link Peek} giving the cached values themselves: the warm path of a resolve, one object fewer per reference. */
+export type PeekValues = (refs: readonly SecretRef[], signal?: AbortSignal) => CachedPayload[] | undefined;
 
 /**
  * The cache key of a reference for one provider identity; a parsed (frozen) reference keeps its key, so the warm
@@ -69,7 +72,7 @@ export function createLoader(
   counters: ReadCounters,
   owner: EntryOwner,
   emit: Emit,
-): { load: Loader; peek: Peek } {
+): { load: Loader; peek: Peek; peekValues: PeekValues } {
   const { scope } = owner;
   const context: RequestContext = { provider, store, scope, emit, owner };
   const keyOfLocator = cacheKeyFor(provider.identity);
@@ -80,30 +83,43 @@ export function createLoader(
     startRequest(context, [{ key, locator: normalizeLocator(locatorOf(ref)) }], { background: true });
   };
 
-  const peek: Peek = (refs, signal) => {
+  const peekValues: PeekValues = (refs, signal) => {
     if (signal?.aborted) return undefined;
     const now = Date.now();
-    const keys: string[] = new Array(refs.length);
-    const outcomes: FlightOutcome[] = new Array(refs.length);
-    let distinct = 0;
-    for (let index = 0; index < refs.length; index++) {
+    const count = refs.length;
+    const keys: string[] = new Array(count);
+    const values: CachedPayload[] = new Array(count);
+    for (let index = 0; index < count; index++) {
       const key = keyOfRef(refs[index]!);
       const value = store.fresh(key, now);
       if (value === undefined) return undefined;
       keys[index] = key;
-      outcomes[index] = { ok: true, value, stale: false };
+      values[index] = value;
     }
-    for (let index = 0; index < keys.length; index++) {
+    let distinct = 0;
+    for (let index = 0; index < count; index++) {
       const key = keys[index]!;
-      if (keys.indexOf(key) !== index) continue;
+      if (index > 0 && keys.indexOf(key) !== index) continue;
       distinct++;
       emit?.({ type: 'hit', secretId: refs[index]!.secretId, tier: 'memory' });
       if (aheadMs > 0 && store.refreshDue(key, now)) refreshAhead(key, refs[index]!);
     }
     counters.hits += distinct;
-    if (distinct > 1) oneVersionPerSecret(keys, outcomes, store);
-    return outcomes;
+    if (distinct > 1) {
+      unifyVersions(
+        keys,
+        (index) => values[index],
+        (index, value) => {
+          values[index] = value;
+        },
+        store,
+      );
+    }
+    return values;
   };
+
+  const peek: Peek = (refs, signal) =>
+    peekValues(refs, signal)?.map((value): FlightOutcome => ({ ok: true, value, stale: false }));
 
   const load: Loader = async (locators, options = {}) => {
     const { signal, refresh = false } = options;
@@ -173,7 +189,7 @@ export function createLoader(
     return outcomes;
   };
 
-  return { load, peek };
+  return { load, peek, peekValues };
 }
 
 function locatorOfKey(missing: readonly Missing[], key: string): string {
