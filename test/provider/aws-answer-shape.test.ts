@@ -284,3 +284,22 @@ describe('GetSecretValue answers for another version', () => {
     expect([byStage.secretString, byId.secretString]).toEqual(['old', 'old']);
   });
 });
+
+describe('batch entries of another version', () => {
+  it('item 10: a batch entry that is not the current version fails that secret only', async () => {
+    hostile().setHandler(() => ({
+      body: {
+        SecretValues: [
+          { ...secretEntry('old', CANARY), VersionStages: ['AWSPREVIOUS'] },
+          secretEntry('ok', 'fine'),
+        ],
+        Errors: [],
+      },
+    }));
+
+    const results = await provider().fetchMany([{ secretId: 'old' }, { secretId: 'ok' }]);
+
+    expect(results.map(codeOf)).toEqual(['provider_error', 'value:fine']);
+    expectNoCanary(results);
+  });
+});

@@ -117,7 +117,15 @@ describe('AWS answers of arbitrary shape, through the real SDK', () => {
                 },
               };
             }
-            return { body: single === 'junk' ? { SecretString: 5, ARN: [], Name: {} } : single };
+            // An odd entry keeps its odd fields, but not a pool value: an answer that names no secret (or one that
+            // fits) and holds another secret's value is a lie no client can see through.
+            if (typeof single === 'string') return { body: { SecretString: 5, ARN: [], Name: {} } };
+            return {
+              body: {
+                ...single,
+                ...(typeof single.SecretString === 'string' ? { SecretString: 'odd' } : {}),
+              },
+            };
           });
           const provider = createAwsProvider({ endpoint, region, ...credentials, maxAttempts: 1 });
 

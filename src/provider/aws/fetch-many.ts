@@ -174,6 +174,13 @@ async function batchChunk(
       if (match.entry.payload === undefined) {
         return { ok: false, error: malformedAnswer(context(secretId), match.entry.problem) };
       }
+      const stages = match.entry.payload.versionStages;
+      if (stages !== undefined && !stages.includes('AWSCURRENT')) {
+        return {
+          ok: false,
+          error: malformedAnswer(context(secretId), 'its entry is not the current version (`VersionStages`)'),
+        };
+      }
       return { ok: true, payload: match.entry.payload };
     }),
   );
