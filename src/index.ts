@@ -20,7 +20,12 @@ export {
 } from './errors.js';
 export type { SecretManagerOptions } from './manager/create-secret-manager.js';
 export { createSecretManager } from './manager/create-secret-manager.js';
-export type { AwsCredentialsOption, AwsProvider, AwsSecretsManagerConfig } from './provider/aws/index.js';
+export type {
+  AwsCredentialsOption,
+  AwsProvider,
+  AwsSecretsManagerConfig,
+  AwsTestConnectionOptions,
+} from './provider/aws/index.js';
 export { createAwsProvider, createAwsSecretsManager } from './provider/aws/index.js';
 export type {
   MemoryProvider,
@@ -71,6 +76,7 @@ export type {
   CallOptions,
   FetchResult,
   ListSecretsOptions,
+  SecretEvent,
   SecretLocator,
   SecretManager,
   SecretManagerStats,

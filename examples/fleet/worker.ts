@@ -4,7 +4,7 @@
  */
 import { createClient } from 'redis';
 import { createAwsSecretsManager, resolveConnection } from 'secret-refs';
-import { createRedisSecretCache } from '../../src/redis/index.js'; // in your code: from 'secret-refs/redis'
+import { createRedisSecretCache } from 'secret-refs/redis';
 
 const { REDIS_URL, ENDPOINT, REGION, ACCESS_KEY_ID, SECRET_ACCESS_KEY, SECRET_CACHE_KEY, WORKER } =
   process.env;
