@@ -1,4 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { stringify } from 'lossless-json';
+import { SecretRefError } from '../errors.js';
+import { parseSecretJson } from '../ref/json-text.js';
 import { type CliIo, CliUsageError } from './io.js';
 
 /**
@@ -58,13 +61,28 @@ export async function readDocument(
   const chosen = format ?? detectFormat(fromStdin ? undefined : file, text);
   if (chosen === 'text') return { format: 'text', value: text, source };
   if (text.trim() === '') throw new CliUsageError(`${source} is empty: expected a JSON value`);
+  return { format: 'json', value: parseJsonDocument(text, source), source };
+}
+
+/**
+ * The JSON document, every number kept as the text it was written with (`9007199254740993`, `1.10`, `1e2` are
+ * written back as they are, never rounded); `JSON.parse` runs only on bad JSON, to say where it is bad.
+ */
+function parseJsonDocument(text: string, source: string): unknown {
+  const parsed = parseSecretJson(text);
+  if (parsed.ok) return parsed.value;
   try {
-    return { format: 'json', value: JSON.parse(text), source };
+    JSON.parse(text);
   } catch (error) {
     throw new CliUsageError(
       `${source} is not valid JSON${describePosition(text, error)} (--format text reads it as text)`,
     );
   }
+  // Valid JSON that the parser cannot hold: the walker's own failure for input it refuses (exit 1).
+  throw new SecretRefError(
+    'invalid_input',
+    `${source} nests too deeply to read (a few thousand levels at most)`,
+  );
 }
 
 /**
@@ -76,6 +94,16 @@ export async function readDocument(
 export async function readJsonInput(file: string | undefined, io: CliIo): Promise<JsonInput> {
   const input = await readDocument(file, io, 'json');
   return { value: input.value, source: input.source };
+}
+
+/**
+ * A JSON document read by {@link readDocument} (and resolved) as text, 2-space indented, with a final newline:
+ * each number exactly as the input wrote it.
+ * @example
+ *   io.stdout.write(formatJsonDocument(resolved)); // '{\n  "pin": 9007199254740993\n}\n'
+ */
+export function formatJsonDocument(value: unknown): string {
+  return `${stringify(value, null, 2) ?? 'null'}\n`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { SecretResolutionError } from '../../errors.js';
 import { findSecretRefs } from '../../resolve/find.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand } from '../command.js';
-import { FORMAT_OPTION, formatOption, lineAndColumn, readDocument } from '../input.js';
+import { FORMAT_OPTION, formatJsonDocument, formatOption, lineAndColumn, readDocument } from '../input.js';
 import { writePrivateFile } from '../output.js';
 import { formatReportLines } from '../report.js';
 
@@ -12,9 +12,10 @@ export const resolveCommand: CliCommand = {
   argsUsage: '[file]',
   summary: 'Print the JSON or text with every secret reference replaced by its value',
   details: `Reads the file (or standard input for "-" or no file) and writes it with every reference replaced
-(JSON re-printed with 2-space indentation; text, such as .env or YAML, as it was, each value substituted
-as is) to standard output, or to the --output file, replaced atomically and readable by its owner only
-(mode 0600); if the write fails (a full disk), the file is left as it was and the exit status is 1.
+(JSON re-printed with 2-space indentation, each number exactly as written; text, such as .env or
+YAML, as it was, each value substituted as is) to standard output, or to the --output file, replaced
+atomically and readable by its owner only (mode 0600); if the write fails (a full disk), the file is
+left as it was and the exit status is 1.
 A FIFO or a character device (/dev/stdout) is written through, never replaced; a symbolic link to a
 regular file or to nothing, a directory, socket or block device is refused (exit 2). When any
 reference fails, nothing is written: the failing references are listed on standard error (no
@@ -62,7 +63,7 @@ value) and the exit status is 1.`,
       for (const line of lines) io.stderr.write(`  ${line}\n`);
       return 1;
     }
-    const text = input.format === 'text' ? String(resolved) : `${JSON.stringify(resolved, null, 2)}\n`;
+    const text = input.format === 'text' ? String(resolved) : formatJsonDocument(resolved);
     const output = typeof values.output === 'string' ? values.output : undefined;
     if (output === undefined || output === '-') io.stdout.write(text);
     else await writePrivateFile(output, text, fileSystem);
