@@ -87,5 +87,6 @@ export type {
   SecretRefStyle,
   SecretResult,
   SecretSummary,
+  TestConnectionOptions,
   TestConnectionResult,
 } from './types.js';

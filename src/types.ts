@@ -161,6 +161,19 @@ export interface ListSecretsOptions extends CallOptions {
 }
 
 /**
+ * Options of `testConnection`.
+ * @example
+ *   const result = await manager.testConnection({ secretId: 'prod/db', signal: AbortSignal.timeout(5_000) });
+ */
+export interface TestConnectionOptions extends CallOptions {
+  /**
+   * Tests access to this one secret instead of listing (for keys whose policy is scoped to a few secrets); the
+   * AWS provider asks `DescribeSecret`, then `GetSecretValue` when describing is denied, and never keeps the value.
+   */
+  secretId?: string;
+}
+
+/**
  * What `testConnection` returns; it never throws for bad credentials or an unreachable endpoint. `ok: true` means
  * the credentials authenticated: `listAllowed: false` says they may not list secrets (AWS answered AccessDenied,
  * which refused keys never get), distinct from refused keys (`ok: false`, `invalid_credentials`). `account` and
@@ -223,7 +236,7 @@ export interface SecretProvider {
   /** Lists secrets, every page. */
   listSecrets?(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
   /** Checks that the backend answers with these credentials. */
-  testConnection?(options?: CallOptions): Promise<TestConnectionResult>;
+  testConnection?(options?: TestConnectionOptions): Promise<TestConnectionResult>;
   /** Backend calls made so far (each page, each batch call counts one). */
   apiCalls?(): number;
   /**
@@ -298,7 +311,7 @@ export interface SecretManager {
    */
   getSecrets(refs: readonly (SecretRef | string)[], options?: CallOptions): Promise<SecretResult[]>;
   /** Checks that the backend answers with these credentials; never throws for bad credentials or a dead endpoint. */
-  testConnection(options?: CallOptions): Promise<TestConnectionResult>;
+  testConnection(options?: TestConnectionOptions): Promise<TestConnectionResult>;
   /** Every secret's name and metadata (never a value), all pages. */
   listSecrets(options?: ListSecretsOptions): AsyncIterable<SecretSummary>;
   /** Top-level key names of a JSON secret (never values). */

@@ -1,13 +1,16 @@
 import { expectTypeOf, test } from 'vitest';
 import {
+  type CallOptions,
   createAwsSecretsManager,
   findSecretRefs,
   formatSecretRef,
   parseSecretRef,
   resolveConnection,
+  type SecretEvent,
   type SecretManager,
   type SecretRef,
   type SecretResolutionIssue,
+  type TestConnectionOptions,
 } from '../src/index.js';
 
 test('the fixed public signatures', () => {
@@ -28,4 +31,14 @@ test('resolveConnection keeps the type of what it is given', () => {
   expectTypeOf(resolveConnection(connection, { conn1: manager })).resolves.toEqualTypeOf<typeof connection>();
   // @ts-expect-error managers must be a manager or a record of managers
   void resolveConnection(connection, 'conn1');
+});
+
+test('stage two: options of the reads and of testConnection', () => {
+  const manager = {} as SecretManager;
+  expectTypeOf(manager.testConnection).parameter(0).toEqualTypeOf<TestConnectionOptions | undefined>();
+  expectTypeOf<TestConnectionOptions>().toHaveProperty('secretId').toEqualTypeOf<string | undefined>();
+  expectTypeOf<CallOptions>().toHaveProperty('refresh').toEqualTypeOf<boolean | undefined>();
+  expectTypeOf<SecretEvent['type']>().toEqualTypeOf<
+    'hit' | 'miss' | 'fetch' | 'stale' | 'refresh' | 'changed' | 'invalidated' | 'error'
+  >();
 });

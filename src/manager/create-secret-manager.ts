@@ -14,6 +14,7 @@ import type {
   SecretRef,
   SecretResult,
   SecretSummary,
+  TestConnectionOptions,
   TestConnectionResult,
 } from '../types.js';
 import { createEmitter } from './events.js';
@@ -156,7 +157,7 @@ export function createSecretManager(
       const [outcome] = await load([locatorOf(ref)], read);
       return listJsonKeys(secretJson(orThrow(outcome).value, ref, 'it has no JSON keys'));
     },
-    async testConnection(callOptions?: CallOptions): Promise<TestConnectionResult> {
+    async testConnection(callOptions?: TestConnectionOptions): Promise<TestConnectionResult> {
       const signal = readSignal(callOptions);
       if (!provider.testConnection) throw unsupported(provider, 'testConnection');
       const started = Date.now();

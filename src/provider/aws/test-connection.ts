@@ -1,6 +1,6 @@
 import { readSignal } from '../../abort.js';
 import { SecretRefAbortError, SecretRefConfigError, type SecretRefError } from '../../errors.js';
-import type { CallOptions, TestConnectionResult } from '../../types.js';
+import type { TestConnectionOptions, TestConnectionResult } from '../../types.js';
 import { AnswerShapeError, readList, readRecord, readString } from './answer-shape.js';
 import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
@@ -9,19 +9,8 @@ import { malformedAnswer } from './malformed-answer.js';
 import { type AwsErrorContext, mapAwsError } from './map-error.js';
 import { originOf } from './origin.js';
 
-/**
- * Options of the AWS provider's `testConnection`.
- * @example
- *   const result = await provider.testConnection({ secretId: 'prod/db' });
- */
-export interface AwsTestConnectionOptions extends CallOptions {
-  /**
-   * Test access to this one secret (name or ARN) instead of listing: `DescribeSecret`, which never returns a value,
-   * then `GetSecretValue` (its value dropped at once) if the policy does not allow describing.
-   * @default undefined (test with `ListSecrets`)
-   */
-  secretId?: string;
-}
+/** Options of the AWS provider's `testConnection`: {@link TestConnectionOptions}. */
+export type AwsTestConnectionOptions = TestConnectionOptions;
 
 /** A principal ARN in an AWS message: `arn:aws:iam::123456789012:user/x`, `arn:aws:sts::…:assumed-role/R/s`. */
 const PRINCIPAL = /\barn:aws[a-z-]{0,20}:(?:iam|sts)::(\d{12}):[A-Za-z0-9+=,.@_/-]{1,1024}/;
