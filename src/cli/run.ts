@@ -2,6 +2,7 @@ import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../types.js';
 import { parseCommandLine } from './args.js';
 import type { CliCommand } from './command.js';
+import { cacheCommand } from './commands/cache.js';
 import { checkCommand } from './commands/check.js';
 import { getCommand } from './commands/get.js';
 import { listCommand } from './commands/list.js';
@@ -23,6 +24,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   listCommand,
   testConnectionCommand,
   runCommand,
+  cacheCommand,
 ];
 
 /**

@@ -1,0 +1,137 @@
+import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
+import { SecretRefConfigError, SecretRefError } from '../../errors.js';
+import { createRedisSecretCache } from '../../redis/index.js';
+import type { CliCommand } from '../command.js';
+import { CliUsageError } from '../io.js';
+import {
+  CACHE_KEY_VARIABLE,
+  connectRedis,
+  REDIS_URL_VARIABLE,
+  type RedisLoader,
+  redisUrl,
+  within,
+} from '../redis-connect.js';
+
+/** How long each Redis step (connect, record the invalidation) may take unless `--timeout` says otherwise. */
+const DEFAULT_TIMEOUT_MS = 2_000;
+/** The longest `operationTimeoutMs` the shared tier accepts. */
+const MAX_TIMEOUT_MS = 10_000;
+
+/**
+ * `secret-refs cache clear [<secret-id>] --redis-url URL [--namespace NS]`: drops one secret, or the whole
+ * namespace, from the shared Redis cache of a fleet and from every process listening on it.
+ */
+export const cacheCommand: CliCommand = {
+  name: 'cache',
+  argsUsage: 'clear [<secret-id>]',
+  summary: 'Clear one secret (or a whole namespace) from the shared Redis cache, fleet-wide',
+  details: `Drops the secret from the shared cache that createRedisSecretCache keeps in Redis — by any id
+form it was read by (name, full or partial ARN), in every scope — and from the in-process cache of
+every process listening; with no <secret-id>, every entry of the namespace. The next read of each
+process goes to AWS. The encryption key comes from ${CACHE_KEY_VARIABLE} (base64, as the workers
+use it; several, comma-separated, while keys rotate), never from a flag. Needs the redis package
+(node-redis 5 or later). --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
+${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, network), 2 on bad usage
+(no key, a bad URL or namespace).`,
+  options: {
+    'redis-url': {
+      type: 'string',
+      valueName: '<url>',
+      description: `Redis to clear: redis:// or rediss:// (default: ${REDIS_URL_VARIABLE})`,
+    },
+    namespace: {
+      type: 'string',
+      valueName: '<ns>',
+      description: 'The namespace the workers use (default: default)',
+    },
+  },
+  minArgs: 1,
+  maxArgs: 2,
+  run: (context) => clearCache(context),
+};
+
+/** The `cache` command's work, with the node-redis loader as a seam for tests. */
+export async function clearCache(
+  { io, values, args, signal }: Parameters<CliCommand['run']>[0],
+  load?: RedisLoader,
+): Promise<number> {
+  const [action, secretId] = args;
+  if (action !== 'clear') {
+    throw new CliUsageError(
+      action === undefined ? 'cache needs clear' : `unknown cache action "${action}": use clear`,
+      'cache',
+    );
+  }
+  if (secretId?.trim() === '') throw new CliUsageError('the secret id is empty', 'cache');
+  const timeoutMs = timeoutOption(values.timeout);
+  const options = checkedOptions(io.env[CACHE_KEY_VARIABLE], values.namespace, timeoutMs);
+  const url = redisUrl(
+    typeof values['redis-url'] === 'string' ? values['redis-url'] : io.env[REDIS_URL_VARIABLE],
+  );
+  const client = await connectRedis(url, timeoutMs, signal, load);
+  const cache = createRedisSecretCache({ ...options, client });
+  try {
+    // The tier bounds each command by `operationTimeoutMs`; the outer bound covers a Redis that stops answering.
+    const done = secretId === undefined ? cache.clearNamespace() : cache.invalidateSecret(secretId);
+    await within(done, timeoutMs * 2, signal);
+  } catch (error) {
+    if (signal?.aborted === true) throw signal.reason;
+    const code = error instanceof SecretRefError ? error.code : 'timeout';
+    throw new SecretRefError(
+      code === 'network' ? 'network' : 'timeout',
+      `Redis at ${url.host} did not record the ${secretId === undefined ? 'clear' : 'invalidation'}; it may not reach every process: run it again`,
+    );
+  } finally {
+    await within(cache.close(), timeoutMs).catch(() => undefined);
+    client.destroy();
+  }
+  const namespace = options.namespace ?? 'default';
+  io.stdout.write(
+    secretId === undefined
+      ? `cleared namespace ${namespace}: every entry, in Redis and in every listening process\n`
+      : `cleared ${secretId} in namespace ${namespace}: every id form and scope, in Redis and in every listening process\n`,
+  );
+  return 0;
+}
+
+function timeoutOption(value: string | boolean | undefined): number {
+  // `--timeout` has been checked as a whole number (1 or more) by the command line already.
+  if (typeof value !== 'string') return DEFAULT_TIMEOUT_MS;
+  const ms = Number(value.trim());
+  if (ms > MAX_TIMEOUT_MS)
+    throw new CliUsageError(`option --timeout must be at most ${MAX_TIMEOUT_MS} for cache`);
+  return ms;
+}
+
+/** The cache options, checked before anything connects; the key itself is never part of a message. */
+function checkedOptions(
+  key: string | undefined,
+  namespace: string | boolean | undefined,
+  operationTimeoutMs: number,
+): Omit<RedisSecretCacheOptions, 'client'> {
+  if (key === undefined || key.trim() === '') {
+    throw new CliUsageError(
+      `${CACHE_KEY_VARIABLE} is not set: export the cache's encryption key (base64), the one the workers use`,
+      'cache',
+    );
+  }
+  const keys = key.split(',').map((part) => part.trim());
+  const options = {
+    encryptionKey: keys.length === 1 ? (keys[0] ?? '') : keys,
+    ...(typeof namespace === 'string' ? { namespace } : {}),
+    operationTimeoutMs,
+  };
+  try {
+    resolveRedisOptions({ ...options, client: undefined });
+  } catch (error) {
+    if (!(error instanceof SecretRefConfigError)) throw error;
+    if (error.option === 'namespace') {
+      throw new CliUsageError('option --namespace must be 1 to 64 letters, digits, ".", "_" or "-"', 'cache');
+    }
+    throw new CliUsageError(
+      `${CACHE_KEY_VARIABLE} must hold 32 bytes as base64 (openssl rand -base64 32), comma-separated while keys rotate`,
+      'cache',
+    );
+  }
+  return options;
+}

@@ -1,0 +1,134 @@
+import { SecretRefError } from '../errors.js';
+import { CliUsageError } from './io.js';
+
+/**
+ * The environment variable that holds the shared cache's encryption key (base64; several, comma-separated, while
+ * keys rotate). Never a flag: a flag shows in `ps` and in shell history.
+ */
+export const CACHE_KEY_VARIABLE = 'SECRET_REFS_CACHE_KEY';
+
+/** The environment variable read when `--redis-url` is not given (a URL with a password stays out of `ps`). */
+export const REDIS_URL_VARIABLE = 'SECRET_REFS_REDIS_URL';
+
+/** A connected node-redis client, as far as the CLI uses it. */
+export interface CliRedisClient {
+  destroy(): void;
+}
+
+/** Loads node-redis; a seam for tests. */
+export type RedisLoader = () => Promise<unknown>;
+
+/**
+ * The Redis URL, checked: `redis://` or `rediss://` with a host. The message of a bad one never quotes it (it may
+ * hold a password).
+ * @example
+ *   const url = redisUrl('redis://:pw@cache.internal:6379'); // URL { host: 'cache.internal:6379', … }
+ */
+export function redisUrl(text: string | undefined): URL {
+  if (text === undefined || text.trim() === '') {
+    throw new CliUsageError(`cache clear needs --redis-url <url> (or ${REDIS_URL_VARIABLE})`, 'cache');
+  }
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL', 'cache');
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL with a host', 'cache');
+  }
+  return url;
+}
+
+/**
+ * Connects node-redis (loaded only now: it is an optional peer dependency) to `url` within `timeoutMs`, with no
+ * reconnection: a command-line run either reaches Redis or says why. Failures are `SecretRefError`s (`network`,
+ * `timeout`) naming the host and port, never the password; a missing `redis` package is a usage error.
+ * @example
+ *   const client = await connectRedis(redisUrl(values['redis-url']), 2_000);
+ */
+export async function connectRedis(
+  url: URL,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  load: RedisLoader = () => import('redis'),
+): Promise<CliRedisClient> {
+  let module: { createClient?: unknown };
+  try {
+    module = (await load()) as { createClient?: unknown };
+  } catch {
+    throw new CliUsageError(
+      'cache clear needs the node-redis package: npm install redis (version 5 or later)',
+      'cache',
+    );
+  }
+  if (typeof module.createClient !== 'function') {
+    throw new CliUsageError(
+      'the installed redis package has no createClient: install redis 5 or later',
+      'cache',
+    );
+  }
+  const client = (module.createClient as (options: object) => CliRedisClient & Connectable)({
+    url: url.href,
+    disableClientInfo: true,
+    socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
+  });
+  // Without a listener, a socket error would be thrown from the event emitter and end the process.
+  client.on('error', () => undefined);
+  try {
+    await within(client.connect(), timeoutMs, signal);
+    return client;
+  } catch (error) {
+    try {
+      client.destroy();
+    } catch {
+      // never connected: nothing to release
+    }
+    if (signal?.aborted === true) throw signal.reason;
+    throw connectFailure(url, error, timeoutMs);
+  }
+}
+
+interface Connectable {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+}
+
+class Deadline extends Error {}
+
+/** `promise`, or a rejection once `ms` have passed or `signal` aborts. */
+export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
+  promise.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Deadline()), ms);
+    if (signal !== undefined) {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  return Promise.race([promise, stop]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  });
+}
+
+function connectFailure(url: URL, error: unknown, timeoutMs: number): SecretRefError {
+  const where = `Redis at ${url.host}`;
+  if (error instanceof Deadline) {
+    return new SecretRefError('timeout', `${where} did not answer within ${timeoutMs} ms (raise --timeout)`);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return new SecretRefError('network', `cannot connect to ${where} (${code})`);
+  }
+  // A Redis error reply starts with its code in capitals (WRONGPASS, NOAUTH, NOPERM); the rest is not needed.
+  const message = error instanceof Error ? error.message : '';
+  const reply = /^([A-Z]{3,})\b/.exec(message)?.[1];
+  return new SecretRefError(
+    'network',
+    reply === undefined ? `cannot connect to ${where}` : `${where} refused the connection (${reply})`,
+  );
+}

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearCache } from '../../src/cli/commands/cache.js';
+import { runCli } from '../../src/cli/run.js';
+import { type Member, startMember } from '../redis/fleet.js';
+import { KEY_A, KEY_B, rawClient, useRedisServer } from '../redis/helpers.js';
+import { CANARY } from '../support/canary.js';
+import { freePort } from '../support/free-port.js';
+import { makeIo } from './helpers.js';
+
+const redis = useRedisServer();
+const NAMESPACE = 'cli-clear';
+const secrets = { 'prod/db': 'db-v1', 'prod/api': 'api-v1' };
+
+let member: Member;
+beforeAll(async () => {
+  member = await startMember({
+    url: redis().url,
+    flavour: 'node-redis',
+    namespace: NAMESPACE,
+    secrets,
+    encryptionKey: KEY_A,
+  });
+});
+afterAll(async () => {
+  await member?.exit();
+});
+
+interface Read {
+  values: string[];
+  fetched: number;
+}
+const read = (ids: string[]) => member.ask<Read>({ op: 'read', ids });
+
+/** Reads until the member sees `expected` (the invalidation travels over pub/sub); fails after 5 s. */
+async function readUntil(ids: string[], expected: string[]): Promise<Read> {
+  const end = Date.now() + 5_000;
+  for (;;) {
+    const result = await read(ids);
+    if (JSON.stringify(result.values) === JSON.stringify(expected) || Date.now() > end) return result;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function cli(args: string[], env: Record<string, string> = { SECRET_REFS_CACHE_KEY: KEY_A }) {
+  const io = makeIo({ env });
+  return { run: () => runCli(['cache', ...args], io.io), ...io };
+}
+
+describe('secret-refs cache clear, against a real redis-server and a worker process', () => {
+  it('clears one secret: the worker holding it fetches it again, the other secret stays cached', async () => {
+    const before = await read(['prod/db', 'prod/api']);
+    expect(before.values).toEqual(['db-v1', 'api-v1']);
+    await member.ask({ op: 'set', id: 'prod/db', value: 'db-v2' });
+    await member.ask({ op: 'set', id: 'prod/api', value: 'api-v2' });
+    expect((await read(['prod/db', 'prod/api'])).values).toEqual(['db-v1', 'api-v1']);
+
+    const { run, out, err } = cli(['clear', 'prod/db', '--redis-url', redis().url, '--namespace', NAMESPACE]);
+    expect(await run()).toBe(0);
+    expect(err()).toBe('');
+    expect(out()).toBe(
+      `cleared prod/db in namespace ${NAMESPACE}: every id form and scope, in Redis and in every listening process\n`,
+    );
+    const after = await readUntil(['prod/db', 'prod/api'], ['db-v2', 'api-v1']);
+    expect(after.values).toEqual(['db-v2', 'api-v1']);
+    expect(after.fetched).toBe(before.fetched + 1);
+  });
+
+  it('with no secret id clears the whole namespace; the URL may come from SECRET_REFS_REDIS_URL', async () => {
+    await member.ask({ op: 'set', id: 'prod/db', value: 'db-v3' });
+    const { run, out } = cli(['clear', '--namespace', NAMESPACE], {
+      SECRET_REFS_CACHE_KEY: `${KEY_B}, ${KEY_A}`,
+      SECRET_REFS_REDIS_URL: redis().url,
+    });
+    expect(await run()).toBe(0);
+    expect(out()).toBe(
+      `cleared namespace ${NAMESPACE}: every entry, in Redis and in every listening process\n`,
+    );
+    expect((await readUntil(['prod/db', 'prod/api'], ['db-v3', 'api-v2'])).values).toEqual([
+      'db-v3',
+      'api-v2',
+    ]);
+  });
+
+  it('another namespace is left alone', async () => {
+    await member.ask({ op: 'set', id: 'prod/db', value: 'db-v4' });
+    const { run } = cli(['clear', 'prod/db', '--redis-url', redis().url, '--namespace', 'elsewhere']);
+    expect(await run()).toBe(0);
+    // A wrong invalidation would arrive over pub/sub within milliseconds; give it time to (not) arrive.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await read(['prod/db'])).values).toEqual(['db-v3']);
+  });
+
+  it('Redis that cannot be reached is exit 1 (network), naming host and port but never the password', async () => {
+    const port = await freePort();
+    const { run, out, err } = cli([
+      'clear',
+      'prod/db',
+      '--redis-url',
+      `redis://app:${CANARY}@127.0.0.1:${port}`,
+    ]);
+    expect(await run()).toBe(1);
+    expect(out()).toBe('');
+    expect(err()).toBe(`secret-refs: network: cannot connect to Redis at 127.0.0.1:${port} (ECONNREFUSED)\n`);
+  });
+
+  it('Redis that does not answer is exit 1 (timeout) within --timeout', async () => {
+    redis().pause();
+    try {
+      const { run, err } = cli(['clear', 'prod/db', '--redis-url', redis().url, '--timeout', '200']);
+      expect(await run()).toBe(1);
+      expect(err()).toMatch(/^secret-refs: timeout: Redis at 127\.0\.0\.1:\d+ did not /);
+    } finally {
+      redis().resume();
+    }
+  });
+
+  it('a wrong password is exit 1 naming the Redis error code, not the password', async () => {
+    const raw = await rawClient(redis().url);
+    await raw.command(['ACL', 'SETUSER', 'operator', 'on', '>right-password', '~*', '&*', '+@all']);
+    await raw.close();
+    const url = new URL(redis().url);
+    url.username = 'operator';
+    url.password = CANARY;
+    const { run, err } = cli(['clear', 'prod/db', '--redis-url', url.href]);
+    expect(await run()).toBe(1);
+    expect(err()).toMatch(
+      /^secret-refs: network: Redis at 127\.0\.0\.1:\d+ refused the connection \([A-Z]+\)\n$/,
+    );
+    expect(err()).not.toContain(CANARY);
+  });
+});
+
+describe('secret-refs cache: bad usage is exit 2 and never echoes the key or the URL', () => {
+  const url = `redis://user:${CANARY}@127.0.0.1:1`;
+  const cases: [string, string[], Record<string, string>, RegExp][] = [
+    ['no key', ['clear', 'x', '--redis-url', url], {}, /SECRET_REFS_CACHE_KEY is not set/],
+    [
+      'a bad key',
+      ['clear', 'x', '--redis-url', url],
+      { SECRET_REFS_CACHE_KEY: CANARY },
+      /SECRET_REFS_CACHE_KEY must hold 32 bytes as base64/,
+    ],
+    [
+      'a bad URL',
+      ['clear', 'x', '--redis-url', `http://user:${CANARY}@host`],
+      { SECRET_REFS_CACHE_KEY: KEY_A },
+      /option --redis-url must be a redis:\/\/ or rediss:\/\/ URL/,
+    ],
+    [
+      'no URL',
+      ['clear', 'x'],
+      { SECRET_REFS_CACHE_KEY: KEY_A },
+      /cache clear needs --redis-url <url> \(or SECRET_REFS_REDIS_URL\)/,
+    ],
+    [
+      'a bad namespace',
+      ['clear', '--redis-url', url, '--namespace', 'a b'],
+      { SECRET_REFS_CACHE_KEY: KEY_A },
+      /option --namespace must be/,
+    ],
+    [
+      'an unknown action',
+      ['drop', 'x'],
+      { SECRET_REFS_CACHE_KEY: KEY_A },
+      /unknown cache action "drop": use clear/,
+    ],
+    [
+      'a --timeout above 10 s',
+      ['clear', '--redis-url', url, '--timeout', '20000'],
+      { SECRET_REFS_CACHE_KEY: KEY_A },
+      /option --timeout must be at most 10000/,
+    ],
+  ];
+  for (const [name, args, env, message] of cases) {
+    it(name, async () => {
+      const { io, out, err } = makeIo({ env });
+      expect(await runCli(['cache', ...args], io)).toBe(2);
+      expect(out()).toBe('');
+      expect(err()).toMatch(message);
+      expect(err()).not.toContain(CANARY);
+      expect(err()).not.toContain(KEY_A);
+    });
+  }
+
+  it('says how to install node-redis when it is missing', async () => {
+    const { io, err } = makeIo({ env: { SECRET_REFS_CACHE_KEY: KEY_A } });
+    const context = {
+      io,
+      values: { 'redis-url': 'redis://127.0.0.1:1' },
+      args: ['clear'],
+      getManager: () => Promise.reject(new Error('no manager')),
+      explain: (message: string) => message,
+      progress: { start() {}, stop() {} },
+    };
+    const missing = () =>
+      Promise.reject(Object.assign(new Error('not found'), { code: 'ERR_MODULE_NOT_FOUND' }));
+    await expect(clearCache(context, missing)).rejects.toThrow(
+      'cache clear needs the node-redis package: npm install redis (version 5 or later)',
+    );
+    expect(err()).toBe('');
+  });
+
+  it('is listed in the help', async () => {
+    const { io, out } = makeIo();
+    expect(await runCli(['cache', '--help'], io)).toBe(0);
+    expect(out()).toContain('Usage: secret-refs cache clear [<secret-id>] [options]');
+    expect(out()).toContain('--redis-url <url>');
+    expect(out()).toContain('SECRET_REFS_CACHE_KEY');
+  });
+});
