@@ -1,4 +1,5 @@
-import { formatPath } from '../errors.js';
+import { formatPath, type SecretResolutionError } from '../errors.js';
+import type { CliWritable } from './io.js';
 
 /** The outcome of one reference, as `check` reports it: where, which reference, ok or why not. Never a value. */
 export interface ReferenceReport {
@@ -29,6 +30,39 @@ export function formatReportLines(reports: readonly ReferenceReport[]): string[]
   const atWidth = Math.min(MAX_COLUMN, Math.max(0, ...rows.map((row) => row.at.length)));
   const refWidth = Math.min(MAX_COLUMN, Math.max(0, ...rows.map((row) => row.ref.length)));
   return rows.map((row) => `${row.at.padEnd(atWidth)}  ${row.ref.padEnd(refWidth)}  ${row.status}`);
+}
+
+/**
+ * Reports a failed resolve on `stderr`: `secret-refs: 2 references could not be resolved; <outcome>`, then one
+ * indented line per failing reference (where, which reference, code and reason; never a value). `where` gives the
+ * place shown instead of the JSON path (`line 3:12` in text, the variable's name for `run`).
+ * @example
+ *   reportUnresolved(io.stderr, error, { outcome: 'nothing written', explain });
+ */
+export function reportUnresolved(
+  stderr: CliWritable,
+  error: SecretResolutionError,
+  options: {
+    outcome: string;
+    explain: (message: string) => string;
+    where?: (issue: SecretResolutionError['issues'][number]) => string;
+  },
+): void {
+  const count = error.issues.length;
+  stderr.write(
+    `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; ${options.outcome}\n`,
+  );
+  const { explain, where } = options;
+  const lines = formatReportLines(
+    error.issues.map((issue) => ({
+      ...issue,
+      message: explain(issue.message),
+      ok: false,
+      path: [...issue.path],
+      ...(where === undefined ? {} : { at: where(issue) }),
+    })),
+  );
+  for (const line of lines) stderr.write(`  ${line}\n`);
 }
 
 /** `3 references, 2 ok, 1 failed`. */

@@ -4,7 +4,7 @@ import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand } from '../command.js';
 import { FORMAT_OPTION, formatJsonDocument, formatOption, lineAndColumn, readDocument } from '../input.js';
 import { writePrivateFile } from '../output.js';
-import { formatReportLines } from '../report.js';
+import { reportUnresolved } from '../report.js';
 
 /** `secret-refs resolve [file] [-o out]`: writes the document with every reference replaced by its value. */
 export const resolveCommand: CliCommand = {
@@ -45,22 +45,12 @@ value) and the exit status is 1.`,
       }
     } catch (error) {
       if (!(error instanceof SecretResolutionError)) throw error;
-      const count = error.issues.length;
-      io.stderr.write(
-        `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; nothing written\n`,
-      );
-      const text = input.format === 'text' ? input.value : undefined;
-      const locate = text === undefined ? undefined : textLocator(text);
-      const lines = formatReportLines(
-        error.issues.map((issue) => ({
-          ...issue,
-          message: explain(issue.message),
-          ok: false,
-          path: [...issue.path],
-          ...(locate === undefined ? {} : { at: locate(issue.ref) }),
-        })),
-      );
-      for (const line of lines) io.stderr.write(`  ${line}\n`);
+      const locate = input.format === 'text' ? textLocator(input.value) : undefined;
+      reportUnresolved(io.stderr, error, {
+        outcome: 'nothing written',
+        explain,
+        ...(locate === undefined ? {} : { where: (issue) => locate(issue.ref) }),
+      });
       return 1;
     }
     const text = input.format === 'text' ? String(resolved) : formatJsonDocument(resolved);

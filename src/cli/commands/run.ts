@@ -9,7 +9,7 @@ import type { CliCommand, CommandContext } from '../command.js';
 import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
 import { createMaskingWriter } from '../mask-stream.js';
 import { withoutManager } from '../refs.js';
-import { formatReportLines } from '../report.js';
+import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
 
 /** `secret-refs run [--env-file F] -- <command…>`: starts a command with the references in its environment resolved. */
@@ -54,20 +54,11 @@ variables are listed on standard error (no value), exit 1. A command that cannot
         resolved = await resolveConnection(environment, manager, signal === undefined ? {} : { signal });
       } catch (error) {
         if (!(error instanceof SecretResolutionError)) throw error;
-        const count = error.issues.length;
-        io.stderr.write(
-          `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; ${file} not started\n`,
-        );
-        const lines = formatReportLines(
-          error.issues.map((issue) => ({
-            ...issue,
-            message: explain(issue.message),
-            ok: false,
-            path: [...issue.path],
-            at: String(issue.path[0] ?? ''),
-          })),
-        );
-        for (const line of lines) io.stderr.write(`  ${line}\n`);
+        reportUnresolved(io.stderr, error, {
+          outcome: `${file} not started`,
+          explain,
+          where: (issue) => String(issue.path[0] ?? ''),
+        });
         return 1;
       }
       if (values['no-masking'] !== true) secrets = await secretValues(manager, found, signal);
