@@ -12,6 +12,8 @@ export interface CachedPayload {
   readonly spec: string;
   /** Set by the first JSON read: the parsed value, or `ok: false` when the string is not JSON. */
   json?: { ok: true; value: unknown } | { ok: false };
+  /** The string values read by JSON key so far, by key: a warm read of a key looks nothing up again. */
+  keyTexts?: Map<string, string>;
 }
 
 /** What every reader waiting on one key gets when its fetch ends. Never a rejection. */

@@ -227,6 +227,7 @@ export function createCacheStore(
             const value: CachedPayload = { payload: result.payload, seq: ++lastSeq, spec: item.spec };
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
+              if (previous.keyTexts !== undefined) value.keyTexts = previous.keyTexts;
             }
             const stored = current && !log.concerns(since, item.owner, item.secretId, result.payload);
             if (stored) put(item, value, result.freshForMs);

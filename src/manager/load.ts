@@ -87,22 +87,24 @@ export function createLoader(
     if (signal?.aborted) return undefined;
     const now = Date.now();
     const count = refs.length;
-    const keys: string[] = new Array(count);
-    const values: CachedPayload[] = new Array(count);
+    const keys: string[] = [];
+    const values: CachedPayload[] = [];
+    let distinct = 0;
     for (let index = 0; index < count; index++) {
       const key = keyOfRef(refs[index]!);
       const value = store.fresh(key, now);
       if (value === undefined) return undefined;
-      keys[index] = key;
-      values[index] = value;
+      if (!keys.includes(key)) distinct++;
+      keys.push(key);
+      values.push(value);
     }
-    let distinct = 0;
-    for (let index = 0; index < count; index++) {
-      const key = keys[index]!;
-      if (index > 0 && keys.indexOf(key) !== index) continue;
-      distinct++;
-      emit?.({ type: 'hit', secretId: refs[index]!.secretId, tier: 'memory' });
-      if (aheadMs > 0 && store.refreshDue(key, now)) refreshAhead(key, refs[index]!);
+    if (emit !== undefined || aheadMs > 0) {
+      for (let index = 0; index < count; index++) {
+        const key = keys[index]!;
+        if (index > 0 && keys.indexOf(key) !== index) continue;
+        emit?.({ type: 'hit', secretId: refs[index]!.secretId, tier: 'memory' });
+        if (aheadMs > 0 && store.refreshDue(key, now)) refreshAhead(key, refs[index]!);
+      }
     }
     counters.hits += distinct;
     if (distinct > 1) {
