@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
 import { SecretFetchError } from '../../src/errors.js';
 import type {
   SecretManager,
@@ -8,6 +9,7 @@ import type {
   SecretSummary,
   TestConnectionResult,
 } from '../../src/types.js';
+import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
 
 /** An in-memory `CliIo`: `stdin` from text (or a TTY with no data), stdout/stderr collected as text. */
 export function makeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {
@@ -120,4 +122,25 @@ export function fakeManager(
       } as SecretManagerStats;
     },
   };
+}
+
+/** The AWS environment that points the CLI at a local Secrets Manager endpoint, with `overrides` on top. */
+export function endpointEnv(
+  sm: LocalSecretsManager,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AWS_REGION: sm.region,
+    AWS_ACCESS_KEY_ID: sm.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sm.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+    ...overrides,
+  };
+}
+
+/** Runs the CLI in-process with `env` (and `stdin`, when given); its exit status and output. */
+export async function runWithEnv(argv: string[], env: Record<string, string>, stdin?: string) {
+  const io = makeIo({ ...(stdin === undefined ? {} : { stdin }), env });
+  const code = await runCli(argv, io.io);
+  return { code, out: io.out(), err: io.err() };
 }

@@ -4,7 +4,7 @@ import { runCli } from '../../src/cli/run.js';
 import { cliWording } from '../../src/cli/wording.js';
 import { CANARY } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
-import { makeIo } from './helpers.js';
+import { endpointEnv, makeIo, runWithEnv } from './helpers.js';
 
 const endpoint = useLocalEndpoint({
   region: 'eu-west-1',
@@ -14,24 +14,9 @@ const endpoint = useLocalEndpoint({
   ],
 });
 
-function env(): Record<string, string> {
-  const sm = endpoint();
-  return {
-    AWS_REGION: sm.region,
-    AWS_ACCESS_KEY_ID: sm.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sm.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-  };
-}
-
-async function run(argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  const io = makeIo({
-    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
-    env: options.env ?? env(),
-  });
-  const code = await runCli(argv, io.io);
-  return { code, out: io.out(), err: io.err() };
-}
+const env = (): Record<string, string> => endpointEnv(endpoint());
+const run = (argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runWithEnv(argv, options.env ?? env(), options.stdin);
 
 const oneRef = JSON.stringify({ password: '{{resolve:secretsmanager:prod/db:SecretString:password}}' });
 

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/cli/input.js';
-import { runCli } from '../../src/cli/run.js';
 import { CANARY } from '../support/canary.js';
 import { runCliProcess } from '../support/cli-spawn.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
-import { makeIo } from './helpers.js';
+import { endpointEnv, runWithEnv } from './helpers.js';
 
 const endpoint = useLocalEndpoint({
   region: 'eu-west-1',
@@ -34,24 +33,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-templates-'));
 });
 
-function env(): Record<string, string> {
-  const sm = endpoint();
-  return {
-    AWS_REGION: sm.region,
-    AWS_ACCESS_KEY_ID: sm.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sm.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-  };
-}
-
-async function run(argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
-  const io = makeIo({
-    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
-    env: options.env ?? env(),
-  });
-  const code = await runCli(argv, io.io);
-  return { code, out: io.out(), err: io.err() };
-}
+const env = (): Record<string, string> => endpointEnv(endpoint());
+const run = (argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
+  runWithEnv(argv, options.env ?? env(), options.stdin);
 
 describe('resolve and check on text templates', () => {
   it('resolve an .env file: every reference substituted in place, the rest kept byte for byte', async () => {

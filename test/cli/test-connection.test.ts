@@ -3,7 +3,7 @@ import { runCli } from '../../src/cli/run.js';
 import { CANARY } from '../support/canary.js';
 import { runCliProcess } from '../support/cli-spawn.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
-import { fakeManager, makeIo } from './helpers.js';
+import { endpointEnv, fakeManager, makeIo } from './helpers.js';
 
 describe('secret-refs test-connection', () => {
   it('prints ok with the region and latency, exit 0', async () => {
@@ -44,16 +44,7 @@ describe('secret-refs test-connection against the local endpoint', () => {
     secrets: [{ name: 'prod/db', secretString: JSON.stringify({ password: CANARY }) }],
   });
 
-  function env(overrides: Record<string, string> = {}): Record<string, string> {
-    const sm = endpoint();
-    return {
-      AWS_REGION: sm.region,
-      AWS_ACCESS_KEY_ID: sm.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: sm.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-      ...overrides,
-    };
-  }
+  const env = (overrides: Record<string, string> = {}) => endpointEnv(endpoint(), overrides);
 
   it('keys that may not list: "authenticated, listing not allowed", exit 0, with account and principal (the built CLI)', async () => {
     endpoint().denyActions(['ListSecrets']);
