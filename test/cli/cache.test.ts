@@ -54,7 +54,15 @@ describe('secret-refs cache clear, against a real redis-server and a worker proc
     await member.ask({ op: 'set', id: 'prod/api', value: 'api-v2' });
     expect((await read(['prod/db', 'prod/api'])).values).toEqual(['db-v1', 'api-v1']);
 
-    const { run, out, err } = cli(['clear', 'prod/db', '--redis-url', redis().url, '--namespace', NAMESPACE]);
+    // Any reference form names the secret: the whole secret is cleared, whatever JSON key it picks.
+    const { run, out, err } = cli([
+      'clear',
+      '{{resolve:secretsmanager:prod/db:SecretString:password}}',
+      '--redis-url',
+      redis().url,
+      '--namespace',
+      NAMESPACE,
+    ]);
     expect(await run()).toBe(0);
     expect(err()).toBe('');
     expect(out()).toBe(
@@ -157,6 +165,12 @@ describe('secret-refs cache: bad usage is exit 2 and never echoes the key or the
       ['clear', '--redis-url', url, '--namespace', 'a b'],
       { SECRET_REFS_CACHE_KEY: KEY_A },
       /option --namespace must be/,
+    ],
+    [
+      'a malformed secret id',
+      ['clear', '{{resolve:secretsmanager:}}', '--redis-url', url],
+      { SECRET_REFS_CACHE_KEY: KEY_A },
+      /invalid secret id: /,
     ],
     [
       'an unknown action',

@@ -1,6 +1,7 @@
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
-import { SecretRefConfigError, SecretRefError } from '../../errors.js';
+import { SecretRefConfigError, SecretRefError, SecretRefSyntaxError } from '../../errors.js';
 import { createRedisSecretCache } from '../../redis/index.js';
+import { parseSecretRef } from '../../ref/parse.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../io.js';
 import {
@@ -27,8 +28,9 @@ export const cacheCommand: CliCommand = {
   summary: 'Clear one secret (or a whole namespace) from the shared Redis cache, fleet-wide',
   details: `Drops the secret from the shared cache that createRedisSecretCache keeps in Redis — by any id
 form it was read by (name, full or partial ARN), in every scope — and from the in-process cache of
-every process listening; with no <secret-id>, every entry of the namespace. The next read of each
-process goes to AWS. The encryption key comes from ${CACHE_KEY_VARIABLE} (base64, as the workers
+every process listening; with no <secret-id>, every entry of the namespace. <secret-id> may be any
+form get reads (db/prod, db/prod:password, an ARN, {{resolve:…}}): the whole secret is cleared. The
+next read of each process goes to AWS. The encryption key comes from ${CACHE_KEY_VARIABLE} (base64, as the workers
 use it; several, comma-separated, while keys rotate), never from a flag. Needs the redis package
 (node-redis 5 or later). --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
 ${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, network), 2 on bad usage
@@ -55,14 +57,14 @@ export async function clearCache(
   { io, values, args, signal }: Parameters<CliCommand['run']>[0],
   load?: RedisLoader,
 ): Promise<number> {
-  const [action, secretId] = args;
+  const [action, given] = args;
   if (action !== 'clear') {
     throw new CliUsageError(
       action === undefined ? 'cache needs clear' : `unknown cache action "${action}": use clear`,
       'cache',
     );
   }
-  if (secretId?.trim() === '') throw new CliUsageError('the secret id is empty', 'cache');
+  const secretId = given === undefined ? undefined : secretIdOf(given);
   const timeoutMs = timeoutOption(values.timeout);
   const options = checkedOptions(io.env[CACHE_KEY_VARIABLE], values.namespace, timeoutMs);
   const url = redisUrl(
@@ -92,6 +94,20 @@ export async function clearCache(
       : `cleared ${secretId} in namespace ${namespace}: every id form and scope, in Redis and in every listening process\n`,
   );
   return 0;
+}
+
+/**
+ * The secret a reference names, in any form the CLI reads (`prod/db`, `prod/db:password`, an ARN, `{{resolve:…}}`):
+ * the whole secret is cleared, whatever JSON key or version the reference picks.
+ */
+function secretIdOf(text: string): string {
+  try {
+    return parseSecretRef(text).secretId;
+  } catch (error) {
+    if (error instanceof SecretRefSyntaxError)
+      throw new CliUsageError(`invalid secret id: ${error.message}`, 'cache');
+    throw error;
+  }
 }
 
 function timeoutOption(value: string | boolean | undefined): number {
