@@ -28,7 +28,8 @@ export const GLOBAL_OPTIONS = {
   timeout: {
     type: 'string',
     valueName: '<ms>',
-    description: 'Milliseconds each AWS request may take before it is retried (default: 5000)',
+    description:
+      'Milliseconds each AWS request may take before it is retried (default: 5000; cache: each Redis step, 2000)',
   },
   'max-attempts': {
     type: 'string',
