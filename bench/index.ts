@@ -2,12 +2,13 @@
  * `npm run bench`: secret-refs against Powertools for AWS Lambda (`SecretsProvider`), both sending through one
  * mocked `SecretsManagerClient`. Prints the table and the targets, and writes BENCHMARKS.md.
  * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20). `BENCH_ONLY=warm` (or `cold`,
- * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
+ * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, `first`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold.js';
 import { concurrentResolves, fleet } from './concurrency.js';
+import { firstCallScenario } from './first-call.js';
 import { redisFleet } from './fleet.js';
 import { highCardinality } from './high-cardinality.js';
 import { memory } from './memory.js';
@@ -24,7 +25,17 @@ if (!Number.isFinite(latencyMs) || latencyMs < 1) {
   process.exit(2);
 }
 
-const SCENARIOS = ['warm', 'cardinality', 'cold', 'concurrency', 'fleet', 'memory', 'refresh', 'redis'];
+const SCENARIOS = [
+  'warm',
+  'cardinality',
+  'cold',
+  'concurrency',
+  'fleet',
+  'memory',
+  'refresh',
+  'redis',
+  'first',
+];
 const only = process.env.BENCH_ONLY?.split(',')
   .map((name) => name.trim())
   .filter(Boolean);
@@ -62,6 +73,7 @@ await step('1,000 connections', () => fleet(createBenchClient({ latencyMs })), '
 await step('memory', () => memory(), 'memory');
 await step('refresh ahead', () => refreshAhead(createBenchClient({ latencyMs })), 'refresh');
 await step('a fleet with the Redis tier', () => redisFleet(), 'redis');
+await step('first call in a fresh process', () => firstCallScenario(), 'first');
 
 console.log(`\n${renderText(results)}\n`);
 if (only === undefined || only.length === 0) {

@@ -22,6 +22,11 @@ type Sdk = typeof import('@aws-sdk/client-secrets-manager');
 /** Sends Secrets Manager commands through one client per region, loading the SDK at the first call. */
 export interface AwsTransport {
   /**
+   * Starts loading the SDK and building the default region's client in the background, so that the first call
+   * does not wait for them (a failure shows at that call, as it would have).
+   */
+  warmUp(): void;
+  /**
    * The region a secret id is fetched from: its ARN's region, else the configured one (`undefined` with `client`).
    * Throws an `invalid_reference` `SecretFetchError` for an ARN whose region is not one of its partition.
    */
@@ -141,6 +146,14 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   };
 
   return {
+    warmUp: () => {
+      if (config.client !== undefined) {
+        loadSdk().catch(() => undefined);
+        return;
+      }
+      // No dry-run request: a mocked client (aws-sdk-client-mock) would count it as a call in the user's tests.
+      entryFor(undefined);
+    },
     regionFor: (secretId) => {
       if (config.client !== undefined) return undefined;
       const arn = parseSecretArn(secretId);

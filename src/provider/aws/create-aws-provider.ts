@@ -42,6 +42,9 @@ export interface AwsProvider extends SecretProvider {
 export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider {
   const resolved = resolveAwsConfig(config);
   const transport = createAwsTransport(resolved);
+  // The SDK's import and the client's construction take a round trip's worth of time; start them now, so that a
+  // process which creates its manager at start-up and reads a little later does not pay for them then.
+  transport.warmUp();
   const settings: AwsCallSettings = {
     endpoint: resolved.endpoint,
     requestTimeoutMs: resolved.client === undefined ? resolved.requestTimeoutMs : undefined,
