@@ -34,8 +34,12 @@ export async function startMember(setup: {
   child.on('message', (message) => replies.shift()?.(message));
   const next = (): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      replies.push(resolve);
-      child.once('exit', (code) => reject(new Error(`fleet member exited (${code})`)));
+      const exited = (code: number | null) => reject(new Error(`fleet member exited (${code})`));
+      child.once('exit', exited);
+      replies.push((message) => {
+        child.off('exit', exited);
+        resolve(message);
+      });
     });
   await next();
   return {
