@@ -18,8 +18,8 @@ import type {
   TestConnectionResult,
 } from '../types.js';
 import { createEmitter } from './events.js';
-import { allParsed, parseInputs, readResults, registerFreshReader, toResults } from './fresh-read.js';
-import { createLoader, type LoadOptions, type ReadCounters } from './load.js';
+import { parseInputs, readResults, registerFreshReader, toResults } from './fresh-read.js';
+import { createLoader, type LoadOptions, NOT_PARSED, type ReadCounters } from './load.js';
 import { checkedListing, checkTestResult } from './provider-answer.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
 import { locatorOf, toRef } from './ref-input.js';
@@ -122,7 +122,7 @@ export function createSecretManager(
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
   };
   const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const { load, peek, peekValues } = createLoader(provider, store, counters, owner, emit);
+  const { load, peek, peekParsed } = createLoader(provider, store, counters, owner, emit);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
@@ -211,10 +211,8 @@ export function createSecretManager(
   };
   const frozen: SecretManager = Object.freeze(manager);
   registerFreshReader(frozen, (refs, signal) => {
-    if (allParsed(refs)) {
-      const values = peekValues(refs, signal);
-      return values && readResults(values, refs);
-    }
+    const values = peekParsed(refs, signal);
+    if (values !== NOT_PARSED) return values && readResults(values, refs);
     const parsed = parseInputs(refs);
     const outcomes = peek(parsed.refs, signal);
     return outcomes && toResults(parsed, outcomes);

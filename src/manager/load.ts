@@ -4,6 +4,7 @@ import type { CachedPayload, CacheStore, EntryOwner, FlightOutcome, InFlight } f
 import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
 import type { Emit } from './events.js';
+import { allParsed } from './fresh-read.js';
 import { locatorOf } from './ref-input.js';
 import { type Missing, type RequestContext, startRequest } from './request.js';
 import { oneVersionPerSecret, unifyVersions } from './versions.js';
@@ -40,6 +41,15 @@ export type Peek = (refs: readonly SecretRef[], signal?: AbortSignal) => FlightO
 /** {@link Peek} giving the cached values themselves: the warm path of a resolve, one object fewer per reference. */
 export type PeekValues = (refs: readonly SecretRef[], signal?: AbortSignal) => CachedPayload[] | undefined;
 
+/** What {@link PeekParsed} answers when a reference was not made by the parser (the caller takes the general path). */
+export const NOT_PARSED: unique symbol = Symbol('not parsed');
+
+/** {@link PeekValues} for references made by the parser; {@link NOT_PARSED} for any other list. */
+export type PeekParsed = (
+  refs: readonly SecretRef[],
+  signal?: AbortSignal,
+) => CachedPayload[] | undefined | typeof NOT_PARSED;
+
 /**
  * The cache key of a reference for one provider identity; a parsed (frozen) reference keeps its key, so the warm
  * path builds and hashes no new string.
@@ -72,7 +82,7 @@ export function createLoader(
   counters: ReadCounters,
   owner: EntryOwner,
   emit: Emit,
-): { load: Loader; peek: Peek; peekValues: PeekValues } {
+): { load: Loader; peek: Peek; peekValues: PeekValues; peekParsed: PeekParsed } {
   const { scope } = owner;
   const context: RequestContext = { provider, store, scope, emit, owner };
   const keyOfLocator = cacheKeyFor(provider.identity);
@@ -83,19 +93,18 @@ export function createLoader(
     startRequest(context, [{ key, locator: normalizeLocator(locatorOf(ref)) }], { background: true });
   };
 
-  const peekValues: PeekValues = (refs, signal) => {
-    if (signal?.aborted) return undefined;
-    const now = Date.now();
-    const count = refs.length;
-    const keys: string[] = [];
+  /** The values of `keys` (the keys of `refs`), when every one is fresh; see {@link PeekValues}. */
+  const peekKeys = (
+    refs: readonly SecretRef[],
+    keys: readonly string[],
+    distinct: number,
+    now: number,
+  ): CachedPayload[] | undefined => {
+    const count = keys.length;
     const values: CachedPayload[] = [];
-    let distinct = 0;
     for (let index = 0; index < count; index++) {
-      const key = keyOfRef(refs[index]!);
-      const value = store.fresh(key, now);
+      const value = store.fresh(keys[index]!, now);
       if (value === undefined) return undefined;
-      if (!keys.includes(key)) distinct++;
-      keys.push(key);
       values.push(value);
     }
     if (emit !== undefined || aheadMs > 0) {
@@ -118,6 +127,39 @@ export function createLoader(
       );
     }
     return values;
+  };
+
+  const keysOf = (refs: readonly SecretRef[]): { keys: string[]; distinct: number } => {
+    const keys: string[] = [];
+    let distinct = 0;
+    for (const ref of refs) {
+      const key = keyOfRef(ref);
+      if (!keys.includes(key)) distinct++;
+      keys.push(key);
+    }
+    return { keys, distinct };
+  };
+
+  const peekValues: PeekValues = (refs, signal) => {
+    if (signal?.aborted) return undefined;
+    const { keys, distinct } = keysOf(refs);
+    return peekKeys(refs, keys, distinct, Date.now());
+  };
+
+  // The last list of parsed references read warm, with its keys: a compiled connection reads the same list each
+  // time, so its keys are not looked up again. Parsed references are frozen, so the same objects have the same keys.
+  let lastRefs: readonly SecretRef[] = [];
+  let last = { keys: [] as string[], distinct: 0 };
+  const peekParsed: PeekParsed = (refs, signal) => {
+    let same = refs.length > 0 && refs.length === lastRefs.length;
+    for (let index = 0; same && index < refs.length; index++) same = refs[index] === lastRefs[index];
+    if (!same) {
+      if (!allParsed(refs)) return NOT_PARSED;
+      lastRefs = [...refs];
+      last = keysOf(refs);
+    }
+    if (signal?.aborted) return undefined;
+    return peekKeys(refs, last.keys, last.distinct, Date.now());
   };
 
   const peek: Peek = (refs, signal) =>
@@ -191,7 +233,7 @@ export function createLoader(
     return outcomes;
   };
 
-  return { load, peek, peekValues };
+  return { load, peek, peekValues, peekParsed };
 }
 
 function locatorOfKey(missing: readonly Missing[], key: string): string {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { compileConnection } from '../../src/resolve/compile.js';
+import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+
+describe('the warm read of parsed references remembers the keys of the last list only as long as it is the same', () => {
+  it('two compiled connections of the same shape, read in turn, each get their own secrets', async () => {
+    const provider = createMemoryProvider({ a: '{"k":"va"}', b: '{"k":"vb"}' });
+    const manager = createSecretManager(provider);
+    const first = compileConnection({ x: '{{resolve:secretsmanager:a:SecretString:k}}' });
+    const second = compileConnection({ x: '{{resolve:secretsmanager:b:SecretString:k}}' });
+    for (let round = 0; round < 3; round++) {
+      expect(await first.resolve(manager)).toEqual({ x: 'va' });
+      expect(await second.resolve(manager)).toEqual({ x: 'vb' });
+      expect(await resolveConnection({ x: '{{resolve:secretsmanager:a:SecretString:k}}' }, manager)).toEqual({
+        x: 'va',
+      });
+    }
+    expect(provider.apiCalls()).toBe(2);
+  });
+
+  it('a new version after invalidate is read through the remembered keys', async () => {
+    const provider = createMemoryProvider({ a: '{"k":"old"}' });
+    const manager = createSecretManager(provider);
+    const compiled = compileConnection({ x: '{{resolve:secretsmanager:a:SecretString:k}}', y: 'plain' });
+    expect(await compiled.resolve(manager)).toEqual({ x: 'old', y: 'plain' });
+    expect(await compiled.resolve(manager)).toEqual({ x: 'old', y: 'plain' });
+    provider.setSecret('a', '{"k":"new"}');
+    manager.invalidate('a');
+    expect(await compiled.resolve(manager)).toEqual({ x: 'new', y: 'plain' });
+    expect(await compiled.resolve(manager)).toEqual({ x: 'new', y: 'plain' });
+  });
+});
