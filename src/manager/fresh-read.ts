@@ -1,6 +1,6 @@
 import type { CachedPayload, FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, type SecretRefError } from '../errors.js';
-import { isParsedRef } from '../resolve/scan-memo.js';
+import { isParsedRef } from '../ref/parsed-ref.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
 import { readSecretResult } from './read-value.js';
 import { toRef } from './ref-input.js';

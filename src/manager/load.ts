@@ -1,7 +1,7 @@
 import { abortError, raceAbort } from '../abort.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from '../cache/cache-key.js';
 import type { CachedPayload, CacheStore, EntryOwner, FlightOutcome, InFlight } from '../cache/store.js';
-import { isParsedRef } from '../resolve/scan-memo.js';
+import { isParsedRef } from '../ref/parsed-ref.js';
 import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
 import type { Emit } from './events.js';
 import { allParsed } from './fresh-read.js';

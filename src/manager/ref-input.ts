@@ -1,7 +1,7 @@
 import { formatSecretRef } from '../ref/format.js';
 import { parseSecretRef } from '../ref/parse.js';
+import { isParsedRef } from '../ref/parsed-ref.js';
 import { validateSecretRef } from '../ref/validate.js';
-import { isParsedRef } from '../resolve/scan-memo.js';
 import type { SecretLocator, SecretRef } from '../types.js';
 
 /**

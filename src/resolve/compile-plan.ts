@@ -1,8 +1,8 @@
+import { markParsed } from '../ref/parsed-ref.js';
 import { scanSecretRefs } from '../ref/scan.js';
 import type { SecretRef, SecretRefMatch } from '../types.js';
 import { refKey } from './fetch-refs.js';
 import { type FoundSecretRef, toFound } from './find.js';
-import { markParsed } from './scan-memo.js';
 import type { StringPlace } from './substitute.js';
 import { copyStringSites, linkPath, type PathLink, type PathSegment } from './walk.js';
 import { type Container, isInheritedKey, setOwn } from './walk-access.js';

@@ -1,9 +1,9 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError, type SecretRefErrorCode } from '../errors.js';
 import { freshReaderOf } from '../manager/fresh-read.js';
+import { isParsedRef } from '../ref/parsed-ref.js';
 import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../types.js';
 import type { RouteOf } from './managers.js';
-import { isParsedRef } from './scan-memo.js';
 
 /** The outcome of one reference: its value, or the code and reason it failed (never a value). */
 export type RefOutcome =

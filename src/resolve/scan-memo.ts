@@ -1,6 +1,7 @@
 import QuickLRU from 'quick-lru';
+import { markParsed } from '../ref/parsed-ref.js';
 import { scanSecretRefs } from '../ref/scan.js';
-import type { SecretRef, SecretRefMatch } from '../types.js';
+import type { SecretRefMatch } from '../types.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
 
@@ -12,8 +13,6 @@ export const SCAN_MEMO_MAX_LENGTH = 1_024;
 const memo = new QuickLRU<string, readonly SecretRefMatch[]>({ maxSize: SCAN_MEMO_SIZE });
 /** Strings seen once: a string is remembered only when it comes back, so a stream of new strings does not churn. */
 const seen = new QuickLRU<string, true>({ maxSize: SCAN_MEMO_SIZE });
-const parsedRefs = new WeakSet<SecretRef>();
-
 /**
  * {@link scanSecretRefs} remembered per string, for the strings of connections resolved again and again. A string
  * is remembered the second time it is met (admitted on second sight), so strings met once — a new reference per
@@ -39,28 +38,4 @@ export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
     seen.set(text, true);
   }
   return matches;
-}
-
-/**
- * Freezes well-formed scanner matches and their references and marks the references as parsed (see
- * {@link isParsedRef}); false, with nothing changed, when a match is malformed.
- * @internal
- */
-export function markParsed(matches: readonly SecretRefMatch[]): boolean {
-  for (const match of matches) if (match.error !== undefined) return false;
-  for (const match of matches) {
-    parsedRefs.add(Object.freeze(match.ref as SecretRef));
-    Object.freeze(match);
-  }
-  Object.freeze(matches);
-  return true;
-}
-
-/**
- * True for a frozen reference produced by the parser for {@link scanSecretRefsMemo}: it is known valid and cannot
- * change, so it need not be validated again.
- * @internal
- */
-export function isParsedRef(ref: unknown): ref is SecretRef {
-  return typeof ref === 'object' && ref !== null && parsedRefs.has(ref as SecretRef);
 }

@@ -1,14 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatSecretRef } from '../../src/ref/format.js';
+import { isParsedRef } from '../../src/ref/parsed-ref.js';
 import { scanSecretRefs } from '../../src/ref/scan.js';
 import { validateSecretRef } from '../../src/ref/validate.js';
-import {
-  isParsedRef,
-  SCAN_MEMO_MAX_LENGTH,
-  SCAN_MEMO_SIZE,
-  scanSecretRefsMemo,
-} from '../../src/resolve/scan-memo.js';
+import { SCAN_MEMO_MAX_LENGTH, SCAN_MEMO_SIZE, scanSecretRefsMemo } from '../../src/resolve/scan-memo.js';
 
 const ref = (id: string, key = 'password'): string => `{{resolve:secretsmanager:${id}:SecretString:${key}}}`;
 
