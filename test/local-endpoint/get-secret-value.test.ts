@@ -23,7 +23,7 @@ describe('GetSecretValue on the local endpoint', () => {
       secrets: [
         {
           name: 'app/db',
-          secretString: '{"user":"app","password":"pw"}',
+          secretString: '{"user":"app","password":"canary-pw-7Qx"}',
           description: 'db',
           tags: { team: 'a' },
         },
@@ -51,7 +51,7 @@ describe('GetSecretValue on the local endpoint', () => {
     expect(arn).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:app\/db-[A-Za-z0-9]{6}$/);
     for (const secretId of ['app/db', arn, arn.slice(0, -7)]) {
       const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      expect(out).toMatchObject({ ARN: arn, Name: 'app/db', SecretString: '{"user":"app","password":"pw"}' });
+      expect(out).toMatchObject({ ARN: arn, Name: 'app/db', SecretString: '{"user":"app","password":"canary-pw-7Qx"}' });
       expect(out.VersionStages).toEqual(['AWSCURRENT']);
       expect(out.CreatedDate).toBeInstanceOf(Date);
     }
@@ -148,7 +148,7 @@ describe('GetSecretValue on the local endpoint', () => {
   it('DescribeSecret returns metadata without the value', async () => {
     const out = await client.send(new DescribeSecretCommand({ SecretId: 'app/db' }));
     expect(out).toMatchObject({ Name: 'app/db', Description: 'db', Tags: [{ Key: 'team', Value: 'a' }] });
-    expect(JSON.stringify(out)).not.toContain('pw');
+    expect(JSON.stringify(out)).not.toContain('canary-pw-7Qx');
     const gone = await client.send(new DescribeSecretCommand({ SecretId: 'gone' }));
     expect(gone.DeletedDate).toBeInstanceOf(Date);
   });

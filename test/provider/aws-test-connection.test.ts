@@ -11,7 +11,7 @@ import { startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const PROXY_TOKEN = 'PROXYTOKEN-CANARY-3c9e-do-not-leak';
-const endpoint = useLocalEndpoint({ secrets: [{ name: 'prod/db', secretString: '{"password":"pw"}' }] });
+const endpoint = useLocalEndpoint({ secrets: [{ name: 'prod/db', secretString: '{"password":"canary-pw-7Qx"}' }] });
 
 function config(overrides: Partial<AwsSecretsManagerConfig> = {}): AwsSecretsManagerConfig {
   const sm = endpoint();
@@ -65,7 +65,7 @@ describe('issue 15: testConnection tells refused keys from keys that may not lis
     expect(result).toMatchObject({ ok: true, secretId: 'prod/db', account: endpoint().accountId });
     expect(result).not.toHaveProperty('listAllowed');
     expect(endpoint().requests.map((request) => request.action)).toEqual(['DescribeSecret']);
-    expect(JSON.stringify(result)).not.toContain('pw');
+    expect(JSON.stringify(result)).not.toContain('canary-pw-7Qx');
   });
 
   it('item B: { secretId } falls back to GetSecretValue when DescribeSecret is denied, and keeps no value', async () => {
@@ -78,7 +78,7 @@ describe('issue 15: testConnection tells refused keys from keys that may not lis
       'DescribeSecret',
       'GetSecretValue',
     ]);
-    expect(JSON.stringify(result)).not.toContain('pw');
+    expect(JSON.stringify(result)).not.toContain('canary-pw-7Qx');
   });
 
   it('item B: { secretId } that may not be read is ok: false, access_denied, naming the principal', async () => {
