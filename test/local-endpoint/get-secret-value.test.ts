@@ -51,7 +51,11 @@ describe('GetSecretValue on the local endpoint', () => {
     expect(arn).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:app\/db-[A-Za-z0-9]{6}$/);
     for (const secretId of ['app/db', arn, arn.slice(0, -7)]) {
       const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      expect(out).toMatchObject({ ARN: arn, Name: 'app/db', SecretString: '{"user":"app","password":"canary-pw-7Qx"}' });
+      expect(out).toMatchObject({
+        ARN: arn,
+        Name: 'app/db',
+        SecretString: '{"user":"app","password":"canary-pw-7Qx"}',
+      });
       expect(out.VersionStages).toEqual(['AWSCURRENT']);
       expect(out.CreatedDate).toBeInstanceOf(Date);
     }

@@ -11,7 +11,9 @@ import { startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const PROXY_TOKEN = 'PROXYTOKEN-CANARY-3c9e-do-not-leak';
-const endpoint = useLocalEndpoint({ secrets: [{ name: 'prod/db', secretString: '{"password":"canary-pw-7Qx"}' }] });
+const endpoint = useLocalEndpoint({
+  secrets: [{ name: 'prod/db', secretString: '{"password":"canary-pw-7Qx"}' }],
+});
 
 function config(overrides: Partial<AwsSecretsManagerConfig> = {}): AwsSecretsManagerConfig {
   const sm = endpoint();
