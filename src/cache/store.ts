@@ -1,13 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import QuickLRU from 'quick-lru';
 import type { SecretRefError } from '../errors.js';
 import type { SecretPayload } from '../types.js';
 import { errorBackoffMs } from './backoff.js';
+import { Entry, stamp } from './entry.js';
 import { createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
+import { Lru } from './lru.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import { mayNameSameSecret, namesSecret } from './secret-names.js';
 import type {
-  CachedPayload,
   CacheStore,
   EntryOwner,
   Flight,
@@ -20,23 +20,19 @@ import type { SharedInvalidation, SharedTier } from './tier.js';
 
 export type * from './store-types.js';
 
-interface Entry {
-  value: CachedPayload;
-  expiresAt: number;
-  readonly staleUntil: number;
-  readonly owner: EntryOwner;
-  readonly secretId: string;
-  /** Refresh failures in a row (transient), and when the next try is due. */
-  failures: number;
-  retryAt: number;
-  /** When a warm read last moved it to the front of the LRU. */
-  touched: number;
+/**
+ * The key an entry is held under: a key built by concatenation is a tree of pieces in V8 (a few 32-byte nodes for
+ * each entry); a property name is one flat string.
+ */
+function flatKey(key: string): string {
+  for (const name in { [key]: 0 }) return name;
+  return key;
 }
 
 /**
- * A warm read moves its entry to the front of the LRU at most this often: quick-lru's `get` moves an entry of its
- * old generation into the new one (and a full new generation replaces the old one), which is most of the cost of a
- * hit among many entries; recency a second coarse is all an LRU of secrets needs.
+ * A warm read moves its entry to the front of the LRU at most this often: a read of an entry of the LRU's old
+ * generation moves it into the new one (and a full new generation replaces the old one), which is most of the
+ * cost of a hit among many entries; recency a second coarse is all an LRU of secrets needs.
  */
 const TOUCH_MS = 1_000;
 
@@ -56,12 +52,13 @@ export function createCacheStore(
   options: ResolvedSecretCacheOptions | undefined,
   tier?: SharedTier,
 ): CacheStore {
-  const lru = options ? new QuickLRU<string, Entry>({ maxSize: options.maxSize }) : undefined;
+  const lru = options ? new Lru<Entry>(options.maxSize) : undefined;
+  const staleForMs = options?.staleIfErrorMs ?? 0;
   const inflight = new Map<string, InFlight>();
   const log: InvalidationLog = createInvalidationLog();
   let liveFlights = 0;
 
-  const put = (item: FlightItem, value: CachedPayload, freshForMs: number | undefined): void => {
+  const put = (item: FlightItem, value: Entry, freshForMs: number | undefined): void => {
     if (!lru || !options) return;
     const now = Date.now();
     let lifetime = options.ttlMs - options.ttlMs * options.jitter * Math.random();
@@ -71,16 +68,9 @@ export function createCacheStore(
       lru.delete(item.key);
       return;
     }
-    lru.set(item.key, {
-      value,
-      expiresAt: now + lifetime,
-      staleUntil: now + keepFor,
-      owner: item.owner,
-      secretId: item.secretId,
-      failures: 0,
-      retryAt: 0,
-      touched: now,
-    });
+    value.expiresAt = stamp(now + lifetime);
+    value.touched = stamp(now);
+    lru.set(flatKey(item.key), value);
   };
 
   const fallback = (key: string, error: SecretRefError): FlightOutcome => {
@@ -88,10 +78,10 @@ export function createCacheStore(
     if (!entry) return { ok: false, error };
     const now = Date.now();
     if ((error as { transient?: unknown }).transient === true) {
-      if (now < entry.staleUntil) {
-        entry.failures += 1;
-        entry.retryAt = now + errorBackoffMs(entry.failures);
-        return { ok: true, value: entry.value, stale: true };
+      if (stamp(now) < entry.expiresAt + staleForMs) {
+        const failures = (entry.backoff?.failures ?? 0) + 1;
+        entry.backoff = { failures, retryAt: now + errorBackoffMs(failures) };
+        return { ok: true, value: entry, stale: true };
       }
       return { ok: false, error };
     }
@@ -107,10 +97,11 @@ export function createCacheStore(
       if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
     if (!lru) return;
-    for (const [key, entry] of [...lru]) {
-      if (concerns(entry.owner, entry.secretId, entry.value.payload)) {
+    for (const [key, entry] of [...lru.entries()]) {
+      const secretId = entry.secretIdOf(key);
+      if (concerns(entry.owner, secretId, entry.payload)) {
         lru.delete(key);
-        dropped?.(entry.owner, entry.secretId);
+        dropped?.(entry.owner, secretId);
       }
     }
   };
@@ -160,8 +151,12 @@ export function createCacheStore(
     lookup(key, now = Date.now()) {
       const entry = lru?.get(key);
       if (entry !== undefined) {
-        if (now < entry.expiresAt) return { state: 'fresh', value: entry.value };
-        if (now < entry.retryAt && now < entry.staleUntil) return { state: 'stale', value: entry.value };
+        const at = stamp(now);
+        if (at < entry.expiresAt) return { state: 'fresh', value: entry };
+        const { backoff } = entry;
+        if (backoff !== undefined && now < backoff.retryAt && at < entry.expiresAt + staleForMs) {
+          return { state: 'stale', value: entry };
+        }
       }
       const running = inflight.get(key);
       if (running) return { state: 'inflight', inflight: running };
@@ -169,21 +164,24 @@ export function createCacheStore(
     },
     fresh(key, now) {
       const entry = lru?.peek(key);
-      if (entry === undefined || now >= entry.expiresAt) return undefined;
-      if (now - entry.touched >= TOUCH_MS) {
-        entry.touched = now;
+      if (entry === undefined) return undefined;
+      const at = stamp(now);
+      if (at >= entry.expiresAt) return undefined;
+      if (at - entry.touched >= TOUCH_MS) {
+        entry.touched = at;
         lru!.get(key);
       }
-      return entry.value;
+      return entry;
     },
     refreshDue(key, now) {
       if (!options || options.refreshAheadMs === 0) return false;
       const entry = lru?.peek(key);
+      if (entry === undefined) return false;
+      const at = stamp(now);
       return (
-        entry !== undefined &&
-        now < entry.expiresAt &&
-        now >= entry.expiresAt - options.refreshAheadMs &&
-        now >= entry.retryAt &&
+        at < entry.expiresAt &&
+        at >= entry.expiresAt - options.refreshAheadMs &&
+        (entry.backoff === undefined || now >= entry.backoff.retryAt) &&
         !inflight.has(key)
       );
     },
@@ -223,8 +221,8 @@ export function createCacheStore(
           const current = inflight.get(key) === record;
           if (current) inflight.delete(key);
           if (result.ok) {
-            const previous = lru?.peek(key)?.value;
-            const value: CachedPayload = { payload: result.payload, seq: ++lastSeq, spec: item.spec };
+            const previous = lru?.peek(key);
+            const value = new Entry(result.payload, ++lastSeq, item.spec, item.owner, key, item.secretId);
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
               if (previous.keyTexts !== undefined) value.keyTexts = previous.keyTexts;
@@ -252,7 +250,8 @@ export function createCacheStore(
     invalidate,
     adopt(key, value) {
       const entry = lru?.peek(key);
-      if (entry !== undefined && entry.value.seq < value.seq) entry.value = value;
+      if (entry === undefined || entry.seq >= value.seq) return;
+      lru!.replace(key, entry.adopting(value, key));
     },
     count(prefix) {
       if (!lru) return 0;
