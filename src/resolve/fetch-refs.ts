@@ -85,21 +85,15 @@ export function readDirect(
   let asked: readonly SecretRef[] = refs;
   let slotOf: number[] | undefined;
   if (!distinct && refs.length > 1) {
-    const keys: string[] = [];
-    const unique: SecretRef[] = [];
-    const byKey = refs.length > SMALL ? new Map<string, number>() : undefined;
-    slotOf = refs.map((ref) => {
-      const key = refKey(ref);
-      let slot = byKey ? byKey.get(key) : keys.indexOf(key);
-      if (slot === undefined || slot < 0) {
-        slot = unique.push(ref) - 1;
-        if (byKey) byKey.set(key, slot);
-        else keys.push(key);
+    slotOf = refs.length > SMALL ? slotsByKey(refs) : slotsByFields(refs);
+    if (slotOf !== undefined) {
+      // Slots are numbered in order of first sight: a reference seen first takes the next one.
+      const unique: SecretRef[] = [];
+      for (let index = 0; index < refs.length; index++) {
+        if (slotOf[index] === unique.length) unique.push(refs[index]!);
       }
-      return slot;
-    });
-    if (unique.length < refs.length) asked = unique;
-    else slotOf = undefined;
+      asked = unique;
+    }
   }
   let results: SecretResult[] | undefined;
   try {
@@ -110,6 +104,55 @@ export function readDirect(
   if (results === undefined) return undefined;
   const direct = usableResults(results, asked.length) ?? outcomesOfResults(results, asked.length);
   return slotOf === undefined ? direct : slotOf.map((slot) => direct[slot]!);
+}
+
+/** The two references ask for the same thing (what equal {@link refKey}s say, without building the keys). */
+function sameRef(a: SecretRef, b: SecretRef): boolean {
+  return (
+    a === b ||
+    (a.secretId === b.secretId &&
+      a.jsonKey === b.jsonKey &&
+      a.manager === b.manager &&
+      a.versionStage === b.versionStage &&
+      a.versionId === b.versionId)
+  );
+}
+
+/**
+ * For each reference, the index in the list of distinct ones; `undefined` when all are distinct (the common case,
+ * which allocates nothing). A few references are compared field by field.
+ */
+function slotsByFields(refs: readonly SecretRef[]): number[] | undefined {
+  let slotOf: number[] | undefined;
+  let distinct = 0;
+  for (let index = 0; index < refs.length; index++) {
+    const ref = refs[index]!;
+    let earlier = 0;
+    while (earlier < index && !sameRef(refs[earlier]!, ref)) earlier++;
+    if (earlier < index) {
+      slotOf ??= Array.from({ length: index }, (_, n) => n);
+      slotOf.push(slotOf[earlier]!);
+    } else {
+      slotOf?.push(distinct);
+      distinct++;
+    }
+  }
+  return slotOf;
+}
+
+/** {@link slotsByFields} for many references, by key. */
+function slotsByKey(refs: readonly SecretRef[]): number[] | undefined {
+  const byKey = new Map<string, number>();
+  const slotOf = refs.map((ref) => {
+    const key = refKey(ref);
+    let slot = byKey.get(key);
+    if (slot === undefined) {
+      slot = byKey.size;
+      byKey.set(key, slot);
+    }
+    return slot;
+  });
+  return byKey.size < refs.length ? slotOf : undefined;
 }
 
 /** The results themselves when each is an ok result with a string value (an ok outcome has their shape). */

@@ -209,6 +209,9 @@ export function fetchAll(
     : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
 
+/** The references of a resolve until its first is found (never pushed to: replaced first). */
+const NO_REFS: SecretRef[] = [];
+
 /** The substitution of a resolve that found no reference, in the throwing form: nothing to collect. */
 const NOTHING = new Substitution(undefined, false, false);
 
@@ -221,49 +224,69 @@ interface Holder extends StringPlace {
 }
 
 /**
- * Walks, fetches and substitutes; `finish` shapes the result inside the same promise.
+ * Walks, fetches and substitutes; `finish` shapes the result inside the same promise. Whatever fails — bad options,
+ * refused input, abort, the issues `finish` throws — is a rejection, never a synchronous throw.
  * @internal
  */
-export async function resolveWith<T, R>(
+export function resolveWith<T, R>(
   connection: T,
   managers: SecretManagers,
   options: ResolveConnectionOptions | undefined,
   settled: boolean,
   finish: (resolution: Resolution<T>) => R,
 ): Promise<R> {
-  const { signal, router, maxDepth, encode, keepJsonTypes, refresh } = readOptions(managers, options);
-  throwIfAborted(signal);
-
-  const holders: Holder[] = [];
-  const refs: SecretRef[] = [];
-  const copy = copyStringSites(
-    connection,
-    (source, at) => {
-      const matches = scanSecretRefsMemo(source);
-      if (matches.length === 0) return;
-      const slot = refs.length;
-      for (const match of matches) if (match.ref) refs.push(match.ref);
-      holders.push({ source, matches, slot, link: at.link(), key: at.key() });
-    },
-    maxDepth,
-  );
-  if (holders.length === 0) {
+  try {
+    const read = readOptions(managers, options);
+    const { signal } = read;
     throwIfAborted(signal);
-    return finish({
-      value: copy.value as T,
-      sub: settled ? new Substitution(undefined, false, true) : NOTHING,
-    });
+    // Made at the first string holding a reference: a connection without any allocates neither.
+    let holders: Holder[] | undefined;
+    let refs = NO_REFS;
+    const copy = copyStringSites(
+      connection,
+      (source, at) => {
+        const matches = scanSecretRefsMemo(source);
+        if (matches.length === 0) return;
+        if (holders === undefined) {
+          holders = [];
+          refs = [];
+        }
+        const slot = refs.length;
+        for (const match of matches) if (match.ref) refs.push(match.ref);
+        holders.push({ source, matches, slot, link: at.link(), key: at.key() });
+      },
+      read.maxDepth,
+    );
+    if (holders === undefined) {
+      throwIfAborted(signal);
+      const sub = settled ? new Substitution(undefined, false, true) : NOTHING;
+      return Promise.resolve(finish({ value: copy.value as T, sub }));
+    }
+    const found = holders;
+    const fetched = fetchAll(refs, read.router, signal, read.refresh);
+    if (Array.isArray(fetched))
+      return Promise.resolve(finish(substituteAll(copy.value, found, fetched, read, settled)));
+    return fetched.then((outcomes) => finish(substituteAll(copy.value, found, outcomes, read, settled)));
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const fetched = fetchAll(refs, router, signal, refresh);
-  const outcomes = Array.isArray(fetched) ? fetched : await fetched;
+}
 
-  const sub = new Substitution(encode, keepJsonTypes, settled);
-  let value = copy.value;
+/** Writes each holder's substituted string into the copy (or the copy itself, for a root string). */
+function substituteAll<T>(
+  copy: unknown,
+  holders: readonly Holder[],
+  outcomes: readonly RefOutcome[],
+  read: ReadOptions,
+  settled: boolean,
+): Resolution<T> {
+  const sub = new Substitution(read.encode, read.keepJsonTypes, settled);
+  let value = copy;
   for (const holder of holders) {
     const next = substitute(sub, holder.source, holder.matches, outcomes, undefined, holder.slot, holder);
     if (next === UNCHANGED) continue;
     if (holder.link === undefined) value = next;
     else setOwn((holder.link as PathLink).copy!, holder.key, next);
   }
-  return finish({ value: value as T, sub });
+  return { value: value as T, sub };
 }

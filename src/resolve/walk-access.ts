@@ -35,6 +35,13 @@ export function kindOf(
 /** Past this many keys an object may be in V8's dictionary mode, where a spread costs ~0.5 µs a property. */
 const SPREAD_MAX_KEYS = 16;
 
+/** A plain object spread: the copy, with its string keys and their values in the same order. */
+export interface Spread {
+  clone: Record<PropertyKey, unknown>;
+  keys: string[];
+  values: unknown[];
+}
+
 /**
  * A plain object's own enumerable properties (getters read once) as data properties of a new plain object, with its
  * string keys. Up to {@link SPREAD_MAX_KEYS} keys in one spread, which V8 makes fast (spreading defines rather than
@@ -42,20 +49,28 @@ const SPREAD_MAX_KEYS = 16;
  * mode (built by assignment past a dozen keys). `undefined` for a proxy, and when something throws, so the caller
  * lists and reads it key by key and reports where it failed.
  */
-export function spread(
-  source: Container,
-): { clone: Record<PropertyKey, unknown>; keys: string[] } | undefined {
+export function spread(source: Container): Spread | undefined {
   if (types.isProxy(source)) return undefined;
   try {
     const keys = Object.keys(source);
-    if (keys.length <= SPREAD_MAX_KEYS) return { clone: { ...source }, keys };
+    if (keys.length <= SPREAD_MAX_KEYS) {
+      // The clone's own lists: a data-only object, so they agree with each other whatever a getter of `source` did.
+      const clone = { ...source };
+      // The clone's own lists (it holds data only), so keys and values agree whatever a getter of `source` did.
+      return { clone, keys: Object.keys(clone), values: Object.values(clone) };
+    }
     const clone: Record<PropertyKey, unknown> = {};
     const record = source as Record<PropertyKey, unknown>;
-    for (const key of keys) setOwn(clone, key, record[key]);
+    const values: unknown[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const value = record[keys[i]!];
+      values[i] = value;
+      setOwn(clone, keys[i]!, value);
+    }
     for (const symbol of Object.getOwnPropertySymbols(source)) {
       if (Object.prototype.propertyIsEnumerable.call(source, symbol)) clone[symbol] = record[symbol];
     }
-    return { clone, keys };
+    return { clone, keys, values };
   } catch {
     return undefined;
   }
