@@ -16,6 +16,7 @@ import { parseSecretArn } from './arn.js';
 import { withAttemptDeadline } from './attempt-deadline.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
 import { describeValue } from './describe-value.js';
+import { warmUpClient } from './warm-up.js';
 
 type Sdk = typeof import('@aws-sdk/client-secrets-manager');
 
@@ -66,6 +67,8 @@ interface ClientEntry {
   client: Promise<SecretsManagerClient>;
   inFlight: number;
   evicted: boolean;
+  /** Set by the first real call through this client: a warm-up still running skips what is left. */
+  used: boolean;
 }
 
 /**
@@ -110,7 +113,7 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     let entry = clients.get(key);
     if (entry === undefined) {
       const client = loadSdk().then((sdk) => createClient(sdk, config, key));
-      const created: ClientEntry = { client, inFlight: 0, evicted: false };
+      const created: ClientEntry = { client, inFlight: 0, evicted: false, used: false };
       client.catch(() => {
         if (clients.peek(key) === created) clients.delete(key);
       });
@@ -134,6 +137,7 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     }
     const entry = entryFor(region);
     entry.inFlight += 1;
+    entry.used = true;
     try {
       const [sdk, client] = await Promise.all([loadSdk(), entry.client]);
       throwIfAborted(signal);
@@ -151,8 +155,13 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
         loadSdk().catch(() => undefined);
         return;
       }
-      // No dry-run request: a mocked client (aws-sdk-client-mock) would count it as a call in the user's tests.
-      entryFor(undefined);
+      // A dry run through the middleware, never `send`: a mocked client (aws-sdk-client-mock) would count that as
+      // a call in the user's tests. Only for the client built here; an injected client's middleware is its owner's.
+      const entry = entryFor(undefined);
+      Promise.all([loadSdk(), entry.client]).then(
+        ([sdk, client]) => warmUpClient(sdk, client, () => !entry.used && !entry.evicted),
+        () => undefined,
+      );
     },
     regionFor: (secretId) => {
       if (config.client !== undefined) return undefined;
