@@ -25,6 +25,8 @@ interface Rare {
   /** The secret id, when the cache key does not hold it (see {@link secretIdOfKey}). */
   secretId?: string;
   secretBinary?: Uint8Array;
+  /** Which version was asked for, when not the current one (see `CachedPayload.spec`). */
+  spec?: string;
   backoff?: Backoff;
 }
 
@@ -73,15 +75,13 @@ export class Entry implements CachedPayload, SecretPayload {
   keyTexts: CachedPayload['keyTexts'];
   /** When it stops being fresh (a {@link stamp}); stale-if-error lasts `staleIfErrorMs` past it. */
   expiresAt: number;
-  /** When a warm read last moved it to the front of the LRU (a {@link stamp}). */
-  touched: number;
   #rare: Rare | undefined;
 
   /** The value of `payload` read from `secretId` by `owner`, held (when stored) under `key`. */
   constructor(
     payload: SecretPayload,
     readonly seq: number,
-    readonly spec: string,
+    spec: string,
     readonly owner: EntryOwner,
     key: string,
     secretId: string,
@@ -92,7 +92,6 @@ export class Entry implements CachedPayload, SecretPayload {
     this.json = undefined;
     this.keyTexts = undefined;
     this.expiresAt = 0;
-    this.touched = 0;
     const rare: Rare = {};
     let any = false;
     if (payload.name !== nameOfArn(payload.arn)) {
@@ -101,6 +100,10 @@ export class Entry implements CachedPayload, SecretPayload {
     }
     if (payload.secretBinary !== undefined) {
       rare.secretBinary = payload.secretBinary;
+      any = true;
+    }
+    if (spec !== '') {
+      rare.spec = spec;
       any = true;
     }
     if (secretIdOfKey(key, owner.identity) !== secretId) {
@@ -113,6 +116,11 @@ export class Entry implements CachedPayload, SecretPayload {
   /** The payload: this object. */
   get payload(): SecretPayload {
     return this;
+  }
+
+  /** Which version was asked for (see `CachedPayload.spec`). */
+  get spec(): string {
+    return this.#rare?.spec ?? '';
   }
 
   /** The secret's name. */
@@ -149,7 +157,6 @@ export class Entry implements CachedPayload, SecretPayload {
     adopted.json = value.json;
     adopted.keyTexts = value.keyTexts;
     adopted.expiresAt = this.expiresAt;
-    adopted.touched = this.touched;
     adopted.backoff = this.backoff;
     return adopted;
   }

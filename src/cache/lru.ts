@@ -4,6 +4,10 @@
  * checks an expiry the store does not use. New keys go into the current generation; when it reaches `maxSize`
  * it becomes the old one and the old one is dropped. A read of a key of the old generation moves it into the
  * current one. It holds between `maxSize` and twice `maxSize` entries. Values are never `undefined`.
+ *
+ * {@link Lru.read} is the warm read's: it moves a key of the old generation only when that generation has been
+ * the old one for `settleMs`, so that a read among many entries seldom pays a move (quick-lru's `get` moves every
+ * time, and a full new generation then replaces the old one at once, over and over).
  */
 export class Lru<V> {
   #recent = new Map<string, V>();
@@ -11,10 +15,29 @@ export class Lru<V> {
   /** Keys set into the current generation since it began (what quick-lru counts). */
   #count = 0;
   readonly #maxSize: number;
+  readonly #settleMs: number;
+  /** When the old generation became the old one (`Date.now()`). */
+  #swappedAt = Number.NEGATIVE_INFINITY;
 
   /** An empty map that keeps about `maxSize` entries (see the class). */
-  constructor(maxSize: number) {
+  constructor(maxSize: number, settleMs = 0) {
     this.#maxSize = maxSize;
+    this.#settleMs = settleMs;
+  }
+
+  /**
+   * The value of `key` at time `now`; a key of the old generation moves into the current one when that generation
+   * has been the old one for `settleMs` or more.
+   */
+  read(key: string, now: number): V | undefined {
+    const value = this.#recent.get(key);
+    if (value !== undefined) return value;
+    const old = this.#old.get(key);
+    if (old !== undefined && now - this.#swappedAt >= this.#settleMs) {
+      this.#old.delete(key);
+      this.#add(key, old);
+    }
+    return old;
   }
 
   /** The value of `key`, moved into the current generation when it was in the old one. */
@@ -70,6 +93,7 @@ export class Lru<V> {
     this.#count++;
     if (this.#count >= this.#maxSize) {
       this.#count = 0;
+      this.#swappedAt = Date.now();
       this.#old = this.#recent;
       this.#recent = new Map();
     }

@@ -14,7 +14,7 @@ export interface SecretCacheOptions {
   ttlMs?: number;
   /**
    * How many secret versions are kept; the least recently used go first.
-   * quick-lru keeps between `maxSize` and twice `maxSize` entries internally.
+   * The LRU keeps between `maxSize` and twice `maxSize` entries internally (two generations, as quick-lru does).
    * @default 1_000
    */
   maxSize?: number;

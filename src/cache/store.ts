@@ -21,20 +21,20 @@ import type { SharedInvalidation, SharedTier } from './tier.js';
 export type * from './store-types.js';
 
 /**
- * The key an entry is held under: a key built by concatenation is a tree of pieces in V8 (a few 32-byte nodes for
- * each entry); a property name is one flat string.
+ * The key an entry is held under, as one flat string: a key built by concatenation is a tree of pieces in V8 (a
+ * few 32-byte nodes for each entry). A JSON round trip is the cheapest copy found that is flat and not
+ * internalized (a property name would be, in a table outside the heap); it runs once per stored answer.
  */
 function flatKey(key: string): string {
-  for (const name in { [key]: 0 }) return name;
-  return key;
+  return JSON.parse(JSON.stringify(key)) as string;
 }
 
 /**
- * A warm read moves its entry to the front of the LRU at most this often: a read of an entry of the LRU's old
- * generation moves it into the new one (and a full new generation replaces the old one), which is most of the
- * cost of a hit among many entries; recency a second coarse is all an LRU of secrets needs.
+ * A warm read moves an entry of the LRU's old generation into the current one only when that generation has been
+ * the old one this long (see `Lru.read`): moves are most of the cost of a hit among many entries, and recency a
+ * second coarse is all an LRU of secrets needs.
  */
-const TOUCH_MS = 1_000;
+const SETTLE_MS = 1_000;
 
 let lastSeq = 0;
 
@@ -52,7 +52,7 @@ export function createCacheStore(
   options: ResolvedSecretCacheOptions | undefined,
   tier?: SharedTier,
 ): CacheStore {
-  const lru = options ? new Lru<Entry>(options.maxSize) : undefined;
+  const lru = options ? new Lru<Entry>(options.maxSize, SETTLE_MS) : undefined;
   const staleForMs = options?.staleIfErrorMs ?? 0;
   const inflight = new Map<string, InFlight>();
   const log: InvalidationLog = createInvalidationLog();
@@ -69,7 +69,6 @@ export function createCacheStore(
       return;
     }
     value.expiresAt = stamp(now + lifetime);
-    value.touched = stamp(now);
     lru.set(flatKey(item.key), value);
   };
 
@@ -163,14 +162,8 @@ export function createCacheStore(
       return { state: 'miss' };
     },
     fresh(key, now) {
-      const entry = lru?.peek(key);
-      if (entry === undefined) return undefined;
-      const at = stamp(now);
-      if (at >= entry.expiresAt) return undefined;
-      if (at - entry.touched >= TOUCH_MS) {
-        entry.touched = at;
-        lru!.get(key);
-      }
+      const entry = lru?.read(key, now);
+      if (entry === undefined || stamp(now) >= entry.expiresAt) return undefined;
       return entry;
     },
     refreshDue(key, now) {

@@ -55,4 +55,19 @@ describe('Lru', () => {
     expect(lru.peek('a')).toBeUndefined();
     expect([...lru.keys()]).toEqual(['c', 'd']);
   });
+
+  it('moves a key of the old generation on a warm read only once that generation has been old settleMs', () => {
+    const lru = new Lru<number>(2, 1_000);
+    const now = Date.now();
+    lru.set('a', 1);
+    lru.set('b', 2); // a full generation: a and b are now the old one
+    expect(lru.read('a', now)).toBe(1);
+    lru.set('c', 3);
+    lru.set('d', 4); // a was not moved: the old generation (a, b) goes
+    expect(lru.peek('a')).toBeUndefined();
+    expect(lru.read('c', now + 60_000)).toBe(3); // c, d have been the old generation long enough: c moves
+    lru.set('e', 5); // the current generation (c, e) is full: d goes
+    expect([...lru.keys()].sort()).toEqual(['c', 'e']);
+    expect(lru.read('missing', now + 60_000)).toBeUndefined();
+  });
 });
