@@ -1,6 +1,7 @@
 import type { SecretPayload } from '../types.js';
 import { identityKeyPrefix } from './cache-key.js';
 import type { CachedPayload, EntryOwner } from './store-types.js';
+import { packVersionId, unpackVersionId } from './version-id.js';
 
 /**
  * Times are kept in milliseconds from this origin, rounded up: small integers, which V8 holds in the field itself,
@@ -25,6 +26,8 @@ interface Rare {
   /** The secret id, when the cache key does not hold it (see {@link secretIdOfKey}). */
   secretId?: string;
   secretBinary?: Uint8Array;
+  /** The version id, when it is not a UUID (see `packVersionId`). */
+  versionId?: string;
   /** Which version was asked for, when not the current one (see `CachedPayload.spec`). */
   spec?: string;
   backoff?: Backoff;
@@ -70,7 +73,8 @@ export function secretIdOfKey(key: string, identity: string): string | undefined
 export class Entry implements CachedPayload, SecretPayload {
   readonly secretString: string | undefined;
   readonly arn: string | undefined;
-  readonly versionId: string | undefined;
+  /** The version id, packed (see `packVersionId`). */
+  readonly #version: string | undefined;
   json: CachedPayload['json'];
   keyTexts: CachedPayload['keyTexts'];
   /** When it stops being fresh (a {@link stamp}); stale-if-error lasts `staleIfErrorMs` past it. */
@@ -88,7 +92,7 @@ export class Entry implements CachedPayload, SecretPayload {
   ) {
     this.secretString = payload.secretString;
     this.arn = payload.arn;
-    this.versionId = payload.versionId;
+    this.#version = packVersionId(payload.versionId);
     this.json = undefined;
     this.keyTexts = undefined;
     this.expiresAt = 0;
@@ -100,6 +104,10 @@ export class Entry implements CachedPayload, SecretPayload {
     }
     if (payload.secretBinary !== undefined) {
       rare.secretBinary = payload.secretBinary;
+      any = true;
+    }
+    if (this.#version === undefined && payload.versionId !== undefined) {
+      rare.versionId = payload.versionId;
       any = true;
     }
     if (spec !== '') {
@@ -116,6 +124,12 @@ export class Entry implements CachedPayload, SecretPayload {
   /** The payload: this object. */
   get payload(): SecretPayload {
     return this;
+  }
+
+  /** The id of the version that was read. */
+  get versionId(): string | undefined {
+    const packed = this.#version;
+    return packed === undefined ? this.#rare?.versionId : unpackVersionId(packed);
   }
 
   /** Which version was asked for (see `CachedPayload.spec`). */
