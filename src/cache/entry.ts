@@ -44,12 +44,37 @@ export function nameOfArn(arn: string | undefined): string | undefined {
   return arn.slice(at + RESOURCE.length, -7);
 }
 
+let lastIdentity: string | undefined;
+let lastPrefix = '';
+
+/** `identityKeyPrefix`, for the identity asked last without escaping it again. */
+function prefixOf(identity: string): string {
+  if (identity !== lastIdentity) {
+    lastPrefix = identityKeyPrefix(identity);
+    lastIdentity = identity;
+  }
+  return lastPrefix;
+}
+
+const NEEDS_ESCAPE = /[\\|]/;
+
+/** `secretIdOfKey(key, identity) === secretId`, without building the id when it needs no escaping. */
+function keyHolds(key: string, identity: string, secretId: string): boolean {
+  if (NEEDS_ESCAPE.test(secretId)) return secretIdOfKey(key, identity) === secretId;
+  const prefix = prefixOf(identity);
+  return (
+    key.startsWith(prefix) &&
+    key.startsWith(secretId, prefix.length) &&
+    key.charCodeAt(prefix.length + secretId.length) === 124
+  );
+}
+
 /**
  * The secret id a cache key holds (see `cacheKey`: the escaped identity, `|`, the escaped secret id, `|`, …);
  * `undefined` when the key does not start with that identity's prefix.
  */
 export function secretIdOfKey(key: string, identity: string): string | undefined {
-  const prefix = identityKeyPrefix(identity);
+  const prefix = prefixOf(identity);
   if (!key.startsWith(prefix)) return undefined;
   let text = '';
   let from = prefix.length;
@@ -114,7 +139,7 @@ export class Entry implements CachedPayload, SecretPayload {
       rare.spec = spec;
       any = true;
     }
-    if (secretIdOfKey(key, owner.identity) !== secretId) {
+    if (!keyHolds(key, owner.identity, secretId)) {
       rare.secretId = secretId;
       any = true;
     }
