@@ -3,7 +3,7 @@ import type { SecretRef } from '../types.js';
 import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
 import { namesSecretsManager, readResolveOpener, unsupportedReference } from './dynamic-reference.js';
 import { readSecretId } from './secret-id.js';
-import { applyTail, splitSegments } from './segments.js';
+import { applyTail, segmentEnd, segmentStart, splitSegments } from './segments.js';
 import { ACTIVEPIECES_SEPARATOR, badSeparator, SEPARATOR_STEM } from './separator.js';
 
 /** What follows `{{` in a CloudFormation dynamic reference to Secrets Manager. */
@@ -11,23 +11,23 @@ export const CLOUDFORMATION_PREFIX = 'resolve:secretsmanager:';
 
 const CLOUDFORMATION_GRAMMAR =
   '{{resolve:secretsmanager:<secret-id>[:SecretString[:<json-key>[:<version-stage>[:<version-id>]]]]}}';
+const SECRET_STRING = 'SecretString';
 const BARE_GRAMMAR = '<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]';
 
 function parseCloudFormation(input: string, start: number, close: number): SecretRef {
   const idEnd = readSecretId(input, start, close);
   const ref: SecretRef = { secretId: input.slice(start, idEnd) };
-  const [valueType, key, stage, versionId] = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
-  if (valueType !== undefined && valueType.end > valueType.start) {
-    const found = input.slice(valueType.start, valueType.end);
-    if (found !== 'SecretString') {
-      throw new SecretRefSyntaxError(
-        input,
-        valueType.start,
-        `expected "SecretString" but found ${quote(found)}`,
-      );
-    }
+  const count = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
+  const typeStart = count > 0 ? segmentStart(0) : 0;
+  const typeEnd = count > 0 ? segmentEnd(0) : 0;
+  if (
+    typeEnd > typeStart &&
+    !(typeEnd - typeStart === SECRET_STRING.length && input.startsWith(SECRET_STRING, typeStart))
+  ) {
+    const found = input.slice(typeStart, typeEnd);
+    throw new SecretRefSyntaxError(input, typeStart, `expected "SecretString" but found ${quote(found)}`);
   }
-  return applyTail(input, ref, key, stage, versionId);
+  return applyTail(input, ref, 1, count);
 }
 
 function parseActivepieces(input: string, start: number, separator: number, close: number): SecretRef {
@@ -123,8 +123,7 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
 function parseBare(input: string, start: number, end: number): SecretRef {
   const idEnd = readSecretId(input, start, end);
   const ref: SecretRef = { secretId: input.slice(start, idEnd) };
-  const [key, stage, versionId] = splitSegments(input, idEnd, end, 3, BARE_GRAMMAR);
-  return applyTail(input, ref, key, stage, versionId);
+  return applyTail(input, ref, 0, splitSegments(input, idEnd, end, 3, BARE_GRAMMAR));
 }
 
 /**

@@ -60,8 +60,10 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     }
     let end = close + 2;
     if (!terminated) end = isActivepieces ? separatorEnd(text, separator, limit) : openerEnd;
-    matches ??= [];
-    matches.push(toMatch(text, open, end));
+    const match = toMatch(text, open, end);
+    // A literal of one holds one element; `[]` then a push would reserve room for 17.
+    if (matches === undefined) matches = [match];
+    else matches.push(match);
     open = nextOpen === -1 || nextOpen >= end ? nextOpen : text.indexOf('{{', end);
   }
   return matches ?? NO_MATCHES;

@@ -5,6 +5,11 @@ import type { SecretRefMatch } from '../types.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
 
+function isWellFormed(matches: readonly SecretRefMatch[]): boolean {
+  for (const match of matches) if (match.error !== undefined) return false;
+  return true;
+}
+
 /** How many distinct strings {@link scanSecretRefsMemo} remembers (QuickLRU may hold up to twice as many). */
 export const SCAN_MEMO_SIZE = 1_000;
 /** Longer strings are scanned anew each time, so the memo holds at most a few megabytes. */
@@ -16,10 +21,13 @@ const seen = new QuickLRU<string, true>({ maxSize: SCAN_MEMO_SIZE });
 /**
  * {@link scanSecretRefs} remembered per string, for the strings of connections resolved again and again. A string
  * is remembered the second time it is met (admitted on second sight), so strings met once — a new reference per
- * call over many secrets — cost a plain scan and a set insert, never a memo's churn. The result and its matches
- * and references are frozen, so no caller can change what the next one gets. A string holding a malformed
- * reference, or longer than {@link SCAN_MEMO_MAX_LENGTH}, is scanned anew each time (so each caller gets its own
- * error).
+ * call over many secrets — cost a plain scan and a set insert, never a memo's churn. A remembered result, its
+ * matches and references are frozen and marked as parsed (see `isParsedRef`), so no caller can change what the
+ * next one gets and a manager need not validate them again. A string met for the first time gets a plain scan of
+ * its own, neither frozen nor marked: nothing else shares it, and marking (a weak-set entry per reference, and a
+ * cached key per reference in the manager) would cost more than the validation it saves for a string never met
+ * again. A string holding a malformed reference, or longer than {@link SCAN_MEMO_MAX_LENGTH}, is scanned anew
+ * each time (so each caller gets its own error).
  * @internal
  * @example
  *   const matches = scanSecretRefsMemo(text); // the same frozen array for the same text, from its second scan on
@@ -30,12 +38,12 @@ export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
   const known = memo.get(text);
   if (known !== undefined) return known;
   const matches = scanSecretRefs(text);
-  if (!markParsed(matches)) return matches;
-  if (seen.has(text)) {
-    seen.delete(text);
-    memo.set(text, matches);
-  } else {
-    seen.set(text, true);
+  if (!seen.has(text)) {
+    if (isWellFormed(matches)) seen.set(text, true);
+    return matches;
   }
+  if (!markParsed(matches)) return matches;
+  seen.delete(text);
+  memo.set(text, matches);
   return matches;
 }

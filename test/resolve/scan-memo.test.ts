@@ -29,8 +29,13 @@ describe('scanSecretRefsMemo', () => {
   it('remembers a text from its second scan on, and returns the same frozen result, which no caller can change', () => {
     const text = `postgres://app:${ref('memo/frozen')}@db`;
     const once = scanSecretRefsMemo(text);
-    expect(Object.isFrozen(once)).toBe(true);
+    // Met once: a plain scan of its own, neither frozen nor marked (nothing shares it).
+    expect(Object.isFrozen(once)).toBe(false);
+    expect(Object.isFrozen(once[0]?.ref)).toBe(false);
+    expect(isParsedRef(once[0]?.ref)).toBe(false);
+    expect(once).toStrictEqual(scanSecretRefs(text));
     const first = scanSecretRefsMemo(text);
+    expect(isParsedRef(first[0]?.ref)).toBe(true);
     expect(first).not.toBe(once);
     expect(first).toStrictEqual(once);
     expect(scanSecretRefsMemo(text)).toBe(first);
@@ -80,6 +85,21 @@ describe('scanSecretRefsMemo', () => {
     expect(second).not.toBe(first);
     expect(second[0]?.error).not.toBe(first[0]?.error);
     expect(Object.isFrozen(first)).toBe(false);
+    const third = scanSecretRefsMemo(text);
+    expect(third).not.toBe(second);
+    expect(Object.isFrozen(third)).toBe(false);
+  });
+
+  it('never memoises nor marks a text with a malformed reference beside a good one, however often it comes', () => {
+    const text = `${ref('memo/good')} {{resolve:secretsmanager:bad name}}`;
+    const results = Array.from({ length: 4 }, () => scanSecretRefsMemo(text));
+    for (const [index, result] of results.entries()) {
+      expect(result).toStrictEqual(scanSecretRefs(text));
+      expect(result[1]?.error?.code).toBe('invalid_reference');
+      expect(Object.isFrozen(result)).toBe(false);
+      expect(isParsedRef(result[0]?.ref)).toBe(false);
+      if (index > 0) expect(result).not.toBe(results[index - 1]);
+    }
   });
 
   it('does not keep texts longer than SCAN_MEMO_MAX_LENGTH', () => {
@@ -101,8 +121,10 @@ describe('scanSecretRefsMemo', () => {
 describe('isParsedRef', () => {
   it('is true only for the frozen references of the memo', () => {
     const text = ref('memo/trusted');
+    const [once] = scanSecretRefsMemo(text);
     const [memoised] = scanSecretRefsMemo(text);
     const [fresh] = scanSecretRefs(text);
+    expect(isParsedRef(once?.ref)).toBe(false);
     expect(isParsedRef(memoised?.ref)).toBe(true);
     expect(isParsedRef(fresh?.ref)).toBe(false);
     expect(isParsedRef({ ...memoised?.ref })).toBe(false);
@@ -114,8 +136,12 @@ describe('isParsedRef', () => {
     fc.assert(
       fc.property(NAME, fc.option(KEY, { nil: undefined }), (name, key) => {
         const text = key === undefined ? `{{resolve:secretsmanager:${name}}}` : ref(name, key);
+        // The first sight is not marked (a manager validates it); the second is admitted and marked.
+        for (const match of scanSecretRefsMemo(text))
+          expect(validateSecretRef(match.ref)).toStrictEqual(match.ref);
         for (const match of scanSecretRefsMemo(text)) {
-          if (match.ref && isParsedRef(match.ref)) expect(validateSecretRef(match.ref)).toEqual(match.ref);
+          expect(isParsedRef(match.ref)).toBe(true);
+          expect(validateSecretRef(match.ref)).toStrictEqual(match.ref);
         }
       }),
     );
