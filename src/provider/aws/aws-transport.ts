@@ -24,7 +24,8 @@ type Sdk = typeof import('@aws-sdk/client-secrets-manager');
 export interface AwsTransport {
   /**
    * Starts loading the SDK and building the default region's client in the background, so that the first call
-   * does not wait for them (a failure shows at that call, as it would have).
+   * does not wait for them (a failure shows at that call, as it would have); then warms that client with a dry run
+   * through its middleware that sends nothing (`warmUpClient`). An injected client is only waited for, never run.
    */
   warmUp(): void;
   /**
