@@ -14,7 +14,12 @@ const CLOUDFORMATION_GRAMMAR =
 const SECRET_STRING = 'SecretString';
 const BARE_GRAMMAR = '<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]';
 
-function parseCloudFormation(input: string, start: number, close: number): SecretRef {
+/**
+ * The reference of a CloudFormation dynamic reference whose secret id starts at `start` and whose `}}` is at
+ * `close` (the opener, the braces and the absence of a nested `{{` already checked).
+ * @internal
+ */
+export function parseCloudFormation(input: string, start: number, close: number): SecretRef {
   const idEnd = readSecretId(input, start, close);
   const ref: SecretRef = { secretId: input.slice(start, idEnd) };
   const count = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);

@@ -1,15 +1,26 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRefMatch } from '../types.js';
 import { resolveOpenerEnd } from './dynamic-reference.js';
-import { parseBraced } from './parse.js';
+import { CLOUDFORMATION_PREFIX, parseBraced, parseCloudFormation } from './parse.js';
 import { SEPARATOR_STEM, separatorEnd } from './separator.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
 
-function toMatch(text: string, start: number, end: number): SecretRefMatch {
+/** Where the secret id starts in a span that opens with `{{resolve:secretsmanager:`. */
+const CANONICAL_BODY = 2 + CLOUDFORMATION_PREFIX.length;
+
+/**
+ * The match of `text[start, end)`. `canonical`: the scanner already knows the span opens with
+ * `{{resolve:secretsmanager:` and ends with the first `}}` after it, with no `{{` between — what `parseBraced`
+ * would check again — so only the secret id and the tail are parsed.
+ */
+function toMatch(text: string, start: number, end: number, canonical: boolean): SecretRefMatch {
   const span = text.slice(start, end);
   try {
-    return { start, end, text: span, ref: parseBraced(span, 0, span.length) };
+    const ref = canonical
+      ? parseCloudFormation(span, CANONICAL_BODY, span.length - 2)
+      : parseBraced(span, 0, span.length);
+    return { start, end, text: span, ref };
   } catch (error) {
     if (error instanceof SecretRefSyntaxError) return { start, end, text: span, error };
     throw error;
@@ -47,20 +58,28 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     while (text.charCodeAt(open + 2) === 123 /* { */) open++;
     const bodyStart = open + 2;
     if (close !== -1 && close < bodyStart) close = text.indexOf('}}', bodyStart);
-    if (separator !== -1 && separator < bodyStart) separator = text.indexOf(SEPARATOR_STEM, bodyStart);
     const nextOpen = text.indexOf('{{', bodyStart);
     // A `}}` that comes after the next `{{` closes that one, not this: this reference is unterminated.
     const terminated = close !== -1 && (nextOpen === -1 || close < nextOpen);
     const limit = terminated ? close : nextOpen === -1 ? text.length : nextOpen;
-    const openerEnd = resolveOpenerEnd(text, bodyStart, limit);
-    const isActivepieces = openerEnd === -1 && separator !== -1 && separator < limit;
-    if (openerEnd === -1 && !isActivepieces) {
-      open = nextOpen;
-      continue;
+    // The canonical opener holds no brace, so it never runs past `limit`: it ends where resolveOpenerEnd says.
+    const canonical = text.startsWith(CLOUDFORMATION_PREFIX, bodyStart);
+    const openerEnd = canonical
+      ? bodyStart + CLOUDFORMATION_PREFIX.length
+      : resolveOpenerEnd(text, bodyStart, limit);
+    let isActivepieces = false;
+    if (openerEnd === -1) {
+      // Searched only past a `{{` that is no dynamic reference, and never twice over the same text.
+      if (separator !== -1 && separator < bodyStart) separator = text.indexOf(SEPARATOR_STEM, bodyStart);
+      isActivepieces = separator !== -1 && separator < limit;
+      if (!isActivepieces) {
+        open = nextOpen;
+        continue;
+      }
     }
     let end = close + 2;
     if (!terminated) end = isActivepieces ? separatorEnd(text, separator, limit) : openerEnd;
-    const match = toMatch(text, open, end);
+    const match = toMatch(text, open, end, canonical && terminated);
     // A literal of one holds one element; `[]` then a push would reserve room for 17.
     if (matches === undefined) matches = [match];
     else matches.push(match);

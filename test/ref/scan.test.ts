@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretRefSyntaxError } from '../../src/errors.js';
-import { parseSecretRef } from '../../src/ref/parse.js';
+import { parseBraced, parseSecretRef } from '../../src/ref/parse.js';
 import { scanSecretRefs } from '../../src/ref/scan.js';
 
 const CANARY = 'CANARY-7f3a9c-do-not-leak';
@@ -204,5 +205,64 @@ describe('scanSecretRefs', () => {
       expect(rendered).not.toContain(CANARY);
     }
     expect(error.cause).toBeUndefined();
+  });
+
+  it('gives each span the reference or error that parsing the span alone gives (the canonical fast path included)', () => {
+    const piece = fc.constantFrom(
+      '{{',
+      '}}',
+      '{',
+      '}',
+      'resolve:secretsmanager:',
+      'resolve:SecretsManager:',
+      'resolve:ssm:',
+      ' resolve:secretsmanager:',
+      'conn1|ap_sep_v1|',
+      '|ap_sep_v2|',
+      'db',
+      'prod/db-1',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+      ':',
+      'SecretString',
+      'SecretBinary',
+      'password',
+      'AWSPREVIOUS',
+      '01234567-89ab-cdef-0123-456789abcdef',
+      'bad name',
+      '#',
+      '{{resolve:secretsmanager:',
+      '{{resolve:secretsmanager:db}}',
+      '{{resolve:secretsmanager:prod/db-1:SecretString:password}}',
+      '{{resolve:secretsmanager:db::password:AWSPREVIOUS}}',
+    );
+    let canonical = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const text = pieces.join('');
+        for (const match of scanSecretRefs(text)) {
+          expect(text.slice(match.start, match.end)).toBe(match.text);
+          let expected: { ref: unknown } | { error: unknown };
+          try {
+            expected = { ref: parseBraced(match.text, 0, match.text.length) };
+          } catch (error) {
+            expected = { error };
+          }
+          if ('ref' in expected) {
+            if (match.text.startsWith('{{resolve:secretsmanager:')) canonical++;
+            expect(match.error).toBeUndefined();
+            expect(match.ref).toStrictEqual(expected.ref);
+          } else {
+            const error = expected.error as SecretRefSyntaxError;
+            expect(match.ref).toBeUndefined();
+            expect(match.error?.code).toBe(error.code);
+            expect(match.error?.offset).toBe(error.offset);
+            expect(match.error?.reason).toBe(error.reason);
+            expect(match.error?.input).toBe(error.input);
+          }
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(canonical).toBeGreaterThan(100);
   });
 });
