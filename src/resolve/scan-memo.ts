@@ -33,7 +33,8 @@ const seen = new QuickLRU<string, true>({ maxSize: SCAN_MEMO_SIZE });
  *   const matches = scanSecretRefsMemo(text); // the same frozen array for the same text, from its second scan on
  */
 export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
-  if (typeof text !== 'string' || !text.includes('{{')) return NO_MATCHES;
+  // Most strings hold no brace at all: a one-character search turns them away faster than `includes('{{')`.
+  if (typeof text !== 'string' || text.indexOf('{') === -1 || !text.includes('{{')) return NO_MATCHES;
   if (text.length > SCAN_MEMO_MAX_LENGTH) return scanSecretRefs(text);
   const known = memo.get(text);
   if (known !== undefined) return known;
