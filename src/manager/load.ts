@@ -11,6 +11,8 @@ import { oneVersionPerSecret, unifyVersions } from './versions.js';
 
 export { asSecretRefError } from './provider-answer.js';
 
+/** Lists up to this long are searched for repeats linearly; longer ones through a Set (a linear search is quadratic). */
+const SMALL_LIST = 8;
 /** Read counters kept per manager. */
 export interface ReadCounters {
   hits: number;
@@ -108,9 +110,13 @@ export function createLoader(
       values.push(value);
     }
     if (emit !== undefined || aheadMs > 0) {
+      const met = count > SMALL_LIST ? new Set<string>() : undefined;
       for (let index = 0; index < count; index++) {
         const key = keys[index]!;
-        if (index > 0 && keys.indexOf(key) !== index) continue;
+        if (met !== undefined) {
+          if (met.has(key)) continue;
+          met.add(key);
+        } else if (index > 0 && keys.indexOf(key) !== index) continue;
         emit?.({ type: 'hit', secretId: refs[index]!.secretId, tier: 'memory' });
         if (aheadMs > 0 && store.refreshDue(key, now)) refreshAhead(key, refs[index]!);
       }
@@ -130,12 +136,11 @@ export function createLoader(
   };
 
   const keysOf = (refs: readonly SecretRef[]): { keys: string[]; distinct: number } => {
-    const keys: string[] = [];
+    const keys = refs.map(keyOfRef);
+    if (keys.length > SMALL_LIST) return { keys, distinct: new Set(keys).size };
     let distinct = 0;
-    for (const ref of refs) {
-      const key = keyOfRef(ref);
-      if (!keys.includes(key)) distinct++;
-      keys.push(key);
+    for (let index = 0; index < keys.length; index++) {
+      if (keys.indexOf(keys[index]!) === index) distinct++;
     }
     return { keys, distinct };
   };

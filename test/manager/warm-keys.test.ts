@@ -32,3 +32,28 @@ describe('the warm read of parsed references remembers the keys of the last list
     expect(await compiled.resolve(manager)).toEqual({ x: 'new', y: 'plain' });
   });
 });
+
+describe('a warm read of a long list with repeats', () => {
+  it('counts and reports each distinct secret once, short list or long (a Set past 8, a scan below)', async () => {
+    for (const distinct of [3, 8, 9, 40]) {
+      const secrets = Object.fromEntries(Array.from({ length: distinct }, (_, n) => [`s${n}`, `{"k":"v${n}"}`]));
+      const events: string[] = [];
+      const manager = createSecretManager(createMemoryProvider(secrets), {
+        onEvent: (event) => {
+          if (event.type === 'hit') events.push(event.secretId);
+        },
+      });
+      const refs = Array.from({ length: distinct * 3 }, (_, n) => `s${n % distinct}`);
+      const cold = await manager.getSecrets(refs);
+      expect(cold.every((result) => result.ok)).toBe(true);
+      const hitsBefore = manager.stats().hits;
+      const eventsBefore = events.length;
+      const warm = await manager.getSecrets(refs);
+      expect(warm.map((result) => (result.ok ? result.value : ''))).toEqual(
+        refs.map((id) => `{"k":"v${id.slice(1)}"}`),
+      );
+      expect(manager.stats().hits - hitsBefore).toBe(distinct);
+      expect(events.slice(eventsBefore).sort()).toEqual(Object.keys(secrets).sort());
+    }
+  });
+});
