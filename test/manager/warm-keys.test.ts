@@ -36,7 +36,9 @@ describe('the warm read of parsed references remembers the keys of the last list
 describe('a warm read of a long list with repeats', () => {
   it('counts and reports each distinct secret once, short list or long (a Set past 8, a scan below)', async () => {
     for (const distinct of [3, 8, 9, 40]) {
-      const secrets = Object.fromEntries(Array.from({ length: distinct }, (_, n) => [`s${n}`, `{"k":"v${n}"}`]));
+      const secrets = Object.fromEntries(
+        Array.from({ length: distinct }, (_, n) => [`s${n}`, `{"k":"v${n}"}`]),
+      );
       const events: string[] = [];
       const manager = createSecretManager(createMemoryProvider(secrets), {
         onEvent: (event) => {
