@@ -42,7 +42,7 @@ describe('a warm read of a long list with repeats', () => {
       const events: string[] = [];
       const manager = createSecretManager(createMemoryProvider(secrets), {
         onEvent: (event) => {
-          if (event.type === 'hit') events.push(event.secretId);
+          if (event.type === 'hit' && event.secretId !== undefined) events.push(event.secretId);
         },
       });
       const refs = Array.from({ length: distinct * 3 }, (_, n) => `s${n % distinct}`);
