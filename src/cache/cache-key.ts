@@ -65,3 +65,47 @@ export function cacheKeyFor(identity: string): (locator: SecretLocator) => strin
     return `${start}${escapePart(secretId)}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
   };
 }
+
+let lastIdentity: string | undefined;
+let lastPrefix = '';
+
+/** `identityKeyPrefix`, for the identity asked last without escaping it again. */
+function prefixOf(identity: string): string {
+  if (identity !== lastIdentity) {
+    lastPrefix = identityKeyPrefix(identity);
+    lastIdentity = identity;
+  }
+  return lastPrefix;
+}
+
+/** `secretIdOfKey(key, identity) === secretId`, without building the id when it needs no escaping. */
+export function keyHoldsSecretId(key: string, identity: string, secretId: string): boolean {
+  if (NEEDS_ESCAPE.test(secretId)) return secretIdOfKey(key, identity) === secretId;
+  const prefix = prefixOf(identity);
+  return (
+    key.startsWith(prefix) &&
+    key.startsWith(secretId, prefix.length) &&
+    key.charCodeAt(prefix.length + secretId.length) === 124
+  );
+}
+
+/**
+ * The secret id a cache key holds (see `cacheKey`: the escaped identity, `|`, the escaped secret id, `|`, …);
+ * `undefined` when the key does not start with that identity's prefix.
+ */
+export function secretIdOfKey(key: string, identity: string): string | undefined {
+  const prefix = prefixOf(identity);
+  if (!key.startsWith(prefix)) return undefined;
+  let text = '';
+  let from = prefix.length;
+  for (let at = from; at < key.length; at++) {
+    const char = key[at];
+    if (char === '|') return text + key.slice(from, at);
+    if (char === '\\') {
+      text += key.slice(from, at) + (key[at + 1] ?? '');
+      at++;
+      from = at + 1;
+    }
+  }
+  return undefined;
+}

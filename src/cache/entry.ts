@@ -1,5 +1,6 @@
 import type { SecretPayload } from '../types.js';
-import { identityKeyPrefix } from './cache-key.js';
+import { keyHoldsSecretId, secretIdOfKey } from './cache-key.js';
+import { nameOfArn } from './secret-names.js';
 import type { CachedPayload, EntryOwner } from './store-types.js';
 import { packVersionId, unpackVersionId } from './version-id.js';
 
@@ -31,63 +32,6 @@ interface Rare {
   /** Which version was asked for, when not the current one (see `CachedPayload.spec`). */
   spec?: string;
   backoff?: Backoff;
-}
-
-const RESOURCE = ':secret:';
-const SUFFIX = /-[A-Za-z0-9]{6}$/;
-
-/** The name an ARN ends with (`arn:…:secret:NAME-xxxxxx`); `undefined` when it has not that form. */
-export function nameOfArn(arn: string | undefined): string | undefined {
-  if (arn === undefined || !arn.startsWith('arn:')) return undefined;
-  const at = arn.indexOf(RESOURCE);
-  if (at < 0 || !SUFFIX.test(arn)) return undefined;
-  return arn.slice(at + RESOURCE.length, -7);
-}
-
-let lastIdentity: string | undefined;
-let lastPrefix = '';
-
-/** `identityKeyPrefix`, for the identity asked last without escaping it again. */
-function prefixOf(identity: string): string {
-  if (identity !== lastIdentity) {
-    lastPrefix = identityKeyPrefix(identity);
-    lastIdentity = identity;
-  }
-  return lastPrefix;
-}
-
-const NEEDS_ESCAPE = /[\\|]/;
-
-/** `secretIdOfKey(key, identity) === secretId`, without building the id when it needs no escaping. */
-function keyHolds(key: string, identity: string, secretId: string): boolean {
-  if (NEEDS_ESCAPE.test(secretId)) return secretIdOfKey(key, identity) === secretId;
-  const prefix = prefixOf(identity);
-  return (
-    key.startsWith(prefix) &&
-    key.startsWith(secretId, prefix.length) &&
-    key.charCodeAt(prefix.length + secretId.length) === 124
-  );
-}
-
-/**
- * The secret id a cache key holds (see `cacheKey`: the escaped identity, `|`, the escaped secret id, `|`, …);
- * `undefined` when the key does not start with that identity's prefix.
- */
-export function secretIdOfKey(key: string, identity: string): string | undefined {
-  const prefix = prefixOf(identity);
-  if (!key.startsWith(prefix)) return undefined;
-  let text = '';
-  let from = prefix.length;
-  for (let at = from; at < key.length; at++) {
-    const char = key[at];
-    if (char === '|') return text + key.slice(from, at);
-    if (char === '\\') {
-      text += key.slice(from, at) + (key[at + 1] ?? '');
-      at++;
-      from = at + 1;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -139,7 +83,7 @@ export class Entry implements CachedPayload, SecretPayload {
       rare.spec = spec;
       any = true;
     }
-    if (!keyHolds(key, owner.identity, secretId)) {
+    if (!keyHoldsSecretId(key, owner.identity, secretId)) {
       rare.secretId = secretId;
       any = true;
     }

@@ -14,10 +14,23 @@ export function namesSecret(payload: SecretPayload, secretId: string): boolean {
  * trailing `-XXXXXX`, since a partial ARN and a full one cannot always be told apart.
  */
 function candidateNames(secretId: string): string[] {
-  const at = secretId.startsWith('arn:') ? secretId.indexOf(':secret:') : -1;
-  if (at < 0) return [secretId];
-  const resource = secretId.slice(at + ':secret:'.length);
+  const resource = resourceOf(secretId);
+  if (resource === undefined) return [secretId];
   return SUFFIX.test(resource) ? [resource, resource.slice(0, -7)] : [resource];
+}
+
+const RESOURCE = ':secret:';
+
+/** What follows `:secret:` in an ARN; `undefined` for anything else (a name). */
+function resourceOf(secretId: string): string | undefined {
+  const at = secretId.startsWith('arn:') ? secretId.indexOf(RESOURCE) : -1;
+  return at < 0 ? undefined : secretId.slice(at + RESOURCE.length);
+}
+
+/** The name a full ARN ends with (`arn:…:secret:NAME-xxxxxx`); `undefined` when it has not that form. */
+export function nameOfArn(arn: string | undefined): string | undefined {
+  const resource = arn === undefined ? undefined : resourceOf(arn);
+  return resource !== undefined && SUFFIX.test(resource) ? resource.slice(0, -7) : undefined;
 }
 
 /**

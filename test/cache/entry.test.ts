@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey } from '../../src/cache/cache-key.js';
-import { Entry, nameOfArn, secretIdOfKey, stamp } from '../../src/cache/entry.js';
+import { cacheKey, secretIdOfKey } from '../../src/cache/cache-key.js';
+import { Entry, stamp } from '../../src/cache/entry.js';
+import { nameOfArn } from '../../src/cache/secret-names.js';
 
 const owner = { identity: 'aws|us-east-1||key:a\\b|c' };
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';
