@@ -14,8 +14,15 @@ const entry = { index: 'src/index.ts', redis: 'src/redis/index.ts' };
 
 export default defineConfig([
   { ...shared, entry, format: 'esm', dts: true, splitting: true },
-  // quick-lru is ESM-only: the CommonJS build carries its own copy so `require('secret-refs')`
+  // quick-lru and p-limit are ESM-only: the CommonJS build carries its own copy so `require('secret-refs')`
   // works on every Node 20 release, including those without require(esm).
-  { ...shared, entry, format: 'cjs', dts: true, splitting: true, noExternal: ['quick-lru'] },
+  {
+    ...shared,
+    entry,
+    format: 'cjs',
+    dts: true,
+    splitting: true,
+    noExternal: ['quick-lru', 'p-limit', 'yocto-queue'],
+  },
   { ...shared, entry: { cli: 'src/cli/main.ts' }, format: 'esm' },
 ]);
