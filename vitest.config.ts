@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests that start servers or child processes (redis-server, PostgreSQL, the CLI, fleets of processes, the example
+// piece) form the `integration` project; everything else is `unit` and runs in seconds (`npm run test:unit`).
+const integration = [
+  'test/redis/**/*.test.ts',
+  'test/rotation/postgres.test.ts',
+  'test/rotation/fleet.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/local-endpoint/cli.test.ts',
+  'test/examples/**/*.test.ts',
+  'test/reliability/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
     testTimeout: 20_000,
     restoreMocks: true,
     // The SDK warns once per process that its 2027 releases need Node 22; tests run on Node 20 on purpose.
@@ -12,5 +22,20 @@ export default defineConfig({
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]]
       : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: integration,
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: integration, globalSetup: ['test/support/provision.ts'] },
+      },
+    ],
   },
 });

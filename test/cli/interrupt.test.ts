@@ -34,7 +34,7 @@ async function writeEndOnceRead(fifo: string): Promise<number> {
 }
 
 // The CLI dies by the signal itself (after its clean-up), which a shell shows as 128 + its number: 130 for SIGINT.
-describe('item 14: one Ctrl-C ends the CLI while it waits on its input', () => {
+describe('one Ctrl-C ends the CLI while it waits on its input', () => {
   it('check reading standard input that never ends: one SIGINT ends it (exit 130 in a shell)', async () => {
     const cli = spawnCli(['check'], { env });
     await untilIdle(cli.child.pid);

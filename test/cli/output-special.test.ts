@@ -41,7 +41,7 @@ async function resolveTo(output: string, fileSystem?: PrivateFileSystem) {
   return { code, out: out(), err: err() };
 }
 
-describe('item 9: resolve -o never replaces what is not a regular file', () => {
+describe('resolve -o never replaces what is not a regular file', () => {
   it('writes through a FIFO to its reader; the FIFO stays a FIFO with its mode, no temporary file', async () => {
     const fifo = join(dir, 'out.fifo');
     await mkfifo(fifo);

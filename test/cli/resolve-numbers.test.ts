@@ -45,8 +45,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-numbers-'));
 });
 
-describe('item 11 (CLI): the connection file keeps its exact numbers', () => {
-  it('item 11 (CLI): resolve writes every number as the input wrote it (stdout and -o)', async () => {
+describe('the connection file keeps its exact numbers', () => {
+  it('resolve writes every number as the input wrote it (stdout and -o)', async () => {
     const { io, out, err } = makeIo({ stdin: input });
     expect(await runCli(['resolve'], io, { createManager: () => fakeManager(secrets) })).toBe(0);
     expect(err()).toBe('');
@@ -64,13 +64,13 @@ describe('item 11 (CLI): the connection file keeps its exact numbers', () => {
     expect(await readFile(output, 'utf8')).toBe(expected);
   });
 
-  it('item 11 (CLI): without references the document is copied through number for number', async () => {
+  it('without references the document is copied through number for number', async () => {
     const { io, out } = makeIo({ stdin: '[9007199254740993, 1.10, 1e2, "x\\u2028\\ud800"]' });
     expect(await runCli(['resolve'], io, { createManager: () => fakeManager({}) })).toBe(0);
     expect(out()).toBe('[\n  9007199254740993,\n  1.10,\n  1e2,\n  "x\u2028\\ud800"\n]\n');
   });
 
-  it('item 11 (CLI): check reads the same document and finds its reference', async () => {
+  it('check reads the same document and finds its reference', async () => {
     const { io, out } = makeIo({ stdin: input });
     expect(await runCli(['check', '--json'], io, { createManager: () => fakeManager(secrets) })).toBe(0);
     const report = JSON.parse(out()) as { summary: unknown; references: { path: unknown }[] };

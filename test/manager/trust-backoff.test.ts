@@ -21,7 +21,7 @@ function setup() {
   return { provider, manager, fail: (error: Error | undefined) => (failure = error) };
 }
 
-describe('issue 10 item 13: stale-if-error backs off instead of paying the retry budget on every read', () => {
+describe('stale-if-error backs off instead of paying the retry budget on every read', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -29,7 +29,7 @@ describe('issue 10 item 13: stale-if-error backs off instead of paying the retry
     vi.useRealTimers();
   });
 
-  it('item 13: five reads during an outage cost one request, not five, and are counted', async () => {
+  it('five reads during an outage cost one request, not five, and are counted', async () => {
     // Prepare
     const { provider, manager, fail } = setup();
     await manager.getSecret('db');
@@ -44,7 +44,7 @@ describe('issue 10 item 13: stale-if-error backs off instead of paying the retry
     expect(manager.stats()).toMatchObject({ staleServed: 5, refreshErrors: 1 });
   });
 
-  it('item 13: the next try comes after the backoff, and the backoff grows while failures go on', async () => {
+  it('the next try comes after the backoff, and the backoff grows while failures go on', async () => {
     const { provider, manager, fail } = setup();
     await manager.getSecret('db');
     vi.advanceTimersByTime(TTL);
@@ -66,7 +66,7 @@ describe('issue 10 item 13: stale-if-error backs off instead of paying the retry
     expect(manager.stats().refreshErrors).toBe(2);
   });
 
-  it('item 13: getSecrets during the backoff serves the stale value without a call', async () => {
+  it('getSecrets during the backoff serves the stale value without a call', async () => {
     const { provider, manager, fail } = setup();
     await manager.getSecrets(['db']);
     vi.advanceTimersByTime(TTL);
@@ -80,7 +80,7 @@ describe('issue 10 item 13: stale-if-error backs off instead of paying the retry
     expect(provider.apiCalls()).toBe(2);
   });
 
-  it('item 13: a lasting error after the backoff still drops the stale value', async () => {
+  it('a lasting error after the backoff still drops the stale value', async () => {
     const { manager, fail } = setup();
     await manager.getSecret('db');
     vi.advanceTimersByTime(TTL);
@@ -93,7 +93,7 @@ describe('issue 10 item 13: stale-if-error backs off instead of paying the retry
     expect(manager.stats().size).toBe(0);
   });
 
-  it('item 13: the backoff is jittered between half and all of 1 s × 2^(n-1), capped at a minute', () => {
+  it('the backoff is jittered between half and all of 1 s × 2^(n-1), capped at a minute', () => {
     expect(errorBackoffMs(1, () => 0)).toBe(500);
     expect(errorBackoffMs(1, () => 1)).toBe(1_000);
     expect(errorBackoffMs(3, () => 0.5)).toBe(3_000);

@@ -38,7 +38,7 @@ async function arnOf(base: ReturnType<typeof createMemoryProvider>, name: string
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('issue 10 item 2: invalidate vs. a fetch in flight under another form of the id', () => {
+describe('invalidate vs. a fetch in flight under another form of the id', () => {
   const forms = [
     ['full ARN', 'name', async (base: ReturnType<typeof createMemoryProvider>) => arnOf(base, 'db'), 'db'],
     [
@@ -52,7 +52,7 @@ describe('issue 10 item 2: invalidate vs. a fetch in flight under another form o
   ] as const;
 
   for (const [readBy, invalidateBy, readId, invalidateId] of forms) {
-    it(`item 2: read by ${readBy}, invalidate by ${invalidateBy} while in flight: the old value is never stored`, async () => {
+    it(`read by ${readBy}, invalidate by ${invalidateBy} while in flight: the old value is never stored`, async () => {
       // Prepare
       const { base, provider, hold, release } = gated({ db: 'old' });
       const manager = createSecretManager(provider);
@@ -75,7 +75,7 @@ describe('issue 10 item 2: invalidate vs. a fetch in flight under another form o
     });
   }
 
-  it('item 2: invalidate() of everything while a fetch is in flight: the old value is never stored', async () => {
+  it('invalidate() of everything while a fetch is in flight: the old value is never stored', async () => {
     const { base, provider, hold, release } = gated({ db: 'old' });
     const manager = createSecretManager(provider);
     hold();
@@ -88,7 +88,7 @@ describe('issue 10 item 2: invalidate vs. a fetch in flight under another form o
     expect(await manager.getSecret('db')).toBe('new');
   });
 
-  it('item 2: a reader that comes after the invalidation does not join the old fetch', async () => {
+  it('a reader that comes after the invalidation does not join the old fetch', async () => {
     const { base, provider, hold } = gated({ db: 'old' });
     const manager = createSecretManager(provider);
     const arn = await arnOf(base, 'db');
@@ -107,7 +107,7 @@ describe('issue 10 item 2: invalidate vs. a fetch in flight under another form o
     expect(await manager.getSecret(arn)).toBe('new');
   });
 
-  it('item 2: an invalidation of another secret leaves the fetch in flight free to be stored', async () => {
+  it('an invalidation of another secret leaves the fetch in flight free to be stored', async () => {
     const { base, provider, hold, release } = gated({ db: 'v1', other: 'x' });
     const manager = createSecretManager(provider);
     const arn = await arnOf(base, 'db');
@@ -123,8 +123,8 @@ describe('issue 10 item 2: invalidate vs. a fetch in flight under another form o
   });
 });
 
-describe('issue 10 item 3: one secret, one version in one resolve', () => {
-  it('item 3: a connection naming one secret by name and by ARN never pairs an old username with a new password', async () => {
+describe('one secret, one version in one resolve', () => {
+  it('a connection naming one secret by name and by ARN never pairs an old username with a new password', async () => {
     // Prepare: the name is cached at v1, then the secret rotates
     const base = createMemoryProvider({ db: '{"username":"user-v1","password":"pass-v1"}' });
     const manager = createSecretManager(base);
@@ -146,7 +146,7 @@ describe('issue 10 item 3: one secret, one version in one resolve', () => {
     expect(await manager.getSecret('db:password')).toBe('pass-v2');
   });
 
-  it('item 3: getSecrets gives one version for several id forms of one secret', async () => {
+  it('getSecrets gives one version for several id forms of one secret', async () => {
     const base = createMemoryProvider({ db: '{"u":"1","p":"1"}' });
     const manager = createSecretManager(base);
     const arn = await arnOf(base, 'db');
@@ -156,7 +156,7 @@ describe('issue 10 item 3: one secret, one version in one resolve', () => {
     expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual(['2', '2', '2']);
   });
 
-  it('item 3: a pinned stage of the same secret keeps its own version', async () => {
+  it('a pinned stage of the same secret keeps its own version', async () => {
     const base = createMemoryProvider({
       db: {
         versions: [

@@ -47,7 +47,7 @@ async function settlesSoon<T>(promise: Promise<T>): Promise<T> {
 
 const ids = ['a', 'b', 'c'];
 
-describe('issue 10 item 4: a provider that breaks its contract', () => {
+describe('a provider that breaks its contract', () => {
   const badBatches: [string, (locators: readonly SecretLocator[]) => unknown][] = [
     ['null', () => null],
     ['undefined', () => undefined],
@@ -68,7 +68,7 @@ describe('issue 10 item 4: a provider that breaks its contract', () => {
   ];
 
   for (const [what, fetchMany] of badBatches) {
-    it(`item 4: fetchMany resolving ${what}: every reader gets a value or a provider_error, nothing hangs, nothing is cached`, async () => {
+    it(`fetchMany resolving ${what}: every reader gets a value or a provider_error, nothing hangs, nothing is cached`, async () => {
       // Prepare
       const { provider, calls } = broken({ fetchMany });
       const manager = createSecretManager(provider);
@@ -105,7 +105,7 @@ describe('issue 10 item 4: a provider that breaks its contract', () => {
   ];
 
   for (const [what, payload] of badPayloads) {
-    it(`item 4: fetch resolving ${what} is a provider_error, never cached`, async () => {
+    it(`fetch resolving ${what} is a provider_error, never cached`, async () => {
       const { provider, calls } = broken({ fetch: () => payload });
       const manager = createSecretManager(provider);
       for (const read of [() => manager.getSecret('db'), () => manager.getSecretBinary('db')]) {
@@ -125,13 +125,13 @@ describe('issue 10 item 4: a provider that breaks its contract', () => {
     });
   }
 
-  it('item 4: getSecretBinary of { secretBinary: "abc" } never comes back as a string', async () => {
+  it('getSecretBinary of { secretBinary: "abc" } never comes back as a string', async () => {
     const { provider } = broken({ fetch: () => ({ secretBinary: 'abc' }) });
     const manager = createSecretManager(provider);
     await expect(manager.getSecretBinary('db')).rejects.toMatchObject({ code: 'provider_error' });
   });
 
-  it('item 4: a payload changed by the provider after it answered does not change the cached value', async () => {
+  it('a payload changed by the provider after it answered does not change the cached value', async () => {
     const answer = { secretString: 'first' };
     const { provider } = broken({ fetch: () => answer });
     const manager = createSecretManager(provider);
@@ -140,7 +140,7 @@ describe('issue 10 item 4: a provider that breaks its contract', () => {
     expect(await manager.getSecret('db')).toBe('first');
   });
 
-  it('item 4: resolveConnection over a broken provider reports every reference, with no unhandled rejection', async () => {
+  it('resolveConnection over a broken provider reports every reference, with no unhandled rejection', async () => {
     const { provider } = broken({ fetchMany: () => [null] });
     const manager = createSecretManager(provider);
     const error = await settlesSoon(
@@ -156,7 +156,7 @@ describe('issue 10 item 4: a provider that breaks its contract', () => {
     ]);
   });
 
-  it('item 4: listSecrets and testConnection answers of the wrong shape are typed errors', async () => {
+  it('listSecrets and testConnection answers of the wrong shape are typed errors', async () => {
     const provider: SecretProvider = {
       kind: 'custom',
       identity: 'custom:listing',

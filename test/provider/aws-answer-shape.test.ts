@@ -31,8 +31,8 @@ async function failureOf(promise: Promise<unknown>): Promise<SecretRefError> {
 const codeOf = (result: FetchResult | undefined): string | undefined =>
   result === undefined ? undefined : result.ok ? `value:${result.payload.secretString}` : result.error.code;
 
-describe('item 10: AWS answers of the wrong shape', () => {
-  it('item 10: a number in SecretBinary is a typed provider_error, never a 200 MB allocation', async () => {
+describe('AWS answers of the wrong shape', () => {
+  it('a number in SecretBinary is a typed provider_error, never a 200 MB allocation', async () => {
     // Prepare
     hostile().setHandler(() => ({ body: { Name: 'bin', SecretBinary: 200_000_000 } }));
     const before = process.memoryUsage().arrayBuffers;
@@ -47,7 +47,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(50_000_000);
   });
 
-  it('item 10: a number in SecretBinary of a batch entry fails that secret only', async () => {
+  it('a number in SecretBinary of a batch entry fails that secret only', async () => {
     hostile().setHandler(() => ({
       body: {
         SecretValues: [
@@ -75,7 +75,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
     ['VersionStages[0]', { VersionStages: [1] }],
   ];
   for (const [field, fields] of wrongFields) {
-    it(`item 10: GetSecretValue with a wrong type in ${field} is a typed provider_error`, async () => {
+    it(`GetSecretValue with a wrong type in ${field} is a typed provider_error`, async () => {
       hostile().setHandler(() => ({
         body: { ARN: arnOf('db'), Name: 'db', SecretString: CANARY, ...fields },
       }));
@@ -88,7 +88,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
   }
 
   for (const body of [null, [1, 2], 'text', 7]) {
-    it(`item 10: a GetSecretValue answer that is ${JSON.stringify(body)} holds no value (the SDK drops it)`, async () => {
+    it(`a GetSecretValue answer that is ${JSON.stringify(body)} holds no value (the SDK drops it)`, async () => {
       hostile().setHandler(() => ({ body }));
 
       const payload = await provider().fetch({ secretId: 'db' });
@@ -97,7 +97,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
     });
   }
 
-  it('item 10: a GetSecretValue answer naming another secret is refused', async () => {
+  it('a GetSecretValue answer naming another secret is refused', async () => {
     const asked = [
       ['db', secretEntry('other', CANARY)],
       [arnOf('db'), secretEntry('other', CANARY)],
@@ -115,7 +115,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
     }
   });
 
-  it('item 10: a batch page whose lists are not lists fails every id with provider_error', async () => {
+  it('a batch page whose lists are not lists fails every id with provider_error', async () => {
     hostile().setHandler(() => ({ body: { SecretValues: 'x', Errors: 5 } }));
 
     const results = await provider().fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);
@@ -123,7 +123,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
     expect(results.map(codeOf)).toEqual(['provider_error', 'provider_error']);
   });
 
-  it('item 10: batch entries that cannot be attributed leave their ids to GetSecretValue', async () => {
+  it('batch entries that cannot be attributed leave their ids to GetSecretValue', async () => {
     hostile().setHandler(({ action, input }): HostileAnswer => {
       if (action === 'GetSecretValue') {
         const id = String(input.SecretId);
@@ -152,7 +152,7 @@ describe('item 10: AWS answers of the wrong shape', () => {
     ]);
   });
 
-  it('item 10: ListSecrets entries of the wrong shape end the listing with provider_error', async () => {
+  it('ListSecrets entries of the wrong shape end the listing with provider_error', async () => {
     for (const entry of [{ Name: 5 }, { Name: 'ok', Tags: 'x' }, { Name: 'ok', ARN: [] }, 'text']) {
       hostile().setHandler(() => ({ body: { SecretList: [entry] } }));
       const listing = (async () => {
@@ -169,8 +169,8 @@ describe('item 10: AWS answers of the wrong shape', () => {
   });
 });
 
-describe('item 6: page tokens that never end', () => {
-  it('item 6: a repeated NextToken in BatchGetSecretValue ends the call with a typed error', async () => {
+describe('page tokens that never end', () => {
+  it('a repeated NextToken in BatchGetSecretValue ends the call with a typed error', async () => {
     hostile().setHandler(({ input }) => ({
       body: {
         SecretValues: requestedIds(input)
@@ -189,7 +189,7 @@ describe('item 6: page tokens that never end', () => {
     expect(hostile().requests).toHaveLength(2);
   });
 
-  it('item 6: fresh NextTokens past the page bound end BatchGetSecretValue with a typed error', async () => {
+  it('fresh NextTokens past the page bound end BatchGetSecretValue with a typed error', async () => {
     hostile().setHandler(({ index }) => ({ body: { SecretValues: [], Errors: [], NextToken: `t${index}` } }));
 
     const results = await provider().fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);
@@ -198,7 +198,7 @@ describe('item 6: page tokens that never end', () => {
     expect(hostile().requests).toHaveLength(5);
   });
 
-  it('item 6: a repeated NextToken in ListSecrets ends the listing with a typed error', async () => {
+  it('a repeated NextToken in ListSecrets ends the listing with a typed error', async () => {
     hostile().setHandler(({ index }) => ({
       body: {
         SecretList: [{ ARN: arnOf(`s${index}`), Name: `s${index}` }],
@@ -218,7 +218,7 @@ describe('item 6: page tokens that never end', () => {
     expect(names).toEqual(['s0', 's1']);
   });
 
-  it('item 6: a NextToken that is not text ends the listing with a typed error', async () => {
+  it('a NextToken that is not text ends the listing with a typed error', async () => {
     hostile().setHandler(() => ({ body: { SecretList: [], NextToken: 5 } }));
     const listing = (async () => {
       for await (const _ of provider().listSecrets()) {
@@ -257,7 +257,7 @@ describe('error codes an endpoint makes up', () => {
 });
 
 describe('GetSecretValue answers for another version', () => {
-  it('item 10: an answer whose VersionId or VersionStages do not fit the version asked for is refused', async () => {
+  it('an answer whose VersionId or VersionStages do not fit the version asked for is refused', async () => {
     const cases: [Record<string, unknown>, { versionId?: string; versionStage?: string }][] = [
       [{ VersionId: 'v-other', VersionStages: ['AWSCURRENT'] }, { versionId: 'v-asked' }],
       [{ VersionId: 'v1', VersionStages: ['AWSCURRENT'] }, { versionStage: 'AWSPREVIOUS' }],
@@ -286,7 +286,7 @@ describe('GetSecretValue answers for another version', () => {
 });
 
 describe('batch entries of another version', () => {
-  it('item 10: a batch entry that is not the current version fails that secret only', async () => {
+  it('a batch entry that is not the current version fails that secret only', async () => {
     hostile().setHandler(() => ({
       body: {
         SecretValues: [

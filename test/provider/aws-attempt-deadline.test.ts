@@ -25,8 +25,8 @@ async function failureOf(promise: Promise<unknown>): Promise<SecretRefError> {
   return error as SecretRefError;
 }
 
-describe('item 5: requestTimeoutMs bounds each attempt, not only idle time', () => {
-  it('item 5: an endpoint that trickles a byte every 400 ms is cut at requestTimeoutMs (1 attempt)', async () => {
+describe('requestTimeoutMs bounds each attempt, not only idle time', () => {
+  it('an endpoint that trickles a byte every 400 ms is cut at requestTimeoutMs (1 attempt)', async () => {
     // Prepare
     hostile().setHandler(() => ({ body: SLOW_BODY, trickle: TRICKLE }));
 
@@ -44,7 +44,7 @@ describe('item 5: requestTimeoutMs bounds each attempt, not only idle time', () 
     expect(response?.bytesSent).toBeLessThanOrEqual(4);
   });
 
-  it('item 5: each of maxAttempts attempts gets its own deadline, then the call fails with timeout', async () => {
+  it('each of maxAttempts attempts gets its own deadline, then the call fails with timeout', async () => {
     hostile().setHandler(() => ({ body: SLOW_BODY, trickle: TRICKLE }));
 
     const error = await failureOf(
@@ -58,7 +58,7 @@ describe('item 5: requestTimeoutMs bounds each attempt, not only idle time', () 
     expect(Math.max(...hostile().responses.map((response) => response.bytesSent))).toBeLessThanOrEqual(3);
   });
 
-  it('item 5: a retry after a cut attempt can still succeed', async () => {
+  it('a retry after a cut attempt can still succeed', async () => {
     hostile().setHandler(({ index }) =>
       index === 0 ? { body: SLOW_BODY, trickle: TRICKLE } : { body: secretEntry('db', 'fresh') },
     );
@@ -69,7 +69,7 @@ describe('item 5: requestTimeoutMs bounds each attempt, not only idle time', () 
     expect(hostile().requests).toHaveLength(2);
   });
 
-  it('item 5: an answer that is only late in its headers is cut too', async () => {
+  it('an answer that is only late in its headers is cut too', async () => {
     hostile().setHandler(() => ({ body: secretEntry('db', 'late'), delayMs: 20_000 }));
 
     const error = await failureOf(
@@ -79,7 +79,7 @@ describe('item 5: requestTimeoutMs bounds each attempt, not only idle time', () 
     expect(error.code).toBe('timeout');
   });
 
-  it("item 5: the caller's abort still wins over the deadline", async () => {
+  it("the caller's abort still wins over the deadline", async () => {
     hostile().setHandler(() => ({ body: SLOW_BODY, trickle: TRICKLE }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
@@ -92,7 +92,7 @@ describe('item 5: requestTimeoutMs bounds each attempt, not only idle time', () 
     await expect(outcome).rejects.toMatchObject({ code: 'aborted' });
   });
 
-  it('item 5: a fast answer is read whole, and the deadline timer does not outlive it', async () => {
+  it('a fast answer is read whole, and the deadline timer does not outlive it', async () => {
     hostile().setHandler(() => ({
       body: secretEntry('db', 'quick'),
       trickle: { intervalMs: 1, chunkBytes: 16 },

@@ -38,14 +38,14 @@ function answerGetTruthfully(): void {
 const getIds = (): (string | undefined)[] =>
   smMock.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId);
 
-describe('item 1: batch answers are matched to their own ids', () => {
+describe('batch answers are matched to their own ids', () => {
   beforeEach(() => {
     smMock.reset();
     answerGetTruthfully();
   });
 
   for (const order of ['other account first', 'own account first']) {
-    it(`item 1: a name is never answered by another account's entry of the same name (${order})`, async () => {
+    it(`a name is never answered by another account's entry of the same name (${order})`, async () => {
       // Prepare
       const entries = [entryOf('prod/db', OTHER), entryOf('prod/db', OWN)];
       if (order === 'own account first') entries.reverse();
@@ -64,7 +64,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     });
   }
 
-  it("item 1: a name whose only fitting entry is another id's ARN is fetched on its own", async () => {
+  it("a name whose only fitting entry is another id's ARN is fetched on its own", async () => {
     smMock.on(BatchGetSecretValueCommand).resolves({ SecretValues: [entryOf('prod/db', OTHER)], Errors: [] });
     const provider = createAwsProvider({ region: REGION });
 
@@ -77,7 +77,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     expect(getIds()).toEqual(['prod/db']);
   });
 
-  it('item 1: a name that one entry fits is answered by it, without a call of its own', async () => {
+  it('a name that one entry fits is answered by it, without a call of its own', async () => {
     smMock.on(BatchGetSecretValueCommand).resolves({
       SecretValues: [entryOf('b'), entryOf('prod/db', OTHER), entryOf('a')],
       Errors: [],
@@ -94,7 +94,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     expect(getIds()).toEqual([]);
   });
 
-  it('item 1: a name that two entries fit (two accounts, no ARN asked) is fetched on its own', async () => {
+  it('a name that two entries fit (two accounts, no ARN asked) is fetched on its own', async () => {
     smMock.on(BatchGetSecretValueCommand).resolves({
       SecretValues: [entryOf('prod/db', OTHER), entryOf('prod/db', OWN)],
       Errors: [],
@@ -107,7 +107,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     expect(getIds().sort()).toEqual(['other', 'prod/db']);
   });
 
-  it('item 1: a name is only answered by an entry of the configured region', async () => {
+  it('a name is only answered by an entry of the configured region', async () => {
     const elsewhere = { ...entryOf('prod/db'), ARN: arnOf('prod/db').replace(REGION, 'eu-west-1') };
     smMock.on(BatchGetSecretValueCommand).resolves({ SecretValues: [elsewhere, entryOf('b')], Errors: [] });
     const provider = createAwsProvider({ region: REGION });
@@ -118,7 +118,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     expect(getIds()).toEqual(['prod/db']);
   });
 
-  it('item 1: entries with one ARN and different values are never chosen between', async () => {
+  it('entries with one ARN and different values are never chosen between', async () => {
     smMock.on(BatchGetSecretValueCommand).resolves({
       SecretValues: [{ ...entryOf('a'), SecretString: 'forged' }, entryOf('a'), entryOf('b'), entryOf('b')],
       Errors: [],
@@ -131,7 +131,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     expect(getIds()).toEqual([arnOf('a')]);
   });
 
-  it("item 1: Errors[] match their id exactly (a full ARN's error never fails its partial ARN)", async () => {
+  it("Errors[] match their id exactly (a full ARN's error never fails its partial ARN)", async () => {
     const partial = arnOf('svc').slice(0, -7);
     smMock.on(BatchGetSecretValueCommand).resolves({
       SecretValues: [entryOf('b')],
@@ -145,7 +145,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
     expect(getIds()).toEqual([partial]);
   });
 
-  it('item 1: an id with both an entry and an error entry is fetched on its own', async () => {
+  it('an id with both an entry and an error entry is fetched on its own', async () => {
     smMock.on(BatchGetSecretValueCommand).resolves({
       SecretValues: [entryOf('a'), entryOf('b')],
       Errors: [{ SecretId: 'a', ErrorCode: 'ResourceNotFoundException', Message: 'gone' }],
@@ -162,7 +162,7 @@ describe('item 1: batch answers are matched to their own ids', () => {
   // plus duplicates, extras of both accounts and unrelated error entries, in any order. An endpoint that both leaves
   // out a name's entry and puts another account's entry of that name in its place tells a lie no answer can expose:
   // GetSecretValue could tell it too.
-  it('item 1: every id gets its own value, whatever the order, extras and duplicates of the answer', async () => {
+  it('every id gets its own value, whatever the order, extras and duplicates of the answer', async () => {
     const names = ['a', 'b', 'prod/db'];
     const idArb = fc.oneof(
       fc.constantFrom(...names).map((name) => ({ id: name, name, account: OWN })),

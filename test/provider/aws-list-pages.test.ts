@@ -11,12 +11,12 @@ import { MAX_LIST_PAGES } from '../../src/provider/aws/page-guard.js';
 
 const smMock = mockClient(SecretsManagerClient);
 
-describe('item 6: ListSecrets pages are bounded', () => {
+describe('ListSecrets pages are bounded', () => {
   beforeEach(() => {
     smMock.reset();
   });
 
-  it(`item 6: a listing that never stops handing out fresh tokens ends after ${MAX_LIST_PAGES} pages`, async () => {
+  it(`a listing that never stops handing out fresh tokens ends after ${MAX_LIST_PAGES} pages`, async () => {
     // Prepare
     let page = 0;
     smMock.on(ListSecretsCommand).callsFake(async (_input: ListSecretsCommandInput) => {
@@ -39,7 +39,7 @@ describe('item 6: ListSecrets pages are bounded', () => {
     expect(smMock.commandCalls(ListSecretsCommand)).toHaveLength(MAX_LIST_PAGES);
   });
 
-  it('item 6: distinct tokens and an empty last token end normally', async () => {
+  it('distinct tokens and an empty last token end normally', async () => {
     smMock
       .on(ListSecretsCommand, { NextToken: undefined })
       .resolves({ SecretList: [{ Name: 'a' }], NextToken: 't1' })

@@ -20,7 +20,7 @@ function madeUpRegion(index: number): string {
 const arnIn = (region: string, partition = 'aws'): string =>
   `arn:${partition}:secretsmanager:${region}:123456789012:secret:db-AbCdEf`;
 
-describe('item 7: SDK clients of ARN regions are bounded', () => {
+describe('SDK clients of ARN regions are bounded', () => {
   beforeEach(() => {
     smMock.reset();
     smMock.on(GetSecretValueCommand).callsFake(async (input: { SecretId?: string }) => ({
@@ -33,7 +33,7 @@ describe('item 7: SDK clients of ARN regions are bounded', () => {
     vi.restoreAllMocks();
   });
 
-  it('item 7: 3,000 made-up regions of the right shape leave at most 2 × 16 clients, the rest destroyed', async () => {
+  it('3,000 made-up regions of the right shape leave at most 2 × 16 clients, the rest destroyed', async () => {
     // Prepare
     const destroyed = vi.spyOn(SecretsManagerClient.prototype, 'destroy');
     const transport = createAwsTransport(resolveAwsConfig({ region: 'us-east-1', ...KEYS }));
@@ -51,7 +51,7 @@ describe('item 7: SDK clients of ARN regions are bounded', () => {
     expect(smMock.commandCalls(GetSecretValueCommand)).toHaveLength(3000);
   });
 
-  it('item 7: an evicted client is destroyed only once its call in flight has ended', async () => {
+  it('an evicted client is destroyed only once its call in flight has ended', async () => {
     const destroyed = vi.spyOn(SecretsManagerClient.prototype, 'destroy');
     let release: () => void = () => undefined;
     smMock.on(GetSecretValueCommand, { SecretId: arnIn('us-slow-1') }).callsFake(
@@ -77,7 +77,7 @@ describe('item 7: SDK clients of ARN regions are bounded', () => {
     expect(destroyed.mock.calls.length).toBe(destroyedBefore + 1);
   });
 
-  it('item 7: an ARN whose region is not one of its partition is refused before any client is made', async () => {
+  it('an ARN whose region is not one of its partition is refused before any client is made', async () => {
     const provider = createAwsProvider({ region: 'us-east-1', ...KEYS });
     const ids = [
       arnIn('zz-fake-1'),
@@ -98,7 +98,7 @@ describe('item 7: SDK clients of ARN regions are bounded', () => {
     expect(smMock.calls()).toHaveLength(0);
   });
 
-  it('item 7: real regions of each partition are accepted', () => {
+  it('real regions of each partition are accepted', () => {
     for (const [partition, region] of [
       ['aws', 'us-east-1'],
       ['aws', 'ap-southeast-5'],

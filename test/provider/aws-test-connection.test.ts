@@ -27,7 +27,7 @@ function config(overrides: Partial<AwsSecretsManagerConfig> = {}): AwsSecretsMan
   };
 }
 
-describe('issue 15: testConnection tells refused keys from keys that may not list', () => {
+describe('testConnection tells refused keys from keys that may not list', () => {
   it('item B: an AccessDenied from ListSecrets is ok: true, listAllowed: false, with the principal and account', async () => {
     // Prepare
     endpoint().denyActions(['ListSecrets']);
@@ -108,8 +108,8 @@ describe('issue 15: testConnection tells refused keys from keys that may not lis
   });
 });
 
-describe("item 8: the endpoint's path (a proxy token) is never shown", () => {
-  it('item 8: util.inspect, JSON.stringify and testConnection() show the endpoint by origin only', async () => {
+describe("the endpoint's path (a proxy token) is never shown", () => {
+  it('util.inspect, JSON.stringify and testConnection() show the endpoint by origin only', async () => {
     // Prepare: a path on the endpoint, as a proxy that takes its token in the path would need.
     const sm = endpoint();
     const withToken = `${sm.endpoint}/proxy/${PROXY_TOKEN}`;
@@ -131,7 +131,7 @@ describe("item 8: the endpoint's path (a proxy token) is never shown", () => {
     expect(createAwsProvider(config({ endpoint: withToken })).identity).not.toContain('proxy');
   });
 
-  it('item 8: endpoints that differ only in their path still have different identities', () => {
+  it('endpoints that differ only in their path still have different identities', () => {
     const sm = endpoint();
     const a = createAwsProvider(config({ endpoint: `${sm.endpoint}/a` })).identity;
     const b = createAwsProvider(config({ endpoint: `${sm.endpoint}/b` })).identity;
@@ -142,7 +142,7 @@ describe("item 8: the endpoint's path (a proxy token) is never shown", () => {
     expect(createAwsProvider(config({ endpoint: `${sm.endpoint}/a` })).identity).toBe(a);
   });
 
-  it('item 8: a manager over the provider shows the same origin-only identity', async () => {
+  it('a manager over the provider shows the same origin-only identity', async () => {
     const sm = await startLocalSecretsManager();
     try {
       const provider = createAwsProvider({

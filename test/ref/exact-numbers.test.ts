@@ -42,11 +42,11 @@ const numberLiteral = fc
       `${minus ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp === undefined ? '' : `${exp.e}${exp.sign}${exp.digits}`}`,
   );
 
-describe('item 11: JSON numbers keep the exact digits the secret holds', () => {
+describe('JSON numbers keep the exact digits the secret holds', () => {
   const SECRET =
     '{"pin": 9007199254740993, "rate": 1.10, "hundred": 1e2, "neg": -0, "big": 123456789012345678901234567890, "small": 1E-400, "nested": {"n": 1.10, "list": [9007199254740993, 2.50]}}';
 
-  it('item 11: a number read by key is returned as its source text', async () => {
+  it('a number read by key is returned as its source text', async () => {
     // Prepare
     const manager = createSecretManager(createMemoryProvider({ db: SECRET }));
     const read = (jsonKey: string) => manager.getSecret({ secretId: 'db', jsonKey });
@@ -62,7 +62,7 @@ describe('item 11: JSON numbers keep the exact digits the secret holds', () => {
     expect(await read('nested.list[0]')).toBe('9007199254740993');
   });
 
-  it('item 11: a nested value is JSON-encoded with its numbers exact', async () => {
+  it('a nested value is JSON-encoded with its numbers exact', async () => {
     const manager = createSecretManager(createMemoryProvider({ db: SECRET }));
 
     expect(await manager.getSecret({ secretId: 'db', jsonKey: 'nested' })).toBe(
@@ -73,7 +73,7 @@ describe('item 11: JSON numbers keep the exact digits the secret holds', () => {
     );
   });
 
-  it('item 11: getSecrets gives the exact text as value, and json only where a JavaScript number is exact', async () => {
+  it('getSecrets gives the exact text as value, and json only where a JavaScript number is exact', async () => {
     const manager = createSecretManager(createMemoryProvider({ db: SECRET }));
 
     const results = await manager.getSecrets(
@@ -93,7 +93,7 @@ describe('item 11: JSON numbers keep the exact digits the secret holds', () => {
     ]);
   });
 
-  it('item 11: property: for generated JSON with arbitrary number literals, each key reads as exactly its literal', () => {
+  it('property: for generated JSON with arbitrary number literals, each key reads as exactly its literal', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), numberLiteral), {
@@ -121,7 +121,7 @@ describe('item 11: JSON numbers keep the exact digits the secret holds', () => {
     );
   });
 
-  it('item 11: property: where JSON.parse is exact (canonical numbers), every key reads as it did before', () => {
+  it('property: where JSON.parse is exact (canonical numbers), every key reads as it did before', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()), (object) => {
         const text = JSON.stringify(object);

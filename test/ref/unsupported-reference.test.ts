@@ -31,8 +31,8 @@ function parseError(input: string): SecretRefSyntaxError {
 
 const ONLY = 'is not supported: only "secretsmanager" is';
 
-describe('item 12: unsupported and misspelt references are reported, never passed on', () => {
-  it('item 12: scanSecretRefs reports {{resolve:ssm:…}}, {{resolve:ssm-secure:…}} and a misspelt service', () => {
+describe('unsupported and misspelt references are reported, never passed on', () => {
+  it('scanSecretRefs reports {{resolve:ssm:…}}, {{resolve:ssm-secure:…}} and a misspelt service', () => {
     // Prepare
     const text =
       'a={{resolve:ssm:/x}} b={{resolve:ssm-secure:/x:1}} c={{resolve:secretsmanagr:db:SecretString:pw}} d={{step_1.output}}';
@@ -69,7 +69,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     ]);
   });
 
-  it('item 12: parseSecretRef throws SecretRefSyntaxError with code unsupported_reference', () => {
+  it('parseSecretRef throws SecretRefSyntaxError with code unsupported_reference', () => {
     const error = parseError('{{resolve:ssm:/app/param}}');
 
     expect(error).toBeInstanceOf(SecretRefError);
@@ -93,7 +93,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     ['secrets', false],
     ['kms', false],
     ['SSM', false],
-  ])('item 12: "did you mean" for a near miss only: %j → %s', (service, near) => {
+  ])('"did you mean" for a near miss only: %j → %s', (service, near) => {
     const error = parseError(`{{resolve:${service}:db}}`);
 
     expect(error.code).toBe('unsupported_reference');
@@ -101,7 +101,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(error.reason.endsWith('did you mean "secretsmanager"?')).toBe(near);
   });
 
-  it('item 12: reports every casing and leading whitespace (CloudFormation itself is case-sensitive)', () => {
+  it('reports every casing and leading whitespace (CloudFormation itself is case-sensitive)', () => {
     expect(errorsOf('{{Resolve:SSM:/x}} {{ resolve:ssm:/x }} {{RESOLVE:ssm-secure:/y}}')).toMatchObject([
       { code: 'unsupported_reference', reason: expect.stringContaining('service "SSM"') },
       { code: 'unsupported_reference', offset: 11, reason: expect.stringContaining('service "ssm"') },
@@ -112,7 +112,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(errorsOf('{{resolve:SECRETSMANAGER:db}}')).toMatchObject([{ code: 'invalid_reference' }]);
   });
 
-  it('item 12: an empty or overlong service name is unsupported too, without copying the name', () => {
+  it('an empty or overlong service name is unsupported too, without copying the name', () => {
     const long = 'x'.repeat(65);
 
     expect(errorsOf('{{resolve:}} {{resolve::x}}')).toMatchObject([
@@ -129,7 +129,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(parseError(`{{resolve:${'y'.repeat(64)}}}`).reason).toContain(`service "${'y'.repeat(32)}`);
   });
 
-  it('item 12: an unterminated unsupported reference is reported by its opener alone', () => {
+  it('an unterminated unsupported reference is reported by its opener alone', () => {
     const text = `pw={{resolve:ssm:/x ${CANARY} and {{resolve:ssm-secure}} more`;
 
     const found = scanSecretRefs(text);
@@ -146,7 +146,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     expect(scanSecretRefs(`{{resolve:${'Z'.repeat(80)}`)[0]?.text).toBe('{{resolve:');
   });
 
-  it('item 12: an Activepieces reference with another or a misspelt separator is reported too', () => {
+  it('an Activepieces reference with another or a misspelt separator is reported too', () => {
     const text =
       'a={{conn1|ap_sep_v2|db:password}} b={{conn1|ap_sep_vl|db}} c={{conn1|ap_sep_v1}} d={{c|ap_sep_v9|db:k';
 
@@ -192,14 +192,14 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     });
   });
 
-  it('item 12: names only the service in the message, never the rest of the reference', () => {
+  it('names only the service in the message, never the rest of the reference', () => {
     const [match] = scanSecretRefs(`{{resolve:ssm:${CANARY}}}`);
 
     expect(match?.error?.message).not.toContain(CANARY);
     expect(match?.error?.reason).not.toContain(CANARY);
   });
 
-  it('item 12: automation templates and other braces stay untouched', () => {
+  it('automation templates and other braces stay untouched', () => {
     for (const text of [
       '{{step_1.output}}',
       '{{ trigger.body }}',
@@ -215,7 +215,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     }
   });
 
-  it('item 12: findSecretRefs lists an unsupported reference with its path and error', () => {
+  it('findSecretRefs lists an unsupported reference with its path and error', () => {
     const found = findSecretRefs({
       props: { token: 'Bearer {{resolve:ssm:/api/token}}', next: '{{step_1.id}}' },
     });
@@ -229,7 +229,7 @@ describe('item 12: unsupported and misspelt references are reported, never passe
     ]);
   });
 
-  it('item 12: resolveConnection fails with an issue for each unsupported reference, and passes none on', async () => {
+  it('resolveConnection fails with an issue for each unsupported reference, and passes none on', async () => {
     // Prepare
     const manager = createSecretManager(createMemoryProvider({ db: JSON.stringify({ password: CANARY }) }));
     const connection = {

@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.js';
+import { postgresBinDir } from './provision.js';
 
 /** A real PostgreSQL server started for tests: TCP on 127.0.0.1 with password logins, a trusted local socket. */
 export interface PostgresServer {
@@ -15,18 +16,13 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-const SEARCH_HINT =
-  "PostgreSQL's server binaries are missing: install Debian's `postgresql` package (.ci/run does: apt-get install -y postgresql)";
-
 function binDir(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (versions[0] === undefined) throw new Error(SEARCH_HINT);
-  return join(root, versions[0], 'bin');
+  const dir = postgresBinDir();
+  if (dir === undefined)
+    throw new Error(
+      "PostgreSQL's server binaries are missing: install Debian's `postgresql` package, or put initdb and postgres on PATH",
+    );
+  return dir;
 }
 
 /** Runs a PostgreSQL tool; as root, as the `postgres` user (the server refuses to run as root). */
