@@ -46,62 +46,12 @@ export function walk(
   }
   const rootKind = kindOf(root, AT_ROOT, undefined);
   if (rootKind === undefined) return root;
-  let rootSpread: Spread | undefined;
-  if (copying && rootKind === 'object') {
-    rootSpread = spread(root as Container);
-    if (rootSpread !== undefined && copyFlat(rootSpread, visitor)) return rootSpread.clone;
-  }
-  const rootCopy = new Walker(visitor, copying, maxDepth).run(root as Container, rootKind, rootSpread);
+  const rootCopy = new Walker(visitor, copying, maxDepth).run(root as Container, rootKind);
   return copying ? rootCopy : root;
 }
 
 /** The position of the root value, before any container is entered. */
 const AT_ROOT: WalkPosition = { pathTo: (last) => (last === undefined ? [] : [last]) };
-
-/**
- * Visits the strings of a spread plain object holding no object or array (the common connection) without the
- * walker's frames, and says so; `false`, with nothing visited, when it holds a nested value (the walker then takes it).
- */
-function copyFlat({ clone, keys, values }: Spread, visitor: SiteVisitor): boolean {
-  for (let index = 0; index < values.length; index++) {
-    const value = values[index];
-    if (value !== null && typeof value === 'object') return false;
-  }
-  const site = new FlatSite(clone);
-  for (let index = 0; index < values.length; index++) {
-    const value = values[index];
-    if (typeof value !== 'string') continue;
-    site.visitedKey = keys[index]!;
-    visitor(value, site);
-  }
-  return true;
-}
-
-/** The {@link StringSite} of a string of a flat object: its only link is the root's. */
-class FlatSite implements StringSite {
-  visitedKey = '';
-  private rootLink: PathLink | undefined;
-
-  constructor(private readonly copy: Container) {}
-
-  path(): PathSegment[] {
-    return [this.visitedKey];
-  }
-
-  link(): PathLink {
-    this.rootLink ??= { segment: undefined, parent: undefined, isArray: false, copy: this.copy };
-    return this.rootLink;
-  }
-
-  key(): string {
-    return this.visitedKey;
-  }
-
-  replacer(): (next: string) => void {
-    const { copy, visitedKey } = this;
-    return (next) => setOwn(copy, visitedKey, next);
-  }
-}
 
 /** One walk; while the visitor runs, it is the {@link StringSite} of the string being visited. */
 class Walker implements StringSite, WalkPosition {
