@@ -1,7 +1,47 @@
 /** How the walker of walk.ts inspects, reads and writes containers, hostile ones included. @internal */
 import { types } from 'node:util';
 import { formatPath, SecretRefError } from '../errors.js';
-import type { PathSegment } from './walk.js';
+
+/**
+ * One step of a path: an object key or an array index.
+ * @example
+ *   const path: PathSegment[] = ['props', 'headers', 0];
+ *   formatPath(path); // 'props.headers[0]'
+ */
+export type PathSegment = string | number;
+
+/**
+ * Where a container sits: its key in its parent, and the parent's link; it outlives the walk, so a path can be built
+ * after it (see {@link linkPath}).
+ * @internal
+ */
+export interface PathLink {
+  /** The key or index of this container in its parent; undefined for the root. */
+  readonly segment: PathSegment | undefined;
+  readonly parent: PathLink | undefined;
+  readonly isArray: boolean;
+  /** The container's copy, in a copying walk. */
+  readonly copy: Container | undefined;
+}
+
+/**
+ * Where the string being visited sits, for a {@link SiteVisitor}; valid only during that visit. Nothing is built
+ * unless asked for, so a walk that finds nothing of interest allocates no path and no replacer.
+ * @internal
+ */
+export interface StringSite {
+  /** A new array holding the path of the string. */
+  path(): PathSegment[];
+  /** A function that swaps the string in the copy (now or later); `undefined` in a read-only walk. */
+  replacer(): ((next: string) => void) | undefined;
+  /** The container holding the string, as a link that outlives the walk; `undefined` for a root string. */
+  link(): PathLink | undefined;
+  /** The key of the string in its container (an array index as text); `''` for a root string. */
+  key(): string;
+}
+
+/** @internal Called for every string met by the walk; see {@link StringSite}. */
+export type SiteVisitor = (text: string, site: StringSite) => void;
 
 /** A plain object or array the walker enters. */
 export type Container = Record<PropertyKey, unknown> | unknown[];

@@ -1,14 +1,17 @@
 /** The walker behind walk.ts: frames on a stack, a fast path for a flat object. @internal */
 
-import type { PathLink, PathSegment, SiteVisitor, StringSite } from './walk.js';
 import {
   ABSENT,
   type Container,
   invalidInput,
   type Kind,
   kindOf,
+  type PathLink,
+  type PathSegment,
   readOwn,
+  type SiteVisitor,
   type Spread,
+  type StringSite,
   setOwn,
   shapeOf,
   shortPath,
