@@ -309,3 +309,26 @@ describe('batch entries without ARN (as minimal test mocks write them)', () => {
     expect(results.map(answerOf)).toEqual(['error:provider_error', `${OWN}:b`]);
   });
 });
+
+describe('batch entries without Name', () => {
+  beforeEach(() => {
+    smMock.reset();
+    answerGetTruthfully();
+  });
+
+  it("answer a name by their ARN's name, under the same rules as a Name", async () => {
+    // Prepare
+    const { Name: _a, ...a } = entryOf('a');
+    const { Name: _b, ...b } = entryOf('b');
+    const { Name: _other, ...other } = entryOf('c', OTHER);
+    smMock.on(BatchGetSecretValueCommand).resolves({ SecretValues: [a, b, other, entryOf('c')] });
+    const provider = createAwsProvider({ region: REGION });
+
+    // Act
+    const results = await provider.fetchMany([{ secretId: 'a' }, { secretId: 'b' }, { secretId: 'c' }]);
+
+    // Assess
+    expect(results.map(answerOf)).toEqual([`${OWN}:a`, `${OWN}:b`, `${OWN}:c`]);
+    expect(getIds()).toEqual(['c']);
+  });
+});

@@ -1,3 +1,4 @@
+import { nameOfArn } from '../../cache/secret-names.js';
 import type { SecretPayload } from '../../types.js';
 import { parseSecretArn } from './arn.js';
 
@@ -36,8 +37,8 @@ interface Group {
  * Pairs each requested id with its own answer; AWS promises no order, and an answer may hold entries of other
  * accounts, duplicates or extras. Exact full ARNs claim their entries first; then partial ARNs, then names, each
  * answered only when exactly one secret of the whole answer fits it and no other id claimed that secret (a name
- * fits an entry whose `Name` equals it and whose ARN is in the batch's region). Which account is the caller's is
- * not known here, so a name that two accounts' entries fit is never decided by elimination: an id that fits no
+ * fits an entry whose `Name`, or without one its ARN's name, equals it and whose ARN is in the batch's region).
+ * Which account is the caller's is not known here, so a name that two accounts' entries fit is never decided by elimination: an id that fits no
  * entry, fits more than one, fits only an entry another id claimed, or has both an entry and an error entry is
  * answered `alone` (fetched by itself, where AWS resolves it). Error entries match their id exactly. Entries that
  * share an ARN but differ in value are never chosen between. An entry without `ARN` (as minimal test mocks write
@@ -86,7 +87,7 @@ export function matchBatch(
     claimLeft(
       id,
       (group) =>
-        group.entries[0]!.name === id &&
+        (group.entries[0]!.name ?? nameOfArn(group.arn)) === id &&
         (scope.region === undefined ||
           group.arn === undefined ||
           parseSecretArn(group.arn)?.region === scope.region),
