@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { sendRequest } from '../../examples/activepieces-piece/actions/send-request.js';
 import { type RunActionOptions, runAction } from '../../examples/activepieces-piece/run-action.js';
+import { CANARY, expectNoCanary } from '../support/canary.js';
 import { API_TOKEN, failure, usePieceFixture } from './piece-fixture.js';
 
 vi.mock('secret-refs', () => import('../../src/index.js'));
@@ -116,6 +117,32 @@ describe('send_request with a prop the engine emptied', () => {
     expect(hint).toMatch(/^Activepieces evaluated the \{\{…\}\} in the prop\(s\) marked above/);
     expect(hint).toContain('trigger data {{trigger.output.…}}');
     expect(hint).not.toMatch(/a braced secret reference never reaches|braced secret reference was typed/);
+  });
+
+  it('never repeats the text of a prop it refuses, which may carry a secret', async () => {
+    const error = await failure(
+      runAction(sendRequest, fixture.goodAuth(), {
+        url: `${fixture.apiUrl}/${CANARY}/{{resolve:secretsmanager:prod/api}}?key=${CANARY}&id=`,
+        method: 'POST',
+        secretHeaders: [{ ...tokenHeader, scheme: ` ${CANARY}` }],
+        headers: { 'X-Key': `${CANARY} {{step_1.key}}` },
+        query: { key: `${CANARY} ` },
+        body: `{"key": "${CANARY}", "empty": "{{step_1.value}}"}`,
+      }),
+    );
+
+    expect(error.message.split('\n')).toEqual([
+      '6 props cannot be used:',
+      "✖ URL ends in '/' where a path segment was expected",
+      '✖ URL has an empty query parameter',
+      '✖ Query parameters.key ends in white space with nothing after it',
+      '✖ Other headers.X-Key ends in white space with nothing after it',
+      '✖ Secret headers[0].scheme begins with white space',
+      '✖ JSON body.empty arrived as an empty text',
+      expect.stringMatching(/^Activepieces evaluated/),
+    ]);
+    expectNoCanary(error);
+    expect(fixture.received).toEqual([]);
   });
 
   it('sends a URL, query and JSON body whose tokens all gave values', async () => {
