@@ -78,8 +78,10 @@ describe('a warm resolve (every secret cached)', () => {
     await resolveConnection(connection, manager);
     const controller = new AbortController();
     controller.abort();
-    await expect(resolveConnection(connection, manager, { signal: controller.signal })).rejects.toMatchObject({
-      name: 'AbortError',
-    });
+    await expect(resolveConnection(connection, manager, { signal: controller.signal })).rejects.toMatchObject(
+      {
+        name: 'AbortError',
+      },
+    );
   });
 });
