@@ -1,13 +1,17 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError } from '../errors.js';
-import { readerOf } from '../manager/read-refs.js';
+import { type RefReader, readerOf } from '../manager/read-refs.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
 import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../types.js';
 import type { RouteOf } from './managers.js';
 
 interface Group {
   manager: SecretManager;
+  /** The reader of a manager this library made; `undefined` for another (asked through `getSecrets`). */
+  read: RefReader | undefined;
   refs: SecretRef[];
+  /** For a manager read through `getSecrets`: the index in `refs` of each distinct reference, by `refKey`. */
+  firstOf: Map<string, number> | undefined;
   results?: readonly SecretResult[];
 }
 
@@ -34,20 +38,11 @@ export function fetchRefs(
   // group (or its routing failure) and its index there. A warm resolve allocates only these.
   const from: (Group | SecretResult)[] = new Array(count);
   const at: number[] = new Array(count);
-  // The one repeat detector of the reference space: a reference asked twice is read once.
-  const firstOf = count > 1 ? new Map<string, number>() : undefined;
   for (let index = 0; index < count; index++) {
     const ref = refs[index]!;
     const target = route(ref);
     if (!target.ok) {
       from[index] = { ok: false, error: new SecretRefError('unknown_manager', target.message) };
-      continue;
-    }
-    const key = firstOf === undefined ? '' : refKey(ref);
-    const known = firstOf?.get(key);
-    if (known !== undefined) {
-      from[index] = from[known]!;
-      at[index] = at[known]!;
       continue;
     }
     const { manager } = target;
@@ -56,20 +51,31 @@ export function fetchRefs(
       for (const candidate of groups) if (candidate.manager === manager) group = candidate;
     }
     if (group === undefined) {
-      group = { manager, refs: [] };
+      const read = readerOf(manager);
+      group = { manager, read, refs: [], firstOf: read ? undefined : new Map() };
       groups.push(group);
       if (groupByManager !== undefined) groupByManager.set(manager, group);
       else if (groups.length > SCANNED_GROUPS) groupByManager = new Map(groups.map((g) => [g.manager, g]));
     }
     from[index] = group;
-    at[index] = group.refs.push(ref) - 1;
-    firstOf?.set(key, index);
+    // A manager this library made reads each cache key once however often it is named, so its references go as
+    // they are; another manager is asked once per distinct reference (the one repeat detector of this space).
+    if (group.firstOf === undefined) {
+      at[index] = group.refs.push(ref) - 1;
+      continue;
+    }
+    const key = refKey(ref);
+    const known = group.firstOf.get(key);
+    if (known !== undefined) at[index] = known;
+    else {
+      at[index] = group.refs.push(ref) - 1;
+      group.firstOf.set(key, at[index]!);
+    }
   }
   const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : {};
   let waiting: Promise<void>[] | undefined;
   for (const group of groups) {
-    const read = readerOf(group.manager);
-    const results = read ? read(group.refs, options) : callManager(group, options);
+    const results = group.read ? group.read(group.refs, options) : callManager(group, options);
     if (Array.isArray(results)) group.results = results;
     else {
       waiting ??= [];
