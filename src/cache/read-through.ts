@@ -180,12 +180,11 @@ function keysOf(identity: string): (locator: SecretLocator) => string {
   const keyOf = cacheKeyFor(identity);
   const known = new WeakMap<SecretLocator, string>();
   return (locator) => {
-    if (!isParsedRef(locator)) return keyOf(locator);
+    // Only parsed references are ever remembered, so a key found needs no check.
     let key = known.get(locator);
-    if (key === undefined) {
-      key = keyOf(locator);
-      known.set(locator, key);
-    }
+    if (key !== undefined) return key;
+    key = keyOf(locator);
+    if (isParsedRef(locator)) known.set(locator, key);
     return key;
   };
 }

@@ -164,13 +164,11 @@ class Walker implements StringSite, WalkPosition {
     const cloned = this.copying ? shallowCopy(source, kind) : undefined;
     let frame: Frame;
     if (cloned !== undefined) {
-      const keys = isArray || isFlat(cloned) ? undefined : Object.keys(cloned);
-      const length = isArray ? (cloned as unknown[]).length : keys === undefined ? 0 : keys.length;
       frame = {
         source,
         copy: cloned,
-        keys,
-        length,
+        keys: undefined,
+        length: isArray ? (cloned as unknown[]).length : 0,
         index: 0,
         segment,
         parent,
@@ -178,17 +176,27 @@ class Walker implements StringSite, WalkPosition {
         cloned: true,
         open: true,
       };
-      if (!isArray && keys === undefined) {
-        // An object holding no container (most of a connection): its strings are visited in one `for…in` over
-        // the copy, which V8 reads through its enum cache, and the frame is done.
+      if (!isArray) {
+        // An object's strings are visited in one `for…in` over the copy (V8 reads it through its enum cache) until
+        // a container is met; only then are its keys listed, and the walk goes on from that key. An object
+        // holding no container (most of a connection) is done here.
         this.entered?.set(source, frame);
         stack.push(frame);
         const record = cloned as Record<string, unknown>;
         for (const key in record) {
           const value = record[key];
-          if (typeof value !== 'string') continue;
-          this.visitedKey = key;
-          this.visitor(value, this);
+          if (typeof value === 'string') {
+            this.visitedKey = key;
+            this.visitor(value, this);
+          } else if (value !== null && typeof value === 'object') {
+            const keys = Object.keys(record);
+            frame.keys = keys;
+            frame.length = keys.length;
+            // `for…in` lists the own keys first, in the order `Object.keys` does; an inherited key comes after.
+            const at = keys.indexOf(key);
+            frame.index = at === -1 ? keys.length : at;
+            break;
+          }
         }
         return cloned;
       }
@@ -218,13 +226,4 @@ class Walker implements StringSite, WalkPosition {
     stack.push(frame);
     return frame.copy;
   }
-}
-
-/** True when an object's copy holds no object or array (nothing to descend into). */
-function isFlat(record: Container): boolean {
-  for (const key in record) {
-    const value = (record as Record<string, unknown>)[key];
-    if (value !== null && typeof value === 'object') return false;
-  }
-  return true;
 }
