@@ -114,6 +114,18 @@ export function subscriberOf(client: unknown, given: unknown): RedisSubscriber {
   let messageListener: Fn | undefined;
   const listeners: [string, Fn][] = [];
 
+  // Ends a connection the tier opened, whatever its state. node-redis's destroy() during the TCP connect finds no
+  // socket to destroy and the connect completes afterwards, so `listen` ends it again once connect settles.
+  const end = async (current: AnyClient): Promise<void> => {
+    if (ioredis) (current.disconnect as Fn).call(current);
+    else await ((current.destroy ?? current.disconnect) as Fn).call(current);
+  };
+  const closedWhile = async (current: AnyClient): Promise<boolean> => {
+    if (sub === current) return false;
+    if (owned) await Promise.resolve(end(current)).catch(() => undefined);
+    return true;
+  };
+
   return {
     async listen(channel, onMessage, onState) {
       const current = owned ? ((source.duplicate as Fn).call(source) as AnyClient) : source;
@@ -135,12 +147,15 @@ export function subscriberOf(client: unknown, given: unknown): RedisSubscriber {
       // Retried until it works or the tier closes: a Redis that is down at start (ioredis gives up on a command
       // after its retries; node-redis waits) must not leave the process deaf once Redis is back.
       for (;;) {
-        if (sub !== current) throw new Error('closed');
+        if (await closedWhile(current)) throw new Error('closed');
         try {
           if (!ioredis && owned && current.isOpen !== true) await (current.connect as Fn).call(current);
+          if (await closedWhile(current)) throw new Error('closed');
           await (current.subscribe as Fn).call(current, channel, ...(ioredis ? [] : [messageListener]));
+          if (await closedWhile(current)) throw new Error('closed');
           return;
-        } catch {
+        } catch (error) {
+          if (await closedWhile(current)) throw error;
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
         }
       }
@@ -150,12 +165,10 @@ export function subscriberOf(client: unknown, given: unknown): RedisSubscriber {
       sub = undefined;
       if (!current) return;
       try {
-        if (ioredis) {
-          if (messageListener) current.off?.('message', messageListener);
-          if (owned) (current.disconnect as Fn).call(current);
-          else await (current.unsubscribe as Fn).call(current, channelName);
-        } else if (owned) {
-          await ((current.destroy ?? current.disconnect) as Fn).call(current);
+        if (ioredis && messageListener) current.off?.('message', messageListener);
+        if (owned) await end(current);
+        else if (ioredis) {
+          await (current.unsubscribe as Fn).call(current, channelName);
         } else {
           await (current.unsubscribe as Fn).call(current, channelName, messageListener);
         }
