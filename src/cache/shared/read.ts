@@ -4,7 +4,7 @@ import type { SharedRead } from '../tier.js';
 import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
 import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
-import { decodeEntry, encodeEntry } from './entry.js';
+import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
 import { COMMIT, READ, RELEASE } from './scripts.js';
@@ -23,7 +23,7 @@ export interface ReadContext {
   freshCap(): number;
   /** Resolves when one of `names` is filled (a `fill` message on the bus), after `ms`, or when `signal` fires. */
   waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
-  onProblem(kind: 'tampered', cause?: unknown): void;
+  onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
 }
 
 /**
@@ -103,6 +103,8 @@ export async function readShared(
       const second = Number(reply[3 + position * 2]);
       const locator = locators[index]!;
       const name = entryNames[index]!;
+      // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported.
+      if (value === 0) context.onProblem('oversized');
       if (typeof value === 'string') {
         const hit = openHit(context, generation.epoch, name, value, second);
         out[index] = hit ?? missWithCommit(context, names, locator, name, generation, undefined);
@@ -175,7 +177,13 @@ function missWithCommit(
         }
         const expiresAt = Date.now() + lifetime;
         const site = { namespace: context.namespace, epoch: generation.epoch, name };
-        const value = sealEntry(names[0]!.key, site, encodeEntry(payload, expiresAt));
+        const plaintext = encodeEntry(payload, expiresAt);
+        if (Buffer.byteLength(plaintext) > MAX_ENTRY_PLAINTEXT_BYTES) {
+          settled = false;
+          release();
+          return;
+        }
+        const value = sealEntry(names[0]!.key, site, plaintext);
         const ids = idForms(locator.secretId, payload);
         const forms = names.flatMap((scope) => [
           ...ids.map((id) => scope.form(id)),

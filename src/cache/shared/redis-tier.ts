@@ -28,7 +28,7 @@ export interface RedisTierConfig {
 }
 
 /** What went wrong in the tier, for the `error` event to come. */
-export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'subscription_lost';
+export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'oversized' | 'subscription_lost';
 
 /** The Redis tier: a {@link SharedTier}, plus the operator's fleet-wide clears and `close`. */
 export interface RedisTier extends SharedTier {

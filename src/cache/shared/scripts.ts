@@ -1,4 +1,12 @@
 import { createHash } from 'node:crypto';
+import { sealedLength } from './crypto.js';
+import { MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
+
+/**
+ * The longest entry text the tier writes. A longer value in Redis was not written by the tier (a mistake, or an
+ * attack on the memory of every reader): READ answers it as oversized without sending it.
+ */
+export const MAX_ENTRY_CHARS = sealedLength(MAX_ENTRY_PLAINTEXT_BYTES);
 
 /** A Lua script run with EVALSHA (EVAL when the server does not know it yet). */
 export interface LuaScript {
@@ -17,9 +25,11 @@ function script(source: string): LuaScript {
  *
  * ARGV: prefix, epoch candidate, lease token, lease ms (0: take no lease), entry names…
  * Returns: epoch, seq, then per name either (value, pttl) or (false, lease) where lease is 1 (taken by the
- * caller), -1 (held by another process) or 0 (none asked).
+ * caller), -1 (held by another process) or 0 (none asked); a value longer than {@link MAX_ENTRY_CHARS} is not
+ * sent: it is (0, lease) instead, a miss to report.
  */
 export const READ = script(`
+local maxChars = ${MAX_ENTRY_CHARS}
 local prefix = ARGV[1]
 local gen = prefix .. 'gen'
 redis.call('HSETNX', gen, 'epoch', ARGV[2])
@@ -29,7 +39,9 @@ local leaseMs = tonumber(ARGV[4])
 local out = { epoch, seq }
 for i = 5, #ARGV do
   local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[i]
-  local value = redis.call('GET', key)
+  local oversized = redis.call('STRLEN', key) > maxChars
+  local value = false
+  if not oversized then value = redis.call('GET', key) end
   if value then
     out[#out + 1] = value
     out[#out + 1] = redis.call('PTTL', key)
@@ -42,7 +54,7 @@ for i = 5, #ARGV do
         lease = -1
       end
     end
-    out[#out + 1] = false
+    if oversized then out[#out + 1] = 0 else out[#out + 1] = false end
     out[#out + 1] = lease
   end
 end
