@@ -11,6 +11,8 @@ import { type DerivedKey, hmacHex } from './crypto.js';
  * - `log`: a sorted set of recent invalidations, `<seq>:<hashed form>` scored by sequence;
  * - `e:<epoch>:<entry name>`: an encrypted entry; `l:<epoch>:<entry name>`: its fetch lease;
  * - `i:<epoch>:<form>`: the entry keys an id form names; `s:<epoch>:<scope>`: the entry keys of a scope;
+ * - `keys`: a hash of the key ids (see crypto.ts) of the processes that read the namespace, each with when it was
+ *   marked, so that an operator's clear can tell a wrong key or a misspelt namespace;
  * - the channel `bus`.
  *
  * Entry names, forms and scopes are HMACs under the `names` key: no secret name, ARN, region or credential.

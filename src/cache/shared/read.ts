@@ -24,6 +24,8 @@ export interface ReadContext {
   /** Resolves when one of `names` is filled (a `fill` message on the bus), after `ms`, or when `signal` fires. */
   waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
   onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
+  /** Told the namespace's epoch after each read that Redis answered. */
+  onEpoch?(epoch: string): void;
 }
 
 /**
@@ -97,6 +99,7 @@ export async function readShared(
     }
     if (!Array.isArray(reply) || reply.length !== 2 + pending.length * 2) break;
     const generation: Generation = { epoch: String(reply[0]), seq: String(reply[1]) };
+    context.onEpoch?.(generation.epoch);
     const waiting: number[] = [];
     pending.forEach((index, position) => {
       const value = reply[2 + position * 2];

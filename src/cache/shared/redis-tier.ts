@@ -30,12 +30,35 @@ export interface RedisTierConfig {
 /** What went wrong in the tier, for the `error` event to come. */
 export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'oversized' | 'subscription_lost';
 
+/**
+ * What a fleet-wide invalidation did, as Redis recorded it.
+ * @example
+ *   const { removed, processes, keyInUse } = await cache.invalidateSecret('prod/db');
+ *   if (keyInUse !== 'yes') console.error('no process reading this namespace uses this key');
+ */
+export interface FleetInvalidation {
+  /**
+   * Entries deleted from Redis: for one secret, those of every id form, scope and version Redis held; for a
+   * namespace clear, 0 (the namespace gets a new epoch: every entry becomes unreadable at once and expires by itself).
+   */
+  readonly removed: number;
+  /** Other processes subscribed to the namespace's bus that received the message (this one not counted). */
+  readonly processes: number;
+  /**
+   * Whether a process reading this namespace uses one of this cache's keys (each marks its key ids, derived and
+   * telling nothing of the key, at its first read): `yes`; `other-key` (processes use only other keys: they ignore
+   * the message and keep serving their copies); `unused` (no process has read this namespace since Redis was last
+   * emptied: a misspelt namespace, or a fleet not started).
+   */
+  readonly keyInUse: 'yes' | 'other-key' | 'unused';
+}
+
 /** The Redis tier: a {@link SharedTier}, plus the operator's fleet-wide clears and `close`. */
 export interface RedisTier extends SharedTier {
   /** Drops every entry of the namespace, in Redis and in every process. Rejects when Redis does not record it. */
-  clearNamespace(): Promise<void>;
+  clearNamespace(): Promise<FleetInvalidation>;
   /** Drops one secret (by any id form) in every scope, in Redis and in every process. */
-  invalidateEverywhere(secretId: string): Promise<void>;
+  invalidateEverywhere(secretId: string): Promise<FleetInvalidation>;
   /** True while the subscription is up. */
   readonly listening: boolean;
   close(): Promise<void>;
@@ -54,6 +77,19 @@ interface Invalidation {
   /** Entry names deleted directly too. */
   entries: string[];
   hashes: string[];
+}
+
+const NOT_RECORDED: FleetInvalidation = Object.freeze({ removed: 0, processes: 0, keyInUse: 'unused' });
+
+/** Reads the last three fields of INVALIDATE's reply (see scripts.ts); `self` when this process heard it too. */
+function fleetInvalidation(reply: unknown, self: boolean): FleetInvalidation {
+  if (!Array.isArray(reply) || reply.length < 4) return NOT_RECORDED;
+  const [removed, heard, marker] = reply.slice(-3).map(Number) as [number, number, number];
+  return Object.freeze({
+    removed: Number.isSafeInteger(removed) && removed > 0 ? removed : 0,
+    processes: Number.isSafeInteger(heard) ? Math.max(0, heard - (self ? 1 : 0)) : 0,
+    keyInUse: marker === 2 ? 'yes' : marker === 1 ? 'other-key' : 'unused',
+  });
 }
 
 /**
@@ -147,9 +183,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     return names;
   };
 
-  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<void> =>
+  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<FleetInvalidation> =>
     send(invalidation).then(
-      () => undefined,
+      (reply) => fleetInvalidation(reply, subscribed && listening),
       (error: unknown) => {
         queue(invalidation);
         if (strict) {
@@ -159,8 +195,23 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
             { cause: error instanceof Error ? new Error(error.message.split('\n')[0]) : undefined },
           );
         }
+        return NOT_RECORDED;
       },
     );
+
+  // Marks this process's key ids in the namespace (see FleetInvalidation.keyInUse), again after each new epoch
+  // (a namespace clear, or a flushed Redis that lost the marker).
+  let markedEpoch: string | undefined;
+  const markKeys = (epoch: string): void => {
+    if (epoch === markedEpoch || closed) return;
+    markedEpoch = epoch;
+    const fields = keys.flatMap((key) => [key.id, String(Date.now())]);
+    guard
+      .run(() => connection.command(['HSET', `${prefix}keys`, ...fields]))
+      .catch(() => {
+        markedEpoch = undefined;
+      });
+  };
 
   config.subscriber
     .listen(
@@ -239,6 +290,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
             freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
             waitForFill: fills.waitFor,
             onProblem: (kind) => report(kind),
+            onEpoch: markKeys,
           },
           names,
           locators,

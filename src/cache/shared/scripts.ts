@@ -137,7 +137,9 @@ return 1
  *
  * ARGV: prefix, channel, kind, max log entries, epoch candidate, n messages, n entries, messages…, entries…,
  * hashes…
- * Returns the new sequence.
+ * Returns the new sequence; its last three fields are always, in order: the entries deleted, the most subscribers
+ * one bus message reached, and what the namespace's key marker (`keys`, written by every reading process) says of
+ * the keys of the messages: 2 one of them is in use, 1 only other keys are, 0 no process ever marked one.
  */
 export const INVALIDATE = script(`
 local prefix = ARGV[1]
@@ -146,6 +148,7 @@ local log = prefix .. 'log'
 local kind = ARGV[3]
 local messages = tonumber(ARGV[6])
 local entries = tonumber(ARGV[7])
+local removed = 0
 local seq = redis.call('HINCRBY', gen, 'seq', 1)
 if kind == 'all' then
   redis.call('HSET', gen, 'epoch', ARGV[5])
@@ -154,7 +157,9 @@ else
   local area = 'i:'
   if kind == 'scope' then area = 's:' end
   if epoch then
-    for i = 8 + messages, 7 + messages + entries do redis.call('DEL', prefix .. 'e:' .. epoch .. ':' .. ARGV[i]) end
+    for i = 8 + messages, 7 + messages + entries do
+      removed = removed + redis.call('DEL', prefix .. 'e:' .. epoch .. ':' .. ARGV[i])
+    end
   end
   for i = 8 + messages + entries, #ARGV do
     redis.call('ZADD', log, seq, seq .. ':' .. ARGV[i])
@@ -162,7 +167,7 @@ else
       local index = prefix .. area .. epoch .. ':' .. ARGV[i]
       local members = redis.call('SMEMBERS', index)
       for j = 1, #members, 500 do
-        redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
+        removed = removed + redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
       end
       redis.call('DEL', index)
     end
@@ -175,8 +180,14 @@ else
     redis.call('ZREMRANGEBYRANK', log, 0, size - max - 1)
   end
 end
-for i = 8, 7 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
-return seq
+local heard, marker = 0, 0
+if redis.call('EXISTS', prefix .. 'keys') == 1 then marker = 1 end
+for i = 8, 7 + messages do
+  heard = math.max(heard, redis.call('PUBLISH', ARGV[2], ARGV[i]))
+  -- sr1.<kind>.<key id>.…: the key id is characters 7 to 14
+  if redis.call('HEXISTS', prefix .. 'keys', string.sub(ARGV[i], 7, 14)) == 1 then marker = 2 end
+end
+return { seq, removed, heard, marker }
 `);
 
 /** Lets go of a lease the caller holds (after a failed fetch). ARGV: lease key, token. */
