@@ -66,6 +66,7 @@ export function createRedisSecretCache(options: RedisSecretCacheOptions): RedisS
     jitter: resolved.cache.jitter,
     leaseMs: resolved.leaseMs,
     operationTimeoutMs: resolved.operationTimeoutMs,
+    maxScopes: resolved.cache.maxSize,
   });
   const store = createCacheStore(resolved.cache, tier);
   return buildSecretCache(resolved.cache, store, {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { SecretPayload } from '../../types.js';
 import type { SharedInvalidation } from '../tier.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
-import { anyScopeForm, idForms, type ScopeNames } from './names.js';
+import { idForms, type ScopeNames } from './names.js';
 
 /**
  * Bus messages: `sr1.<kind>.<key id>.<scope>.<form>.<mac>`, where kind is `f` (one id form in one scope), `a` (one
@@ -58,38 +58,49 @@ export function readBusMessage(
   return { key, kind, scope, form };
 }
 
-const everything = (): boolean => true;
+/** Matches every entry (a scope-wide or namespace-wide invalidation). */
+export const everything = (): boolean => true;
 
 /** A lost subscription or a namespace clear: drop every shared in-process copy. */
 export const DROP_ALL: SharedInvalidation = Object.freeze({ scope: undefined, matches: everything });
 
+/** The scopes this process holds entries of, found by their hashed names (see `createRedisTier`). */
+export interface KnownScopes {
+  /** The scope text whose hashed scope under `key` is `hash`, and its names under that key, when known here. */
+  find(key: DerivedKey, hash: string): { scope: string; names: ScopeNames } | undefined;
+  /** `anyScopeForm(key, id)`, remembered: a message for every scope tests each in-process entry against it. */
+  anyForm(key: DerivedKey, id: string): string;
+}
+
 /**
- * The invalidations a verified message means for the scopes this process knows (the others hold nothing here).
- * `known` maps each scope text (as the core passes it) to its names, one per key.
+ * The invalidations a verified message means for this process: at most one, found by the message's hashed scope
+ * (a scope this process does not know holds nothing here), so that a message costs the same however many
+ * identities were ever seen.
  * @example
  *   for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
  */
 export function invalidationsOf(
   read: NonNullable<ReturnType<typeof readBusMessage>>,
-  known: ReadonlyMap<string, readonly ScopeNames[]>,
+  known: KnownScopes,
 ): SharedInvalidation[] {
   if (read.kind === 'n') return [DROP_ALL];
-  const out: SharedInvalidation[] = [];
-  for (const [scope, names] of known) {
-    const mine = names.find((candidate) => candidate.key === read.key);
-    if (!mine) continue;
-    if (read.kind !== 'a' && mine.scope !== read.scope) continue;
-    if (read.kind === 's') {
-      out.push({ scope, matches: everything });
-      continue;
-    }
-    const formOf =
-      read.kind === 'a' ? (id: string) => anyScopeForm(read.key, id) : (id: string) => mine.form(id);
-    out.push({
-      scope,
-      matches: (secretId: string, payload: SecretPayload | undefined) =>
-        idForms(secretId, payload).some((id) => formOf(id) === read.form),
-    });
+  if (read.kind === 'a') {
+    return [
+      {
+        scope: undefined,
+        matches: (secretId: string, payload: SecretPayload | undefined) =>
+          idForms(secretId, payload).some((id) => known.anyForm(read.key, id) === read.form),
+      },
+    ];
   }
-  return out;
+  const found = known.find(read.key, read.scope);
+  if (!found) return [];
+  if (read.kind === 's') return [{ scope: found.scope, matches: everything }];
+  return [
+    {
+      scope: found.scope,
+      matches: (secretId: string, payload: SecretPayload | undefined) =>
+        idForms(secretId, payload).some((id) => found.names.form(id) === read.form),
+    },
+  ];
 }

@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import QuickLRU from 'quick-lru';
 import { SecretRefError } from '../../errors.js';
 import type { SecretProvider } from '../../types.js';
 import type { SharedInvalidation, SharedTier } from '../tier.js';
-import { type BusKind, busMessage, DROP_ALL, invalidationsOf, readBusMessage } from './bus.js';
+import {
+  type BusKind,
+  busMessage,
+  DROP_ALL,
+  everything,
+  invalidationsOf,
+  type KnownScopes,
+  readBusMessage,
+} from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
 import { createFills } from './fills.js';
@@ -23,6 +32,13 @@ export interface RedisTierConfig {
   readonly jitter: number;
   readonly leaseMs: number;
   readonly operationTimeoutMs: number;
+  /**
+   * How many scopes (provider identities) the tier remembers, least recently used dropped first together with this
+   * process's entries of them (whose bus messages it could no longer recognise). At least the in-process tier's
+   * `maxSize`: a scope with an entry held was used that recently.
+   * @default 1000
+   */
+  readonly maxScopes?: number;
   /** The one hook for problems (a later `error` event); never given a value, a key or a secret id. */
   readonly onProblem?: (kind: TierProblem, cause?: unknown) => void;
 }
@@ -68,6 +84,8 @@ export interface RedisTier extends SharedTier {
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
 const MAX_LOG = 10_000;
+/** Hashed id forms remembered for messages that concern every scope (one HMAC each, per in-process entry). */
+const ANY_FORMS = 10_000;
 /** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
 const BUS_DOWN_FRESH_MS = 1_000;
 
@@ -105,7 +123,37 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const report = config.onProblem ?? (() => {});
   const listeners = new Set<(message: SharedInvalidation) => void>();
   const scopesByProvider = new WeakMap<SecretProvider, string | undefined>();
-  const known = new Map<string, readonly ScopeNames[]>();
+  // Scope text → its names (one per key), bounded; `byHash` finds a scope text from a bus message's hashed scope.
+  const byHash = new Map<string, string>();
+  const hashKey = (key: DerivedKey, hash: string): string => `${key.id}:${hash}`;
+  const known = new QuickLRU<string, readonly ScopeNames[]>({
+    maxSize: config.maxScopes ?? 1_000,
+    onEviction: (scope, names) => {
+      for (const name of names) {
+        if (byHash.get(hashKey(name.key, name.scope)) === scope) byHash.delete(hashKey(name.key, name.scope));
+      }
+      // Its bus messages would no longer be recognised: what this process holds of it goes now.
+      emit({ scope, matches: everything });
+    },
+  });
+  const anyForms = new QuickLRU<string, string>({ maxSize: ANY_FORMS });
+  const knownScopes: KnownScopes = {
+    find(key, hash) {
+      const scope = byHash.get(hashKey(key, hash));
+      const names = scope === undefined ? undefined : known.peek(scope);
+      const mine = names?.find((name) => name.key === key);
+      return scope !== undefined && mine ? { scope, names: mine } : undefined;
+    },
+    anyForm(key, id) {
+      const slot = `${key.id}:${id}`;
+      let form = anyForms.get(slot);
+      if (form === undefined) {
+        form = anyScopeForm(key, id);
+        anyForms.set(slot, form);
+      }
+      return form;
+    },
+  };
   let pending: Invalidation[] = [];
   let listening = false;
   let subscribed = false;
@@ -180,6 +228,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       return undefined;
     const names = keys.map((key, index) => scopeNames(key, texts[index] as string));
     known.set(scope, names);
+    for (const name of names) byHash.set(hashKey(name.key, name.scope), scope);
     return names;
   };
 
@@ -223,7 +272,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         }
         const read = readBusMessage(keys, namespace, message);
         if (!read) return;
-        for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
+        for (const invalidation of invalidationsOf(read, knownScopes)) emit(invalidation);
       },
       (up) => {
         // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
