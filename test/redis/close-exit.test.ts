@@ -31,15 +31,19 @@ function runChild(setup: object, ms = 3_000): Promise<number | 'hung'> {
 }
 
 describe.each(FLAVOURS)('a process that closes its cache (%s)', (flavour) => {
+  // Starting a child under tsx takes seconds on a busy machine: what is bounded is the time after "closed".
   it.each(['connecting', 'ready'] as const)(
     'exits by itself when the subscriber is %s at close()',
+    { timeout: 90_000 },
     async (state) => {
       const results = await Promise.all([0, 1].map(() => runChild({ flavour, url: redis().url, state })));
       expect(results).toEqual([0, 0]);
     },
   );
 
-  it('exits by itself when the subscriber is reconnecting to a Redis that is not there', async () => {
+  it('exits by itself when the subscriber is reconnecting to a Redis that is not there', {
+    timeout: 90_000,
+  }, async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     expect(await runChild({ flavour, url, state: 'reconnecting' })).toBe(0);
   });
