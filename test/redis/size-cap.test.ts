@@ -74,8 +74,8 @@ describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes 
     const sentBefore = await netOutput(raw);
     const [read] = await made.read(scope, [{ secretId: 'prod/db' }]);
     const sent = (await netOutput(raw)) - sentBefore;
-    expect(read?.hit).toBe(false);
-    expect(problems).toContain('oversized');
+    expect(read).toMatchObject({ hit: false, rejected: true });
+    expect(problems).toEqual(['oversized']);
     expect(sent).toBeLessThan(64 * 1024);
     if (isMiss(read)) read.commit({ secretString: 'pw-2', name: 'prod/db' });
     await until(async () => (await made.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);

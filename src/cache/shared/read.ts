@@ -81,6 +81,7 @@ export async function readShared(
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
   const deadline = Date.now() + context.leaseMs;
   let wait = FIRST_POLL_MS;
+  const reported = new Set<number>();
   while (pending.length > 0) {
     let reply: unknown;
     try {
@@ -106,8 +107,12 @@ export async function readShared(
       const second = Number(reply[3 + position * 2]);
       const locator = locators[index]!;
       const name = entryNames[index]!;
-      // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported.
-      if (value === 0) context.onProblem('oversized');
+      // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
+      const oversized = value === 0;
+      if (oversized && !reported.has(index)) {
+        reported.add(index);
+        context.onProblem('oversized');
+      }
       if (typeof value === 'string') {
         const hit = openHit(context, generation.epoch, name, value, second);
         out[index] = hit ?? missWithCommit(context, names, locator, name, generation, undefined);
@@ -118,6 +123,8 @@ export async function readShared(
       } else {
         out[index] = missWithCommit(context, names, locator, name, generation, undefined);
       }
+      const answer = out[index];
+      if (oversized && answer !== undefined && !answer.hit) out[index] = { ...answer, rejected: true };
     });
     pending = waiting;
     if (pending.length > 0) {
