@@ -12,6 +12,8 @@ export interface ClusterNode {
   readonly port: number;
   /** Kills it (SIGKILL), as a crash would; its replica takes over after `nodeTimeoutMs`. */
   kill(): Promise<void>;
+  /** Starts it again on its port with its cluster state: it rejoins, as a replica when it was replaced. */
+  restart(): Promise<void>;
   /** True while its process runs. */
   readonly alive: boolean;
 }
@@ -53,6 +55,8 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       join(dir, 'nodes.conf'),
       '--cluster-node-timeout',
       String(NODE_TIMEOUT_MS),
+      '--repl-diskless-sync-delay',
+      '0',
       '--save',
       '',
       '--appendonly',
@@ -165,6 +169,10 @@ export async function startRedisCluster(): Promise<RedisCluster> {
         child.kill('SIGKILL');
         await exited(child);
       },
+      async restart() {
+        if (node.child) return;
+        node.child = await launch(node.port, join(root, String(node.port)));
+      },
     })),
     rootNodes: started.map((node) => ({ host: '127.0.0.1', port: node.port })),
     nodeTimeoutMs: NODE_TIMEOUT_MS,
@@ -188,6 +196,15 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   };
   try {
     await cluster.waitUntilOk();
+    // A replica that never finished its first sync refuses to take over: wait until every one has.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const infos = await Promise.all(started.map((node) => cli(node.port, 'INFO', 'replication')));
+      const primaries = infos.filter((info) => info.includes('role:master'));
+      if (primaries.length === 3 && primaries.every((info) => /slave0:.*state=online/.test(info))) break;
+      if (Date.now() > deadline) throw new Error('the replicas did not finish their first sync');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } catch (error) {
     await stop();
     throw error;
