@@ -52,7 +52,12 @@ describe.each(FLAVOURS)('the Redis tier over rediss:// (%s)', (flavour) => {
         createSecretManager(
           createMemoryProvider(
             { 'prod/db': 'pw-1' },
-            { identity: 'tls', onCall: (call) => void (fetched += call.locators.length) },
+            {
+              identity: 'tls',
+              onCall: (call) => {
+                fetched += call.locators.length;
+              },
+            },
           ),
           { cache },
         ),
