@@ -11,9 +11,16 @@ export type RootNodes = readonly { host: string; port: number }[];
  * A cluster client of `flavour`, made as a user would with the library's defaults (only an `error` listener, which
  * every long-lived client needs), connected.
  */
-export async function connectClusterClient(flavour: Flavour, rootNodes: RootNodes): Promise<unknown> {
+export async function connectClusterClient(
+  flavour: Flavour,
+  rootNodes: RootNodes,
+  user?: { username: string; password: string },
+): Promise<unknown> {
   if (flavour === 'ioredis') {
-    const client = new Cluster(rootNodes.map((node) => ({ ...node })));
+    const client = new Cluster(
+      rootNodes.map((node) => ({ ...node })),
+      user ? { redisOptions: user } : {},
+    );
     client.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());

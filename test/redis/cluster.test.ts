@@ -117,6 +117,54 @@ describe.each(FLAVOURS)('the Redis tier on a Redis Cluster, over %s', (flavour) 
   });
 });
 
+/** The ACL docs/redis-cluster.md recommends for a cluster. */
+const ACL_COMMANDS = [
+  'evalsha eval ping hello info readonly',
+  'ssubscribe sunsubscribe spublish cluster|keyslot cluster|slots cluster|shards cluster|nodes cluster|info',
+  'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank',
+].join(' ');
+
+describe('under a Redis ACL limited to the namespace, on a Redis Cluster', () => {
+  it('the tier works for both clients', async () => {
+    const rules = ['on', '>acl-password', '~secret-refs:{acl}:*', '&secret-refs:{acl}:bus', '-@all'];
+    for (const node of cluster().nodes.filter((n) => n.alive)) {
+      await cluster().cli(
+        node.port,
+        'ACL',
+        'SETUSER',
+        'worker',
+        ...rules,
+        ...ACL_COMMANDS.split(' ').map((c) => `+${c}`),
+      );
+    }
+    const user = { username: 'worker', password: 'acl-password' };
+    const clients = await Promise.all(
+      FLAVOURS.map((flavour) => connectClusterClient(flavour, cluster().rootNodes, user)),
+    );
+    const caches = clients.map((client) =>
+      createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: 'acl' }),
+    );
+    try {
+      await until(() => caches.every((cache) => cache.isListening()), 10_000);
+      const { provider, calls } = countingProvider({ db: 'v1' });
+      const [one, two] = caches.map((cache) => createSecretManager(provider, { cache }));
+      expect(await one!.getSecret('db')).toBe('v1');
+      await until(async () => {
+        const before = calls.fetched;
+        expect(await two!.getSecret('db')).toBe('v1');
+        return calls.fetched === before;
+      });
+      let heard = 0;
+      cacheStoreOf(caches[0]!)?.tier?.onInvalidate(() => heard++);
+      two!.invalidate('db');
+      await until(() => heard > 0);
+    } finally {
+      await Promise.all(caches.map((cache) => cache.close()));
+      for (const client of clients) closeClusterClient(client);
+    }
+  });
+});
+
 describe('a fleet of processes on a Redis Cluster', () => {
   const members: Member[] = [];
   afterEach(async () => {
