@@ -1,13 +1,27 @@
 import { createHash } from 'node:crypto';
 
-/** A Lua script run with EVALSHA (EVAL when the server does not know it yet). */
+/** One text of a Lua script, run with EVALSHA (EVAL when the server does not know it yet). */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
 
-function script(source: string): LuaScript {
-  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
+/**
+ * A script of the tier in its two variants: `classic` publishes on the bus with PUBLISH (one Redis server),
+ * `sharded` with SPUBLISH (a cluster, where the channel lives in the namespace's slot). Every script is called with
+ * one key, in the namespace's slot, that routes it on a cluster; the scripts use ARGV only.
+ */
+export interface TierScript {
+  readonly classic: LuaScript;
+  readonly sharded: LuaScript;
+}
+
+function script(source: string): TierScript {
+  const variant = (publish: string): LuaScript => {
+    const text = `local PUBLISH = '${publish}'\n${source}`;
+    return Object.freeze({ source: text, sha: createHash('sha1').update(text).digest('hex') });
+  };
+  return Object.freeze({ classic: variant('PUBLISH'), sharded: variant('SPUBLISH') });
 }
 
 /**
@@ -55,7 +69,8 @@ return out
  * epoch changed; indexes it under every form and scope; lets go of
  * the caller's lease.
  *
- * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, n scopes, scopes… forms…
+ * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, the bus message saying it was
+ * written, n scopes, scopes… forms…
  * Returns 1 when written, 0 when refused.
  */
 export const COMMIT = script(`
@@ -78,7 +93,7 @@ if seq < floor or seq > current then
   return 0
 end
 local concerned = {}
-for i = 10, #ARGV do concerned[ARGV[i]] = true end
+for i = 11, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
@@ -101,17 +116,17 @@ if current > seq then
 end
 local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
 redis.call('SET', key, ARGV[5], 'PX', ARGV[6])
-local scopes = tonumber(ARGV[9])
+local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 10, #ARGV do
+for i = 11, #ARGV do
   local index
-  if i < 10 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 11 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
 letGo()
-redis.call('PUBLISH', prefix .. 'bus', 'fill.' .. ARGV[4])
+redis.call(PUBLISH, prefix .. 'bus', ARGV[9])
 return 1
 `);
 
@@ -163,7 +178,7 @@ else
     redis.call('ZREMRANGEBYRANK', log, 0, size - max - 1)
   end
 end
-for i = 8, 7 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
+for i = 8, 7 + messages do redis.call(PUBLISH, ARGV[2], ARGV[i]) end
 return seq
 `);
 
