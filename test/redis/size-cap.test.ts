@@ -30,9 +30,10 @@ describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes 
   async function tier(): Promise<{ tier: RedisTier; problems: TierProblem[] }> {
     const client = await connectClient(flavour, redis().url);
     const problems: TierProblem[] = [];
+    const connection = connectionOf(client, 'client');
     const made = createRedisTier({
-      connection: connectionOf(client, 'client'),
-      subscriber: subscriberOf(client, undefined),
+      connection,
+      subscriber: subscriberOf(client, undefined, connection),
       keys: [deriveKey(Buffer.from(KEY_A, 'base64'))],
       namespace: `cap-${flavour}`,
       scope: undefined,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
+import { encodeBusMessage } from './bus.js';
 import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
 import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
@@ -21,7 +22,7 @@ export interface ReadContext {
   readonly leaseMs: number;
   /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
   freshCap(): number;
-  /** Resolves when one of `names` is filled (a `fill` message on the bus), after `ms`, or when `signal` fires. */
+  /** Resolves when one of `names` is filled (a `filled` message on the bus), after `ms`, or when `signal` fires. */
   waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
   onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
   /** Told the namespace's epoch after each read that Redis answered. */
@@ -30,7 +31,7 @@ export interface ReadContext {
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again for the entry (or a free lease). The
- * holder's `fill` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
+ * holder's `filled` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
  * bus that is down or a message that was lost.
  */
 export const POLL_MS = 50;
@@ -87,7 +88,7 @@ export async function readShared(
     try {
       const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
       reply = await context.guard.run(() =>
-        runScript(context.connection, READ, [
+        runScript(context.connection, READ, `${context.prefix}gen`, [
           context.prefix,
           newEpoch(),
           token,
@@ -171,7 +172,7 @@ function missWithCommit(
     if (settled) return;
     settled = true;
     if (token === undefined) return;
-    context.guard.run(() => runScript(context.connection, RELEASE, [leaseKey, token])).catch(noop);
+    context.guard.run(() => runScript(context.connection, RELEASE, leaseKey, [leaseKey, token])).catch(noop);
   };
   return {
     hit: false,
@@ -209,11 +210,14 @@ function missWithCommit(
           String(lifetime),
           token ?? '',
           String(lifetime + INDEX_MARGIN_MS),
+          encodeBusMessage(context.namespace, { kind: 'filled', entry: name }),
           String(scopes.length),
           ...scopes,
           ...forms,
         ];
-        context.guard.run(() => runScript(context.connection, COMMIT, args)).catch(noop);
+        context.guard
+          .run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args))
+          .catch(noop);
       } catch {
         // A payload that cannot be encoded is simply not shared; the caller already has it.
       }

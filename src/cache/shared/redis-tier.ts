@@ -4,13 +4,13 @@ import { SecretRefError } from '../../errors.js';
 import type { SecretProvider } from '../../types.js';
 import type { SharedInvalidation, SharedTier } from '../tier.js';
 import {
-  type BusKind,
-  busMessage,
+  type BusMessage,
   DROP_ALL,
+  decodeBusMessage,
+  encodeBusMessage,
   everything,
   invalidationsOf,
   type KnownScopes,
-  readBusMessage,
 } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
@@ -173,7 +173,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
 
   const send = (invalidation: Invalidation): Promise<unknown> =>
     guard.run(() =>
-      runScript(connection, INVALIDATE, [
+      runScript(connection, INVALIDATE, `${prefix}gen`, [
         prefix,
         channel,
         invalidation.kind,
@@ -210,7 +210,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
 
   const allInvalidation = (): Invalidation => ({
     kind: 'all',
-    messages: keys.map((key) => busMessage(key, namespace, 'n')),
+    messages: keys.map((key) => encodeBusMessage(namespace, { kind: 'namespace', key })),
     entries: [],
     hashes: [],
   });
@@ -265,14 +265,20 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   config.subscriber
     .listen(
       channel,
-      (message) => {
-        if (message.startsWith('fill.')) {
-          fills.filled(message.slice(5));
-          return;
+      (text) => {
+        const message = decodeBusMessage(keys, namespace, text);
+        if (!message) return;
+        switch (message.kind) {
+          case 'filled':
+            fills.filled(message.entry);
+            return;
+          case 'form':
+          case 'any-scope-form':
+          case 'scope':
+          case 'namespace':
+            for (const invalidation of invalidationsOf(message, knownScopes)) emit(invalidation);
+            return;
         }
-        const read = readBusMessage(keys, namespace, message);
-        if (!read) return;
-        for (const invalidation of invalidationsOf(read, knownScopes)) emit(invalidation);
       },
       (up) => {
         // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
@@ -292,16 +298,17 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       (error: unknown) => report('subscription_lost', error),
     );
 
-  const formInvalidation = (
-    kind: BusKind,
-    forms: string[],
-    scopes: (string | undefined)[],
+  /** One invalidation, told in one message per key (`messageOf` gives each key's, from the key's index). */
+  const invalidationOf = (
+    kind: Invalidation['kind'],
+    messageOf: (key: DerivedKey, index: number) => BusMessage,
+    hashes: string[],
     entries: string[] = [],
   ): Invalidation => ({
-    kind: kind === 's' ? 'scope' : 'form',
-    messages: keys.map((key, index) => busMessage(key, namespace, kind, scopes[index], forms[index])),
+    kind,
+    messages: keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index))),
     entries,
-    hashes: kind === 's' ? (scopes as string[]) : forms,
+    hashes,
   });
 
   return {
@@ -353,13 +360,14 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       const names = namesOf(scope);
       if (!names || closed) return;
       const scopes = names.map((name) => name.scope);
+      const forms = secretId === undefined ? [] : names.map((name) => name.form(secretId));
       const invalidation =
         secretId === undefined
-          ? formInvalidation('s', [], scopes)
-          : formInvalidation(
-              'f',
-              names.map((name) => name.form(secretId)),
-              scopes,
+          ? invalidationOf('scope', (key, i) => ({ kind: 'scope', key, scope: scopes[i]! }), scopes)
+          : invalidationOf(
+              'form',
+              (key, i) => ({ kind: 'form', key, scope: scopes[i]!, form: forms[i]! }),
+              forms,
               names.map((name) => name.entry({ secretId })),
             );
       void invalidateNow(invalidation, false);
@@ -375,7 +383,10 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     },
     invalidateEverywhere(secretId) {
       const forms = keys.map((key) => anyScopeForm(key, secretId));
-      return invalidateNow(formInvalidation('a', forms, []), true);
+      return invalidateNow(
+        invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
+        true,
+      );
     },
     get listening() {
       return listening;

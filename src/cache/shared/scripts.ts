@@ -8,14 +8,28 @@ import { MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
  */
 export const MAX_ENTRY_CHARS = sealedLength(MAX_ENTRY_PLAINTEXT_BYTES);
 
-/** A Lua script run with EVALSHA (EVAL when the server does not know it yet). */
+/** One text of a Lua script, run with EVALSHA (EVAL when the server does not know it yet). */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
 
-function script(source: string): LuaScript {
-  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
+/**
+ * A script of the tier in its two variants: `classic` publishes on the bus with PUBLISH (one Redis server),
+ * `sharded` with SPUBLISH (a cluster, where the channel lives in the namespace's slot). Every script is called with
+ * one key, in the namespace's slot, that routes it on a cluster; the scripts use ARGV only.
+ */
+export interface TierScript {
+  readonly classic: LuaScript;
+  readonly sharded: LuaScript;
+}
+
+function script(source: string): TierScript {
+  const variant = (publish: string): LuaScript => {
+    const text = `local PUBLISH = '${publish}'\n${source}`;
+    return Object.freeze({ source: text, sha: createHash('sha1').update(text).digest('hex') });
+  };
+  return Object.freeze({ classic: variant('PUBLISH'), sharded: variant('SPUBLISH') });
 }
 
 /**
@@ -67,7 +81,8 @@ return out
  * epoch changed; indexes it under every form and scope; lets go of
  * the caller's lease.
  *
- * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, n scopes, scopes… forms…
+ * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, the bus message saying it was
+ * written, n scopes, scopes… forms…
  * Returns 1 when written, 0 when refused.
  */
 export const COMMIT = script(`
@@ -90,7 +105,7 @@ if seq < floor or seq > current then
   return 0
 end
 local concerned = {}
-for i = 10, #ARGV do concerned[ARGV[i]] = true end
+for i = 11, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
@@ -113,17 +128,17 @@ if current > seq then
 end
 local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
 redis.call('SET', key, ARGV[5], 'PX', ARGV[6])
-local scopes = tonumber(ARGV[9])
+local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 10, #ARGV do
+for i = 11, #ARGV do
   local index
-  if i < 10 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 11 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
 letGo()
-redis.call('PUBLISH', prefix .. 'bus', 'fill.' .. ARGV[4])
+redis.call(PUBLISH, prefix .. 'bus', ARGV[9])
 return 1
 `);
 
@@ -183,7 +198,7 @@ end
 local heard, marker = 0, 0
 if redis.call('EXISTS', prefix .. 'keys') == 1 then marker = 1 end
 for i = 8, 7 + messages do
-  heard = math.max(heard, redis.call('PUBLISH', ARGV[2], ARGV[i]))
+  heard = math.max(heard, redis.call(PUBLISH, ARGV[2], ARGV[i]))
   -- sr1.<kind>.<key id>.…: the key id is characters 7 to 14
   if redis.call('HEXISTS', prefix .. 'keys', string.sub(ARGV[i], 7, 14)) == 1 then marker = 2 end
 end

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
 import { SecretRefConfigError, SecretRefError, SecretRefSyntaxError } from '../../errors.js';
 import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
@@ -32,7 +33,8 @@ every process listening; with no <secret-id>, every entry of the namespace. <sec
 form get reads (db/prod, db/prod:password, an ARN, {{resolve:…}}): the whole secret is cleared. The
 next read of each process goes to AWS. The encryption key comes from ${CACHE_KEY_VARIABLE} (base64, as the workers
 use it; several, comma-separated, while keys rotate), never from a flag. Needs the redis package
-(node-redis 5 or later). --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
+(node-redis 5 or later). With rediss:// the server's certificate must be signed by a CA Node trusts, by
+one in NODE_EXTRA_CA_CERTS, or by the one --redis-ca names. --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
 ${MAX_TIMEOUT_MS}). Prints how many entries were removed and how many listening processes were told. Exit 0
 when Redis recorded it and processes reading the namespace use this key; 1 when Redis did not record it
 (timeout, network), when no process reading the namespace uses this key (they would ignore the clear), or
@@ -48,6 +50,11 @@ namespace).`,
       type: 'string',
       valueName: '<ns>',
       description: 'The namespace the workers use (default: default)',
+    },
+    'redis-ca': {
+      type: 'string',
+      valueName: '<file>',
+      description: 'For rediss://: a CA certificate (PEM) to trust besides NODE_EXTRA_CA_CERTS',
     },
   },
   minArgs: 1,
@@ -73,7 +80,8 @@ export async function clearCache(
   const url = redisUrl(
     typeof values['redis-url'] === 'string' ? values['redis-url'] : io.env[REDIS_URL_VARIABLE],
   );
-  const client = await connectRedis(url, timeoutMs, signal, load);
+  const ca = typeof values['redis-ca'] === 'string' ? await caFile(values['redis-ca']) : undefined;
+  const client = await connectRedis(url, { timeoutMs, signal, ca }, load);
   const cache = createRedisSecretCache({ ...options, client });
   let result: FleetInvalidation;
   try {
@@ -129,6 +137,17 @@ function unconfirmed(result: FleetInvalidation, namespace: string): string | und
     return `no process reading namespace ${namespace} uses this ${CACHE_KEY_VARIABLE}: they ignore the clear and keep serving their copies (use the workers' key)`;
   }
   return `no process has read namespace ${namespace} since Redis was last emptied: check --namespace (the workers' namespace), or start a worker first`;
+}
+
+/** The PEM text of `--redis-ca`; a file that cannot be read is bad usage. */
+async function caFile(path: string): Promise<string> {
+  try {
+    const text = await readFile(path, 'utf8');
+    if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
+  } catch {
+    // reported below, with the option's name
+  }
+  throw new CliUsageError('option --redis-ca must name a readable file of PEM certificates', 'cache');
 }
 
 /**
