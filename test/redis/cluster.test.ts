@@ -121,7 +121,7 @@ describe.each(FLAVOURS)('the Redis tier on a Redis Cluster, over %s', (flavour) 
 const ACL_COMMANDS = [
   'evalsha eval ping hello info readonly',
   'ssubscribe sunsubscribe spublish cluster|keyslot cluster|slots cluster|shards cluster|nodes cluster|info',
-  'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank',
+  'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank strlen exists hexists',
 ].join(' ');
 
 describe('under a Redis ACL limited to the namespace, on a Redis Cluster', () => {
