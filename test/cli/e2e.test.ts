@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { CANARY } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { makeIo } from './helpers.js';
 
 const connection = {

@@ -9,7 +9,7 @@ import type {
   SecretSummary,
   TestConnectionResult,
 } from '../../src/types.js';
-import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { LocalSecretsManager } from '../../src/testing/index.js';
 
 /** An in-memory `CliIo`: `stdin` from text (or a TTY with no data), stdout/stderr collected as text. */
 export function makeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {

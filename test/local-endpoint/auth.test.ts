@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { rawRequest } from './raw-request.js';
 import { clientFor, rejectionOf } from './sdk-client.js';
 

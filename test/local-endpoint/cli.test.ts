@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CANARY } from '../support/canary.js';
-import { parseSeedFile } from '../support/local-endpoint/seed-file.js';
+import { parseSeedFile } from '../../src/testing/seed-file.js';
 
-const CLI = fileURLToPath(new URL('../support/local-endpoint/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/testing/cli.ts', import.meta.url));
 
 describe('parseSeedFile', () => {
   it('reads a list of secrets, JSON-encoding object values and decoding base64 binaries', () => {

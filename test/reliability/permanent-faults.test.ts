@@ -3,7 +3,7 @@ import type { SecretRefErrorCode } from '../../src/errors.js';
 import { SecretResolutionError } from '../../src/errors.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { expectNoCanary } from '../support/canary.js';
-import type { Fault, LocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { Fault, LocalSecretsManager } from '../../src/testing/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import { codes, expectSound, hammer, managerFor, printFigure, secretName, seeds } from './hammer.js';
 

@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, rejectionOf } from '../local-endpoint/sdk-client.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import { rotate } from '../support/local-endpoint/index.js';
+import { rotate } from '../../src/testing/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const TOKEN_A = 'aaaaaaaa-1111-2222-3333-444444444444';

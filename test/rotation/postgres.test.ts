@@ -8,7 +8,7 @@ import {
   type LocalSecretsManager,
   rotate,
   startLocalSecretsManager,
-} from '../support/local-endpoint/index.js';
+} from '../../src/testing/index.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
 
 const SECRET = 'prod/app-db';
