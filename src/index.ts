@@ -76,6 +76,7 @@ export type {
   CallOptions,
   FetchResult,
   ListSecretsOptions,
+  ParameterService,
   SecretEvent,
   SecretLocator,
   SecretManager,

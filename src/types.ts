@@ -17,7 +17,20 @@ export interface SecretRef {
   versionId?: string;
   /** Id of the manager that serves this reference (an Activepieces connection id). */
   manager?: string;
+  /**
+   * `'ssm'` or `'ssm-secure'` for a Parameter Store reference (then `secretId` is the parameter name or ARN,
+   * `versionId` its version number, `versionStage` its label, and there is no `jsonKey`); absent for Secrets Manager.
+   */
+  service?: ParameterService;
 }
+
+/**
+ * The Parameter Store services of a reference: `ssm` reads without decryption (a SecureString is refused),
+ * `ssm-secure` with decryption.
+ * @example
+ *   const service: ParameterService = parseSecretRef('{{resolve:ssm:/app/url}}').service ?? 'ssm';
+ */
+export type ParameterService = 'ssm' | 'ssm-secure';
 
 /**
  * The text styles `formatSecretRef` writes.
