@@ -77,6 +77,7 @@ export type {
   FetchResult,
   ListSecretsOptions,
   ParameterService,
+  ReferenceService,
   SecretEvent,
   SecretLocator,
   SecretManager,

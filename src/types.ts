@@ -33,6 +33,13 @@ export interface SecretRef {
 export type ParameterService = 'ssm' | 'ssm-secure';
 
 /**
+ * A service a reference names: `secretsmanager` for a reference without `service`, else its `service`.
+ * @example
+ *   const services: readonly ReferenceService[] = ['secretsmanager', 'ssm', 'ssm-secure'];
+ */
+export type ReferenceService = 'secretsmanager' | ParameterService;
+
+/**
  * The text styles `formatSecretRef` writes.
  * @example
  *   const style: SecretRefStyle = 'ecs';
@@ -47,12 +54,14 @@ export type SecretRefStyle = 'cloudformation' | 'ecs' | 'activepieces';
  *   const payload = await provider.fetch(locator);
  */
 export interface SecretLocator {
-  /** Secret name, partial ARN or full ARN. */
+  /** Secret name, partial ARN or full ARN (for Parameter Store: the parameter name or ARN). */
   secretId: string;
-  /** Staging label; none means the current version. */
+  /** Staging label; none means the current version (for Parameter Store: the label). */
   versionStage?: string;
-  /** Version id. */
+  /** Version id (for Parameter Store: the version number). */
   versionId?: string;
+  /** `'ssm'` or `'ssm-secure'` for a Parameter Store parameter; absent for a Secrets Manager secret. */
+  service?: ParameterService;
 }
 
 /**
@@ -234,6 +243,12 @@ export type TestConnectionResult =
 export interface SecretProvider {
   /** Names the backend, for messages: `aws`, `memory`. */
   readonly kind: string;
+  /**
+   * The reference services this provider serves: `'secretsmanager'` (references without a `service`), `'ssm'`,
+   * `'ssm-secure'`. A reference to another service is an `unsupported_reference` issue, never a fetch.
+   * @default ['secretsmanager']
+   */
+  readonly services?: readonly ReferenceService[];
   /**
    * Stable text naming where values come from (region, endpoint, credential identity such as the access key id).
    * Part of every cache key. Never holds a secret key, session token or value.

@@ -22,6 +22,7 @@ export const CURRENT_STAGE = 'AWSCURRENT';
 /** The locator with an explicit `AWSCURRENT` stage (and no version id) reduced to the plain current form. */
 export function normalizeLocator(locator: SecretLocator): SecretLocator {
   const out: SecretLocator = { secretId: locator.secretId };
+  if (locator.service !== undefined) out.service = locator.service;
   if (locator.versionId !== undefined) out.versionId = locator.versionId;
   if (locator.versionStage !== undefined && !(locator.versionStage === CURRENT_STAGE && !locator.versionId)) {
     out.versionStage = locator.versionStage;
@@ -46,7 +47,9 @@ export function identityKeyPrefix(identity: string): string {
 
 /**
  * The cache key of one secret version: provider identity, secret id, stage and version id, each escaped so that
- * no two different locators share a key, whatever characters they hold.
+ * no two different locators share a key, whatever characters they hold. A Parameter Store locator's id is written
+ * `<service>:<name>`: a Secrets Manager id never holds `:` outside an ARN (which starts `arn:`), so no parameter
+ * shares a key with a secret, and `ssm` and `ssm-secure` reads of one parameter are two entries.
  */
 export function cacheKey(identity: string, locator: SecretLocator): string {
   return cacheKeyFor(identity)(locator);
@@ -60,9 +63,10 @@ export function cacheKey(identity: string, locator: SecretLocator): string {
  */
 export function cacheKeyFor(identity: string): (locator: SecretLocator) => string {
   const start = identityKeyPrefix(identity);
-  return ({ secretId, versionStage, versionId }) => {
-    const stage = versionStage === CURRENT_STAGE && !versionId ? undefined : versionStage;
-    return `${start}${escapePart(secretId)}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
+  return ({ secretId, versionStage, versionId, service }) => {
+    const stage = versionStage === CURRENT_STAGE && !versionId && !service ? undefined : versionStage;
+    const id = service === undefined ? escapePart(secretId) : `${service}:${escapePart(secretId)}`;
+    return `${start}${id}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
   };
 }
 

@@ -7,6 +7,7 @@ import type { Emit } from './events.js';
 import { allParsed } from './fresh-read.js';
 import { locatorOf } from './ref-input.js';
 import { type Missing, type RequestContext, startRequest } from './request.js';
+import { servedServices, unservedOutcome } from './services.js';
 import { oneVersionPerSecret, unifyVersions } from './versions.js';
 
 export { asSecretRefError } from './provider-answer.js';
@@ -90,6 +91,7 @@ export function createLoader(
   const keyOfLocator = cacheKeyFor(provider.identity);
   const keyOfRef = createRefKeys(provider.identity);
   const aheadMs = store.options?.refreshAheadMs ?? 0;
+  const served = servedServices(provider);
 
   const refreshAhead = (key: string, ref: SecretRef): void => {
     startRequest(context, [{ key, locator: normalizeLocator(locatorOf(ref)) }], { background: true });
@@ -187,6 +189,10 @@ export function createLoader(
       if (seen.has(key)) return;
       seen.add(key);
       const locator = normalizeLocator(locators[index]!);
+      if (!served.has(locator.service ?? 'secretsmanager')) {
+        waits.set(key, Promise.resolve(unservedOutcome(provider, locator)));
+        return;
+      }
       const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
       const { secretId } = locator;
       if (found.state === 'fresh') {
