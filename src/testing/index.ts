@@ -15,5 +15,6 @@ export type {
   LocalSecretsManager,
   LocalSecretsManagerOptions,
   RecordedRequest,
+  SeedParameter,
   SeedSecret,
 } from './types.js';
