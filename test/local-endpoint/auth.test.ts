@@ -38,6 +38,7 @@ describe('request authentication and protocol errors', () => {
     expect(sm.requests).toEqual([
       {
         action: 'GetSecretValue',
+        service: 'secretsmanager',
         secretIds: ['db'],
         status: 200,
         region: 'eu-west-1',
