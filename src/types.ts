@@ -135,7 +135,10 @@ export interface SecretEvent {
   ok?: boolean;
   /** `invalidated`: by this manager or by another process. */
   source?: 'local' | 'bus';
-  /** `error`: the error's code. */
+  /**
+   * `error`: the error's code. `hit` with a code: a remembered `secret_not_found` / `access_denied` answer was
+   * served (cache option `negativeTtlMs`).
+   */
   code?: SecretRefErrorCode;
   /** `error`: the error's message (names references, never values). */
   message?: string;
@@ -297,6 +300,11 @@ export interface SecretManagerStats {
    * served without asking the backend for a short, growing, jittered while (1 s, 2 s, 4 s … up to 1 min).
    */
   refreshErrors: number;
+  /**
+   * Reads answered by a remembered `secret_not_found` or `access_denied` (cache option `negativeTtlMs`), without
+   * a backend call.
+   */
+  negativeHits?: number;
   /** Secret versions held in the cache now. */
   size: number;
 }

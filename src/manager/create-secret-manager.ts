@@ -121,8 +121,8 @@ export function createSecretManager(
     scope,
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
   };
-  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const { load, peek, peekParsed } = createLoader(provider, store, counters, owner, emit);
+  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0, negativeHits: 0 };
+  const { load, peek, peekParsed, forgetNegative } = createLoader(provider, store, counters, owner, emit);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
@@ -186,6 +186,7 @@ export function createSecretManager(
     invalidate(input?: SecretRef | string): void {
       const secretId = input === undefined ? undefined : toRef(input).secretId;
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
+      forgetNegative(secretId);
       emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
       if (scope === undefined) return;
       try {
@@ -199,6 +200,7 @@ export function createSecretManager(
         apiCalls: apiCallsOf(provider),
         staleServed: counters.staleServed,
         refreshErrors: counters.refreshErrors,
+        negativeHits: counters.negativeHits,
         size: store.count(ownPrefix),
       };
     },

@@ -5,6 +5,7 @@ import { isParsedRef } from '../ref/parsed-ref.js';
 import type { SecretLocator, SecretProvider, SecretRef } from '../types.js';
 import type { Emit } from './events.js';
 import { allParsed } from './fresh-read.js';
+import { createNegativeMemo } from './negative.js';
 import { locatorOf } from './ref-input.js';
 import { type Missing, type RequestContext, startRequest } from './request.js';
 import { servedServices, unservedOutcome } from './services.js';
@@ -20,6 +21,8 @@ export interface ReadCounters {
   misses: number;
   staleServed: number;
   refreshErrors: number;
+  /** Reads answered by a remembered `secret_not_found` / `access_denied` (`negativeTtlMs`). */
+  negativeHits: number;
 }
 
 /** Options of one load: the caller's signal, and `refresh` to read past every cache. */
@@ -85,13 +88,20 @@ export function createLoader(
   counters: ReadCounters,
   owner: EntryOwner,
   emit: Emit,
-): { load: Loader; peek: Peek; peekValues: PeekValues; peekParsed: PeekParsed } {
+): {
+  load: Loader;
+  peek: Peek;
+  peekValues: PeekValues;
+  peekParsed: PeekParsed;
+  forgetNegative: (secretId?: string) => void;
+} {
   const { scope } = owner;
   const context: RequestContext = { provider, store, scope, emit, owner };
   const keyOfLocator = cacheKeyFor(provider.identity);
   const keyOfRef = createRefKeys(provider.identity);
   const aheadMs = store.options?.refreshAheadMs ?? 0;
   const served = servedServices(provider);
+  const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
 
   const refreshAhead = (key: string, ref: SecretRef): void => {
     startRequest(context, [{ key, locator: normalizeLocator(locatorOf(ref)) }], { background: true });
@@ -193,8 +203,17 @@ export function createLoader(
         waits.set(key, Promise.resolve(unservedOutcome(provider, locator)));
         return;
       }
-      const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
       const { secretId } = locator;
+      if (negative !== undefined) {
+        const remembered = refresh ? negative.drop(key) : negative.get(key, now);
+        if (remembered !== undefined) {
+          counters.negativeHits++;
+          emit?.({ type: 'hit', secretId, tier: 'memory', code: remembered.code });
+          waits.set(key, Promise.resolve({ ok: false, error: remembered }));
+          return;
+        }
+      }
+      const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
       if (found.state === 'fresh') {
         counters.hits++;
         emit?.({ type: 'hit', secretId, tier: 'memory' });
@@ -237,6 +256,9 @@ export function createLoader(
       } else if (outcome.ok && outcome.stale) {
         counters.staleServed++;
       }
+      if (negative !== undefined && started.has(key)) {
+        negative.record(key, locatorOfKey(missing, key), outcome.ok ? undefined : outcome.error, Date.now());
+      }
       byKey.set(key, outcome);
     });
     const outcomes = keys.map((key) => byKey.get(key)!);
@@ -244,7 +266,8 @@ export function createLoader(
     return outcomes;
   };
 
-  return { load, peek, peekValues, peekParsed };
+  const forgetNegative = (secretId?: string): void => negative?.forget(secretId);
+  return { load, peek, peekValues, peekParsed, forgetNegative };
 }
 
 function locatorOfKey(missing: readonly Missing[], key: string): string {
