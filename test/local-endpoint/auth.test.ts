@@ -4,8 +4,8 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CANARY } from '../support/canary.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
+import { CANARY } from '../support/canary.js';
 import { rawRequest } from './raw-request.js';
 import { clientFor, rejectionOf } from './sdk-client.js';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CANARY } from '../support/canary.js';
 import { parseSeedFile } from '../../src/testing/seed-file.js';
+import { CANARY } from '../support/canary.js';
 
 const CLI = fileURLToPath(new URL('../../src/testing/cli.ts', import.meta.url));
 
