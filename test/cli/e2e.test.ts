@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { makeIo } from './helpers.js';
 
 const connection = {

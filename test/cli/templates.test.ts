@@ -118,7 +118,7 @@ describe('check --offline: syntax only, for CI', () => {
   it('reports malformed and unsupported references with exit 1; JSON report says offline', async () => {
     const input = JSON.stringify({
       a: '{{resolve:secretsmanager:prod/db:SecretString:password:AWSCURRENT:0f9c1e2a-0000-4000-8000-000000000000}}',
-      b: '{{resolve:ssm:/param}}',
+      b: '{{resolve:s3:/param}}',
       c: '{{resolve:secretsmanager:prod/db}}',
     });
     const result = await run(['check', '--offline', '--json'], { stdin: input, env: {} });
