@@ -83,6 +83,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     stdout: {
       ...(io.stdout.isTTY === undefined ? {} : { isTTY: io.stdout.isTTY }),
       ...(io.stdout.fd === undefined ? {} : { fd: io.stdout.fd }),
+      ...(io.stdout.on === undefined ? {} : { on: io.stdout.on.bind(io.stdout) }),
+      ...(io.stdout.off === undefined ? {} : { off: io.stdout.off.bind(io.stdout) }),
       write: (chunk) => {
         progress.stop();
         return io.stdout.write(chunk);

@@ -163,6 +163,41 @@ describe('masking a stream', () => {
     );
   });
 
+  it('hides the escaped and percent-encoded forms wherever the chunks split them (fast-check)', () => {
+    const values = ['Xy&<9>/é"Qw', 'pa ss/wörd'];
+    const go = (text: string) =>
+      JSON.stringify(text)
+        .slice(1, -1)
+        .replace(/[&<>]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+    const python = (text: string) =>
+      JSON.stringify(text)
+        .slice(1, -1)
+        .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const forms = values.flatMap((value) => [value, go(value), python(value), encodeURIComponent(value)]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...forms), fc.string({ maxLength: 6 })), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (parts, cuts) => {
+          const bytes = Buffer.from(parts.join(''), 'utf8');
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+          const out: Buffer[] = [];
+          const writer = createMaskingWriter(values, (chunk) => out.push(Buffer.from(chunk)));
+          let from = 0;
+          for (const point of [...points, bytes.length]) {
+            writer.write(bytes.subarray(from, point));
+            from = point;
+          }
+          writer.end();
+          const text = Buffer.concat(out).toString('utf8');
+          for (const form of forms) expect(text).not.toContain(form);
+          expect(text).toBe(createMasker(values).mask(parts.join('')));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('passes non-UTF-8 bytes through unchanged and writes output that cannot start a value at once', () => {
     const out: Buffer[] = [];
     const writer = createMaskingWriter([CANARY], (chunk) => out.push(Buffer.from(chunk)));
