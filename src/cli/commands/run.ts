@@ -10,6 +10,7 @@ import type { SecretManager } from '../../types.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
 import { createMaskingWriter } from '../mask-stream.js';
+import { ENCODE_OPTION, encodeOption } from '../options.js';
 import { withoutManager } from '../refs.js';
 import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
@@ -38,6 +39,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
       description: 'Also read variables from this .env file (KEY=value lines)',
     },
     'no-masking': { type: 'boolean', description: "Do not mask the values in the command's output" },
+    encode: ENCODE_OPTION,
   },
   minArgs: 1,
   maxArgs: Number.POSITIVE_INFINITY,
@@ -46,6 +48,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     const { io, values, args, getManager, explain, signal } = context;
     const [file, ...commandArgs] = args;
     if (file === undefined || file === '') throw new CliUsageError('run needs a command after --', 'run');
+    const encode = encodeOption(values);
     const envFile = typeof values['env-file'] === 'string' ? values['env-file'] : undefined;
     const environment = {
       ...(envFile === undefined ? {} : await readEnvFile(envFile)),
@@ -57,7 +60,11 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     if (found.length > 0) {
       const manager = await getManager();
       try {
-        resolved = await resolveConnection(environment, manager, signal === undefined ? {} : { signal });
+        resolved = await resolveConnection(
+          environment,
+          manager,
+          signal === undefined ? encode : { ...encode, signal },
+        );
       } catch (error) {
         if (!(error instanceof SecretResolutionError)) throw error;
         reportUnresolved(io.stderr, error, {
