@@ -115,18 +115,25 @@ interface ErrorDetails {
   fault?: string | undefined;
   awsMessage: string;
   parseFailure?: boolean;
+  /** How many attempts the SDK made, and how long it waited between them (ms), from `$metadata`. */
+  attempts?: number | undefined;
+  retryDelayMs?: number | undefined;
 }
 
 function readDetails(error: unknown): ErrorDetails {
   if (error === null || typeof error !== 'object') return { name: 'UnknownError', awsMessage: '' };
   const record = error as Record<string, unknown>;
-  const metadata = record.$metadata as { httpStatusCode?: unknown } | undefined;
+  const metadata = record.$metadata as
+    | { httpStatusCode?: unknown; attempts?: unknown; totalRetryDelay?: unknown }
+    | undefined;
   const code = typeof record.code === 'string' ? record.code : undefined;
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   return {
     name: errorName(record.name),
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
     status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
+    attempts: typeof metadata?.attempts === 'number' ? metadata.attempts : undefined,
+    retryDelayMs: typeof metadata?.totalRetryDelay === 'number' ? metadata.totalRetryDelay : undefined,
     fault: typeof record.$fault === 'string' ? record.$fault : undefined,
     awsMessage: typeof record.$fault === 'string' && typeof record.message === 'string' ? record.message : '',
     parseFailure:
@@ -167,6 +174,13 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     return {
       code: 'invalid_credentials',
       message: `AWS rejected the credentials because they have expired (${name}); refresh the session token or the credentials`,
+    };
+  }
+  if (CREDENTIAL_ERRORS.has(name) && /scoped to (a valid|the correct) region/i.test(details.awsMessage)) {
+    const signed = context.region === undefined ? 'the client region' : `region ${context.region}`;
+    return {
+      code: 'invalid_credentials',
+      message: `${originOf(context.endpoint) ?? 'The Secrets Manager endpoint'} refused a request signed for ${signed}: it serves another region (${name}); set \`region\` to the endpoint's region, or use the endpoint of ${signed}`,
     };
   }
   if (CREDENTIAL_ERRORS.has(name)) {
@@ -216,9 +230,16 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   }
   if (TIMEOUT_CODES.has(name) || (systemCode !== undefined && TIMEOUT_CODES.has(systemCode))) {
     const limit = context.requestTimeoutMs === undefined ? '' : ` within ${context.requestTimeoutMs} ms`;
+    const attempts = details.attempts ?? 1;
+    // Each attempt that timed out lasted the whole timeout; the SDK adds the waits between them.
+    const total =
+      attempts > 1 && context.requestTimeoutMs !== undefined
+        ? `, about ${((attempts * context.requestTimeoutMs + (details.retryDelayMs ?? 0)) / 1000).toFixed(1)} s in all`
+        : '';
+    const tries = attempts > 1 ? ` (${attempts} attempts${total})` : '';
     return {
       code: 'timeout',
-      message: `${target} did not answer ${context.action} for ${subject}${limit}; check the network path or raise \`requestTimeoutMs\``,
+      message: `${target} did not answer ${context.action} for ${subject}${limit}${tries}; check the network path or raise \`requestTimeoutMs\``,
     };
   }
   if (details.parseFailure) {
