@@ -42,6 +42,21 @@ export const GLOBAL_OPTIONS = {
   version: { type: 'boolean', description: 'Show the version' },
 } as const satisfies Record<string, CliOption>;
 
+/**
+ * The global options `command` takes: all of {@link GLOBAL_OPTIONS}, or the ones it names.
+ * @example
+ *   'region' in globalOptionsOf(cacheCommand); // false
+ */
+export function globalOptionsOf(command: {
+  globalOptions?: readonly (keyof typeof GLOBAL_OPTIONS)[];
+}): Readonly<Record<string, CliOption>> {
+  const names = command.globalOptions;
+  if (names === undefined) return GLOBAL_OPTIONS;
+  return Object.fromEntries(
+    Object.entries(GLOBAL_OPTIONS).filter(([name]) => names.some((own) => own === name)),
+  );
+}
+
 /** Help lines for a set of options, their descriptions aligned at `width` (at least). */
 export function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
   const rows = Object.entries(options).map(([name, option]) => [

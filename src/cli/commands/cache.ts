@@ -47,6 +47,7 @@ ${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, n
       description: 'The namespace the workers use (default: default)',
     },
   },
+  globalOptions: ['timeout', 'help', 'version'],
   minArgs: 1,
   maxArgs: 2,
   run: (context) => clearCache(context),
