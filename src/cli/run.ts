@@ -78,6 +78,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   const source = credentialSource(managerOptions);
   const explain = (message: string): string => cliWording(message, source);
   const progress = createProgress({ stderr: io.stderr, label: command.progress ?? 'waiting for AWS' });
+  // Ctrl-C aborts, and the bin entry then ends the process at once: the line is cleared now, not left on screen.
+  const clear = (): void => progress.stop();
+  deps.signal?.addEventListener('abort', clear, { once: true });
   const commandIo: CliIo = {
     ...io,
     stdout: {
@@ -113,6 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     return failure(io, error, explain);
   } finally {
     progress.stop();
+    deps.signal?.removeEventListener('abort', clear);
   }
 }
 
