@@ -3,6 +3,7 @@ import { stringify } from 'lossless-json';
 import { SecretRefError } from '../errors.js';
 import { parseSecretJson } from '../ref/json-text.js';
 import { type CliIo, CliUsageError } from './io.js';
+import { systemReason } from './system-reason.js';
 
 /**
  * How an input is read: a JSON document, or any text (`.env`, YAML, a config template).
@@ -55,7 +56,9 @@ export async function readDocument(
       : await readFile(file, signal === undefined ? {} : { signal });
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
-    throw new CliUsageError(`cannot read ${source}: ${describeReadError(error)}`);
+    throw new CliUsageError(
+      `cannot read ${source}: ${systemReason((error as { code?: unknown } | null)?.code, 'read')}`,
+    );
   }
   // The text is written back byte for byte outside its references (a byte-order mark included), so it must be
   // UTF-8: a byte that is not is refused, with where it is, rather than silently replaced.
@@ -224,14 +227,6 @@ async function readStream(
   } finally {
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
-}
-
-function describeReadError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return typeof code === 'string' ? code : 'read failed';
 }
 
 /** ` (line 3, column 7)` from the offset in a `JSON.parse` message; the message itself may quote the input. */

@@ -65,7 +65,9 @@ describe('secret-refs run', () => {
     const missing = join(dir, 'missing.env');
     const result = await run(['run', '--env-file', missing, '--', node, '-e', 'console.log("started")'], {});
     expect(result).toMatchObject({ code: 2, out: '' });
-    expect(result.err).toBe(`secret-refs: cannot read --env-file ${missing}: ENOENT\n`);
+    expect(result.err).toBe(
+      `secret-refs: cannot read --env-file ${missing}: no such file (ENOENT); check the path\n`,
+    );
   });
 
   it('a failing reference starts nothing: exit 1, the variable named, no value printed', async () => {
@@ -92,7 +94,17 @@ describe('secret-refs run', () => {
     const missing = await run(['run', '--', join(dir, 'no-such-command')], {});
     expect(missing).toMatchObject({ code: 127, out: '' });
     expect(missing.err).toBe(
-      `secret-refs: cannot start ${join(dir, 'no-such-command')}: command not found\n`,
+      `secret-refs: cannot start ${join(dir, 'no-such-command')}: command not found (ENOENT); check its name and PATH, or give its full path\n`,
+    );
+  });
+
+  it('a command that is not executable is exit 126 with what to do', async () => {
+    const script = join(dir, 'not-executable.sh');
+    await writeFile(script, '#!/bin/sh\necho hi\n', { mode: 0o644 });
+    const result = await run(['run', '--', script], {});
+    expect(result).toMatchObject({ code: 126, out: '' });
+    expect(result.err).toBe(
+      `secret-refs: cannot start ${script}: permission denied (EACCES); make it executable (chmod +x) or run it through its interpreter\n`,
     );
   });
 

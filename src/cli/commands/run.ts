@@ -14,6 +14,7 @@ import { ENCODE_OPTION, encodeOption } from '../options.js';
 import { withoutManager } from '../refs.js';
 import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
+import { systemReason } from '../system-reason.js';
 
 /** `secret-refs run [--env-file F] -- <command…>`: starts a command with the references in its environment resolved. */
 export const runCommand: CliCommand = {
@@ -90,9 +91,8 @@ async function readEnvFile(file: string): Promise<Record<string, string>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
     throw new CliUsageError(
-      `cannot read --env-file ${file}: ${typeof code === 'string' ? code : 'read failed'}`,
+      `cannot read --env-file ${file}: ${systemReason((error as { code?: unknown } | null)?.code, 'read')}`,
     );
   }
   return definedOnly(parseEnv(text.replace(/^\uFEFF/, '')));
@@ -163,7 +163,7 @@ function runChild(
     child.once('error', (error: NodeJS.ErrnoException) => {
       done();
       const code = error.code === 'ENOENT' ? 127 : 126;
-      const reason = error.code === 'ENOENT' ? 'command not found' : (error.code ?? 'failed');
+      const reason = systemReason(error.code, 'start');
       io.stderr.write(`secret-refs: cannot start ${file}: ${reason}\n`);
       resolve(code);
     });
