@@ -25,6 +25,18 @@ describe('mapAwsError', () => {
     );
   });
 
+  it("shows a failed credential_process's first line, without what looks like a value or the command", () => {
+    const error = sdkError('CredentialsProviderError', {
+      message: `Command failed: /usr/local/bin/get-creds --profile ops\n\nerror: session expired for alice; key=${CANARY} "${CANARY}" AKIA${'X'.repeat(16)}\nsecond line`,
+    });
+    const mapped = mapAwsError(error, CONTEXT);
+    expect(mapped.code).toBe('invalid_credentials');
+    expect(mapped.message).toBe(
+      'The profile\'s credential_process failed: "error: session expired for alice; key=… … …"; run it by hand to see why, fix it or sign in again, then retry',
+    );
+    expectNoCanary(mapped);
+  });
+
   it('names the region a request was signed for when the endpoint serves another one, instead of blaming the keys', () => {
     const error = sdkError('InvalidSignatureException', {
       $fault: 'client',

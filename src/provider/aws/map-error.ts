@@ -115,6 +115,11 @@ interface ErrorDetails {
   fault?: string | undefined;
   awsMessage: string;
   parseFailure?: boolean;
+  /**
+   * For a failed `credential_process` (the SDK's message is `Command failed: <command>` and then the process's
+   * stderr): the first line the process wrote, with anything that looks like a value taken out.
+   */
+  processLine?: string | undefined;
   /** How many attempts the SDK made, and how long it waited between them (ms), from `$metadata`. */
   attempts?: number | undefined;
   retryDelayMs?: number | undefined;
@@ -132,6 +137,10 @@ function readDetails(error: unknown): ErrorDetails {
     name: errorName(record.name),
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
     status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
+    processLine:
+      record.name === 'CredentialsProviderError' && typeof record.message === 'string'
+        ? credentialProcessLine(record.message)
+        : undefined,
     attempts: typeof metadata?.attempts === 'number' ? metadata.attempts : undefined,
     retryDelayMs: typeof metadata?.totalRetryDelay === 'number' ? metadata.totalRetryDelay : undefined,
     fault: typeof record.$fault === 'string' ? record.$fault : undefined,
@@ -187,6 +196,13 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     return {
       code: 'invalid_credentials',
       message: `AWS rejected the credentials (${name}); check \`accessKeyId\`, \`secretAccessKey\` and \`sessionToken\`, and that the access key is active`,
+    };
+  }
+  if (name === 'CredentialsProviderError' && details.processLine !== undefined) {
+    const said = details.processLine === '' ? '' : `: "${details.processLine}"`;
+    return {
+      code: 'invalid_credentials',
+      message: `The profile's credential_process failed${said}; run it by hand to see why, fix it or sign in again, then retry`,
     };
   }
   if (name === 'CredentialsProviderError') {
@@ -271,4 +287,24 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     code: 'provider_error',
     message: `${context.action} for ${subject} failed (${name}${status === undefined ? '' : `, HTTP ${status}`})`,
   };
+}
+
+/**
+ * The first line a failed `credential_process` wrote (the SDK gives `Command failed: <command>` and then its stderr),
+ * cleaned: the command itself is dropped (its arguments can hold anything), and so is whatever looks like a value —
+ * the part after `=` or `:` in `name=value`, quoted text, long runs of letters and digits (keys, tokens).
+ * `undefined` when the message is not a process failure.
+ */
+function credentialProcessLine(message: string): string | undefined {
+  const [first, ...rest] = message.split(/\r?\n/);
+  if (first === undefined || !first.startsWith('Command failed:')) return undefined;
+  const line = rest.map((text) => text.trim()).find((text) => text !== '') ?? '';
+  return line
+    .replace(/(["'`]).*?\1/g, '…')
+    .replace(
+      /\b([\w.-]+)(\s*=\s*|:(?=\S))[^\s,;]+/g,
+      (_match, key: string, sign: string) => `${key}${sign.trim()}…`,
+    )
+    .replace(/[A-Za-z0-9+/_-]{16,}={0,2}/g, '…')
+    .slice(0, 160);
 }
