@@ -107,7 +107,7 @@ function readDetails(error: unknown): ErrorDetails {
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
     status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
     processLine:
-      record.name === 'CredentialsProviderError' && typeof record.message === 'string'
+      awsErrorKind(record.name) === 'no_credentials' && typeof record.message === 'string'
         ? credentialProcessLine(record.message)
         : undefined,
     attempts: typeof metadata?.attempts === 'number' ? metadata.attempts : undefined,
