@@ -23,15 +23,21 @@ export const CURRENT_STAGE = 'AWSCURRENT';
 export function normalizeLocator(locator: SecretLocator): SecretLocator {
   const out: SecretLocator = { secretId: locator.secretId };
   if (locator.versionId !== undefined) out.versionId = locator.versionId;
-  if (locator.versionStage !== undefined && !(locator.versionStage === CURRENT_STAGE && !locator.versionId)) {
+  if (locator.versionStage !== undefined && !isCurrentLocator(locator)) {
     out.versionStage = locator.versionStage;
   }
   return out;
 }
 
-/** True when the locator asks for the current version (what a batched read returns). */
+/** True when the locator asks for the current version (what a batched read returns): the one "current" rule. */
 export function isCurrentLocator(locator: SecretLocator): boolean {
-  return locator.versionId === undefined && locator.versionStage === undefined;
+  return locator.versionId === undefined && (locator.versionStage ?? CURRENT_STAGE) === CURRENT_STAGE;
+}
+
+/** Which version a locator asks for, as text: `''` for the current one, `stage:<label>` or `id:<version id>`. */
+export function versionSpec(locator: SecretLocator): string {
+  if (locator.versionId !== undefined) return `id:${locator.versionId}`;
+  return isCurrentLocator(locator) ? '' : `stage:${locator.versionStage}`;
 }
 
 /** The start shared by the keys of every version of one secret from one provider identity. */
@@ -60,52 +66,9 @@ export function cacheKey(identity: string, locator: SecretLocator): string {
  */
 export function cacheKeyFor(identity: string): (locator: SecretLocator) => string {
   const start = identityKeyPrefix(identity);
-  return ({ secretId, versionStage, versionId }) => {
-    const stage = versionStage === CURRENT_STAGE && !versionId ? undefined : versionStage;
+  return (locator) => {
+    const { secretId, versionStage, versionId } = locator;
+    const stage = isCurrentLocator(locator) ? undefined : versionStage;
     return `${start}${escapePart(secretId)}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
   };
-}
-
-let lastIdentity: string | undefined;
-let lastPrefix = '';
-
-/** `identityKeyPrefix`, for the identity asked last without escaping it again. */
-function prefixOf(identity: string): string {
-  if (identity !== lastIdentity) {
-    lastPrefix = identityKeyPrefix(identity);
-    lastIdentity = identity;
-  }
-  return lastPrefix;
-}
-
-/** `secretIdOfKey(key, identity) === secretId`, without building the id when it needs no escaping. */
-export function keyHoldsSecretId(key: string, identity: string, secretId: string): boolean {
-  if (NEEDS_ESCAPE.test(secretId)) return secretIdOfKey(key, identity) === secretId;
-  const prefix = prefixOf(identity);
-  return (
-    key.startsWith(prefix) &&
-    key.startsWith(secretId, prefix.length) &&
-    key.charCodeAt(prefix.length + secretId.length) === 124
-  );
-}
-
-/**
- * The secret id a cache key holds (see `cacheKey`: the escaped identity, `|`, the escaped secret id, `|`, …);
- * `undefined` when the key does not start with that identity's prefix.
- */
-export function secretIdOfKey(key: string, identity: string): string | undefined {
-  const prefix = prefixOf(identity);
-  if (!key.startsWith(prefix)) return undefined;
-  let text = '';
-  let from = prefix.length;
-  for (let at = from; at < key.length; at++) {
-    const char = key[at];
-    if (char === '|') return text + key.slice(from, at);
-    if (char === '\\') {
-      text += key.slice(from, at) + (key[at + 1] ?? '');
-      at++;
-      from = at + 1;
-    }
-  }
-  return undefined;
 }

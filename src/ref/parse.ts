@@ -3,7 +3,7 @@ import type { SecretRef } from '../types.js';
 import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
 import { namesSecretsManager, readResolveOpener, unsupportedReference } from './dynamic-reference.js';
 import { readSecretId } from './secret-id.js';
-import { applyTail, segmentEnd, segmentStart, splitSegments } from './segments.js';
+import { applyTail, splitSegments } from './segments.js';
 import { ACTIVEPIECES_SEPARATOR, badSeparator, SEPARATOR_STEM } from './separator.js';
 
 /** What follows `{{` in a CloudFormation dynamic reference to Secrets Manager. */
@@ -22,9 +22,9 @@ const BARE_GRAMMAR = '<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]'
 export function parseCloudFormation(input: string, start: number, close: number): SecretRef {
   const idEnd = readSecretId(input, start, close);
   const ref: SecretRef = { secretId: input.slice(start, idEnd) };
-  const count = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
-  const typeStart = count > 0 ? segmentStart(0) : 0;
-  const typeEnd = count > 0 ? segmentEnd(0) : 0;
+  const bounds = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
+  const typeStart = bounds[0] ?? 0;
+  const typeEnd = bounds[1] ?? 0;
   if (
     typeEnd > typeStart &&
     !(typeEnd - typeStart === SECRET_STRING.length && input.startsWith(SECRET_STRING, typeStart))
@@ -32,7 +32,7 @@ export function parseCloudFormation(input: string, start: number, close: number)
     const found = input.slice(typeStart, typeEnd);
     throw new SecretRefSyntaxError(input, typeStart, `expected "SecretString" but found ${quote(found)}`);
   }
-  return applyTail(input, ref, 1, count);
+  return applyTail(input, ref, 1, bounds);
 }
 
 function parseActivepieces(input: string, start: number, separator: number, close: number): SecretRef {

@@ -1,14 +1,12 @@
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../errors.js';
 import type {
+  FetchResult,
   SecretLocator,
   SecretPayload,
   SecretProvider,
   SecretSummary,
   TestConnectionResult,
 } from '../types.js';
-
-/** One checked answer of a provider for one locator: a payload the cache may keep, or a typed error. */
-export type CheckedAnswer = { ok: true; payload: SecretPayload } | { ok: false; error: SecretRefError };
 
 /** The provider's error as a `SecretRefError`: the library's own errors pass through unchanged. */
 export function asSecretRefError(
@@ -59,11 +57,8 @@ function optionalString(
  * type (`undefined`, a `secretBinary` that is a string, stages that are not strings) is a typed `provider_error`,
  * never a crash or a cached `undefined`. Reading a field that throws (a getter, a proxy) is malformed too.
  */
-export function checkPayload(
-  value: unknown,
-  provider: SecretProvider,
-  locator: SecretLocator,
-): CheckedAnswer {
+export function checkPayload(value: unknown, provider: SecretProvider, locator: SecretLocator): FetchResult {
+  // The provider's answer is not trusted: a custom provider may resolve with anything, getters and proxies included.
   try {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return { ok: false, error: malformed(provider, locator, `the payload is ${typeName(value)}`) };
@@ -115,7 +110,7 @@ export function checkFetchResult(
   result: unknown,
   provider: SecretProvider,
   locator: SecretLocator,
-): CheckedAnswer {
+): FetchResult {
   try {
     if (result === null || typeof result !== 'object') {
       return {

@@ -1,12 +1,4 @@
-import type { CachedPayload, CacheStore, FlightOutcome } from '../cache/store.js';
-import type { SecretLocator } from '../types.js';
-
-/** Which version a locator asks for, as text: `''` for the current one, `stage:<label>` or `id:<version id>`. */
-export function versionSpec(locator: SecretLocator): string {
-  if (locator.versionId !== undefined) return `id:${locator.versionId}`;
-  if (locator.versionStage === undefined || locator.versionStage === 'AWSCURRENT') return '';
-  return `stage:${locator.versionStage}`;
-}
+import type { CachedPayload, CacheStore, FlightOutcome } from './store.js';
 
 function sameSecret(first: CachedPayload, second: CachedPayload): boolean {
   return (

@@ -1,16 +1,9 @@
-import type {
-  CacheStore,
-  EntryOwner,
-  FlightItem,
-  InFlight,
-  Settlement,
-  SettleReport,
-} from '../cache/store.js';
-import type { SharedRead } from '../cache/tier.js';
-import type { SecretLocator, SecretPayload, SecretProvider } from '../types.js';
+import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
+import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
+import { versionSpec } from './cache-key.js';
 import { type Emit, errorEvent } from './events.js';
-import { asSecretRefError, checkFetchResult, checkPayload, malformed } from './provider-answer.js';
-import { versionSpec } from './versions.js';
+import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
+import type { SharedRead } from './tier.js';
 
 /** A key to fetch and the locator it stands for. */
 export interface Missing {
@@ -58,18 +51,18 @@ export function startRequest(
   const { signal } = flight.controller;
   const began = performance.now();
   const tickets = new Map<Missing, Ticket>();
-  const done = new Set<Missing>();
 
-  const finish = (item: Missing, answer: Settlement, from: 'shared' | 'provider'): void => {
-    if (done.has(item)) return;
-    done.add(item);
+  const finish = (
+    item: Missing,
+    answer: FetchResult,
+    from: 'shared' | 'provider',
+    freshForMs?: number,
+  ): void => {
     const ticket = tickets.get(item);
     tickets.delete(item);
-    try {
-      if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
-      else ticket?.release();
-    } catch {}
-    const report = settle(item.key, answer);
+    if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
+    else ticket?.release();
+    const report = settle(item.key, answer, freshForMs);
     if (emit === undefined && !mode.refresh) return;
     const durationMs = performance.now() - began;
     const { secretId } = item.locator;
@@ -94,28 +87,25 @@ export function startRequest(
       ...(before === undefined ? {} : { previousVersionId: before }),
       ...version(payload),
     });
-    if (mode.refresh && scope !== undefined) {
-      try {
-        store.tier?.invalidate(scope, item.locator.secretId);
-      } catch {}
-    }
+    if (mode.refresh && scope !== undefined) store.tier?.invalidate(scope, item.locator.secretId);
   };
 
-  (async () => {
+  void (async () => {
     let rest: Missing[] = [...missing];
     if (scope !== undefined && store.tier !== undefined && !mode.refresh) {
-      const reads = await readTier(context, scope, missing, signal);
+      const locators = missing.map((item) => item.locator);
+      const reads = await store.tier.read(scope, locators, signal);
       rest = [];
       missing.forEach((item, index) => {
-        const read = reads?.[index];
-        if (read?.hit === true) {
+        const read = reads[index]!;
+        if (read.hit) {
           const checked = checkPayload(read.payload, provider, item.locator);
           if (checked.ok) {
             emit?.({ type: 'hit', secretId: item.locator.secretId, tier: 'shared' });
-            finish(item, { ...checked, freshForMs: Math.max(0, Number(read.freshForMs) || 0) }, 'shared');
+            finish(item, checked, 'shared', Math.max(0, read.freshForMs));
             return;
           }
-        } else if (read?.hit === false) {
+        } else {
           tickets.set(item, read);
         }
         emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
@@ -123,40 +113,12 @@ export function startRequest(
       });
     }
     await fetchFromProvider(provider, rest, signal, (item, answer) => finish(item, answer, 'provider'));
-  })()
-    .catch(() => undefined)
-    .finally(() => {
-      for (const item of missing) {
-        finish(
-          item,
-          { ok: false, error: malformed(provider, item.locator, 'no answer was given for it') },
-          'provider',
-        );
-      }
-    });
+  })();
   return running;
 }
 
 function version(payload: SecretPayload): { versionId?: string } {
   return payload.versionId === undefined ? {} : { versionId: payload.versionId };
-}
-
-async function readTier(
-  context: RequestContext,
-  scope: string,
-  missing: readonly Missing[],
-  signal: AbortSignal,
-): Promise<readonly SharedRead[] | undefined> {
-  try {
-    const reads: unknown = await context.store.tier!.read(
-      scope,
-      missing.map((item) => item.locator),
-      signal,
-    );
-    return Array.isArray(reads) ? (reads as SharedRead[]) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -167,10 +129,12 @@ async function fetchFromProvider(
   provider: SecretProvider,
   missing: readonly Missing[],
   signal: AbortSignal,
-  settle: (item: Missing, answer: Settlement) => void,
+  settle: (item: Missing, answer: FetchResult) => void,
 ): Promise<void> {
   if (missing.length > 1 && provider.fetchMany) {
     const locators = missing.map((item) => item.locator);
+    // The provider is not ours to trust (a custom one may throw, reject or answer anything): every answer is
+    // checked, every failure becomes a typed error for its keys.
     try {
       const results: unknown = await provider.fetchMany(locators, { signal });
       const list = Array.isArray(results) ? results : undefined;
