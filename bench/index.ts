@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: secret-refs against Powertools for AWS Lambda (`SecretsProvider`), both sending through one
- * mocked `SecretsManagerClient`. Prints the table and the targets, and writes BENCHMARKS.md.
+ * mocked `SecretsManagerClient`. Prints the table and the targets; `npm run bench:write` (`--write`) also rewrites
+ * BENCHMARKS.md.
  * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20). `BENCH_ONLY=warm` (or `cold`,
- * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, `first`, `fleet-cluster`, `ssm`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
+ * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, `first`, `fleet-cluster`, `ssm`, comma-separated) runs
+ * only those scenarios (and never writes).
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +84,8 @@ await step('1,000 managers on a Redis Cluster and a single server', () => fleetA
 await step('Parameter Store', () => parameterStore(), 'ssm');
 
 console.log(`\n${renderText(results)}\n`);
-if (only === undefined || only.length === 0) {
+// Only `npm run bench:write` (--write) rewrites the tracked BENCHMARKS.md, and only with every scenario run.
+if (process.argv.includes('--write') && (only === undefined || only.length === 0)) {
   const target = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
   await writeFile(target, renderMarkdown(results, { latencyMs }));
   console.log(`wrote ${target}`);

@@ -163,7 +163,7 @@ describe('secret-refs against the local Secrets Manager endpoint', () => {
     const wrongSecret = `${CANARY}-wrong-key`;
     const bad = await run(['test-connection'], { env: { ...env, AWS_SECRET_ACCESS_KEY: wrongSecret } });
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/^failed: (invalid_credentials|access_denied): /);
+    expect(bad.err).toMatch(/^secret-refs: test-connection failed: (invalid_credentials|access_denied): /);
     expectNoSecret(bad.out, bad.err);
   });
 

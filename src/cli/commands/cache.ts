@@ -54,6 +54,7 @@ ${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, n
       description: 'For rediss://: a CA certificate (PEM) to trust besides NODE_EXTRA_CA_CERTS',
     },
   },
+  globalOptions: ['timeout', 'help', 'version'],
   minArgs: 1,
   maxArgs: 2,
   run: (context) => clearCache(context),
