@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,32 +47,21 @@ function running(pid: number): boolean {
   }
 }
 
-const hasPython = (() => {
-  try {
-    execFileSync('python3', ['-c', 'pass'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 describe('secret-refs run masks the forms programs print', () => {
-  it.skipIf(!hasPython)(
-    "hides Python's ensure_ascii JSON and percent-encoding, written by a real Python program",
-    async () => {
-      const script = [
-        'import json, os, urllib.parse',
-        "pw = os.environ['PW']",
-        'print(json.dumps({"pw": pw}))',
-        'print(urllib.parse.quote(pw, safe=""))',
-        'print(urllib.parse.quote_plus(pw + " x"))',
-      ].join('\n');
-      const exit = await exitWithin(spawnCli(['run', '--', 'python3', '-c', script], { env: env() }), 15_000);
-      expect(exit.stderr).toBe('');
-      expect(exit.stdout).toBe('{"pw": "****"}\n****\n****+x\n');
-      expect(exit.code).toBe(0);
-    },
-  );
+  // python3 is provisioned with the integration project's servers (test/support/provision.ts).
+  it("hides Python's ensure_ascii JSON and percent-encoding, written by a real Python program", async () => {
+    const script = [
+      'import json, os, urllib.parse',
+      "pw = os.environ['PW']",
+      'print(json.dumps({"pw": pw}))',
+      'print(urllib.parse.quote(pw, safe=""))',
+      'print(urllib.parse.quote_plus(pw + " x"))',
+    ].join('\n');
+    const exit = await exitWithin(spawnCli(['run', '--', 'python3', '-c', script], { env: env() }), 15_000);
+    expect(exit.stderr).toBe('');
+    expect(exit.stdout).toBe('{"pw": "****"}\n****\n****+x\n');
+    expect(exit.code).toBe(0);
+  });
 
   it('hides Go, PHP and Java (Gson) JSON escapes, and each string of a JSON secret referenced whole', async () => {
     // The child writes what those encoders write for the value, byte for byte.
