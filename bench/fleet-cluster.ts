@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../test/support/local-endpoint/index.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../src/testing/index.js';
 import { type RedisCluster, startRedisCluster } from '../test/support/redis-cluster.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { figure, type ScenarioResult } from './report.js';
