@@ -22,6 +22,7 @@ export const CURRENT_STAGE = 'AWSCURRENT';
 /** The locator with an explicit `AWSCURRENT` stage (and no version id) reduced to the plain current form. */
 export function normalizeLocator(locator: SecretLocator): SecretLocator {
   const out: SecretLocator = { secretId: locator.secretId };
+  if (locator.service !== undefined) out.service = locator.service;
   if (locator.versionId !== undefined) out.versionId = locator.versionId;
   if (locator.versionStage !== undefined && !isCurrentLocator(locator)) {
     out.versionStage = locator.versionStage;
@@ -29,9 +30,14 @@ export function normalizeLocator(locator: SecretLocator): SecretLocator {
   return out;
 }
 
-/** True when the locator asks for the current version (what a batched read returns): the one "current" rule. */
+/**
+ * True when the locator asks for the current version (what a batched read returns): the one "current" rule. A
+ * Parameter Store label is never "current", whatever its text: only a parameter named without version or label is.
+ */
 export function isCurrentLocator(locator: SecretLocator): boolean {
-  return locator.versionId === undefined && (locator.versionStage ?? CURRENT_STAGE) === CURRENT_STAGE;
+  if (locator.versionId !== undefined) return false;
+  if (locator.service !== undefined) return locator.versionStage === undefined;
+  return (locator.versionStage ?? CURRENT_STAGE) === CURRENT_STAGE;
 }
 
 /** Which version a locator asks for, as text: `''` for the current one, `stage:<label>` or `id:<version id>`. */
@@ -52,7 +58,9 @@ export function identityKeyPrefix(identity: string): string {
 
 /**
  * The cache key of one secret version: provider identity, secret id, stage and version id, each escaped so that
- * no two different locators share a key, whatever characters they hold.
+ * no two different locators share a key, whatever characters they hold. A Parameter Store locator's id is written
+ * `<service>:<name>`: a Secrets Manager id never holds `:` outside an ARN (which starts `arn:`), so no parameter
+ * shares a key with a secret, and `ssm` and `ssm-secure` reads of one parameter are two entries.
  */
 export function cacheKey(identity: string, locator: SecretLocator): string {
   return cacheKeyFor(identity)(locator);
@@ -67,8 +75,9 @@ export function cacheKey(identity: string, locator: SecretLocator): string {
 export function cacheKeyFor(identity: string): (locator: SecretLocator) => string {
   const start = identityKeyPrefix(identity);
   return (locator) => {
-    const { secretId, versionStage, versionId } = locator;
+    const { secretId, versionStage, versionId, service } = locator;
     const stage = isCurrentLocator(locator) ? undefined : versionStage;
-    return `${start}${escapePart(secretId)}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
+    const id = service === undefined ? escapePart(secretId) : `${service}:${escapePart(secretId)}`;
+    return `${start}${id}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
   };
 }

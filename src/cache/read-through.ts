@@ -4,6 +4,8 @@ import type { SecretLocator, SecretProvider } from '../types.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from './cache-key.js';
 import type { Emit } from './events.js';
 import { type Missing, type RequestContext, startRequest } from './fetch.js';
+import type { NegativeMemo } from './negative.js';
+import { servedServices, unservedOutcome } from './services.js';
 import type { CacheStore, EntryOwner, FlightOutcome, InFlight } from './store.js';
 import { oneVersionPerSecret } from './versions.js';
 
@@ -15,6 +17,8 @@ export interface ReadCounters {
   misses: number;
   staleServed: number;
   refreshErrors: number;
+  /** Reads answered by a remembered `secret_not_found` / `access_denied` (`negativeTtlMs`). */
+  negativeHits: number;
 }
 
 /** Options of one read: the caller's signal, and `refresh` to read past every cache. */
@@ -39,7 +43,7 @@ const NO_OPTIONS: ReadOptions = {};
  * once; (2) join the fetches in flight; (3) the shared tier and its lease, then (4) the provider's batch fetch, both
  * in `startRequest`; (5) the store commits under its one invalidation rule; (6) one version per secret per read.
  * @example
- *   const read = createReadThrough(provider, store, counters, owner, undefined);
+ *   const read = createReadThrough(provider, store, counters, owner, undefined, undefined);
  *   const outcomes = await read([{ secretId: 'prod/db' }]);
  */
 export function createReadThrough(
@@ -48,10 +52,12 @@ export function createReadThrough(
   counters: ReadCounters,
   owner: EntryOwner,
   emit: Emit,
+  negative: NegativeMemo | undefined,
 ): ReadThrough {
   const context: RequestContext = { provider, store, scope: owner.scope, emit, owner };
   const keyOf = keysOf(provider.identity);
   const aheadMs = store.options?.refreshAheadMs ?? 0;
+  const served = servedServices(provider);
 
   /** Step (1): the outcomes when every key is fresh, counted as hits; `undefined`, nothing counted, otherwise. */
   const fresh = (
@@ -107,8 +113,19 @@ export function createReadThrough(
     for (const index of firstIndexes(keys)) {
       const key = keys[index]!;
       const locator = normalizeLocator(locators[index]!);
-      const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
       const { secretId } = locator;
+      if (!served.has(locator.service ?? 'secretsmanager')) {
+        waits.set(key, Promise.resolve(unservedOutcome(provider, locator)));
+        continue;
+      }
+      const remembered = negative && (refresh ? negative.drop(key) : negative.get(key, now));
+      if (remembered) {
+        counters.negativeHits++;
+        emit?.({ type: 'hit', secretId, tier: 'memory', code: remembered.code });
+        waits.set(key, Promise.resolve({ ok: false, error: remembered }));
+        continue;
+      }
+      const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
       if (found.state === 'fresh' || found.state === 'stale') {
         counters.hits++;
         emit?.({ type: found.state === 'fresh' ? 'hit' : 'stale', secretId, tier: 'memory' });
@@ -149,6 +166,10 @@ export function createReadThrough(
           counters.refreshErrors++;
           emit?.({ type: 'stale', secretId, tier: 'memory' });
         }
+      }
+      const secretId = started.get(key);
+      if (negative !== undefined && secretId !== undefined) {
+        negative.record(key, secretId, outcome.ok ? undefined : outcome.error, Date.now());
       }
       byKey.set(key, outcome);
     });

@@ -44,6 +44,11 @@ export type SharedRead =
     }
   | {
       readonly hit: false;
+      /**
+       * The shared entry was there but cannot be used (larger than any entry the tier writes): a miss to report
+       * as an `error` event.
+       */
+      readonly rejected?: true;
       /** Writes what the caller fetched (refused when an invalidation came in between). Never throws. */
       commit(payload: SecretPayload): void;
       /** The fetch failed: lets go of the lease, writes nothing. Never throws. */

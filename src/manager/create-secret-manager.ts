@@ -2,6 +2,7 @@ import { raceAbort, readSignal } from '../abort.js';
 import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
 import { createEmitter } from '../cache/events.js';
+import { createNegativeMemo } from '../cache/negative.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
 import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
 import { type CachedPayload, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
@@ -120,8 +121,9 @@ export function createSecretManager(
     scope,
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
   };
-  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const readThrough = createReadThrough(provider, store, counters, owner, emit);
+  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0, negativeHits: 0 };
+  const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
+  const readThrough = createReadThrough(provider, store, counters, owner, emit, negative);
   const readRefs = createRefReader(readThrough);
   /** One secret's cached value: the value itself when fresh (no microtask, as for `resolveConnection`). */
   const readOne = (ref: SecretRef, read: ReadOptions): CachedPayload | Promise<CachedPayload> => {
@@ -185,6 +187,7 @@ export function createSecretManager(
     invalidate(input?: SecretRef | string): void {
       const secretId = input === undefined ? undefined : toRef(input).secretId;
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
+      negative?.forget(secretId);
       emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
       if (scope !== undefined) store.tier?.invalidate(scope, secretId);
     },
@@ -195,6 +198,7 @@ export function createSecretManager(
         apiCalls: apiCallsOf(provider),
         staleServed: counters.staleServed,
         refreshErrors: counters.refreshErrors,
+        negativeHits: counters.negativeHits,
         size: store.count(ownPrefix),
       };
     },

@@ -5,11 +5,12 @@
 import { buildSecretCache, type SecretCache } from '../cache/create-secret-cache.js';
 import { connectionOf, subscriberOf } from '../cache/shared/client.js';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../cache/shared/options.js';
-import { createRedisTier } from '../cache/shared/redis-tier.js';
+import { createRedisTier, type FleetInvalidation } from '../cache/shared/redis-tier.js';
 import { createCacheStore } from '../cache/store.js';
 import { SecretRefConfigError } from '../errors.js';
 
 export type { RedisSecretCacheOptions } from '../cache/shared/options.js';
+export type { FleetInvalidation } from '../cache/shared/redis-tier.js';
 
 /**
  * A {@link SecretCache} with a shared tier in Redis: pass it as `cache` wherever `createSecretCache()` goes.
@@ -20,12 +21,17 @@ export type { RedisSecretCacheOptions } from '../cache/shared/options.js';
 export interface RedisSecretCache extends SecretCache {
   /**
    * Drops one secret, by any id form it was read by (name, full or partial ARN), in every scope: in Redis and,
-   * over pub/sub, in every process. Rejects (code `timeout` or `network`) when Redis did not record it; it is then
-   * kept and sent again once Redis answers.
+   * over pub/sub, in every process. Resolves with what Redis recorded: the entries deleted, the processes that
+   * received the message, and whether any process reading the namespace uses this key ({@link FleetInvalidation}).
+   * Rejects (code `timeout` or `network`) when Redis did not record it; it is then kept and sent again once Redis
+   * answers.
    */
-  invalidateSecret(secretId: string): Promise<void>;
-  /** Drops every entry of the namespace, in Redis and in every process (the operator's "clear the cache"). */
-  clearNamespace(): Promise<void>;
+  invalidateSecret(secretId: string): Promise<FleetInvalidation>;
+  /**
+   * Drops every entry of the namespace, in Redis and in every process (the operator's "clear the cache"). Resolves
+   * as `invalidateSecret` does (`removed` is 0: the namespace's entries become unreadable at once, not deleted).
+   */
+  clearNamespace(): Promise<FleetInvalidation>;
   /**
    * True while this process listens for invalidations. While it does not, shared values are kept in-process for
    * a second at most, and when the subscription comes back every in-process copy is dropped.
@@ -49,7 +55,7 @@ export interface RedisSecretCache extends SecretCache {
 export function createRedisSecretCache(options: RedisSecretCacheOptions): RedisSecretCache {
   const resolved = resolveRedisOptions(options);
   const connection = connectionOf(options.client, 'client');
-  const subscriber = subscriberOf(options.client, options.subscriber);
+  const subscriber = subscriberOf(options.client, options.subscriber, connection);
   const tier = createRedisTier({
     connection,
     subscriber,
@@ -60,6 +66,7 @@ export function createRedisSecretCache(options: RedisSecretCacheOptions): RedisS
     jitter: resolved.cache.jitter,
     leaseMs: resolved.leaseMs,
     operationTimeoutMs: resolved.operationTimeoutMs,
+    maxScopes: resolved.cache.maxSize,
   });
   const store = createCacheStore(resolved.cache, tier);
   return buildSecretCache(resolved.cache, store, {

@@ -29,6 +29,13 @@ export interface ManagerRegistryOptions<S> {
   maxSize?: number;
   /** Called with a manager that is dropped: evicted, replaced after its settings changed, or deleted. */
   onEvict?: (manager: SecretManager, id: string | undefined) => void;
+  /**
+   * How long a `lookup` that answers with a promise may take, in ms. Past it, the references naming that id are
+   * `unknown_manager` issues and the registry forgets the lookup: the next use of the id calls `lookup` again (a
+   * lookup that never settles cannot block its id).
+   * @default 10000
+   */
+  lookupTimeoutMs?: number;
 }
 
 /**
@@ -40,7 +47,10 @@ export interface ManagerRegistryOptions<S> {
 export interface ManagerRegistry {
   /** The manager of a connection id, built or rebuilt when needed; pass this function as `managers`. */
   readonly managers: ManagerLookup;
-  /** Drops the manager of one id (the next use builds it anew), or every manager. */
+  /**
+   * Drops the manager of one id (the next use builds it anew), or every manager; a lookup of that id still pending
+   * is forgotten too (its waiters get an `unknown_manager` issue, the next use calls `lookup` again).
+   */
   delete(id?: string): void;
   /** How many managers are kept now. */
   readonly size: number;
@@ -53,6 +63,9 @@ interface Entry {
 }
 
 const NO_ID = '\u0000none';
+
+/** The default of {@link ManagerRegistryOptions.lookupTimeoutMs}. */
+const LOOKUP_TIMEOUT_MS = 10_000;
 
 /**
  * Builds and keeps the managers of a platform's connections, for `managers` given as a function: `lookup(id)` gives
@@ -73,6 +86,7 @@ const NO_ID = '\u0000none';
 export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): ManagerRegistry {
   const { lookup, create, onEvict } = readOptions(options);
   const maxSize = options.maxSize ?? 100;
+  const lookupTimeoutMs = options.lookupTimeoutMs ?? LOOKUP_TIMEOUT_MS;
   const key = randomBytes(32);
   const digestOf = (settings: S): string =>
     createHmac('sha256', key).update(settingsText(settings)).digest('base64url');
@@ -118,10 +132,34 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
     if (inFlight) return inFlight;
     const settings = lookup(id);
     if (!isThenable(settings)) return build(slot, id, settings);
-    const pending = Promise.resolve(settings)
-      .then((found) => build(slot, id, found))
+    // The user's lookup is not trusted to settle: it is bounded, and `delete` forgets it.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SecretRefError(
+              'unknown_manager',
+              `\`lookup\` did not answer within ${lookupTimeoutMs} ms for id ${JSON.stringify(id)}`,
+            ),
+          ),
+        lookupTimeoutMs,
+      );
+      timer.unref?.();
+    });
+    const pending: Promise<SecretManager> = Promise.race([Promise.resolve(settings), timeout])
+      .then((found) => {
+        if (building.get(slot) !== pending) {
+          throw new SecretRefError(
+            'unknown_manager',
+            `the connection ${JSON.stringify(id)} was deleted while its settings were looked up`,
+          );
+        }
+        return build(slot, id, found);
+      })
       .finally(() => {
-        building.delete(slot);
+        clearTimeout(timer);
+        if (building.get(slot) === pending) building.delete(slot);
       });
     building.set(slot, pending);
     return pending;
@@ -131,12 +169,14 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
     managers,
     delete(id) {
       if (id === undefined) {
+        building.clear();
         const all = [...entries];
         entries.clear();
         for (const [slot, entry] of all) dropped(slot, entry);
         return;
       }
       const slot = id;
+      building.delete(slot);
       const entry = entries.peek(slot);
       if (entry && entries.delete(slot)) dropped(slot, entry);
     },
@@ -159,6 +199,16 @@ function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOpti
   const { maxSize } = options;
   if (maxSize !== undefined && !(Number.isSafeInteger(maxSize) && maxSize >= 1)) {
     throw new SecretRefConfigError('maxSize', '`maxSize` must be a positive integer');
+  }
+  const { lookupTimeoutMs } = options;
+  if (
+    lookupTimeoutMs !== undefined &&
+    !(Number.isSafeInteger(lookupTimeoutMs) && lookupTimeoutMs >= 1 && lookupTimeoutMs <= 2_147_483_647)
+  ) {
+    throw new SecretRefConfigError(
+      'lookupTimeoutMs',
+      '`lookupTimeoutMs` must be a whole number of milliseconds, 1 to 2147483647',
+    );
   }
   if (options.onEvict !== undefined && typeof options.onEvict !== 'function') {
     throw new SecretRefConfigError('onEvict', '`onEvict` must be a function');

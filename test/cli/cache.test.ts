@@ -4,6 +4,7 @@ import { runCli } from '../../src/cli/run.js';
 import { type Member, startMember } from '../redis/fleet.js';
 import { KEY_A, KEY_B, rawClient, useRedisServer } from '../redis/helpers.js';
 import { CANARY } from '../support/canary.js';
+import { exitWithin, spawnCli } from '../support/cli-spawn.js';
 import { freePort } from '../support/free-port.js';
 import { makeIo } from './helpers.js';
 
@@ -66,7 +67,7 @@ describe('secret-refs cache clear, against a real redis-server and a worker proc
     expect(await run()).toBe(0);
     expect(err()).toBe('');
     expect(out()).toBe(
-      `cleared prod/db in namespace ${NAMESPACE}: every id form and scope, in Redis and in every listening process\n`,
+      `cleared prod/db in namespace ${NAMESPACE}: 1 entry removed from Redis (every id form and scope), 1 listening process told\n`,
     );
     const after = await readUntil(['prod/db', 'prod/api'], ['db-v2', 'api-v1']);
     expect(after.values).toEqual(['db-v2', 'api-v1']);
@@ -81,7 +82,7 @@ describe('secret-refs cache clear, against a real redis-server and a worker proc
     });
     expect(await run()).toBe(0);
     expect(out()).toBe(
-      `cleared namespace ${NAMESPACE}: every entry, in Redis and in every listening process\n`,
+      `cleared namespace ${NAMESPACE}: every entry made unreadable in Redis, 1 listening process told\n`,
     );
     expect((await readUntil(['prod/db', 'prod/api'], ['db-v3', 'api-v2'])).values).toEqual([
       'db-v3',
@@ -89,13 +90,57 @@ describe('secret-refs cache clear, against a real redis-server and a worker proc
     ]);
   });
 
-  it('another namespace is left alone', async () => {
+  it('a namespace no process reads is left alone and is exit 1: a misspelt --namespace does not pass for success', async () => {
     await member.ask({ op: 'set', id: 'prod/db', value: 'db-v4' });
-    const { run } = cli(['clear', 'prod/db', '--redis-url', redis().url, '--namespace', 'elsewhere']);
-    expect(await run()).toBe(0);
+    const { run, out, err } = cli([
+      'clear',
+      'prod/db',
+      '--redis-url',
+      redis().url,
+      '--namespace',
+      'elsewhere',
+    ]);
+    expect(await run()).toBe(1);
+    expect(out()).toBe(
+      'cleared prod/db in namespace elsewhere: 0 entries removed from Redis (every id form and scope), 0 listening processes told\n',
+    );
+    expect(err()).toBe(
+      "secret-refs: no process has read namespace elsewhere since Redis was last emptied: check --namespace (the workers' namespace), or start a worker first\n",
+    );
     // A wrong invalidation would arrive over pub/sub within milliseconds; give it time to (not) arrive.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await read(['prod/db'])).values).toEqual(['db-v3']);
+  });
+
+  it('a key no worker uses is exit 1, saying the workers keep their copies', async () => {
+    const { run, err } = cli(['clear', 'prod/db', '--redis-url', redis().url, '--namespace', NAMESPACE], {
+      SECRET_REFS_CACHE_KEY: KEY_B,
+    });
+    expect(await run()).toBe(1);
+    expect(err()).toBe(
+      `secret-refs: no process reading namespace ${NAMESPACE} uses this SECRET_REFS_CACHE_KEY: they ignore the clear and keep serving their copies (use the workers' key)\n`,
+    );
+    expect(err()).not.toContain(KEY_B);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await read(['prod/db'])).values).toEqual(['db-v3']);
+  });
+
+  it('exits by itself as a process once it has printed, every run', { timeout: 90_000 }, async () => {
+    await read(['prod/api']);
+    const env = { SECRET_REFS_CACHE_KEY: KEY_A, SECRET_REFS_REDIS_URL: redis().url };
+    const once = async (): Promise<number | null> => {
+      const cli = spawnCli(['cache', 'clear', 'prod/api', '--namespace', NAMESPACE], {
+        env,
+        stdin: 'ignore',
+      });
+      // Starting the CLI under tsx takes seconds on a busy machine; what must be short is the time after printing.
+      while (!cli.stdout().includes('cleared') && cli.child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return (await exitWithin(cli, 3_000)).code;
+    };
+    const runs = await Promise.all([once(), once(), once()]);
+    expect(runs).toEqual([0, 0, 0]);
   });
 
   it('Redis that cannot be reached is exit 1 (network), naming host and port but never the password', async () => {
@@ -220,5 +265,16 @@ describe('secret-refs cache: bad usage is exit 2 and never echoes the key or the
     expect(out()).toContain('Usage: secret-refs cache clear [<secret-id>] [options]');
     expect(out()).toContain('--redis-url <url>');
     expect(out()).toContain('SECRET_REFS_CACHE_KEY');
+    expect(out()).toContain('--timeout <ms>');
+    for (const aws of ['--region', '--profile', '--endpoint', '--max-attempts'])
+      expect(out()).not.toContain(aws);
+  });
+
+  it('refuses the AWS options, which it has no use for, as bad usage', async () => {
+    for (const option of ['--region', '--profile', '--endpoint', '--max-attempts']) {
+      const { io, err } = makeIo({ env: { SECRET_REFS_CACHE_KEY: KEY_A } });
+      expect(await runCli(['cache', 'clear', 'x', option, '1'], io)).toBe(2);
+      expect(err()).toBe(`secret-refs: cache has no option ${option} (see secret-refs cache --help)\n`);
+    }
   });
 });

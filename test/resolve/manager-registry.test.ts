@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SecretRefConfigError, SecretRefError } from '../../src/errors.js';
 import { createManagerRegistry } from '../../src/resolve/manager-registry.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
@@ -214,5 +214,78 @@ describe('createManagerRegistry', () => {
     expect(option(() => createManagerRegistry({ lookup, create, maxSize: 0 }))).toBe('maxSize');
     expect(option(() => createManagerRegistry({ lookup, create, maxSize: 1.5 }))).toBe('maxSize');
     expect(option(() => createManagerRegistry({ lookup, create, onEvict: 1 as never }))).toBe('onEvict');
+    expect(option(() => createManagerRegistry({ lookup, create, lookupTimeoutMs: 0 }))).toBe(
+      'lookupTimeoutMs',
+    );
+    expect(option(() => createManagerRegistry({ lookup, create, lookupTimeoutMs: Infinity }))).toBe(
+      'lookupTimeoutMs',
+    );
+  });
+});
+
+describe('a registry lookup that never settles', () => {
+  /** A registry whose lookup hangs until `answer()` is called; later lookups answer at once. */
+  function hangingOnce(lookupTimeoutMs?: number) {
+    let lookups = 0;
+    const registry = createManagerRegistry<Settings>({
+      lookup: (id) => {
+        lookups++;
+        if (lookups === 1) return new Promise<Settings>(() => {});
+        return id === undefined ? undefined : keys('k');
+      },
+      create: () => createFakeManager({ 'x/k': 'fresh' }),
+      ...(lookupTimeoutMs === undefined ? {} : { lookupTimeoutMs }),
+    });
+    return { registry, lookups: () => lookups };
+  }
+  const connection = { a: '{{c|ap_sep_v1|x:k}}' };
+
+  it('ends after lookupTimeoutMs as an unknown_manager issue, and the next use looks the id up again', async () => {
+    const { registry, lookups } = hangingOnce(30);
+    const first = await resolveConnectionSettled(connection, registry.managers);
+    expect(first.issues.map(({ code, message }) => `${code} ${message}`)).toEqual([
+      'unknown_manager {{c|ap_sep_v1|x:k}}: `lookup` did not answer within 30 ms for id "c"',
+    ]);
+    expect(await resolveConnection(connection, registry.managers)).toEqual({ a: 'fresh' });
+    expect(lookups()).toBe(2);
+  });
+
+  it('is forgotten by delete(id): the next use looks the id up again at once', async () => {
+    const { registry, lookups } = hangingOnce();
+    const hung = Promise.resolve(registry.managers('c'));
+    hung.catch(() => undefined);
+    registry.delete('c');
+    expect(await resolveConnection(connection, registry.managers)).toEqual({ a: 'fresh' });
+    expect(lookups()).toBe(2);
+  });
+
+  it('does not hold later resolves after the resolve that waited on it was aborted', async () => {
+    const { registry, lookups } = hangingOnce(50);
+    const controller = new AbortController();
+    const aborted = resolveConnection(connection, registry.managers, { signal: controller.signal });
+    controller.abort();
+    await expect(aborted).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const started = Date.now();
+    expect(await resolveConnection(connection, registry.managers)).toEqual({ a: 'fresh' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(lookups()).toBe(2);
+  });
+
+  it('bounds a lookup by a default of ten seconds', async () => {
+    vi.useFakeTimers();
+    try {
+      const { registry } = hangingOnce();
+      const hung = Promise.resolve(registry.managers('c'));
+      const outcome = hung.then(
+        () => 'answered',
+        (error: SecretRefError) => error.code,
+      );
+      await vi.advanceTimersByTimeAsync(9_999);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await outcome).toBe('unknown_manager');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -44,6 +44,18 @@ const needs: Need[] = [
     debian: 'postgresql',
     macos: 'brew install postgresql@16 (and put its bin folder on PATH)',
   },
+  {
+    what: 'openssl (certificates for the TLS tests)',
+    found: () => onPath('openssl'),
+    debian: 'openssl',
+    macos: 'brew install openssl',
+  },
+  {
+    what: 'python3 (a real program whose output `secret-refs run` masks)',
+    found: () => onPath('python3'),
+    debian: 'python3',
+    macos: 'brew install python',
+  },
 ];
 
 export default function provision(): void {

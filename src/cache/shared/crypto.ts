@@ -29,6 +29,14 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES;
 
+/**
+ * The length of the text {@link sealEntry} makes of a plaintext of `bytes` UTF-8 bytes: the header, the
+ * ciphertext and the tag, as base64.
+ */
+export function sealedLength(bytes: number): number {
+  return 4 * Math.ceil((HEADER_BYTES + bytes + TAG_BYTES) / 3);
+}
+
 /** The keys derived from one `encryptionKey`. */
 export interface DerivedKey {
   /** 8 hex characters naming the key inside entries; derived, so it tells nothing about the key. */

@@ -1,5 +1,14 @@
 import type { SecretPayload } from '../../types.js';
 
+/** The largest secret AWS stores: 64 KiB, as a string or as binary. */
+const MAX_SECRET_BYTES = 65_536;
+/**
+ * The largest plaintext the tier writes, in UTF-8 bytes: a 64 KiB secret string whose every byte JSON escapes to
+ * six (`\u0001`), plus as much again for the name, ARN, version id and stages. A payload past it (a custom
+ * provider's) is not shared.
+ */
+export const MAX_ENTRY_PLAINTEXT_BYTES = 6 * MAX_SECRET_BYTES + MAX_SECRET_BYTES;
+
 /** The plaintext of a shared entry: the payload's fields under short names, and when the entry expires. */
 interface EntryJson {
   s?: string;

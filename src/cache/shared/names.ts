@@ -11,6 +11,8 @@ import { type DerivedKey, hmacHex } from './crypto.js';
  * - `log`: a sorted set of recent invalidations, `<seq>:<hashed form>` scored by sequence;
  * - `e:<epoch>:<entry name>`: an encrypted entry; `l:<epoch>:<entry name>`: its fetch lease;
  * - `i:<epoch>:<form>`: the entry keys an id form names; `s:<epoch>:<scope>`: the entry keys of a scope;
+ * - `keys`: a hash of the key ids (see crypto.ts) of the processes that read the namespace, each with when it was
+ *   marked, so that an operator's clear can tell a wrong key or a misspelt namespace;
  * - the channel `bus`.
  *
  * Entry names, forms and scopes are HMACs under the `names` key: no secret name, ARN, region or credential.
@@ -51,9 +53,12 @@ export function scopeNames(key: DerivedKey, scopeText: string): ScopeNames {
     key,
     scope: hmacHex(key.names, 'scope', scopeText),
     entry(locator) {
-      const { secretId, versionStage, versionId } = normalizeLocator(locator);
+      const { secretId, versionStage, versionId, service } = normalizeLocator(locator);
       const stage = versionStage === undefined ? '' : `=${versionStage}`;
       const version = versionId === undefined ? '' : `=${versionId}`;
+      // A Parameter Store entry is named with its service, so it never shares a name with a secret's.
+      if (service !== undefined)
+        return hmacHex(key.names, 'entry', scopeText, secretId, stage, version, service);
       return hmacHex(key.names, 'entry', scopeText, secretId, stage, version);
     },
     form(secretId) {

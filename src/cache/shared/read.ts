@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
+import { encodeBusMessage } from './bus.js';
 import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
 import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
-import { decodeEntry, encodeEntry } from './entry.js';
+import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
 import { COMMIT, READ, RELEASE } from './scripts.js';
@@ -21,14 +22,16 @@ export interface ReadContext {
   readonly leaseMs: number;
   /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
   freshCap(): number;
-  /** Resolves when one of `names` is filled (a `fill` message on the bus), after `ms`, or when `signal` fires. */
+  /** Resolves when one of `names` is filled (a `filled` message on the bus), after `ms`, or when `signal` fires. */
   waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
-  onProblem(kind: 'tampered', cause?: unknown): void;
+  onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
+  /** Told the namespace's epoch after each read that Redis answered. */
+  onEpoch?(epoch: string): void;
 }
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again for the entry (or a free lease). The
- * holder's `fill` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
+ * holder's `filled` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
  * bus that is down or a message that was lost.
  */
 export const POLL_MS = 50;
@@ -79,12 +82,13 @@ export async function readShared(
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
   const deadline = Date.now() + context.leaseMs;
   let wait = FIRST_POLL_MS;
+  const reported = new Set<number>();
   while (pending.length > 0) {
     let reply: unknown;
     try {
       const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
       reply = await context.guard.run(() =>
-        runScript(context.connection, READ, [
+        runScript(context.connection, READ, `${context.prefix}gen`, [
           context.prefix,
           newEpoch(),
           token,
@@ -97,12 +101,19 @@ export async function readShared(
     }
     if (!Array.isArray(reply) || reply.length !== 2 + pending.length * 2) break;
     const generation: Generation = { epoch: String(reply[0]), seq: String(reply[1]) };
+    context.onEpoch?.(generation.epoch);
     const waiting: number[] = [];
     pending.forEach((index, position) => {
       const value = reply[2 + position * 2];
       const second = Number(reply[3 + position * 2]);
       const locator = locators[index]!;
       const name = entryNames[index]!;
+      // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
+      const oversized = value === 0;
+      if (oversized && !reported.has(index)) {
+        reported.add(index);
+        context.onProblem('oversized');
+      }
       if (typeof value === 'string') {
         const hit = openHit(context, generation.epoch, name, value, second);
         out[index] = hit ?? missWithCommit(context, names, locator, name, generation, undefined);
@@ -113,6 +124,8 @@ export async function readShared(
       } else {
         out[index] = missWithCommit(context, names, locator, name, generation, undefined);
       }
+      const answer = out[index];
+      if (oversized && answer !== undefined && !answer.hit) out[index] = { ...answer, rejected: true };
     });
     pending = waiting;
     if (pending.length > 0) {
@@ -159,7 +172,7 @@ function missWithCommit(
     if (settled) return;
     settled = true;
     if (token === undefined) return;
-    context.guard.run(() => runScript(context.connection, RELEASE, [leaseKey, token])).catch(noop);
+    context.guard.run(() => runScript(context.connection, RELEASE, leaseKey, [leaseKey, token])).catch(noop);
   };
   return {
     hit: false,
@@ -175,7 +188,13 @@ function missWithCommit(
         }
         const expiresAt = Date.now() + lifetime;
         const site = { namespace: context.namespace, epoch: generation.epoch, name };
-        const value = sealEntry(names[0]!.key, site, encodeEntry(payload, expiresAt));
+        const plaintext = encodeEntry(payload, expiresAt);
+        if (Buffer.byteLength(plaintext) > MAX_ENTRY_PLAINTEXT_BYTES) {
+          settled = false;
+          release();
+          return;
+        }
+        const value = sealEntry(names[0]!.key, site, plaintext);
         const ids = idForms(locator.secretId, payload);
         const forms = names.flatMap((scope) => [
           ...ids.map((id) => scope.form(id)),
@@ -191,11 +210,14 @@ function missWithCommit(
           String(lifetime),
           token ?? '',
           String(lifetime + INDEX_MARGIN_MS),
+          encodeBusMessage(context.namespace, { kind: 'filled', entry: name }),
           String(scopes.length),
           ...scopes,
           ...forms,
         ];
-        context.guard.run(() => runScript(context.connection, COMMIT, args)).catch(noop);
+        context.guard
+          .run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args))
+          .catch(noop);
       } catch {
         // A payload that cannot be encoded is simply not shared; the caller already has it.
       }

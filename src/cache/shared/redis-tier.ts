@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import QuickLRU from 'quick-lru';
 import { SecretRefError } from '../../errors.js';
 import type { SecretProvider } from '../../types.js';
 import type { SharedInvalidation, SharedTier } from '../tier.js';
-import { type BusKind, busMessage, DROP_ALL, invalidationsOf, readBusMessage } from './bus.js';
+import {
+  type BusMessage,
+  DROP_ALL,
+  decodeBusMessage,
+  encodeBusMessage,
+  everything,
+  invalidationsOf,
+  type KnownScopes,
+} from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
 import { createFills } from './fills.js';
@@ -23,19 +32,49 @@ export interface RedisTierConfig {
   readonly jitter: number;
   readonly leaseMs: number;
   readonly operationTimeoutMs: number;
+  /**
+   * How many scopes (provider identities) the tier remembers, least recently used dropped first together with this
+   * process's entries of them (whose bus messages it could no longer recognise). At least the in-process tier's
+   * `maxSize`: a scope with an entry held was used that recently.
+   * @default 1000
+   */
+  readonly maxScopes?: number;
   /** The one hook for problems (a later `error` event); never given a value, a key or a secret id. */
   readonly onProblem?: (kind: TierProblem, cause?: unknown) => void;
 }
 
 /** What went wrong in the tier, for the `error` event to come. */
-export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'subscription_lost';
+export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'oversized' | 'subscription_lost';
+
+/**
+ * What a fleet-wide invalidation did, as Redis recorded it.
+ * @example
+ *   const { removed, processes, keyInUse } = await cache.invalidateSecret('prod/db');
+ *   if (keyInUse !== 'yes') console.error('no process reading this namespace uses this key');
+ */
+export interface FleetInvalidation {
+  /**
+   * Entries deleted from Redis: for one secret, those of every id form, scope and version Redis held; for a
+   * namespace clear, 0 (the namespace gets a new epoch: every entry becomes unreadable at once and expires by itself).
+   */
+  readonly removed: number;
+  /** Other processes subscribed to the namespace's bus that received the message (this one not counted). */
+  readonly processes: number;
+  /**
+   * Whether a process reading this namespace uses one of this cache's keys (each marks its key ids, derived and
+   * telling nothing of the key, at its first read): `yes`; `other-key` (processes use only other keys: they ignore
+   * the message and keep serving their copies); `unused` (no process has read this namespace since Redis was last
+   * emptied: a misspelt namespace, or a fleet not started).
+   */
+  readonly keyInUse: 'yes' | 'other-key' | 'unused';
+}
 
 /** The Redis tier: a {@link SharedTier}, plus the operator's fleet-wide clears and `close`. */
 export interface RedisTier extends SharedTier {
   /** Drops every entry of the namespace, in Redis and in every process. Rejects when Redis does not record it. */
-  clearNamespace(): Promise<void>;
+  clearNamespace(): Promise<FleetInvalidation>;
   /** Drops one secret (by any id form) in every scope, in Redis and in every process. */
-  invalidateEverywhere(secretId: string): Promise<void>;
+  invalidateEverywhere(secretId: string): Promise<FleetInvalidation>;
   /** True while the subscription is up. */
   readonly listening: boolean;
   close(): Promise<void>;
@@ -45,6 +84,8 @@ export interface RedisTier extends SharedTier {
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
 const MAX_LOG = 10_000;
+/** Hashed id forms remembered for messages that concern every scope (one HMAC each, per in-process entry). */
+const ANY_FORMS = 10_000;
 /** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
 const BUS_DOWN_FRESH_MS = 1_000;
 
@@ -54,6 +95,19 @@ interface Invalidation {
   /** Entry names deleted directly too. */
   entries: string[];
   hashes: string[];
+}
+
+const NOT_RECORDED: FleetInvalidation = Object.freeze({ removed: 0, processes: 0, keyInUse: 'unused' });
+
+/** Reads the last three fields of INVALIDATE's reply (see scripts.ts); `self` when this process heard it too. */
+function fleetInvalidation(reply: unknown, self: boolean): FleetInvalidation {
+  if (!Array.isArray(reply) || reply.length < 4) return NOT_RECORDED;
+  const [removed, heard, marker] = reply.slice(-3).map(Number) as [number, number, number];
+  return Object.freeze({
+    removed: Number.isSafeInteger(removed) && removed > 0 ? removed : 0,
+    processes: Number.isSafeInteger(heard) ? Math.max(0, heard - (self ? 1 : 0)) : 0,
+    keyInUse: marker === 2 ? 'yes' : marker === 1 ? 'other-key' : 'unused',
+  });
 }
 
 /**
@@ -69,7 +123,37 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const report = config.onProblem ?? (() => {});
   const listeners = new Set<(message: SharedInvalidation) => void>();
   const scopesByProvider = new WeakMap<SecretProvider, string | undefined>();
-  const known = new Map<string, readonly ScopeNames[]>();
+  // Scope text → its names (one per key), bounded; `byHash` finds a scope text from a bus message's hashed scope.
+  const byHash = new Map<string, string>();
+  const hashKey = (key: DerivedKey, hash: string): string => `${key.id}:${hash}`;
+  const known = new QuickLRU<string, readonly ScopeNames[]>({
+    maxSize: config.maxScopes ?? 1_000,
+    onEviction: (scope, names) => {
+      for (const name of names) {
+        if (byHash.get(hashKey(name.key, name.scope)) === scope) byHash.delete(hashKey(name.key, name.scope));
+      }
+      // Its bus messages would no longer be recognised: what this process holds of it goes now.
+      emit({ scope, matches: everything });
+    },
+  });
+  const anyForms = new QuickLRU<string, string>({ maxSize: ANY_FORMS });
+  const knownScopes: KnownScopes = {
+    find(key, hash) {
+      const scope = byHash.get(hashKey(key, hash));
+      const names = scope === undefined ? undefined : known.peek(scope);
+      const mine = names?.find((name) => name.key === key);
+      return scope !== undefined && mine ? { scope, names: mine } : undefined;
+    },
+    anyForm(key, id) {
+      const slot = `${key.id}:${id}`;
+      let form = anyForms.get(slot);
+      if (form === undefined) {
+        form = anyScopeForm(key, id);
+        anyForms.set(slot, form);
+      }
+      return form;
+    },
+  };
   let pending: Invalidation[] = [];
   let listening = false;
   let subscribed = false;
@@ -89,7 +173,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
 
   const send = (invalidation: Invalidation): Promise<unknown> =>
     guard.run(() =>
-      runScript(connection, INVALIDATE, [
+      runScript(connection, INVALIDATE, `${prefix}gen`, [
         prefix,
         channel,
         invalidation.kind,
@@ -126,7 +210,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
 
   const allInvalidation = (): Invalidation => ({
     kind: 'all',
-    messages: keys.map((key) => busMessage(key, namespace, 'n')),
+    messages: keys.map((key) => encodeBusMessage(namespace, { kind: 'namespace', key })),
     entries: [],
     hashes: [],
   });
@@ -144,12 +228,13 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       return undefined;
     const names = keys.map((key, index) => scopeNames(key, texts[index] as string));
     known.set(scope, names);
+    for (const name of names) byHash.set(hashKey(name.key, name.scope), scope);
     return names;
   };
 
-  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<void> =>
+  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<FleetInvalidation> =>
     send(invalidation).then(
-      () => undefined,
+      (reply) => fleetInvalidation(reply, subscribed && listening),
       (error: unknown) => {
         queue(invalidation);
         if (strict) {
@@ -159,20 +244,41 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
             { cause: error instanceof Error ? new Error(error.message.split('\n')[0]) : undefined },
           );
         }
+        return NOT_RECORDED;
       },
     );
+
+  // Marks this process's key ids in the namespace (see FleetInvalidation.keyInUse), again after each new epoch
+  // (a namespace clear, or a flushed Redis that lost the marker).
+  let markedEpoch: string | undefined;
+  const markKeys = (epoch: string): void => {
+    if (epoch === markedEpoch || closed) return;
+    markedEpoch = epoch;
+    const fields = keys.flatMap((key) => [key.id, String(Date.now())]);
+    guard
+      .run(() => connection.command(['HSET', `${prefix}keys`, ...fields]))
+      .catch(() => {
+        markedEpoch = undefined;
+      });
+  };
 
   config.subscriber
     .listen(
       channel,
-      (message) => {
-        if (message.startsWith('fill.')) {
-          fills.filled(message.slice(5));
-          return;
+      (text) => {
+        const message = decodeBusMessage(keys, namespace, text);
+        if (!message) return;
+        switch (message.kind) {
+          case 'filled':
+            fills.filled(message.entry);
+            return;
+          case 'form':
+          case 'any-scope-form':
+          case 'scope':
+          case 'namespace':
+            for (const invalidation of invalidationsOf(message, knownScopes)) emit(invalidation);
+            return;
         }
-        const read = readBusMessage(keys, namespace, message);
-        if (!read) return;
-        for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
       },
       (up) => {
         // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
@@ -192,16 +298,17 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       (error: unknown) => report('subscription_lost', error),
     );
 
-  const formInvalidation = (
-    kind: BusKind,
-    forms: string[],
-    scopes: (string | undefined)[],
+  /** One invalidation, told in one message per key (`messageOf` gives each key's, from the key's index). */
+  const invalidationOf = (
+    kind: Invalidation['kind'],
+    messageOf: (key: DerivedKey, index: number) => BusMessage,
+    hashes: string[],
     entries: string[] = [],
   ): Invalidation => ({
-    kind: kind === 's' ? 'scope' : 'form',
-    messages: keys.map((key, index) => busMessage(key, namespace, kind, scopes[index], forms[index])),
+    kind,
+    messages: keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index))),
     entries,
-    hashes: kind === 's' ? (scopes as string[]) : forms,
+    hashes,
   });
 
   return {
@@ -239,6 +346,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
             freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
             waitForFill: fills.waitFor,
             onProblem: (kind) => report(kind),
+            onEpoch: markKeys,
           },
           names,
           locators,
@@ -252,13 +360,14 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       const names = namesOf(scope);
       if (!names || closed) return;
       const scopes = names.map((name) => name.scope);
+      const forms = secretId === undefined ? [] : names.map((name) => name.form(secretId));
       const invalidation =
         secretId === undefined
-          ? formInvalidation('s', [], scopes)
-          : formInvalidation(
-              'f',
-              names.map((name) => name.form(secretId)),
-              scopes,
+          ? invalidationOf('scope', (key, i) => ({ kind: 'scope', key, scope: scopes[i]! }), scopes)
+          : invalidationOf(
+              'form',
+              (key, i) => ({ kind: 'form', key, scope: scopes[i]!, form: forms[i]! }),
+              forms,
               names.map((name) => name.entry({ secretId })),
             );
       void invalidateNow(invalidation, false);
@@ -274,7 +383,10 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     },
     invalidateEverywhere(secretId) {
       const forms = keys.map((key) => anyScopeForm(key, secretId));
-      return invalidateNow(formInvalidation('a', forms, []), true);
+      return invalidateNow(
+        invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
+        true,
+      );
     },
     get listening() {
       return listening;

@@ -1,13 +1,35 @@
 import { createHash } from 'node:crypto';
+import { sealedLength } from './crypto.js';
+import { MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 
-/** A Lua script run with EVALSHA (EVAL when the server does not know it yet). */
+/**
+ * The longest entry text the tier writes. A longer value in Redis was not written by the tier (a mistake, or an
+ * attack on the memory of every reader): READ answers it as oversized without sending it.
+ */
+export const MAX_ENTRY_CHARS = sealedLength(MAX_ENTRY_PLAINTEXT_BYTES);
+
+/** One text of a Lua script, run with EVALSHA (EVAL when the server does not know it yet). */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
 
-function script(source: string): LuaScript {
-  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
+/**
+ * A script of the tier in its two variants: `classic` publishes on the bus with PUBLISH (one Redis server),
+ * `sharded` with SPUBLISH (a cluster, where the channel lives in the namespace's slot). Every script is called with
+ * one key, in the namespace's slot, that routes it on a cluster; the scripts use ARGV only.
+ */
+export interface TierScript {
+  readonly classic: LuaScript;
+  readonly sharded: LuaScript;
+}
+
+function script(source: string): TierScript {
+  const variant = (publish: string): LuaScript => {
+    const text = `local PUBLISH = '${publish}'\n${source}`;
+    return Object.freeze({ source: text, sha: createHash('sha1').update(text).digest('hex') });
+  };
+  return Object.freeze({ classic: variant('PUBLISH'), sharded: variant('SPUBLISH') });
 }
 
 /**
@@ -17,9 +39,11 @@ function script(source: string): LuaScript {
  *
  * ARGV: prefix, epoch candidate, lease token, lease ms (0: take no lease), entry names…
  * Returns: epoch, seq, then per name either (value, pttl) or (false, lease) where lease is 1 (taken by the
- * caller), -1 (held by another process) or 0 (none asked).
+ * caller), -1 (held by another process) or 0 (none asked); a value longer than {@link MAX_ENTRY_CHARS} is not
+ * sent: it is (0, lease) instead, a miss to report.
  */
 export const READ = script(`
+local maxChars = ${MAX_ENTRY_CHARS}
 local prefix = ARGV[1]
 local gen = prefix .. 'gen'
 redis.call('HSETNX', gen, 'epoch', ARGV[2])
@@ -29,7 +53,9 @@ local leaseMs = tonumber(ARGV[4])
 local out = { epoch, seq }
 for i = 5, #ARGV do
   local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[i]
-  local value = redis.call('GET', key)
+  local oversized = redis.call('STRLEN', key) > maxChars
+  local value = false
+  if not oversized then value = redis.call('GET', key) end
   if value then
     out[#out + 1] = value
     out[#out + 1] = redis.call('PTTL', key)
@@ -42,7 +68,7 @@ for i = 5, #ARGV do
         lease = -1
       end
     end
-    out[#out + 1] = false
+    if oversized then out[#out + 1] = 0 else out[#out + 1] = false end
     out[#out + 1] = lease
   end
 end
@@ -55,7 +81,8 @@ return out
  * epoch changed; indexes it under every form and scope; lets go of
  * the caller's lease.
  *
- * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, n scopes, scopes… forms…
+ * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, the bus message saying it was
+ * written, n scopes, scopes… forms…
  * Returns 1 when written, 0 when refused.
  */
 export const COMMIT = script(`
@@ -78,7 +105,7 @@ if seq < floor or seq > current then
   return 0
 end
 local concerned = {}
-for i = 10, #ARGV do concerned[ARGV[i]] = true end
+for i = 11, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
@@ -101,17 +128,17 @@ if current > seq then
 end
 local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
 redis.call('SET', key, ARGV[5], 'PX', ARGV[6])
-local scopes = tonumber(ARGV[9])
+local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 10, #ARGV do
+for i = 11, #ARGV do
   local index
-  if i < 10 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 11 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
 letGo()
-redis.call('PUBLISH', prefix .. 'bus', 'fill.' .. ARGV[4])
+redis.call(PUBLISH, prefix .. 'bus', ARGV[9])
 return 1
 `);
 
@@ -125,7 +152,9 @@ return 1
  *
  * ARGV: prefix, channel, kind, max log entries, epoch candidate, n messages, n entries, messages…, entries…,
  * hashes…
- * Returns the new sequence.
+ * Returns the new sequence; its last three fields are always, in order: the entries deleted, the most subscribers
+ * one bus message reached, and what the namespace's key marker (`keys`, written by every reading process) says of
+ * the keys of the messages: 2 one of them is in use, 1 only other keys are, 0 no process ever marked one.
  */
 export const INVALIDATE = script(`
 local prefix = ARGV[1]
@@ -134,6 +163,7 @@ local log = prefix .. 'log'
 local kind = ARGV[3]
 local messages = tonumber(ARGV[6])
 local entries = tonumber(ARGV[7])
+local removed = 0
 local seq = redis.call('HINCRBY', gen, 'seq', 1)
 if kind == 'all' then
   redis.call('HSET', gen, 'epoch', ARGV[5])
@@ -142,7 +172,9 @@ else
   local area = 'i:'
   if kind == 'scope' then area = 's:' end
   if epoch then
-    for i = 8 + messages, 7 + messages + entries do redis.call('DEL', prefix .. 'e:' .. epoch .. ':' .. ARGV[i]) end
+    for i = 8 + messages, 7 + messages + entries do
+      removed = removed + redis.call('DEL', prefix .. 'e:' .. epoch .. ':' .. ARGV[i])
+    end
   end
   for i = 8 + messages + entries, #ARGV do
     redis.call('ZADD', log, seq, seq .. ':' .. ARGV[i])
@@ -150,7 +182,7 @@ else
       local index = prefix .. area .. epoch .. ':' .. ARGV[i]
       local members = redis.call('SMEMBERS', index)
       for j = 1, #members, 500 do
-        redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
+        removed = removed + redis.call('DEL', unpack(members, j, math.min(j + 499, #members)))
       end
       redis.call('DEL', index)
     end
@@ -163,8 +195,14 @@ else
     redis.call('ZREMRANGEBYRANK', log, 0, size - max - 1)
   end
 end
-for i = 8, 7 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
-return seq
+local heard, marker = 0, 0
+if redis.call('EXISTS', prefix .. 'keys') == 1 then marker = 1 end
+for i = 8, 7 + messages do
+  heard = math.max(heard, redis.call(PUBLISH, ARGV[2], ARGV[i]))
+  -- sr1.<kind>.<key id>.…: the key id is characters 7 to 14
+  if redis.call('HEXISTS', prefix .. 'keys', string.sub(ARGV[i], 7, 14)) == 1 then marker = 2 end
+end
+return { seq, removed, heard, marker }
 `);
 
 /** Lets go of a lease the caller holds (after a failed fetch). ARGV: lease key, token. */

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
 import { SecretRefConfigError, SecretRefError, SecretRefSyntaxError } from '../../errors.js';
-import { createRedisSecretCache } from '../../redis/index.js';
+import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
 import { parseSecretRef } from '../../ref/parse.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../io.js';
@@ -32,9 +33,13 @@ every process listening; with no <secret-id>, every entry of the namespace. <sec
 form get reads (db/prod, db/prod:password, an ARN, {{resolve:…}}): the whole secret is cleared. The
 next read of each process goes to AWS. The encryption key comes from ${CACHE_KEY_VARIABLE} (base64, as the workers
 use it; several, comma-separated, while keys rotate), never from a flag. Needs the redis package
-(node-redis 5 or later). --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
-${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, network), 2 on bad usage
-(no key, a bad URL or namespace).`,
+(node-redis 5 or later). With rediss:// the server's certificate must be signed by a CA Node trusts, by
+one in NODE_EXTRA_CA_CERTS, or by the one --redis-ca names. --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
+${MAX_TIMEOUT_MS}). Prints how many entries were removed and how many listening processes were told. Exit 0
+when Redis recorded it and processes reading the namespace use this key; 1 when Redis did not record it
+(timeout, network), when no process reading the namespace uses this key (they would ignore the clear), or
+when no process has read the namespace (a misspelt --namespace); 2 on bad usage (no key, a bad URL or
+namespace).`,
   options: {
     'redis-url': {
       type: 'string',
@@ -46,7 +51,13 @@ ${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, n
       valueName: '<ns>',
       description: 'The namespace the workers use (default: default)',
     },
+    'redis-ca': {
+      type: 'string',
+      valueName: '<file>',
+      description: 'For rediss://: a CA certificate (PEM) to trust besides NODE_EXTRA_CA_CERTS',
+    },
   },
+  globalOptions: ['timeout', 'help', 'version'],
   minArgs: 1,
   maxArgs: 2,
   run: (context) => clearCache(context),
@@ -70,12 +81,17 @@ export async function clearCache(
   const url = redisUrl(
     typeof values['redis-url'] === 'string' ? values['redis-url'] : io.env[REDIS_URL_VARIABLE],
   );
-  const client = await connectRedis(url, timeoutMs, signal, load);
+  const ca = typeof values['redis-ca'] === 'string' ? await caFile(values['redis-ca']) : undefined;
+  const client = await connectRedis(url, { timeoutMs, signal, ca }, load);
   const cache = createRedisSecretCache({ ...options, client });
+  let result: FleetInvalidation;
   try {
+    // Listening first, so that the count of processes told leaves this one out exactly; a subscription that does
+    // not come in time only makes the count one too high.
+    await untilListening(cache, Date.now() + timeoutMs, signal);
     // The tier bounds each command by `operationTimeoutMs`; the outer bound covers a Redis that stops answering.
     const done = secretId === undefined ? cache.clearNamespace() : cache.invalidateSecret(secretId);
-    await within(done, timeoutMs * 2, signal);
+    result = await within(done, timeoutMs * 2, signal);
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
     const code = error instanceof SecretRefError ? error.code : 'timeout';
@@ -88,12 +104,51 @@ export async function clearCache(
     client.destroy();
   }
   const namespace = options.namespace ?? 'default';
+  const told = `${plural(result.processes, 'listening process', 'listening processes')} told`;
   io.stdout.write(
     secretId === undefined
-      ? `cleared namespace ${namespace}: every entry, in Redis and in every listening process\n`
-      : `cleared ${secretId} in namespace ${namespace}: every id form and scope, in Redis and in every listening process\n`,
+      ? `cleared namespace ${namespace}: every entry made unreadable in Redis, ${told}\n`
+      : `cleared ${secretId} in namespace ${namespace}: ${plural(result.removed, 'entry', 'entries')} removed from Redis (every id form and scope), ${told}\n`,
   );
-  return 0;
+  const problem = unconfirmed(result, namespace);
+  if (problem === undefined) return 0;
+  io.stderr.write(`secret-refs: ${problem}\n`);
+  return 1;
+}
+
+async function untilListening(
+  cache: { isListening(): boolean },
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  while (!cache.isListening() && Date.now() < deadline) {
+    if (signal?.aborted === true) throw signal.reason;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** What the clear could not do, from the namespace's key marker (see FleetInvalidation.keyInUse). */
+function unconfirmed(result: FleetInvalidation, namespace: string): string | undefined {
+  if (result.keyInUse === 'yes') return undefined;
+  if (result.keyInUse === 'other-key') {
+    return `no process reading namespace ${namespace} uses this ${CACHE_KEY_VARIABLE}: they ignore the clear and keep serving their copies (use the workers' key)`;
+  }
+  return `no process has read namespace ${namespace} since Redis was last emptied: check --namespace (the workers' namespace), or start a worker first`;
+}
+
+/** The PEM text of `--redis-ca`; a file that cannot be read is bad usage. */
+async function caFile(path: string): Promise<string> {
+  try {
+    const text = await readFile(path, 'utf8');
+    if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
+  } catch {
+    // reported below, with the option's name
+  }
+  throw new CliUsageError('option --redis-ca must name a readable file of PEM certificates', 'cache');
 }
 
 /**

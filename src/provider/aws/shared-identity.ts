@@ -17,7 +17,9 @@ export function awsSharedIdentity(
 ): string | undefined {
   const named = scope === undefined ? '' : `|scope:${digest(`scope\0${scope}`)}`;
   if (config.client !== undefined) return scope === undefined ? undefined : `aws|client${named}`;
-  const where = `aws|${config.region ?? ''}|${digest(`endpoint\0${config.endpoint ?? ''}`)}`;
+  // Parameter Store's endpoint, when set, is part of where values come from (unset: the identity stays as before).
+  const ssm = config.ssmEndpoint === undefined ? '' : `|ssm:${digest(`ssmEndpoint\0${config.ssmEndpoint}`)}`;
+  const where = `aws|${config.region ?? ''}|${digest(`endpoint\0${config.endpoint ?? ''}`)}${ssm}`;
   const credentials = config.credentials;
   if (credentials === undefined || typeof credentials === 'function') {
     return scope === undefined

@@ -15,6 +15,20 @@ export interface SeedSecret {
   deleted?: boolean;
 }
 
+/** A Parameter Store parameter to create in the local endpoint (a new version when it exists). */
+export interface SeedParameter {
+  /** Letters, digits and `_.-/`; a hierarchy starts with `/`. */
+  name: string;
+  /** The value of the new version (for a SecureString, the plaintext: the endpoint keeps only ciphertext). */
+  value: string;
+  /** @default 'String' (or the parameter's current type) */
+  type?: 'String' | 'StringList' | 'SecureString';
+  /** Labels moved to the new version. */
+  labels?: string[];
+  /** Reading it with decryption fails with `InvalidKeyId` (the stand-in KMS key). */
+  kmsFailure?: boolean;
+}
+
 /**
  * A fault the endpoint applies to the next matching request (after authentication, before handling).
  * Faults queue in order; `times` (default 1, `Infinity` allowed) counts the requests it applies to;
@@ -44,7 +58,9 @@ export interface LocalSecretsManagerOptions {
   credentials?: LocalCredentials;
   /** Secrets created at start, in order. */
   secrets?: SeedSecret[];
-  /** Actions always denied with `AccessDeniedException`, e.g. `['BatchGetSecretValue']`. @default [] */
+  /** Parameter Store parameters created at start, in order (a name given twice gets two versions). */
+  parameters?: SeedParameter[];
+  /** Actions always denied with `AccessDeniedException`, e.g. `['BatchGetSecretValue']`, `['GetParameters']`. @default [] */
   deniedActions?: string[];
   /** TCP port on 127.0.0.1. @default 0 (ephemeral) */
   port?: number;
@@ -54,7 +70,9 @@ export interface LocalSecretsManagerOptions {
 export interface RecordedRequest {
   /** The operation named by `X-Amz-Target`, e.g. `GetSecretValue` (`''` when absent). */
   action: string;
-  /** `SecretId`, or every entry of `SecretIdList`; empty for other actions. */
+  /** `secretsmanager` or `ssm`, from the `X-Amz-Target` prefix. */
+  service: 'secretsmanager' | 'ssm';
+  /** `SecretId`, or every entry of `SecretIdList`; for Parameter Store `Name`, `Path` or every entry of `Names`. */
   secretIds: string[];
   /** HTTP status sent; 0 when the socket was dropped. */
   status: number;
@@ -76,6 +94,14 @@ export interface LocalSecretsManager {
   putSecret(seed: SeedSecret): { arn: string; versionId: string };
   /** Removes a secret at once (like `ForceDeleteWithoutRecovery`); later calls get `ResourceNotFoundException`. */
   deleteSecret(name: string): void;
+  /** Creates a parameter, or adds a version to it; returns the new version number. */
+  putParameter(seed: SeedParameter): number;
+  /** Moves labels to a version of a parameter (its latest when `version` is not given). */
+  labelParameter(name: string, labels: string[], version?: number): void;
+  /** Removes a parameter; later reads get `ParameterNotFound` (or list it in `InvalidParameters`). */
+  deleteParameter(name: string): void;
+  /** The ARN of a parameter name, in this endpoint's region and account. */
+  parameterArnOf(name: string): string;
   injectFault(fault: Fault): void;
   clearFaults(): void;
   /** Replaces the set of always-denied actions (`[]` allows everything again). */

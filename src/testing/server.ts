@@ -5,7 +5,9 @@ import { type ActionContext, actions, resourceOf } from './actions.js';
 import { AwsError, awsErrors } from './aws-error.js';
 import { FaultQueue } from './faults.js';
 import { type Input, secretIdsOf } from './input.js';
+import { ParameterStore } from './parameters.js';
 import { parseAuthorization, verifyRequest } from './sigv4.js';
+import { parameterNamesOf, ssmActions } from './ssm-actions.js';
 import { partitionOf, SecretStore } from './store.js';
 import type {
   LocalCredentials,
@@ -15,6 +17,7 @@ import type {
 } from './types.js';
 
 const TARGET_PREFIX = 'secretsmanager.';
+const SSM_TARGET_PREFIX = 'AmazonSSM.';
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
@@ -86,8 +89,10 @@ function validateOptions(options: LocalSecretsManagerOptions): void {
 }
 
 /**
- * Starts an HTTP server on 127.0.0.1 that answers the AWS Secrets Manager JSON protocol with SigV4 checks,
- * seeded secrets and injectable faults, so the real SDK can be tested offline.
+ * Starts an HTTP server on 127.0.0.1 that answers the AWS Secrets Manager JSON protocol and Parameter Store's
+ * (`AmazonSSM.*`: GetParameter, GetParameters, GetParametersByPath, PutParameter, LabelParameterVersion,
+ * DeleteParameter; String, StringList, SecureString under a stand-in KMS key) with SigV4 checks, seeded secrets and
+ * parameters and injectable faults, so the real SDKs can be tested offline. Both clients take its `endpoint`.
  * @example
  * const sm = await startLocalSecretsManager({ secrets: [{ name: 'db', secretString: '{"password":"pw"}' }] });
  * const client = new SecretsManagerClient({ endpoint: sm.endpoint, region: sm.region, credentials: sm.credentials });
@@ -102,6 +107,8 @@ export async function startLocalSecretsManager(
   const credentials: LocalCredentials = { ...(options.credentials ?? DEFAULT_LOCAL_CREDENTIALS) };
   const store = new SecretStore({ region, accountId });
   for (const seed of options.secrets ?? []) store.put(seed);
+  const parameters = new ParameterStore(region, accountId);
+  for (const seed of options.parameters ?? []) parameters.put(seed);
   const faults = new FaultQueue();
   let denied = new Set(options.deniedActions ?? []);
   const requests: RecordedRequest[] = [];
@@ -122,11 +129,17 @@ export async function startLocalSecretsManager(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const isSsm = target.startsWith(SSM_TARGET_PREFIX);
+    const action = target.startsWith(TARGET_PREFIX)
+      ? target.slice(TARGET_PREFIX.length)
+      : isSsm
+        ? target.slice(SSM_TARGET_PREFIX.length)
+        : target;
     const input = parseInput(body);
     const record: RecordedRequest = {
       action,
-      secretIds: input instanceof AwsError ? [] : secretIdsOf(input),
+      service: isSsm ? 'ssm' : 'secretsmanager',
+      secretIds: input instanceof AwsError ? [] : isSsm ? parameterNamesOf(input) : secretIdsOf(input),
       status: 0,
       region,
     };
@@ -142,7 +155,7 @@ export async function startLocalSecretsManager(
           body: body ?? Buffer.alloc(0),
         },
         auth,
-        { credentials, region, now: Date.now() },
+        { credentials, region, now: Date.now(), service: record.service },
       );
       const fault = faults.take(action);
       if (fault?.kind === 'drop') {
@@ -153,6 +166,17 @@ export async function startLocalSecretsManager(
       if (fault?.kind === 'throttle') throw awsErrors.throttle();
       if (fault?.kind === 'http500') throw awsErrors.internal();
       if (input instanceof AwsError) throw input;
+      if (isSsm) {
+        const ssmHandler = ssmActions.get(action);
+        if (ssmHandler === undefined) throw awsErrors.unknownOperation(target);
+        if (fault?.kind === 'accessDenied' || denied.has(action)) {
+          const name = typeof input.Name === 'string' ? parameters.arnOf(input.Name) : '*';
+          throw awsErrors.accessDenied(principal, action, name, 'ssm');
+        }
+        record.status = 200;
+        send(res, 200, ssmHandler(input, { parameters }));
+        return;
+      }
       const handler = target.startsWith(TARGET_PREFIX) ? actions.get(action) : undefined;
       if (handler === undefined) throw awsErrors.unknownOperation(target);
       if (fault?.kind === 'accessDenied' || denied.has(action)) {
@@ -195,6 +219,12 @@ export async function startLocalSecretsManager(
     },
     putSecret: (seed) => store.put(seed),
     deleteSecret: (name) => store.delete(name),
+    putParameter: (seed) => parameters.put(seed),
+    labelParameter(name, labels, version) {
+      parameters.label(name, version, labels);
+    },
+    deleteParameter: (name) => parameters.delete(name),
+    parameterArnOf: (name) => parameters.arnOf(name),
     injectFault: (fault) => faults.push(fault),
     clearFaults: () => faults.clear(),
     denyActions(list) {

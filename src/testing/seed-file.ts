@@ -1,4 +1,4 @@
-import type { LocalSecretsManagerOptions, SeedSecret } from './types.js';
+import type { LocalSecretsManagerOptions, SeedParameter, SeedSecret } from './types.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -52,9 +52,33 @@ function seedOf(raw: unknown, index: number): SeedSecret {
   return seed;
 }
 
+const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'];
+
+function parameterOf(raw: unknown, index: number): SeedParameter {
+  const where = `parameters[${index}]`;
+  if (!isObject(raw)) fail(where, 'must be an object');
+  if (typeof raw.name !== 'string' || raw.name === '') fail(`${where}.name`, 'must be a non-empty string');
+  const value = Array.isArray(raw.value) ? raw.value.map(String).join(',') : raw.value;
+  if (typeof value !== 'string') fail(`${where}.value`, 'must be a string (or a list, for a StringList)');
+  const seed: SeedParameter = { name: raw.name, value };
+  if (raw.type !== undefined) {
+    if (!PARAMETER_TYPES.includes(raw.type as string))
+      fail(`${where}.type`, `must be one of ${PARAMETER_TYPES.join(', ')}`);
+    seed.type = raw.type as SeedParameter['type'] & string;
+  }
+  if (raw.labels !== undefined) {
+    if (!Array.isArray(raw.labels)) fail(`${where}.labels`, 'must be a list');
+    seed.labels = raw.labels.map(String);
+  }
+  if (raw.kmsFailure === true) seed.kmsFailure = true;
+  return seed;
+}
+
 /**
- * Reads a seed file for the CLI: either a list of secrets or `{ region, accountId, credentials, deniedActions,
- * secrets }`. `secretBinary` is base64; a `secretString` given as a JSON object is stored JSON-encoded.
+ * Reads a seed file (docs/local-endpoint.md): either a list of secrets or `{ region, accountId, credentials,
+ * deniedActions, secrets, parameters }`. `secretBinary` is base64; a `secretString` given as a JSON object is stored
+ * JSON-encoded; a parameter is `{ name, value, type?, labels?, kmsFailure? }` (a StringList's value may be a list);
+ * a parameter listed twice gets two versions.
  * Errors name the offending field and never quote the file's content.
  * @example
  * parseSeedFile('[{"name":"db","secretString":{"password":"pw"}}]');
@@ -86,5 +110,8 @@ export function parseSeedFile(content: string): LocalSecretsManagerOptions {
   const secrets = root.secrets ?? [];
   if (!Array.isArray(secrets)) fail('secrets', 'must be a list');
   options.secrets = secrets.map(seedOf);
+  const parameters = root.parameters ?? [];
+  if (!Array.isArray(parameters)) fail('parameters', 'must be a list');
+  if (parameters.length > 0) options.parameters = parameters.map(parameterOf);
   return options;
 }

@@ -134,13 +134,14 @@ export function computeSignature(
 export function verifyRequest(
   request: ReceivedRequest,
   auth: SigV4Authorization,
-  expected: { credentials: LocalCredentials; region: string; now: number },
+  expected: { credentials: LocalCredentials; region: string; now: number; service?: string },
 ): void {
   const { credentials } = expected;
   if (auth.accessKeyId !== credentials.accessKeyId) throw awsErrors.unrecognizedClient();
   const token = headerValue(request.headers, 'x-amz-security-token');
   if (token !== (credentials.sessionToken ?? '')) throw awsErrors.unrecognizedClient();
-  if (auth.service !== 'secretsmanager') throw awsErrors.wrongService();
+  const service = expected.service ?? 'secretsmanager';
+  if (auth.service !== service) throw awsErrors.wrongService(service);
   if (auth.region !== expected.region) throw awsErrors.wrongRegion(auth.region);
   if (!auth.signedHeaders.includes('host')) {
     throw awsErrors.incompleteSignature("'Host' must be a signed header.");

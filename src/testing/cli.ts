@@ -1,7 +1,7 @@
 /**
  * Starts a local Secrets Manager endpoint for manual use and prints how to reach it.
  *
- *   npx tsx test/support/local-endpoint/cli.ts [seed.json] [--port 4566] [--region eu-west-1]
+ *   npx tsx src/testing/cli.ts [seed.json] [--port 4566] [--region eu-west-1]
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ const ARGS = {
   options: { port: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   allowPositionals: true,
 } as const;
-const USAGE = 'usage: npx tsx test/support/local-endpoint/cli.ts [seed.json] [--port N] [--region REGION]';
+const USAGE = 'usage: npx tsx src/testing/cli.ts [seed.json] [--port N] [--region REGION]';
 
 const parse = () => parseArgs(ARGS);
 

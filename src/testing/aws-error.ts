@@ -47,11 +47,11 @@ export const awsErrors = {
       'UnknownOperationException',
       target === '' ? 'Missing X-Amz-Target header.' : `The local endpoint does not implement ${target}.`,
     ),
-  accessDenied: (principal: string, action: string, resource: string) =>
+  accessDenied: (principal: string, action: string, resource: string, service = 'secretsmanager') =>
     new AwsError(
       'AccessDeniedException',
-      `User: ${principal} is not authorized to perform: secretsmanager:${action} on resource: ${resource} ` +
-        `because no identity-based policy allows the secretsmanager:${action} action`,
+      `User: ${principal} is not authorized to perform: ${service}:${action} on resource: ${resource} ` +
+        `because no identity-based policy allows the ${service}:${action} action`,
     ),
   missingAuth: () => new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token'),
   incompleteSignature: (message: string) => new AwsError('IncompleteSignatureException', message),
@@ -68,10 +68,10 @@ export const awsErrors = {
       'InvalidSignatureException',
       `Credential should be scoped to a valid region, not '${region}'.`,
     ),
-  wrongService: () =>
+  wrongService: (service = 'secretsmanager') =>
     new AwsError(
       'InvalidSignatureException',
-      "Credential should be scoped to correct service: 'secretsmanager'.",
+      `Credential should be scoped to correct service: '${service}'.`,
     ),
   expired: (amzDate: string) =>
     new AwsError(

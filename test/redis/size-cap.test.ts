@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectionOf, subscriberOf } from '../../src/cache/shared/client.js';
+import { deriveKey } from '../../src/cache/shared/crypto.js';
+import { createRedisTier, type RedisTier, type TierProblem } from '../../src/cache/shared/redis-tier.js';
+import { MAX_ENTRY_CHARS } from '../../src/cache/shared/scripts.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import {
+  closeClient,
+  connectClient,
+  FLAVOURS,
+  isMiss,
+  KEY_A,
+  rawClient,
+  until,
+  useRedisServer,
+} from './helpers.js';
+
+const redis = useRedisServer();
+const provider = createMemoryProvider({}, { identity: 'fleet' });
+
+describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes (%s)', (flavour) => {
+  const open: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    const raw = await rawClient(redis().url);
+    await raw.command(['FLUSHALL']);
+    await raw.close();
+    await Promise.all(open.splice(0).map((close) => close()));
+  });
+
+  async function tier(): Promise<{ tier: RedisTier; problems: TierProblem[] }> {
+    const client = await connectClient(flavour, redis().url);
+    const problems: TierProblem[] = [];
+    const connection = connectionOf(client, 'client');
+    const made = createRedisTier({
+      connection,
+      subscriber: subscriberOf(client, undefined, connection),
+      keys: [deriveKey(Buffer.from(KEY_A, 'base64'))],
+      namespace: `cap-${flavour}`,
+      scope: undefined,
+      ttlMs: 60_000,
+      jitter: 0,
+      leaseMs: 500,
+      operationTimeoutMs: 2_000,
+      onProblem: (kind) => problems.push(kind),
+    });
+    open.push(async () => {
+      await made.close();
+      await closeClient(client);
+    });
+    await until(() => made.listening);
+    return { tier: made, problems };
+  }
+
+  /** Commits an entry and returns its key in Redis. */
+  async function committedKey(made: RedisTier, scope: string, secretString: string): Promise<string> {
+    const [miss] = await made.read(scope, [{ secretId: 'prod/db' }]);
+    if (isMiss(miss)) miss.commit({ secretString, name: 'prod/db' });
+    await until(async () => (await made.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    const raw = await rawClient(redis().url);
+    const [, keys] = (await raw.command(['SCAN', '0', 'MATCH', '*:e:*', 'COUNT', '1000'])) as [
+      string,
+      string[],
+    ];
+    await raw.close();
+    expect(keys).toHaveLength(1);
+    return keys[0]!;
+  }
+
+  it('is a reported miss, never sent to the process, and the next commit replaces it', async () => {
+    const { tier: made, problems } = await tier();
+    const scope = made.scopeOf(provider)!;
+    const key = await committedKey(made, scope, 'pw-1');
+    const raw = await rawClient(redis().url);
+    await raw.command(['SETRANGE', key, String(64 * 1024 * 1024 - 1), 'x']);
+    const sentBefore = await netOutput(raw);
+    const [read] = await made.read(scope, [{ secretId: 'prod/db' }]);
+    const sent = (await netOutput(raw)) - sentBefore;
+    expect(read).toMatchObject({ hit: false, rejected: true });
+    expect(problems).toEqual(['oversized']);
+    expect(sent).toBeLessThan(64 * 1024);
+    if (isMiss(read)) read.commit({ secretString: 'pw-2', name: 'prod/db' });
+    await until(async () => (await made.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    expect(Number(await raw.command(['STRLEN', key]))).toBeLessThan(1_000);
+    await raw.close();
+  });
+
+  it('refuses one character past the largest entry, and shares the largest secret AWS stores', async () => {
+    const { tier: made, problems } = await tier();
+    const scope = made.scopeOf(provider)!;
+    // 64 KiB of a character JSON escapes to six: the largest plaintext an AWS secret makes.
+    const largest = '\u0001'.repeat(65_536);
+    const key = await committedKey(made, scope, largest);
+    const [hit] = await made.read(scope, [{ secretId: 'prod/db' }]);
+    expect(hit?.hit && hit.payload.secretString === largest).toBe(true);
+    const raw = await rawClient(redis().url);
+    expect(Number(await raw.command(['STRLEN', key]))).toBeLessThanOrEqual(MAX_ENTRY_CHARS);
+    await raw.command(['SET', key, 'A'.repeat(MAX_ENTRY_CHARS + 1)]);
+    await raw.close();
+    const [read] = await made.read(scope, [{ secretId: 'prod/db' }]);
+    expect(read?.hit).toBe(false);
+    expect(problems).toEqual(['oversized']);
+  });
+});
+
+async function netOutput(raw: { command(args: string[]): Promise<unknown> }): Promise<number> {
+  const info = String(await raw.command(['INFO', 'stats']));
+  return Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1]);
+}
