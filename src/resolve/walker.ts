@@ -60,7 +60,8 @@ class Walker implements StringSite, WalkPosition {
   /** Containers entered so far, by source; made when the first nested one is met (a flat value needs none). */
   private entered: Map<object, Frame> | undefined;
   private readonly stack: Frame[] = [];
-  private visitedKey = '';
+  /** The key of the string being visited; an array index as a number (made a string only when asked for). */
+  private visitedKey: string | number = '';
 
   constructor(
     private readonly visitor: SiteVisitor,
@@ -134,7 +135,7 @@ class Walker implements StringSite, WalkPosition {
 
   path(): PathSegment[] {
     const frame = this.stack[this.stack.length - 1]!;
-    return this.pathTo(frame.isArray ? Number(this.visitedKey) : this.visitedKey);
+    return this.pathTo(frame.isArray ? Number(this.visitedKey) : (this.visitedKey as string));
   }
 
   link(): PathLink {
@@ -142,12 +143,12 @@ class Walker implements StringSite, WalkPosition {
   }
 
   key(): string {
-    return this.visitedKey;
+    return String(this.visitedKey);
   }
 
   replacer(): ((next: string) => void) | undefined {
     const target = this.stack[this.stack.length - 1]!.copy;
-    const key = this.visitedKey;
+    const key = String(this.visitedKey);
     return target ? (next) => setOwn(target, key, next) : undefined;
   }
 
@@ -200,6 +201,21 @@ class Walker implements StringSite, WalkPosition {
         }
         return cloned;
       }
+      // An array's strings likewise, by index, until a container is met; the walk goes on from there.
+      this.entered?.set(source, frame);
+      stack.push(frame);
+      const list = cloned as unknown[];
+      const { length } = list;
+      let index = 0;
+      for (; index < length; index++) {
+        const value = list[index];
+        if (typeof value === 'string') {
+          this.visitedKey = index;
+          this.visitor(value, this);
+        } else if (value !== null && typeof value === 'object') break;
+      }
+      frame.index = index;
+      return cloned;
     } else {
       const { keys, length } = shapeOf(source, isArray, this, segment);
       const copy: Container | undefined = this.copying
