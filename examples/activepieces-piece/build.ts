@@ -38,8 +38,9 @@ await build({
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  // The optional AWS packages secret-refs loads only when a connection asks for them stay outside the bundle.
-  external: [...Object.keys(manifest.dependencies), '@aws-sdk/client-ssm', '@aws-sdk/credential-providers'],
+  // The piece's dependencies (the SDK clients of both services, installed with the piece) and the optional credential
+  // providers, which secret-refs loads only when a connection asks for them, stay outside the bundle.
+  external: [...Object.keys(manifest.dependencies), '@aws-sdk/credential-providers'],
   plugins: [
     {
       name: 'secret-refs-from-source',

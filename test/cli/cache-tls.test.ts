@@ -1,6 +1,10 @@
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { KEY_A } from '../redis/helpers.js';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { createRedisSecretCache } from '../../src/redis/index.js';
+import { closeClient, KEY_A } from '../redis/helpers.js';
 import { runCliProcess } from '../support/cli-spawn.js';
 import { startTlsRedisServer, type TlsRedisServer } from '../support/redis-tls.js';
 import { makeIo } from './helpers.js';
@@ -8,6 +12,27 @@ import { makeIo } from './helpers.js';
 let server: TlsRedisServer;
 beforeAll(async () => {
   server = await startTlsRedisServer();
+  // A worker that read the namespace with the key the command is given: `cache clear` checks the key is in use.
+  const client = createClient({
+    url: server.url,
+    socket: { tls: true, ca: server.ca, reconnectStrategy: false },
+  });
+  await client.connect();
+  const cache = createRedisSecretCache({ client, encryptionKey: KEY_A });
+  try {
+    const manager = createSecretManager(createMemoryProvider({ 'prod/db': 'pw-1' }, { identity: 'tls' }), {
+      cache,
+    });
+    await manager.getSecret('prod/db');
+    // The worker marks its key in the namespace in the background, after its first read.
+    const end = Date.now() + 5_000;
+    while ((await client.exists('secret-refs:{default}:keys')) === 0 && Date.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await cache.close();
+    await closeClient(client);
+  }
 });
 afterAll(async () => {
   await server?.stop();

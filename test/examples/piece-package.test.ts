@@ -45,6 +45,7 @@ describe('the piece built as a private piece archive', () => {
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       '@activepieces/pieces-framework',
       '@aws-sdk/client-secrets-manager',
+      '@aws-sdk/client-ssm',
     ]);
     expect(await readdir(outDir)).toContain('package');
   });
@@ -54,7 +55,7 @@ describe('the piece built as a private piece archive', () => {
     const required = [...bundle.matchAll(/\b(?:require|import)\("([^"]+)"\)/g)].map((match) => match[1]);
 
     expect(new Set(required.filter((name) => !name?.startsWith('node:')))).toEqual(
-      new Set(['@activepieces/pieces-framework', '@aws-sdk/client-secrets-manager']),
+      new Set(['@activepieces/pieces-framework', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm']),
     );
   });
 
