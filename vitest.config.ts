@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests that start servers or child processes (redis-server, PostgreSQL, the CLI, fleets of processes, the example
 // piece) form the `integration` project; everything else is `unit` and runs in seconds (`npm run test:unit`).
@@ -13,6 +16,15 @@ const integration = [
 ];
 
 export default defineConfig({
+  // Examples import the package by its name, as users do; in tests that name is the source (as tsconfig.json's paths
+  // are for tsc and tsx), so no build is needed and the example piece, a package of its own, resolves it too.
+  resolve: {
+    alias: [
+      { find: /^secret-refs$/, replacement: source('./src/index.ts') },
+      { find: /^secret-refs\/redis$/, replacement: source('./src/redis/index.ts') },
+      { find: /^secret-refs\/testing$/, replacement: source('./src/testing/index.ts') },
+    ],
+  },
   test: {
     testTimeout: 20_000,
     restoreMocks: true,
