@@ -115,14 +115,39 @@ export function createSecretManager(
   }
   const store = storeFor(options.cache);
   const emit = createEmitter(options.onEvent);
-  const scope = sharedScope(store, provider);
-  const owner = {
+  const shared = sharedScope(store, provider);
+  const owner: {
+    identity: string;
+    scope: string | undefined;
+    onDrop: ((secretId: string) => void) | undefined;
+  } = {
     identity: provider.identity,
-    scope,
+    scope: typeof shared === 'string' ? shared : undefined,
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
   };
-  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0 };
-  const { load, peek, peekParsed } = createLoader(provider, store, counters, owner, emit);
+  // An identity read asynchronously (an injected client's region and endpoint): reads wait for it before the tier;
+  // when it cannot be read, nothing is shared and the `error` event says so.
+  const scopeReady =
+    shared instanceof Promise
+      ? shared.then(
+          (scope) => {
+            owner.scope = scope;
+          },
+          (error: unknown) => {
+            emit?.({
+              type: 'error',
+              tier: 'shared',
+              code: error instanceof SecretRefError ? error.code : 'invalid_config',
+              message:
+                error instanceof SecretRefError
+                  ? error.message
+                  : `The ${provider.kind} provider's shared identity could not be read; its secrets are not shared`,
+            });
+          },
+        )
+      : undefined;
+  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0, sharedRejected: 0 };
+  const { load, peek, peekParsed } = createLoader(provider, store, counters, owner, emit, scopeReady);
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
@@ -187,10 +212,14 @@ export function createSecretManager(
       const secretId = input === undefined ? undefined : toRef(input).secretId;
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
       emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
-      if (scope === undefined) return;
-      try {
-        store.tier?.invalidate(scope, secretId);
-      } catch {}
+      const shareDrop = (): void => {
+        if (owner.scope === undefined) return;
+        try {
+          store.tier?.invalidate(owner.scope, secretId)?.catch(() => {});
+        } catch {}
+      };
+      if (scopeReady === undefined) shareDrop();
+      else void scopeReady.then(shareDrop);
     },
     stats() {
       return {
@@ -199,6 +228,7 @@ export function createSecretManager(
         apiCalls: apiCallsOf(provider),
         staleServed: counters.staleServed,
         refreshErrors: counters.refreshErrors,
+        sharedRejected: counters.sharedRejected,
         size: store.count(ownPrefix),
       };
     },
@@ -220,16 +250,24 @@ export function createSecretManager(
   return frozen;
 }
 
-/** The provider's shared scope in the store's tier; `undefined` when not shared. */
-function sharedScope(store: CacheStore, provider: SecretProvider): string | undefined {
+/**
+ * The provider's shared scope in the store's tier; `undefined` when not shared; a promise when the provider's
+ * identity is read asynchronously (rejecting when it cannot be read).
+ */
+function sharedScope(
+  store: CacheStore,
+  provider: SecretProvider,
+): string | undefined | Promise<string | undefined> {
   if (store.tier === undefined) return undefined;
+  const checked = (scope: unknown): string | undefined =>
+    typeof scope === 'string' && scope !== '' ? scope : undefined;
   let scope: unknown;
   try {
     scope = store.tier.scopeOf(provider);
   } catch {
     return undefined;
   }
-  return typeof scope === 'string' && scope !== '' ? scope : undefined;
+  return scope instanceof Promise ? scope.then(checked) : checked(scope);
 }
 
 /** The provider's call count, or 0 when it keeps none (or answers with something that is not a count). */

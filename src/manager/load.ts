@@ -19,6 +19,7 @@ export interface ReadCounters {
   misses: number;
   staleServed: number;
   refreshErrors: number;
+  sharedRejected: number;
 }
 
 /** Options of one load: the caller's signal, and `refresh` to read past every cache. */
@@ -84,9 +85,19 @@ export function createLoader(
   counters: ReadCounters,
   owner: EntryOwner,
   emit: Emit,
+  scopeReady?: Promise<void>,
 ): { load: Loader; peek: Peek; peekValues: PeekValues; peekParsed: PeekParsed } {
-  const { scope } = owner;
-  const context: RequestContext = { provider, store, scope, emit, owner };
+  const context: RequestContext = {
+    provider,
+    store,
+    emit,
+    owner,
+    scopeReady,
+    aheadMs: store.options?.refreshAheadMs ?? 0,
+    onRejected: () => {
+      counters.sharedRejected++;
+    },
+  };
   const keyOfLocator = cacheKeyFor(provider.identity);
   const keyOfRef = createRefKeys(provider.identity);
   const aheadMs = store.options?.refreshAheadMs ?? 0;

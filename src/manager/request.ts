@@ -28,11 +28,18 @@ export interface RequestMode {
 export interface RequestContext {
   provider: SecretProvider;
   store: CacheStore;
-  /** The provider's scope in the store's shared tier; `undefined`: the tier is not used. */
-  scope: string | undefined;
   emit: Emit;
-  /** What the store keeps with each entry of this manager. */
+  /**
+   * What the store keeps with each entry of this manager; its `scope` is the provider's scope in the store's shared
+   * tier (`undefined`: the tier is not used).
+   */
   owner: EntryOwner;
+  /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
+  scopeReady?: Promise<void> | undefined;
+  /** `refreshAheadMs` of the cache: a background refresh renews the shared entry when it is that close to expiry. */
+  aheadMs?: number;
+  /** Told of each shared entry that failed to decrypt or verify (counted in `stats()`). */
+  onRejected?: () => void;
 }
 
 type Ticket = Extract<SharedRead, { hit: false }>;
@@ -47,7 +54,8 @@ export function startRequest(
   missing: readonly Missing[],
   mode: RequestMode = {},
 ): InFlight[] {
-  const { provider, store, scope, emit } = context;
+  const { provider, store, emit } = context;
+  let scope = context.owner.scope;
   const items: FlightItem[] = missing.map(({ key, locator }) => ({
     key,
     owner: context.owner,
@@ -70,6 +78,12 @@ export function startRequest(
       else ticket?.release();
     } catch {}
     const report = settle(item.key, answer);
+    // A read past the caches drops the shared entry and tells every process, whether or not this process held a
+    // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis.
+    if (mode.refresh && answer.ok && from === 'provider' && scope !== undefined) {
+      const { locator } = item;
+      store.tier?.invalidate(scope, locator.secretId, { locator, payload: answer.payload })?.catch(() => {});
+    }
     if (emit === undefined && !mode.refresh) return;
     const durationMs = performance.now() - began;
     const { secretId } = item.locator;
@@ -94,17 +108,31 @@ export function startRequest(
       ...(before === undefined ? {} : { previousVersionId: before }),
       ...version(payload),
     });
-    if (mode.refresh && scope !== undefined) {
-      try {
-        store.tier?.invalidate(scope, item.locator.secretId);
-      } catch {}
-    }
+  };
+
+  const rejected = (item: Missing): void => {
+    try {
+      context.onRejected?.();
+    } catch {}
+    emit?.({
+      type: 'error',
+      secretId: item.locator.secretId,
+      tier: 'shared',
+      code: 'decryption_failed',
+      message:
+        'The shared entry in Redis failed to decrypt or verify (another encryptionKey, or a changed entry); it was read from the provider instead',
+    });
   };
 
   (async () => {
     let rest: Missing[] = [...missing];
+    if (context.scopeReady !== undefined) {
+      await context.scopeReady;
+      scope = context.owner.scope;
+    }
     if (scope !== undefined && store.tier !== undefined && !mode.refresh) {
-      const reads = await readTier(context, scope, missing, signal);
+      const aheadMs = mode.background ? (context.aheadMs ?? 0) : 0;
+      const reads = await readTier(context, scope, missing, signal, aheadMs);
       rest = [];
       missing.forEach((item, index) => {
         const read = reads?.[index];
@@ -117,6 +145,7 @@ export function startRequest(
           }
         } else if (read?.hit === false) {
           tickets.set(item, read);
+          if (read.rejected === true) rejected(item);
         }
         emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
         rest.push(item);
@@ -146,12 +175,14 @@ async function readTier(
   scope: string,
   missing: readonly Missing[],
   signal: AbortSignal,
+  aheadMs: number,
 ): Promise<readonly SharedRead[] | undefined> {
   try {
     const reads: unknown = await context.store.tier!.read(
       scope,
       missing.map((item) => item.locator),
       signal,
+      { aheadMs },
     );
     return Array.isArray(reads) ? (reads as SharedRead[]) : undefined;
   } catch {

@@ -135,6 +135,7 @@ describe('createSecretManager delegation', () => {
       apiCalls: provider.apiCalls(),
       staleServed: 0,
       refreshErrors: 0,
+      sharedRejected: 0,
       size: 0,
     });
     expect(manager.stats().apiCalls).toBe(2);

@@ -7,7 +7,7 @@ import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
 import { decodeEntry, encodeEntry } from './entry.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
-import { COMMIT, READ, RELEASE } from './scripts.js';
+import { COMMIT, commitArgs, decodeReadReply, READ, RELEASE, readArgs, splitEntryText } from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
@@ -48,24 +48,28 @@ const newEpoch = (): string => randomBytes(8).toString('hex');
 let tokens = 0;
 const PROCESS_TOKEN = randomBytes(8).toString('hex');
 
-interface Generation {
-  epoch: string;
-  seq: string;
+/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
+export interface Generation {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly order: string;
 }
 
 /**
  * Reads `locators` of one scope: hits are decrypted; a miss whose lease this process took is answered at once (the
  * caller fetches and commits); a miss leased by another process is looked at again when the holder's `fill` message
  * comes (or after {@link POLL_MS} at most) until the entry comes, the lease is free (this process then takes it),
- * `leaseMs` has passed or `signal` fires.
+ * `leaseMs` has passed or `signal` fires. With `aheadMs`, an entry that expires within `aheadMs` is a miss to
+ * refresh when this process takes its lease, and is waited on like a miss while another process refreshes it.
  * @example
- *   const [read] = await readShared(context, names, [{ secretId: 'prod/db' }], signal);
+ *   const [read] = await readShared(context, names, [{ secretId: 'prod/db' }], signal, 0);
  */
 export async function readShared(
   context: ReadContext,
   names: readonly ScopeNames[],
   locators: readonly SecretLocator[],
   signal: AbortSignal | undefined,
+  aheadMs: number,
 ): Promise<SharedRead[]> {
   const primary = names[0]!;
   const entryNames = locators.map((locator) => primary.entry(locator));
@@ -80,38 +84,43 @@ export async function readShared(
   const deadline = Date.now() + context.leaseMs;
   let wait = FIRST_POLL_MS;
   while (pending.length > 0) {
-    let reply: unknown;
+    let reply: ReturnType<typeof decodeReadReply>;
     try {
       const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
-      reply = await context.guard.run(() =>
-        runScript(context.connection, READ, [
-          context.prefix,
-          newEpoch(),
-          token,
-          String(leaseMs),
-          ...pending.map((index) => entryNames[index]!),
-        ]),
+      const asked = pending.map((index) => entryNames[index]!);
+      const args = readArgs({
+        prefix: context.prefix,
+        epochCandidate: newEpoch(),
+        token,
+        leaseMs,
+        aheadMs,
+        names: asked,
+      });
+      reply = decodeReadReply(
+        await context.guard.run(() => runScript(context.connection, READ, args)),
+        asked.length,
       );
     } catch {
       break;
     }
-    if (!Array.isArray(reply) || reply.length !== 2 + pending.length * 2) break;
-    const generation: Generation = { epoch: String(reply[0]), seq: String(reply[1]) };
+    if (!reply) break;
+    const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
     const waiting: number[] = [];
+    const slots = reply.slots;
     pending.forEach((index, position) => {
-      const value = reply[2 + position * 2];
-      const second = Number(reply[3 + position * 2]);
+      const slot = slots[position]!;
       const locator = locators[index]!;
       const name = entryNames[index]!;
-      if (typeof value === 'string') {
-        const hit = openHit(context, generation.epoch, name, value, second);
-        out[index] = hit ?? missWithCommit(context, names, locator, name, generation, undefined);
-      } else if (second === 1) {
-        out[index] = missWithCommit(context, names, locator, name, generation, token);
-      } else if (second === -1 && Date.now() < deadline && !signal?.aborted) {
+      if (slot.found) {
+        out[index] =
+          openHit(context, generation.epoch, name, slot.text, slot.pttl) ??
+          missWithCommit(context, names, locator, name, generation, undefined, true);
+      } else if (slot.lease === 1) {
+        out[index] = missWithCommit(context, names, locator, name, generation, token, false);
+      } else if (slot.lease === -1 && Date.now() < deadline && !signal?.aborted) {
         waiting.push(index);
       } else {
-        out[index] = missWithCommit(context, names, locator, name, generation, undefined);
+        out[index] = missWithCommit(context, names, locator, name, generation, undefined, false);
       }
     });
     pending = waiting;
@@ -134,7 +143,8 @@ function openHit(
   value: string,
   pttl: number,
 ): SharedRead | undefined {
-  const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name }, value);
+  const { order, sealed } = splitEntryText(value);
+  const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name, order }, sealed);
   const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
   const now = Date.now();
   if (!entry || entry.expiresAt <= now) {
@@ -152,6 +162,7 @@ function missWithCommit(
   name: string,
   generation: Generation,
   token: string | undefined,
+  rejected: boolean,
 ): SharedRead {
   let settled = false;
   const leaseKey = `${context.prefix}l:${generation.epoch}:${name}`;
@@ -163,43 +174,61 @@ function missWithCommit(
   };
   return {
     hit: false,
+    ...(rejected ? { rejected: true } : {}),
     commit(payload: SecretPayload) {
       if (settled) return;
       settled = true;
-      try {
-        const lifetime = Math.floor(context.ttlMs * (1 - context.jitter * Math.random()));
-        if (lifetime <= 0) {
-          settled = false;
-          release();
-          return;
-        }
-        const expiresAt = Date.now() + lifetime;
-        const site = { namespace: context.namespace, epoch: generation.epoch, name };
-        const value = sealEntry(names[0]!.key, site, encodeEntry(payload, expiresAt));
-        const ids = idForms(locator.secretId, payload);
-        const forms = names.flatMap((scope) => [
-          ...ids.map((id) => scope.form(id)),
-          ...ids.map((id) => anyScopeForm(scope.key, id)),
-        ]);
-        const scopes = names.map((scope) => scope.scope);
-        const args = [
-          context.prefix,
-          generation.epoch,
-          generation.seq,
-          name,
-          value,
-          String(lifetime),
-          token ?? '',
-          String(lifetime + INDEX_MARGIN_MS),
-          String(scopes.length),
-          ...scopes,
-          ...forms,
-        ];
-        context.guard.run(() => runScript(context.connection, COMMIT, args)).catch(noop);
-      } catch {
-        // A payload that cannot be encoded is simply not shared; the caller already has it.
+      if (!writeEntry(context, names, locator, generation, token, payload)) {
+        settled = false;
+        release();
       }
     },
     release,
   };
+}
+
+/**
+ * Commits `payload` for `locator` under `generation` (see COMMIT in scripts.ts); false when nothing was sent (an
+ * entry that would live no time, or a payload that cannot be encoded). Never throws.
+ * @example
+ *   writeEntry(context, names, { secretId: 'prod/db' }, generation, undefined, payload);
+ */
+export function writeEntry(
+  context: ReadContext,
+  names: readonly ScopeNames[],
+  locator: SecretLocator,
+  generation: Generation,
+  token: string | undefined,
+  payload: SecretPayload,
+): boolean {
+  try {
+    const lifetime = Math.floor(context.ttlMs * (1 - context.jitter * Math.random()));
+    if (lifetime <= 0) return false;
+    const name = names[0]!.entry(locator);
+    const expiresAt = Date.now() + lifetime;
+    const site = { namespace: context.namespace, epoch: generation.epoch, name, order: generation.order };
+    const sealed = sealEntry(names[0]!.key, site, encodeEntry(payload, expiresAt));
+    const ids = idForms(locator.secretId, payload);
+    const args = commitArgs({
+      prefix: context.prefix,
+      epoch: generation.epoch,
+      seq: generation.seq,
+      order: generation.order,
+      name,
+      sealed,
+      ttlMs: lifetime,
+      token: token ?? '',
+      indexTtlMs: lifetime + INDEX_MARGIN_MS,
+      scopes: names.map((scope) => scope.scope),
+      forms: names.flatMap((scope) => [
+        ...ids.map((id) => scope.form(id)),
+        ...ids.map((id) => anyScopeForm(scope.key, id)),
+      ]),
+    });
+    context.guard.run(() => runScript(context.connection, COMMIT, args)).catch(noop);
+    return true;
+  } catch {
+    // A payload that cannot be encoded is simply not shared; the caller already has it.
+    return false;
+  }
 }
