@@ -1,13 +1,15 @@
 import { parseSecretRef, type SecretRef, SecretRefError, SecretRefSyntaxError } from 'secret-refs';
 
 /**
- * Why a prop can arrive empty, said in every error about one: the engine evaluates each `{{…}}` typed into a prop
- * before the piece runs (see engine-props.ts), so braced references never reach the piece.
+ * What the engine did, said once in every error about a prop that arrived emptied. It names the possible causes
+ * and does not guess among them: the props the piece receives no longer show which `{{…}}` it was.
  */
 export const ENGINE_HINT =
-  'Activepieces evaluates every {{…}} typed into a step prop before the piece runs and puts an empty text in ' +
-  'place of one it cannot evaluate, so a braced secret reference never reaches the piece: type the reference in ' +
-  'the bare form (prod/api:token, or the secret ARN) into a secret-reference field instead.';
+  'Activepieces evaluated the {{…}} in the prop(s) marked above before the piece ran, and a token that gave ' +
+  'nothing or failed left an empty text in its place. A token gives nothing when it names data that is not ' +
+  'there: step data is {{step_1.output.…}} and trigger data {{trigger.output.…}}. A token fails when it is not ' +
+  'an expression, as a braced secret reference is: type references in the bare form (prod/api:token, or the ' +
+  'secret ARN) into a Secret reference field. Nothing was read or sent.';
 
 /** One problem with the props a step received: which prop, and what is wrong with it (never its value). */
 export interface PropProblem {
@@ -57,6 +59,7 @@ export function emptiedText(value: unknown, prop: string): PropProblem | undefin
   if (typeof value !== 'string') return { prop, problem: `must be text, not ${typeof value}` };
   if (value.trim() === '') return { prop, problem: 'arrived empty', emptied: true };
   if (/\s$/.test(value)) return { prop, problem: 'ends in white space with nothing after it', emptied: true };
+  if (/^\s/.test(value)) return { prop, problem: 'begins with white space', emptied: true };
   return undefined;
 }
 

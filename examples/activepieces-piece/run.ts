@@ -13,12 +13,14 @@ import { startDemoEndpoint } from '../demo-endpoint.js';
 import { checkReferences } from './actions/check-references.js';
 import { sendRequest } from './actions/send-request.js';
 import { awsSecretsAuth } from './auth.js';
-import { deliverProps } from './engine-props.js';
+import { resolveProps } from './engine-props.js';
 import type { AwsSecretsAuthValue } from './manager.js';
 import { runAction } from './run-action.js';
 
 const local = await startDemoEndpoint();
+let paymentsCalls = 0;
 const paymentsApi = createServer((request, response) => {
+  paymentsCalls += 1;
   const authorized = request.headers.authorization === 'Bearer sk_test_demo_0000000000000000';
   response.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
   response.end(JSON.stringify({ authorized }));
@@ -45,7 +47,7 @@ try {
   const typed = { Authorization: 'Bearer {{resolve:secretsmanager:demo/stripe}}' };
   console.log(`\nA braced reference typed into a prop: ${JSON.stringify(typed)}`);
   console.log(
-    `  the engine delivers ${JSON.stringify(deliverProps(typed))}, and the step fails, saying why:`,
+    `  the engine delivers ${JSON.stringify(resolveProps(typed))}, and the step fails, saying why:`,
   );
   const refused = await runAction(sendRequest, auth, { url, method: 'POST', headers: typed }).catch(
     (error: unknown) => error,
@@ -53,12 +55,36 @@ try {
   assert.ok(refused instanceof SecretRefError && refused.code === 'invalid_input');
   console.log(`  ${refused.message.replaceAll('\n', '\n  ')}`);
 
-  const output = await runAction(sendRequest, auth, {
-    url,
-    method: 'POST',
-    secretHeaders: [{ name: 'Authorization', scheme: 'Bearer', reference: 'demo/stripe' }],
-    body: '{"amount":1200}',
-  });
+  const unmapped = `${url}/{{trigger.body.orderId}}`; // without .output: the engine empties it
+  console.log(`\nA URL mapping trigger data without .output: ${unmapped.replace(url, '…/v1/charges')}`);
+  const emptiedUrl = await runAction(
+    sendRequest,
+    auth,
+    {
+      url: unmapped,
+      method: 'POST',
+      secretHeaders: [{ name: 'Authorization', scheme: 'Bearer', reference: 'demo/stripe' }],
+    },
+    { steps: { trigger: { body: { orderId: 42 } } } },
+  ).catch((error: unknown) => error);
+  assert.ok(emptiedUrl instanceof SecretRefError && emptiedUrl.code === 'invalid_input');
+  assert.equal(paymentsCalls, 0);
+  console.log(`  the step fails before anything is sent:\n  ${emptiedUrl.message.split('\n')[1]}`);
+
+  const output = await runAction(
+    sendRequest,
+    auth,
+    {
+      url,
+      method: 'POST',
+      secretHeaders: [{ name: 'Authorization', scheme: 'Bearer', reference: 'demo/stripe' }],
+      body: '{"amount":1200}',
+      query: { order: '{{trigger.output.body.orderId}}' },
+    },
+    {
+      steps: { trigger: { body: { orderId: 42 } } },
+    },
+  );
   console.log(
     `\nSend HTTP request, Secret headers: Authorization = Bearer + demo/stripe → ${JSON.stringify(output)}`,
   );
@@ -69,7 +95,7 @@ try {
     const report = (await runAction(
       checkReferences,
       auth,
-      { references: ['demo/orders-db:password'], value: '{{step_1.body}}' },
+      { references: ['demo/orders-db:password'], value: '{{step_1.output.body}}' },
       { steps: { step_1: { body: connection } } },
     )) as { total: number; failed: number; references: { at: string; ok: boolean; code?: string }[] };
     console.log(`\nCheck references: demo/orders-db:password and examples/${file} mapped from step_1`);

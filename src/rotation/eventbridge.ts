@@ -74,6 +74,15 @@ const API_CALL = /^(AWS|Amazon) API Call via CloudTrail$/;
 const SERVICE_EVENT = /^(AWS|Amazon) Service Event via CloudTrail$/;
 const LABEL_UPDATED = 'Secret Label Updated';
 
+/**
+ * Entries of `resources` looked at for the ARN: EventBridge puts it first; a list the event claims is longer (a
+ * Proxy can claim any length) is not walked to its end.
+ */
+const MAX_RESOURCES = 16;
+
+// The event is not trusted: it is parsed JSON in a Lambda, but any object in a queue consumer or a test, and any
+// property may be a throwing getter or a Proxy trap. Every read of it goes through `field` or `firstText`, which
+// read a value as missing rather than throw.
 function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined;
   try {
@@ -83,17 +92,39 @@ function field(value: unknown, key: string): unknown {
   }
 }
 
+/** The first non-empty string among the first entries of what should be a list, if it is one. */
+function firstText(list: unknown): string | undefined {
+  try {
+    if (!Array.isArray(list)) return undefined;
+    const length = Math.min(Number(list.length) || 0, MAX_RESOURCES);
+    for (let index = 0; index < length; index++) {
+      const found = text(field(list, String(index)));
+      if (found !== undefined) return found;
+    }
+  } catch {
+    // A revoked Proxy throws from `Array.isArray`, a hostile `length` from `Number`: no list to read.
+  }
+  return undefined;
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function readTargets(targets: unknown): InvalidationTarget[] {
-  const list = Array.isArray(targets)
-    ? targets
-    : typeof targets === 'object' && targets !== null && typeof field(targets, 'invalidate') !== 'function'
-      ? Object.values(targets)
-      : [targets];
-  if (list.length === 0 || !list.every((t) => typeof field(t, 'invalidate') === 'function')) {
+  let list: unknown[] | undefined;
+  // The caller's value: a Proxy or a throwing getter among the managers is bad `managers`, not a crash.
+  try {
+    const all = Array.isArray(targets)
+      ? [...targets]
+      : typeof targets === 'object' && targets !== null && typeof field(targets, 'invalidate') !== 'function'
+        ? Object.values(targets)
+        : [targets];
+    if (all.length > 0 && all.every((t) => typeof field(t, 'invalidate') === 'function')) list = all;
+  } catch {
+    list = undefined;
+  }
+  if (list === undefined) {
     throw new SecretRefConfigError(
       'managers',
       '`managers` must be a secret manager, an array of them, or a record of them by id',
@@ -110,9 +141,10 @@ function readEvent(
   const type = field(event, 'detail-type');
   const detail = field(event, 'detail');
   if (type === LABEL_UPDATED) {
-    const resources = field(event, 'resources');
-    const arn = Array.isArray(resources) ? resources.find((r) => typeof r === 'string') : undefined;
-    return { eventName: LABEL_UPDATED, ids: [text(arn), text(field(detail, 'name'))] };
+    return {
+      eventName: LABEL_UPDATED,
+      ids: [firstText(field(event, 'resources')), text(field(detail, 'name'))],
+    };
   }
   const isCall = typeof type === 'string' && API_CALL.test(type);
   if (!isCall && !(typeof type === 'string' && SERVICE_EVENT.test(type))) return { reason: 'not_a_change' };
@@ -142,8 +174,9 @@ function readEvent(
  * (CloudTrail API calls that succeeded), `RotationSucceeded` (service event) and `Secret Label Updated`. The secret
  * is invalidated by every id the event gives (full ARN and name), so a value cached under either is dropped;
  * with the shared Redis tier, `invalidate` reaches every process. Any other event — another service, another
- * Secrets Manager call, a failed call, no object at all — is returned as ignored, never thrown. Only bad
- * `managers` throw (`SecretRefConfigError`).
+ * Secrets Manager call, a failed call, no object at all — is returned as ignored, never thrown; a property that
+ * throws when read, or a Proxy, reads as missing (what the rest of the event names is still handled). Only bad
+ * `managers` throw (`SecretRefConfigError`), including managers that throw when read.
  * @example
  *   // The Lambda (or SQS consumer) behind an EventBridge rule on source aws.secretsmanager:
  *   export const handler = async (event: unknown) => {

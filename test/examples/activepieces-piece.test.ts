@@ -42,6 +42,26 @@ describe('the piece', () => {
     expect(specifiers.flat()).toContain('secret-refs');
   });
 
+  it('maps step and trigger data as {{name.output…}} in its code, descriptions and docs, as the engine scopes them', async () => {
+    const folder = new URL('../../examples/activepieces-piece/', import.meta.url);
+    const files = (await readdir(folder, { recursive: true })).filter(
+      (file) => /\.(ts|md|json)$/.test(file) && !file.startsWith('engine-') && !file.startsWith('dist'),
+    );
+    const unscoped: string[] = [];
+    for (const file of files) {
+      const lines = (await readFile(new URL(file, folder), 'utf8')).split('\n');
+      lines.forEach((line, index) => {
+        if (line.includes('without .output')) return; // a deliberate example of the wrong form
+        for (const match of line.matchAll(/\{\{\s*(trigger|step_\d+)\b([^}]*)\}\}/g)) {
+          if (!/^\.(output|error)\b/.test(match[2] ?? '')) unscoped.push(`${file}:${index + 1}: ${match[0]}`);
+        }
+      });
+    }
+
+    expect(files).toContain('index.ts');
+    expect(unscoped).toEqual([]);
+  });
+
   it('leaves minimumSupportedRelease to the framework, which sets the release its context needs', () => {
     expect(awsSecretRefs.metadata().minimumSupportedRelease).toBe('0.82.0');
   });

@@ -23,8 +23,11 @@ describe('check_references action', () => {
     const output = await runAction(
       checkReferences,
       fixture.goodAuth(),
-      { references: ['prod/api:token', 'prod/raw:key', `${CANARY} pasted here`], value: '{{step_1.body}}' },
-      { steps: { step_1: { body: connection } } },
+      {
+        references: ['prod/api:token', 'prod/raw:key', `${CANARY} pasted here`],
+        value: '{{step_1.output.body}}',
+      },
+      { steps: { step_1: { status: 200, body: connection } } },
     );
 
     expect(output).toMatchObject({
@@ -52,10 +55,32 @@ describe('check_references action', () => {
       }),
     );
 
-    expect(error.message).toMatch(/^A prop cannot be used:\n✖ References and JSON value hold no reference/);
-    expect(error.message).toContain('Activepieces evaluates every {{…}}');
+    expect(error.message).toMatch(
+      /^A prop cannot be used:\n✖ JSON value\.password arrived as an empty text\n/,
+    );
+    expect(error.message).toContain('Activepieces evaluated the {{…}}');
     expect(fixture.secretReads()).toEqual([]);
   });
+
+  it.each([
+    ['mapped without .output', '{{step_1.body}}'],
+    ['typed as one braced reference', '{{resolve:secretsmanager:prod/db}}'],
+  ])(
+    'fails when the JSON value arrives emptied (%s), though References holds a reference',
+    async (_how, value) => {
+      const error = await failure(
+        runAction(
+          checkReferences,
+          fixture.goodAuth(),
+          { references: ['prod/api:token'], value },
+          { steps: { step_1: { body: { password: '{{resolve:secretsmanager:prod/db}}' } } } },
+        ),
+      );
+
+      expect(error.message).toMatch(/^A prop cannot be used:\n✖ JSON value arrived empty\n/);
+      expect(fixture.secretReads()).toEqual([]);
+    },
+  );
 
   it('fails when a typed reference arrives empty', async () => {
     const error = await failure(

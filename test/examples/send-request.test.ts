@@ -18,18 +18,24 @@ describe('send_request action', () => {
       sendRequest,
       fixture.goodAuth(),
       {
-        url: `${fixture.apiUrl}/orders/{{trigger.body.orderId}}`,
+        url: `${fixture.apiUrl}/orders/{{trigger.output.body.orderId}}`,
         method: 'POST',
         secretHeaders: [tokenHeader, { name: 'X-Client-Id', reference: 'prod/api:clientId' }],
-        headers: { 'X-Order': '{{trigger.body.orderId}}' },
-        body: '{"sku":"A-1"}',
+        headers: { 'X-Order': '{{trigger.output.body.orderId}}' },
+        query: { channel: '{{trigger.output.body.channel}}' },
+        body: '{"sku":"A-1","order":{{trigger.output.body.orderId}}}',
       },
-      { steps: { trigger: { body: { orderId: 42 } } } },
+      { steps: { trigger: { body: { orderId: 42, channel: 'web' } } } },
     );
 
     expect(fixture.received).toHaveLength(1);
     const [request] = fixture.received;
-    expect(request).toMatchObject({ method: 'POST', url: '/orders/42', body: '{"sku":"A-1"}' });
+    expect(request).toMatchObject({
+      method: 'POST',
+      url: '/orders/42?channel=web',
+      body: '{"sku":"A-1","order":42}',
+    });
+    expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.authorization).toBe(`Bearer ${API_TOKEN}`);
     expect(request?.headers['x-client-id']).toBe(CLIENT_ID);
     expect(request?.headers['x-order']).toBe('42');
@@ -47,7 +53,7 @@ describe('send_request action', () => {
         method: 'GET',
         secretHeaders: [
           { name: 'Authorization', scheme: 'Bearer', reference: `${fixture.local.arnOf('prod/api')}:token` },
-          { name: 'X-Client-Id', reference: '{{step_1.reference}}' },
+          { name: 'X-Client-Id', reference: '{{step_1.output.reference}}' },
         ],
       },
       { steps: { step_1: { reference: '{{conn1|ap_sep_v1|prod/api:clientId}}' } } },
@@ -70,7 +76,7 @@ describe('send_request action', () => {
     expect(error.message).toMatch(
       /^A prop cannot be used:\n✖ Other headers\.Authorization ends in white space/,
     );
-    expect(error.message).toContain('Activepieces evaluates every {{…}} typed into a step prop');
+    expect(error.message).toContain('Activepieces evaluated the {{…}} in the prop(s) marked above');
     expect(error.message).toContain('bare form');
     expect(fixture.received).toEqual([]);
     expect(fixture.secretReads()).toEqual([]);
@@ -103,7 +109,7 @@ describe('send_request action', () => {
     expect(fixture.received).toEqual([]);
   });
 
-  it('refuses props of the wrong shape with a typed error', async () => {
+  it('refuses Secret headers typed as text, which the engine delivers as one row per character', async () => {
     const error = await failure(
       runAction(sendRequest, fixture.goodAuth(), {
         url: fixture.apiUrl,
@@ -113,7 +119,8 @@ describe('send_request action', () => {
     );
 
     expect(error.code).toBe('invalid_input');
-    expect(error.message).toBe('A prop cannot be used:\n✖ Secret headers must be a list');
+    expect(error.message).toMatch(/^14 props cannot be used:\n✖ Secret headers\[0\]\.name arrived empty\n/);
+    expect(fixture.received).toEqual([]);
   });
 
   it('refuses a header named twice', async () => {
@@ -127,7 +134,7 @@ describe('send_request action', () => {
     );
 
     expect(error.message).toContain('✖ Secret headers[0].name names header authorization a second time');
-    expect(error.message).not.toContain('Activepieces evaluates');
+    expect(error.message).not.toContain('Activepieces evaluated');
   });
 
   it('serves a second run of the same connection from the cache', async () => {

@@ -7,6 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createAwsSecretsManager, resolveConnection } from '../../src/index.js';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
 import type { FetchResult } from '../../src/types.js';
 
@@ -216,5 +217,118 @@ describe('batch answers are matched to their own ids', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('batch entries without ARN (as minimal test mocks write them)', () => {
+  const bare = (name: string, value = `${OWN}:${name}`) => ({ Name: name, SecretString: value });
+
+  beforeEach(() => {
+    smMock.reset();
+    answerGetTruthfully();
+  });
+
+  it('answer the names asked for: 25 secrets cost two batch calls and no single read', async () => {
+    // Prepare
+    smMock.on(BatchGetSecretValueCommand).callsFake(async (input: { SecretIdList?: string[] }) => ({
+      SecretValues: (input.SecretIdList ?? []).map((id) => bare(id)),
+    }));
+    const manager = createAwsSecretsManager({ region: REGION });
+    const ids = Array.from({ length: 25 }, (_, index) => `svc/s${index}`);
+    const connection = Object.fromEntries(ids.map((id) => [id, `{{resolve:secretsmanager:${id}}}`]));
+
+    // Act
+    const resolved = await resolveConnection(connection, manager);
+
+    // Assess
+    expect(resolved).toEqual(Object.fromEntries(ids.map((id) => [id, `${OWN}:${id}`])));
+    expect(smMock.commandCalls(BatchGetSecretValueCommand)).toHaveLength(2);
+    expect(getIds()).toEqual([]);
+    expect(manager.stats().apiCalls).toBe(2);
+  });
+
+  it('never answer a name when an ARN is asked in the same call (the entry may be that account’s)', async () => {
+    // Prepare
+    smMock.on(BatchGetSecretValueCommand).resolves({
+      SecretValues: [bare('prod/db', `${OTHER}:prod/db`), entryOf('prod/db', OTHER)],
+    });
+    const provider = createAwsProvider({ region: REGION });
+
+    // Act
+    const results = await provider.fetchMany([
+      { secretId: 'prod/db' },
+      { secretId: arnOf('prod/db', OTHER) },
+    ]);
+
+    // Assess
+    expect(results.map(answerOf)).toEqual([`${OWN}:prod/db`, `${OTHER}:prod/db`]);
+    expect(getIds()).toEqual(['prod/db']);
+  });
+
+  it('two entries of one name are never chosen between, even with one value', async () => {
+    // Prepare
+    smMock.on(BatchGetSecretValueCommand).resolves({
+      SecretValues: [bare('a', 'forged'), bare('a'), bare('b'), { SecretString: 'no name' }],
+    });
+    const provider = createAwsProvider({ region: REGION });
+
+    // Act
+    const results = await provider.fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);
+
+    // Assess
+    expect(results.map(answerOf)).toEqual([`${OWN}:a`, `${OWN}:b`]);
+    expect(getIds()).toEqual(['a']);
+  });
+
+  it('a name that an entry with ARN and one without both fit is fetched on its own', async () => {
+    // Prepare
+    smMock.on(BatchGetSecretValueCommand).resolves({
+      SecretValues: [bare('a', 'forged'), entryOf('a', OTHER), bare('b')],
+    });
+    const provider = createAwsProvider({ region: REGION });
+
+    // Act
+    const results = await provider.fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);
+
+    // Assess
+    expect(results.map(answerOf)).toEqual([`${OWN}:a`, `${OWN}:b`]);
+    expect(getIds()).toEqual(['a']);
+  });
+
+  it('an entry without ARN that is not the current version is not served', async () => {
+    // Prepare
+    smMock.on(BatchGetSecretValueCommand).resolves({
+      SecretValues: [{ ...bare('a', 'old'), VersionStages: ['AWSPREVIOUS'] }, bare('b')],
+    });
+    const provider = createAwsProvider({ region: REGION });
+
+    // Act
+    const results = await provider.fetchMany([{ secretId: 'a' }, { secretId: 'b' }]);
+
+    // Assess
+    expect(results.map(answerOf)).toEqual(['error:provider_error', `${OWN}:b`]);
+  });
+});
+
+describe('batch entries without Name', () => {
+  beforeEach(() => {
+    smMock.reset();
+    answerGetTruthfully();
+  });
+
+  it("answer a name by their ARN's name, under the same rules as a Name", async () => {
+    // Prepare
+    const { Name: _a, ...a } = entryOf('a');
+    const { Name: _b, ...b } = entryOf('b');
+    const { Name: _other, ...other } = entryOf('c', OTHER);
+    smMock.on(BatchGetSecretValueCommand).resolves({ SecretValues: [a, b, other, entryOf('c')] });
+    const provider = createAwsProvider({ region: REGION });
+
+    // Act
+    const results = await provider.fetchMany([{ secretId: 'a' }, { secretId: 'b' }, { secretId: 'c' }]);
+
+    // Assess
+    expect(results.map(answerOf)).toEqual([`${OWN}:a`, `${OWN}:b`, `${OWN}:c`]);
+    expect(getIds()).toEqual(['c']);
   });
 });

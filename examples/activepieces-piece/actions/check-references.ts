@@ -3,6 +3,7 @@ import { findSecretRefs, formatPath, type SecretRef, SecretRefError } from 'secr
 import { awsSecretsAuth } from '../auth.js';
 import { managerFor } from '../manager.js';
 import { failOnProblems, type PropProblem, readReference } from '../props.js';
+import { jsonProblems } from '../traces.js';
 
 /** One line of the report: where the reference is, and ok or why not. Never a value. */
 interface ReferenceReport {
@@ -16,8 +17,9 @@ interface ReferenceReport {
 /**
  * Checks secret references and returns a report — where each one is, and ok or why not. The references come typed
  * in the bare form (`prod/db:password`), which the engine passes untouched, and from a JSON value mapped from a
- * previous step (`{{step_1.body}}`), whose braced references the engine does not evaluate. The output holds no
- * secret value, so it is safe in the run log.
+ * previous step (`{{step_1.output.body}}`), whose braced references the engine does not evaluate. A JSON value that
+ * arrives emptied (nothing, text that is not JSON, an empty text inside) fails the step before anything is read,
+ * whatever References holds. The output holds no secret value, so it is safe in the run log.
  * @example
  *   // References: ['prod/db:password', 'prod/api:token'] → { ok: true, total: 2, failed: 0, references: [...] }
  */
@@ -35,13 +37,13 @@ export const checkReferences = createAction({
     value: Property.Json({
       displayName: 'JSON value',
       description:
-        'A connection or config mapped from a previous step, such as {{step_1.body}}; braced references in it are checked.',
+        'A connection or config mapped from a previous step, such as {{step_1.output.body}}; braced references in it are checked.',
       required: false,
     }),
   },
   async run(context) {
     const items: { at: string; text: string; ref?: SecretRef; error?: SecretRefError }[] = [];
-    const problems: PropProblem[] = [];
+    const problems: PropProblem[] = jsonProblems(context.propsValue, 'value', 'JSON value');
     const typedList: unknown = context.propsValue.references ?? [];
     if (!Array.isArray(typedList)) failOnProblems([{ prop: 'References', problem: 'must be a list' }]);
     (typedList as unknown[]).forEach((typed, index) => {

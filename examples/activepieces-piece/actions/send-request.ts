@@ -3,12 +3,14 @@ import { formatSecretRef, resolveConnection, SecretRefError } from 'secret-refs'
 import { awsSecretsAuth } from '../auth.js';
 import { managerFor } from '../manager.js';
 import { emptiedText, failOnProblems, type PropProblem, readReference } from '../props.js';
+import { jsonProblems, textEntries, urlProblems } from '../traces.js';
 
 /**
  * Sends an HTTP request with headers whose values come from AWS Secrets Manager, read just before sending. The
- * references are typed in the bare form (`prod/api:token`), which the engine passes untouched; a prop that arrives
- * emptied by the engine (`Bearer `, or an empty reference) fails the step before anything is read or sent. The
- * resolved headers never reach the step output: only the status and the response body do.
+ * references are typed in the bare form (`prod/api:token`), which the engine passes untouched. Every prop is checked
+ * for what the engine leaves where a `{{…}}` gave nothing (see traces.ts) — an emptied URL part, header, query
+ * parameter, JSON body or reference — and any such trace fails the step before a secret is read or a request sent.
+ * The resolved headers never reach the step output: only the status and the response body do.
  * @example
  *   // Secret headers: [{ name: 'Authorization', scheme: 'Bearer', reference: 'prod/api:token' }]
  *   // → Authorization: Bearer <the token key of secret prod/api>
@@ -48,46 +50,53 @@ export const sendRequest = createAction({
     }),
     headers: Property.Object({
       displayName: 'Other headers',
-      description: 'Headers without secrets; values may use the flow data ({{step_1.id}}).',
+      description: 'Headers without secrets; values may use the flow data ({{step_1.output.id}}).',
       required: false,
     }),
-    body: Property.LongText({ displayName: 'Body', required: false }),
+    query: Property.Object({
+      displayName: 'Query parameters',
+      description: 'Added to the URL; values may use the flow data ({{trigger.output.body.id}}).',
+      required: false,
+    }),
+    body: Property.Json({
+      displayName: 'JSON body',
+      description: 'Sent as application/json; leave empty for none.',
+      required: false,
+    }),
   },
   async run(context) {
     const { url, method, body } = context.propsValue;
+    const query = textEntries(context.propsValue.query, 'Query parameters');
     const plain = readPlainHeaders(context.propsValue.headers);
     const secret = readSecretHeaders(context.propsValue.secretHeaders, plain.headers);
-    failOnProblems([...plain.problems, ...secret.problems]);
+    failOnProblems([
+      ...urlProblems(url, 'URL'),
+      ...query.problems,
+      ...plain.problems,
+      ...secret.problems,
+      ...jsonProblems(context.propsValue, 'body', 'JSON body'),
+    ]);
+    const target = new URL(url);
+    for (const [name, value] of query.entries) target.searchParams.append(name, value);
     const resolved = await resolveConnection(secret.template, await managerFor(context.auth.props));
-    const response = await fetch(url, {
+    const json = body !== undefined && method !== 'GET';
+    const response = await fetch(target, {
       method,
-      headers: [...plain.headers, ...Object.entries(resolved)],
-      ...(body === undefined || method === 'GET' ? {} : { body }),
+      headers: [
+        ...(json ? [['content-type', 'application/json'] as [string, string]] : []),
+        ...plain.headers,
+        ...Object.entries(resolved),
+      ],
+      ...(json ? { body: JSON.stringify(body) } : {}),
     });
     return { status: response.status, body: await response.text() };
   },
 });
 
 /** The headers without secrets, sent as the engine delivered them, and the ones that arrived emptied. */
-function readPlainHeaders(headers: Record<string, unknown> | undefined): {
-  headers: Map<string, string>;
-  problems: PropProblem[];
-} {
-  const out = new Map<string, string>();
-  const problems: PropProblem[] = [];
-  if (headers !== undefined && headers !== null && (typeof headers !== 'object' || Array.isArray(headers))) {
-    return {
-      headers: out,
-      problems: [{ prop: 'Other headers', problem: 'must be an object of header names' }],
-    };
-  }
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
-    const problem = emptiedText(text, `Other headers.${name}`);
-    if (problem) problems.push(problem);
-    else if (typeof text === 'string') out.set(name.toLowerCase(), text);
-  }
-  return { headers: out, problems };
+function readPlainHeaders(headers: unknown): { headers: Map<string, string>; problems: PropProblem[] } {
+  const { entries, problems } = textEntries(headers, 'Other headers');
+  return { headers: new Map(entries.map(([name, value]) => [name.toLowerCase(), value])), problems };
 }
 
 /**
@@ -110,6 +119,10 @@ function readSecretHeaders(
       problems.push({ prop: `${at}.name`, problem: 'arrived empty', emptied: true });
       return;
     }
+    // An emptied scheme arrives as no scheme at all (the engine drops an empty optional text): the API then
+    // refuses the header, and no secret goes anywhere it was not meant to.
+    const schemeProblem = emptiedText(scheme, `${at}.scheme`);
+    if (schemeProblem) problems.push(schemeProblem);
     const read = readReference(reference, `${at}.reference`);
     if ('problem' in read) {
       problems.push(read.problem);

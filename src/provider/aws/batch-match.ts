@@ -1,3 +1,4 @@
+import { nameOfArn } from '../../cache/secret-names.js';
 import type { SecretPayload } from '../../types.js';
 import { parseSecretArn } from './arn.js';
 
@@ -25,8 +26,9 @@ export interface BatchScope {
   region: string | undefined;
 }
 
+/** The entries of one secret: one ARN, or (for entries without `ARN`) one `Name`. */
 interface Group {
-  arn: string;
+  arn: string | undefined;
   entries: BatchEntry[];
   claimed: boolean;
 }
@@ -35,11 +37,13 @@ interface Group {
  * Pairs each requested id with its own answer; AWS promises no order, and an answer may hold entries of other
  * accounts, duplicates or extras. Exact full ARNs claim their entries first; then partial ARNs, then names, each
  * answered only when exactly one secret of the whole answer fits it and no other id claimed that secret (a name
- * fits an entry whose `Name` equals it and whose ARN is in the batch's region). Which account is the caller's is
- * not known here, so a name that two accounts' entries fit is never decided by elimination: an id that fits no
+ * fits an entry whose `Name`, or without one its ARN's name, equals it and whose ARN is in the batch's region).
+ * Which account is the caller's is not known here, so a name that two accounts' entries fit is never decided by elimination: an id that fits no
  * entry, fits more than one, fits only an entry another id claimed, or has both an entry and an error entry is
  * answered `alone` (fetched by itself, where AWS resolves it). Error entries match their id exactly. Entries that
- * share an ARN but differ in value are never chosen between.
+ * share an ARN but differ in value are never chosen between. An entry without `ARN` (as minimal test mocks write
+ * them: `{ Name, SecretString }`) cannot say its account or region: it answers a name only when every id of the call
+ * is a name (so no other account's secret was asked for) and it is the only entry of that name.
  * @example
  *   matchBatch(['prod/db', otherAccountArn], entries, errors, { region: 'us-east-1' }).get('prod/db')
  */
@@ -50,11 +54,12 @@ export function matchBatch(
   scope: BatchScope,
 ): Map<string, BatchMatch> {
   const groups = groupByArn(entries);
+  const arnIds = ids.filter((id) => id.startsWith('arn:'));
+  const names = ids.filter((id) => !id.startsWith('arn:'));
+  const candidates = [...groups.values(), ...(arnIds.length === 0 ? groupsWithoutArn(entries) : [])];
   const errorOf = new Map<string, BatchErrorEntry>();
   for (const error of errors) if (!errorOf.has(error.secretId)) errorOf.set(error.secretId, error);
   const matches = new Map<string, BatchMatch>();
-  const arnIds = ids.filter((id) => id.startsWith('arn:'));
-  const names = ids.filter((id) => !id.startsWith('arn:'));
 
   for (const id of arnIds) {
     const group = groups.get(id);
@@ -63,7 +68,7 @@ export function matchBatch(
     matches.set(id, answerOf(group, errorOf.get(id)));
   }
   const claimLeft = (id: string, fits: (group: Group) => boolean): void => {
-    const all = [...groups.values()].filter(fits);
+    const all = candidates.filter(fits);
     const free = all.filter((group) => !group.claimed);
     const error = errorOf.get(id);
     if (all.length === 1 && free.length === 1) {
@@ -76,14 +81,16 @@ export function matchBatch(
     }
   };
   for (const id of arnIds) {
-    if (!matches.has(id)) claimLeft(id, (group) => isPartialOf(id, group.arn));
+    if (!matches.has(id)) claimLeft(id, (group) => group.arn !== undefined && isPartialOf(id, group.arn));
   }
   for (const id of names) {
     claimLeft(
       id,
       (group) =>
-        group.entries[0]!.name === id &&
-        (scope.region === undefined || parseSecretArn(group.arn)?.region === scope.region),
+        (group.entries[0]!.name ?? nameOfArn(group.arn)) === id &&
+        (scope.region === undefined ||
+          group.arn === undefined ||
+          parseSecretArn(group.arn)?.region === scope.region),
     );
   }
   return matches;
@@ -100,9 +107,25 @@ function groupByArn(entries: readonly BatchEntry[]): Map<string, Group> {
   return groups;
 }
 
+/** Entries without `ARN`, grouped by `Name` (an entry with neither cannot be attributed and is left out). */
+function groupsWithoutArn(entries: readonly BatchEntry[]): Group[] {
+  const byName = new Map<string, Group>();
+  for (const entry of entries) {
+    if (entry.arn !== undefined || entry.name === undefined) continue;
+    const group = byName.get(entry.name);
+    if (group === undefined) byName.set(entry.name, { arn: undefined, entries: [entry], claimed: false });
+    else group.entries.push(entry);
+  }
+  return [...byName.values()];
+}
+
 function answerOf(group: Group, error: BatchErrorEntry | undefined): BatchMatch {
   const [first, ...rest] = group.entries;
-  if (error !== undefined || rest.some((entry) => !sameAnswer(first!, entry))) return { kind: 'alone' };
+  if (error !== undefined) return { kind: 'alone' };
+  // Without an ARN, two entries of one name may be two secrets (two accounts): never chosen between.
+  if (group.arn === undefined ? rest.length > 0 : rest.some((entry) => !sameAnswer(first!, entry))) {
+    return { kind: 'alone' };
+  }
   return { kind: 'entry', entry: first! };
 }
 

@@ -121,7 +121,7 @@ export function resolveAwsConfig(config: AwsSecretsManagerConfig): ResolvedAwsCo
     );
   }
   for (const key of Object.keys(config)) {
-    if (!KNOWN_OPTIONS.has(key)) {
+    if (!KNOWN_OPTIONS.has(key) && !isSpreadIdentityField(config, key)) {
       throw new SecretRefConfigError(
         key,
         `\`${key}\` is not an AWS option (expected one of: ${[...KNOWN_OPTIONS].join(', ')})`,
@@ -169,6 +169,27 @@ function resolveWithClient(options: Record<string, unknown>): ResolvedAwsConfig 
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   };
+}
+
+/**
+ * Fields of a credential identity that the SDK returns or decorates: `$source` (how the SDK obtained the
+ * credentials, added to any identity it was given), `expiration`, `credentialScope`, `accountId`. Spreading such an
+ * identity into the options (`{ region, ...credentials }`) brings them along; they are not options, so they are
+ * accepted beside static keys and ignored (`checkIdentityFields` checks their types). Any other unknown key is
+ * still refused.
+ */
+const IDENTITY_FIELDS: ReadonlySet<string> = new Set([
+  '$source',
+  'expiration',
+  'credentialScope',
+  'accountId',
+]);
+
+function isSpreadIdentityField(config: object, key: string): boolean {
+  const options = config as Record<string, unknown>;
+  return (
+    IDENTITY_FIELDS.has(key) && (options.accessKeyId !== undefined || options.secretAccessKey !== undefined)
+  );
 }
 
 /** The region names of each AWS partition, as the SDK's partition table gives them (`regionRegex`). */

@@ -38,11 +38,38 @@ export function resolveCredentials(options: Record<string, unknown>): AwsCredent
   checkKeyText(accessKeyId, 'accessKeyId', 'secretAccessKey');
   checkKeyText(secretAccessKey, 'secretAccessKey', 'accessKeyId');
   if (sessionToken !== undefined) checkKeyText(sessionToken, 'sessionToken', undefined);
+  checkIdentityFields(options);
   return {
     accessKeyId: accessKeyId as string,
     secretAccessKey: secretAccessKey as string,
     ...(sessionToken === undefined ? {} : { sessionToken: sessionToken as string }),
   };
+}
+
+/**
+ * The fields a credential identity from the SDK brings along when it is spread into the options (see
+ * `IDENTITY_FIELDS` in config.ts): ignored, but only when they have the SDK's types, so that a typed value of the
+ * wrong kind is still reported.
+ */
+function checkIdentityFields(options: Record<string, unknown>): void {
+  const { expiration, credentialScope, accountId } = options;
+  if (expiration !== undefined && !(expiration instanceof Date && !Number.isNaN(expiration.getTime()))) {
+    throw new SecretRefConfigError(
+      'expiration',
+      `\`expiration\` (from a spread credential identity) must be a Date (got ${typeOf(expiration)})`,
+    );
+  }
+  for (const [option, value] of [
+    ['credentialScope', credentialScope],
+    ['accountId', accountId],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new SecretRefConfigError(
+        option,
+        `\`${option}\` (from a spread credential identity) must be a string (got ${typeOf(value)})`,
+      );
+    }
+  }
 }
 
 function checkCredentialsOption(credentials: unknown): AwsCredentialsOption {
@@ -55,7 +82,8 @@ function checkCredentialsOption(credentials: unknown): AwsCredentialsOption {
       typeof identity.secretAccessKey === 'string' &&
       identity.secretAccessKey !== ''
     ) {
-      return credentials as AwsCredentialsOption;
+      // A copy: the SDK decorates the identity object it is given (`$source`), and the caller's object is theirs.
+      return copyIdentity(identity);
     }
   }
   throw new SecretRefConfigError(
@@ -80,4 +108,19 @@ function checkKeyText(value: unknown, option: string, partner: string | undefine
       `\`${option}\` contains white space; remove the spaces or line breaks copied along with it`,
     );
   }
+}
+
+const COPIED_FIELDS = [
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'credentialScope',
+  'accountId',
+  'expiration',
+] as const;
+
+function copyIdentity(identity: Record<string, unknown>): AwsCredentialsOption {
+  const copy: Record<string, unknown> = {};
+  for (const field of COPIED_FIELDS) if (identity[field] !== undefined) copy[field] = identity[field];
+  return copy as unknown as AwsCredentialsOption;
 }

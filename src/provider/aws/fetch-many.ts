@@ -1,10 +1,11 @@
 import { throwIfAborted } from '../../abort.js';
-import { SecretRefAbortError, type SecretRefError } from '../../errors.js';
+import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
 import { AnswerShapeError } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match.js';
 import { readBatchPage } from './batch-page.js';
+import { awsErrorKindOf } from './error-names.js';
 import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
 import { createLimiter } from './limit.js';
 import { malformedAnswer } from './malformed-answer.js';
@@ -27,7 +28,9 @@ type Outcome = { ok: true; payload: SecretPayload } | { ok: false; error: Secret
 /**
  * Fetches many locators with as few calls as possible: current versions through `BatchGetSecretValue`
  * (20 ids a call, per region, up to 10 calls in parallel), pinned versions and lone secrets through `GetSecretValue`.
- * When the batch call is denied it falls back to `GetSecretValue` and remembers that in `state`.
+ * When the batch call is denied it falls back to `GetSecretValue` and remembers that in `state`. A batch call that
+ * fails as a whole for any other reason that is not transient nor about the credentials or the endpoint (one secret
+ * without a current value fails it for all) is asked again id by id, so that each id gets its own answer.
  * Rejects only when aborted.
  * @example
  *   const results = await fetchManyFromAws(transport, settings, { batchDenied: false }, [{ secretId: 'db' }]);
@@ -145,11 +148,16 @@ async function batchChunk(
         state.batchDenied = true;
         return Promise.all(ids.map((secretId) => getOne({ secretId })));
       }
-      return ids.map((secretId) => {
-        const mapped = mapAwsError(error, context(secretId));
-        if (mapped instanceof SecretRefAbortError) throw mapped;
-        return { ok: false, error: mapped };
-      });
+      const mapped = ids.map((secretId) => mapAwsError(error, context(secretId)));
+      const aborted = mapped.find((each) => each instanceof SecretRefAbortError);
+      if (aborted !== undefined) throw aborted;
+      // AWS fails the whole call for one id's fault (a secret without a current value, a malformed id, a KMS key
+      // that will not decrypt): only a failure of the call itself is every id's answer; otherwise each id is asked
+      // on its own, so that the healthy ones get their values and the culprit its own error.
+      if (!isWholeCallFailure(error, mapped[0]!)) {
+        return Promise.all(ids.map((secretId) => getOne({ secretId })));
+      }
+      return mapped.map((each) => ({ ok: false, error: each }));
     }
     try {
       const page = readBatchPage(output);
@@ -186,7 +194,21 @@ async function batchChunk(
   );
 }
 
+/** The batch action itself is not allowed or not known: remembered, and every id read with `GetSecretValue`. */
 function isBatchRefused(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'AccessDeniedException' || name === 'UnknownOperationException';
+  const kind = awsErrorKindOf(error);
+  return kind === 'access_denied' || kind === 'unknown_operation';
+}
+
+/** Codes that describe the call rather than any one id: the credentials, or an endpoint that cannot answer. */
+const CALL_CODES: ReadonlySet<string> = new Set(['invalid_credentials', 'unknown_endpoint', 'aborted']);
+
+/**
+ * Whether a failed batch call is the same answer for every id it held: a transient failure (throttling, 5xx,
+ * network, timeout: the cache's stale-if-error rules apply to each id), the credentials or the endpoint, or one of
+ * the library's own errors (no AWS answer at all). Anything else may be one id's fault.
+ */
+function isWholeCallFailure(error: unknown, mapped: SecretRefError): boolean {
+  if (error instanceof SecretRefError) return true;
+  return (mapped instanceof SecretFetchError && mapped.transient) || CALL_CODES.has(mapped.code);
 }

@@ -5,51 +5,14 @@ import {
   type SecretRefErrorCode,
 } from '../../errors.js';
 import { type AwsErrorContext, capitalize, describeSubject, oneLine } from './call-subject.js';
+import { type AwsErrorKind, awsErrorKind } from './error-names.js';
 import { originOf } from './origin.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
 export type { AwsErrorContext } from './call-subject.js';
 
-const CREDENTIAL_ERRORS = new Set([
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'IncompleteSignature',
-  'IncompleteSignatureException',
-  'InvalidClientTokenId',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-  'AuthFailure',
-]);
-const EXPIRED_ERRORS = new Set([
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'RequestExpired',
-  'TokenRefreshRequired',
-]);
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
-const INVALID_REQUEST_ERRORS = new Set([
-  'InvalidRequestException',
-  'InvalidParameterException',
-  'ValidationException',
-  'InvalidNextTokenException',
-]);
-const TIMEOUT_CODES = new Set([
-  'TimeoutError',
-  'ETIMEDOUT',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ESOCKETTIMEDOUT',
-]);
+/** System codes (`error.code`) of a socket or request that timed out; error names are classified by `awsErrorKind`. */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -75,7 +38,7 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRef
   if (error instanceof SecretRefError) return error;
   const cause = sanitizeSdkError(error);
   const details = readDetails(error);
-  if (context.signal?.aborted || details.name === 'AbortError') {
+  if (context.signal?.aborted || details.kind === 'aborted') {
     return new SecretRefAbortError('The operation was aborted', { cause });
   }
   const classified = classify(details, context);
@@ -95,7 +58,7 @@ export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefine
   const name = errorName(errorCode);
   const cause = new Error(awsMessage === undefined ? name : `${name}: ${oneLine(awsMessage)}`);
   cause.name = name;
-  const classified = classify({ name: errorName(errorCode), awsMessage: awsMessage ?? '' }, context);
+  const classified = classify({ name, kind: awsErrorKind(errorCode), awsMessage: awsMessage ?? '' }, context);
   return new SecretFetchError(classified.code, classified.message, {
     cause,
     ...(context.secretId === undefined ? {} : { ref: context.secretId }),
@@ -105,11 +68,14 @@ export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefine
 
 /** An error code as the endpoint sent it, when it looks like one; messages quote it, so junk is not passed on. */
 function errorName(value: unknown): string {
-  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(value) ? value : 'UnknownError';
+  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:#-]{0,99}$/.test(value) ? value : 'UnknownError';
 }
 
 interface ErrorDetails {
+  /** The name as the endpoint sent it, for messages. */
   name: string;
+  /** What the name means: the only thing decisions are made from. */
+  kind: AwsErrorKind | undefined;
   systemCode?: string | undefined;
   status?: number | undefined;
   fault?: string | undefined;
@@ -118,13 +84,16 @@ interface ErrorDetails {
 }
 
 function readDetails(error: unknown): ErrorDetails {
-  if (error === null || typeof error !== 'object') return { name: 'UnknownError', awsMessage: '' };
+  if (error === null || typeof error !== 'object') {
+    return { name: 'UnknownError', kind: undefined, awsMessage: '' };
+  }
   const record = error as Record<string, unknown>;
   const metadata = record.$metadata as { httpStatusCode?: unknown } | undefined;
   const code = typeof record.code === 'string' ? record.code : undefined;
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   return {
     name: errorName(record.name),
+    kind: awsErrorKind(record.name),
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
     status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
     fault: typeof record.$fault === 'string' ? record.$fault : undefined,
@@ -142,18 +111,18 @@ interface Classified {
 }
 
 function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
-  const { name, systemCode, status } = details;
+  const { name, kind, systemCode, status } = details;
   const subject = describeSubject(context);
   const target =
     originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
-  if (name === 'ResourceNotFoundException') {
+  if (kind === 'not_found') {
     const what = context.versionStage !== undefined || context.versionId !== undefined ? ', the version' : '';
     return {
       code: 'secret_not_found',
       message: `${capitalize(subject)} was not found in ${context.region ?? "the client's region"}; check the secret name or ARN${what} and the region`,
     };
   }
-  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+  if (kind === 'access_denied') {
     const kms =
       context.action === 'ListSecrets'
         ? ''
@@ -163,38 +132,38 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
       message: `The credentials are not allowed secretsmanager:${context.action} on ${subject}; grant it in the IAM policy${kms}`,
     };
   }
-  if (EXPIRED_ERRORS.has(name)) {
+  if (kind === 'expired_credentials') {
     return {
       code: 'invalid_credentials',
       message: `AWS rejected the credentials because they have expired (${name}); refresh the session token or the credentials`,
     };
   }
-  if (CREDENTIAL_ERRORS.has(name)) {
+  if (kind === 'invalid_credentials') {
     return {
       code: 'invalid_credentials',
       message: `AWS rejected the credentials (${name}); check \`accessKeyId\`, \`secretAccessKey\` and \`sessionToken\`, and that the access key is active`,
     };
   }
-  if (name === 'CredentialsProviderError') {
+  if (kind === 'no_credentials') {
     return {
       code: 'invalid_credentials',
       message:
         'No AWS credentials could be loaded; pass `accessKeyId` and `secretAccessKey`, a `credentials` provider, or configure the default chain (environment, profile, role)',
     };
   }
-  if (THROTTLING_ERRORS.has(name) || status === 429) {
+  if (kind === 'throttled' || status === 429) {
     return {
       code: 'throttled',
       message: `AWS throttled ${context.action} for ${subject} even after retrying; lower the request rate or raise \`maxAttempts\``,
     };
   }
-  if (name === 'DecryptionFailure') {
+  if (kind === 'decryption_failed') {
     return {
       code: 'decryption_failed',
       message: `AWS could not decrypt ${subject} with its KMS key (DecryptionFailure); grant kms:Decrypt on the key to these credentials`,
     };
   }
-  if (INVALID_REQUEST_ERRORS.has(name)) {
+  if (kind === 'invalid_request') {
     const why = details.awsMessage === '' ? '' : `: ${oneLine(details.awsMessage)}`;
     return {
       code: 'invalid_request',
@@ -214,7 +183,10 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
       transient: systemCode === 'EAI_AGAIN',
     };
   }
-  if (TIMEOUT_CODES.has(name) || (systemCode !== undefined && TIMEOUT_CODES.has(systemCode))) {
+  if (
+    kind === 'timeout' ||
+    (systemCode !== undefined && (TIMEOUT_CODES.has(systemCode) || awsErrorKind(systemCode) === 'timeout'))
+  ) {
     const limit = context.requestTimeoutMs === undefined ? '' : ` within ${context.requestTimeoutMs} ms`;
     return {
       code: 'timeout',
@@ -228,11 +200,7 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
       transient: status !== undefined && status >= 500,
     };
   }
-  if (
-    details.fault === 'server' ||
-    (status !== undefined && status >= 500) ||
-    name === 'InternalServiceError'
-  ) {
+  if (details.fault === 'server' || (status !== undefined && status >= 500) || kind === 'server') {
     const http = status === undefined ? '' : `, HTTP ${status}`;
     return {
       code: 'provider_error',
@@ -240,7 +208,7 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
       transient: true,
     };
   }
-  if (status === 404 || name === 'UnknownOperationException') {
+  if (status === 404 || kind === 'unknown_operation') {
     return {
       code: 'unknown_endpoint',
       message: `${target} did not answer like a Secrets Manager endpoint (${name}); check \`endpoint\``,

@@ -1,3 +1,5 @@
+import { awsErrorKindOf } from './error-names.js';
+
 const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
 
 /**
@@ -12,7 +14,7 @@ const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
 export function sanitizeSdkError(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;
   const record = error as Record<string, unknown>;
-  if (record.name === 'CredentialsProviderError') return firstLineOnly(error, record);
+  if (awsErrorKindOf(error) === 'no_credentials') return firstLineOnly(error, record);
   const holdsExchange = HIDDEN_EXCHANGE.some((key) => Object.hasOwn(error, key) && record[key] !== undefined);
   if (!holdsExchange) return error;
   const parseFailure = record.$responseBodyText !== undefined || typeof record.$fault !== 'string';

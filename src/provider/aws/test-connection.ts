@@ -4,6 +4,7 @@ import type { TestConnectionOptions, TestConnectionResult } from '../../types.js
 import { AnswerShapeError, readList, readRecord, readString } from './answer-shape.js';
 import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
+import { awsErrorKindOf } from './error-names.js';
 import type { AwsCallSettings } from './get-secret-value.js';
 import { malformedAnswer } from './malformed-answer.js';
 import { type AwsErrorContext, mapAwsError } from './map-error.js';
@@ -113,8 +114,7 @@ function readSecretIdOption(options: AwsTestConnectionOptions): string | undefin
 }
 
 function isAccessDenied(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'AccessDeniedException' || name === 'AccessDenied';
+  return awsErrorKindOf(error) === 'access_denied';
 }
 
 /** The account of one of the caller's own secrets' ARN. */

@@ -1,0 +1,116 @@
+/**
+ * The one classification of AWS error names. Every place that decides something from an error's name (the error
+ * mapping, the batch call's fallback, `testConnection`) asks here, so that two spellings of one error can never be
+ * told apart in one place and confused in another.
+ *
+ * AWS spells one error several ways: with or without the `Exception` suffix (`AccessDenied` from the query
+ * protocols and STS-style endpoints, `AccessDeniedException` from JSON ones), and an endpoint other than AWS may send
+ * the raw `__type` (`com.amazonaws.secretsmanager#ResourceNotFoundException`) or a `Code:` with a URL after it. All
+ * of them are one base name here.
+ */
+
+/** What an AWS error name means to the library. */
+export type AwsErrorKind =
+  /** The secret (or the version asked for) does not exist. */
+  | 'not_found'
+  /** The caller is not allowed this action on this resource: a refusal, not a fault. */
+  | 'access_denied'
+  /** The service does not know the action (an older endpoint, LocalStack without `BatchGetSecretValue`). */
+  | 'unknown_operation'
+  /** The credentials were recognised but have expired. */
+  | 'expired_credentials'
+  /** The credentials were refused (unknown key, bad signature, missing token). */
+  | 'invalid_credentials'
+  /** The SDK found no credentials to sign with. */
+  | 'no_credentials'
+  /** The request rate was too high. */
+  | 'throttled'
+  /** The request itself is wrong (bad parameter, bad pagination token). */
+  | 'invalid_request'
+  /** KMS could not decrypt the secret. */
+  | 'decryption_failed'
+  /** The service failed on its side. */
+  | 'server'
+  /** No answer within the time allowed. */
+  | 'timeout'
+  /** The call was cancelled through its `AbortSignal`. */
+  | 'aborted';
+
+/** Base names (without `Exception`) and what they mean; a name is looked up after {@link awsErrorBaseName}. */
+const KINDS: Readonly<Record<string, AwsErrorKind>> = {
+  ResourceNotFound: 'not_found',
+  AccessDenied: 'access_denied',
+  UnknownOperation: 'unknown_operation',
+  ExpiredToken: 'expired_credentials',
+  RequestExpired: 'expired_credentials',
+  TokenRefreshRequired: 'expired_credentials',
+  UnrecognizedClient: 'invalid_credentials',
+  InvalidSignature: 'invalid_credentials',
+  SignatureDoesNotMatch: 'invalid_credentials',
+  IncompleteSignature: 'invalid_credentials',
+  InvalidClientTokenId: 'invalid_credentials',
+  MissingAuthenticationToken: 'invalid_credentials',
+  AuthFailure: 'invalid_credentials',
+  CredentialsProviderError: 'no_credentials',
+  Throttling: 'throttled',
+  TooManyRequests: 'throttled',
+  RequestLimitExceeded: 'throttled',
+  LimitExceeded: 'throttled',
+  RequestThrottled: 'throttled',
+  SlowDown: 'throttled',
+  InvalidRequest: 'invalid_request',
+  InvalidParameter: 'invalid_request',
+  Validation: 'invalid_request',
+  InvalidNextToken: 'invalid_request',
+  DecryptionFailure: 'decryption_failed',
+  InternalServiceError: 'server',
+  InternalFailure: 'server',
+  InternalServerError: 'server',
+  ServiceUnavailable: 'server',
+  TimeoutError: 'timeout',
+  RequestTimeout: 'timeout',
+  AbortError: 'aborted',
+};
+
+/**
+ * The base of an AWS error name: the part after a `namespace#`, before a `:` and its URL, without a trailing
+ * `Exception`. `undefined` for anything that is not a non-empty string.
+ * @example
+ *   awsErrorBaseName('com.amazonaws.secretsmanager#AccessDeniedException'); // 'AccessDenied'
+ */
+export function awsErrorBaseName(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '' || name.length > 512) return undefined;
+  let base = name.slice(name.lastIndexOf('#') + 1);
+  const colon = base.indexOf(':');
+  if (colon !== -1) base = base.slice(0, colon);
+  base = base.trim();
+  if (base.endsWith('Exception') && base.length > 'Exception'.length)
+    base = base.slice(0, -'Exception'.length);
+  return base === '' ? undefined : base;
+}
+
+/**
+ * What an AWS error name (an exception's `name`, an `ErrorCode` of `Errors[]`, a `__type`) means, or `undefined`
+ * when it is not one the library knows.
+ * @example
+ *   awsErrorKind('AccessDenied') === awsErrorKind('AccessDeniedException'); // true: 'access_denied'
+ */
+export function awsErrorKind(name: unknown): AwsErrorKind | undefined {
+  const base = awsErrorBaseName(name);
+  return base !== undefined && Object.hasOwn(KINDS, base) ? KINDS[base] : undefined;
+}
+
+/**
+ * {@link awsErrorKind} of a thrown value's `name`. The value comes from the SDK or from an injected client, so it
+ * is not trusted to be an object whose `name` can be read.
+ * @example
+ *   if (awsErrorKindOf(error) === 'access_denied') return { ok: true, listAllowed: false };
+ */
+export function awsErrorKindOf(error: unknown): AwsErrorKind | undefined {
+  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return undefined;
+  try {
+    return awsErrorKind((error as { name?: unknown }).name);
+  } catch {
+    return undefined;
+  }
+}
