@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { withConnection } from '../../src/rotation/with-connection.js';
-import type { SecretEvent, SecretLocator, SecretManager, SecretProvider } from '../../src/types.js';
+import type { SecretEvent, SecretLocator, SecretProvider } from '../../src/types.js';
 import { type DelayProxy, startDelayProxy } from '../support/delay-proxy.js';
 import {
   closeClient,
