@@ -15,7 +15,7 @@ describe('refresh ahead through the shared tier', () => {
       sharedIdentity: (digest: (text: string) => string) => digest('ahead'),
       async fetch(locator: SecretLocator) {
         calls++;
-        await sleep(50);
+        await sleep(100);
         return { secretString: 'pw', versionId: 'v1', name: locator.secretId };
       },
     };
@@ -38,7 +38,7 @@ describe('refresh ahead through the shared tier', () => {
           while (Date.now() < end) {
             const started = performance.now();
             await manager.getSecret('prod/db');
-            if (performance.now() - started >= 25) waited++;
+            if (performance.now() - started >= 80) waited++;
             await sleep(10);
           }
         }),
@@ -48,7 +48,8 @@ describe('refresh ahead through the shared tier', () => {
       // Entries live 0.9–1 s and are renewed from 300 ms before: about 6 renewals in 4 s, each by one process.
       expect(calls).toBeGreaterThanOrEqual(3);
       expect(calls).toBeLessThanOrEqual(10);
-      expect(waited).toBeLessThanOrEqual(2);
+      // Without a renewal through the tier, every expiry makes each process wait (about 12 here).
+      expect(waited).toBeLessThanOrEqual(4);
       // Each renewal: one read per process, the holder's commit, and a few looks while waiting for it.
       expect(scripts).toBeLessThanOrEqual(100);
     } finally {
