@@ -9,8 +9,9 @@ const shared = {
 } as const;
 
 // `secret-refs/redis` is built together with the root entry, so both share one copy of the core (the error classes
-// that `instanceof` checks, the cache store) in a common chunk rather than a copy each.
-const entry = { index: 'src/index.ts', redis: 'src/redis/index.ts' };
+// that `instanceof` checks, the cache store) in a common chunk rather than a copy each. `secret-refs/testing` (the
+// local endpoint, dev only) shares nothing with the core and is loaded only by its own import.
+const entry = { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts' };
 
 export default defineConfig([
   { ...shared, entry, format: 'esm', dts: true, splitting: true },

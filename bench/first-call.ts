@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startLocalSecretsManager } from '../test/support/local-endpoint/index.js';
+import { startLocalSecretsManager } from '../src/testing/index.js';
 import { figure, type ScenarioResult } from './report.js';
 
 const run = promisify(execFile);

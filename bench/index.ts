@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: secret-refs against Powertools for AWS Lambda (`SecretsProvider`), both sending through one
- * mocked `SecretsManagerClient`. Prints the table and the targets, and writes BENCHMARKS.md.
+ * mocked `SecretsManagerClient`. Prints the table and the targets; `npm run bench:write` (`--write`) also rewrites
+ * BENCHMARKS.md.
  * `BENCH_LATENCY_MS` sets the simulated latency per API call (default 20). `BENCH_ONLY=warm` (or `cold`,
- * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, `first`, comma-separated) runs only those scenarios and leaves BENCHMARKS.md alone.
+ * `concurrency`, `fleet`, `memory`, `cardinality`, `refresh`, `redis`, `first`, `fleet-cluster`, `ssm`, comma-separated) runs
+ * only those scenarios (and never writes).
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +12,11 @@ import { coldStart } from './cold.js';
 import { concurrentResolves, fleet } from './concurrency.js';
 import { firstCallScenario } from './first-call.js';
 import { redisFleet } from './fleet.js';
+import { fleetAtScale } from './fleet-cluster.js';
 import { highCardinality } from './high-cardinality.js';
 import { memory } from './memory.js';
 import { createBenchClient } from './mock-client.js';
+import { parameterStore } from './parameter-store.js';
 import { refreshAhead } from './refresh.js';
 import { machine, renderMarkdown, renderText, type ScenarioResult } from './report.js';
 import { warmPath } from './warm.js';
@@ -35,6 +39,8 @@ const SCENARIOS = [
   'refresh',
   'redis',
   'first',
+  'fleet-cluster',
+  'ssm',
 ];
 const only = process.env.BENCH_ONLY?.split(',')
   .map((name) => name.trim())
@@ -74,9 +80,12 @@ await step('memory', () => memory(), 'memory');
 await step('refresh ahead', () => refreshAhead(createBenchClient({ latencyMs })), 'refresh');
 await step('a fleet with the Redis tier', () => redisFleet(), 'redis');
 await step('first call in a fresh process', () => firstCallScenario(), 'first');
+await step('1,000 managers on a Redis Cluster and a single server', () => fleetAtScale(), 'fleet-cluster');
+await step('Parameter Store', () => parameterStore(), 'ssm');
 
 console.log(`\n${renderText(results)}\n`);
-if (only === undefined || only.length === 0) {
+// Only `npm run bench:write` (--write) rewrites the tracked BENCHMARKS.md, and only with every scenario run.
+if (process.argv.includes('--write') && (only === undefined || only.length === 0)) {
   const target = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
   await writeFile(target, renderMarkdown(results, { latencyMs }));
   console.log(`wrote ${target}`);

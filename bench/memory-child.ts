@@ -18,22 +18,33 @@ function heapUsed(): number {
 async function main(): Promise<void> {
   const [mode = 'ours', maxSizeText] = process.argv.slice(2);
   const bench = createBenchClient();
+  const byKey = mode.endsWith('-json');
   const names = Array.from({ length: SECRET_COUNT }, (_, n) => `mem/secret-${n}`);
   names.forEach((name, n) => {
-    bench.put(name, `${n}:`.padEnd(SECRET_BYTES, String.fromCharCode(97 + (n % 26))));
+    const text = `${n}:`.padEnd(SECRET_BYTES - 40, String.fromCharCode(97 + (n % 26)));
+    bench.put(name, byKey ? JSON.stringify({ username: `app-${n}`, password: text }) : text);
   });
   bench.put('mem/warm-up', 'warm-up');
   let before = 0;
   let size = 0;
   let held: unknown;
-  if (mode === 'powertools') {
+  if (mode.startsWith('powertools')) {
     const provider = new SecretsProvider({ awsSdkV3Client: bench.client });
     await provider.get('mem/warm-up');
     provider.clearCache();
     before = heapUsed();
     bench.resetCalls();
     for (let start = 0; start < names.length; start += 100) {
-      await Promise.all(names.slice(start, start + 100).map((name) => provider.get(name, { maxAge: 3600 })));
+      await Promise.all(
+        names.slice(start, start + 100).map(async (name) => {
+          const value = await provider.get(
+            name,
+            byKey ? { maxAge: 3600, transform: 'json' } : { maxAge: 3600 },
+          );
+          if (byKey && typeof (value as { password?: unknown }).password !== 'string')
+            throw new Error('no key');
+        }),
+      );
     }
     held = provider;
     size = SECRET_COUNT;
@@ -45,7 +56,8 @@ async function main(): Promise<void> {
     before = heapUsed();
     bench.resetCalls();
     for (let start = 0; start < names.length; start += 1_000) {
-      const results = await manager.getSecrets(names.slice(start, start + 1_000));
+      const slice = names.slice(start, start + 1_000);
+      const results = await manager.getSecrets(byKey ? slice.map((name) => `${name}:password`) : slice);
       if (results.some((result) => !result.ok)) throw new Error('a read failed');
     }
     held = manager;

@@ -34,6 +34,9 @@ export async function memory(): Promise<ScenarioResult> {
   const all = await measure(['ours', String(SECRET_COUNT)]);
   const bounded = await measure(['ours', String(BOUND)]);
   const theirs = await measure(['powertools']);
+  const allJson = await measure(['ours-json', String(SECRET_COUNT)]);
+  const theirsJson = await measure(['powertools-json']);
+  const perEntry = (measured: Measured) => measured.deltaBytes / SECRET_COUNT - SECRET_BYTES;
   const scenario = `memory, ${SECRET_COUNT.toLocaleString('en-US')} secrets × ${SECRET_BYTES} B`;
   const share = bounded.deltaBytes / all.deltaBytes;
   return {
@@ -54,6 +57,20 @@ export async function memory(): Promise<ScenarioResult> {
       },
       {
         scenario,
+        measure: 'bytes per entry beyond the 1 KiB value, read whole',
+        ours: figure(perEntry(all), 'B'),
+        powertools: figure(perEntry(theirs), 'B'),
+        ratio: ratio(perEntry(all), perEntry(theirs)),
+      },
+      {
+        scenario,
+        measure: 'bytes per entry beyond the 1 KiB value, read by JSON key (parsed once, kept)',
+        ours: figure(perEntry(allJson), 'B'),
+        powertools: figure(perEntry(theirsJson), 'B'),
+        ratio: ratio(perEntry(allJson), perEntry(theirsJson)),
+      },
+      {
+        scenario,
         measure: `entries held (stats().size), maxSize ${SECRET_COUNT.toLocaleString('en-US')} / ${BOUND.toLocaleString('en-US')}`,
         ours: `${all.size} / ${bounded.size}`,
         powertools: `${theirs.size} (no bound)`,
@@ -68,6 +85,12 @@ export async function memory(): Promise<ScenarioResult> {
       },
     ],
     targets: [
+      {
+        name: 'memory per cached entry read by JSON key, beyond the value',
+        goal: '≤ 600 B',
+        measured: figure(perEntry(allJson), 'B'),
+        pass: perEntry(allJson) <= 600,
+      },
       {
         name: 'memory bounded by maxSize',
         goal: `maxSize ${BOUND} holds ≤ ${BOUND} entries and ≤ 1/5 of the heap of ${SECRET_COUNT}`,

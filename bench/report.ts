@@ -7,6 +7,8 @@ export interface Row {
   ours: string;
   powertools: string;
   ratio: string;
+  /** What the fourth column holds when it is not Powertools (`without the tier`): such rows get a table of their own. */
+  versus?: string;
 }
 
 /** One target of the benchmark and whether it was met. */
@@ -63,7 +65,20 @@ function textTable(header: string[], lines: string[][]): string {
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
 }
 
-const ROW_HEADER = ['scenario', 'measure', 'secret-refs', 'Powertools', 'ratio'];
+const rowHeader = (versus: string) => ['scenario', 'measure', 'secret-refs', versus, 'ratio'];
+
+/** The rows in one table per comparison (Powertools first), each with its own column label. */
+function rowTables(rows: readonly Row[], table: (header: string[], lines: string[][]) => string): string {
+  const groups = new Map<string, Row[]>([['Powertools', []]]);
+  for (const row of rows) {
+    const versus = row.versus ?? 'Powertools';
+    groups.set(versus, [...(groups.get(versus) ?? []), row]);
+  }
+  return [...groups]
+    .filter(([, group]) => group.length > 0)
+    .map(([versus, group]) => table(rowHeader(versus), group.map(rowCells)))
+    .join('\n\n');
+}
 const TARGET_HEADER = ['target', 'goal', 'measured', 'result'];
 
 const rowCells = (row: Row) => [row.scenario, row.measure, row.ours, row.powertools, row.ratio];
@@ -93,7 +108,7 @@ export function machine(): { node: string; cpu: string; cores: number; date: str
 export function renderText(results: readonly ScenarioResult[]): string {
   const rows = results.flatMap((result) => result.rows);
   const targets = results.flatMap((result) => result.targets);
-  return `${textTable(ROW_HEADER, rows.map(rowCells))}\n\n${textTable(TARGET_HEADER, targets.map(targetCells))}`;
+  return `${rowTables(rows, textTable)}\n\n${textTable(TARGET_HEADER, targets.map(targetCells))}`;
 }
 
 /**
@@ -114,13 +129,13 @@ memory after a simulated latency (${settings.latencyMs} ms a call unless said ot
 goes through the whole SDK stack — serialisation, SigV4 signing, deserialisation — for both libraries alike.
 API calls are counted at that handler.
 
-- Command: \`npm run bench\` (\`tsx bench/index.ts\`; \`BENCH_LATENCY_MS=<ms>\` changes the latency; \`BENCH_ONLY=warm\` runs one scenario and writes nothing)
+- Command: \`npm run bench:write\` (\`npm run bench\` prints the same tables and writes nothing; \`BENCH_LATENCY_MS=<ms>\` changes the latency; \`BENCH_ONLY=warm\` runs one scenario)
 - Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}
 - Date: ${host.date}
 
 ## Results
 
-${markdownTable(ROW_HEADER, rows.map(rowCells))}
+${rowTables(rows, markdownTable)}
 
 ## Targets
 

@@ -1,28 +1,41 @@
 /**
- * Starts the repository's local Secrets Manager endpoint (a dev tool, not part of the package) seeded with
- * `examples/demo-secrets.json`, so that the examples and the demo run with no AWS account.
+ * Starts the local Secrets Manager endpoint (`secret-refs/testing`, a dev-only subpath) seeded with
+ * `examples/demo-secrets.json`, so that the examples and the demo run with no AWS account. The file is in the
+ * endpoint's seed format (docs/local-endpoint.md), the same one its command line reads.
  */
 import { readFile } from 'node:fs/promises';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../test/support/local-endpoint/index.js';
+import {
+  type LocalSecretsManager,
+  type LocalSecretsManagerOptions,
+  parseSeedFile,
+  startLocalSecretsManager,
+} from 'secret-refs/testing';
 
-interface DemoSecret {
+/** A demo secret with its value as the file gives it: a JSON object, or plain text. */
+export interface DemoSecret {
   name: string;
   description?: string;
   value: unknown;
 }
 
-/** The demo secrets: a JSON value is stored as its JSON text, as the AWS console does. */
+/** The seed file, parsed by the endpoint's own reader. */
+export async function readDemoSeed(): Promise<LocalSecretsManagerOptions> {
+  return parseSeedFile(await readFile(new URL('./demo-secrets.json', import.meta.url), 'utf8'));
+}
+
+/** The demo secrets; a JSON object value is given back parsed. */
 export async function readDemoSecrets(): Promise<DemoSecret[]> {
-  const url = new URL('./demo-secrets.json', import.meta.url);
-  return JSON.parse(await readFile(url, 'utf8')) as DemoSecret[];
+  return ((await readDemoSeed()).secrets ?? []).map((secret) => {
+    const text = secret.secretString ?? '';
+    return {
+      name: secret.name,
+      ...(secret.description === undefined ? {} : { description: secret.description }),
+      value: text.startsWith('{') ? JSON.parse(text) : text,
+    };
+  });
 }
 
 /** A local endpoint in `us-east-1` holding the demo secrets; `close()` it when done. */
 export async function startDemoEndpoint(): Promise<LocalSecretsManager> {
-  const secrets = (await readDemoSecrets()).map((secret) => ({
-    name: secret.name,
-    ...(secret.description === undefined ? {} : { description: secret.description }),
-    secretString: typeof secret.value === 'string' ? secret.value : JSON.stringify(secret.value),
-  }));
-  return startLocalSecretsManager({ region: 'us-east-1', secrets });
+  return startLocalSecretsManager({ ...(await readDemoSeed()), region: 'us-east-1' });
 }

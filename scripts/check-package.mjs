@@ -2,7 +2,8 @@
 // Packs the package as npm would publish it and checks the tarball the way a consumer meets it:
 // publint, @arethetypeswrong/cli, then import + require + type-check from a scratch project, and proof that
 // importing the package loads no @aws-sdk module until a provider call needs one, and that the `secret-refs/redis`
-// subpath imports, requires and type-checks, shares the root's error classes, and loads no Redis client package.
+// subpath imports, requires and type-checks, shares the root's error classes, and loads no Redis client package;
+// the dev-only `secret-refs/testing` subpath imports, requires and type-checks, and the root import never loads it.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,11 @@ try {
 } catch (error) {
   if (!(error instanceof lib.SecretRefConfigError)) throw new Error('secret-refs/redis errors are not the root classes: ' + error);
 }
-console.log('esm ok (and secret-refs/redis, same error classes)');
+const testing = await import('secret-refs/testing');
+for (const name of ['startLocalSecretsManager', 'parseSeedFile']) {
+  if (typeof testing[name] !== 'function') throw new Error('ESM export missing: secret-refs/testing ' + name);
+}
+console.log('esm ok (and secret-refs/redis, same error classes; secret-refs/testing)');
 `,
   );
   writeFileSync(
@@ -80,6 +85,8 @@ const clients = Object.keys(require.cache).filter((p) => /node_modules\\/(redis|
 if (clients.length > 0) throw new Error('require("secret-refs/redis") loaded a Redis client: ' + clients[0]);
 console.log('cjs ok: secret-refs/redis requires, no Redis client loaded');
 console.log('cjs ok, no @aws-sdk module loaded');
+if (Object.keys(require.cache).some((p) => p.includes('dist/testing'))) throw new Error('require("secret-refs") loaded secret-refs/testing');
+if (typeof require('secret-refs/testing').parseSeedFile !== 'function') throw new Error('CJS export missing: secret-refs/testing parseSeedFile');
 // The first AWS call loads the SDK lazily, from CommonJS too: a closed port answers "network", not a crash.
 const manager = lib.createAwsSecretsManager({
   region: 'us-east-1', endpoint: 'http://127.0.0.1:9', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x', maxAttempts: 1,
@@ -111,6 +118,8 @@ await new Promise((r) => setTimeout(r, 50));
 port1.close();
 const aws = seen.filter((u) => u.includes('/@aws-sdk/'));
 if (aws.length > 0) throw new Error('import("secret-refs") loaded the AWS SDK: ' + aws[0]);
+const testing = seen.filter((u) => u.includes('/dist/testing'));
+if (testing.length > 0) throw new Error('import("secret-refs") loaded secret-refs/testing: ' + testing[0]);
 if (clients().length > 0) throw new Error('import("secret-refs/redis") loaded a Redis client: ' + clients()[0]);
 if (typeof createRedisSecretCache !== 'function') throw new Error('secret-refs/redis has no createRedisSecretCache');
 console.log('esm ok, ' + seen.length + ' modules resolved, no @aws-sdk module and no Redis client loaded');
@@ -136,6 +145,8 @@ import { createRedisSecretCache, type RedisSecretCache, type RedisSecretCacheOpt
 const ref: SecretRef = parseSecretRef('db:password');
 export const id: string = ref.secretId;
 export const make = (options: RedisSecretCacheOptions): RedisSecretCache => createRedisSecretCache(options);
+import { parseSeedFile, type LocalSecretsManagerOptions } from 'secret-refs/testing';
+export const seed: LocalSecretsManagerOptions = parseSeedFile('[]');
 `,
   );
   writeFileSync(

@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { findSecretRefs, resolveConnection, type SecretManager } from 'secret-refs';
-import { readDemoSecrets, startDemoEndpoint } from '../examples/demo-endpoint.js';
+import { readDemoSecrets, readDemoSeed, startDemoEndpoint } from '../examples/demo-endpoint.js';
 import { quickStart } from '../examples/quick-start.js';
 import type { CliIo } from '../src/cli/io.js';
 import { createCliManager } from '../src/cli/manager.js';
@@ -38,6 +38,8 @@ async function cli(argv: string[]): Promise<{ code: number; manager: SecretManag
       AWS_REGION: local.region,
       AWS_ACCESS_KEY_ID: local.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: local.credentials.secretAccessKey,
+      // The local endpoint speaks Parameter Store too; the CLI reads its endpoint as the SDK would.
+      AWS_ENDPOINT_URL_SSM: local.endpoint,
     },
   };
   const code = await runCli([...argv, '--endpoint', local.endpoint], io, {
@@ -89,6 +91,12 @@ try {
         : `JSON keys ${Object.keys(secret.value as object).join(', ')}`;
     console.log(`  • ${secret.name} — ${shape}`);
   }
+  console.log('and Parameter Store parameters:');
+  for (const parameter of (await readDemoSeed()).parameters ?? []) {
+    console.log(
+      `  • ${parameter.name} — ${parameter.type ?? 'String'}${parameter.labels ? ` (label ${parameter.labels.join(', ')})` : ''}`,
+    );
+  }
 
   console.log(`\n${bold('1. In your code — the lines to copy (examples/quick-start.ts)')}`);
   for (const line of await quickStartLines()) console.log(`  ${line}`);
@@ -135,6 +143,24 @@ try {
       `(${[...new Set(local.requests.map((request) => request.action))].join(', ')}).`,
   );
   expect(checkCalls === 1, `check made ${checkCalls} API calls, expected 1 (one batch)`);
+
+  console.log(`\n${bold('2b. One connection, both services: Secrets Manager and Parameter Store')}`);
+  console.log(
+    `${example('mixed-connection.json')}: secrets beside {{resolve:ssm:…}}, a StringList and an ssm-secure label.`,
+  );
+  local.resetRequests();
+  const mixed = await cli(['check', example('mixed-connection.json')]);
+  expect(mixed.code === 0, `check on mixed-connection.json exited ${mixed.code}, expected 0`);
+  const byService = (service: string) =>
+    local.requests.filter((request) => request.service === service).map((request) => request.action);
+  console.log(
+    `\n  Secrets Manager: ${byService('secretsmanager').join(', ')}; Parameter Store: ${byService('ssm').join(', ')}` +
+      ' (one call without decryption, one with: a SecureString is read only by ssm-secure).',
+  );
+  expect(
+    byService('secretsmanager').length === 1 && byService('ssm').length === 2,
+    `the mixed check made ${byService('secretsmanager').length} + ${byService('ssm').length} calls, expected 1 + 2`,
+  );
 
   console.log(`\n${bold('3. Check a broken connection — a failure is expected here')}`);
   console.log('A misspelt key, a secret that does not exist, a key asked of a plain-string secret, and a');

@@ -86,7 +86,7 @@ export class SecretRefError extends Error {
 /**
  * Reference text that does not follow the grammar; says where (`offset`, 0-based) and why (`reason`). Its `code`
  * is `invalid_reference`, or `unsupported_reference` for a dynamic reference to a service other than Secrets
- * Manager (`{{resolve:ssm:…}}`, `{{resolve:secretsmanagr:…}}`).
+ * Manager and Parameter Store (`{{resolve:secretsmanagr:…}}`, `{{resolve:s3:…}}`).
  * @example
  *   try {
  *     parseSecretRef('{{resolve:secretsmanager:db:SecretBinary}}');

@@ -76,6 +76,8 @@ export type {
   CallOptions,
   FetchResult,
   ListSecretsOptions,
+  ParameterService,
+  ReferenceService,
   SecretEvent,
   SecretLocator,
   SecretManager,

@@ -17,7 +17,27 @@ export interface SecretRef {
   versionId?: string;
   /** Id of the manager that serves this reference (an Activepieces connection id). */
   manager?: string;
+  /**
+   * `'ssm'` or `'ssm-secure'` for a Parameter Store reference (then `secretId` is the parameter name or ARN,
+   * `versionId` its version number, `versionStage` its label, and there is no `jsonKey`); absent for Secrets Manager.
+   */
+  service?: ParameterService;
 }
+
+/**
+ * The Parameter Store services of a reference: `ssm` reads without decryption (a SecureString is refused),
+ * `ssm-secure` with decryption.
+ * @example
+ *   const service: ParameterService = parseSecretRef('{{resolve:ssm:/app/url}}').service ?? 'ssm';
+ */
+export type ParameterService = 'ssm' | 'ssm-secure';
+
+/**
+ * A service a reference names: `secretsmanager` for a reference without `service`, else its `service`.
+ * @example
+ *   const services: readonly ReferenceService[] = ['secretsmanager', 'ssm', 'ssm-secure'];
+ */
+export type ReferenceService = 'secretsmanager' | ParameterService;
 
 /**
  * The text styles `formatSecretRef` writes.
@@ -34,12 +54,14 @@ export type SecretRefStyle = 'cloudformation' | 'ecs' | 'activepieces';
  *   const payload = await provider.fetch(locator);
  */
 export interface SecretLocator {
-  /** Secret name, partial ARN or full ARN. */
+  /** Secret name, partial ARN or full ARN (for Parameter Store: the parameter name or ARN). */
   secretId: string;
-  /** Staging label; none means the current version. */
+  /** Staging label; none means the current version (for Parameter Store: the label). */
   versionStage?: string;
-  /** Version id. */
+  /** Version id (for Parameter Store: the version number). */
   versionId?: string;
+  /** `'ssm'` or `'ssm-secure'` for a Parameter Store parameter; absent for a Secrets Manager secret. */
+  service?: ParameterService;
 }
 
 /**
@@ -113,7 +135,10 @@ export interface SecretEvent {
   ok?: boolean;
   /** `invalidated`: by this manager or by another process. */
   source?: 'local' | 'bus';
-  /** `error`: the error's code. */
+  /**
+   * `error`: the error's code. `hit` with a code: a remembered `secret_not_found` / `access_denied` answer was
+   * served (cache option `negativeTtlMs`).
+   */
   code?: SecretRefErrorCode;
   /** `error`: the error's message (names references, never values). */
   message?: string;
@@ -222,6 +247,12 @@ export interface SecretProvider {
   /** Names the backend, for messages: `aws`, `memory`. */
   readonly kind: string;
   /**
+   * The reference services this provider serves: `'secretsmanager'` (references without a `service`), `'ssm'`,
+   * `'ssm-secure'`. A reference to another service is an `unsupported_reference` issue, never a fetch.
+   * @default ['secretsmanager']
+   */
+  readonly services?: readonly ReferenceService[];
+  /**
    * Stable text naming where values come from (region, endpoint, credential identity such as the access key id).
    * Part of every cache key. Never holds a secret key, session token or value.
    */
@@ -274,6 +305,11 @@ export interface SecretManagerStats {
    * served without asking the backend for a short, growing, jittered while (1 s, 2 s, 4 s … up to 1 min).
    */
   refreshErrors: number;
+  /**
+   * Reads answered by a remembered `secret_not_found` or `access_denied` (cache option `negativeTtlMs`), without
+   * a backend call.
+   */
+  negativeHits?: number;
   /**
    * Entries of the shared tier (`secret-refs/redis`) that failed to decrypt or verify — an `encryptionKey` the
    * writer did not use, or an entry changed in Redis. Each was a miss, read from the provider instead, and an

@@ -22,16 +22,28 @@ export const CURRENT_STAGE = 'AWSCURRENT';
 /** The locator with an explicit `AWSCURRENT` stage (and no version id) reduced to the plain current form. */
 export function normalizeLocator(locator: SecretLocator): SecretLocator {
   const out: SecretLocator = { secretId: locator.secretId };
+  if (locator.service !== undefined) out.service = locator.service;
   if (locator.versionId !== undefined) out.versionId = locator.versionId;
-  if (locator.versionStage !== undefined && !(locator.versionStage === CURRENT_STAGE && !locator.versionId)) {
+  if (locator.versionStage !== undefined && !isCurrentLocator(locator)) {
     out.versionStage = locator.versionStage;
   }
   return out;
 }
 
-/** True when the locator asks for the current version (what a batched read returns). */
+/**
+ * True when the locator asks for the current version (what a batched read returns): the one "current" rule. A
+ * Parameter Store label is never "current", whatever its text: only a parameter named without version or label is.
+ */
 export function isCurrentLocator(locator: SecretLocator): boolean {
-  return locator.versionId === undefined && locator.versionStage === undefined;
+  if (locator.versionId !== undefined) return false;
+  if (locator.service !== undefined) return locator.versionStage === undefined;
+  return (locator.versionStage ?? CURRENT_STAGE) === CURRENT_STAGE;
+}
+
+/** Which version a locator asks for, as text: `''` for the current one, `stage:<label>` or `id:<version id>`. */
+export function versionSpec(locator: SecretLocator): string {
+  if (locator.versionId !== undefined) return `id:${locator.versionId}`;
+  return isCurrentLocator(locator) ? '' : `stage:${locator.versionStage}`;
 }
 
 /** The start shared by the keys of every version of one secret from one provider identity. */
@@ -46,7 +58,9 @@ export function identityKeyPrefix(identity: string): string {
 
 /**
  * The cache key of one secret version: provider identity, secret id, stage and version id, each escaped so that
- * no two different locators share a key, whatever characters they hold.
+ * no two different locators share a key, whatever characters they hold. A Parameter Store locator's id is written
+ * `<service>:<name>`: a Secrets Manager id never holds `:` outside an ARN (which starts `arn:`), so no parameter
+ * shares a key with a secret, and `ssm` and `ssm-secure` reads of one parameter are two entries.
  */
 export function cacheKey(identity: string, locator: SecretLocator): string {
   return cacheKeyFor(identity)(locator);
@@ -60,52 +74,10 @@ export function cacheKey(identity: string, locator: SecretLocator): string {
  */
 export function cacheKeyFor(identity: string): (locator: SecretLocator) => string {
   const start = identityKeyPrefix(identity);
-  return ({ secretId, versionStage, versionId }) => {
-    const stage = versionStage === CURRENT_STAGE && !versionId ? undefined : versionStage;
-    return `${start}${escapePart(secretId)}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
+  return (locator) => {
+    const { secretId, versionStage, versionId, service } = locator;
+    const stage = isCurrentLocator(locator) ? undefined : versionStage;
+    const id = service === undefined ? escapePart(secretId) : `${service}:${escapePart(secretId)}`;
+    return `${start}${id}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
   };
-}
-
-let lastIdentity: string | undefined;
-let lastPrefix = '';
-
-/** `identityKeyPrefix`, for the identity asked last without escaping it again. */
-function prefixOf(identity: string): string {
-  if (identity !== lastIdentity) {
-    lastPrefix = identityKeyPrefix(identity);
-    lastIdentity = identity;
-  }
-  return lastPrefix;
-}
-
-/** `secretIdOfKey(key, identity) === secretId`, without building the id when it needs no escaping. */
-export function keyHoldsSecretId(key: string, identity: string, secretId: string): boolean {
-  if (NEEDS_ESCAPE.test(secretId)) return secretIdOfKey(key, identity) === secretId;
-  const prefix = prefixOf(identity);
-  return (
-    key.startsWith(prefix) &&
-    key.startsWith(secretId, prefix.length) &&
-    key.charCodeAt(prefix.length + secretId.length) === 124
-  );
-}
-
-/**
- * The secret id a cache key holds (see `cacheKey`: the escaped identity, `|`, the escaped secret id, `|`, …);
- * `undefined` when the key does not start with that identity's prefix.
- */
-export function secretIdOfKey(key: string, identity: string): string | undefined {
-  const prefix = prefixOf(identity);
-  if (!key.startsWith(prefix)) return undefined;
-  let text = '';
-  let from = prefix.length;
-  for (let at = from; at < key.length; at++) {
-    const char = key[at];
-    if (char === '|') return text + key.slice(from, at);
-    if (char === '\\') {
-      text += key.slice(from, at) + (key[at + 1] ?? '');
-      at++;
-      from = at + 1;
-    }
-  }
-  return undefined;
 }

@@ -40,11 +40,7 @@ export function createInvalidationLog(size = INVALIDATION_LOG_SIZE): Invalidatio
       for (let index = records.length - 1; index >= 0; index--) {
         const record = records[index]!;
         if (record.generation <= since) break;
-        try {
-          if (record.concerns(owner, secretId, payload)) return true;
-        } catch {
-          return true;
-        }
+        if (record.concerns(owner, secretId, payload)) return true;
       }
       return false;
     },

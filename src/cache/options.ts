@@ -37,6 +37,14 @@ export interface SecretCacheOptions {
    * @default 0
    */
   refreshAheadMs?: number;
+  /**
+   * How long a `secret_not_found` or `access_denied` answer is remembered for that reference (both services), so a
+   * typo in a config does not spend the backend's quota on every resolve; `invalidate` and `refresh: true` forget
+   * it, `stats().negativeHits` counts it, and a `hit` event with that `code` says it was served. Kept for at most
+   * `maxSize` references. `0` turns it off.
+   * @default 0
+   */
+  negativeTtlMs?: number;
 }
 
 /**
@@ -58,6 +66,7 @@ export const DEFAULT_CACHE_OPTIONS: ResolvedSecretCacheOptions = Object.freeze({
   staleIfErrorMs: 900_000,
   jitter: 0.1,
   refreshAheadMs: 0,
+  negativeTtlMs: 0,
 });
 
 const KNOWN = new Set(Object.keys(DEFAULT_CACHE_OPTIONS));
@@ -115,7 +124,12 @@ export function resolveCacheOptions(
       `\`${prefix}.refreshAheadMs\` must be less than \`${prefix}.ttlMs\` (got ${refreshAheadMs} with a ttlMs of ${ttlMs})`,
     );
   }
-  return Object.freeze({ ttlMs, maxSize, staleIfErrorMs, jitter, refreshAheadMs });
+  const negativeTtlMs = duration(
+    options.negativeTtlMs,
+    DEFAULT_CACHE_OPTIONS.negativeTtlMs,
+    `${prefix}.negativeTtlMs`,
+  );
+  return Object.freeze({ ttlMs, maxSize, staleIfErrorMs, jitter, refreshAheadMs, negativeTtlMs });
 }
 
 function duration(value: unknown, fallback: number, option: string): number {

@@ -1,5 +1,5 @@
 import type { SecretRefError } from '../errors.js';
-import type { SecretPayload } from '../types.js';
+import type { FetchResult, SecretPayload } from '../types.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import type { SharedTier } from './tier.js';
 
@@ -11,12 +11,13 @@ export interface CachedPayload {
   /** Which version was asked for: the current one (`''`), a stage or a version id (see `versionSpec`). */
   readonly spec: string;
   /** Set by the first JSON read: the parsed value, or `ok: false` when the string is not JSON. */
-  json?: { ok: true; value: unknown } | { ok: false };
-  /** The string values read by JSON key so far, by key: a warm read of a key looks nothing up again. */
-  keyTexts?: Map<string, string>;
+  json?: { ok: true; value: unknown } | { ok: false } | undefined;
 }
 
-/** What every reader waiting on one key gets when its fetch ends. Never a rejection. */
+/**
+ * What a read of one key gives: the cached value (`stale`: served past its expiry because a refresh failed), or the
+ * typed error of its fetch. Every reader waiting on one key gets the same one; never a rejection.
+ */
 export type FlightOutcome =
   | { ok: true; value: CachedPayload; stale: boolean }
   | { ok: false; error: SecretRefError };
@@ -56,11 +57,6 @@ export type Lookup =
   | { state: 'inflight'; inflight: InFlight }
   | { state: 'miss' };
 
-/** The fetch result handed to {@link CacheStore.begin}'s `settle`; `freshForMs` caps the entry's lifetime. */
-export type Settlement =
-  | { ok: true; payload: SecretPayload; freshForMs?: number }
-  | { ok: false; error: SecretRefError };
-
 /** One key a request is begun for: its cache key and the secret it names, as the caller wrote it. */
 export interface FlightItem {
   readonly key: string;
@@ -92,7 +88,7 @@ export interface CacheStore {
   readonly tier: SharedTier | undefined;
   /** The state of one key at time `now` (one clock read per caller, however many keys it looks up). */
   lookup(key: string, now?: number): Lookup;
-  /** The value of a fresh entry, or `undefined`: the warm path, which allocates nothing and skips the flights. */
+  /** The value of `key` when it is fresh at `now`, else `undefined`: step (1) of the read path, allocating nothing. */
   fresh(key: string, now: number): CachedPayload | undefined;
   /**
    * True when a fresh entry is within `refreshAheadMs` of its expiry, no fetch of it is in flight and no failed
@@ -104,14 +100,18 @@ export interface CacheStore {
     flight: Flight;
     /** One record per item, in order, to pass to `join`. */
     running: InFlight[];
-    /** Hands the result to every reader; says which version the cache held before (for `changed` events). */
-    settle(key: string, result: Settlement): SettleReport | undefined;
+    /**
+     * Hands the provider's (or the shared tier's) result to every reader and stores it when the invalidation rule
+     * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. Says which version the
+     * cache held before (for `changed` events).
+     */
+    settle(key: string, result: FetchResult, freshForMs?: number): SettleReport | undefined;
   };
   /** Counts one more reader of a key being fetched and returns what it will get; `leave` undoes the count. */
   join(running: InFlight): Promise<FlightOutcome>;
   /**
    * A reader of `running` has given up (its signal fired); when every reader of the request has gone, the
-   * request itself is aborted and forgotten.
+   * request itself is aborted and forgotten (the count is what makes a caller's abort reach the backend).
    */
   leave(running: InFlight): void;
   /**

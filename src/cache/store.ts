@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import QuickLRU from 'quick-lru';
 import type { SecretRefError } from '../errors.js';
 import type { SecretPayload } from '../types.js';
 import { errorBackoffMs } from './backoff.js';
-import { Entry, stamp } from './entry.js';
+import { Entry } from './entry.js';
 import { createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
-import { Lru } from './lru.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import { mayNameSameSecret, namesSecret } from './secret-names.js';
 import type {
@@ -17,26 +17,9 @@ import type {
   InvalidationTarget,
 } from './store-types.js';
 import type { SharedInvalidation, SharedTier } from './tier.js';
+import { guardTier } from './tier-guard.js';
 
 export type * from './store-types.js';
-
-/**
- * The key an entry is held under, as one flat string: a key built by concatenation is a tree of pieces in V8 (a
- * few 32-byte nodes for each entry). A JSON round trip is the cheapest copy found that is flat and not
- * internalized (a property name would be, in a table outside the heap); it runs once per stored answer.
- */
-function flatKey(key: string): string {
-  return JSON.parse(JSON.stringify(key)) as string;
-}
-
-/**
- * A warm read moves an entry of the LRU's old generation into the current one only when that generation has been
- * the old one this long (see `Lru.read`): moves are most of the cost of a hit among many entries, and recency a
- * second coarse is all an LRU of secrets needs.
- */
-const SETTLE_MS = 1_000;
-
-let lastSeq = 0;
 
 /** Two answers for one version: the same version id (AWS's are unique per secret) and the same string. */
 function sameVersion(first: SecretPayload, second: SecretPayload): boolean {
@@ -50,13 +33,15 @@ function sameVersion(first: SecretPayload, second: SecretPayload): boolean {
 /** Creates a store; without options it keeps nothing but still merges concurrent fetches of one key. */
 export function createCacheStore(
   options: ResolvedSecretCacheOptions | undefined,
-  tier?: SharedTier,
+  sharedTier?: SharedTier,
 ): CacheStore {
-  const lru = options ? new Lru<Entry>(options.maxSize, SETTLE_MS) : undefined;
+  const tier = sharedTier && guardTier(sharedTier);
+  const lru = options ? new QuickLRU<string, Entry>({ maxSize: options.maxSize }) : undefined;
   const staleForMs = options?.staleIfErrorMs ?? 0;
   const inflight = new Map<string, InFlight>();
   const log: InvalidationLog = createInvalidationLog();
   let liveFlights = 0;
+  let lastSeq = 0;
 
   const put = (item: FlightItem, value: Entry, freshForMs: number | undefined): void => {
     if (!lru || !options) return;
@@ -68,8 +53,8 @@ export function createCacheStore(
       lru.delete(item.key);
       return;
     }
-    value.expiresAt = stamp(now + lifetime);
-    lru.set(flatKey(item.key), value);
+    value.expiresAt = now + lifetime;
+    lru.set(item.key, value);
   };
 
   const fallback = (key: string, error: SecretRefError): FlightOutcome => {
@@ -77,7 +62,7 @@ export function createCacheStore(
     if (!entry) return { ok: false, error };
     const now = Date.now();
     if ((error as { transient?: unknown }).transient === true) {
-      if (stamp(now) < entry.expiresAt + staleForMs) {
+      if (now < entry.expiresAt + staleForMs) {
         const failures = (entry.backoff?.failures ?? 0) + 1;
         entry.backoff = { failures, retryAt: now + errorBackoffMs(failures) };
         return { ok: true, value: entry, stale: true };
@@ -96,11 +81,10 @@ export function createCacheStore(
       if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
     if (!lru) return;
-    for (const [key, entry] of [...lru.entries()]) {
-      const secretId = entry.secretIdOf(key);
-      if (concerns(entry.owner, secretId, entry.payload)) {
+    for (const [key, entry] of [...lru]) {
+      if (concerns(entry.owner, entry.secretId, entry.payload)) {
         lru.delete(key);
-        dropped?.(entry.owner, secretId);
+        dropped?.(entry.owner, entry.secretId);
       }
     }
   };
@@ -124,6 +108,7 @@ export function createCacheStore(
       const { scope } = owner;
       if (scope === undefined) return false;
       if (message.scope !== undefined && scope !== message.scope) return false;
+      // A bus message comes from Redis: a match that cannot be computed drops the entry rather than keep it.
       try {
         return message.matches(secretId, payload) === true;
       } catch {
@@ -131,18 +116,10 @@ export function createCacheStore(
       }
     };
     if (liveFlights > 0) log.record(concerns);
-    dropMatching(concerns, (owner, secretId) => {
-      try {
-        owner.onDrop?.(secretId);
-      } catch {}
-    });
+    dropMatching(concerns, (owner, secretId) => owner.onDrop?.(secretId));
   };
 
-  if (tier) {
-    try {
-      tier.onInvalidate(fromBus);
-    } catch {}
-  }
+  tier?.onInvalidate(fromBus);
 
   return {
     options,
@@ -150,10 +127,9 @@ export function createCacheStore(
     lookup(key, now = Date.now()) {
       const entry = lru?.get(key);
       if (entry !== undefined) {
-        const at = stamp(now);
-        if (at < entry.expiresAt) return { state: 'fresh', value: entry };
+        if (now < entry.expiresAt) return { state: 'fresh', value: entry };
         const { backoff } = entry;
-        if (backoff !== undefined && now < backoff.retryAt && at < entry.expiresAt + staleForMs) {
+        if (backoff !== undefined && now < backoff.retryAt && now < entry.expiresAt + staleForMs) {
           return { state: 'stale', value: entry };
         }
       }
@@ -162,18 +138,16 @@ export function createCacheStore(
       return { state: 'miss' };
     },
     fresh(key, now) {
-      const entry = lru?.read(key, now);
-      if (entry === undefined || stamp(now) >= entry.expiresAt) return undefined;
-      return entry;
+      const entry = lru?.get(key);
+      return entry !== undefined && now < entry.expiresAt ? entry : undefined;
     },
     refreshDue(key, now) {
       if (!options || options.refreshAheadMs === 0) return false;
       const entry = lru?.peek(key);
       if (entry === undefined) return false;
-      const at = stamp(now);
       return (
-        at < entry.expiresAt &&
-        at >= entry.expiresAt - options.refreshAheadMs &&
+        now < entry.expiresAt &&
+        now >= entry.expiresAt - options.refreshAheadMs &&
         (entry.backoff === undefined || now >= entry.backoff.retryAt) &&
         !inflight.has(key)
       );
@@ -202,7 +176,7 @@ export function createCacheStore(
       return {
         flight,
         running,
-        settle(key, result) {
+        settle(key, result, freshForMs) {
           const waiting = pending.get(key);
           if (!waiting) return undefined;
           pending.delete(key);
@@ -211,17 +185,20 @@ export function createCacheStore(
             if (liveFlights === 0) log.clear();
           }
           const { item, record, resolve } = waiting;
+          // The one commit rule. `current`: no later fetch of this key has replaced this one (an invalidation or a
+          // `refresh` read starts afresh); the log: no invalidation since this fetch began names its secret, by the
+          // id it was read by or by the name and ARN of its answer. The shared tier applies the same rule with its
+          // own generation (see src/cache/shared/PROTOCOL.md).
           const current = inflight.get(key) === record;
           if (current) inflight.delete(key);
           if (result.ok) {
             const previous = lru?.peek(key);
-            const value = new Entry(result.payload, ++lastSeq, item.spec, item.owner, key, item.secretId);
+            const value = new Entry(result.payload, ++lastSeq, item.spec, item.owner, item.secretId);
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
-              if (previous.keyTexts !== undefined) value.keyTexts = previous.keyTexts;
             }
             const stored = current && !log.concerns(since, item.owner, item.secretId, result.payload);
-            if (stored) put(item, value, result.freshForMs);
+            if (stored) put(item, value, freshForMs);
             resolve({ ok: true, value, stale: false });
             return { previous, stored };
           }
@@ -244,7 +221,7 @@ export function createCacheStore(
     adopt(key, value) {
       const entry = lru?.peek(key);
       if (entry === undefined || entry.seq >= value.seq) return;
-      lru!.replace(key, entry.adopting(value, key));
+      lru!.set(key, entry.adopting(value));
     },
     count(prefix) {
       if (!lru) return 0;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command.js';
 import { CliUsageError } from './io.js';
-import { type CliOption, GLOBAL_OPTIONS } from './options.js';
+import { type CliOption, GLOBAL_OPTIONS, globalOptionsOf } from './options.js';
 
 /** The command line, understood: which command (if any), option values and the command's arguments. */
 export interface ParsedCommandLine {
@@ -93,7 +93,11 @@ export function parseCommandLine(
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) throw new CliUsageError(`unknown command "${name}"`);
   for (const token of parsed.tokens ?? []) {
-    if (token.kind === 'option' && !(token.name in GLOBAL_OPTIONS) && !(token.name in command.options)) {
+    if (
+      token.kind === 'option' &&
+      !(token.name in globalOptionsOf(command)) &&
+      !(token.name in command.options)
+    ) {
       throw new CliUsageError(`${command.name} has no option ${token.rawName}`, command.name);
     }
   }

@@ -1,6 +1,6 @@
 import type { SecretManager } from '../types.js';
 import type { CliIo } from './io.js';
-import type { CliOption } from './options.js';
+import type { CliOption, GLOBAL_OPTIONS } from './options.js';
 import type { PrivateFileSystem } from './output.js';
 import type { CliProgress } from './progress.js';
 import type { CliSignals } from './signals.js';
@@ -35,6 +35,11 @@ export interface CliCommand {
   /** Paragraphs shown in the command's help after the summary. */
   details?: string;
   options: Readonly<Record<string, CliOption>>;
+  /**
+   * The global options this command takes, when not all of them (`cache` talks to Redis, not AWS); any other is
+   * refused as an option the command does not have, and help lists only these.
+   */
+  globalOptions?: readonly (keyof typeof GLOBAL_OPTIONS)[];
   minArgs: number;
   maxArgs: number;
   /** What the progress line says while the command waits on AWS: `checking references`. */

@@ -1,12 +1,14 @@
 import type { CliCommand } from './command.js';
-import { formatOptions, GLOBAL_OPTIONS, optionUsage } from './options.js';
+import { formatOptions, GLOBAL_OPTIONS, globalOptionsOf, optionUsage } from './options.js';
 
-const FOOTER = `Credentials and region are found as the AWS CLI finds them: --profile, else AWS_ACCESS_KEY_ID /
+const CREDENTIALS = `Credentials and region are found as the AWS CLI finds them: --profile, else AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else AWS_PROFILE, else the default chain (SSO,
 credential_process, container or instance roles); the region from --region, AWS_REGION,
 AWS_DEFAULT_REGION, then the profile in ~/.aws/config.
 
-Exit status: 0 all well, 1 a reference or an AWS call failed, 2 bad usage or unreadable input.`;
+`;
+const EXIT = 'Exit status: 0 all well, 1 a reference or an AWS call failed, 2 bad usage or unreadable input.';
+const FOOTER = `${CREDENTIALS}${EXIT}`;
 
 /** The help printed by `secret-refs --help`: commands, global options, exit status. */
 export function globalHelp(commands: readonly CliCommand[]): string {
@@ -36,7 +38,8 @@ export function commandHelp(command: CliCommand): string {
   const usage = command.argsUsage.startsWith('--')
     ? `secret-refs ${command.name} [options] ${command.argsUsage}`
     : `secret-refs ${command.name} ${command.argsUsage} [options]`.replace(/ {2}/g, ' ');
-  const all = { ...GLOBAL_OPTIONS, ...command.options };
+  const global = globalOptionsOf(command);
+  const all = { ...global, ...command.options };
   const width = Math.max(...Object.entries(all).map(([name, option]) => optionUsage(name, option).length));
   const own =
     Object.keys(command.options).length === 0 ? '' : `Options:\n${formatOptions(command.options, width)}\n\n`;
@@ -46,8 +49,8 @@ export function commandHelp(command: CliCommand): string {
 ${command.summary}
 
 ${details}${own}Global options:
-${formatOptions(GLOBAL_OPTIONS, width)}
+${formatOptions(global, width)}
 
-${FOOTER}
+${'region' in global ? CREDENTIALS : ''}${EXIT}
 `;
 }

@@ -3,6 +3,7 @@ import { stringify } from 'lossless-json';
 import { SecretRefError } from '../errors.js';
 import { parseSecretJson } from '../ref/json-text.js';
 import { type CliIo, CliUsageError } from './io.js';
+import { systemReason } from './system-reason.js';
 
 /**
  * How an input is read: a JSON document, or any text (`.env`, YAML, a config template).
@@ -48,20 +49,69 @@ export async function readDocument(
     throw new CliUsageError('no input: give a file, or pipe a file to standard input');
   }
   const source = fromStdin ? 'standard input' : file;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = fromStdin
+    bytes = fromStdin
       ? await readStream(io.stdin, signal)
-      : await readFile(file, signal === undefined ? { encoding: 'utf8' } : { encoding: 'utf8', signal });
+      : await readFile(file, signal === undefined ? {} : { signal });
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
-    throw new CliUsageError(`cannot read ${source}: ${describeReadError(error)}`);
+    throw new CliUsageError(
+      `cannot read ${source}: ${systemReason((error as { code?: unknown } | null)?.code, 'read')}`,
+    );
   }
-  text = text.replace(/^\uFEFF/, '');
+  // The text is written back byte for byte outside its references (a byte-order mark included), so it must be
+  // UTF-8: a byte that is not is refused, with where it is, rather than silently replaced.
+  const text = decodeUtf8(bytes, source);
   const chosen = format ?? detectFormat(fromStdin ? undefined : file, text);
   if (chosen === 'text') return { format: 'text', value: text, source };
-  if (text.trim() === '') throw new CliUsageError(`${source} is empty: expected a JSON value`);
-  return { format: 'json', value: parseJsonDocument(text, source), source };
+  const json = text.replace(/^\uFEFF/, '');
+  if (json.trim() === '') throw new CliUsageError(`${source} is empty: expected a JSON value`);
+  return { format: 'json', value: parseJsonDocument(json, source), source };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const offset = invalidUtf8Offset(bytes);
+    const before = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, offset));
+    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    throw new CliUsageError(
+      `${source} is not UTF-8: byte 0x${byte} at offset ${offset} (${lineAndColumn(before, before.length)}); convert it first (iconv -f latin1 -t utf-8)`,
+    );
+  }
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+function invalidUtf8Offset(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const [length, low, high] = utf8Sequence(bytes[index] ?? 0);
+    if (length === 0) return index;
+    for (let next = 1; next < length; next += 1) {
+      const byte = bytes[index + next];
+      const [min, max] = next === 1 ? [low, high] : [0x80, 0xbf];
+      if (byte === undefined || byte < min || byte > max) return index;
+    }
+    index += length;
+  }
+  return index;
+}
+
+/** A lead byte's sequence length and the range of the byte after it (later ones: 0x80–0xBF); length 0: invalid. */
+function utf8Sequence(lead: number): [number, number, number] {
+  if (lead < 0x80) return [1, 0, 0];
+  if (lead >= 0xc2 && lead <= 0xdf) return [2, 0x80, 0xbf];
+  if (lead === 0xe0) return [3, 0xa0, 0xbf]; // no overlong form
+  if (lead === 0xed) return [3, 0x80, 0x9f]; // no surrogate
+  if (lead >= 0xe1 && lead <= 0xef) return [3, 0x80, 0xbf];
+  if (lead === 0xf0) return [4, 0x90, 0xbf]; // no overlong form
+  if (lead >= 0xf1 && lead <= 0xf3) return [4, 0x80, 0xbf];
+  if (lead === 0xf4) return [4, 0x80, 0x8f]; // up to U+10FFFF
+  return [0, 0, 0];
 }
 
 /**
@@ -158,14 +208,11 @@ export function detectFormat(file: string | undefined, text: string): InputForma
 async function readStream(
   stream: AsyncIterable<string | Uint8Array>,
   signal: AbortSignal | undefined,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = '';
+): Promise<Uint8Array> {
   const reading = (async () => {
-    for await (const chunk of stream) {
-      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    }
-    return text + decoder.decode();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks);
   })();
   if (signal === undefined) return reading;
   reading.catch(() => undefined);
@@ -180,14 +227,6 @@ async function readStream(
   } finally {
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
-}
-
-function describeReadError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return typeof code === 'string' ? code : 'read failed';
 }
 
 /** ` (line 3, column 7)` from the offset in a `JSON.parse` message; the message itself may quote the input. */

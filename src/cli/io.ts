@@ -9,6 +9,13 @@ export interface CliWritable {
   isTTY?: boolean;
   /** The file descriptor behind the stream, when there is one (`run --no-masking` hands it to the command). */
   fd?: number;
+  /**
+   * Node's stream events, when the stream has them (`process.stdout` does): `drain` once a `write` that returned
+   * `false` has been flushed; `error` when the reader went away (`EPIPE`). `run` uses them to pause its command's
+   * output and to close the command's pipe as a shell would.
+   */
+  on?(event: 'drain' | 'error', listener: (error?: Error) => void): unknown;
+  off?(event: 'drain' | 'error', listener: (error?: Error) => void): unknown;
 }
 
 /** Where the CLI reads and writes, passed in so that `runCli` runs in-process and in tests. */

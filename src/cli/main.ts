@@ -10,11 +10,16 @@ const env = { ...process.env };
 // process only: a command started by `run` gets the environment as it was).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// A closed pipe (`secret-refs list | head -1`) ends the command quietly, as other command-line tools do.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
+// A closed pipe (`secret-refs list | head -1`) ends the command quietly, as other command-line tools do; a closed
+// stderr is not worth a crash. `run` adds its own listener while its command runs: it closes the command's pipe, as a
+// shell would, and waits for the command's status instead.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (stream.listenerCount('error') > 1 || stream === process.stderr) return;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 
 // Ctrl-C (or SIGTERM, SIGHUP…) ends the CLI at once, also while it waits on standard input or a FIFO: the CLI
 // removes a half-written output file and then dies by the signal itself, so the shell shows 128 + its number (130

@@ -24,7 +24,8 @@ export interface CliCredentialSource {
  *   bad usage naming it.
  * - Region: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the `region` of the profile (or of
  *   `[default]`) in the shared config file.
- * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`.
+ * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`. Parameter Store's:
+ *   `AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL` (the CLI reads its environment from `env`, as the SDK would).
  * - `--max-attempts` (else `AWS_MAX_ATTEMPTS`) and `--timeout` (per attempt).
  * @example
  *   const manager = await createCliManager({ region: 'eu-west-1', env: process.env });
@@ -50,11 +51,13 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     nonEmpty(options.endpoint) ??
     nonEmpty(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ??
     nonEmpty(env.AWS_ENDPOINT_URL);
+  const ssmEndpoint = nonEmpty(env.AWS_ENDPOINT_URL_SSM) ?? nonEmpty(env.AWS_ENDPOINT_URL);
   const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
   return createAwsSecretsManager({
     region,
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(ssmEndpoint === undefined ? {} : { ssmEndpoint }),
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(keys ?? {}),

@@ -1,4 +1,12 @@
-import { createMasker, type Masker } from '../resolve/mask.js';
+import type { createMasker } from '../resolve/mask.js';
+import {
+  firstCharacters,
+  longestSpelling,
+  spellingsPattern,
+  startsSpelling,
+  type ValueSpellings,
+  valueSpellings,
+} from '../resolve/mask-forms.js';
 
 /**
  * Receives the masked bytes.
@@ -26,36 +34,26 @@ const MIN_LENGTH = 4;
 /**
  * A writer that masks `values` in a byte stream (a child's stdout or stderr) before `sink` gets it, as `op run`
  * does. It works on bytes (each byte one `latin1` character), so any output, UTF-8 or not, passes through
- * unchanged apart from the masked values; each value is matched by its UTF-8 bytes and by its JSON-escaped form
- * (the library's {@link createMasker}). Output is written at once, except a trailing part that could be the start
- * of a value: it is held back until the next chunk (or the end) shows whether it is one.
+ * unchanged apart from the masked values; each value is matched by its UTF-8 bytes and by the escaped and
+ * percent-encoded forms programs print (the library's {@link createMasker}). Output is written at once, except a
+ * trailing part that could be the start of a value: it is held back until the next chunk (or the end) shows
+ * whether it is one, so what is held never exceeds the longest form of a value.
  * @example
  *   const writer = createMaskingWriter([password], (chunk) => process.stdout.write(chunk));
  *   child.stdout.on('data', (chunk) => writer.write(chunk)).on('end', () => writer.end());
  */
 export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink): MaskingWriter {
-  const bytes = [...new Set(values)].map((value) => Buffer.from(value, 'utf8').toString('latin1'));
-  const masker: Masker = createMasker(bytes, { minLength: MIN_LENGTH });
-  const forms = new Set<string>();
-  for (const value of bytes) {
-    if (value.length < MIN_LENGTH) continue;
-    forms.add(value);
-    forms.add(JSON.stringify(value).slice(1, -1));
+  const spelled: ValueSpellings[] = [];
+  for (const value of new Set(values)) {
+    if (value.length >= MIN_LENGTH) spelled.push(valueSpellings(value, 'bytes'));
   }
-  const longest = Math.max(0, ...[...forms].map((form) => form.length));
-  const pattern =
-    forms.size === 0
-      ? undefined
-      : new RegExp(
-          [...forms]
-            .sort((a, b) => b.length - a.length)
-            .map((form) => form.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'))
-            .join('|'),
-          'g',
-        );
+  const pattern = spellingsPattern(spelled);
+  const longest = Math.max(0, ...spelled.map(longestSpelling));
+  const starts = firstCharacters(spelled);
   let pending = '';
   const emit = (text: string): void => {
-    if (text !== '') sink(Buffer.from(masker.mask(text), 'latin1'));
+    if (text !== '')
+      sink(Buffer.from(pattern === undefined ? text : text.replace(pattern, REPLACEMENT), 'latin1'));
   };
   return {
     write(chunk) {
@@ -64,7 +62,7 @@ export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink):
         return;
       }
       pending += Buffer.from(chunk).toString('latin1');
-      const cut = holdFrom(pending, forms, longest, pattern);
+      const cut = holdFrom(pending, spelled, starts, longest, pattern);
       emit(pending.slice(0, cut));
       pending = pending.slice(cut);
     },
@@ -75,16 +73,24 @@ export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink):
   };
 }
 
+const REPLACEMENT = '****';
+
 /**
  * Where to cut `text` so that what comes before can be masked and written now: the earliest position (among the
  * last `longest - 1`) from which the rest is the start of a value, moved back to the start of a whole value it
  * would otherwise split.
  */
-function holdFrom(text: string, forms: ReadonlySet<string>, longest: number, pattern: RegExp): number {
+function holdFrom(
+  text: string,
+  values: readonly ValueSpellings[],
+  starts: ReadonlySet<string>,
+  longest: number,
+  pattern: RegExp,
+): number {
   let cut = text.length;
   for (let position = Math.max(0, text.length - longest + 1); position < text.length; position += 1) {
-    const rest = text.slice(position);
-    if ([...forms].some((form) => form.length > rest.length && form.startsWith(rest))) {
+    if (!starts.has(text.charAt(position))) continue;
+    if (values.some((value) => startsSpelling(text, position, value))) {
       cut = position;
       break;
     }

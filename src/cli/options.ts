@@ -1,3 +1,5 @@
+import { CliUsageError } from './io.js';
+
 /** How one command-line option is declared: its `parseArgs` shape plus what help prints. */
 export interface CliOption {
   type: 'string' | 'boolean';
@@ -40,6 +42,21 @@ export const GLOBAL_OPTIONS = {
   version: { type: 'boolean', description: 'Show the version' },
 } as const satisfies Record<string, CliOption>;
 
+/**
+ * The global options `command` takes: all of {@link GLOBAL_OPTIONS}, or the ones it names.
+ * @example
+ *   'region' in globalOptionsOf(cacheCommand); // false
+ */
+export function globalOptionsOf(command: {
+  globalOptions?: readonly (keyof typeof GLOBAL_OPTIONS)[];
+}): Readonly<Record<string, CliOption>> {
+  const names = command.globalOptions;
+  if (names === undefined) return GLOBAL_OPTIONS;
+  return Object.fromEntries(
+    Object.entries(GLOBAL_OPTIONS).filter(([name]) => names.some((own) => own === name)),
+  );
+}
+
 /** Help lines for a set of options, their descriptions aligned at `width` (at least). */
 export function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
   const rows = Object.entries(options).map(([name, option]) => [
@@ -54,4 +71,30 @@ export function formatOptions(options: Readonly<Record<string, CliOption>>, widt
 export function optionUsage(name: string, option: CliOption): string {
   const flag = `${option.short === undefined ? '    ' : `-${option.short}, `}--${name}`;
   return option.valueName === undefined ? flag : `${flag} ${option.valueName}`;
+}
+
+/**
+ * The `--encode` option shared by `resolve` and `run`: the library's `encode` option.
+ * @example
+ *   const options = { encode: ENCODE_OPTION };
+ */
+export const ENCODE_OPTION = {
+  type: 'string',
+  valueName: 'uri',
+  description:
+    'Percent-encode each value substituted inside a longer string (a URL, a DSN); a value that is the whole field or text is left as is',
+} as const satisfies CliOption;
+
+/**
+ * The `--encode` value as `resolveConnection` options: `{ encode: 'uri' }`, or nothing.
+ * @example
+ *   await resolveConnection(value, manager, { ...encodeOption(values) });
+ */
+export function encodeOption(values: Readonly<Record<string, string | boolean | undefined>>): {
+  encode?: 'uri';
+} {
+  const value = values.encode;
+  if (value === undefined || typeof value !== 'string') return {};
+  if (value === 'uri') return { encode: 'uri' };
+  throw new CliUsageError('option --encode must be uri');
 }

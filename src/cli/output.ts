@@ -3,6 +3,7 @@ import { constants, unlinkSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliFailure, CliUsageError } from './io.js';
+import { systemReason } from './system-reason.js';
 
 /**
  * What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits.
@@ -94,7 +95,8 @@ export async function writePrivateFile(
   }
   if (target === undefined || target.isFile()) return replaceFile(file, text, fs);
   if (target.isFIFO() || target.isCharacterDevice()) return writeThrough(file, text, fs);
-  if (target.isDirectory()) throw new CliUsageError(`cannot write ${file}: EISDIR`);
+  if (target.isDirectory())
+    throw new CliUsageError(`cannot write ${file}: ${systemReason('EISDIR', 'write')}`);
   throw notWritable(file);
 }
 
@@ -197,7 +199,7 @@ async function discard(
 function writeError(file: string, error: unknown, unchanged = true): CliUsageError | CliFailure {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && PATH_CODES.has(code))
-    return new CliUsageError(`cannot write ${file}: ${code}`);
+    return new CliUsageError(`cannot write ${file}: ${systemReason(code, 'write')}`);
   const reason = typeof code === 'string' ? code : 'write failed';
   return new CliFailure(`cannot write ${file}: ${reason}${unchanged ? '; file left unchanged' : ''}`);
 }

@@ -40,17 +40,25 @@ export function redisUrl(text: string | undefined): URL {
   return url;
 }
 
+/** How the CLI connects: the bound on connecting, the run's signal, and for `rediss://` a private CA (PEM). */
+export interface RedisConnectOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Trusted besides Node's CAs (which include `NODE_EXTRA_CA_CERTS`). */
+  ca?: string;
+}
+
 /**
  * Connects node-redis (loaded only now: it is an optional peer dependency) to `url` within `timeoutMs`, with no
- * reconnection: a command-line run either reaches Redis or says why. Failures are `SecretRefError`s (`network`,
- * `timeout`) naming the host and port, never the password; a missing `redis` package is a usage error.
+ * reconnection: a command-line run either reaches Redis or says why. `rediss://` verifies the server's certificate
+ * against Node's CAs (with `NODE_EXTRA_CA_CERTS`) and `ca`. Failures are `SecretRefError`s (`network`, `timeout`)
+ * naming the host and port, never the password; a missing `redis` package is a usage error.
  * @example
- *   const client = await connectRedis(redisUrl(values['redis-url']), 2_000);
+ *   const client = await connectRedis(redisUrl(values['redis-url']), { timeoutMs: 2_000 });
  */
 export async function connectRedis(
   url: URL,
-  timeoutMs: number,
-  signal?: AbortSignal,
+  { timeoutMs, signal, ca }: RedisConnectOptions,
   load: RedisLoader = () => import('redis'),
 ): Promise<CliRedisClient> {
   let module: { createClient?: unknown };
@@ -71,7 +79,11 @@ export async function connectRedis(
   const client = (module.createClient as (options: object) => CliRedisClient & Connectable)({
     url: url.href,
     disableClientInfo: true,
-    socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
+    socket: {
+      connectTimeout: timeoutMs,
+      reconnectStrategy: false,
+      ...(url.protocol === 'rediss:' && ca !== undefined ? { tls: true, ca } : {}),
+    },
   });
   // Without a listener, a socket error would be thrown from the event emitter and end the process.
   client.on('error', () => undefined);
@@ -121,6 +133,13 @@ function connectFailure(url: URL, error: unknown, timeoutMs: number): SecretRefE
     return new SecretRefError('timeout', `${where} did not answer within ${timeoutMs} ms (raise --timeout)`);
   }
   const code = (error as { code?: unknown } | null)?.code;
+  // Node's TLS verification codes (SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID…).
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS/.test(code)) {
+    return new SecretRefError(
+      'network',
+      `${where} presented a TLS certificate that is not trusted (${code}): give its CA with --redis-ca <file> or NODE_EXTRA_CA_CERTS`,
+    );
+  }
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     return new SecretRefError('network', `cannot connect to ${where} (${code})`);
   }

@@ -78,11 +78,16 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   const source = credentialSource(managerOptions);
   const explain = (message: string): string => cliWording(message, source);
   const progress = createProgress({ stderr: io.stderr, label: command.progress ?? 'waiting for AWS' });
+  // Ctrl-C aborts, and the bin entry then ends the process at once: the line is cleared now, not left on screen.
+  const clear = (): void => progress.stop();
+  deps.signal?.addEventListener('abort', clear, { once: true });
   const commandIo: CliIo = {
     ...io,
     stdout: {
       ...(io.stdout.isTTY === undefined ? {} : { isTTY: io.stdout.isTTY }),
       ...(io.stdout.fd === undefined ? {} : { fd: io.stdout.fd }),
+      ...(io.stdout.on === undefined ? {} : { on: io.stdout.on.bind(io.stdout) }),
+      ...(io.stdout.off === undefined ? {} : { off: io.stdout.off.bind(io.stdout) }),
       write: (chunk) => {
         progress.stop();
         return io.stdout.write(chunk);
@@ -111,6 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     return failure(io, error, explain);
   } finally {
     progress.stop();
+    deps.signal?.removeEventListener('abort', clear);
   }
 }
 

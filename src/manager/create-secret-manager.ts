@@ -1,9 +1,13 @@
 import { raceAbort, readSignal } from '../abort.js';
 import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
+import { createEmitter } from '../cache/events.js';
+import { createNegativeMemo } from '../cache/negative.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
-import { type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
+import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
+import { type CachedPayload, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
+import { checkedListing, checkTestResult } from '../provider/answer.js';
 import { listJsonKeys } from '../ref/json-key.js';
 import type {
   CallOptions,
@@ -17,12 +21,9 @@ import type {
   TestConnectionOptions,
   TestConnectionResult,
 } from '../types.js';
-import { createEmitter } from './events.js';
-import { parseInputs, readResults, registerFreshReader, toResults } from './fresh-read.js';
-import { createLoader, type LoadOptions, NOT_PARSED, type ReadCounters } from './load.js';
-import { checkedListing, checkTestResult } from './provider-answer.js';
+import { createRefReader, registerReader } from './read-refs.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
-import { locatorOf, toRef } from './ref-input.js';
+import { toRef } from './ref-input.js';
 
 /**
  * Options of {@link createSecretManager}.
@@ -48,7 +49,7 @@ export interface SecretManagerOptions {
 const OPTIONS = new Set(['cache', 'onEvent']);
 
 /** The call options of a read: its signal and `refresh`, checked (`SecretRefConfigError` naming the option). */
-function readOptions(options: unknown): LoadOptions {
+function readOptions(options: unknown): ReadOptions {
   const signal = readSignal(options);
   const refresh = (options as { refresh?: unknown } | undefined)?.refresh;
   if (refresh !== undefined && typeof refresh !== 'boolean') {
@@ -84,8 +85,7 @@ function unsupported(provider: SecretProvider, method: string): SecretRefError {
   return new SecretRefError('provider_error', `The ${provider.kind} provider does not support ${method}()`);
 }
 
-function orThrow(outcome: FlightOutcome | undefined): FlightOutcome & { ok: true } {
-  if (!outcome) throw new SecretRefError('provider_error', 'No result for the secret');
+function orThrow(outcome: FlightOutcome): FlightOutcome & { ok: true } {
   if (!outcome.ok) throw outcome.error;
   return outcome;
 }
@@ -146,8 +146,23 @@ export function createSecretManager(
           },
         )
       : undefined;
-  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0, sharedRejected: 0 };
-  const { load, peek, peekParsed } = createLoader(provider, store, counters, owner, emit, scopeReady);
+  const counters: ReadCounters = {
+    hits: 0,
+    misses: 0,
+    staleServed: 0,
+    refreshErrors: 0,
+    negativeHits: 0,
+    sharedRejected: 0,
+  };
+  const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
+  const readThrough = createReadThrough(provider, store, counters, owner, emit, negative, scopeReady);
+  const readRefs = createRefReader(readThrough);
+  /** One secret's cached value: the value itself when fresh (no microtask, as for `resolveConnection`). */
+  const readOne = (ref: SecretRef, read: ReadOptions): CachedPayload | Promise<CachedPayload> => {
+    const outcomes = readThrough([ref], read);
+    if (Array.isArray(outcomes)) return orThrow(outcomes[0]!).value;
+    return outcomes.then((settled) => orThrow(settled[0]!).value);
+  };
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
@@ -155,32 +170,25 @@ export function createSecretManager(
     async getSecret(input: SecretRef | string, callOptions?: CallOptions): Promise<string> {
       const read = readOptions(callOptions);
       const ref = toRef(input);
-      const [outcome] =
-        (read.refresh ? undefined : peek([ref], read.signal)) ?? (await load([locatorOf(ref)], read));
-      return readSecretValue(orThrow(outcome).value, ref);
+      const value = readOne(ref, read);
+      return readSecretValue(value instanceof Promise ? await value : value, ref);
     },
     async getSecretBinary(input: SecretRef | string, callOptions?: CallOptions): Promise<Uint8Array> {
       const read = readOptions(callOptions);
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], read);
-      return readSecretBinary(orThrow(outcome).value, ref);
+      const value = readOne(ref, read);
+      return readSecretBinary(value instanceof Promise ? await value : value, ref);
     },
     async getSecrets(
       inputs: readonly (SecretRef | string)[],
       callOptions?: CallOptions,
     ): Promise<SecretResult[]> {
-      const read = readOptions(callOptions);
-      const parsed = parseInputs(inputs);
-      const outcomes =
-        (read.refresh ? undefined : peek(parsed.refs, read.signal)) ??
-        (await load(parsed.refs.map(locatorOf), read));
-      return toResults(parsed, outcomes);
+      return readRefs(inputs, readOptions(callOptions));
     },
     async listJsonKeys(input: SecretRef | string, callOptions?: CallOptions): Promise<string[]> {
       const read = readOptions(callOptions);
       const ref = toRef(input);
-      const [outcome] = await load([locatorOf(ref)], read);
-      return listJsonKeys(secretJson(orThrow(outcome).value, ref, 'it has no JSON keys'));
+      return listJsonKeys(secretJson(await readOne(ref, read), ref, 'it has no JSON keys'));
     },
     async testConnection(callOptions?: TestConnectionOptions): Promise<TestConnectionResult> {
       const signal = readSignal(callOptions);
@@ -211,12 +219,10 @@ export function createSecretManager(
     invalidate(input?: SecretRef | string): void {
       const secretId = input === undefined ? undefined : toRef(input).secretId;
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
+      negative?.forget(secretId);
       emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
       const shareDrop = (): void => {
-        if (owner.scope === undefined) return;
-        try {
-          store.tier?.invalidate(owner.scope, secretId)?.catch(() => {});
-        } catch {}
+        if (owner.scope !== undefined) void store.tier?.invalidate(owner.scope, secretId);
       };
       if (scopeReady === undefined) shareDrop();
       else void scopeReady.then(shareDrop);
@@ -228,6 +234,7 @@ export function createSecretManager(
         apiCalls: apiCallsOf(provider),
         staleServed: counters.staleServed,
         refreshErrors: counters.refreshErrors,
+        negativeHits: counters.negativeHits,
         sharedRejected: counters.sharedRejected,
         size: store.count(ownPrefix),
       };
@@ -240,34 +247,19 @@ export function createSecretManager(
     },
   };
   const frozen: SecretManager = Object.freeze(manager);
-  registerFreshReader(frozen, (refs, signal) => {
-    const values = peekParsed(refs, signal);
-    if (values !== NOT_PARSED) return values && readResults(values, refs);
-    const parsed = parseInputs(refs);
-    const outcomes = peek(parsed.refs, signal);
-    return outcomes && toResults(parsed, outcomes);
-  });
+  registerReader(frozen, readRefs);
   return frozen;
 }
 
 /**
- * The provider's shared scope in the store's tier; `undefined` when not shared; a promise when the provider's
- * identity is read asynchronously (rejecting when it cannot be read).
+ * The provider's shared scope in the store's tier (checked there, see tier-guard.ts); `undefined` when not shared;
+ * a promise when the provider's identity is read asynchronously (rejecting when it cannot be read).
  */
 function sharedScope(
   store: CacheStore,
   provider: SecretProvider,
 ): string | undefined | Promise<string | undefined> {
-  if (store.tier === undefined) return undefined;
-  const checked = (scope: unknown): string | undefined =>
-    typeof scope === 'string' && scope !== '' ? scope : undefined;
-  let scope: unknown;
-  try {
-    scope = store.tier.scopeOf(provider);
-  } catch {
-    return undefined;
-  }
-  return scope instanceof Promise ? scope.then(checked) : checked(scope);
+  return store.tier?.scopeOf(provider);
 }
 
 /** The provider's call count, or 0 when it keeps none (or answers with something that is not a count). */

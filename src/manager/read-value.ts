@@ -83,18 +83,8 @@ function keyText(value: unknown, ref: SecretRef, jsonKey: string): string {
 export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
   const { jsonKey } = ref;
   if (!jsonKey) return secretString(cached, ref);
-  const known = cached.keyTexts?.get(jsonKey);
-  if (known !== undefined) return known;
   const value = jsonKeyValue(cached, ref, jsonKey);
-  if (typeof value === 'string') return rememberText(cached, jsonKey, value);
-  return keyText(value, ref, jsonKey);
-}
-
-/** Keeps the string value of a JSON key on the cached payload (bounded by the keys the secret has). */
-function rememberText(cached: CachedPayload, jsonKey: string, value: string): string {
-  cached.keyTexts ??= new Map();
-  cached.keyTexts.set(jsonKey, value);
-  return value;
+  return typeof value === 'string' ? value : keyText(value, ref, jsonKey);
 }
 
 /**
@@ -107,10 +97,8 @@ export function readSecretResult(
 ): { ok: true; value: string; json?: unknown } {
   const { jsonKey } = ref;
   if (!jsonKey) return { ok: true, value: secretString(cached, ref) };
-  const known = cached.keyTexts?.get(jsonKey);
-  if (known !== undefined) return { ok: true, value: known };
   const value = jsonKeyValue(cached, ref, jsonKey);
-  if (typeof value === 'string') return { ok: true, value: rememberText(cached, jsonKey, value) };
+  if (typeof value === 'string') return { ok: true, value };
   const text = keyText(value, ref, jsonKey);
   const json = toPlainJson(value);
   return json === undefined ? { ok: true, value: text } : { ok: true, value: text, json };

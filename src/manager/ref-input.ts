@@ -19,6 +19,7 @@ export function locatorOf(ref: SecretRef): SecretLocator {
   const locator: SecretLocator = { secretId: ref.secretId };
   if (ref.versionStage) locator.versionStage = ref.versionStage;
   if (ref.versionId) locator.versionId = ref.versionId;
+  if (ref.service !== undefined) locator.service = ref.service;
   return locator;
 }
 

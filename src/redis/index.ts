@@ -49,7 +49,7 @@ export interface RedisSecretCache extends SecretCache {
 export function createRedisSecretCache(options: RedisSecretCacheOptions): RedisSecretCache {
   const resolved = resolveRedisOptions(options);
   const connection = connectionOf(options.client, 'client');
-  const subscriber = subscriberOf(options.client, options.subscriber);
+  const subscriber = subscriberOf(options.client, options.subscriber, connection);
   const tier = createRedisTier({
     connection,
     subscriber,

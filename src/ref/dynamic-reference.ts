@@ -2,26 +2,28 @@ import { SecretRefSyntaxError } from '../errors.js';
 import { isSpace, quote } from './chars.js';
 
 /**
- * CloudFormation dynamic references name a service after `resolve:` (`ssm`, `ssm-secure`, `secretsmanager`). Only
- * `secretsmanager` is read here; any other `{{resolve:…}}` span is reported as an unsupported reference, so that a
- * Parameter Store reference or a misspelt service name is never passed on as if it were a value.
+ * CloudFormation dynamic references name a service after `resolve:` (`ssm`, `ssm-secure`, `secretsmanager`), and
+ * all three are read here; any other `{{resolve:…}}` span is reported as an unsupported reference, so that a
+ * misspelt service name is never passed on as if it were a value.
  *
  * CloudFormation matches `resolve` and the service name case-sensitively and passes any other casing on as plain
  * text. This library reports every casing instead (after optional whitespace, too): a literal `{{Resolve:…}}` in a
  * connection is a mistyped reference far more often than a value.
  */
 
-/** The one service this library resolves. */
+/** The Secrets Manager service name. */
 export const SECRETS_MANAGER_SERVICE = 'secretsmanager';
+
+/** Every service name read after `resolve:`, with the edit distance within which a misspelling is suggested. */
+const SUPPORTED_SERVICES: readonly (readonly [string, number])[] = [
+  [SECRETS_MANAGER_SERVICE, 2],
+  ['ssm-secure', 2],
+  ['ssm', 1],
+];
+const SUPPORTED_LIST = '"secretsmanager", "ssm" and "ssm-secure"';
 
 /** A service name longer than this is not read as one (nor copied into an error). */
 const MAX_SERVICE_LENGTH = 64;
-
-/** Services CloudFormation resolves that this library does not, with what they are. */
-const KNOWN_SERVICES: Readonly<Record<string, string>> = {
-  ssm: 'Systems Manager Parameter Store',
-  'ssm-secure': 'Systems Manager Parameter Store, SecureString',
-};
 
 /** Where the opener `{{ resolve:<service>:` of a dynamic reference lies. */
 export interface ResolveOpener {
@@ -125,24 +127,25 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The `unsupported_reference` error for a dynamic reference whose service is not Secrets Manager: it names the
- * service (never the rest of the reference) and suggests `secretsmanager` for a near miss (edit distance ≤ 2):
- * `service "ssm" (Systems Manager Parameter Store) is not supported: only "secretsmanager" is`.
+ * The `unsupported_reference` error for a dynamic reference whose service is none of `secretsmanager`, `ssm` and
+ * `ssm-secure`: it names the service (never the rest of the reference) and suggests the nearest supported one for a
+ * near miss: `service "secretsmanagr" is not supported (only "secretsmanager", "ssm" and "ssm-secure" are); did you
+ * mean "secretsmanager"?`.
  */
 export function unsupportedReference(input: string, opener: ResolveOpener): SecretRefSyntaxError {
   const service = input.slice(opener.serviceStart, opener.serviceEnd);
-  const only = `only "${SECRETS_MANAGER_SERVICE}" is supported`;
+  const only = `only ${SUPPORTED_LIST} are supported`;
   let reason: string;
   if (opener.tooLong) {
     reason = `the service name after "resolve:" is too long: ${only}`;
   } else if (service === '') {
     reason = `no service named after "resolve:": ${only}`;
   } else {
-    const known = KNOWN_SERVICES[service.toLowerCase()];
-    reason = `service ${quote(service)}${known ? ` (${known})` : ''} is not supported: only "${SECRETS_MANAGER_SERVICE}" is`;
-    if (!known && editDistance(service.toLowerCase(), SECRETS_MANAGER_SERVICE) <= 2) {
-      reason += `; did you mean "${SECRETS_MANAGER_SERVICE}"?`;
-    }
+    reason = `service ${quote(service)} is not supported: ${only}`;
+    const near = SUPPORTED_SERVICES.find(
+      ([name, within]) => editDistance(service.toLowerCase(), name) <= within,
+    );
+    if (near !== undefined) reason += `; did you mean "${near[0]}"?`;
   }
   return new SecretRefSyntaxError(input, opener.serviceStart, reason, { code: 'unsupported_reference' });
 }

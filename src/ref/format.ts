@@ -1,5 +1,6 @@
 import { SecretRefConfigError } from '../errors.js';
 import type { SecretRef, SecretRefStyle } from '../types.js';
+import { formatParameterRef } from './parameter.js';
 import { CLOUDFORMATION_PREFIX } from './parse.js';
 import { ACTIVEPIECES_SEPARATOR } from './separator.js';
 import { validateSecretRef } from './validate.js';
@@ -50,10 +51,14 @@ function readStyle(options: unknown): SecretRefStyle {
  * @example
  * formatSecretRef({ secretId: 'db', jsonKey: 'password' }); // '{{resolve:secretsmanager:db:SecretString:password}}'
  * formatSecretRef({ secretId: 'db', jsonKey: 'password' }, { style: 'ecs' }); // 'db:password::'
+ * formatSecretRef({ secretId: '/app/url', versionId: '3', service: 'ssm' }); // '{{resolve:ssm:/app/url:3}}'
  */
 export function formatSecretRef(ref: SecretRef, options?: FormatSecretRefOptions): string {
   const style = readStyle(options);
   const clean = validateSecretRef(ref, style);
+  if (clean.service !== undefined) {
+    return style === 'ecs' ? clean.secretId : formatParameterRef({ ...clean, service: clean.service });
+  }
   const key = clean.jsonKey ?? '';
   const stage = clean.versionStage ?? '';
   const versionId = clean.versionId ?? '';

@@ -1,9 +1,15 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
 import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
-import { namesSecretsManager, readResolveOpener, unsupportedReference } from './dynamic-reference.js';
+import {
+  namesSecretsManager,
+  type ResolveOpener,
+  readResolveOpener,
+  unsupportedReference,
+} from './dynamic-reference.js';
+import { isParameterArnAt, parameterServiceAt, parseParameter } from './parameter.js';
 import { readSecretId } from './secret-id.js';
-import { applyTail, segmentEnd, segmentStart, splitSegments } from './segments.js';
+import { applyTail, splitSegments } from './segments.js';
 import { ACTIVEPIECES_SEPARATOR, badSeparator, SEPARATOR_STEM } from './separator.js';
 
 /** What follows `{{` in a CloudFormation dynamic reference to Secrets Manager. */
@@ -22,9 +28,9 @@ const BARE_GRAMMAR = '<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]'
 export function parseCloudFormation(input: string, start: number, close: number): SecretRef {
   const idEnd = readSecretId(input, start, close);
   const ref: SecretRef = { secretId: input.slice(start, idEnd) };
-  const count = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
-  const typeStart = count > 0 ? segmentStart(0) : 0;
-  const typeEnd = count > 0 ? segmentEnd(0) : 0;
+  const bounds = splitSegments(input, idEnd, close, 4, CLOUDFORMATION_GRAMMAR);
+  const typeStart = bounds[0] ?? 0;
+  const typeEnd = bounds[1] ?? 0;
   if (
     typeEnd > typeStart &&
     !(typeEnd - typeStart === SECRET_STRING.length && input.startsWith(SECRET_STRING, typeStart))
@@ -32,7 +38,7 @@ export function parseCloudFormation(input: string, start: number, close: number)
     const found = input.slice(typeStart, typeEnd);
     throw new SecretRefSyntaxError(input, typeStart, `expected "SecretString" but found ${quote(found)}`);
   }
-  return applyTail(input, ref, 1, count);
+  return applyTail(input, ref, 1, bounds);
 }
 
 function parseActivepieces(input: string, start: number, separator: number, close: number): SecretRef {
@@ -95,16 +101,47 @@ function explainBadBody(input: string, bodyStart: number, close: number): Secret
   );
 }
 
+/** The Parameter Store service an opener names in any case (the grammar then asks for lowercase), if any. */
+function parameterServiceOf(input: string, opener: ResolveOpener | undefined) {
+  if (opener === undefined) return undefined;
+  const name = input.slice(opener.serviceStart, opener.serviceEnd).toLowerCase();
+  return parameterServiceAt(name, 0, name.length);
+}
+
+/** Checks a Parameter Store opener is written as CloudFormation writes it: `resolve:ssm:` in lowercase. */
+function checkParameterOpener(input: string, bodyStart: number, opener: ResolveOpener): void {
+  const written = input.slice(bodyStart, opener.serviceEnd);
+  if (parameterServiceAt(written, 8, written.length) === undefined || !written.startsWith('resolve:')) {
+    if (isSpace(input.charCodeAt(bodyStart))) {
+      throw new SecretRefSyntaxError(input, bodyStart, 'unexpected whitespace after "{{"');
+    }
+    const expected = `resolve:${written.slice(-10).toLowerCase() === 'ssm-secure' ? 'ssm-secure' : 'ssm'}`;
+    throw new SecretRefSyntaxError(
+      input,
+      bodyStart,
+      `expected "${expected}:" in lowercase but found ${quote(written)}`,
+    );
+  }
+  if (opener.end === opener.serviceEnd) {
+    throw new SecretRefSyntaxError(input, opener.serviceEnd, `expected ":" after ${quote(written)}`);
+  }
+}
+
 /**
  * Parses the braced forms (CloudFormation, Activepieces) in `input[start, end)`, which starts with `{{`.
  * The reference ends at the first `}}`; nothing may follow it, and `{{` may not stand inside it. A dynamic
- * reference to another service (`{{resolve:ssm:…}}`) is an `unsupported_reference` error, terminated or not.
+ * reference to Parameter Store (`{{resolve:ssm:…}}`, `{{resolve:ssm-secure:…}}`) has a `service`; one to another
+ * service is an `unsupported_reference` error, terminated or not.
  */
 export function parseBraced(input: string, start: number, end: number): SecretRef {
   const bodyStart = start + 2;
   const canonical = input.startsWith(CLOUDFORMATION_PREFIX, bodyStart);
   const opener = canonical ? undefined : readResolveOpener(input, bodyStart, end);
-  if (opener !== undefined && !namesSecretsManager(input, opener)) throw unsupportedReference(input, opener);
+  const service = parameterServiceOf(input, opener);
+  if (opener !== undefined && service === undefined && !namesSecretsManager(input, opener)) {
+    throw unsupportedReference(input, opener);
+  }
+  if (opener !== undefined && service !== undefined) checkParameterOpener(input, bodyStart, opener);
   const found = input.indexOf('}}', bodyStart);
   const close = found === -1 || found + 2 > end ? -1 : found;
   const bodyEnd = close === -1 ? end : close;
@@ -121,11 +158,14 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
     throw new SecretRefSyntaxError(input, nested, 'a reference cannot contain "{{"');
   }
   if (canonical) return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
+  if (opener !== undefined && service !== undefined) return parseParameter(input, opener.end, close, service);
   if (isActivepieces) return parseActivepieces(input, bodyStart, separator, close);
   throw explainBadBody(input, bodyStart, close);
 }
 
 function parseBare(input: string, start: number, end: number): SecretRef {
+  // ECS reads a parameter named by its ARN with decryption: so does the bare form.
+  if (isParameterArnAt(input, start)) return parseParameter(input, start, end, 'ssm-secure');
   const idEnd = readSecretId(input, start, end);
   const ref: SecretRef = { secretId: input.slice(start, idEnd) };
   return applyTail(input, ref, 0, splitSegments(input, idEnd, end, 3, BARE_GRAMMAR));
@@ -133,8 +173,11 @@ function parseBare(input: string, start: number, end: number): SecretRef {
 
 /**
  * Parses one secret reference in any supported form: a CloudFormation dynamic reference
- * (`{{resolve:secretsmanager:…}}`), an Activepieces reference (`{{<connectionId>|ap_sep_v1|<secret-id>[:<json-key>]}}`)
- * or the bare ECS / CodeBuild form (`<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]`).
+ * (`{{resolve:secretsmanager:…}}`, or Parameter Store's `{{resolve:ssm:<name>[:<version|label>]}}` and
+ * `{{resolve:ssm-secure:…}}`), an Activepieces reference (`{{<connectionId>|ap_sep_v1|<secret-id>[:<json-key>]}}`)
+ * or the bare ECS / CodeBuild form (`<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]`, or a parameter
+ * ARN `arn:<partition>:ssm:<region>:<account>:parameter/<name>`, read with decryption as ECS does:
+ * `service: 'ssm-secure'`).
  *
  * Whitespace around the reference is ignored; offsets in errors count from the start of `input`.
  * Absent parts are omitted from the result, never `undefined`.

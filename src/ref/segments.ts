@@ -8,21 +8,10 @@ import {
   MAX_VERSION_STAGE_LENGTH,
 } from './chars.js';
 
-/** The most segments a tail holds (CloudFormation's `SecretString`, key, stage and id). */
-const MAX_SEGMENTS = 4;
-
 /**
- * The bounds of the segments the last {@link splitSegments} found: segment `n` is `[bounds[2n], bounds[2n + 1])`.
- * One scratch array for every parse (parsing is synchronous and never nested), so that splitting a tail allocates
- * nothing: a reference met once (a new string per call) costs no segment objects.
- */
-const bounds = new Int32Array(2 * MAX_SEGMENTS);
-
-/**
- * Splits `input[start, end)` at every `:` into at most `max` segments (4 at most), for the colon-separated tail of a
- * reference, and returns how many it found; their bounds are read with {@link segmentStart} and
- * {@link segmentEnd} until the next split. `input[start]` must be the `:` that opens the first segment (or
- * `start === end` for none).
+ * Splits `input[start, end)` at every `:` into at most `max` segments, for the colon-separated tail of a reference,
+ * and returns their bounds: segment `n` is `[bounds[2n], bounds[2n + 1])`. `input[start]` must be the `:` that opens
+ * the first segment (or `start === end` for none).
  *
  * @throws {SecretRefSyntaxError} at the `:` that would open segment `max + 1`, naming `grammar`.
  */
@@ -32,31 +21,19 @@ export function splitSegments(
   end: number,
   max: number,
   grammar: string,
-): number {
-  let count = 0;
+): number[] {
+  const bounds: number[] = [];
   let pos = start;
   while (pos < end) {
-    if (count === max) {
+    if (bounds.length === 2 * max) {
       throw new SecretRefSyntaxError(input, pos, `too many ":" segments: expected ${grammar}`);
     }
     let next = input.indexOf(':', pos + 1);
     if (next === -1 || next > end) next = end;
-    bounds[2 * count] = pos + 1;
-    bounds[2 * count + 1] = next;
-    count++;
+    bounds.push(pos + 1, next);
     pos = next;
   }
-  return count;
-}
-
-/** Where segment `index` of the last {@link splitSegments} starts. */
-export function segmentStart(index: number): number {
-  return bounds[2 * index]!;
-}
-
-/** Where segment `index` of the last {@link splitSegments} ends (exclusive). */
-export function segmentEnd(index: number): number {
-  return bounds[2 * index + 1]!;
+  return bounds;
 }
 
 function checkChars(
@@ -83,20 +60,26 @@ function checkChars(
 }
 
 /**
- * Applies the optional `json-key`, `version-stage` and `version-id` segments of the last {@link splitSegments} to
- * `ref`, skipping empty ones: the key is segment `first`, then the stage and the id; `count` segments were found.
+ * Applies the optional `json-key`, `version-stage` and `version-id` segments (`bounds` from {@link splitSegments})
+ * to `ref`, skipping empty ones: the key is segment `first`, then the stage and the id.
  *
  * @throws {SecretRefSyntaxError} for a bad stage or id, or both given.
  */
-export function applyTail(input: string, ref: SecretRef, first: number, count: number): SecretRef {
+export function applyTail(
+  input: string,
+  ref: SecretRef,
+  first: number,
+  bounds: readonly number[],
+): SecretRef {
+  const count = bounds.length / 2;
   if (first < count) {
-    const start = segmentStart(first);
-    const end = segmentEnd(first);
+    const start = bounds[2 * first]!;
+    const end = bounds[2 * first + 1]!;
     if (end > start) ref.jsonKey = input.slice(start, end);
   }
   if (first + 1 < count) {
-    const start = segmentStart(first + 1);
-    const end = segmentEnd(first + 1);
+    const start = bounds[2 * (first + 1)]!;
+    const end = bounds[2 * (first + 1) + 1]!;
     if (end > start) {
       ref.versionStage = checkChars(
         input,
@@ -109,8 +92,8 @@ export function applyTail(input: string, ref: SecretRef, first: number, count: n
     }
   }
   if (first + 2 < count) {
-    const start = segmentStart(first + 2);
-    const end = segmentEnd(first + 2);
+    const start = bounds[2 * (first + 2)]!;
+    const end = bounds[2 * (first + 2) + 1]!;
     if (end > start) {
       if (ref.versionStage !== undefined) {
         throw new SecretRefSyntaxError(input, start, 'versionStage and versionId are mutually exclusive');

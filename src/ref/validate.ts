@@ -9,6 +9,7 @@ import {
   MAX_VERSION_STAGE_LENGTH,
   quote,
 } from './chars.js';
+import { checkParameterRef, PARAMETER_SERVICES } from './parameter.js';
 import { readSecretId } from './secret-id.js';
 
 const FIELDS = ['secretId', 'jsonKey', 'versionStage', 'versionId', 'manager'] as const;
@@ -98,6 +99,7 @@ export function validateSecretRef(ref: unknown, style?: SecretRefStyle): SecretR
     throw invalid(`expected an object with a \`secretId\`, got ${ref === null ? 'null' : typeof ref}`);
   }
   const source = ref as Record<string, unknown>;
+  if (source.service !== undefined) return validateParameterRef(source, style);
   const secretId = readField(source, 'secretId') as string;
   checkSecretId(secretId);
   const clean: SecretRef = { secretId };
@@ -121,4 +123,50 @@ export function validateSecretRef(ref: unknown, style?: SecretRefStyle): SecretR
   }
   if (style !== undefined) checkStyle(clean, style);
   return clean;
+}
+
+/** A Parameter Store reference: a service, a name or ARN, at most one of version and label, nothing else. */
+function validateParameterRef(source: Record<string, unknown>, style?: SecretRefStyle): SecretRef {
+  const service = source.service;
+  if (typeof service !== 'string' || !PARAMETER_SERVICES.includes(service as 'ssm')) {
+    throw invalid(
+      `\`service\` must be "ssm" or "ssm-secure" (or absent for Secrets Manager), got ${typeof service === 'string' ? quote(service) : typeof service}`,
+    );
+  }
+  const clean: SecretRef = { secretId: readField(source, 'secretId') as string };
+  const versionStage = readField(source, 'versionStage');
+  const versionId = readField(source, 'versionId');
+  if (versionStage !== undefined && versionId !== undefined) {
+    throw invalid('`versionStage` and `versionId` are mutually exclusive');
+  }
+  if (versionId !== undefined) clean.versionId = versionId;
+  if (versionStage !== undefined) clean.versionStage = versionStage;
+  if (readField(source, 'jsonKey') !== undefined) {
+    throw invalid("a Parameter Store reference has no `jsonKey`: its value is the parameter's text");
+  }
+  const manager = readField(source, 'manager');
+  if (manager !== undefined) throw invalid('a Parameter Store reference has no `manager`');
+  let checked: SecretRef;
+  try {
+    checked = checkParameterRef(clean, service as 'ssm');
+  } catch (error) {
+    if (error instanceof SecretRefSyntaxError) throw invalid(`\`secretId\`: ${error.reason}`, error);
+    throw error;
+  }
+  if (versionId !== undefined) checked.versionId = versionId;
+  if (versionStage !== undefined) checked.versionStage = versionStage;
+  if (style === 'activepieces')
+    throw invalid('the "activepieces" style cannot express a Parameter Store reference');
+  if (
+    style === 'ecs' &&
+    (service !== 'ssm-secure' ||
+      !clean.secretId.startsWith('arn:') ||
+      versionId !== undefined ||
+      versionStage !== undefined)
+  ) {
+    throw invalid(
+      'the "ecs" style writes a Parameter Store reference only as a parameter ARN with `service: "ssm-secure"` and no version or label',
+    );
+  }
+  return checked;
 }

@@ -1,22 +1,18 @@
-import { throwIfAborted } from '../abort.js';
 import { SecretRefConfigError } from '../errors.js';
-import { copySteps, type Plan, planConnection } from './compile-plan.js';
+import type { SecretRefMatch } from '../types.js';
+import { type Plan, planConnection } from './compile-plan.js';
 import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
 import type { FoundSecretRef } from './find.js';
 import type { SecretManagers } from './managers.js';
 import {
-  fetchAll,
   type Resolution,
   type ResolveConnectionOptions,
-  readOptions,
   resolveWith,
   type SettledResolution,
   settle,
   valueOrThrow,
 } from './resolve-connection.js';
-import { Substitution, substitute, UNCHANGED } from './substitute.js';
 import { readMaxDepth, type WalkOptions } from './walk.js';
-import { setOwn } from './walk-access.js';
 
 /**
  * Options of {@link compileConnection}: how deep it may walk, and the defaults of its resolves.
@@ -106,44 +102,26 @@ class Compiled<T> implements CompiledConnection<T> {
     return this.#run(managers, options, true, settle);
   }
 
-  async #run<R>(
+  #run<R>(
     managers: SecretManagers,
     options: CompiledResolveOptions | undefined,
     settled: boolean,
     finish: (resolution: Resolution<T>) => R,
   ): Promise<R> {
-    const read = readOptions(managers, options);
-    const encode = options?.encode === undefined ? this.#encode : read.encode;
-    const keepJsonTypes = options?.keepJsonTypes === undefined ? this.#keepJsonTypes : read.keepJsonTypes;
-    const plan = this.#plan;
-    if (plan.shared) {
-      const merged = { ...options, encode, keepJsonTypes, maxDepth: this.#maxDepth };
-      return resolveWith(plan.snapshot as T, managers, merged, settled, finish);
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      return Promise.reject(new SecretRefConfigError('options', '`options` must be an object'));
     }
-    throwIfAborted(read.signal);
-    const fetched = fetchAll(plan.refs, read.router, read.signal, read.refresh, true);
-    const outcomes = Array.isArray(fetched) ? fetched : await fetched;
-
-    const copies = copySteps(plan.steps);
-    let value: unknown = copies.length > 0 ? copies[0] : plan.snapshot;
-    const plain = encode === undefined && !keepJsonTypes && !settled;
-    let sub = plain ? undefined : new Substitution(encode, keepJsonTypes, settled);
-    for (const string of plan.strings) {
-      let next: unknown;
-      const outcome = string.whole ? outcomes[string.slots[0]!]! : undefined;
-      if (plain && outcome?.ok) next = outcome.value;
-      else {
-        sub ??= new Substitution(encode, keepJsonTypes, settled);
-        next = substitute(sub, string.source, string.matches, outcomes, string.slots, 0, string);
-      }
-      if (next === UNCHANGED) continue;
-      if (string.container < 0) value = next;
-      else if (string.inherited) setOwn(copies[string.container]!, string.key, next);
-      else (copies[string.container] as Record<string, unknown>)[string.key] = next;
-    }
-    return finish({ value: value as T, sub: sub ?? NOTHING });
+    const merged = {
+      ...options,
+      encode: options?.encode === undefined ? this.#encode : options.encode,
+      keepJsonTypes: options?.keepJsonTypes === undefined ? this.#keepJsonTypes : options.keepJsonTypes,
+      maxDepth: this.#maxDepth,
+    };
+    return resolveWith(this.#plan.snapshot as T, managers, merged, settled, finish, this.#scan);
   }
+
+  /** The walk done at compile time: the snapshot is private, so its strings are the ones scanned then. */
+  readonly #scan = (text: string): readonly SecretRefMatch[] => this.#plan.scans.get(text) ?? NO_MATCHES;
 }
 
-/** The substitution of a plain resolve in which every reference was assigned directly: nothing collected. */
-const NOTHING = new Substitution(undefined, false, false);
+const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);

@@ -1,27 +1,23 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
-import { SecretRefError, type SecretRefErrorCode } from '../errors.js';
-import { freshReaderOf } from '../manager/fresh-read.js';
+import { SecretRefError } from '../errors.js';
+import { readerOf } from '../manager/read-refs.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
 import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../types.js';
 import type { RouteOf } from './managers.js';
 
-/** The outcome of one reference: its value, or the code and reason it failed (never a value). */
-export type RefOutcome =
-  | { ok: true; value: string; json?: unknown }
-  | { ok: false; code: SecretRefErrorCode; reason: string };
-
 interface Group {
   manager: SecretManager;
   refs: SecretRef[];
-  byKey: Map<string, number>;
-  called?: Called;
+  results?: readonly SecretResult[];
 }
 
+/** Where the result of one reference comes from: its group and index there, or its routing failure. */
+type Slot = { group: Group; index: number } | { failure: SecretResult };
+
 /**
- * Routes each reference to its manager, calls `getSecrets` once per manager (all managers concurrently, each
- * distinct reference passed once) and returns one outcome per reference, in order. A manager made by
- * `createSecretManager` whose references are all fresh in its cache answers at once: when every manager does,
- * the outcomes are returned without a promise.
+ * Routes each reference to its manager, asks each manager once for its distinct references (all managers
+ * concurrently) and returns one result per reference, in order: the results themselves when every manager answered
+ * from its cache at once, else a promise of them.
  * @internal
  */
 export function fetchRefs(
@@ -29,240 +25,101 @@ export function fetchRefs(
   route: RouteOf,
   signal: AbortSignal | undefined,
   refresh = false,
-): RefOutcome[] | Promise<RefOutcome[]> {
-  if (refs.length === 0) {
-    throwIfAborted(signal);
-    return [];
-  }
+): SecretResult[] | Promise<SecretResult[]> {
+  throwIfAborted(signal);
   const groups = new Map<SecretManager, Group>();
-  const slots: Slot[] = refs.map((ref) => {
+  const byKey = new Map<string, Slot>();
+  const slots = refs.map((ref): Slot => {
     const target = route(ref);
-    if (!target.ok) return { failure: { ok: false, code: 'unknown_manager', reason: target.message } };
+    if (!target.ok)
+      return { failure: { ok: false, error: new SecretRefError('unknown_manager', target.message) } };
+    // The one repeat detector of the reference space: a reference asked twice is read once.
+    const key = refKey(ref);
+    const known = byKey.get(key);
+    if (known !== undefined) return known;
     let group = groups.get(target.manager);
     if (group === undefined) {
-      group = { manager: target.manager, refs: [], byKey: new Map() };
+      group = { manager: target.manager, refs: [] };
       groups.set(target.manager, group);
     }
-    const key = refKey(ref);
-    let index = group.byKey.get(key);
-    if (index === undefined) {
-      index = group.refs.push(ref) - 1;
-      group.byKey.set(key, index);
-    }
-    return { group, index };
-  });
-
-  const waiting: Group[] = [];
-  for (const group of groups.values()) {
-    const results = refresh ? undefined : readFresh(group, signal);
-    if (results) group.called = { ok: true, results };
-    else waiting.push(group);
-  }
-  return waiting.length === 0 ? outcomesOf(slots) : callWaiting(waiting, slots, signal, refresh);
-}
-
-type Slot = { group: Group; index: number } | { failure: RefOutcome };
-
-/** Up to this many references are told apart by a linear search of their keys rather than a Map. */
-const SMALL = 8;
-
-/**
- * The warm path of one manager made by `createSecretManager` serving every reference: its fresh reader is asked
- * for each distinct reference once (as `fetchRefs` would ask it) and its results are the outcomes, when every
- * reference is fresh; `undefined` otherwise (nothing counted), and the caller takes the general path.
- * `distinct` says the references are already distinct (a compiled plan).
- * @internal
- */
-export function readDirect(
-  refs: readonly SecretRef[],
-  manager: SecretManager,
-  signal: AbortSignal | undefined,
-  distinct: boolean,
-): RefOutcome[] | undefined {
-  if (refs.length === 0) return undefined;
-  const read = freshReaderOf(manager);
-  if (read === undefined) return undefined;
-  let asked: readonly SecretRef[] = refs;
-  let slotOf: number[] | undefined;
-  if (!distinct && refs.length > 1) {
-    slotOf = refs.length > SMALL ? slotsByKey(refs) : slotsByFields(refs);
-    if (slotOf !== undefined) {
-      // Slots are numbered in order of first sight: a reference seen first takes the next one.
-      const unique: SecretRef[] = [];
-      for (let index = 0; index < refs.length; index++) {
-        if (slotOf[index] === unique.length) unique.push(refs[index]!);
-      }
-      asked = unique;
-    }
-  }
-  let results: SecretResult[] | undefined;
-  try {
-    results = read(asked, signal);
-  } catch {
-    return undefined;
-  }
-  if (results === undefined) return undefined;
-  const direct = usableResults(results, asked.length) ?? outcomesOfResults(results, asked.length);
-  return slotOf === undefined ? direct : slotOf.map((slot) => direct[slot]!);
-}
-
-/** The two references ask for the same thing (what equal {@link refKey}s say, without building the keys). */
-function sameRef(a: SecretRef, b: SecretRef): boolean {
-  return (
-    a === b ||
-    (a.secretId === b.secretId &&
-      a.jsonKey === b.jsonKey &&
-      a.manager === b.manager &&
-      a.versionStage === b.versionStage &&
-      a.versionId === b.versionId)
-  );
-}
-
-/**
- * For each reference, the index in the list of distinct ones; `undefined` when all are distinct (the common case,
- * which allocates nothing). A few references are compared field by field.
- */
-function slotsByFields(refs: readonly SecretRef[]): number[] | undefined {
-  let slotOf: number[] | undefined;
-  let distinct = 0;
-  for (let index = 0; index < refs.length; index++) {
-    const ref = refs[index]!;
-    let earlier = 0;
-    while (earlier < index && !sameRef(refs[earlier]!, ref)) earlier++;
-    if (earlier < index) {
-      slotOf ??= Array.from({ length: index }, (_, n) => n);
-      slotOf.push(slotOf[earlier]!);
-    } else {
-      slotOf?.push(distinct);
-      distinct++;
-    }
-  }
-  return slotOf;
-}
-
-/** {@link slotsByFields} for many references, by key. */
-function slotsByKey(refs: readonly SecretRef[]): number[] | undefined {
-  const byKey = new Map<string, number>();
-  const slotOf = refs.map((ref) => {
-    const key = refKey(ref);
-    let slot = byKey.get(key);
-    if (slot === undefined) {
-      slot = byKey.size;
-      byKey.set(key, slot);
-    }
+    const slot = { group, index: group.refs.push(ref) - 1 };
+    byKey.set(key, slot);
     return slot;
   });
-  return byKey.size < refs.length ? slotOf : undefined;
-}
-
-/** The results themselves when each is an ok result with a string value (an ok outcome has their shape). */
-function usableResults(results: readonly SecretResult[], count: number): RefOutcome[] | undefined {
-  if (!Array.isArray(results) || results.length !== count) return undefined;
-  for (let i = 0; i < count; i++) {
-    const result = results[i];
-    if (result?.ok !== true || typeof result.value !== 'string') return undefined;
+  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : {};
+  let waiting: Promise<void>[] | undefined;
+  for (const group of groups.values()) {
+    const read = readerOf(group.manager);
+    const results = read ? read(group.refs, options) : callManager(group, options);
+    if (Array.isArray(results)) group.results = results;
+    else {
+      waiting ??= [];
+      waiting.push(
+        results.then((settled) => {
+          group.results = settled;
+        }),
+      );
+    }
   }
-  return results as RefOutcome[];
+  if (waiting === undefined) return resultsOf(slots);
+  return raceAbort(Promise.all(waiting), signal).then(() => resultsOf(slots));
 }
 
-function outcomesOfResults(results: readonly SecretResult[], count: number): RefOutcome[] {
-  const called: Called = { ok: true, results };
-  return Array.from({ length: count }, (_, index): RefOutcome => {
-    const result = results[index];
-    return result?.ok === true && typeof result.value === 'string'
-      ? (result as RefOutcome)
-      : safeOutcome(called, index);
-  });
+function resultsOf(slots: readonly Slot[]): SecretResult[] {
+  return slots.map((slot) => ('failure' in slot ? slot.failure : slot.group.results![slot.index]!));
 }
 
-function readFresh(group: Group, signal: AbortSignal | undefined): SecretResult[] | undefined {
-  try {
-    return freshReaderOf(group.manager)?.(group.refs, signal);
-  } catch {
-    return undefined;
-  }
-}
-
-async function callWaiting(
-  waiting: readonly Group[],
-  slots: readonly Slot[],
-  signal: AbortSignal | undefined,
-  refresh: boolean,
-): Promise<RefOutcome[]> {
-  const options = { ...(signal ? { signal } : {}), ...(refresh ? { refresh } : {}) };
-  const called = await raceAbort(Promise.all(waiting.map((group) => callManager(group, options))), signal);
-  waiting.forEach((group, i) => {
-    group.called = called[i];
-  });
-  return outcomesOf(slots);
-}
-
-function outcomesOf(slots: readonly Slot[]): RefOutcome[] {
-  return slots.map((slot) =>
-    'failure' in slot ? slot.failure : safeOutcome(slot.group.called!, slot.index),
-  );
-}
-
-/** {@link toOutcome}, where a result whose properties throw when read (a getter, a proxy) is a `provider_error`. */
-function safeOutcome(called: Called, index: number): RefOutcome {
-  try {
-    return toOutcome(called, index);
-  } catch {
-    return {
-      ok: false,
-      code: 'provider_error',
-      reason: 'the secret manager returned a result that cannot be read',
-    };
-  }
-}
-
-type Called = { ok: true; results: readonly SecretResult[] } | { ok: false; error: unknown };
-
-async function callManager(group: Group, options: CallOptions): Promise<Called> {
+/**
+ * `getSecrets` of a manager this library did not make: its answer is not trusted (it may throw, reject, give too
+ * few results or results that throw when read), so each result is checked and every failure is a typed one.
+ */
+async function callManager(group: Group, options: CallOptions): Promise<SecretResult[]> {
   const { signal } = options;
+  let results: unknown;
   try {
-    const results = await group.manager.getSecrets(group.refs, options);
-    return { ok: true, results: Array.isArray(results) ? results : [] };
+    results = await group.manager.getSecrets(group.refs, options);
   } catch (error) {
     if (signal?.aborted || (error instanceof SecretRefError && error.code === 'aborted')) throw error;
-    return { ok: false, error };
+    const failure = { ok: false, error: ownError(error) } as const;
+    return group.refs.map(() => failure);
+  }
+  const list = Array.isArray(results) ? results : [];
+  return group.refs.map((_, index) => checkResult(list[index]));
+}
+
+function checkResult(result: unknown): SecretResult {
+  try {
+    if (result === null || typeof result !== 'object')
+      return failed('the secret manager returned no result for it');
+    const { ok, value, json, error } = result as {
+      ok?: unknown;
+      value?: unknown;
+      json?: unknown;
+      error?: unknown;
+    };
+    if (ok !== true) return { ok: false, error: ownError(error) };
+    if (typeof value !== 'string') return failed('the secret manager returned a value that is not a string');
+    return json === undefined ? { ok: true, value } : { ok: true, value, json };
+  } catch {
+    return failed('the secret manager returned a result that cannot be read');
   }
 }
 
-function toOutcome(called: Called, index: number): RefOutcome {
-  if (!called.ok) {
-    const { error } = called;
-    return error instanceof SecretRefError
-      ? { ok: false, code: error.code, reason: error.message }
-      : { ok: false, code: 'provider_error', reason: 'the secret manager failed unexpectedly' };
-  }
-  const result = called.results[index];
-  if (result === undefined || result === null || typeof result !== 'object') {
-    return { ok: false, code: 'provider_error', reason: 'the secret manager returned no result for it' };
-  }
-  if (result.ok) {
-    const { json } = result as { json?: unknown };
-    return typeof result.value === 'string'
-      ? json === undefined
-        ? { ok: true, value: result.value }
-        : { ok: true, value: result.value, json }
-      : {
-          ok: false,
-          code: 'provider_error',
-          reason: 'the secret manager returned a value that is not a string',
-        };
-  }
-  const error = result.error;
+function ownError(error: unknown): SecretRefError {
   return error instanceof SecretRefError
-    ? { ok: false, code: error.code, reason: error.message }
-    : { ok: false, code: 'provider_error', reason: 'the secret manager failed unexpectedly' };
+    ? error
+    : new SecretRefError('provider_error', 'the secret manager failed unexpectedly');
+}
+
+function failed(message: string): SecretResult {
+  return { ok: false, error: new SecretRefError('provider_error', message) };
 }
 
 const keyOfParsed = new WeakMap<SecretRef, string>();
 
 /**
  * One key per distinct reference: each part is written with its length, so no two references share a key. A
- * parsed (frozen) reference keeps its key, so the warm path builds and hashes no new string.
+ * parsed (frozen) reference keeps its key, so it is built once.
  * @internal
  */
 export function refKey(ref: SecretRef): string {

@@ -1,4 +1,5 @@
 import { SecretRefConfigError } from '../errors.js';
+import { spellingsPattern, valueSpellings } from './mask-forms.js';
 import { copyStrings } from './walk.js';
 
 /**
@@ -37,8 +38,9 @@ export interface Masker {
 }
 
 /**
- * Builds a {@link Masker} for the given secret values. Besides each value as is, its JSON-escaped form is masked
- * too, so a value holding quotes or newlines is hidden in `JSON.stringify` output as well.
+ * Builds a {@link Masker} for the given secret values. Besides each value as is, the forms programs commonly print
+ * are masked too: the JSON escapes of Node, Go, Python, Java and PHP (`\"`, `\u0026`, `\u00e9`, `\/`) and
+ * percent-encoding (`%C3%A9`). A value the program otherwise transforms (base64, hashing, slicing) is not.
  * @example
  *   const masker = createMasker([password]);
  *   process.stdout.write(masker.mask(`connecting with ${password}`)); // connecting with ****
@@ -53,16 +55,8 @@ export function createMasker(values: Iterable<string>, options: MaskerOptions = 
     throw new SecretRefConfigError('replacement', '`replacement` must be a string');
   }
   const raw = new Set<string>();
-  const distinct = new Set<string>();
-  for (const value of values) {
-    if (typeof value !== 'string' || value.length < minLength) continue;
-    raw.add(value);
-    distinct.add(value);
-    const escaped = JSON.stringify(value).slice(1, -1);
-    if (escaped !== value) distinct.add(escaped);
-  }
-  const sorted = [...distinct].sort((a, b) => b.length - a.length);
-  const pattern = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+  for (const value of values) if (typeof value === 'string' && value.length >= minLength) raw.add(value);
+  const pattern = spellingsPattern([...raw].map((value) => valueSpellings(value, 'text')));
   const mask = (text: string): string =>
     pattern === undefined ? text : text.replace(pattern, () => replacement);
   const size = raw.size;
@@ -98,8 +92,4 @@ export function createLazyMasker(values: readonly string[]): Masker {
   };
   Object.defineProperty(lazy, 'toJSON', { value: () => ({ size: masker().size }), enumerable: false });
   return Object.freeze(lazy);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }

@@ -1,8 +1,8 @@
 import { readSignal, throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
-import type { SecretRef, SecretRefMatch } from '../types.js';
+import type { SecretRef, SecretRefMatch, SecretResult } from '../types.js';
 import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
-import { fetchRefs, type RefOutcome, readDirect } from './fetch-refs.js';
+import { fetchRefs } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
 import { createLazyMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
@@ -189,7 +189,8 @@ export function settle<T>({ value, sub }: Resolution<T>): SettledResolution<T> {
 }
 
 /**
- * The outcome of each reference, in order: at once when every manager answers from its cache, else a promise.
+ * The result of each reference, in order, read through its manager: at once when every manager answers from its
+ * cache, else a promise.
  * @internal
  */
 export function fetchAll(
@@ -197,12 +198,7 @@ export function fetchAll(
   router: Router,
   signal: AbortSignal | undefined,
   refresh = false,
-  distinct = false,
-): RefOutcome[] | Promise<RefOutcome[]> {
-  if (router.single !== undefined && !refresh) {
-    const direct = readDirect(refs, router.single, signal, distinct);
-    if (direct !== undefined) return direct;
-  }
+): SecretResult[] | Promise<SecretResult[]> {
   const routing = router(refs, signal);
   return typeof routing === 'function'
     ? fetchRefs(refs, routing, signal, refresh)
@@ -234,6 +230,7 @@ export function resolveWith<T, R>(
   options: ResolveConnectionOptions | undefined,
   settled: boolean,
   finish: (resolution: Resolution<T>) => R,
+  scan: (text: string) => readonly SecretRefMatch[] = scanSecretRefsMemo,
 ): Promise<R> {
   try {
     const read = readOptions(managers, options);
@@ -245,7 +242,7 @@ export function resolveWith<T, R>(
     const copy = copyStringSites(
       connection,
       (source, at) => {
-        const matches = scanSecretRefsMemo(source);
+        const matches = scan(source);
         if (matches.length === 0) return;
         if (holders === undefined) {
           holders = [];
@@ -264,6 +261,7 @@ export function resolveWith<T, R>(
     }
     const found = holders;
     const fetched = fetchAll(refs, read.router, signal, read.refresh);
+    // All cached: the resolve is settled in this turn (see the warm path in src/cache/read-through.ts).
     if (Array.isArray(fetched))
       return Promise.resolve(finish(substituteAll(copy.value, found, fetched, read, settled)));
     return fetched.then((outcomes) => finish(substituteAll(copy.value, found, outcomes, read, settled)));
@@ -276,7 +274,7 @@ export function resolveWith<T, R>(
 function substituteAll<T>(
   copy: unknown,
   holders: readonly Holder[],
-  outcomes: readonly RefOutcome[],
+  outcomes: readonly SecretResult[],
   read: ReadOptions,
   settled: boolean,
 ): Resolution<T> {

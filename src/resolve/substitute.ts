@@ -1,7 +1,6 @@
 import type { SecretResolutionIssue } from '../errors.js';
-import type { SecretRefMatch } from '../types.js';
+import type { SecretRefMatch, SecretResult } from '../types.js';
 import { applyEncode, type EncodeOption, type EncodeSite } from './encode.js';
-import type { RefOutcome } from './fetch-refs.js';
 import { linkPath, type PathLink, type PathSegment } from './walk.js';
 
 /**
@@ -81,7 +80,7 @@ export function substitute(
   sub: Substitution,
   source: string,
   matches: readonly SecretRefMatch[],
-  outcomes: readonly RefOutcome[],
+  outcomes: readonly SecretResult[],
   slots: readonly number[] | undefined,
   firstSlot: number,
   place: StringPlace,
@@ -102,7 +101,7 @@ export function substitute(
     const outcome = outcomes[slots ? slots[k]! : firstSlot + k]!;
     k++;
     if (!outcome.ok) {
-      sub.fail(place, match, outcome.code, outcome.reason);
+      sub.fail(place, match, outcome.error.code, outcome.error.message);
       out += source.slice(cursor, match.end);
       cursor = match.end;
       continue;

@@ -1,7 +1,47 @@
 /** How the walker of walk.ts inspects, reads and writes containers, hostile ones included. @internal */
 import { types } from 'node:util';
 import { formatPath, SecretRefError } from '../errors.js';
-import type { PathSegment } from './walk.js';
+
+/**
+ * One step of a path: an object key or an array index.
+ * @example
+ *   const path: PathSegment[] = ['props', 'headers', 0];
+ *   formatPath(path); // 'props.headers[0]'
+ */
+export type PathSegment = string | number;
+
+/**
+ * Where a container sits: its key in its parent, and the parent's link; it outlives the walk, so a path can be built
+ * after it (see {@link linkPath}).
+ * @internal
+ */
+export interface PathLink {
+  /** The key or index of this container in its parent; undefined for the root. */
+  readonly segment: PathSegment | undefined;
+  readonly parent: PathLink | undefined;
+  readonly isArray: boolean;
+  /** The container's copy, in a copying walk. */
+  readonly copy: Container | undefined;
+}
+
+/**
+ * Where the string being visited sits, for a {@link SiteVisitor}; valid only during that visit. Nothing is built
+ * unless asked for, so a walk that finds nothing of interest allocates no path and no replacer.
+ * @internal
+ */
+export interface StringSite {
+  /** A new array holding the path of the string. */
+  path(): PathSegment[];
+  /** A function that swaps the string in the copy (now or later); `undefined` in a read-only walk. */
+  replacer(): ((next: string) => void) | undefined;
+  /** The container holding the string, as a link that outlives the walk; `undefined` for a root string. */
+  link(): PathLink | undefined;
+  /** The key of the string in its container (an array index as text); `''` for a root string. */
+  key(): string;
+}
+
+/** @internal Called for every string met by the walk; see {@link StringSite}. */
+export type SiteVisitor = (text: string, site: StringSite) => void;
 
 /** A plain object or array the walker enters. */
 export type Container = Record<PropertyKey, unknown> | unknown[];
@@ -32,45 +72,19 @@ export function kindOf(
   }
 }
 
-/** Past this many keys an object may be in V8's dictionary mode, where a spread costs ~0.5 µs a property. */
-const SPREAD_MAX_KEYS = 16;
-
-/** A plain object spread: the copy, with its string keys and their values in the same order. */
-export interface Spread {
-  clone: Record<PropertyKey, unknown>;
-  keys: string[];
-  values: unknown[];
-}
-
 /**
- * A plain object's own enumerable properties (getters read once) as data properties of a new plain object, with its
- * string keys. Up to {@link SPREAD_MAX_KEYS} keys in one spread, which V8 makes fast (spreading defines rather than
- * assigns, so `__proto__` stays an own key); past that key by key, which stays fast for an object in dictionary
- * mode (built by assignment past a dozen keys). `undefined` for a proxy, and when something throws, so the caller
- * lists and reads it key by key and reports where it failed.
+ * A copy of a plain object or array holding its own enumerable data (getters read once): a spread for an object
+ * (spreading defines rather than assigns, so `__proto__` stays an own key; symbols are copied too), `slice` for an
+ * array. `undefined` for a proxy, and when something throws, so the caller reads it key by key and reports where
+ * it failed. The copy is read for the walk, so no getter of the source runs twice.
  */
-export function spread(source: Container): Spread | undefined {
+export function shallowCopy(source: Container, kind: Kind): Container | undefined {
   if (types.isProxy(source)) return undefined;
   try {
-    const keys = Object.keys(source);
-    if (keys.length <= SPREAD_MAX_KEYS) {
-      // The clone's own lists: a data-only object, so they agree with each other whatever a getter of `source` did.
-      const clone = { ...source };
-      // The clone's own lists (it holds data only), so keys and values agree whatever a getter of `source` did.
-      return { clone, keys: Object.keys(clone), values: Object.values(clone) };
-    }
-    const clone: Record<PropertyKey, unknown> = {};
-    const record = source as Record<PropertyKey, unknown>;
-    const values: unknown[] = new Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const value = record[keys[i]!];
-      values[i] = value;
-      setOwn(clone, keys[i]!, value);
-    }
-    for (const symbol of Object.getOwnPropertySymbols(source)) {
-      if (Object.prototype.propertyIsEnumerable.call(source, symbol)) clone[symbol] = record[symbol];
-    }
-    return { clone, keys, values };
+    // A long array may be sparse (length 2^32 - 2, a few elements): it is walked by its present keys instead.
+    if (kind === 'array')
+      return (source as unknown[]).length <= 1_024 ? (source as unknown[]).slice() : undefined;
+    return kind === 'object' ? { ...source } : Object.assign(Object.create(null), source);
   } catch {
     return undefined;
   }

@@ -1,14 +1,8 @@
 import { SecretRefConfigError } from '../errors.js';
-import type { Container } from './walk-access.js';
+import type { PathLink, PathSegment, SiteVisitor } from './walk-access.js';
 import { walk } from './walker.js';
 
-/**
- * One step of a path: an object key or an array index.
- * @example
- *   const path: PathSegment[] = ['props', 'headers', 0];
- *   formatPath(path); // 'props.headers[0]'
- */
-export type PathSegment = string | number;
+export type { PathLink, PathSegment, SiteVisitor, StringSite } from './walk-access.js';
 
 /**
  * Options of every function that walks a value.
@@ -39,20 +33,6 @@ export type StringVisitor = (
 export const DEFAULT_MAX_DEPTH = 100;
 
 /**
- * Where a container sits: its key in its parent, and the parent's link; it outlives the walk, so a path can be built
- * after it (see {@link linkPath}).
- * @internal
- */
-export interface PathLink {
-  /** The key or index of this container in its parent; undefined for the root. */
-  readonly segment: PathSegment | undefined;
-  readonly parent: PathLink | undefined;
-  readonly isArray: boolean;
-  /** The container's copy, in a copying walk. */
-  readonly copy: Container | undefined;
-}
-
-/**
  * The path of the string at `key` of the container `link` stands for; `[]` for the root string (`link` undefined).
  * @internal
  */
@@ -78,25 +58,6 @@ export function readMaxDepth(options: WalkOptions | undefined): number {
   }
   return maxDepth;
 }
-
-/**
- * Where the string being visited sits, for a {@link SiteVisitor}; valid only during that visit. Nothing is built
- * unless asked for, so a walk that finds nothing of interest allocates no path and no replacer.
- * @internal
- */
-export interface StringSite {
-  /** A new array holding the path of the string. */
-  path(): PathSegment[];
-  /** A function that swaps the string in the copy (now or later); `undefined` in a read-only walk. */
-  replacer(): ((next: string) => void) | undefined;
-  /** The container holding the string, as a link that outlives the walk; `undefined` for a root string. */
-  link(): PathLink | undefined;
-  /** The key of the string in its container (an array index as text); `''` for a root string. */
-  key(): string;
-}
-
-/** @internal Called for every string met by the walk; see {@link StringSite}. */
-export type SiteVisitor = (text: string, site: StringSite) => void;
 
 /**
  * Visits every string inside `value` (plain objects and arrays at any depth) without copying anything.

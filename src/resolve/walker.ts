@@ -1,29 +1,31 @@
-/** The walker behind walk.ts: frames on a stack, a fast path for a flat object. @internal */
+/** The walker behind walk.ts: frames on a stack (deep input cannot overflow the call stack). @internal */
 
-import type { PathLink, PathSegment, SiteVisitor, StringSite } from './walk.js';
 import {
   ABSENT,
   type Container,
   invalidInput,
   type Kind,
   kindOf,
+  type PathLink,
+  type PathSegment,
   readOwn,
-  type Spread,
+  type SiteVisitor,
+  type StringSite,
   setOwn,
+  shallowCopy,
   shapeOf,
   shortPath,
-  spread,
   type WalkPosition,
 } from './walk-access.js';
 
 interface Frame extends PathLink {
   source: Container;
   copy: Container | undefined;
-  keys: PropertyKey[];
+  /** The keys to walk; `undefined` for a copied array (walked by index up to `length`). */
+  keys: PropertyKey[] | undefined;
+  length: number;
   index: number;
-  /** The copy was made by spreading the source: it already holds every value, listed here in the order of `keys`. */
-  values: unknown[] | undefined;
-  /** The copy was made by spreading the source (`values` is set). */
+  /** The copy was made whole by {@link shallowCopy}: values are read from it and are already in place. */
   cloned: boolean;
   /** Still on the stack: meeting its source again is a cycle. */
   open: boolean;
@@ -46,62 +48,12 @@ export function walk(
   }
   const rootKind = kindOf(root, AT_ROOT, undefined);
   if (rootKind === undefined) return root;
-  let rootSpread: Spread | undefined;
-  if (copying && rootKind === 'object') {
-    rootSpread = spread(root as Container);
-    if (rootSpread !== undefined && copyFlat(rootSpread, visitor)) return rootSpread.clone;
-  }
-  const rootCopy = new Walker(visitor, copying, maxDepth).run(root as Container, rootKind, rootSpread);
+  const rootCopy = new Walker(visitor, copying, maxDepth).run(root as Container, rootKind);
   return copying ? rootCopy : root;
 }
 
 /** The position of the root value, before any container is entered. */
 const AT_ROOT: WalkPosition = { pathTo: (last) => (last === undefined ? [] : [last]) };
-
-/**
- * Visits the strings of a spread plain object holding no object or array (the common connection) without the
- * walker's frames, and says so; `false`, with nothing visited, when it holds a nested value (the walker then takes it).
- */
-function copyFlat({ clone, keys, values }: Spread, visitor: SiteVisitor): boolean {
-  for (let index = 0; index < values.length; index++) {
-    const value = values[index];
-    if (value !== null && typeof value === 'object') return false;
-  }
-  const site = new FlatSite(clone);
-  for (let index = 0; index < values.length; index++) {
-    const value = values[index];
-    if (typeof value !== 'string') continue;
-    site.visitedKey = keys[index]!;
-    visitor(value, site);
-  }
-  return true;
-}
-
-/** The {@link StringSite} of a string of a flat object: its only link is the root's. */
-class FlatSite implements StringSite {
-  visitedKey = '';
-  private rootLink: PathLink | undefined;
-
-  constructor(private readonly copy: Container) {}
-
-  path(): PathSegment[] {
-    return [this.visitedKey];
-  }
-
-  link(): PathLink {
-    this.rootLink ??= { segment: undefined, parent: undefined, isArray: false, copy: this.copy };
-    return this.rootLink;
-  }
-
-  key(): string {
-    return this.visitedKey;
-  }
-
-  replacer(): (next: string) => void {
-    const { copy, visitedKey } = this;
-    return (next) => setOwn(copy, visitedKey, next);
-  }
-}
 
 /** One walk; while the visitor runs, it is the {@link StringSite} of the string being visited. */
 class Walker implements StringSite, WalkPosition {
@@ -116,20 +68,22 @@ class Walker implements StringSite, WalkPosition {
     private readonly maxDepth: number,
   ) {}
 
-  /** `rootSpread`: the root already spread (a spread is tried once: it may run getters). */
-  run(root: Container, rootKind: Kind, rootSpread?: Spread): Container | undefined {
+  run(root: Container, rootKind: Kind): Container | undefined {
     const { stack } = this;
-    const rootCopy = this.enter(root, rootKind, undefined, rootSpread ?? null);
+    const rootCopy = this.enter(root, rootKind, undefined);
     next: while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
-      const { keys, copy, cloned, source, values } = frame;
+      const { keys, copy, cloned, source, length } = frame;
       let index = frame.index;
-      while (index < keys.length) {
-        const child = cloned ? values![index] : readOwn(source, keys[index]!, this);
-        const key = keys[index++]!;
+      while (index < length) {
+        const key: PropertyKey = keys === undefined ? String(index) : keys[index]!;
+        const child = cloned
+          ? (copy as Record<PropertyKey, unknown>)[keys === undefined ? index : key]
+          : readOwn(source, key, this);
+        index++;
         if (child === ABSENT) continue;
         if (typeof key === 'symbol') {
-          if (copy) setOwn(copy, key, child);
+          if (copy && !cloned) setOwn(copy, key, child);
           continue;
         }
         if (typeof child === 'string') {
@@ -142,7 +96,7 @@ class Walker implements StringSite, WalkPosition {
           if (copy && !cloned) setOwn(copy, key, child);
           continue;
         }
-        const segment: PathSegment = frame.isArray ? Number(key) : key;
+        const segment: PathSegment = frame.isArray ? index - 1 : key;
         const kind = kindOf(child, this, segment);
         if (kind === undefined) {
           if (copy && !cloned) setOwn(copy, key, child);
@@ -197,13 +151,7 @@ class Walker implements StringSite, WalkPosition {
     return target ? (next) => setOwn(target, key, next) : undefined;
   }
 
-  /** `tried`: the spread of `source` when already tried (`undefined`: it could not be spread), else `null`. */
-  private enter(
-    source: Container,
-    kind: Kind,
-    segment: PathSegment | undefined,
-    tried: Spread | undefined | null = null,
-  ): Container | undefined {
+  private enter(source: Container, kind: Kind, segment: PathSegment | undefined): Container | undefined {
     const { stack } = this;
     if (stack.length + 1 > this.maxDepth) {
       const here = segment === undefined ? [] : this.pathTo(segment);
@@ -213,15 +161,16 @@ class Walker implements StringSite, WalkPosition {
     }
     const isArray = kind === 'array';
     const parent = stack[stack.length - 1];
-    const spreadCopy =
-      tried !== null ? tried : this.copying && kind === 'object' ? spread(source) : undefined;
+    const cloned = this.copying ? shallowCopy(source, kind) : undefined;
     let frame: Frame;
-    if (spreadCopy) {
+    if (cloned !== undefined) {
+      const keys = isArray || isFlat(cloned) ? undefined : Object.keys(cloned);
+      const length = isArray ? (cloned as unknown[]).length : keys === undefined ? 0 : keys.length;
       frame = {
         source,
-        copy: spreadCopy.clone,
-        keys: spreadCopy.keys,
-        values: spreadCopy.values,
+        copy: cloned,
+        keys,
+        length,
         index: 0,
         segment,
         parent,
@@ -229,6 +178,20 @@ class Walker implements StringSite, WalkPosition {
         cloned: true,
         open: true,
       };
+      if (!isArray && keys === undefined) {
+        // An object holding no container (most of a connection): its strings are visited in one `for…in` over
+        // the copy, which V8 reads through its enum cache, and the frame is done.
+        this.entered?.set(source, frame);
+        stack.push(frame);
+        const record = cloned as Record<string, unknown>;
+        for (const key in record) {
+          const value = record[key];
+          if (typeof value !== 'string') continue;
+          this.visitedKey = key;
+          this.visitor(value, this);
+        }
+        return cloned;
+      }
     } else {
       const { keys, length } = shapeOf(source, isArray, this, segment);
       const copy: Container | undefined = this.copying
@@ -242,7 +205,7 @@ class Walker implements StringSite, WalkPosition {
         source,
         copy,
         keys,
-        values: undefined,
+        length: keys.length,
         index: 0,
         segment,
         parent,
@@ -255,4 +218,13 @@ class Walker implements StringSite, WalkPosition {
     stack.push(frame);
     return frame.copy;
   }
+}
+
+/** True when an object's copy holds no object or array (nothing to descend into). */
+function isFlat(record: Container): boolean {
+  for (const key in record) {
+    const value = (record as Record<string, unknown>)[key];
+    if (value !== null && typeof value === 'object') return false;
+  }
+  return true;
 }

@@ -19,6 +19,7 @@
  */
 import { SecretRefConfigError } from '../errors.js';
 import type { SecretRef } from '../types.js';
+import { readParameterEvent } from './parameter-event.js';
 
 /**
  * Anything with the `invalidate` of a manager: a `SecretManager`, or your own wrapper.
@@ -171,7 +172,8 @@ function readEvent(
 /**
  * Invalidates, on every given manager, the secret that an EventBridge event from Secrets Manager says changed:
  * `PutSecretValue`, `UpdateSecretVersionStage`, `RotateSecret`, `UpdateSecret`, `DeleteSecret`, `RestoreSecret`
- * (CloudTrail API calls that succeeded), `RotationSucceeded` (service event) and `Secret Label Updated`. The secret
+ * (CloudTrail API calls that succeeded), `RotationSucceeded` (service event) and `Secret Label Updated`; and the
+ * parameter that a Parameter Store event (`source` `aws.ssm`, "Parameter Store Change") names. The secret
  * is invalidated by every id the event gives (full ARN and name), so a value cached under either is dropped;
  * with the shared Redis tier, `invalidate` reaches every process. Any other event — another service, another
  * Secrets Manager call, a failed call, no object at all — is returned as ignored, never thrown; a property that
@@ -189,7 +191,10 @@ export function invalidateFromEventBridge(
   managers: InvalidationTarget | readonly InvalidationTarget[] | Readonly<Record<string, InvalidationTarget>>,
 ): SecretEventOutcome {
   const targets = readTargets(managers);
-  const read = readEvent(event);
+  const parameterEvent = readParameterEvent(event);
+  const read = parameterEvent ?? readEvent(event);
+  // A parameter is invalidated as a Parameter Store reference: both `ssm` and `ssm-secure` reads of it drop.
+  const service = parameterEvent === undefined ? {} : { service: 'ssm' as const };
   if ('reason' in read) {
     return read.eventName === undefined
       ? { handled: false, reason: read.reason }
@@ -202,7 +207,7 @@ export function invalidateFromEventBridge(
   for (const secretId of secretIds) {
     for (const target of targets) {
       try {
-        target.invalidate({ secretId });
+        target.invalidate({ secretId, ...service });
         invalidated++;
       } catch (error) {
         const code = field(error, 'code');

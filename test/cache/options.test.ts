@@ -11,6 +11,7 @@ describe('resolveCacheOptions', () => {
       staleIfErrorMs: 900_000,
       jitter: 0.1,
       refreshAheadMs: 0,
+      negativeTtlMs: 0,
     });
     expect(resolveCacheOptions({ ttlMs: 0, staleIfErrorMs: 0, jitter: 1, maxSize: 1 })).toEqual({
       ttlMs: 0,
@@ -18,6 +19,7 @@ describe('resolveCacheOptions', () => {
       staleIfErrorMs: 0,
       jitter: 1,
       refreshAheadMs: 0,
+      negativeTtlMs: 0,
     });
     expect(Object.isFrozen(DEFAULT_CACHE_OPTIONS)).toBe(true);
   });

@@ -220,5 +220,16 @@ describe('secret-refs cache: bad usage is exit 2 and never echoes the key or the
     expect(out()).toContain('Usage: secret-refs cache clear [<secret-id>] [options]');
     expect(out()).toContain('--redis-url <url>');
     expect(out()).toContain('SECRET_REFS_CACHE_KEY');
+    expect(out()).toContain('--timeout <ms>');
+    for (const aws of ['--region', '--profile', '--endpoint', '--max-attempts'])
+      expect(out()).not.toContain(aws);
+  });
+
+  it('refuses the AWS options, which it has no use for, as bad usage', async () => {
+    for (const option of ['--region', '--profile', '--endpoint', '--max-attempts']) {
+      const { io, err } = makeIo({ env: { SECRET_REFS_CACHE_KEY: KEY_A } });
+      expect(await runCli(['cache', 'clear', 'x', option, '1'], io)).toBe(2);
+      expect(err()).toBe(`secret-refs: cache has no option ${option} (see secret-refs cache --help)\n`);
+    }
   });
 });

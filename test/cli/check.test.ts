@@ -122,7 +122,7 @@ describe('secret-refs check', () => {
     const { io, err } = makeIo();
     const file = join(dir, 'nope.json');
     expect(await runCli(['check', file], io, { createManager: () => fakeManager(secrets) })).toBe(2);
-    expect(err()).toBe(`secret-refs: cannot read ${file}: no such file\n`);
+    expect(err()).toBe(`secret-refs: cannot read ${file}: no such file (ENOENT); check the path\n`);
   });
 
   it('bad JSON is exit 2 with line and column, never the content', async () => {

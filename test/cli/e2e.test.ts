@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { makeIo } from './helpers.js';
 
 const connection = {
@@ -163,7 +163,7 @@ describe('secret-refs against the local Secrets Manager endpoint', () => {
     const wrongSecret = `${CANARY}-wrong-key`;
     const bad = await run(['test-connection'], { env: { ...env, AWS_SECRET_ACCESS_KEY: wrongSecret } });
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/^failed: (invalid_credentials|access_denied): /);
+    expect(bad.err).toMatch(/^secret-refs: test-connection failed: (invalid_credentials|access_denied): /);
     expectNoSecret(bad.out, bad.err);
   });
 

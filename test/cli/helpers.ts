@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { SecretFetchError } from '../../src/errors.js';
+import type { LocalSecretsManager } from '../../src/testing/index.js';
 import type {
   SecretManager,
   SecretManagerStats,
@@ -9,7 +10,6 @@ import type {
   SecretSummary,
   TestConnectionResult,
 } from '../../src/types.js';
-import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
 
 /** An in-memory `CliIo`: `stdin` from text (or a TTY with no data), stdout/stderr collected as text. */
 export function makeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {

@@ -122,6 +122,20 @@ describe('the progress line', () => {
     expect(err()).not.toContain(CANARY);
   });
 
+  it('is cleared the moment Ctrl-C aborts the run (the process ends right after)', async () => {
+    endpoint().injectFault({ kind: 'delay', ms: 3_000 });
+    const { io, err } = ttyIo(oneRef, true);
+    const controller = new AbortController();
+    const running = runCli(['check'], io, { signal: controller.signal });
+    for (let tries = 0; !err().includes('checking references') && tries < 150; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(err()).toContain('secret-refs: checking references… 1 s');
+    controller.abort();
+    expect(err().endsWith('\r\x1b[K')).toBe(true);
+    await running;
+  });
+
   it('never when stderr is not a terminal, nor for a fast run', async () => {
     endpoint().injectFault({ kind: 'delay', ms: 1_400 });
     const slow = ttyIo(oneRef, false);

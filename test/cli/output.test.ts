@@ -123,7 +123,9 @@ describe('writePrivateFile', () => {
   it('an unwritable directory is a usage error naming the file and the code', async () => {
     const error = await caught(writePrivateFile(target, TEXT, failingFs('open', systemError('EACCES'))));
     expect(error).toBeInstanceOf(CliUsageError);
-    expect(error.message).toBe(`cannot write ${target}: EACCES`);
+    expect(error.message).toBe(
+      `cannot write ${target}: permission denied (EACCES); write to a folder this user may write to, or fix its permissions`,
+    );
     expect(await readFile(target, 'utf8')).toBe(OLD);
     expectNoCanary(error);
   });
@@ -134,7 +136,7 @@ describe('writePrivateFile', () => {
     await writeFile(join(folder, 'keep.txt'), 'keep');
     const error = await caught(writePrivateFile(folder, TEXT));
     expect(error).toBeInstanceOf(CliUsageError);
-    expect(error.message).toBe(`cannot write ${folder}: EISDIR`);
+    expect(error.message).toBe(`cannot write ${folder}: it is a directory (EISDIR); give a file name`);
     expect(await readdir(folder)).toEqual(['keep.txt']);
     expect((await readdir(dir)).sort()).toEqual(['folder', 'out.json']);
   });
@@ -143,7 +145,9 @@ describe('writePrivateFile', () => {
     const inside = join(target, 'out.json');
     const error = await caught(writePrivateFile(inside, TEXT));
     expect(error).toBeInstanceOf(CliUsageError);
-    expect(error.message).toBe(`cannot write ${inside}: ENOTDIR`);
+    expect(error.message).toBe(
+      `cannot write ${inside}: a part of the path is a file, not a directory (ENOTDIR); check the path`,
+    );
     expect(await readFile(target, 'utf8')).toBe(OLD);
     expect(await readdir(dir)).toEqual(['out.json']);
   });

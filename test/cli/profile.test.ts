@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY } from '../support/canary.js';
 import { runCliProcess } from '../support/cli-spawn.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const endpoint = useLocalEndpoint({

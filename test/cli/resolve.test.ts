@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PrivateFileSystem } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/run.js';
+import { systemReason } from '../../src/cli/system-reason.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
 
@@ -80,7 +81,9 @@ describe('secret-refs resolve', () => {
     expect(await runCli(['resolve', '-o', output], io, { createManager: () => fakeManager(secrets) })).toBe(
       2,
     );
-    expect(err()).toBe(`secret-refs: cannot write ${output}: ENOENT\n`);
+    expect(err()).toBe(
+      `secret-refs: cannot write ${output}: its folder does not exist (ENOENT); create it or give another path\n`,
+    );
     expect(err()).not.toContain('pw-1');
   });
 
@@ -122,7 +125,8 @@ describe('secret-refs resolve', () => {
       expect(await runCli(['resolve', '-o', output], io, { createManager: () => fakeManager(secrets) })).toBe(
         2,
       );
-      expect(err()).toBe(`secret-refs: cannot write ${output}: ${code}\n`);
+      expect(err()).toBe(`secret-refs: cannot write ${output}: ${systemReason(code, 'write')}\n`);
+      expect(err()).toContain(`(${code}); `);
     }
   });
 });

@@ -65,7 +65,9 @@ describe('secret-refs run', () => {
     const missing = join(dir, 'missing.env');
     const result = await run(['run', '--env-file', missing, '--', node, '-e', 'console.log("started")'], {});
     expect(result).toMatchObject({ code: 2, out: '' });
-    expect(result.err).toBe(`secret-refs: cannot read --env-file ${missing}: ENOENT\n`);
+    expect(result.err).toBe(
+      `secret-refs: cannot read --env-file ${missing}: no such file (ENOENT); check the path\n`,
+    );
   });
 
   it('a failing reference starts nothing: exit 1, the variable named, no value printed', async () => {
@@ -92,7 +94,17 @@ describe('secret-refs run', () => {
     const missing = await run(['run', '--', join(dir, 'no-such-command')], {});
     expect(missing).toMatchObject({ code: 127, out: '' });
     expect(missing.err).toBe(
-      `secret-refs: cannot start ${join(dir, 'no-such-command')}: command not found\n`,
+      `secret-refs: cannot start ${join(dir, 'no-such-command')}: command not found (ENOENT); check its name and PATH, or give its full path\n`,
+    );
+  });
+
+  it('a command that is not executable is exit 126 with what to do', async () => {
+    const script = join(dir, 'not-executable.sh');
+    await writeFile(script, '#!/bin/sh\necho hi\n', { mode: 0o644 });
+    const result = await run(['run', '--', script], {});
+    expect(result).toMatchObject({ code: 126, out: '' });
+    expect(result.err).toBe(
+      `secret-refs: cannot start ${script}: permission denied (EACCES); make it executable (chmod +x) or run it through its interpreter\n`,
     );
   });
 
@@ -160,6 +172,41 @@ describe('masking a stream', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('hides the escaped and percent-encoded forms wherever the chunks split them (fast-check)', () => {
+    const values = ['Xy&<9>/é"Qw', 'pa ss/wörd'];
+    const go = (text: string) =>
+      JSON.stringify(text)
+        .slice(1, -1)
+        .replace(/[&<>]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+    const python = (text: string) =>
+      JSON.stringify(text)
+        .slice(1, -1)
+        .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const forms = values.flatMap((value) => [value, go(value), python(value), encodeURIComponent(value)]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...forms), fc.string({ maxLength: 6 })), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (parts, cuts) => {
+          const bytes = Buffer.from(parts.join(''), 'utf8');
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+          const out: Buffer[] = [];
+          const writer = createMaskingWriter(values, (chunk) => out.push(Buffer.from(chunk)));
+          let from = 0;
+          for (const point of [...points, bytes.length]) {
+            writer.write(bytes.subarray(from, point));
+            from = point;
+          }
+          writer.end();
+          const text = Buffer.concat(out).toString('utf8');
+          for (const form of forms) expect(text).not.toContain(form);
+          expect(text).toBe(createMasker(values).mask(parts.join('')));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -13,6 +13,7 @@ const endpoint = useLocalEndpoint({
   secrets: [
     { name: 'prod/db', secretString: JSON.stringify({ username: 'app', password: CANARY }) },
     { name: 'prod/api', secretString: 'api-key-1' },
+    { name: 'prod/odd', secretString: 'p@ss:w0rd/!é' },
   ],
 });
 
@@ -103,6 +104,55 @@ GREETING=hello {{step_1.output}}
       err: 'secret-refs: option --format must be json or text\n',
     });
   });
+
+  it('keeps every byte outside the references, a byte-order mark and non-ASCII text included', async () => {
+    const file = join(dir, 'bom.env');
+    const template = '\uFEFF# café ✓\r\nPW={{resolve:secretsmanager:prod/api}}\r\n';
+    await writeFile(file, template);
+    const output = join(dir, 'bom.out');
+    const result = await runCliProcess(['resolve', file, '-o', output], { env: env() });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(await readFile(output)).toEqual(Buffer.from(template.replace(/\{\{.*\}\}/, 'api-key-1')));
+  });
+
+  it('refuses text that is not UTF-8, naming the byte and where it is, and writes nothing', async () => {
+    const file = join(dir, 'latin1.env');
+    await writeFile(
+      file,
+      Buffer.concat([
+        Buffer.from('# ok\nNAME=caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\nPW={{resolve:secretsmanager:prod/api}}\n'),
+      ]),
+    );
+    const output = join(dir, 'latin1.out');
+    const result = await run(['resolve', file, '-o', output]);
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: `secret-refs: ${file} is not UTF-8: byte 0xE9 at offset 13 (line 2:9); convert it first (iconv -f latin1 -t utf-8)\n`,
+    });
+    await expect(stat(output)).rejects.toThrow(/ENOENT/);
+    expect(endpoint().requests).toHaveLength(0);
+  });
+
+  it('--encode uri percent-encodes values inside a longer string, as the library option does', async () => {
+    const template =
+      'DSN=postgres://app:{{resolve:secretsmanager:prod/odd}}@db/app\nRAW={{resolve:secretsmanager:prod/odd}}';
+    const encoded = await run(['resolve', '--format', 'text', '--encode', 'uri'], { stdin: template });
+    expect(encoded).toEqual({
+      code: 0,
+      err: '',
+      out: `DSN=postgres://app:${encodeURIComponent('p@ss:w0rd/!é')}@db/app\nRAW=${encodeURIComponent('p@ss:w0rd/!é')}`,
+    });
+    const whole = await run(['resolve', '--encode', 'uri'], {
+      stdin: JSON.stringify({ password: '{{resolve:secretsmanager:prod/odd}}' }),
+    });
+    expect(JSON.parse(whole.out)).toEqual({ password: 'p@ss:w0rd/!é' });
+    const bad = await run(['resolve', '--encode', 'html'], { stdin: template });
+    expect(bad).toMatchObject({ code: 2, out: '' });
+    expect(bad.err).toBe('secret-refs: option --encode must be uri\n');
+  });
 });
 
 describe('check --offline: syntax only, for CI', () => {
@@ -118,7 +168,7 @@ describe('check --offline: syntax only, for CI', () => {
   it('reports malformed and unsupported references with exit 1; JSON report says offline', async () => {
     const input = JSON.stringify({
       a: '{{resolve:secretsmanager:prod/db:SecretString:password:AWSCURRENT:0f9c1e2a-0000-4000-8000-000000000000}}',
-      b: '{{resolve:ssm:/param}}',
+      b: '{{resolve:s3:/param}}',
       c: '{{resolve:secretsmanager:prod/db}}',
     });
     const result = await run(['check', '--offline', '--json'], { stdin: input, env: {} });

@@ -20,12 +20,13 @@ describe('secret-refs test-connection', () => {
       message: 'The security token included in the request is invalid',
       latencyMs: 40,
     };
-    const { io, out } = makeIo();
+    const { io, out, err } = makeIo();
     expect(
       await runCli(['test-connection'], io, { createManager: () => fakeManager({}, { connection }) }),
     ).toBe(1);
-    expect(out()).toBe(
-      'failed: invalid_credentials: The security token included in the request is invalid\n',
+    expect(out()).toBe('');
+    expect(err()).toBe(
+      'secret-refs: test-connection failed: invalid_credentials: The security token included in the request is invalid\n',
     );
 
     const json = makeIo();
@@ -59,11 +60,11 @@ describe('secret-refs test-connection against the local endpoint', () => {
   });
 
   it('refused keys are distinct: failed, invalid_credentials, exit 1, in the CLI words', async () => {
-    const { io, out } = makeIo({ env: env({ AWS_SECRET_ACCESS_KEY: `${CANARY}-wrong` }) });
+    const { io, err } = makeIo({ env: env({ AWS_SECRET_ACCESS_KEY: `${CANARY}-wrong` }) });
     expect(await runCli(['test-connection'], io)).toBe(1);
-    expect(out()).toMatch(/^failed: invalid_credentials: /);
-    expect(out()).toContain('AWS_SECRET_ACCESS_KEY');
-    expect(out()).not.toContain(CANARY);
+    expect(err()).toMatch(/^secret-refs: test-connection failed: invalid_credentials: /);
+    expect(err()).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(err()).not.toContain(CANARY);
   });
 
   it('--secret tests one secret: ok when reachable, exit 1 naming the code when not; never a value', async () => {
@@ -76,11 +77,11 @@ describe('secret-refs test-connection against the local endpoint', () => {
 
     const missing = makeIo({ env: env() });
     expect(await runCli(['test-connection', '--secret', 'prod/missing'], missing.io)).toBe(1);
-    expect(missing.out()).toMatch(/^failed: secret_not_found: /);
+    expect(missing.err()).toMatch(/^secret-refs: test-connection failed: secret_not_found: /);
 
     const json = makeIo({ env: env() });
     expect(await runCli(['test-connection', '--secret', 'prod/db', '--json'], json.io)).toBe(0);
     expect(JSON.parse(json.out())).toMatchObject({ ok: true, secretId: 'prod/db' });
-    for (const text of [ok.out(), missing.out(), json.out()]) expect(text).not.toContain(CANARY);
+    for (const text of [ok.out(), missing.err(), json.out()]) expect(text).not.toContain(CANARY);
   });
 });

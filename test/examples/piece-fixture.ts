@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type AwsSecretsAuthValue, connectionManagers } from '../../examples/activepieces-piece/manager.js';
 import { SecretRefError } from '../../src/errors.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 
 // Shared by the piece's test files. Every action runs through runAction, which hands it its props as the
 // Activepieces engine delivers them (examples/activepieces-piece/engine-props.ts, tested in engine-props.test.ts),

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { readDemoSecrets, startDemoEndpoint } from '../../examples/demo-endpoint.js';
 import { quickStart } from '../../examples/quick-start.js';
-import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { LocalSecretsManager } from '../../src/testing/index.js';
 
 // The example imports the package by name; tsx and tsc map it to src/ (tsconfig.json paths), Vitest needs telling.
 vi.mock('secret-refs', () => import('../../src/index.js'));
+vi.mock('secret-refs/testing', () => import('../../src/testing/index.js'));
 
 let local: LocalSecretsManager;
 

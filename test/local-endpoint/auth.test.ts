@@ -4,8 +4,8 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { rawRequest } from './raw-request.js';
 import { clientFor, rejectionOf } from './sdk-client.js';
 
@@ -38,6 +38,7 @@ describe('request authentication and protocol errors', () => {
     expect(sm.requests).toEqual([
       {
         action: 'GetSecretValue',
+        service: 'secretsmanager',
         secretIds: ['db'],
         status: 200,
         region: 'eu-west-1',

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseSeedFile } from '../../src/testing/seed-file.js';
 import { CANARY } from '../support/canary.js';
-import { parseSeedFile } from '../support/local-endpoint/seed-file.js';
 
-const CLI = fileURLToPath(new URL('../support/local-endpoint/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/testing/cli.ts', import.meta.url));
 
 describe('parseSeedFile', () => {
   it('reads a list of secrets, JSON-encoding object values and decoding base64 binaries', () => {

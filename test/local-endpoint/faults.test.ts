@@ -6,7 +6,7 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { clientFor, rejectionOf } from './sdk-client.js';
 
 describe('fault injection and denied actions', () => {

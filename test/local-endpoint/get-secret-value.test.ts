@@ -7,8 +7,8 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import { type LocalSecretsManager, startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { clientFor, rejectionOf } from './sdk-client.js';
 
 const PREVIOUS_ID = '11111111-2222-3333-4444-555555555555';

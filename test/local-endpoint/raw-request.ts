@@ -2,7 +2,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { request } from 'node:http';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { LocalSecretsManager } from '../../src/testing/index.js';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 

@@ -1,5 +1,5 @@
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { LocalSecretsManager } from '../../src/testing/index.js';
 
 /**
  * A real SDK client aimed at a local endpoint with its credentials; one attempt unless `maxAttempts` says more.

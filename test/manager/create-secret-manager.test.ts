@@ -135,6 +135,7 @@ describe('createSecretManager delegation', () => {
       apiCalls: provider.apiCalls(),
       staleServed: 0,
       refreshErrors: 0,
+      negativeHits: 0,
       sharedRejected: 0,
       size: 0,
     });

@@ -1,6 +1,6 @@
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
+import { startLocalSecretsManager } from '../../src/testing/index.js';
 import { forwardTo, startHostileEndpoint } from '../support/hostile-endpoint/index.js';
-import { startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { type ContractSecret, testProvider } from '../support/provider-contract.js';
 
 const OTHER_ACCOUNT = '210987654321';

@@ -1,5 +1,5 @@
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { startLocalSecretsManager } from '../support/local-endpoint/index.js';
+import { startLocalSecretsManager } from '../../src/testing/index.js';
 import { type ContractSecret, testProvider } from '../support/provider-contract.js';
 
 function seedOf(secret: ContractSecret) {

@@ -7,8 +7,8 @@ import {
   createAwsProvider,
   createAwsSecretsManager,
 } from '../../src/provider/aws/index.js';
+import type { LocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import type { LocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const WRONG_KEY = 'WRONGKEY-CANARY-51c2-do-not-leak';

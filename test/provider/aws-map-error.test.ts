@@ -18,6 +18,38 @@ function sdkError(name: string, extra: Record<string, unknown> = {}): Error {
 }
 
 describe('mapAwsError', () => {
+  it('says how many attempts timed out and about how long they took in all', () => {
+    const error = sdkError('TimeoutError', { $metadata: { attempts: 3, totalRetryDelay: 300 } });
+    expect(mapAwsError(error, CONTEXT).message).toBe(
+      'http://localhost:4566 did not answer GetSecretValue for secret "prod/db" within 5000 ms (3 attempts, about 15.3 s in all); check the network path or raise `requestTimeoutMs`',
+    );
+  });
+
+  it("shows a failed credential_process's first line, without what looks like a value or the command", () => {
+    const error = sdkError('CredentialsProviderError', {
+      message: `Command failed: /usr/local/bin/get-creds --profile ops\n\nerror: session expired for alice; key=${CANARY} "${CANARY}" AKIA${'X'.repeat(16)}\nsecond line`,
+    });
+    const mapped = mapAwsError(error, CONTEXT);
+    expect(mapped.code).toBe('invalid_credentials');
+    expect(mapped.message).toBe(
+      'The profile\'s credential_process failed: "error: session expired for alice; key=… … …"; run it by hand to see why, fix it or sign in again, then retry',
+    );
+    expectNoCanary(mapped);
+  });
+
+  it('names the region a request was signed for when the endpoint serves another one, instead of blaming the keys', () => {
+    const error = sdkError('InvalidSignatureException', {
+      $fault: 'client',
+      message: 'Credential should be scoped to a valid region.',
+    });
+    const mapped = mapAwsError(error, { ...CONTEXT, endpoint: undefined });
+    expect(mapped.code).toBe('invalid_credentials');
+    expect(mapped.message).toBe(
+      "The Secrets Manager endpoint refused a request signed for region us-east-1: it serves another region (InvalidSignatureException); set `region` to the endpoint's region, or use the endpoint of region us-east-1",
+    );
+    expect(mapped.message).not.toContain('secretAccessKey');
+  });
+
   it.each([
     ['ResourceNotFoundException', {}, 'secret_not_found', false],
     ['AccessDeniedException', {}, 'access_denied', false],

@@ -353,6 +353,7 @@ describe('createAwsProvider: credentials stay hidden', () => {
         'identity',
         'kind',
         'listSecrets',
+        'services',
         'sharedIdentity',
         'testConnection',
       ].sort(),

@@ -6,8 +6,8 @@ import {
   createAwsProvider,
   createAwsSecretsManager,
 } from '../../src/provider/aws/index.js';
+import { startLocalSecretsManager } from '../../src/testing/index.js';
 import { expectNoCanary } from '../support/canary.js';
-import { startLocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const PROXY_TOKEN = 'PROXYTOKEN-CANARY-3c9e-do-not-leak';

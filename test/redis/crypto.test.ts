@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { busMessage, readBusMessage } from '../../src/cache/shared/bus.js';
+import { type BusMessage, decodeBusMessage, encodeBusMessage } from '../../src/cache/shared/bus.js';
 import { deriveKey, openEntry, sealEntry } from '../../src/cache/shared/crypto.js';
 import { decodeEntry, encodeEntry } from '../../src/cache/shared/entry.js';
 import { CANARY } from '../support/canary.js';
@@ -68,20 +68,36 @@ describe('bus messages (HMAC, hashes only)', () => {
   const form = 'd'.repeat(32);
 
   it('verifies a genuine message and names its key', () => {
-    const message = busMessage(key, 'prod', 'f', scope, form);
-    expect(readBusMessage([other, key], 'prod', message)).toMatchObject({ key, kind: 'f', scope, form });
+    const message = encodeBusMessage('prod', { kind: 'form', key, scope, form });
+    expect(decodeBusMessage([other, key], 'prod', message)).toStrictEqual({ kind: 'form', key, scope, form });
+  });
+
+  it('reads back every kind it writes, and nothing else', () => {
+    const entry = 'e'.repeat(32);
+    const messages: BusMessage[] = [
+      { kind: 'filled', entry },
+      { kind: 'form', key, scope, form },
+      { kind: 'any-scope-form', key, form },
+      { kind: 'scope', key, scope },
+      { kind: 'namespace', key },
+    ];
+    for (const message of messages) {
+      expect(decodeBusMessage([key], 'prod', encodeBusMessage('prod', message))).toStrictEqual(message);
+    }
+    expect(decodeBusMessage([key], 'prod', `fill.${entry}`)).toBeUndefined();
+    expect(decodeBusMessage([key], 'prod', `sr1.w.${entry}x`)).toBeUndefined();
   });
 
   it('drops forged, altered, foreign-namespace and foreign-key messages', () => {
-    const message = busMessage(key, 'prod', 'f', scope, form);
-    expect(readBusMessage([key], 'dev', message)).toBeUndefined();
-    expect(readBusMessage([other], 'prod', message)).toBeUndefined();
-    expect(readBusMessage([key], 'prod', message.replace('.f.', '.s.'))).toBeUndefined();
+    const message = encodeBusMessage('prod', { kind: 'form', key, scope, form });
+    expect(decodeBusMessage([key], 'dev', message)).toBeUndefined();
+    expect(decodeBusMessage([other], 'prod', message)).toBeUndefined();
+    expect(decodeBusMessage([key], 'prod', message.replace('.f.', '.s.'))).toBeUndefined();
     expect(
-      readBusMessage([key], 'prod', `${message.slice(0, -1)}${message.endsWith('0') ? '1' : '0'}`),
+      decodeBusMessage([key], 'prod', `${message.slice(0, -1)}${message.endsWith('0') ? '1' : '0'}`),
     ).toBeUndefined();
-    expect(readBusMessage([key], 'prod', `sr1.n.${key.id}.-.-.${'0'.repeat(32)}`)).toBeUndefined();
-    expect(readBusMessage([key], 'prod', 'prod/db')).toBeUndefined();
+    expect(decodeBusMessage([key], 'prod', `sr1.n.${key.id}.-.-.${'0'.repeat(32)}`)).toBeUndefined();
+    expect(decodeBusMessage([key], 'prod', 'prod/db')).toBeUndefined();
   });
 });
 
@@ -92,8 +108,8 @@ describe('whatever Redis holds or carries', () => {
         expect(openEntry([key], site, text)).toBeUndefined();
         expect(openEntry([key], site, Buffer.from(bytes).toString('base64'))).toBeUndefined();
         expect(() => decodeEntry(text)).not.toThrow();
-        expect(readBusMessage([key], 'prod', text)).toBeUndefined();
-        expect(readBusMessage([key], 'prod', `sr1.f.${key.id}.${text}`)).toBeUndefined();
+        expect(decodeBusMessage([key], 'prod', text)).toBeUndefined();
+        expect(decodeBusMessage([key], 'prod', `sr1.f.${key.id}.${text}`)).toBeUndefined();
       }),
       { numRuns: 500 },
     );

@@ -8,6 +8,7 @@ import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { createRedisSecretCache } from '../../src/redis/index.js';
 import type { SecretProvider } from '../../src/types.js';
+import { closeClusterClient, connectClusterClient, type RootNodes } from './cluster-helpers.js';
 import { closeClient, connectClient, type Flavour } from './helpers.js';
 
 interface Setup {
@@ -17,6 +18,8 @@ interface Setup {
   secrets: Record<string, string>;
   latencyMs: number;
   encryptionKey: string;
+  /** A Redis Cluster's nodes: the member connects a cluster client instead of a client of `url`. */
+  cluster?: RootNodes;
   /** The AWS provider over the local endpoint instead of the memory provider. */
   aws?: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
@@ -39,7 +42,9 @@ const memory = createMemoryProvider(setup.secrets, {
 const aws = (config: NonNullable<Setup['aws']>): SecretProvider =>
   createAwsProvider({ ...config, maxAttempts: 1 });
 const provider = setup.aws ? aws(setup.aws) : memory;
-const client = await connectClient(setup.flavour, setup.url);
+const client = setup.cluster
+  ? await connectClusterClient(setup.flavour, setup.cluster)
+  : await connectClient(setup.flavour, setup.url);
 // A long lease: the test is about who fetches, not about how fast a loaded machine answers.
 const cache = createRedisSecretCache({
   client,
@@ -70,7 +75,8 @@ process.on('message', async (command: Command) => {
     reply({ fetched });
   } else {
     await cache.close();
-    await closeClient(client);
+    if (setup.cluster) closeClusterClient(client);
+    else await closeClient(client);
     process.exit(0);
   }
 });

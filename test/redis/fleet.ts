@@ -20,6 +20,7 @@ export async function startMember(setup: {
   secrets: Record<string, string>;
   latencyMs?: number;
   encryptionKey: string;
+  cluster?: readonly { host: string; port: number }[];
   aws?: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }): Promise<Member> {
   const child: ChildProcess = spawn(

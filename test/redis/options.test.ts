@@ -41,12 +41,16 @@ describe('createRedisSecretCache options', () => {
     expect(refusal(options).option).toBe(option);
   });
 
-  it('refuses Redis Cluster clients of both kinds, by name', () => {
+  it('accepts Redis Cluster clients of both kinds, and refuses a separate subscriber beside one', async () => {
     const ioCluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
     const nodeCluster = createCluster({ rootNodes: [{ url: 'redis://127.0.0.1:1' }] });
     for (const client of [ioCluster, nodeCluster]) {
-      expect(refusal({ client, encryptionKey }).message).toContain('Redis Cluster');
+      const cache = createRedisSecretCache({ client, encryptionKey });
+      expect(cache.isListening()).toBe(false);
+      await cache.close();
+      expect(refusal({ client, encryptionKey, subscriber: ioredis }).option).toBe('subscriber');
     }
+    expect(refusal({ client: ioredis, encryptionKey, subscriber: ioCluster }).option).toBe('subscriber');
     ioCluster.disconnect();
   });
 

@@ -53,8 +53,53 @@ const secretRef: fc.Arbitrary<SecretRef> = fc
     return ref;
   });
 
+const PARAMETER_NAME_CHARS = [...'abcXYZ019_.-/'];
+const parameterName = fc.string({
+  unit: fc.constantFrom(...PARAMETER_NAME_CHARS),
+  minLength: 1,
+  maxLength: 40,
+});
+const parameterArn = fc
+  .record({
+    partition: fc.constantFrom('aws', 'aws-cn', 'aws-us-gov'),
+    region: fc.constantFrom('us-east-1', 'cn-north-1', 'us-gov-west-1', 'ap-southeast-7'),
+    account: fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 12, maxLength: 12 }),
+    name: parameterName,
+  })
+  .map(
+    ({ partition, region, account, name }) => `arn:${partition}:ssm:${region}:${account}:parameter/${name}`,
+  );
+const label = fc
+  .tuple(
+    fc.constantFrom(...'abcXYZ_.-'),
+    fc.string({ unit: fc.constantFrom(...'abcXYZ019_.-'), maxLength: 30 }),
+  )
+  .map(([first, rest]) => first + rest);
+const parameterVersion = fc.integer({ min: 1, max: 10_000_000 }).map(String);
+
+/** A Parameter Store reference: `ssm` or `ssm-secure`, a name or ARN, at most one of version and label. */
+const parameterRef: fc.Arbitrary<SecretRef> = fc
+  .record({
+    service: fc.constantFrom('ssm' as const, 'ssm-secure' as const),
+    secretId: fc.oneof(parameterName, parameterArn, fc.constant('arn')),
+    version: fc.oneof(
+      fc.constant({}),
+      label.map((stage) => ({ versionStage: stage })),
+      parameterVersion.map((id) => ({ versionId: id })),
+    ),
+  })
+  .map(({ service, secretId, version }): SecretRef => ({ secretId, service, ...version }));
+
+/** Either service's references. */
+const anyRef = fc.oneof(secretRef, parameterRef);
+
 /** Whether `style` can write `ref`, stated independently of the implementation. */
 function expressible(ref: SecretRef, style: SecretRefStyle): boolean {
+  if (ref.service !== undefined) {
+    if (style === 'cloudformation') return true;
+    const hasSelector = ref.versionStage !== undefined || ref.versionId !== undefined;
+    return style === 'ecs' && ref.service === 'ssm-secure' && ref.secretId.startsWith('arn:') && !hasSelector;
+  }
   const key = ref.jsonKey ?? '';
   const braceSafe = !key.includes('}}') && !key.includes('{{') && !key.endsWith('}');
   const hasTail = ref.jsonKey !== undefined || ref.versionStage !== undefined || ref.versionId !== undefined;
@@ -83,6 +128,9 @@ const TOKENS = [
   'resolve:secretsmanager:',
   'Resolve:SecretsManager',
   'resolve:ssm:',
+  'resolve:ssm-secure:',
+  ':parameter/',
+  'ssm:',
   '|ap_sep_v1|',
   'arn:',
   'aws',
@@ -140,7 +188,7 @@ const hostile = fc.oneof(
 describe('grammar properties', () => {
   it('parseSecretRef(formatSecretRef(ref, { style })) deep-equals ref for every style able to express it', () => {
     fc.assert(
-      fc.property(secretRef, (ref) => {
+      fc.property(anyRef, (ref) => {
         for (const style of STYLES) {
           if (expressible(ref, style)) {
             const text = formatSecretRef(ref, { style });
@@ -158,7 +206,7 @@ describe('grammar properties', () => {
   it('scanSecretRefs finds a formatted braced reference embedded in plain text', () => {
     const plain = fc.string({ maxLength: 20 }).filter((text) => !/[{}|]/.test(text));
     fc.assert(
-      fc.property(secretRef, plain, plain, (ref, before, after) => {
+      fc.property(anyRef, plain, plain, (ref, before, after) => {
         for (const style of ['cloudformation', 'activepieces'] as const) {
           if (!expressible(ref, style)) continue;
           const reference = formatSecretRef(ref, { style });

@@ -29,13 +29,13 @@ function parseError(input: string): SecretRefSyntaxError {
   throw new Error(`expected ${JSON.stringify(input)} to be refused`);
 }
 
-const ONLY = 'is not supported: only "secretsmanager" is';
+const ONLY = 'is not supported: only "secretsmanager", "ssm" and "ssm-secure" are supported';
 
 describe('unsupported and misspelt references are reported, never passed on', () => {
-  it('scanSecretRefs reports {{resolve:ssm:…}}, {{resolve:ssm-secure:…}} and a misspelt service', () => {
+  it('scanSecretRefs reads Parameter Store references and reports another service and a misspelt one', () => {
     // Prepare
     const text =
-      'a={{resolve:ssm:/x}} b={{resolve:ssm-secure:/x:1}} c={{resolve:secretsmanagr:db:SecretString:pw}} d={{step_1.output}}';
+      'a={{resolve:s3:/x}} b={{resolve:ssn:/x:1}} c={{resolve:secretsmanagr:db:SecretString:pw}} d={{step_1.output}} e={{resolve:ssm:/x}}';
 
     // Act
     const found = errorsOf(text);
@@ -44,40 +44,48 @@ describe('unsupported and misspelt references are reported, never passed on', ()
     expect(found).toStrictEqual([
       {
         start: 2,
-        text: '{{resolve:ssm:/x}}',
+        text: '{{resolve:s3:/x}}',
         ref: undefined,
         code: 'unsupported_reference',
         offset: 10,
-        reason: `service "ssm" (Systems Manager Parameter Store) ${ONLY}`,
+        reason: `service "s3" ${ONLY}`,
       },
       {
-        start: 23,
-        text: '{{resolve:ssm-secure:/x:1}}',
+        start: 22,
+        text: '{{resolve:ssn:/x:1}}',
         ref: undefined,
         code: 'unsupported_reference',
         offset: 10,
-        reason: `service "ssm-secure" (Systems Manager Parameter Store, SecureString) ${ONLY}`,
+        reason: `service "ssn" ${ONLY}; did you mean "ssm"?`,
       },
       {
-        start: 53,
+        start: 45,
         text: '{{resolve:secretsmanagr:db:SecretString:pw}}',
         ref: undefined,
         code: 'unsupported_reference',
         offset: 10,
         reason: `service "secretsmanagr" ${ONLY}; did you mean "secretsmanager"?`,
       },
+      {
+        start: 112,
+        text: '{{resolve:ssm:/x}}',
+        ref: { secretId: '/x', service: 'ssm' },
+        code: undefined,
+        offset: undefined,
+        reason: undefined,
+      },
     ]);
   });
 
   it('parseSecretRef throws SecretRefSyntaxError with code unsupported_reference', () => {
-    const error = parseError('{{resolve:ssm:/app/param}}');
+    const error = parseError('{{resolve:ssmsecure:/app/param}}');
 
     expect(error).toBeInstanceOf(SecretRefError);
     expect(error.code).toBe('unsupported_reference');
     expect(error.offset).toBe(10);
-    expect(error.input).toBe('{{resolve:ssm:/app/param}}');
+    expect(error.input).toBe('{{resolve:ssmsecure:/app/param}}');
     expect(error.message).toBe(
-      `Unsupported secret reference at offset 10: service "ssm" (Systems Manager Parameter Store) ${ONLY}`,
+      `Unsupported secret reference at offset 10: service "ssmsecure" ${ONLY}; did you mean "ssm-secure"?`,
     );
   });
 
@@ -92,7 +100,7 @@ describe('unsupported and misspelt references are reported, never passed on', ()
     ['secretsmgr', false],
     ['secrets', false],
     ['kms', false],
-    ['SSM', false],
+    ['s3', false],
   ])('"did you mean" for a near miss only: %j → %s', (service, near) => {
     const error = parseError(`{{resolve:${service}:db}}`);
 
@@ -101,11 +109,26 @@ describe('unsupported and misspelt references are reported, never passed on', ()
     expect(error.reason.endsWith('did you mean "secretsmanager"?')).toBe(near);
   });
 
+  it.each([
+    ['ssn', 'ssm'],
+    ['sms', 'ssm'],
+    ['ssm_secure', 'ssm-secure'],
+    ['ssm-secur', 'ssm-secure'],
+  ])('suggests the Parameter Store service for a near miss: %j → %j', (service, suggested) => {
+    expect(parseError(`{{resolve:${service}:/p}}`).reason).toContain(`did you mean "${suggested}"?`);
+  });
+
   it('reports every casing and leading whitespace (CloudFormation itself is case-sensitive)', () => {
+    expect(errorsOf('{{Resolve:S3:/x}} {{ resolve:s3:/x }} {{RESOLVE:kms:/y}}')).toMatchObject([
+      { code: 'unsupported_reference', reason: expect.stringContaining('service "S3"') },
+      { code: 'unsupported_reference', offset: 11, reason: expect.stringContaining('service "s3"') },
+      { code: 'unsupported_reference', reason: expect.stringContaining('service "kms"') },
+    ]);
+    // A Parameter Store reference in the wrong case or after whitespace is a malformed one, asking for lowercase.
     expect(errorsOf('{{Resolve:SSM:/x}} {{ resolve:ssm:/x }} {{RESOLVE:ssm-secure:/y}}')).toMatchObject([
-      { code: 'unsupported_reference', reason: expect.stringContaining('service "SSM"') },
-      { code: 'unsupported_reference', offset: 11, reason: expect.stringContaining('service "ssm"') },
-      { code: 'unsupported_reference', reason: expect.stringContaining('service "ssm-secure"') },
+      { code: 'invalid_reference', reason: 'expected "resolve:ssm:" in lowercase but found "Resolve:SSM"' },
+      { code: 'invalid_reference', offset: 2, reason: 'unexpected whitespace after "{{"' },
+      { code: 'invalid_reference', reason: expect.stringContaining('expected "resolve:ssm-secure:"') },
     ]);
     // A Secrets Manager reference in the wrong case stays a malformed one: invalid_reference, asking for lowercase.
     expect(parseError('{{Resolve:SecretsManager:db}}').code).toBe('invalid_reference');
@@ -118,7 +141,8 @@ describe('unsupported and misspelt references are reported, never passed on', ()
     expect(errorsOf('{{resolve:}} {{resolve::x}}')).toMatchObject([
       {
         code: 'unsupported_reference',
-        reason: 'no service named after "resolve:": only "secretsmanager" is supported',
+        reason:
+          'no service named after "resolve:": only "secretsmanager", "ssm" and "ssm-secure" are supported',
       },
       { code: 'unsupported_reference' },
     ]);
@@ -130,13 +154,14 @@ describe('unsupported and misspelt references are reported, never passed on', ()
   });
 
   it('an unterminated unsupported reference is reported by its opener alone', () => {
-    const text = `pw={{resolve:ssm:/x ${CANARY} and {{resolve:ssm-secure}} more`;
+    const text = `pw={{resolve:s3:/x ${CANARY} and {{resolve:ssm:/y ${CANARY} and {{resolve:kms}} more`;
 
     const found = scanSecretRefs(text);
 
     expect(found.map(({ text: span, error }) => ({ span, code: error?.code }))).toStrictEqual([
-      { span: '{{resolve:ssm:', code: 'unsupported_reference' },
-      { span: '{{resolve:ssm-secure}}', code: 'unsupported_reference' },
+      { span: '{{resolve:s3:', code: 'unsupported_reference' },
+      { span: '{{resolve:ssm:', code: 'invalid_reference' },
+      { span: '{{resolve:kms}}', code: 'unsupported_reference' },
     ]);
     expectNoCanary(found);
     // A name that runs on with no ":" or "}}" is not copied at all.
@@ -193,7 +218,7 @@ describe('unsupported and misspelt references are reported, never passed on', ()
   });
 
   it('names only the service in the message, never the rest of the reference', () => {
-    const [match] = scanSecretRefs(`{{resolve:ssm:${CANARY}}}`);
+    const [match] = scanSecretRefs(`{{resolve:s3:${CANARY}}}`);
 
     expect(match?.error?.message).not.toContain(CANARY);
     expect(match?.error?.reason).not.toContain(CANARY);
@@ -217,13 +242,13 @@ describe('unsupported and misspelt references are reported, never passed on', ()
 
   it('findSecretRefs lists an unsupported reference with its path and error', () => {
     const found = findSecretRefs({
-      props: { token: 'Bearer {{resolve:ssm:/api/token}}', next: '{{step_1.id}}' },
+      props: { token: 'Bearer {{resolve:s3:/api/token}}', next: '{{step_1.id}}' },
     });
 
     expect(found).toMatchObject([
       {
         path: ['props', 'token'],
-        text: '{{resolve:ssm:/api/token}}',
+        text: '{{resolve:s3:/api/token}}',
         error: { code: 'unsupported_reference' },
       },
     ]);
@@ -234,7 +259,7 @@ describe('unsupported and misspelt references are reported, never passed on', ()
     const manager = createSecretManager(createMemoryProvider({ db: JSON.stringify({ password: CANARY }) }));
     const connection = {
       password: '{{resolve:secretsmanager:db:SecretString:password}}',
-      apiKey: '{{resolve:ssm-secure:/x:1}}',
+      apiKey: '{{resolve:ssm-secur:/x:1}}',
       url: 'https://{{resolve:secretsmanagr:db:SecretString:password}}@host',
       body: '{{trigger.body}}',
     };
@@ -253,9 +278,7 @@ describe('unsupported and misspelt references are reported, never passed on', ()
       // `unsupported_reference` once resolve-connection takes the match's own code; `invalid_reference` before.
       expect(['unsupported_reference', 'invalid_reference']).toContain(issue.code);
     }
-    expect(issues[0]?.message).toContain(
-      `service "ssm-secure" (Systems Manager Parameter Store, SecureString) ${ONLY}`,
-    );
+    expect(issues[0]?.message).toContain(`service "ssm-secur" ${ONLY}; did you mean "ssm-secure"?`);
     expect(issues[1]?.message).toContain('did you mean "secretsmanager"?');
     expectNoCanary(error);
   });

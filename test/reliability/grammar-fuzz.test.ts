@@ -51,11 +51,13 @@ describe('the grammar under fuzzing', () => {
     });
     expect(checkParse('{{resolve:secretsmanager:db:SecretString:password}}')).toBe('parsed');
     expect(checkParse('{{resolve:secretsmanager:}}')).toBe('refused');
-    expect(checkScan('a {{resolve:ssm:/x}} {{ Resolve:secretsmanagr:db}} {{step_1.id}}')).toEqual({
+    expect(checkScan('a {{resolve:s3:/x}} {{ Resolve:secretsmanagr:db}} {{step_1.id}}')).toEqual({
       refs: 0,
       errors: 2,
     });
-    expect(checkParse('{{resolve:ssm-secure:/x:1}}')).toBe('refused');
+    expect(checkParse('{{resolve:ssm-secur:/x:1}}')).toBe('refused');
+    expect(checkParse('{{resolve:ssm-secure:/x:1}}')).toBe('parsed');
+    expect(checkScan('a {{resolve:ssm:/x}} b')).toEqual({ refs: 1, errors: 0 });
   });
 
   // A quadratic scan of these would not end within the test timeout; each is checked for what it finds, not timed.

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { SecretRefError, type SecretRefErrorCode } from '../../src/errors.js';
 import { type AwsSecretsManagerConfig, createAwsSecretsManager } from '../../src/provider/aws/index.js';
+import type { LocalSecretsManager, SeedSecret } from '../../src/testing/index.js';
 import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import type { LocalSecretsManager, SeedSecret } from '../support/local-endpoint/index.js';
 
 /**
  * Secrets seeded for the reliability runs; each holds the canary, so a leaked value is always caught. As many as

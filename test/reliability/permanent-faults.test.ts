@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretRefErrorCode } from '../../src/errors.js';
 import { SecretResolutionError } from '../../src/errors.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+import type { Fault, LocalSecretsManager } from '../../src/testing/index.js';
 import { expectNoCanary } from '../support/canary.js';
-import type { Fault, LocalSecretsManager } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import { codes, expectSound, hammer, managerFor, printFigure, secretName, seeds } from './hammer.js';
 

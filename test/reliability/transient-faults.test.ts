@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
-import type { Fault, LocalSecretsManager } from '../support/local-endpoint/index.js';
+import type { Fault, LocalSecretsManager } from '../../src/testing/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import {
   expectSound,

@@ -62,11 +62,11 @@ describe('findSecretRefs', () => {
     const value = {
       body: 'Hello {{trigger.name}}',
       next: '{{step_1.output}}',
-      ssm: '{{resolve:ssm:/param}}',
+      s3: '{{resolve:s3:/param}}',
     };
     const found = findSecretRefs(value);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ path: ['ssm'], error: { code: 'unsupported_reference' } });
+    expect(found[0]).toMatchObject({ path: ['s3'], error: { code: 'unsupported_reference' } });
   });
 
   it('searches a root string and returns nothing for values without strings', () => {

@@ -32,6 +32,24 @@ describe('createMasker', () => {
     expect(masker.size).toBe(1);
   });
 
+  it('hides the JSON escapes of Go, Python, Java and PHP and percent-encoding, in either case of hex', () => {
+    const value = 'Xy&<9>/é"Qw 😀';
+    const masker = createMasker([value]);
+    const printed = [
+      'Xy\\u0026\\u003c9\\u003e/é\\"Qw 😀', // Go encoding/json
+      'Xy&<9>/\\u00e9\\"Qw \\ud83d\\ude00', // Python json.dumps (ensure_ascii)
+      'Xy&<9>\\/\\u00E9\\"Qw \\uD83D\\uDE00', // PHP json_encode, upper-case hex
+      'Xy\\u0026\\u003c9\\u003e/é\\u0022Qw 😀', // Gson-style, every mark escaped
+      encodeURIComponent(value),
+      encodeURIComponent(value)
+        .replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())
+        .replace('%20', '+'),
+    ];
+    for (const text of printed) expect(masker.mask(`<${text}>`)).toBe('<****>');
+    // A value the program transforms is not recognised.
+    expect(masker.mask(Buffer.from(value).toString('base64'))).not.toBe('****');
+  });
+
   it('masks every string of an object without changing it', () => {
     const masker = createMasker([CANARY]);
     const date = new Date(0);

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAwsSecretsManager, type SecretManager, SecretRefConfigError } from '../../src/index.js';
 import { invalidateFromEventBridge } from '../../src/rotation/eventbridge.js';
+import { rotate } from '../../src/testing/index.js';
 import { CANARY } from '../support/canary.js';
-import { rotate } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';

@@ -10,9 +10,9 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rotate } from '../../src/testing/index.js';
 import { clientFor, rejectionOf } from '../local-endpoint/sdk-client.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import { rotate } from '../support/local-endpoint/index.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const TOKEN_A = 'aaaaaaaa-1111-2222-3333-444444444444';

@@ -3,12 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSecretsManager, type SecretManager } from '../../src/index.js';
 import { withConnection } from '../../src/rotation/with-connection.js';
+import { type LocalSecretsManager, rotate, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
-import {
-  type LocalSecretsManager,
-  rotate,
-  startLocalSecretsManager,
-} from '../support/local-endpoint/index.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
 
 const SECRET = 'prod/app-db';

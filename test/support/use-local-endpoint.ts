@@ -3,7 +3,7 @@ import {
   type LocalSecretsManager,
   type LocalSecretsManagerOptions,
   startLocalSecretsManager,
-} from './local-endpoint/index.js';
+} from '../../src/testing/index.js';
 
 /**
  * Starts one local Secrets Manager endpoint for the current test file (or `describe` block), closes it afterwards,

@@ -1,5 +1,6 @@
 import { SecretRefConfigError } from '../../errors.js';
-import type { LuaScript } from './scripts.js';
+import type { TierScript } from './scripts.js';
+import { shardSubscriberOf } from './shard-subscriber.js';
 
 /**
  * The few things the tier asks of a Redis client, the same for node-redis (≥ 5) and ioredis (≥ 5). Neither package
@@ -7,10 +8,15 @@ import type { LuaScript } from './scripts.js';
  */
 export interface RedisConnection {
   readonly flavour: 'node-redis' | 'ioredis';
+  /** True for a Redis Cluster client: commands are routed by key, the bus is a shard channel (SPUBLISH). */
+  readonly cluster: boolean;
   /** True when the client can send a command now (not connecting, not closed). */
   ready(): boolean;
-  /** Sends one command; the reply as the client gives it (strings, numbers, arrays, null). */
-  command(args: readonly string[]): Promise<unknown>;
+  /**
+   * Sends one command; the reply as the client gives it (strings, numbers, arrays, null). On a cluster, `key` says
+   * which slot's node gets it (any node when absent).
+   */
+  command(args: readonly string[], key?: string): Promise<unknown>;
 }
 
 /** A subscriber connection, listening on one channel. */
@@ -25,9 +31,9 @@ export interface RedisSubscriber {
   close(): Promise<void>;
 }
 
-type Fn = (...args: unknown[]) => unknown;
+export type Fn = (...args: unknown[]) => unknown;
 type Emitter = { on(event: string, listener: Fn): unknown; off?(event: string, listener: Fn): unknown };
-type AnyClient = Record<string, unknown> & Emitter;
+export type AnyClient = Record<string, unknown> & Emitter;
 
 function isIoredis(client: AnyClient): boolean {
   return typeof client.call === 'function' && typeof client.status === 'string';
@@ -37,6 +43,11 @@ function isNodeRedis(client: AnyClient): boolean {
   return typeof client.sendCommand === 'function' && 'isReady' in client && 'isOpen' in client;
 }
 
+/** An ioredis `Cluster` (it says so) or a node-redis cluster (`createCluster`: it knows its masters). */
+export function isClusterClient(client: AnyClient): boolean {
+  return client.isCluster === true || typeof client.getSlotMaster === 'function';
+}
+
 /**
  * Wraps the user's client; throws a `SecretRefConfigError` naming `option` when it is neither kind.
  * @example
@@ -44,20 +55,13 @@ function isNodeRedis(client: AnyClient): boolean {
  */
 export function connectionOf(value: unknown, option: string): RedisConnection {
   const client = value as AnyClient;
-  if (
-    client !== null &&
-    typeof client === 'object' &&
-    (client.isCluster === true || 'getMasters' in client)
-  ) {
-    throw new SecretRefConfigError(
-      option,
-      `\`${option}\` is a Redis Cluster client: the shared tier needs a single Redis (a primary, with replicas if you like)`,
-    );
-  }
   if (client !== null && typeof client === 'object' && typeof client.on === 'function') {
+    const cluster = isClusterClient(client);
     if (isIoredis(client)) {
+      // An ioredis Cluster routes by the keys it finds in the command itself (EVALSHA's numkeys included).
       return {
         flavour: 'ioredis',
+        cluster,
         ready: () => client.status === 'ready',
         command: ([name, ...args]) => (client.call as Fn).call(client, name, ...args) as Promise<unknown>,
       };
@@ -65,32 +69,38 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
     if (isNodeRedis(client)) {
       return {
         flavour: 'node-redis',
+        cluster,
         ready: () => client.isReady === true,
-        command: (args) => (client.sendCommand as Fn).call(client, [...args]) as Promise<unknown>,
+        command: cluster
+          ? (args, key) => (client.sendCommand as Fn).call(client, key, false, [...args]) as Promise<unknown>
+          : (args) => (client.sendCommand as Fn).call(client, [...args]) as Promise<unknown>,
       };
     }
   }
   throw new SecretRefConfigError(
     option,
-    `\`${option}\` must be a connected node-redis (≥ 5) or ioredis (≥ 5) client`,
+    `\`${option}\` must be a connected node-redis (≥ 5) or ioredis (≥ 5) client, or a cluster client of either`,
   );
 }
 
 /**
- * Runs a script by its SHA, loading it with EVAL when the server answers NOSCRIPT (a restart, a flush).
+ * Runs a script by its SHA, loading it with EVAL when the server answers NOSCRIPT (a restart, a flush, a node
+ * that never ran it). `key` (in the namespace's slot) routes it on a cluster; the scripts read ARGV only.
  * @example
- *   const reply = await runScript(connection, RELEASE, [leaseKey, token]);
+ *   const reply = await runScript(connection, RELEASE, leaseKey, [leaseKey, token]);
  */
 export async function runScript(
   connection: RedisConnection,
-  lua: LuaScript,
+  script: TierScript,
+  key: string,
   args: readonly string[],
 ): Promise<unknown> {
+  const lua = connection.cluster ? script.sharded : script.classic;
   try {
-    return await connection.command(['EVALSHA', lua.sha, '0', ...args]);
+    return await connection.command(['EVALSHA', lua.sha, '1', key, ...args], key);
   } catch (error) {
     if (!String((error as { message?: unknown })?.message).startsWith('NOSCRIPT')) throw error;
-    return connection.command(['EVAL', lua.source, '0', ...args]);
+    return connection.command(['EVAL', lua.source, '1', key, ...args], key);
   }
 }
 
@@ -100,12 +110,27 @@ const RETRY_MS = 1_000;
 const STATE_EVENTS = { down: ['end', 'close', 'reconnecting', 'error'], up: ['ready'] } as const;
 
 /**
- * The subscriber: `given` (the user's, left open on close) or a duplicate of `client` (the tier's, closed on close).
+ * The subscriber: `given` (the user's, left open on close) or a duplicate of `client` (the tier's, closed on close);
+ * on a cluster, the tier's own connection to the shard of the channel (see {@link shardSubscriberOf}).
  * @example
- *   await subscriberOf(client, undefined).listen(channel, onMessage, onState);
+ *   await subscriberOf(client, undefined, connection).listen(channel, onMessage, onState);
  */
-export function subscriberOf(client: unknown, given: unknown): RedisSubscriber {
-  if (given !== undefined) connectionOf(given, 'subscriber');
+export function subscriberOf(client: unknown, given: unknown, connection: RedisConnection): RedisSubscriber {
+  if (connection.cluster) {
+    if (given !== undefined) {
+      throw new SecretRefConfigError(
+        'subscriber',
+        '`subscriber` is not used with a cluster client: the cache opens its own connection to the shard of its channel',
+      );
+    }
+    return shardSubscriberOf(client as AnyClient, connection);
+  }
+  if (given !== undefined && connectionOf(given, 'subscriber').cluster) {
+    throw new SecretRefConfigError(
+      'subscriber',
+      '`subscriber` must be a single-server client, as `client` is',
+    );
+  }
   const owned = given === undefined;
   const source = (owned ? client : given) as AnyClient;
   const ioredis = isIoredis(source);

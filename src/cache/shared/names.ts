@@ -51,9 +51,12 @@ export function scopeNames(key: DerivedKey, scopeText: string): ScopeNames {
     key,
     scope: hmacHex(key.names, 'scope', scopeText),
     entry(locator) {
-      const { secretId, versionStage, versionId } = normalizeLocator(locator);
+      const { secretId, versionStage, versionId, service } = normalizeLocator(locator);
       const stage = versionStage === undefined ? '' : `=${versionStage}`;
       const version = versionId === undefined ? '' : `=${versionId}`;
+      // A Parameter Store entry is named with its service, so it never shares a name with a secret's.
+      if (service !== undefined)
+        return hmacHex(key.names, 'entry', scopeText, secretId, stage, version, service);
       return hmacHex(key.names, 'entry', scopeText, secretId, stage, version);
     },
     form(secretId) {

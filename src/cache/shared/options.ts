@@ -8,10 +8,15 @@ import { type DerivedKey, deriveKey } from './crypto.js';
  *   const options: RedisSecretCacheOptions = { client, encryptionKey: process.env.CACHE_KEY!, namespace: 'prod' };
  */
 export interface RedisSecretCacheOptions extends SecretCacheOptions {
-  /** Your connected node-redis (≥ 5) or ioredis (≥ 5) client. It stays yours: `close()` leaves it open. */
+  /**
+   * Your connected node-redis (≥ 5) or ioredis (≥ 5) client: a single server's (`createClient`, `new Redis`) or a
+   * Redis Cluster's (`createCluster`, `new Cluster`, with Redis ≥ 7 for sharded pub/sub). It stays yours: `close()`
+   * leaves it open.
+   */
   client: unknown;
   /**
    * The connection that listens for invalidations (a Redis connection in subscriber mode can send nothing else).
+   * Not used with a cluster client: the cache then opens its own connection to the shard of its channel.
    * @default `client.duplicate()`, connected by the cache and closed by `close()`
    */
   subscriber?: unknown;

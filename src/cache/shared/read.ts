@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
+import { encodeBusMessage } from './bus.js';
 import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
 import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
@@ -21,14 +22,14 @@ export interface ReadContext {
   readonly leaseMs: number;
   /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
   freshCap(): number;
-  /** Resolves when one of `names` is filled (a `fill` message on the bus), after `ms`, or when `signal` fires. */
+  /** Resolves when one of `names` is filled (a `filled` message on the bus), after `ms`, or when `signal` fires. */
   waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
   onProblem(kind: 'tampered', cause?: unknown): void;
 }
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again for the entry (or a free lease). The
- * holder's `fill` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
+ * holder's `filled` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
  * bus that is down or a message that was lost.
  */
 export const POLL_MS = 50;
@@ -57,7 +58,7 @@ export interface Generation {
 
 /**
  * Reads `locators` of one scope: hits are decrypted; a miss whose lease this process took is answered at once (the
- * caller fetches and commits); a miss leased by another process is looked at again when the holder's `fill` message
+ * caller fetches and commits); a miss leased by another process is looked at again when the holder's `filled` message
  * comes (or after {@link POLL_MS} at most) until the entry comes, the lease is free (this process then takes it),
  * `leaseMs` has passed or `signal` fires. With `aheadMs`, an entry that expires within `aheadMs` is a miss to
  * refresh when this process takes its lease, and is waited on like a miss while another process refreshes it.
@@ -97,7 +98,7 @@ export async function readShared(
         names: asked,
       });
       reply = decodeReadReply(
-        await context.guard.run(() => runScript(context.connection, READ, args)),
+        await context.guard.run(() => runScript(context.connection, READ, `${context.prefix}gen`, args)),
         asked.length,
       );
     } catch {
@@ -170,7 +171,7 @@ function missWithCommit(
     if (settled) return;
     settled = true;
     if (token === undefined) return;
-    context.guard.run(() => runScript(context.connection, RELEASE, [leaseKey, token])).catch(noop);
+    context.guard.run(() => runScript(context.connection, RELEASE, leaseKey, [leaseKey, token])).catch(noop);
   };
   return {
     hit: false,
@@ -219,13 +220,14 @@ export function writeEntry(
       ttlMs: lifetime,
       token: token ?? '',
       indexTtlMs: lifetime + INDEX_MARGIN_MS,
+      notice: encodeBusMessage(context.namespace, { kind: 'filled', entry: name }),
       scopes: names.map((scope) => scope.scope),
       forms: names.flatMap((scope) => [
         ...ids.map((id) => scope.form(id)),
         ...ids.map((id) => anyScopeForm(scope.key, id)),
       ]),
     });
-    context.guard.run(() => runScript(context.connection, COMMIT, args)).catch(noop);
+    context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);
     return true;
   } catch {
     // A payload that cannot be encoded is simply not shared; the caller already has it.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SecretRefError } from '../../errors.js';
 import type { SecretProvider } from '../../types.js';
 import type { SharedInvalidation, SharedTier } from '../tier.js';
-import { type BusKind, busMessage, DROP_ALL, invalidationsOf, readBusMessage } from './bus.js';
+import { type BusMessage, DROP_ALL, decodeBusMessage, encodeBusMessage, invalidationsOf } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
 import { createFills } from './fills.js';
@@ -93,6 +93,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         runScript(
           connection,
           INVALIDATE,
+          `${prefix}gen`,
           invalidateArgs({
             prefix,
             channel,
@@ -116,8 +117,10 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       emit(DROP_ALL);
       return;
     }
-    const read = invalidation.messages[0] && readBusMessage(keys, namespace, invalidation.messages[0]);
-    if (read) for (const message of invalidationsOf(read, known)) emit(message);
+    const message = invalidation.messages[0] && decodeBusMessage(keys, namespace, invalidation.messages[0]);
+    if (message && message.kind !== 'filled') {
+      for (const dropped of invalidationsOf(message, known)) emit(dropped);
+    }
   };
 
   const queue = (invalidation: Invalidation): void => {
@@ -157,7 +160,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
 
   const allInvalidation = (): Invalidation => ({
     kind: 'all',
-    messages: keys.map((key) => busMessage(key, namespace, 'n')),
+    messages: keys.map((key) => encodeBusMessage(namespace, { kind: 'namespace', key })),
     entries: [],
     hashes: [],
   });
@@ -201,14 +204,20 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   config.subscriber
     .listen(
       channel,
-      (message) => {
-        if (message.startsWith('fill.')) {
-          fills.filled(message.slice(5));
-          return;
+      (text) => {
+        const message = decodeBusMessage(keys, namespace, text);
+        if (!message) return;
+        switch (message.kind) {
+          case 'filled':
+            fills.filled(message.entry);
+            return;
+          case 'form':
+          case 'any-scope-form':
+          case 'scope':
+          case 'namespace':
+            for (const invalidation of invalidationsOf(message, known)) emit(invalidation);
+            return;
         }
-        const read = readBusMessage(keys, namespace, message);
-        if (!read) return;
-        for (const invalidation of invalidationsOf(read, known)) emit(invalidation);
       },
       (up) => {
         // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
@@ -228,16 +237,17 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       (error: unknown) => report('subscription_lost', error),
     );
 
-  const formInvalidation = (
-    kind: BusKind,
-    forms: string[],
-    scopes: (string | undefined)[],
+  /** One invalidation, told in one message per key (`messageOf` gives each key's, from the key's index). */
+  const invalidationOf = (
+    kind: Invalidation['kind'],
+    messageOf: (key: DerivedKey, index: number) => BusMessage,
+    hashes: string[],
     entries: string[] = [],
   ): Invalidation => ({
-    kind: kind === 's' ? 'scope' : 'form',
-    messages: keys.map((key, index) => busMessage(key, namespace, kind, scopes[index], forms[index])),
+    kind,
+    messages: keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index))),
     entries,
-    hashes: kind === 's' ? (scopes as string[]) : forms,
+    hashes,
   });
 
   return {
@@ -281,13 +291,14 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       const names = namesOf(scope);
       if (!names || closed) return;
       const scopes = names.map((name) => name.scope);
+      const forms = secretId === undefined ? [] : names.map((name) => name.form(secretId));
       const invalidation =
         secretId === undefined
-          ? formInvalidation('s', [], scopes)
-          : formInvalidation(
-              'f',
-              names.map((name) => name.form(secretId)),
-              scopes,
+          ? invalidationOf('scope', (key, i) => ({ kind: 'scope', key, scope: scopes[i]! }), scopes)
+          : invalidationOf(
+              'form',
+              (key, i) => ({ kind: 'form', key, scope: scopes[i]!, form: forms[i]! }),
+              forms,
               names.map((name) => name.entry({ secretId })),
             );
       const reply = await invalidateNow(invalidation, false);
@@ -308,7 +319,10 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     },
     async invalidateEverywhere(secretId) {
       const forms = keys.map((key) => anyScopeForm(key, secretId));
-      await invalidateNow(formInvalidation('a', forms, []), true);
+      await invalidateNow(
+        invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
+        true,
+      );
     },
     get listening() {
       return listening;

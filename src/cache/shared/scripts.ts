@@ -1,13 +1,27 @@
 import { createHash } from 'node:crypto';
 
-/** A Lua script run with EVALSHA (EVAL when the server does not know it yet). */
+/** One text of a Lua script, run with EVALSHA (EVAL when the server does not know it yet). */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
 
-function script(source: string): LuaScript {
-  return Object.freeze({ source, sha: createHash('sha1').update(source).digest('hex') });
+/**
+ * A script of the tier in its two variants: `classic` publishes on the bus with PUBLISH (one Redis server),
+ * `sharded` with SPUBLISH (a cluster, where the channel lives in the namespace's slot). Every script is called with
+ * one key, in the namespace's slot, that routes it on a cluster; the scripts use ARGV only.
+ */
+export interface TierScript {
+  readonly classic: LuaScript;
+  readonly sharded: LuaScript;
+}
+
+function script(source: string): TierScript {
+  const variant = (publish: string): LuaScript => {
+    const text = `local PUBLISH = '${publish}'\n${source}`;
+    return Object.freeze({ source: text, sha: createHash('sha1').update(text).digest('hex') });
+  };
+  return Object.freeze({ classic: variant('PUBLISH'), sharded: variant('SPUBLISH') });
 }
 
 /**
@@ -62,7 +76,7 @@ return out
  * forms or scopes; the log no longer holds every invalidation since that read (trimmed, or evicted by a Redis
  * short of memory); or the entry held now was written by a fetch that began later (a higher `order`, the prefix
  * of every entry's text). Indexes it under every form and scope, lets go of the caller's lease and publishes
- * `fill.<entry name>`. See PROTOCOL.md.
+ * the caller's `filled` notice (with PUBLISH or SPUBLISH, per variant). See PROTOCOL.md.
  *
  * ARGV: {@link CommitArgs} (built by {@link commitArgs}). Returns 1 when written, 0 when refused.
  */
@@ -86,7 +100,7 @@ if seq < floor or seq > current then
   return 0
 end
 local concerned = {}
-for i = 11, #ARGV do concerned[ARGV[i]] = true end
+for i = 12, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
@@ -112,23 +126,23 @@ local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
 local held = redis.call('GET', key)
 if held then
   local heldOrder = tonumber(string.match(held, '^(%d+)%.') or '0')
-  if heldOrder > tonumber(ARGV[10]) then
+  if heldOrder > tonumber(ARGV[11]) then
     letGo()
     return 0
   end
 end
-redis.call('SET', key, ARGV[10] .. '.' .. ARGV[5], 'PX', ARGV[6])
-local scopes = tonumber(ARGV[9])
+redis.call('SET', key, ARGV[11] .. '.' .. ARGV[5], 'PX', ARGV[6])
+local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 11, #ARGV do
+for i = 12, #ARGV do
   local index
-  if i < 11 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 12 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
 letGo()
-redis.call('PUBLISH', prefix .. 'bus', 'fill.' .. ARGV[4])
+redis.call(PUBLISH, prefix .. 'bus', ARGV[9])
 return 1
 `);
 
@@ -180,7 +194,7 @@ else
     redis.call('ZREMRANGEBYRANK', log, 0, size - max - 1)
   end
 end
-for i = 8, 7 + messages do redis.call('PUBLISH', ARGV[2], ARGV[i]) end
+for i = 8, 7 + messages do redis.call(PUBLISH, ARGV[2], ARGV[i]) end
 local order = redis.call('HINCRBY', gen, 'fetch', 1)
 return { seq, redis.call('HGET', gen, 'epoch') or false, order }
 `);
@@ -272,6 +286,8 @@ export interface CommitArgs {
   /** The caller's lease token; '' when it holds none. */
   readonly token: string;
   readonly indexTtlMs: number;
+  /** The bus message published once the entry is written (a `filled` message, see bus.ts). */
+  readonly notice: string;
   readonly scopes: readonly string[];
   readonly forms: readonly string[];
 }
@@ -287,6 +303,7 @@ export function commitArgs(args: CommitArgs): string[] {
     String(args.ttlMs),
     args.token,
     String(args.indexTtlMs),
+    args.notice,
     String(args.scopes.length),
     args.order,
     ...args.scopes,

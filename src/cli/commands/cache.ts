@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
 import { SecretRefConfigError, SecretRefError, SecretRefSyntaxError } from '../../errors.js';
 import { createRedisSecretCache } from '../../redis/index.js';
@@ -32,7 +33,8 @@ every process listening; with no <secret-id>, every entry of the namespace. <sec
 form get reads (db/prod, db/prod:password, an ARN, {{resolve:…}}): the whole secret is cleared. The
 next read of each process goes to AWS. The encryption key comes from ${CACHE_KEY_VARIABLE} (base64, as the workers
 use it; several, comma-separated, while keys rotate), never from a flag. Needs the redis package
-(node-redis 5 or later). --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
+(node-redis 5 or later). With rediss:// the server's certificate must be signed by a CA Node trusts, by
+one in NODE_EXTRA_CA_CERTS, or by the one --redis-ca names. --timeout bounds each Redis step (default ${DEFAULT_TIMEOUT_MS} ms, at most
 ${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, network), 2 on bad usage
 (no key, a bad URL or namespace).`,
   options: {
@@ -46,7 +48,13 @@ ${MAX_TIMEOUT_MS}). Exit 0 when Redis recorded it, 1 when it did not (timeout, n
       valueName: '<ns>',
       description: 'The namespace the workers use (default: default)',
     },
+    'redis-ca': {
+      type: 'string',
+      valueName: '<file>',
+      description: 'For rediss://: a CA certificate (PEM) to trust besides NODE_EXTRA_CA_CERTS',
+    },
   },
+  globalOptions: ['timeout', 'help', 'version'],
   minArgs: 1,
   maxArgs: 2,
   run: (context) => clearCache(context),
@@ -70,7 +78,8 @@ export async function clearCache(
   const url = redisUrl(
     typeof values['redis-url'] === 'string' ? values['redis-url'] : io.env[REDIS_URL_VARIABLE],
   );
-  const client = await connectRedis(url, timeoutMs, signal, load);
+  const ca = typeof values['redis-ca'] === 'string' ? await caFile(values['redis-ca']) : undefined;
+  const client = await connectRedis(url, { timeoutMs, signal, ca }, load);
   const cache = createRedisSecretCache({ ...options, client });
   try {
     // The tier bounds each command by `operationTimeoutMs`; the outer bound covers a Redis that stops answering.
@@ -94,6 +103,17 @@ export async function clearCache(
       : `cleared ${secretId} in namespace ${namespace}: every id form and scope, in Redis and in every listening process\n`,
   );
   return 0;
+}
+
+/** The PEM text of `--redis-ca`; a file that cannot be read is bad usage. */
+async function caFile(path: string): Promise<string> {
+  try {
+    const text = await readFile(path, 'utf8');
+    if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
+  } catch {
+    // reported below, with the option's name
+  }
+  throw new CliUsageError('option --redis-ca must name a readable file of PEM certificates', 'cache');
 }
 
 /**

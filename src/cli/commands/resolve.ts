@@ -3,6 +3,7 @@ import { findSecretRefs } from '../../resolve/find.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand } from '../command.js';
 import { FORMAT_OPTION, formatJsonDocument, formatOption, lineAndColumn, readDocument } from '../input.js';
+import { ENCODE_OPTION, encodeOption } from '../options.js';
 import { writePrivateFile } from '../output.js';
 import { reportUnresolved } from '../report.js';
 
@@ -13,7 +14,9 @@ export const resolveCommand: CliCommand = {
   summary: 'Print the JSON or text with every secret reference replaced by its value',
   details: `Reads the file (or standard input for "-" or no file) and writes it with every reference replaced
 (JSON re-printed with 2-space indentation, each number exactly as written; text, such as .env or
-YAML, as it was, each value substituted as is) to standard output, or to the --output file, replaced
+YAML, byte for byte as it was, a byte-order mark included, each value substituted as is, or
+percent-encoded inside a longer string with --encode uri; input that is not UTF-8 is refused,
+exit 2, naming the offset of the first bad byte) to standard output, or to the --output file, replaced
 atomically and readable by its owner only (mode 0600); if the write fails (a full disk), the file is
 left as it was and the exit status is 1.
 A FIFO or a character device (/dev/stdout) is written through, never replaced; a symbolic link to a
@@ -28,11 +31,13 @@ value) and the exit status is 1.`,
       description: 'Write to this file (mode 0600) instead of standard output',
     },
     format: FORMAT_OPTION,
+    encode: ENCODE_OPTION,
   },
   minArgs: 0,
   maxArgs: 1,
   progress: 'resolving references',
   async run({ io, values, args, getManager, explain, signal, fileSystem }) {
+    const encode = encodeOption(values);
     const input = await readDocument(args[0], io, formatOption(values), signal);
     let resolved: unknown = input.value;
     try {
@@ -40,7 +45,7 @@ value) and the exit status is 1.`,
         resolved = await resolveConnection(
           input.value,
           await getManager(),
-          signal === undefined ? {} : { signal },
+          signal === undefined ? encode : { ...encode, signal },
         );
       }
     } catch (error) {

@@ -1,16 +1,20 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import * as util from 'node:util';
 import { SecretResolutionError } from '../../errors.js';
 import { findSecretRefs } from '../../resolve/find.js';
+import { jsonStringLeaves } from '../../resolve/mask-forms.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { SecretManager } from '../../types.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
 import { createMaskingWriter } from '../mask-stream.js';
+import { ENCODE_OPTION, encodeOption } from '../options.js';
 import { withoutManager } from '../refs.js';
 import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
+import { systemReason } from '../system-reason.js';
 
 /** `secret-refs run [--env-file F] -- <command…>`: starts a command with the references in its environment resolved. */
 export const runCommand: CliCommand = {
@@ -20,7 +24,11 @@ export const runCommand: CliCommand = {
   details: `Resolves every reference in the environment variables (and in the --env-file, whose
 variables come second to those already set, as with node --env-file) and starts the command with
 the values, without a shell. Its output goes through a filter that masks every resolved value as
-**** (--no-masking passes it through untouched). Signals (SIGTERM, SIGHUP, SIGINT…) are passed on
+****, also when printed JSON-escaped (as Node, Go, Python, Java or PHP write it) or percent-encoded,
+and each string inside a JSON secret referenced whole; a value the command transforms otherwise
+(base64, slices) cannot be recognised. --no-masking passes the output through untouched. When the
+reader of the output goes away, the command's pipe is closed as in a shell pipeline, and run waits
+for the command and exits with its status; while the reader is slow, the command waits. Signals (SIGTERM, SIGHUP, SIGINT…) are passed on
 to it (Ctrl-C at a terminal reaches it directly, once); the exit status is its own, or 128 + the
 signal's number if a signal ended it. When a reference fails, nothing is started: the failing
 variables are listed on standard error (no value), exit 1. A command that cannot be started exits
@@ -32,6 +40,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
       description: 'Also read variables from this .env file (KEY=value lines)',
     },
     'no-masking': { type: 'boolean', description: "Do not mask the values in the command's output" },
+    encode: ENCODE_OPTION,
   },
   minArgs: 1,
   maxArgs: Number.POSITIVE_INFINITY,
@@ -40,6 +49,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     const { io, values, args, getManager, explain, signal } = context;
     const [file, ...commandArgs] = args;
     if (file === undefined || file === '') throw new CliUsageError('run needs a command after --', 'run');
+    const encode = encodeOption(values);
     const envFile = typeof values['env-file'] === 'string' ? values['env-file'] : undefined;
     const environment = {
       ...(envFile === undefined ? {} : await readEnvFile(envFile)),
@@ -51,7 +61,11 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     if (found.length > 0) {
       const manager = await getManager();
       try {
-        resolved = await resolveConnection(environment, manager, signal === undefined ? {} : { signal });
+        resolved = await resolveConnection(
+          environment,
+          manager,
+          signal === undefined ? encode : { ...encode, signal },
+        );
       } catch (error) {
         if (!(error instanceof SecretResolutionError)) throw error;
         reportUnresolved(io.stderr, error, {
@@ -77,9 +91,8 @@ async function readEnvFile(file: string): Promise<Record<string, string>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
     throw new CliUsageError(
-      `cannot read --env-file ${file}: ${typeof code === 'string' ? code : 'read failed'}`,
+      `cannot read --env-file ${file}: ${systemReason((error as { code?: unknown } | null)?.code, 'read')}`,
     );
   }
   return definedOnly(parseEnv(text.replace(/^\uFEFF/, '')));
@@ -91,7 +104,10 @@ function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<
   return out;
 }
 
-/** The secret values the references stand for (from the manager's cache: the resolve just read them). */
+/**
+ * The secret values the references stand for (from the manager's cache: the resolve just read them), and, for a
+ * JSON secret referenced whole, each string inside it, which a program may print on its own.
+ */
 async function secretValues(
   manager: SecretManager,
   found: ReturnType<typeof findSecretRefs>,
@@ -99,7 +115,12 @@ async function secretValues(
 ): Promise<string[]> {
   const refs = found.flatMap((item) => (item.ref === undefined ? [] : [withoutManager(item.ref)]));
   const results = await manager.getSecrets(refs, signal === undefined ? {} : { signal });
-  return results.flatMap((result) => (result.ok ? [result.value] : []));
+  return results.flatMap((result, index) => {
+    if (!result.ok) return [];
+    return refs[index]?.jsonKey === undefined
+      ? [result.value, ...jsonStringLeaves(result.value)]
+      : [result.value];
+  });
 }
 
 function runChild(
@@ -142,7 +163,7 @@ function runChild(
     child.once('error', (error: NodeJS.ErrnoException) => {
       done();
       const code = error.code === 'ENOENT' ? 127 : 126;
-      const reason = error.code === 'ENOENT' ? 'command not found' : (error.code ?? 'failed');
+      const reason = systemReason(error.code, 'start');
       io.stderr.write(`secret-refs: cannot start ${file}: ${reason}\n`);
       resolve(code);
     });
@@ -156,18 +177,42 @@ function runChild(
   });
 }
 
-/** Copies a child's output to `target`, masked when `secrets` is given; returns the function that flushes it. */
+/**
+ * Copies a child's output to `target`, masked when `secrets` is given; returns the function that flushes it.
+ * Backpressure: while `target` is full, the child's pipe is not read, so the child waits and memory stays bounded
+ * by what the mask holds back. When the reader of `target` goes away (`EPIPE`), the child's pipe is closed, as in a
+ * shell pipeline: its next write gets SIGPIPE (or EPIPE), and `run` waits for it to end and exits with its status.
+ */
 function pipeTo(
-  source: NodeJS.ReadableStream | null,
+  source: Readable | null,
   target: CliWritable,
   secrets: readonly string[] | undefined,
 ): () => void {
   if (source === null) return () => undefined;
-  if (secrets === undefined) {
-    source.on('data', (chunk: Uint8Array) => target.write(chunk));
-    return () => undefined;
-  }
-  const writer = createMaskingWriter(secrets, (chunk) => target.write(chunk));
-  source.on('data', (chunk: Uint8Array) => writer.write(chunk));
-  return () => writer.end();
+  let broken = false;
+  let paused = false;
+  const onDrain = (): void => {
+    target.off?.('drain', onDrain);
+    paused = false;
+    source.resume();
+  };
+  const write = (chunk: Uint8Array): void => {
+    if (broken) return;
+    if (target.write(chunk) === false && target.on !== undefined && !paused) {
+      paused = true;
+      source.pause();
+      target.on('drain', onDrain);
+    }
+  };
+  const onError = (): void => {
+    broken = true;
+    source.destroy();
+  };
+  target.on?.('error', onError);
+  const writer = secrets === undefined ? undefined : createMaskingWriter(secrets, write);
+  source.on('data', (chunk: Uint8Array) => (writer === undefined ? write(chunk) : writer.write(chunk)));
+  return () => {
+    writer?.end();
+    target.off?.('error', onError);
+  };
 }

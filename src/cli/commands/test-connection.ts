@@ -30,8 +30,10 @@ printed). Shows the account and the principal when AWS names them.`,
       ...(secretId === undefined ? {} : { secretId }),
     };
     const result = await manager.testConnection(options);
+    // A failure is the CLI's failure line on stderr, as for every other command; --json prints the result either way.
     if (values.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else io.stdout.write(`${describe(result, explain)}\n`);
+    else if (result.ok) io.stdout.write(`${describe(result, explain)}\n`);
+    else io.stderr.write(`secret-refs: test-connection ${describe(result, explain)}\n`);
     return result.ok ? 0 : 1;
   },
 };

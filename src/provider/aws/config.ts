@@ -43,6 +43,12 @@ export interface AwsSecretsManagerConfig {
   /** Endpoint URL for LocalStack, a local test endpoint or a VPC endpoint (`http:` or `https:`). */
   endpoint?: string;
   /**
+   * Parameter Store's endpoint URL, for `{{resolve:ssm:…}}` and `{{resolve:ssm-secure:…}}` references (`endpoint`
+   * stays Secrets Manager's). Allowed with `client`.
+   * @default the SDK's: `AWS_ENDPOINT_URL_SSM` when set, else AWS's endpoint for the region
+   */
+  ssmEndpoint?: string;
+  /**
    * Attempts per call, first try included, made by the SDK's standard retry strategy.
    * @default 3
    */
@@ -80,6 +86,8 @@ export interface ResolvedAwsConfig {
   client: SecretsManagerClient | undefined;
   maxAttempts: number;
   requestTimeoutMs: number;
+  /** Parameter Store's endpoint; undefined: the SDK's (`AWS_ENDPOINT_URL_SSM`, or AWS's). */
+  ssmEndpoint?: string | undefined;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -92,6 +100,7 @@ const KNOWN_OPTIONS = new Set([
   'endpoint',
   'maxAttempts',
   'requestTimeoutMs',
+  'ssmEndpoint',
   'cache',
   'onEvent',
 ]);
@@ -132,9 +141,11 @@ export function resolveAwsConfig(config: AwsSecretsManagerConfig): ResolvedAwsCo
   if (options.client !== undefined) return resolveWithClient(options);
 
   const endpoint = resolveEndpoint(options.endpoint);
+  const ssmEndpoint = resolveEndpoint(options.ssmEndpoint, 'ssmEndpoint');
   return {
     region: resolveRegion(options.region),
     endpoint,
+    ...(ssmEndpoint === undefined ? {} : { ssmEndpoint }),
     credentials: resolveCredentials(options),
     client: undefined,
     maxAttempts: wholeNumber(options.maxAttempts, 'maxAttempts', DEFAULT_MAX_ATTEMPTS, 1, 20),
@@ -168,6 +179,9 @@ function resolveWithClient(options: Record<string, unknown>): ResolvedAwsConfig 
     client: options.client as SecretsManagerClient,
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(options.ssmEndpoint === undefined
+      ? {}
+      : { ssmEndpoint: resolveEndpoint(options.ssmEndpoint, 'ssmEndpoint') }),
   };
 }
 
@@ -247,7 +261,7 @@ function resolveRegion(value: unknown): string {
   return value;
 }
 
-function resolveEndpoint(value: unknown): string | undefined {
+function resolveEndpoint(value: unknown, option = 'endpoint'): string | undefined {
   if (value === undefined) return undefined;
   let url: URL | undefined;
   try {
@@ -257,18 +271,18 @@ function resolveEndpoint(value: unknown): string | undefined {
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new SecretRefConfigError(
-      'endpoint',
-      '`endpoint` must be an http: or https: URL such as `http://localhost:4566`',
+      option,
+      `\`${option}\` must be an http: or https: URL such as \`http://localhost:4566\``,
     );
   }
   if (url.username !== '' || url.password !== '') {
     throw new SecretRefConfigError(
-      'endpoint',
-      '`endpoint` must not hold a user name or password; pass credentials through their own options',
+      option,
+      `\`${option}\` must not hold a user name or password; pass credentials through their own options`,
     );
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new SecretRefConfigError('endpoint', '`endpoint` must not have a query string or a fragment');
+    throw new SecretRefConfigError(option, `\`${option}\` must not have a query string or a fragment`);
   }
   return url.href.endsWith('/') ? url.href.slice(0, -1) : url.href;
 }

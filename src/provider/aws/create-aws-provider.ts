@@ -1,7 +1,9 @@
+import { SecretRefError } from '../../errors.js';
 import type {
   CallOptions,
   FetchResult,
   ListSecretsOptions,
+  ReferenceService,
   SecretLocator,
   SecretPayload,
   SecretProvider,
@@ -15,7 +17,33 @@ import { type AwsCallSettings, getSecretValue } from './get-secret-value.js';
 import { awsIdentity } from './identity.js';
 import { listAwsSecrets } from './list-secrets.js';
 import { awsSharedIdentity } from './shared-identity.js';
+import { fetchParameters } from './ssm/fetch-parameters.js';
+import { createSsmTransport } from './ssm/ssm-transport.js';
 import { type AwsTestConnectionOptions, testAwsConnection } from './test-connection.js';
+
+/** The reference services the AWS provider serves. */
+const AWS_SERVICES: readonly ReferenceService[] = Object.freeze(['secretsmanager', 'ssm', 'ssm-secure']);
+
+/**
+ * Parameter Store's name for a Secrets Manager secret. It is read straight from Secrets Manager (the same answer,
+ * one call, no Parameter Store quota), and kept as the reference's one cache entry; as with AWS, only with
+ * decryption (`ssm-secure`), and a label after the name is the secret's staging label.
+ */
+export const SECRETS_MANAGER_BRIDGE = '/aws/reference/secretsmanager/';
+
+/** The Secrets Manager locator a bridge reference reads, or an issue; undefined for any other locator. */
+function bridged(locator: SecretLocator): SecretLocator | SecretRefError | undefined {
+  if (locator.service === undefined || !locator.secretId.startsWith(SECRETS_MANAGER_BRIDGE)) return undefined;
+  const secretId = locator.secretId.slice(SECRETS_MANAGER_BRIDGE.length);
+  if (locator.service !== 'ssm-secure' || secretId === '' || locator.versionId !== undefined) {
+    return new SecretRefError(
+      'invalid_reference',
+      `${JSON.stringify(locator.secretId)} reads a Secrets Manager secret through Parameter Store: write it {{resolve:ssm-secure:${SECRETS_MANAGER_BRIDGE}<secret-id>[:<staging label>]}}, or use {{resolve:secretsmanager:<secret-id>}}`,
+      { ref: locator.secretId },
+    );
+  }
+  return locator.versionStage === undefined ? { secretId } : { secretId, versionStage: locator.versionStage };
+}
 
 /**
  * The AWS Secrets Manager provider: every optional method of `SecretProvider` is there.
@@ -50,17 +78,68 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
     requestTimeoutMs: resolved.client === undefined ? resolved.requestTimeoutMs : undefined,
   };
   const state: BatchState = { batchDenied: false };
+  const identity = awsIdentity(resolved);
+  const ssm = createSsmTransport(resolved, identity);
+
+  /** One result per locator, in order: Secrets Manager secrets batched, parameters through GetParameters. */
+  const fetchAll = async (
+    locators: readonly SecretLocator[],
+    signal?: AbortSignal,
+  ): Promise<FetchResult[]> => {
+    const results: (FetchResult | undefined)[] = locators.map(() => undefined);
+    const secrets: { index: number; locator: SecretLocator }[] = [];
+    const parameters: { index: number; locator: SecretLocator }[] = [];
+    locators.forEach((locator, index) => {
+      const bridge = bridged(locator);
+      if (bridge instanceof SecretRefError) results[index] = { ok: false, error: bridge };
+      else if (bridge !== undefined) secrets.push({ index, locator: bridge });
+      else (locator.service === undefined ? secrets : parameters).push({ index, locator });
+    });
+    const [fromSecrets, fromParameters] = await Promise.all([
+      secrets.length === 0
+        ? []
+        : fetchManyFromAws(
+            transport,
+            settings,
+            state,
+            secrets.map((s) => s.locator),
+            signal,
+          ),
+      parameters.length === 0
+        ? []
+        : fetchParameters(
+            ssm,
+            settings,
+            parameters.map((p) => p.locator),
+            signal,
+          ),
+    ]);
+    secrets.forEach(({ index }, at) => {
+      results[index] = fromSecrets[at];
+    });
+    parameters.forEach(({ index }, at) => {
+      results[index] = fromParameters[at];
+    });
+    return results as FetchResult[];
+  };
 
   return Object.freeze({
     kind: 'aws' as const,
-    identity: awsIdentity(resolved),
+    services: AWS_SERVICES,
+    identity,
     sharedIdentity: (digest: (text: string) => string, scope: string | undefined) =>
       awsSharedIdentity(resolved, digest, scope),
-    fetch(locator: SecretLocator, options: CallOptions = {}): Promise<SecretPayload> {
-      return getSecretValue(transport, settings, locator, options.signal);
+    async fetch(locator: SecretLocator, options: CallOptions = {}): Promise<SecretPayload> {
+      if (locator.service === undefined) return getSecretValue(transport, settings, locator, options.signal);
+      const [result] = await fetchAll([locator], options.signal);
+      if (result?.ok) return result.payload;
+      throw result?.error;
     },
     fetchMany(locators: readonly SecretLocator[], options: CallOptions = {}): Promise<FetchResult[]> {
-      return fetchManyFromAws(transport, settings, state, locators, options.signal);
+      if (locators.every((locator) => locator.service === undefined)) {
+        return fetchManyFromAws(transport, settings, state, locators, options.signal);
+      }
+      return fetchAll(locators, options.signal);
     },
     listSecrets(options: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {
       return listAwsSecrets(transport, settings, options);
@@ -68,6 +147,6 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
     testConnection(options: AwsTestConnectionOptions = {}): Promise<TestConnectionResult> {
       return testAwsConnection(transport, settings, options);
     },
-    apiCalls: (): number => transport.calls(),
+    apiCalls: (): number => transport.calls() + ssm.calls(),
   });
 }

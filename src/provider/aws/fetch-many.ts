@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { throwIfAborted } from '../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
@@ -7,7 +8,6 @@ import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match
 import { readBatchPage } from './batch-page.js';
 import { awsErrorKindOf } from './error-names.js';
 import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
-import { createLimiter } from './limit.js';
 import { malformedAnswer } from './malformed-answer.js';
 import { mapAwsError, mapAwsErrorCode } from './map-error.js';
 import { createPageGuard, MAX_BATCH_PAGES } from './page-guard.js';
@@ -43,8 +43,8 @@ export async function fetchManyFromAws(
   signal?: AbortSignal,
 ): Promise<FetchResult[]> {
   throwIfAborted(signal);
-  const limit = createLimiter(FALLBACK_CONCURRENCY);
-  const limitBatches = createLimiter(FALLBACK_CONCURRENCY);
+  const limit = pLimit(FALLBACK_CONCURRENCY);
+  const limitBatches = pLimit(FALLBACK_CONCURRENCY);
   const outcomes = new Map<string, Promise<Outcome>>();
   const keyOf = (locator: SecretLocator): string =>
     JSON.stringify([locator.secretId, locator.versionStage ?? null, locator.versionId ?? null]);

@@ -30,8 +30,10 @@ function objectId(value: object): number {
  *   awsIdentity(resolveAwsConfig({ region: 'us-east-1', accessKeyId, secretAccessKey })); // 'aws|us-east-1||key:…'
  */
 export function awsIdentity(config: ResolvedAwsConfig): string {
-  if (config.client !== undefined) return `aws|||client:${objectId(config.client)}`;
-  return `aws|${config.region ?? ''}|${endpointLabel(config.endpoint)}|${credentialIdentity(config.credentials)}`;
+  // Parameter Store's endpoint changes what its references read: it is named, when set, after the rest.
+  const ssm = config.ssmEndpoint === undefined ? '' : `|ssm=${endpointLabel(config.ssmEndpoint)}`;
+  if (config.client !== undefined) return `aws|||client:${objectId(config.client)}${ssm}`;
+  return `aws|${config.region ?? ''}|${endpointLabel(config.endpoint)}|${credentialIdentity(config.credentials)}${ssm}`;
 }
 
 function credentialIdentity(credentials: ResolvedAwsConfig['credentials']): string {

@@ -81,6 +81,14 @@ interface ErrorDetails {
   fault?: string | undefined;
   awsMessage: string;
   parseFailure?: boolean;
+  /**
+   * For a failed `credential_process` (the SDK's message is `Command failed: <command>` and then the process's
+   * stderr): the first line the process wrote, with anything that looks like a value taken out.
+   */
+  processLine?: string | undefined;
+  /** How many attempts the SDK made, and how long it waited between them (ms), from `$metadata`. */
+  attempts?: number | undefined;
+  retryDelayMs?: number | undefined;
 }
 
 function readDetails(error: unknown): ErrorDetails {
@@ -88,7 +96,9 @@ function readDetails(error: unknown): ErrorDetails {
     return { name: 'UnknownError', kind: undefined, awsMessage: '' };
   }
   const record = error as Record<string, unknown>;
-  const metadata = record.$metadata as { httpStatusCode?: unknown } | undefined;
+  const metadata = record.$metadata as
+    | { httpStatusCode?: unknown; attempts?: unknown; totalRetryDelay?: unknown }
+    | undefined;
   const code = typeof record.code === 'string' ? record.code : undefined;
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   return {
@@ -96,6 +106,12 @@ function readDetails(error: unknown): ErrorDetails {
     kind: awsErrorKind(record.name),
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
     status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
+    processLine:
+      awsErrorKind(record.name) === 'no_credentials' && typeof record.message === 'string'
+        ? credentialProcessLine(record.message)
+        : undefined,
+    attempts: typeof metadata?.attempts === 'number' ? metadata.attempts : undefined,
+    retryDelayMs: typeof metadata?.totalRetryDelay === 'number' ? metadata.totalRetryDelay : undefined,
     fault: typeof record.$fault === 'string' ? record.$fault : undefined,
     awsMessage: typeof record.$fault === 'string' && typeof record.message === 'string' ? record.message : '',
     parseFailure:
@@ -138,10 +154,24 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
       message: `AWS rejected the credentials because they have expired (${name}); refresh the session token or the credentials`,
     };
   }
+  if (kind === 'invalid_credentials' && /scoped to (a valid|the correct) region/i.test(details.awsMessage)) {
+    const signed = context.region === undefined ? 'the client region' : `region ${context.region}`;
+    return {
+      code: 'invalid_credentials',
+      message: `${originOf(context.endpoint) ?? 'The Secrets Manager endpoint'} refused a request signed for ${signed}: it serves another region (${name}); set \`region\` to the endpoint's region, or use the endpoint of ${signed}`,
+    };
+  }
   if (kind === 'invalid_credentials') {
     return {
       code: 'invalid_credentials',
       message: `AWS rejected the credentials (${name}); check \`accessKeyId\`, \`secretAccessKey\` and \`sessionToken\`, and that the access key is active`,
+    };
+  }
+  if (kind === 'no_credentials' && details.processLine !== undefined) {
+    const said = details.processLine === '' ? '' : `: "${details.processLine}"`;
+    return {
+      code: 'invalid_credentials',
+      message: `The profile's credential_process failed${said}; run it by hand to see why, fix it or sign in again, then retry`,
     };
   }
   if (kind === 'no_credentials') {
@@ -188,9 +218,16 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     (systemCode !== undefined && (TIMEOUT_CODES.has(systemCode) || awsErrorKind(systemCode) === 'timeout'))
   ) {
     const limit = context.requestTimeoutMs === undefined ? '' : ` within ${context.requestTimeoutMs} ms`;
+    const attempts = details.attempts ?? 1;
+    // Each attempt that timed out lasted the whole timeout; the SDK adds the waits between them.
+    const total =
+      attempts > 1 && context.requestTimeoutMs !== undefined
+        ? `, about ${((attempts * context.requestTimeoutMs + (details.retryDelayMs ?? 0)) / 1000).toFixed(1)} s in all`
+        : '';
+    const tries = attempts > 1 ? ` (${attempts} attempts${total})` : '';
     return {
       code: 'timeout',
-      message: `${target} did not answer ${context.action} for ${subject}${limit}; check the network path or raise \`requestTimeoutMs\``,
+      message: `${target} did not answer ${context.action} for ${subject}${limit}${tries}; check the network path or raise \`requestTimeoutMs\``,
     };
   }
   if (details.parseFailure) {
@@ -218,4 +255,24 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     code: 'provider_error',
     message: `${context.action} for ${subject} failed (${name}${status === undefined ? '' : `, HTTP ${status}`})`,
   };
+}
+
+/**
+ * The first line a failed `credential_process` wrote (the SDK gives `Command failed: <command>` and then its stderr),
+ * cleaned: the command itself is dropped (its arguments can hold anything), and so is whatever looks like a value —
+ * the part after `=` or `:` in `name=value`, quoted text, long runs of letters and digits (keys, tokens).
+ * `undefined` when the message is not a process failure.
+ */
+function credentialProcessLine(message: string): string | undefined {
+  const [first, ...rest] = message.split(/\r?\n/);
+  if (first === undefined || !first.startsWith('Command failed:')) return undefined;
+  const line = rest.map((text) => text.trim()).find((text) => text !== '') ?? '';
+  return line
+    .replace(/(["'`]).*?\1/g, '…')
+    .replace(
+      /\b([\w.-]+)(\s*=\s*|:(?=\S))[^\s,;]+/g,
+      (_match, key: string, sign: string) => `${key}${sign.trim()}…`,
+    )
+    .replace(/[A-Za-z0-9+/_-]{16,}={0,2}/g, '…')
+    .slice(0, 160);
 }

@@ -22,13 +22,15 @@ export function awsSharedIdentity(
   scope: string | undefined,
 ): string | undefined | Promise<string> {
   const named = scope === undefined ? '' : `|scope:${digest(`scope\0${scope}`)}`;
+  // Parameter Store's endpoint, when set, is part of where values come from (unset: the identity stays as before).
+  const ssm = config.ssmEndpoint === undefined ? '' : `|ssm:${digest(`ssmEndpoint\0${config.ssmEndpoint}`)}`;
   if (config.client !== undefined) {
     if (scope === undefined) return undefined;
     return clientTarget(config.client).then(
-      ({ region, endpoint }) => `aws|client|${region}|${digest(`endpoint\0${endpoint}`)}${named}`,
+      ({ region, endpoint }) => `aws|client|${region}|${digest(`endpoint\0${endpoint}`)}${ssm}${named}`,
     );
   }
-  const where = `aws|${config.region ?? ''}|${digest(`endpoint\0${config.endpoint ?? ''}`)}`;
+  const where = `aws|${config.region ?? ''}|${digest(`endpoint\0${config.endpoint ?? ''}`)}${ssm}`;
   const credentials = config.credentials;
   if (credentials === undefined || typeof credentials === 'function') {
     return scope === undefined

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseAuthorization } from '../local-endpoint/sigv4.js';
+import { parseAuthorization } from '../../../src/testing/sigv4.js';
 import type {
   HostileAnswer,
   HostileEndpoint,

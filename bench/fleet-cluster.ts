@@ -1,0 +1,365 @@
+/**
+ * The fleet at scale: 1,000 managers × 200 secrets against the local Secrets Manager endpoint (20 ms a call), on a
+ * Redis Cluster (three primaries, three replicas) and on a single redis-server. Cold start at once (AWS reads, time
+ * to the first value, Redis round trips per resolve, Redis memory per entry), one invalidation reaching all 1,000,
+ * steady state at a stated read rate (Redis commands/s, AWS reads per TTL) and, on the cluster, a failover during
+ * the steady state. Runs alone with `npx tsx bench/fleet-cluster.ts`; `BENCH_ONLY=fleet-cluster npm run bench`.
+ *
+ * 1,000 managers are 4 processes × 250 (2 cores bear no more processes usefully). Each manager has its own cache
+ * (in-process tier, bus subscriber connection: 1,000 subscribers, as 1,000 workers would have); the managers of a
+ * process share its one Redis client for commands and its one AWS provider (which caches nothing itself).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createClient } from 'redis';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../src/testing/index.js';
+import { type RedisCluster, startRedisCluster } from '../test/support/redis-cluster.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import { figure, type ScenarioResult } from './report.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const PROCESSES = Number(process.env.FLEET_PROCESSES ?? 4);
+const MANAGERS = Number(process.env.FLEET_MANAGERS ?? 1_000);
+const SECRETS = 200;
+const LATENCY_MS = 20;
+const TTL_MS = 15_000;
+const STEADY_MS = Number(process.env.FLEET_STEADY_MS ?? 30_000);
+const READ_EVERY_MS = 1_000;
+const PER_READ = 10;
+const INVALIDATIONS = 5;
+/** The tier's bound on a Redis operation (library default 250 ms); a machine under heavy load may need more. */
+const OPERATION_TIMEOUT_MS = process.env.FLEET_OP_TIMEOUT_MS
+  ? Number(process.env.FLEET_OP_TIMEOUT_MS)
+  : undefined;
+const IDS = Array.from({ length: SECRETS }, (_, index) => `bench/fleet1k/secret-${index}`);
+const WORKER = fileURLToPath(new URL('./fleet-cluster-worker.ts', import.meta.url));
+
+interface Worker {
+  ask<T>(command: object): Promise<T>;
+  exit(): Promise<void>;
+}
+
+async function startWorker(setup: object): Promise<Worker> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(setup)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const waiting: ((message: unknown) => void)[] = [];
+  child.on('message', (message) => waiting.shift()?.(message));
+  const next = (): Promise<unknown> => new Promise((resolve) => waiting.push(resolve));
+  await next();
+  return {
+    ask<T>(command: object) {
+      const answer = next() as Promise<T>;
+      child.send(command);
+      return answer;
+    },
+    async exit() {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ op: 'exit' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** INFO figures summed over the primaries (the nodes that hold the namespace). */
+interface RedisProbe {
+  commands(): Promise<number>;
+  /** MEMORY USAGE summed over the keys matching `pattern`, and how many of them are entries. */
+  keyBytes(pattern: string): Promise<{ bytes: number; entries: number }>;
+  close(): Promise<void>;
+}
+
+async function probe(ports: () => Promise<number[]>): Promise<RedisProbe> {
+  const info = async (section: string, field: string): Promise<number> => {
+    let sum = 0;
+    for (const port of await ports()) {
+      const client = createClient({ url: `redis://127.0.0.1:${port}` });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const text = String(await client.sendCommand(['INFO', section]));
+        sum += Number(new RegExp(`${field}:(\\d+)`).exec(text)?.[1] ?? 0);
+      } catch {
+        // a node that is down counts nothing
+      } finally {
+        client.destroy();
+      }
+    }
+    return sum;
+  };
+  const keyBytes = async (pattern: string): Promise<{ bytes: number; entries: number }> => {
+    let bytes = 0;
+    let entries = 0;
+    for (const port of await ports()) {
+      const client = createClient({ url: `redis://127.0.0.1:${port}` });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 1_000 })) {
+          for (const key of keys) {
+            bytes += Number(await client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']));
+            if (key.includes(':e:')) entries++;
+          }
+        }
+      } finally {
+        client.destroy();
+      }
+    }
+    return { bytes, entries };
+  };
+  return {
+    commands: () => info('stats', 'total_commands_processed'),
+    keyBytes,
+    close: async () => {},
+  };
+}
+
+interface Figures {
+  topology: string;
+  awsCalls: number;
+  awsReads: number;
+  coldP50: number;
+  coldP99: number;
+  failedManagers: number;
+  commandsPerResolve: number;
+  bytesPerEntry: number;
+  reachP50: number;
+  reachP99: number;
+  reachSamples: number;
+  steadyCommandsPerSecond: number;
+  steadyReadsPerSecond: number;
+  awsReadsPerTtl: number;
+  steadyMax: number;
+  failover?: { longest: number; awsReads: number; reads: number; failed: number };
+}
+
+async function runTopology(
+  sm: LocalSecretsManager,
+  topology: 'cluster' | 'single',
+  encryptionKey: string,
+): Promise<Figures> {
+  let cluster: RedisCluster | undefined;
+  let single: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+  if (topology === 'cluster') cluster = await startRedisCluster();
+  else single = await startRedisServer();
+  const namespace = `fleet1k-${topology}`;
+  const slotPrimary = async (): Promise<number[]> => {
+    if (!cluster) return [single!.port];
+    const slot = await cluster.slotOf(`secret-refs:{${namespace}}:gen`);
+    return [await cluster.primaryOf(slot)];
+  };
+  const allPrimaries = async (): Promise<number[]> => {
+    if (!cluster) return [single!.port];
+    const ports: number[] = [];
+    for (const node of cluster.nodes.filter((n) => n.alive)) {
+      if ((await cluster.cli(node.port, 'ROLE')).startsWith('master')) ports.push(node.port);
+    }
+    return ports;
+  };
+  const redis = await probe(allPrimaries);
+  const owner = await probe(slotPrimary);
+  const setup = {
+    managers: Math.ceil(MANAGERS / PROCESSES),
+    ...(cluster ? { rootNodes: cluster.rootNodes } : { redisUrl: single!.url }),
+    endpoint: sm.endpoint,
+    region: sm.region,
+    ...sm.credentials,
+    encryptionKey,
+    namespace,
+    ttlMs: TTL_MS,
+    operationTimeoutMs: OPERATION_TIMEOUT_MS,
+  };
+  const workers = await Promise.all(Array.from({ length: PROCESSES }, () => startWorker(setup)));
+  try {
+    // Cold start, every manager at once.
+    sm.resetRequests();
+    const commandsBefore = await redis.commands();
+    const cold = (
+      await Promise.all(
+        workers.map((worker) => worker.ask<{ durations: number[] }>({ op: 'cold', ids: IDS })),
+      )
+    ).flatMap((answer) => answer.durations);
+    const commandsAfter = await redis.commands();
+    const stored = await owner.keyBytes(`secret-refs:{${namespace}}:*`);
+    const secretCalls = sm.requests.filter((request) => request.action.includes('SecretValue'));
+    const ok = cold.filter((ms) => ms >= 0);
+
+    // One invalidation reaching all 1,000, several times.
+    const delays: number[] = [];
+    for (let round = 0; round < INVALIDATIONS; round++) {
+      await Promise.all(workers.map((worker) => worker.ask({ op: 'arm' })));
+      const { sent } = await workers[round % workers.length]!.ask<{ sent: number }>({
+        op: 'invalidate',
+        id: IDS[round]!,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const heard = await Promise.all(
+        workers.map((worker) => worker.ask<{ heard: number[] }>({ op: 'heard' })),
+      );
+      const times = heard.flatMap((answer) => answer.heard);
+      for (const time of times) delays.push(time - sent);
+      for (let missing = times.length; missing < setup.managers * PROCESSES; missing++) {
+        delays.push(Number.POSITIVE_INFINITY);
+      }
+    }
+
+    // Steady state: every manager resolves PER_READ secrets every READ_EVERY_MS.
+    sm.resetRequests();
+    const steadyBefore = await redis.commands();
+    const steady = await Promise.all(
+      workers.map((worker) =>
+        worker.ask<{ reads: number; max: number; failed: number }>({
+          op: 'steady',
+          ids: IDS,
+          perRead: PER_READ,
+          everyMs: READ_EVERY_MS,
+          forMs: STEADY_MS,
+        }),
+      ),
+    );
+    const steadyCommands = (await redis.commands()) - steadyBefore;
+    const steadyAws = sm.requests
+      .filter((request) => request.action.includes('SecretValue'))
+      .reduce((sum, request) => sum + request.secretIds.length, 0);
+
+    // A failover during the steady state (cluster only): the slot's primary is killed 2 s into 12 s of reads.
+    let failover: Figures['failover'];
+    if (cluster) {
+      sm.resetRequests();
+      const reads = Promise.all(
+        workers.map((worker) =>
+          worker.ask<{ reads: number; max: number; failed: number }>({
+            op: 'steady',
+            ids: IDS,
+            perRead: PER_READ,
+            everyMs: READ_EVERY_MS,
+            forMs: 12_000,
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const [victimPort] = await slotPrimary();
+      await cluster.nodes.find((node) => node.port === victimPort)?.kill();
+      const answers = await reads;
+      failover = {
+        longest: Math.max(...answers.map((answer) => answer.max)),
+        reads: answers.reduce((sum, answer) => sum + answer.reads, 0),
+        failed: answers.reduce((sum, answer) => sum + answer.failed, 0),
+        awsReads: sm.requests
+          .filter((request) => request.action.includes('SecretValue'))
+          .reduce((sum, request) => sum + request.secretIds.length, 0),
+      };
+    }
+    const steadyReads = steady.reduce((sum, answer) => sum + answer.reads, 0);
+    return {
+      topology,
+      awsCalls: secretCalls.length,
+      awsReads: secretCalls.reduce((sum, request) => sum + request.secretIds.length, 0),
+      coldP50: percentile(ok, 50),
+      coldP99: percentile(ok, 99),
+      failedManagers: cold.length - ok.length,
+      commandsPerResolve: (commandsAfter - commandsBefore) / cold.length,
+      bytesPerEntry: stored.bytes / Math.max(1, stored.entries),
+      reachP50: percentile(delays, 50),
+      reachP99: percentile(delays, 99),
+      reachSamples: delays.length,
+      steadyCommandsPerSecond: steadyCommands / (STEADY_MS / 1_000),
+      steadyReadsPerSecond: steadyReads / (STEADY_MS / 1_000),
+      awsReadsPerTtl: steadyAws / (STEADY_MS / TTL_MS),
+      steadyMax: Math.max(...steady.map((answer) => answer.max)),
+      failover,
+    };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.exit()));
+    await redis.close();
+    await owner.close();
+    await cluster?.stop();
+    await single?.stop();
+  }
+}
+
+/** Runs the fleet on both topologies and returns its rows and targets. */
+export async function fleetAtScale(): Promise<ScenarioResult> {
+  const sm = await startLocalSecretsManager({
+    secrets: IDS.map((name) => ({ name, secretString: `value-${randomBytes(6).toString('hex')}` })),
+  });
+  sm.injectFault({ kind: 'delay', ms: LATENCY_MS, times: Number.POSITIVE_INFINITY });
+  const encryptionKey = randomBytes(32).toString('base64');
+  try {
+    const clustered = await runTopology(sm, 'cluster', encryptionKey);
+    const single = await runTopology(sm, 'single', encryptionKey);
+    const ms = (value: number) => figure(value, 'ms');
+    const row = (measure: string, pick: (f: Figures) => string) => ({
+      scenario: `fleet ${MANAGERS}×${SECRETS}`,
+      measure,
+      ours: pick(clustered),
+      powertools: pick(single),
+      ratio: '—',
+    });
+    const rows = [
+      row('cold start: AWS secret reads (calls)', (f) => `${f.awsReads} (${f.awsCalls})`),
+      row('cold start: time to first value p50 / p99', (f) => `${ms(f.coldP50)} / ${ms(f.coldP99)}`),
+      row('cold start: managers that failed', (f) => `${f.failedManagers}`),
+      row('cold start: Redis commands per resolve (200 secrets)', (f) => f.commandsPerResolve.toFixed(1)),
+      row('Redis memory per entry, its indexes and log included', (f) => `${Math.round(f.bytesPerEntry)} B`),
+      row(
+        `one invalidation reaching all ${MANAGERS}: p50 / p99`,
+        (f) => `${ms(f.reachP50)} / ${ms(f.reachP99)}`,
+      ),
+      row(
+        `steady: ${PER_READ} secrets per manager every ${READ_EVERY_MS} ms: resolves/s, Redis commands/s`,
+        (f) => `${Math.round(f.steadyReadsPerSecond)}, ${Math.round(f.steadyCommandsPerSecond)}`,
+      ),
+      row(`steady: AWS secret reads per TTL (${TTL_MS / 1_000} s)`, (f) => `${Math.round(f.awsReadsPerTtl)}`),
+      row('steady: longest read', (f) => ms(f.steadyMax)),
+      row('failover during steady reads: longest read', (f) => (f.failover ? ms(f.failover.longest) : '—')),
+      row('failover: AWS secret reads meanwhile / failed reads', (f) =>
+        f.failover ? `${f.failover.awsReads} / ${f.failover.failed}` : '—',
+      ),
+    ];
+    const both = [clustered, single];
+    return {
+      rows,
+      targets: [
+        {
+          name: `fleet of ${MANAGERS}: AWS reads at cold start`,
+          goal: `≤ 210 (${SECRETS} secrets)`,
+          measured: both.map((f) => `${f.topology} ${f.awsReads}`).join(', '),
+          pass: both.every((f) => f.awsReads <= 210 && f.failedManagers === 0),
+        },
+        {
+          name: `one invalidation reaches all ${MANAGERS}`,
+          goal: 'p99 ≤ 100 ms',
+          measured: both.map((f) => `${f.topology} p50 ${ms(f.reachP50)}, p99 ${ms(f.reachP99)}`).join('; '),
+          pass: both.every((f) => f.reachP99 <= 100),
+        },
+      ],
+      notes: [
+        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache and bus subscriber; the managers of a process share one node-redis client for commands and one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}. "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
+      ],
+    };
+  } finally {
+    await sm.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await fleetAtScale();
+  console.log('measure | cluster | single server');
+  for (const row of result.rows) console.log(`${row.measure} | ${row.ours} | ${row.powertools}`);
+  console.log('');
+  for (const target of result.targets) {
+    console.log(`${target.pass ? 'PASS' : 'MISS'} ${target.name}: ${target.measured} (goal ${target.goal})`);
+  }
+  for (const note of result.notes ?? []) console.log(note);
+}

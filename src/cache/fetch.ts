@@ -1,0 +1,203 @@
+import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
+import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
+import { versionSpec } from './cache-key.js';
+import { type Emit, errorEvent } from './events.js';
+import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
+import type { SharedRead } from './tier.js';
+
+/** A key to fetch and the locator it stands for. */
+export interface Missing {
+  key: string;
+  locator: SecretLocator;
+}
+
+/** How a request runs: a read past the caches (`refresh`), or a refresh ahead of expiry in the background. */
+export interface RequestMode {
+  refresh?: boolean;
+  background?: boolean;
+}
+
+/** What a manager's requests share. */
+export interface RequestContext {
+  provider: SecretProvider;
+  store: CacheStore;
+  emit: Emit;
+  /**
+   * What the store keeps with each entry of this manager; its `scope` is the provider's scope in the store's shared
+   * tier (`undefined`: the tier is not used).
+   */
+  owner: EntryOwner;
+  /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
+  scopeReady?: Promise<void> | undefined;
+  /** `refreshAheadMs` of the cache: a background refresh renews the shared entry when it is that close to expiry. */
+  aheadMs?: number;
+  /** Told of each shared entry that failed to decrypt or verify (counted in `stats()`). */
+  onRejected?: () => void;
+}
+
+type Ticket = Extract<SharedRead, { hit: false }>;
+
+/**
+ * Starts one request for `missing` (a batch of current versions, or one version alone) and returns the records
+ * readers join. It reads the shared tier first (unless `refresh`), then the provider for what is left; whatever
+ * either answers, every key is settled exactly once, with a payload or a typed error, and nothing rejects.
+ */
+export function startRequest(
+  context: RequestContext,
+  missing: readonly Missing[],
+  mode: RequestMode = {},
+): InFlight[] {
+  const { provider, store, emit } = context;
+  let scope = context.owner.scope;
+  const items: FlightItem[] = missing.map(({ key, locator }) => ({
+    key,
+    owner: context.owner,
+    secretId: locator.secretId,
+    spec: versionSpec(locator),
+  }));
+  const { flight, running, settle } = store.begin(items);
+  const { signal } = flight.controller;
+  const began = performance.now();
+  const tickets = new Map<Missing, Ticket>();
+
+  const finish = (
+    item: Missing,
+    answer: FetchResult,
+    from: 'shared' | 'provider',
+    freshForMs?: number,
+  ): void => {
+    const ticket = tickets.get(item);
+    tickets.delete(item);
+    if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
+    else ticket?.release();
+    const report = settle(item.key, answer, freshForMs);
+    // A read past the caches drops the shared entry and tells every process, whether or not this process held a
+    // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis.
+    if (mode.refresh && answer.ok && from === 'provider' && scope !== undefined) {
+      const { locator } = item;
+      void store.tier?.invalidate(scope, locator.secretId, { locator, payload: answer.payload });
+    }
+    if (emit === undefined && !mode.refresh) return;
+    const durationMs = performance.now() - began;
+    const { secretId } = item.locator;
+    if (!answer.ok) {
+      emit?.(errorEvent(secretId, answer.error, from, durationMs));
+      if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: false });
+      return;
+    }
+    if (from === 'provider') {
+      emit?.({ type: 'fetch', secretId, tier: 'provider', durationMs, ...version(answer.payload) });
+    }
+    if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: true });
+    if (report !== undefined) changed(item, answer.payload, report);
+  };
+
+  const changed = (item: Missing, payload: SecretPayload, report: SettleReport): void => {
+    const before = report.previous?.payload.versionId;
+    if (report.previous === undefined || before === payload.versionId) return;
+    emit?.({
+      type: 'changed',
+      secretId: item.locator.secretId,
+      ...(before === undefined ? {} : { previousVersionId: before }),
+      ...version(payload),
+    });
+  };
+
+  const rejected = (item: Missing): void => {
+    context.onRejected?.();
+    emit?.({
+      type: 'error',
+      secretId: item.locator.secretId,
+      tier: 'shared',
+      code: 'decryption_failed',
+      message:
+        'The shared entry in Redis failed to decrypt or verify (another encryptionKey, or a changed entry); it was read from the provider instead',
+    });
+  };
+
+  void (async () => {
+    let rest: Missing[] = [...missing];
+    if (context.scopeReady !== undefined) {
+      await context.scopeReady;
+      scope = context.owner.scope;
+    }
+    if (scope !== undefined && store.tier !== undefined && !mode.refresh) {
+      const locators = missing.map((item) => item.locator);
+      const aheadMs = mode.background ? (context.aheadMs ?? 0) : 0;
+      const reads = await store.tier.read(scope, locators, signal, { aheadMs });
+      rest = [];
+      missing.forEach((item, index) => {
+        const read = reads[index]!;
+        if (read.hit) {
+          const checked = checkPayload(read.payload, provider, item.locator);
+          if (checked.ok) {
+            emit?.({ type: 'hit', secretId: item.locator.secretId, tier: 'shared' });
+            finish(item, checked, 'shared', Math.max(0, read.freshForMs));
+            return;
+          }
+        } else {
+          tickets.set(item, read);
+          if (read.rejected === true) rejected(item);
+        }
+        emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
+        rest.push(item);
+      });
+    }
+    await fetchFromProvider(provider, rest, signal, (item, answer) => finish(item, answer, 'provider'));
+  })();
+  return running;
+}
+
+function version(payload: SecretPayload): { versionId?: string } {
+  return payload.versionId === undefined ? {} : { versionId: payload.versionId };
+}
+
+/**
+ * Asks the provider for `missing`: several current versions in one `fetchMany` call when it has one, else one
+ * `fetch` each; every answer checked (see `checkPayload`), every failure a typed error.
+ */
+async function fetchFromProvider(
+  provider: SecretProvider,
+  missing: readonly Missing[],
+  signal: AbortSignal,
+  settle: (item: Missing, answer: FetchResult) => void,
+): Promise<void> {
+  if (missing.length > 1 && provider.fetchMany) {
+    const locators = missing.map((item) => item.locator);
+    // The provider is not ours to trust (a custom one may throw, reject or answer anything): every answer is
+    // checked, every failure becomes a typed error for its keys.
+    try {
+      const results: unknown = await provider.fetchMany(locators, { signal });
+      const list = Array.isArray(results) ? results : undefined;
+      missing.forEach((item, index) => {
+        if (list === undefined) {
+          settle(item, {
+            ok: false,
+            error: malformed(provider, item.locator, '`fetchMany` did not resolve with an array'),
+          });
+        } else if (index >= list.length) {
+          settle(item, {
+            ok: false,
+            error: malformed(provider, item.locator, '`fetchMany` gave no result for it'),
+          });
+        } else {
+          settle(item, checkFetchResult(list[index], provider, item.locator));
+        }
+      });
+    } catch (error) {
+      for (const item of missing)
+        settle(item, { ok: false, error: asSecretRefError(error, provider, item.locator) });
+    }
+    return;
+  }
+  await Promise.all(
+    missing.map(async (item) => {
+      try {
+        const payload: unknown = await provider.fetch(item.locator, { signal });
+        settle(item, checkPayload(payload, provider, item.locator));
+      } catch (error) {
+        settle(item, { ok: false, error: asSecretRefError(error, provider, item.locator) });
+      }
+    }),
+  );
+}

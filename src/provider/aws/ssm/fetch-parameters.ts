@@ -1,0 +1,231 @@
+import type { Parameter } from '@aws-sdk/client-ssm';
+import { throwIfAborted } from '../../../abort.js';
+import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../../errors.js';
+import type { FetchResult, SecretLocator, SecretPayload } from '../../../types.js';
+import type { AwsCallSettings } from '../get-secret-value.js';
+import { mapAwsError } from '../map-error.js';
+import type { SsmTransport } from './ssm-transport.js';
+
+/** Names per `GetParameters` call: the API's limit. */
+export const PARAMETERS_PER_CALL = 10;
+
+const TYPES = new Set(['String', 'StringList', 'SecureString']);
+const KMS_ERRORS = /^(InvalidKeyId|KMS\.|KMSAccessDenied|KMSDisabled|KMSInvalidState)/;
+
+/** The name GetParameters is asked for: the name or ARN, then `:<version>` or `:<label>` when pinned. */
+export function requestedName(locator: SecretLocator): string {
+  const selector = locator.versionId ?? locator.versionStage;
+  return selector === undefined ? locator.secretId : `${locator.secretId}:${selector}`;
+}
+
+function describe(locator: SecretLocator): string {
+  const selector =
+    locator.versionId !== undefined
+      ? ` version ${locator.versionId}`
+      : locator.versionStage !== undefined
+        ? ` label "${locator.versionStage}"`
+        : '';
+  return `parameter ${JSON.stringify(locator.secretId)}${selector}`;
+}
+
+function notFound(locator: SecretLocator, region: string | undefined): SecretFetchError {
+  return new SecretFetchError(
+    'secret_not_found',
+    `The ${describe(locator)} was not found in Parameter Store in ${region ?? "the client's region"}; check the name, the version or label, and the region`,
+    { ref: locator.secretId, transient: false },
+  );
+}
+
+function malformed(locator: SecretLocator, what: string): SecretFetchError {
+  return new SecretFetchError(
+    'provider_error',
+    `Parameter Store gave a malformed answer for the ${describe(locator)}: ${what}`,
+    { ref: locator.secretId, transient: false },
+  );
+}
+
+/** A call's failure, for each locator it carried: AWS's error mapped, with Parameter Store's own wording. */
+function callError(
+  error: unknown,
+  locator: SecretLocator,
+  region: string | undefined,
+  settings: AwsCallSettings,
+  signal?: AbortSignal,
+): SecretRefError {
+  if (error instanceof SecretRefError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && KMS_ERRORS.test(name)) {
+    return new SecretFetchError(
+      'decryption_failed',
+      `AWS could not decrypt the ${describe(locator)} with its KMS key (${name}); grant kms:Decrypt on the key to these credentials`,
+      { ref: locator.secretId, transient: false },
+    );
+  }
+  const mapped = mapAwsError(error, {
+    action: 'GetSecretValue',
+    secretId: locator.secretId,
+    region,
+    endpoint: settings.endpoint,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    signal,
+  });
+  if (mapped.code === 'access_denied') {
+    const kms = locator.service === 'ssm-secure' ? ' (and kms:Decrypt on the key of a SecureString)' : '';
+    return new SecretFetchError(
+      'access_denied',
+      `The credentials are not allowed ssm:GetParameters on the ${describe(locator)}; grant it in the IAM policy${kms}`,
+      { ref: locator.secretId, cause: mapped.cause, transient: false },
+    );
+  }
+  // Messages name Secrets Manager's call: say which call it was.
+  return new SecretFetchError(
+    mapped.code,
+    mapped.message.replaceAll('GetSecretValue', 'GetParameters').replaceAll('secret "', 'parameter "'),
+    {
+      ref: locator.secretId,
+      cause: mapped.cause,
+      ...((mapped as { transient?: boolean }).transient === undefined
+        ? {}
+        : { transient: (mapped as { transient?: boolean }).transient }),
+    },
+  );
+}
+
+/**
+ * The payload of one answered parameter, checked as strictly as a Secrets Manager answer: the name it answers,
+ * the version asked for, a known type, text as value. An `ssm` read of a SecureString is refused: its value is
+ * ciphertext, never returned, logged or put in an error.
+ */
+function toPayload(parameter: Parameter, locator: SecretLocator): FetchResult {
+  const { Type: type, Value: value, Version: version, Name: name, ARN: arn } = parameter;
+  if (typeof type !== 'string' || !TYPES.has(type))
+    return { ok: false, error: malformed(locator, 'its `Type` is not String, StringList or SecureString') };
+  if (type === 'SecureString' && locator.service !== 'ssm-secure') {
+    return {
+      ok: false,
+      error: new SecretRefError(
+        'invalid_reference',
+        `The ${describe(locator)} is a SecureString: read it with {{resolve:ssm-secure:…}} (an ssm reference reads without decryption, and its ciphertext is never returned)`,
+        { ref: locator.secretId },
+      ),
+    };
+  }
+  if (typeof value !== 'string') return { ok: false, error: malformed(locator, '`Value` is not a string') };
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    return { ok: false, error: malformed(locator, '`Version` is not a positive whole number') };
+  }
+  if (locator.versionId !== undefined && String(version) !== locator.versionId) {
+    return { ok: false, error: malformed(locator, `it answered version ${version}`) };
+  }
+  const payload: SecretPayload = { secretString: value, versionId: String(version) };
+  if (typeof name === 'string') payload.name = name;
+  if (typeof arn === 'string') payload.arn = arn;
+  if (locator.versionStage !== undefined) payload.versionStages = [locator.versionStage];
+  return { ok: true, payload };
+}
+
+/** Whether an answered parameter is the one asked for as `requested` (`name`, `name:3`, `name:label`). */
+function answers(parameter: Parameter, locator: SecretLocator): boolean {
+  const selector = locator.versionId ?? locator.versionStage;
+  const expected = selector === undefined ? undefined : `:${selector}`;
+  const sameName = parameter.Name === locator.secretId || parameter.ARN === locator.secretId;
+  return sameName && (parameter.Selector ?? undefined) === expected;
+}
+
+/**
+ * Fetches Parameter Store locators: `ssm` and `ssm-secure` in separate `GetParameters` calls (without and with
+ * decryption), per region, up to 10 names a call; `InvalidParameters` become per-locator `secret_not_found`.
+ * One result per locator, in order. Rejects only when aborted.
+ */
+export async function fetchParameters(
+  transport: SsmTransport,
+  settings: AwsCallSettings,
+  locators: readonly SecretLocator[],
+  signal?: AbortSignal,
+): Promise<FetchResult[]> {
+  throwIfAborted(signal);
+  const results: (FetchResult | undefined)[] = locators.map(() => undefined);
+  const groups = new Map<
+    string,
+    { region: string | undefined; decrypt: boolean; items: Map<string, number[]> }
+  >();
+  locators.forEach((locator, index) => {
+    let region: string | undefined;
+    try {
+      region = transport.regionFor(locator.secretId);
+    } catch (error) {
+      results[index] = { ok: false, error: error as SecretRefError };
+      return;
+    }
+    const decrypt = locator.service === 'ssm-secure';
+    const groupKey = `${decrypt}|${region ?? ''}`;
+    let group = groups.get(groupKey);
+    if (group === undefined) {
+      group = { region, decrypt, items: new Map() };
+      groups.set(groupKey, group);
+    }
+    const name = requestedName(locator);
+    group.items.set(name, [...(group.items.get(name) ?? []), index]);
+  });
+
+  const calls: Promise<void>[] = [];
+  for (const group of groups.values()) {
+    const names = [...group.items.keys()];
+    for (let start = 0; start < names.length; start += PARAMETERS_PER_CALL) {
+      const chunk = names.slice(start, start + PARAMETERS_PER_CALL);
+      calls.push(
+        (async () => {
+          let answer: Awaited<ReturnType<SsmTransport['getParameters']>>;
+          try {
+            answer = await transport.getParameters(
+              group.region,
+              { Names: chunk, WithDecryption: group.decrypt },
+              signal,
+            );
+          } catch (error) {
+            if (signal?.aborted || error instanceof SecretRefAbortError) throw error;
+            for (const name of chunk) {
+              for (const index of group.items.get(name)!) {
+                results[index] = {
+                  ok: false,
+                  error: callError(error, locators[index]!, group.region, settings, signal),
+                };
+              }
+            }
+            return;
+          }
+          // The answer is not trusted: anything but arrays of objects is malformed for every name asked.
+          const parameters = Array.isArray(answer?.Parameters) ? answer.Parameters : undefined;
+          const invalid = Array.isArray(answer?.InvalidParameters) ? answer.InvalidParameters : [];
+          for (const name of chunk) {
+            for (const index of group.items.get(name)!) {
+              const locator = locators[index]!;
+              if (parameters === undefined) {
+                results[index] = { ok: false, error: malformed(locator, '`Parameters` is not a list') };
+                continue;
+              }
+              const found = parameters.filter(
+                (p) => p !== null && typeof p === 'object' && answers(p, locator),
+              );
+              if (found.length > 1)
+                results[index] = { ok: false, error: malformed(locator, 'it was answered twice') };
+              else if (found.length === 1) results[index] = toPayload(found[0]!, locator);
+              else if (invalid.includes(name))
+                results[index] = { ok: false, error: notFound(locator, group.region) };
+              else
+                results[index] = {
+                  ok: false,
+                  error: malformed(locator, 'it is neither in `Parameters` nor in `InvalidParameters`'),
+                };
+            }
+          }
+        })(),
+      );
+    }
+  }
+  await Promise.all(calls);
+  return results.map(
+    (result, index) =>
+      result ?? { ok: false, error: malformed(locators[index]!, 'no answer was given for it') },
+  );
+}

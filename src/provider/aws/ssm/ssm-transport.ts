@@ -1,0 +1,124 @@
+import type { GetParametersCommandInput, GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
+import QuickLRU from 'quick-lru';
+import { throwIfAborted } from '../../../abort.js';
+import { SecretFetchError } from '../../../errors.js';
+import { withAttemptDeadline } from '../attempt-deadline.js';
+import { MAX_REGION_CLIENTS } from '../aws-transport.js';
+import { isRegionOfPartition, type ResolvedAwsConfig } from '../config.js';
+import { describeValue } from '../describe-value.js';
+import { pacerFor } from './pacer.js';
+
+type SsmSdk = typeof import('@aws-sdk/client-ssm');
+
+/** The package Parameter Store references need: an optional peer dependency, loaded at the first such reference. */
+export const SSM_PACKAGE = '@aws-sdk/client-ssm';
+
+const PARAMETER_ARN = /^arn:([a-z][a-z0-9-]*):ssm:([a-z0-9-]+):\d{12}:parameter\//;
+
+/** Sends Parameter Store calls, one client per region, paced per account and region. */
+export interface SsmTransport {
+  /** The region a parameter is read from: its ARN's region, else the configured one. */
+  regionFor(name: string): string | undefined;
+  getParameters(
+    region: string | undefined,
+    input: GetParametersCommandInput,
+    signal?: AbortSignal,
+  ): Promise<GetParametersCommandOutput>;
+  calls(): number;
+}
+
+/**
+ * The Parameter Store side of the AWS provider: the same credentials, region, retries and timeouts as its Secrets
+ * Manager clients, `ssmEndpoint` (or the SDK's `AWS_ENDPOINT_URL_SSM`) for the endpoint. With an injected
+ * `SecretsManagerClient`, the Parameter Store client takes that client's region and credentials.
+ */
+export function createSsmTransport(config: ResolvedAwsConfig, identity: string): SsmTransport {
+  let sdkPromise: Promise<SsmSdk> | undefined;
+  let sent = 0;
+  const clients = new QuickLRU<string, Promise<SSMClient>>({
+    maxSize: MAX_REGION_CLIENTS,
+    onEviction: (_region, client) => {
+      client.then(
+        (c) => c.destroy(),
+        () => undefined,
+      );
+    },
+  });
+
+  const loadSdk = (): Promise<SsmSdk> => {
+    sdkPromise ??= import('@aws-sdk/client-ssm').catch((error: unknown) => {
+      sdkPromise = undefined;
+      throw new SecretFetchError(
+        'provider_error',
+        `Parameter Store references need the package ${SSM_PACKAGE}; install it with \`npm install ${SSM_PACKAGE}\``,
+        { cause: error, transient: false },
+      );
+    });
+    return sdkPromise;
+  };
+
+  const clientFor = (region: string | undefined): Promise<SSMClient> => {
+    const key = region ?? config.region ?? '';
+    let client = clients.get(key);
+    if (client === undefined) {
+      client = loadSdk().then((sdk) => createSsmClient(sdk, config, region));
+      client.catch(() => clients.delete(key));
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  return {
+    regionFor(name) {
+      const arn = PARAMETER_ARN.exec(name);
+      if (arn === null) return config.region;
+      const [, partition, region] = arn as unknown as [string, string, string];
+      if (!isRegionOfPartition(partition, region)) {
+        throw new SecretFetchError(
+          'invalid_reference',
+          `Parameter ${JSON.stringify(name)} names region ${describeValue(region)}, which is not a region of the AWS partition ${describeValue(partition)}`,
+          { ref: name, transient: false },
+        );
+      }
+      return region;
+    },
+    async getParameters(region, input, signal) {
+      throwIfAborted(signal);
+      const [sdk, client] = await Promise.all([loadSdk(), clientFor(region)]);
+      await pacerFor(`${identity}|${region ?? config.region ?? ''}`).take(signal);
+      throwIfAborted(signal);
+      sent += 1;
+      return client.send(
+        new sdk.GetParametersCommand(input),
+        signal === undefined ? {} : { abortSignal: signal },
+      );
+    },
+    calls: () => sent,
+  };
+}
+
+function createSsmClient(sdk: SsmSdk, config: ResolvedAwsConfig, region: string | undefined): SSMClient {
+  if (config.client !== undefined) {
+    const { region: clientRegion, credentials } = config.client.config;
+    return new sdk.SSMClient({
+      region: region ?? clientRegion,
+      credentials,
+      ...(config.ssmEndpoint === undefined ? {} : { endpoint: config.ssmEndpoint }),
+    });
+  }
+  const client = new sdk.SSMClient({
+    region: region ?? config.region,
+    maxAttempts: config.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      socketTimeout: config.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+    ...(config.ssmEndpoint === undefined ? {} : { endpoint: config.ssmEndpoint }),
+    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+  });
+  client.config.requestHandler = withAttemptDeadline(client.config.requestHandler, config.requestTimeoutMs);
+  return client;
+}

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ActionContext, actions, resourceOf } from './actions.js';
+import { AwsError, awsErrors } from './aws-error.js';
+import { FaultQueue } from './faults.js';
+import { type Input, secretIdsOf } from './input.js';
+import { ParameterStore } from './parameters.js';
+import { parseAuthorization, verifyRequest } from './sigv4.js';
+import { parameterNamesOf, ssmActions } from './ssm-actions.js';
+import { partitionOf, SecretStore } from './store.js';
+import type {
+  LocalCredentials,
+  LocalSecretsManager,
+  LocalSecretsManagerOptions,
+  RecordedRequest,
+} from './types.js';
+
+const TARGET_PREFIX = 'secretsmanager.';
+const SSM_TARGET_PREFIX = 'AmazonSSM.';
+const MAX_BODY_BYTES = 1024 * 1024;
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+/** Credentials the endpoint accepts when none are given. */
+export const DEFAULT_LOCAL_CREDENTIALS: Readonly<LocalCredentials> = Object.freeze({
+  accessKeyId: 'AKIALOCALTEST0000001',
+  secretAccessKey: 'local/test/secret/access/key/000000000000',
+});
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseInput(body: Buffer | undefined): Input | AwsError {
+  if (body === undefined) return awsErrors.serialization();
+  if (body.length === 0) return {};
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Input;
+  } catch {
+    // The parser's message quotes the body, which may hold a secret: it is never passed on.
+  }
+  return awsErrors.serialization();
+}
+
+function send(res: ServerResponse, status: number, payload: unknown, errorType?: string): void {
+  if (res.destroyed || res.headersSent) return;
+  const text = JSON.stringify(payload);
+  const headers: Record<string, string | number> = {
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+  };
+  if (errorType !== undefined) {
+    headers['x-amzn-errortype'] =
+      `${errorType}:http://internal.amazon.com/coral/com.amazonaws.secretsmanager/`;
+  }
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+function validateOptions(options: LocalSecretsManagerOptions): void {
+  const { region, accountId, port, credentials } = options;
+  if (region !== undefined && !/^[a-z0-9-]+$/.test(region))
+    throw new TypeError('`region` must look like us-east-1');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new TypeError('`accountId` must be 12 digits');
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new RangeError('`port` must be an integer from 0 to 65535');
+  }
+  if (
+    credentials !== undefined &&
+    (typeof credentials.accessKeyId !== 'string' ||
+      credentials.accessKeyId === '' ||
+      typeof credentials.secretAccessKey !== 'string' ||
+      credentials.secretAccessKey === '')
+  ) {
+    throw new TypeError('`credentials` needs a non-empty `accessKeyId` and `secretAccessKey`');
+  }
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1 that answers the AWS Secrets Manager JSON protocol and Parameter Store's
+ * (`AmazonSSM.*`: GetParameter, GetParameters, GetParametersByPath, PutParameter, LabelParameterVersion,
+ * DeleteParameter; String, StringList, SecureString under a stand-in KMS key) with SigV4 checks, seeded secrets and
+ * parameters and injectable faults, so the real SDKs can be tested offline. Both clients take its `endpoint`.
+ * @example
+ * const sm = await startLocalSecretsManager({ secrets: [{ name: 'db', secretString: '{"password":"pw"}' }] });
+ * const client = new SecretsManagerClient({ endpoint: sm.endpoint, region: sm.region, credentials: sm.credentials });
+ * await sm.close();
+ */
+export async function startLocalSecretsManager(
+  options: LocalSecretsManagerOptions = {},
+): Promise<LocalSecretsManager> {
+  validateOptions(options);
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const credentials: LocalCredentials = { ...(options.credentials ?? DEFAULT_LOCAL_CREDENTIALS) };
+  const store = new SecretStore({ region, accountId });
+  for (const seed of options.secrets ?? []) store.put(seed);
+  const parameters = new ParameterStore(region, accountId);
+  for (const seed of options.parameters ?? []) parameters.put(seed);
+  const faults = new FaultQueue();
+  let denied = new Set(options.deniedActions ?? []);
+  const requests: RecordedRequest[] = [];
+  const sleepers = new Set<() => void>();
+  const principal = `arn:${partitionOf(region)}:iam::${accountId}:user/local-test`;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const isSsm = target.startsWith(SSM_TARGET_PREFIX);
+    const action = target.startsWith(TARGET_PREFIX)
+      ? target.slice(TARGET_PREFIX.length)
+      : isSsm
+        ? target.slice(SSM_TARGET_PREFIX.length)
+        : target;
+    const input = parseInput(body);
+    const record: RecordedRequest = {
+      action,
+      service: isSsm ? 'ssm' : 'secretsmanager',
+      secretIds: input instanceof AwsError ? [] : isSsm ? parameterNamesOf(input) : secretIdsOf(input),
+      status: 0,
+      region,
+    };
+    try {
+      const auth = parseAuthorization(req.headers.authorization);
+      record.region = auth.region;
+      record.accessKeyId = auth.accessKeyId;
+      verifyRequest(
+        {
+          method: req.method ?? 'POST',
+          url: req.url ?? '/',
+          headers: req.headers,
+          body: body ?? Buffer.alloc(0),
+        },
+        auth,
+        { credentials, region, now: Date.now(), service: record.service },
+      );
+      const fault = faults.take(action);
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'delay') await sleep(fault.ms);
+      if (fault?.kind === 'throttle') throw awsErrors.throttle();
+      if (fault?.kind === 'http500') throw awsErrors.internal();
+      if (input instanceof AwsError) throw input;
+      if (isSsm) {
+        const ssmHandler = ssmActions.get(action);
+        if (ssmHandler === undefined) throw awsErrors.unknownOperation(target);
+        if (fault?.kind === 'accessDenied' || denied.has(action)) {
+          const name = typeof input.Name === 'string' ? parameters.arnOf(input.Name) : '*';
+          throw awsErrors.accessDenied(principal, action, name, 'ssm');
+        }
+        record.status = 200;
+        send(res, 200, ssmHandler(input, { parameters }));
+        return;
+      }
+      const handler = target.startsWith(TARGET_PREFIX) ? actions.get(action) : undefined;
+      if (handler === undefined) throw awsErrors.unknownOperation(target);
+      if (fault?.kind === 'accessDenied' || denied.has(action)) {
+        throw awsErrors.accessDenied(principal, action, resourceOf(input, store));
+      }
+      const ctx: ActionContext = { store, denied, principal };
+      record.status = 200;
+      send(res, 200, handler(input, ctx));
+    } catch (err) {
+      const error = err instanceof AwsError ? err : awsErrors.internal();
+      record.status = error.status;
+      send(res, error.status, { __type: error.code, Message: error.message }, error.code);
+    } finally {
+      requests.push(record);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    region,
+    accountId,
+    credentials,
+    arnOf(name) {
+      const secret = store.byName(name);
+      if (secret === undefined) throw new Error(`The local endpoint has no secret named ${name}`);
+      return secret.arn;
+    },
+    putSecret: (seed) => store.put(seed),
+    deleteSecret: (name) => store.delete(name),
+    putParameter: (seed) => parameters.put(seed),
+    labelParameter(name, labels, version) {
+      parameters.label(name, version, labels);
+    },
+    deleteParameter: (name) => parameters.delete(name),
+    parameterArnOf: (name) => parameters.arnOf(name),
+    injectFault: (fault) => faults.push(fault),
+    clearFaults: () => faults.clear(),
+    denyActions(list) {
+      denied = new Set(list);
+    },
+    requests,
+    resetRequests() {
+      requests.length = 0;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        for (const wake of [...sleepers]) wake();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { AwsError } from './aws-error.js';
+import {
+  type Input,
+  optionalBoolean,
+  optionalInt,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from './input.js';
+import { type ParameterStore, type ParameterType, ssmErrors } from './parameters.js';
+
+/** What a Parameter Store handler may consult besides its input. */
+export interface SsmContext {
+  parameters: ParameterStore;
+}
+
+/** Answers one `AmazonSSM.*` operation: the JSON response body, or a thrown `AwsError`. */
+export type SsmHandler = (input: Input, ctx: SsmContext) => Record<string, unknown>;
+
+const getParameter: SsmHandler = (input, ctx) => {
+  const name = requiredString(input, 'Name');
+  const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
+  return { Parameter: ctx.parameters.json(ctx.parameters.read(name), name, decrypt) };
+};
+
+const getParameters: SsmHandler = (input, ctx) => {
+  const names = optionalStringList(input, 'Names', 10);
+  if (names === undefined)
+    throw ssmErrors.validation(
+      "1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null",
+    );
+  const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
+  const Parameters: Record<string, unknown>[] = [];
+  const InvalidParameters: string[] = [];
+  for (const name of new Set(names)) {
+    try {
+      Parameters.push(ctx.parameters.json(ctx.parameters.read(name), name, decrypt));
+    } catch (error) {
+      // A missing parameter or version is listed, not raised; anything else (KMS) fails the call, as AWS does.
+      if (
+        !(error instanceof AwsError) ||
+        !['ParameterNotFound', 'ParameterVersionNotFound', 'ValidationException'].includes(error.code)
+      )
+        throw error;
+      InvalidParameters.push(name);
+    }
+  }
+  return { Parameters, InvalidParameters };
+};
+
+const getParametersByPath: SsmHandler = (input, ctx) => {
+  const path = requiredString(input, 'Path');
+  if (!path.startsWith('/'))
+    throw ssmErrors.validation('The parameter path must begin with a forward slash (/).');
+  const recursive = optionalBoolean(input, 'Recursive') ?? false;
+  const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
+  const maxResults = optionalInt(input, 'MaxResults', 1, 10) ?? 10;
+  const start = Number(optionalString(input, 'NextToken') ?? '0');
+  if (!Number.isInteger(start) || start < 0)
+    throw new AwsError('InvalidNextToken', 'The specified token is not valid.');
+  const prefix = path.endsWith('/') ? path : `${path}/`;
+  const matching = ctx.parameters
+    .all()
+    .filter((p) => p.name.startsWith(prefix) && (recursive || !p.name.slice(prefix.length).includes('/')));
+  const page = matching.slice(start, start + maxResults);
+  const Parameters = page.map((p) => ctx.parameters.json(ctx.parameters.read(p.name), p.name, decrypt));
+  const next = start + maxResults;
+  return next < matching.length ? { Parameters, NextToken: String(next) } : { Parameters };
+};
+
+const putParameter: SsmHandler = (input, ctx) => {
+  const type = optionalString(input, 'Type') as ParameterType | undefined;
+  const Version = ctx.parameters.put(
+    {
+      name: requiredString(input, 'Name'),
+      value: requiredString(input, 'Value'),
+      ...(type === undefined ? {} : { type }),
+    },
+    optionalBoolean(input, 'Overwrite') ?? false,
+  );
+  return { Version, Tier: 'Standard' };
+};
+
+const labelParameterVersion: SsmHandler = (input, ctx) => {
+  const labels = optionalStringList(input, 'Labels', 10);
+  if (labels === undefined)
+    throw ssmErrors.validation(
+      "1 validation error detected: Value null at 'labels' failed to satisfy constraint: Member must not be null",
+    );
+  const version = optionalInt(input, 'ParameterVersion', 1, Number.MAX_SAFE_INTEGER);
+  const result = ctx.parameters.label(requiredString(input, 'Name'), version, labels);
+  return { InvalidLabels: result.invalid, ParameterVersion: result.version };
+};
+
+const deleteParameter: SsmHandler = (input, ctx) => {
+  ctx.parameters.delete(requiredString(input, 'Name'));
+  return {};
+};
+
+/** The Parameter Store operations the local endpoint implements, by `X-Amz-Target` action name. */
+export const ssmActions: ReadonlyMap<string, SsmHandler> = new Map([
+  ['GetParameter', getParameter],
+  ['GetParameters', getParameters],
+  ['GetParametersByPath', getParametersByPath],
+  ['PutParameter', putParameter],
+  ['LabelParameterVersion', labelParameterVersion],
+  ['DeleteParameter', deleteParameter],
+]);
+
+/** The parameter names a request names, for the request log. */
+export function parameterNamesOf(input: Input): string[] {
+  if (typeof input.Name === 'string') return [input.Name];
+  if (typeof input.Path === 'string') return [input.Path];
+  if (Array.isArray(input.Names)) return input.Names.filter((v) => typeof v === 'string');
+  return [];
+}

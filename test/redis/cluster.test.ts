@@ -1,0 +1,292 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
+import type { SharedInvalidation } from '../../src/cache/tier.js';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { createRedisSecretCache, type RedisSecretCache } from '../../src/redis/index.js';
+import { closeClusterClient, connectClusterClient, useRedisCluster } from './cluster-helpers.js';
+import { type Member, startMember } from './fleet.js';
+import { FLAVOURS, type Flavour, KEY_A, until } from './helpers.js';
+
+const cluster = useRedisCluster();
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled);
+});
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
+});
+
+interface ClusterCache {
+  cache: RedisSecretCache;
+  heard: SharedInvalidation[];
+  close(): Promise<void>;
+}
+
+async function clusterCache(flavour: Flavour, namespace: string): Promise<ClusterCache> {
+  const client = await connectClusterClient(flavour, cluster().rootNodes);
+  const cache = createRedisSecretCache({ client, encryptionKey: KEY_A, namespace });
+  const heard: SharedInvalidation[] = [];
+  cacheStoreOf(cache)?.tier?.onInvalidate((message) => heard.push(message));
+  await until(() => cache.isListening(), 10_000);
+  return {
+    cache,
+    heard,
+    async close() {
+      await cache.close();
+      closeClusterClient(client);
+    },
+  };
+}
+
+function countingProvider(secrets: Record<string, string>) {
+  const calls = { fetched: 0 };
+  const provider = createMemoryProvider(secrets, {
+    identity: 'cluster-test',
+    onCall: (call) => {
+      calls.fetched += call.locators.length;
+    },
+  });
+  return { provider, calls };
+}
+
+/** Every key of the namespace, by the port of the node that holds it. */
+async function keysByNode(namespace: string): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  for (const node of cluster().nodes.filter((n) => n.alive)) {
+    const role = await cluster().cli(node.port, 'ROLE');
+    if (!role.startsWith('master')) continue;
+    const keys = (await cluster().cli(node.port, '--scan', '--pattern', `secret-refs:{${namespace}}:*`))
+      .split('\n')
+      .filter(Boolean);
+    if (keys.length > 0) out.set(node.port, keys);
+  }
+  return out;
+}
+
+describe.each(FLAVOURS)('the Redis tier on a Redis Cluster, over %s', (flavour) => {
+  const open: ClusterCache[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((made) => made.close()));
+  });
+
+  it("shares values between processes, keeps every key of a namespace on the one node of its slot, and invalidates over the shard's channel", async () => {
+    const namespace = `one-slot-${flavour}`;
+    const [a, b] = [await clusterCache(flavour, namespace), await clusterCache(flavour, namespace)];
+    open.push(a, b);
+    const secrets = { 'prod/db': 'pw-1', 'prod/api': 'key-1' };
+    const first = countingProvider(secrets);
+    const second = countingProvider(secrets);
+    const managerA = createSecretManager(first.provider, { cache: a.cache });
+    const managerB = createSecretManager(second.provider, { cache: b.cache });
+
+    expect(await managerA.getSecret('prod/db')).toBe('pw-1');
+    expect(await managerA.getSecret('prod/api')).toBe('key-1');
+    await until(async () => (await keysByNode(namespace)).size > 0);
+    expect(await managerB.getSecret('prod/db')).toBe('pw-1');
+    expect(await managerB.getSecret('prod/api')).toBe('key-1');
+    expect(first.calls.fetched).toBe(2);
+    expect(second.calls.fetched).toBe(0);
+
+    const slot = await cluster().slotOf(`secret-refs:{${namespace}}:bus`);
+    const owner = await cluster().primaryOf(slot);
+    const byNode = await keysByNode(namespace);
+    expect([...byNode.keys()]).toStrictEqual([owner]);
+    expect(byNode.get(owner)!.length).toBeGreaterThanOrEqual(5); // gen, two entries, their indexes
+    // Sharded pub/sub on the shard, nothing on the classic (cluster-wide) channel.
+    const channel = `secret-refs:{${namespace}}:bus`;
+    let sharded = 0;
+    for (const node of cluster().nodes.filter((n) => n.alive)) {
+      const [, count] = (await cluster().cli(node.port, 'PUBSUB', 'SHARDNUMSUB', channel)).trim().split('\n');
+      sharded += Number(count);
+      const [, classic] = (await cluster().cli(node.port, 'PUBSUB', 'NUMSUB', channel)).trim().split('\n');
+      expect(Number(classic)).toBe(0);
+    }
+    expect(sharded).toBe(2);
+
+    second.provider.setSecret('prod/db', 'pw-2');
+    first.provider.setSecret('prod/db', 'pw-2');
+    managerA.invalidate('prod/db');
+    await until(() => b.heard.length > 0);
+    expect(await managerB.getSecret('prod/db')).toBe('pw-2');
+    expect(unhandled).toStrictEqual([]);
+  });
+});
+
+/** The ACL docs/redis-cluster.md recommends for a cluster. */
+const ACL_COMMANDS = [
+  'evalsha eval ping hello info readonly',
+  'ssubscribe sunsubscribe spublish cluster|keyslot cluster|slots cluster|shards cluster|nodes cluster|info',
+  'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank',
+].join(' ');
+
+describe('under a Redis ACL limited to the namespace, on a Redis Cluster', () => {
+  it('the tier works for both clients', async () => {
+    const rules = ['on', '>acl-password', '~secret-refs:{acl}:*', '&secret-refs:{acl}:bus', '-@all'];
+    for (const node of cluster().nodes.filter((n) => n.alive)) {
+      await cluster().cli(
+        node.port,
+        'ACL',
+        'SETUSER',
+        'worker',
+        ...rules,
+        ...ACL_COMMANDS.split(' ').map((c) => `+${c}`),
+      );
+    }
+    const user = { username: 'worker', password: 'acl-password' };
+    const clients = await Promise.all(
+      FLAVOURS.map((flavour) => connectClusterClient(flavour, cluster().rootNodes, user)),
+    );
+    const caches = clients.map((client) =>
+      createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: 'acl' }),
+    );
+    try {
+      await until(() => caches.every((cache) => cache.isListening()), 10_000);
+      const { provider, calls } = countingProvider({ db: 'v1' });
+      const [one, two] = caches.map((cache) => createSecretManager(provider, { cache }));
+      expect(await one!.getSecret('db')).toBe('v1');
+      await until(async () => {
+        const before = calls.fetched;
+        expect(await two!.getSecret('db')).toBe('v1');
+        return calls.fetched === before;
+      });
+      let heard = 0;
+      cacheStoreOf(caches[0]!)?.tier?.onInvalidate(() => heard++);
+      two!.invalidate('db');
+      await until(() => heard > 0);
+    } finally {
+      await Promise.all(caches.map((cache) => cache.close()));
+      for (const client of clients) closeClusterClient(client);
+    }
+  });
+});
+
+describe('a fleet of processes on a Redis Cluster', () => {
+  const members: Member[] = [];
+  afterEach(async () => {
+    await Promise.all(members.splice(0).map((member) => member.exit()));
+  });
+
+  it('reads each secret from the provider about once for the whole fleet, both clients mixed, and hears one invalidation everywhere', async () => {
+    const secrets = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`fleet/s${i}`, `v${i}`]));
+    const ids = Object.keys(secrets);
+    const started = await Promise.all(
+      (['node-redis', 'ioredis', 'node-redis'] as const).map((flavour) =>
+        startMember({
+          url: '',
+          cluster: cluster().rootNodes,
+          flavour,
+          namespace: 'fleet',
+          secrets,
+          latencyMs: 30,
+          encryptionKey: KEY_A,
+        }),
+      ),
+    );
+    members.push(...started);
+    const answers = await Promise.all(
+      members.map((member) => member.ask<{ values: string[]; fetched: number }>({ op: 'read', ids })),
+    );
+    for (const answer of answers) expect(answer.values).toStrictEqual(ids.map((id) => secrets[id]));
+    const fetched = answers.reduce((sum, answer) => sum + answer.fetched, 0);
+    expect(fetched).toBeLessThanOrEqual(ids.length * 2);
+
+    for (const member of members) await member.ask({ op: 'set', id: 'fleet/s0', value: 'rotated' });
+    await members[1]!.ask({ op: 'invalidate', id: 'fleet/s0' });
+    await until(async () => {
+      const reads = await Promise.all(
+        members.map((member) => member.ask<{ values: string[] }>({ op: 'read', ids: ['fleet/s0'] })),
+      );
+      return reads.every((read) => read.values[0] === 'rotated');
+    }, 5_000);
+  }, 60_000);
+});
+
+describe('a failover on a Redis Cluster', () => {
+  it('costs each read bounded time and never a wrong value while a primary dies and its replica takes over, and sharing resumes by itself', async () => {
+    const namespace = 'failover';
+    const secrets: Record<string, string> = { 'fo/db': 'pw-db' };
+    for (let i = 0; i < 50; i++) secrets[`fo/after-${i}`] = `after-${i}`;
+    const pairs = await Promise.all(
+      FLAVOURS.map(async (flavour) => {
+        const make = async () => {
+          const client = await connectClusterClient(flavour, cluster().rootNodes);
+          // A short TTL, so that steady reads keep going to Redis rather than staying in-process.
+          const cache = createRedisSecretCache({ client, encryptionKey: KEY_A, namespace, ttlMs: 300 });
+          const heard: SharedInvalidation[] = [];
+          cacheStoreOf(cache)?.tier?.onInvalidate((message) => heard.push(message));
+          const { provider, calls } = countingProvider(secrets);
+          const manager = createSecretManager(provider, { cache });
+          await until(() => cache.isListening(), 10_000);
+          return { cache, client, heard, calls, manager };
+        };
+        return { flavour, a: await make(), b: await make() };
+      }),
+    );
+    const readers = pairs.flatMap((pair) => [pair.a, pair.b]);
+    const slot = await cluster().slotOf(`secret-refs:{${namespace}}:bus`);
+    const victimPort = await cluster().primaryOf(slot);
+    const victim = cluster().nodes.find((node) => node.port === victimPort)!;
+
+    let reading = true;
+    const durations: number[] = [];
+    const wrong: string[] = [];
+    const loops = readers.map(async (reader) => {
+      while (reading) {
+        const started = performance.now();
+        const value = await reader.manager.getSecret('fo/db');
+        durations.push(performance.now() - started);
+        if (value !== 'pw-db') wrong.push(value);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const fetchedBefore = readers.reduce((sum, reader) => sum + reader.calls.fetched, 0);
+    await victim.kill();
+    await until(
+      async () =>
+        (await cluster()
+          .primaryOf(slot)
+          .catch(() => victimPort)) !== victimPort,
+      20_000,
+    );
+    await cluster().waitUntilOk();
+    await until(() => readers.every((reader) => reader.cache.isListening()), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    reading = false;
+    await Promise.all(loops);
+    const fetchedDuring = readers.reduce((sum, reader) => sum + reader.calls.fetched, 0) - fetchedBefore;
+
+    expect(wrong).toStrictEqual([]);
+    // Bounded: at worst a wait on another process's lease (leaseMs, 1.5 s) plus one timed-out operation.
+    expect(Math.max(...durations), 'the longest read, ms').toBeLessThan(2_000);
+    expect(fetchedDuring, 'reads the provider served meanwhile').toBeGreaterThan(0);
+    expect(unhandled).toStrictEqual([]);
+
+    // Sharing resumes: a value one process fetched is read by the other from Redis, and invalidations travel.
+    for (const { a, b } of pairs) {
+      let next = 0;
+      await until(async () => {
+        const id = `fo/after-${next++}`;
+        await a.manager.getSecret(id);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const before = b.calls.fetched;
+        expect(await b.manager.getSecret(id)).toBe(secrets[id]);
+        return b.calls.fetched === before;
+      }, 15_000);
+      b.heard.length = 0;
+      a.manager.invalidate('fo/db');
+      await until(() => b.heard.length > 0, 5_000);
+    }
+    for (const reader of readers) {
+      await reader.cache.close();
+      closeClusterClient(reader.client);
+    }
+    await victim.restart();
+    await cluster().waitUntilOk();
+  }, 90_000);
+});
