@@ -79,13 +79,25 @@ export function createReadThrough(
     locators: readonly SecretLocator[],
   ): FlightOutcome[] | undefined => {
     const now = Date.now();
-    const outcomes: FlightOutcome[] = new Array(keys.length);
-    for (let index = 0; index < keys.length; index++) {
-      const value = store.fresh(keys[index]!, now);
+    const count = keys.length;
+    const outcomes: FlightOutcome[] = new Array(count);
+    // Each distinct key is looked up once and its outcome shared by its repeats (outcomes are never changed, only
+    // replaced); `places` holds the place in `first` of each key met.
+    const places = count > 1 ? new Map<string, number>() : undefined;
+    const first: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const key = keys[index]!;
+      const place = places?.get(key);
+      if (place !== undefined) {
+        outcomes[index] = outcomes[first[place]!]!;
+        continue;
+      }
+      const value = store.fresh(key, now);
       if (value === undefined) return undefined;
       outcomes[index] = { ok: true, value, stale: false };
+      const placed = first.push(index) - 1;
+      places?.set(key, placed);
     }
-    const first = firstIndexes(keys);
     for (const index of first) {
       counters.hits++;
       emit?.({ type: 'hit', secretId: locators[index]!.secretId, tier: 'memory' });
@@ -95,7 +107,7 @@ export function createReadThrough(
         });
       }
     }
-    if (first.length > 1) oneVersionPerSecret(keys, outcomes, store);
+    if (first.length > 1) unifyDistinct(keys, first, places!, outcomes, store);
     return outcomes;
   };
 
@@ -203,12 +215,11 @@ function keysOf(identity: string): (locator: SecretLocator) => string {
   const keyOf = cacheKeyFor(identity);
   const known = new WeakMap<SecretLocator, string>();
   return (locator) => {
-    if (!isParsedRef(locator)) return keyOf(locator);
+    // Only parsed references are ever remembered, so a key found needs no check.
     let key = known.get(locator);
-    if (key === undefined) {
-      key = keyOf(locator);
-      known.set(locator, key);
-    }
+    if (key !== undefined) return key;
+    key = keyOf(locator);
+    if (isParsedRef(locator)) known.set(locator, key);
     return key;
   };
 }
@@ -226,6 +237,31 @@ function firstIndexes(keys: readonly string[]): readonly number[] {
     first.push(index);
   }
   return first;
+}
+
+/**
+ * (6) One version per secret per read, over the distinct keys only (a key's repeats hold the same value): `first`
+ * lists the first index of each distinct key, `places` the place in `first` of each key.
+ */
+function unifyDistinct(
+  keys: readonly string[],
+  first: readonly number[],
+  places: ReadonlyMap<string, number>,
+  outcomes: FlightOutcome[],
+  store: CacheStore,
+): void {
+  if (first.length === keys.length) {
+    oneVersionPerSecret(keys, outcomes, store);
+    return;
+  }
+  const distinct = first.map((index) => outcomes[index]!);
+  oneVersionPerSecret(
+    first.map((index) => keys[index]!),
+    distinct,
+    store,
+  );
+  if (distinct.every((outcome, place) => outcome === outcomes[first[place]!])) return;
+  for (let index = 0; index < keys.length; index++) outcomes[index] = distinct[places.get(keys[index]!)!]!;
 }
 
 /** The requests for `missing`: current versions together when the provider batches and there are several. */

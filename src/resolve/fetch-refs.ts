@@ -1,18 +1,22 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError } from '../errors.js';
-import { readerOf } from '../manager/read-refs.js';
+import { type RefReader, readerOf } from '../manager/read-refs.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
 import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../types.js';
 import type { RouteOf } from './managers.js';
 
 interface Group {
   manager: SecretManager;
+  /** The reader of a manager this library made; `undefined` for another (asked through `getSecrets`). */
+  read: RefReader | undefined;
   refs: SecretRef[];
+  /** For a manager read through `getSecrets`: the index in `refs` of each distinct reference, by `refKey`. */
+  firstOf: Map<string, number> | undefined;
   results?: readonly SecretResult[];
 }
 
-/** Where the result of one reference comes from: its group and index there, or its routing failure. */
-type Slot = { group: Group; index: number } | { failure: SecretResult };
+/** Up to this many managers in one resolve are told apart by a scan; more get a map. */
+const SCANNED_GROUPS = 8;
 
 /**
  * Routes each reference to its manager, asks each manager once for its distinct references (all managers
@@ -27,30 +31,51 @@ export function fetchRefs(
   refresh = false,
 ): SecretResult[] | Promise<SecretResult[]> {
   throwIfAborted(signal);
-  const groups = new Map<SecretManager, Group>();
-  const byKey = new Map<string, Slot>();
-  const slots = refs.map((ref): Slot => {
+  const count = refs.length;
+  const groups: Group[] = [];
+  let groupByManager: Map<SecretManager, Group> | undefined;
+  // Where each reference's result comes from, in two parallel lists rather than an object per reference: its
+  // group (or its routing failure) and its index there. A warm resolve allocates only these.
+  const from: (Group | SecretResult)[] = new Array(count);
+  const at: number[] = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const ref = refs[index]!;
     const target = route(ref);
-    if (!target.ok)
-      return { failure: { ok: false, error: new SecretRefError('unknown_manager', target.message) } };
-    // The one repeat detector of the reference space: a reference asked twice is read once.
-    const key = refKey(ref);
-    const known = byKey.get(key);
-    if (known !== undefined) return known;
-    let group = groups.get(target.manager);
-    if (group === undefined) {
-      group = { manager: target.manager, refs: [] };
-      groups.set(target.manager, group);
+    if (!target.ok) {
+      from[index] = { ok: false, error: new SecretRefError('unknown_manager', target.message) };
+      continue;
     }
-    const slot = { group, index: group.refs.push(ref) - 1 };
-    byKey.set(key, slot);
-    return slot;
-  });
+    const { manager } = target;
+    let group = groupByManager?.get(manager);
+    if (group === undefined && groupByManager === undefined) {
+      for (const candidate of groups) if (candidate.manager === manager) group = candidate;
+    }
+    if (group === undefined) {
+      const read = readerOf(manager);
+      group = { manager, read, refs: [], firstOf: read ? undefined : new Map() };
+      groups.push(group);
+      if (groupByManager !== undefined) groupByManager.set(manager, group);
+      else if (groups.length > SCANNED_GROUPS) groupByManager = new Map(groups.map((g) => [g.manager, g]));
+    }
+    from[index] = group;
+    // A manager this library made reads each cache key once however often it is named, so its references go as
+    // they are; another manager is asked once per distinct reference (the one repeat detector of this space).
+    if (group.firstOf === undefined) {
+      at[index] = group.refs.push(ref) - 1;
+      continue;
+    }
+    const key = refKey(ref);
+    const known = group.firstOf.get(key);
+    if (known !== undefined) at[index] = known;
+    else {
+      at[index] = group.refs.push(ref) - 1;
+      group.firstOf.set(key, at[index]!);
+    }
+  }
   const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : {};
   let waiting: Promise<void>[] | undefined;
-  for (const group of groups.values()) {
-    const read = readerOf(group.manager);
-    const results = read ? read(group.refs, options) : callManager(group, options);
+  for (const group of groups) {
+    const results = group.read ? group.read(group.refs, options) : callManager(group, options);
     if (Array.isArray(results)) group.results = results;
     else {
       waiting ??= [];
@@ -61,12 +86,21 @@ export function fetchRefs(
       );
     }
   }
-  if (waiting === undefined) return resultsOf(slots);
-  return raceAbort(Promise.all(waiting), signal).then(() => resultsOf(slots));
+  if (waiting === undefined) return resultsOf(from, at);
+  return raceAbort(Promise.all(waiting), signal).then(() => resultsOf(from, at));
 }
 
-function resultsOf(slots: readonly Slot[]): SecretResult[] {
-  return slots.map((slot) => ('failure' in slot ? slot.failure : slot.group.results![slot.index]!));
+function resultsOf(from: readonly (Group | SecretResult)[], at: readonly number[]): SecretResult[] {
+  // Every reference went, in order, to one manager's list: its results are the answer as they are.
+  const only = from[0];
+  if (only !== undefined && 'manager' in only && only.refs.length === from.length)
+    return only.results as SecretResult[];
+  const results: SecretResult[] = new Array(from.length);
+  for (let index = 0; index < from.length; index++) {
+    const source = from[index]!;
+    results[index] = 'manager' in source ? source.results![at[index]!]! : source;
+  }
+  return results;
 }
 
 /**

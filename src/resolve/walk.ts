@@ -91,11 +91,11 @@ export function copyStrings(
  * @internal
  */
 export function copyStringSites(value: unknown, visitor: SiteVisitor, maxDepth: number): { value: unknown } {
+  if (typeof value !== 'string') return { value: walk(value, visitor, true, maxDepth) };
   const box = { value };
-  const copy = walk(value, visitor, true, maxDepth, (next) => {
+  walk(value, visitor, true, maxDepth, (next) => {
     box.value = next;
   });
-  if (typeof value !== 'string') box.value = copy;
   return box;
 }
 

@@ -60,7 +60,8 @@ class Walker implements StringSite, WalkPosition {
   /** Containers entered so far, by source; made when the first nested one is met (a flat value needs none). */
   private entered: Map<object, Frame> | undefined;
   private readonly stack: Frame[] = [];
-  private visitedKey = '';
+  /** The key of the string being visited; an array index as a number (made a string only when asked for). */
+  private visitedKey: string | number = '';
 
   constructor(
     private readonly visitor: SiteVisitor,
@@ -134,7 +135,7 @@ class Walker implements StringSite, WalkPosition {
 
   path(): PathSegment[] {
     const frame = this.stack[this.stack.length - 1]!;
-    return this.pathTo(frame.isArray ? Number(this.visitedKey) : this.visitedKey);
+    return this.pathTo(frame.isArray ? Number(this.visitedKey) : (this.visitedKey as string));
   }
 
   link(): PathLink {
@@ -142,12 +143,12 @@ class Walker implements StringSite, WalkPosition {
   }
 
   key(): string {
-    return this.visitedKey;
+    return String(this.visitedKey);
   }
 
   replacer(): ((next: string) => void) | undefined {
     const target = this.stack[this.stack.length - 1]!.copy;
-    const key = this.visitedKey;
+    const key = String(this.visitedKey);
     return target ? (next) => setOwn(target, key, next) : undefined;
   }
 
@@ -164,13 +165,11 @@ class Walker implements StringSite, WalkPosition {
     const cloned = this.copying ? shallowCopy(source, kind) : undefined;
     let frame: Frame;
     if (cloned !== undefined) {
-      const keys = isArray || isFlat(cloned) ? undefined : Object.keys(cloned);
-      const length = isArray ? (cloned as unknown[]).length : keys === undefined ? 0 : keys.length;
       frame = {
         source,
         copy: cloned,
-        keys,
-        length,
+        keys: undefined,
+        length: isArray ? (cloned as unknown[]).length : 0,
         index: 0,
         segment,
         parent,
@@ -178,20 +177,45 @@ class Walker implements StringSite, WalkPosition {
         cloned: true,
         open: true,
       };
-      if (!isArray && keys === undefined) {
-        // An object holding no container (most of a connection): its strings are visited in one `for…in` over
-        // the copy, which V8 reads through its enum cache, and the frame is done.
+      if (!isArray) {
+        // An object's strings are visited in one `for…in` over the copy (V8 reads it through its enum cache) until
+        // a container is met; only then are its keys listed, and the walk goes on from that key. An object
+        // holding no container (most of a connection) is done here.
         this.entered?.set(source, frame);
         stack.push(frame);
         const record = cloned as Record<string, unknown>;
         for (const key in record) {
           const value = record[key];
-          if (typeof value !== 'string') continue;
-          this.visitedKey = key;
-          this.visitor(value, this);
+          if (typeof value === 'string') {
+            this.visitedKey = key;
+            this.visitor(value, this);
+          } else if (value !== null && typeof value === 'object') {
+            const keys = Object.keys(record);
+            frame.keys = keys;
+            frame.length = keys.length;
+            // `for…in` lists the own keys first, in the order `Object.keys` does; an inherited key comes after.
+            const at = keys.indexOf(key);
+            frame.index = at === -1 ? keys.length : at;
+            break;
+          }
         }
         return cloned;
       }
+      // An array's strings likewise, by index, until a container is met; the walk goes on from there.
+      this.entered?.set(source, frame);
+      stack.push(frame);
+      const list = cloned as unknown[];
+      const { length } = list;
+      let index = 0;
+      for (; index < length; index++) {
+        const value = list[index];
+        if (typeof value === 'string') {
+          this.visitedKey = index;
+          this.visitor(value, this);
+        } else if (value !== null && typeof value === 'object') break;
+      }
+      frame.index = index;
+      return cloned;
     } else {
       const { keys, length } = shapeOf(source, isArray, this, segment);
       const copy: Container | undefined = this.copying
@@ -218,13 +242,4 @@ class Walker implements StringSite, WalkPosition {
     stack.push(frame);
     return frame.copy;
   }
-}
-
-/** True when an object's copy holds no object or array (nothing to descend into). */
-function isFlat(record: Container): boolean {
-  for (const key in record) {
-    const value = (record as Record<string, unknown>)[key];
-    if (value !== null && typeof value === 'object') return false;
-  }
-  return true;
 }

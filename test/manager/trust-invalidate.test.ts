@@ -146,6 +146,32 @@ describe('one secret, one version in one resolve', () => {
     expect(await manager.getSecret('db:password')).toBe('pass-v2');
   });
 
+  it('a warm resolve repeating a name whose ARN is cached at a newer version gives the newer one everywhere', async () => {
+    // Prepare: the name cached at v1; after a rotation, the ARN alone cached at v2, so both are fresh
+    const base = createMemoryProvider({ db: '{"username":"user-v1","password":"pass-v1"}' });
+    const manager = createSecretManager(base);
+    const arn = await arnOf(base, 'db');
+    await manager.getSecret('db:username');
+    base.setSecret('db', '{"username":"user-v2","password":"pass-v2"}');
+    await manager.getSecret(`${arn}:password`);
+    const calls = base.apiCalls();
+
+    // Act: every key is fresh in memory, and the name is named three times
+    const resolved = await resolveConnection(
+      {
+        user: '{{resolve:secretsmanager:db:SecretString:username}}',
+        again: '{{resolve:secretsmanager:db:SecretString:username}}',
+        pass: `{{resolve:secretsmanager:${arn}:SecretString:password}}`,
+        other: '{{resolve:secretsmanager:db:SecretString:password}}',
+      },
+      manager,
+    );
+
+    // Assess: no fetch, and one version for every field
+    expect(base.apiCalls()).toBe(calls);
+    expect(resolved).toEqual({ user: 'user-v2', again: 'user-v2', pass: 'pass-v2', other: 'pass-v2' });
+  });
+
   it('getSecrets gives one version for several id forms of one secret', async () => {
     const base = createMemoryProvider({ db: '{"u":"1","p":"1"}' });
     const manager = createSecretManager(base);

@@ -35,6 +35,19 @@ describe('visitStrings', () => {
     ]);
   });
 
+  it('a copying walk visits each string once, in order, before, inside and after nested containers', () => {
+    const seen: string[] = [];
+    const copy = copyStrings(
+      { a: 'x1', b: { c: 'x2' }, d: 'x3', e: ['x4', { g: 'x6' }], f: 'x5' },
+      (text, path, replace) => {
+        seen.push(`${path.join('.')}=${text}`);
+        replace?.(`${text}!`);
+      },
+    ).value;
+    expect(seen).toEqual(['a=x1', 'b.c=x2', 'd=x3', 'e.0=x4', 'e.1.g=x6', 'f=x5']);
+    expect(copy).toEqual({ a: 'x1!', b: { c: 'x2!' }, d: 'x3!', e: ['x4!', { g: 'x6!' }], f: 'x5!' });
+  });
+
   it('visits a root string with an empty path', () => {
     expect(collect('only')).toEqual([[[], 'only']]);
   });
