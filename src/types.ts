@@ -275,9 +275,14 @@ export interface SecretProvider {
    * `identity`, but the same in every process with the same trust. `digest` is the tier's keyed digest: pass every
    * credential through it, never put one in plain. `scope` is the tier's explicit sharing scope, for credentials that
    * cannot be compared across processes (a credential provider, an injected client). Returns `undefined` when the
-   * provider cannot be shared; without this method, a provider is never shared.
+   * provider cannot be shared; without this method, a provider is never shared. It may return a promise when the
+   * identity has to be read asynchronously (an injected client's resolved region and endpoint): reads through the
+   * tier wait for it, and when it rejects the provider is not shared and the manager emits an `error` event.
    */
-  sharedIdentity?(digest: (text: string) => string, scope: string | undefined): string | undefined;
+  sharedIdentity?(
+    digest: (text: string) => string,
+    scope: string | undefined,
+  ): string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -305,6 +310,13 @@ export interface SecretManagerStats {
    * a backend call.
    */
   negativeHits?: number;
+  /**
+   * Entries of the shared tier (`secret-refs/redis`) that failed to decrypt or verify — an `encryptionKey` the
+   * writer did not use, or an entry changed in Redis — or that are longer than any entry the tier writes (never
+   * sent by Redis). Each was a miss, read from the provider instead, and an `error` event (`tier: 'shared'`,
+   * `code: 'decryption_failed'`). Above 0, check the fleet's keys and Redis. Always 0 without a shared tier.
+   */
+  sharedRejected: number;
   /** Secret versions held in the cache now. */
   size: number;
 }

@@ -21,11 +21,18 @@ export interface RequestMode {
 export interface RequestContext {
   provider: SecretProvider;
   store: CacheStore;
-  /** The provider's scope in the store's shared tier; `undefined`: the tier is not used. */
-  scope: string | undefined;
   emit: Emit;
-  /** What the store keeps with each entry of this manager. */
+  /**
+   * What the store keeps with each entry of this manager; its `scope` is the provider's scope in the store's shared
+   * tier (`undefined`: the tier is not used).
+   */
   owner: EntryOwner;
+  /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
+  scopeReady?: Promise<void> | undefined;
+  /** `refreshAheadMs` of the cache: a background refresh renews the shared entry when it is that close to expiry. */
+  aheadMs?: number;
+  /** Told of each shared entry that failed to decrypt or verify (counted in `stats()`). */
+  onRejected?: () => void;
 }
 
 type Ticket = Extract<SharedRead, { hit: false }>;
@@ -40,7 +47,8 @@ export function startRequest(
   missing: readonly Missing[],
   mode: RequestMode = {},
 ): InFlight[] {
-  const { provider, store, scope, emit } = context;
+  const { provider, store, emit } = context;
+  let scope = context.owner.scope;
   const items: FlightItem[] = missing.map(({ key, locator }) => ({
     key,
     owner: context.owner,
@@ -63,6 +71,12 @@ export function startRequest(
     if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
     else ticket?.release();
     const report = settle(item.key, answer, freshForMs);
+    // A read past the caches drops the shared entry and tells every process, whether or not this process held a
+    // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis.
+    if (mode.refresh && answer.ok && from === 'provider' && scope !== undefined) {
+      const { locator } = item;
+      void store.tier?.invalidate(scope, locator.secretId, { locator, payload: answer.payload });
+    }
     if (emit === undefined && !mode.refresh) return;
     const durationMs = performance.now() - began;
     const { secretId } = item.locator;
@@ -87,14 +101,30 @@ export function startRequest(
       ...(before === undefined ? {} : { previousVersionId: before }),
       ...version(payload),
     });
-    if (mode.refresh && scope !== undefined) store.tier?.invalidate(scope, item.locator.secretId);
+  };
+
+  const rejected = (item: Missing): void => {
+    context.onRejected?.();
+    emit?.({
+      type: 'error',
+      secretId: item.locator.secretId,
+      tier: 'shared',
+      code: 'decryption_failed',
+      message:
+        'The shared entry in Redis failed to decrypt or verify, or is larger than any entry the tier writes (another encryptionKey, or a changed entry); it was read from the provider instead',
+    });
   };
 
   void (async () => {
     let rest: Missing[] = [...missing];
+    if (context.scopeReady !== undefined) {
+      await context.scopeReady;
+      scope = context.owner.scope;
+    }
     if (scope !== undefined && store.tier !== undefined && !mode.refresh) {
       const locators = missing.map((item) => item.locator);
-      const reads = await store.tier.read(scope, locators, signal);
+      const aheadMs = mode.background ? (context.aheadMs ?? 0) : 0;
+      const reads = await store.tier.read(scope, locators, signal, { aheadMs });
       rest = [];
       missing.forEach((item, index) => {
         const read = reads[index]!;
@@ -107,6 +137,7 @@ export function startRequest(
           }
         } else {
           tickets.set(item, read);
+          if (read.rejected === true) rejected(item);
         }
         emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
         rest.push(item);

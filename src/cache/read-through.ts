@@ -19,6 +19,8 @@ export interface ReadCounters {
   refreshErrors: number;
   /** Reads answered by a remembered `secret_not_found` / `access_denied` (`negativeTtlMs`). */
   negativeHits: number;
+  /** Shared entries that failed to decrypt or verify (each then read from the provider). */
+  sharedRejected: number;
 }
 
 /** Options of one read: the caller's signal, and `refresh` to read past every cache. */
@@ -42,6 +44,7 @@ const NO_OPTIONS: ReadOptions = {};
  * The one read path of a manager (see ARCHITECTURE.md): (1) every key fresh in the in-process tier → the values at
  * once; (2) join the fetches in flight; (3) the shared tier and its lease, then (4) the provider's batch fetch, both
  * in `startRequest`; (5) the store commits under its one invalidation rule; (6) one version per secret per read.
+ * `scopeReady` settles once `owner.scope` is known, when the provider's shared identity is read asynchronously.
  * @example
  *   const read = createReadThrough(provider, store, counters, owner, undefined, undefined);
  *   const outcomes = await read([{ secretId: 'prod/db' }]);
@@ -53,10 +56,21 @@ export function createReadThrough(
   owner: EntryOwner,
   emit: Emit,
   negative: NegativeMemo | undefined,
+  scopeReady?: Promise<void>,
 ): ReadThrough {
-  const context: RequestContext = { provider, store, scope: owner.scope, emit, owner };
-  const keyOf = keysOf(provider.identity);
   const aheadMs = store.options?.refreshAheadMs ?? 0;
+  const context: RequestContext = {
+    provider,
+    store,
+    emit,
+    owner,
+    scopeReady,
+    aheadMs,
+    onRejected: () => {
+      counters.sharedRejected++;
+    },
+  };
+  const keyOf = keysOf(provider.identity);
   const served = servedServices(provider);
 
   /** Step (1): the outcomes when every key is fresh, counted as hits; `undefined`, nothing counted, otherwise. */

@@ -2,6 +2,9 @@ import type { SharedRead, SharedTier } from './tier.js';
 
 const MISS: SharedRead = { hit: false, commit: () => undefined, release: () => undefined };
 
+const checkedScope = (scope: unknown): string | undefined =>
+  typeof scope === 'string' && scope !== '' ? scope : undefined;
+
 /**
  * The shared tier as the read path uses it: the one place where a tier failure becomes a fallback. Redis (and a
  * tier's code over it) is not trusted to keep the contract in `tier.ts`: a throw, a rejection or an answer of the
@@ -10,17 +13,19 @@ const MISS: SharedRead = { hit: false, commit: () => undefined, release: () => u
 export function guardTier(tier: SharedTier): SharedTier {
   return {
     scopeOf(provider) {
+      let scope: unknown;
       try {
-        const scope = tier.scopeOf(provider);
-        return typeof scope === 'string' && scope !== '' ? scope : undefined;
+        scope = tier.scopeOf(provider);
       } catch {
         return undefined;
       }
+      // A promise (an identity read asynchronously) keeps its rejection: the manager reports it as an `error` event.
+      return scope instanceof Promise ? scope.then(checkedScope) : checkedScope(scope);
     },
-    async read(scope, locators, signal) {
+    async read(scope, locators, signal, options) {
       let reads: unknown;
       try {
-        reads = await tier.read(scope, locators, signal);
+        reads = await tier.read(scope, locators, signal, options);
       } catch {
         reads = undefined;
       }
@@ -30,6 +35,7 @@ export function guardTier(tier: SharedTier): SharedTier {
         if (read?.hit !== false) return MISS;
         return {
           hit: false,
+          ...(read.rejected === true ? { rejected: true as const } : {}),
           commit: (payload) => {
             try {
               read.commit(payload);
@@ -43,9 +49,9 @@ export function guardTier(tier: SharedTier): SharedTier {
         };
       });
     },
-    invalidate(scope, secretId) {
+    async invalidate(scope, secretId, replacement) {
       try {
-        tier.invalidate(scope, secretId);
+        await tier.invalidate(scope, secretId, replacement);
       } catch {}
     },
     onInvalidate(listener) {

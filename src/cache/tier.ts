@@ -11,22 +11,38 @@ import type { SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 export interface SharedTier {
   /**
    * The scope under which a provider's entries are shared: the same text in every process that has the same trust
-   * (region, endpoint, credentials), or `undefined` when the provider cannot be shared (it then skips the tier).
+   * (region, endpoint, credentials), or `undefined` when the provider cannot be shared (it then skips the tier). A
+   * promise when the provider's identity is read asynchronously (an injected AWS client's region and endpoint); it
+   * rejects when that identity cannot be read (the provider is then not shared).
    */
-  scopeOf(provider: SecretProvider): string | undefined;
+  scopeOf(provider: SecretProvider): string | undefined | Promise<string | undefined>;
   /**
    * Reads the entries of `locators` (one scope), one answer per locator, in order: a hit, or a miss that the caller
    * fills by fetching from the provider and calling `commit` (or `release` when the fetch failed). Between `read`
    * and `commit` the tier may hold a short lease so that a cold fleet fetches each secret about once; it may wait,
-   * within its bound, for another process's fetch of the same entry and answer with that.
+   * within its bound, for another process's fetch of the same entry and answer with that. With `aheadMs` (a
+   * refresh ahead of expiry), an entry expiring within `aheadMs` is a miss for the one process that takes its lease
+   * (it refreshes the entry for the fleet) and is waited on by the others.
    */
-  read(scope: string, locators: readonly SecretLocator[], signal?: AbortSignal): Promise<SharedRead[]>;
+  read(
+    scope: string,
+    locators: readonly SecretLocator[],
+    signal?: AbortSignal,
+    options?: { readonly aheadMs?: number },
+  ): Promise<SharedRead[]>;
   /**
    * Drops one secret (every id form it was read by, every version) or, without `secretId`, every entry of the
    * scope — in the shared store and, over the bus, in every process. A `commit` of a fetch that began before this
-   * call is refused (a generation check).
+   * call is refused (a generation check). The returned promise (which never rejects) settles once the shared
+   * store recorded it (or could not) and this process's own listeners have been told, without waiting for the bus.
+   * With `replacement` (a read past the caches: what it fetched before invalidating), that value is written as the
+   * entry right after the invalidation, so the fleet reads it from the shared store rather than the provider.
    */
-  invalidate(scope: string, secretId?: string): void;
+  invalidate(
+    scope: string,
+    secretId?: string,
+    replacement?: { readonly locator: SecretLocator; readonly payload: SecretPayload },
+  ): Promise<void>;
   /**
    * Registers the listener for invalidations made by other processes, and for a lost subscription (then
    * `scope` is `undefined`: drop every shared entry, since what was missed cannot be known). Returns the unsubscribe.
@@ -45,8 +61,12 @@ export type SharedRead =
   | {
       readonly hit: false;
       /**
-       * The shared entry was there but cannot be used (larger than any entry the tier writes): a miss to report
-       * as an `error` event.
+       * The shared entry was there but cannot be used: it failed to decrypt or verify (another key, or a changed
+       * entry), or it is longer than any entry the tier writes (Redis did not even send it). A miss to report: an
+       * `error` event (`tier: 'shared'`) and `stats().sharedRejected`. Both cases use the code `decryption_failed`
+       * (no SecretRef code says "oversized"; an entry too large to have been written by the tier is as
+       * untrustworthy as one that fails to verify, and the operator's check is the same: the fleet's keys and what
+       * else writes into the namespace in Redis).
        */
       readonly rejected?: true;
       /** Writes what the caller fetched (refused when an invalidation came in between). Never throws. */

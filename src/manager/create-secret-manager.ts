@@ -115,15 +115,47 @@ export function createSecretManager(
   }
   const store = storeFor(options.cache);
   const emit = createEmitter(options.onEvent);
-  const scope = sharedScope(store, provider);
-  const owner = {
+  const shared = sharedScope(store, provider);
+  const owner: {
+    identity: string;
+    scope: string | undefined;
+    onDrop: ((secretId: string) => void) | undefined;
+  } = {
     identity: provider.identity,
-    scope,
+    scope: typeof shared === 'string' ? shared : undefined,
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),
   };
-  const counters: ReadCounters = { hits: 0, misses: 0, staleServed: 0, refreshErrors: 0, negativeHits: 0 };
+  // An identity read asynchronously (an injected client's region and endpoint): reads wait for it before the tier;
+  // when it cannot be read, nothing is shared and the `error` event says so.
+  const scopeReady =
+    shared instanceof Promise
+      ? shared.then(
+          (scope) => {
+            owner.scope = scope;
+          },
+          (error: unknown) => {
+            emit?.({
+              type: 'error',
+              tier: 'shared',
+              code: error instanceof SecretRefError ? error.code : 'invalid_config',
+              message:
+                error instanceof SecretRefError
+                  ? error.message
+                  : `The ${provider.kind} provider's shared identity could not be read; its secrets are not shared`,
+            });
+          },
+        )
+      : undefined;
+  const counters: ReadCounters = {
+    hits: 0,
+    misses: 0,
+    staleServed: 0,
+    refreshErrors: 0,
+    negativeHits: 0,
+    sharedRejected: 0,
+  };
   const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
-  const readThrough = createReadThrough(provider, store, counters, owner, emit, negative);
+  const readThrough = createReadThrough(provider, store, counters, owner, emit, negative, scopeReady);
   const readRefs = createRefReader(readThrough);
   /** One secret's cached value: the value itself when fresh (no microtask, as for `resolveConnection`). */
   const readOne = (ref: SecretRef, read: ReadOptions): CachedPayload | Promise<CachedPayload> => {
@@ -189,7 +221,11 @@ export function createSecretManager(
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
       negative?.forget(secretId);
       emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
-      if (scope !== undefined) store.tier?.invalidate(scope, secretId);
+      const shareDrop = (): void => {
+        if (owner.scope !== undefined) void store.tier?.invalidate(owner.scope, secretId);
+      };
+      if (scopeReady === undefined) shareDrop();
+      else void scopeReady.then(shareDrop);
     },
     stats() {
       return {
@@ -199,6 +235,7 @@ export function createSecretManager(
         staleServed: counters.staleServed,
         refreshErrors: counters.refreshErrors,
         negativeHits: counters.negativeHits,
+        sharedRejected: counters.sharedRejected,
         size: store.count(ownPrefix),
       };
     },
@@ -214,8 +251,14 @@ export function createSecretManager(
   return frozen;
 }
 
-/** The provider's shared scope in the store's tier; `undefined` when not shared. */
-function sharedScope(store: CacheStore, provider: SecretProvider): string | undefined {
+/**
+ * The provider's shared scope in the store's tier (checked there, see tier-guard.ts); `undefined` when not shared;
+ * a promise when the provider's identity is read asynchronously (rejecting when it cannot be read).
+ */
+function sharedScope(
+  store: CacheStore,
+  provider: SecretProvider,
+): string | undefined | Promise<string | undefined> {
   return store.tier?.scopeOf(provider);
 }
 

@@ -32,7 +32,7 @@ function createFakeFleet() {
           };
         });
       },
-      invalidate(scope, secretId) {
+      async invalidate(scope, secretId) {
         for (const key of [...entries.keys()]) {
           const [entryScope, id] = JSON.parse(key) as [string, string];
           if (entryScope === scope && (secretId === undefined || id === secretId)) entries.delete(key);

@@ -136,6 +136,7 @@ describe('createSecretManager delegation', () => {
       staleServed: 0,
       refreshErrors: 0,
       negativeHits: 0,
+      sharedRejected: 0,
       size: 0,
     });
     expect(manager.stats().apiCalls).toBe(2);

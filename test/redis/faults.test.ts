@@ -57,7 +57,7 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
     await until(() => cache.cache.isListening(), 10_000);
     // Back on the bus: what was missed meanwhile is unknown, so every copy is dropped once more.
     expect(cache.heard.length).toBeGreaterThan(drops);
-    const scope = cache.tier.scopeOf(provider)!;
+    const scope = cache.tier.scopeOf(provider) as string;
     // The tier answers again (after its backoff): a commit lands and a later read hits.
     await until(async () => {
       const [read] = await cache.tier.read(scope, [{ secretId: 'recovered' }]);
@@ -88,7 +88,7 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
 
   it('paused (SIGSTOP): reads answer within the operation timeout, then skip Redis until it answers again', async () => {
     const { cache, provider, manager } = await setup();
-    const scope = cache.tier.scopeOf(provider)!;
+    const scope = cache.tier.scopeOf(provider) as string;
     expect(await manager.getSecret('db')).toBe('v1');
     redis().pause();
     const [first] = await cache.tier.read(scope, [{ secretId: 'api' }]);
@@ -107,7 +107,7 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
     const other = await setup();
     expect(await manager.getSecret('db')).toBe('v1');
     expect(await other.manager.getSecret('db')).toBe('v1');
-    const scope = cache.tier.scopeOf(provider)!;
+    const scope = cache.tier.scopeOf(provider) as string;
     redis().pause();
     const refused = await cache.cache.invalidateSecret('db').then(
       () => undefined,
@@ -129,7 +129,7 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
     const raw = await rawClient(redis().url);
     await raw.command(['FLUSHALL']);
     await raw.close();
-    const scope = cache.tier.scopeOf(provider)!;
+    const scope = cache.tier.scopeOf(provider) as string;
     const [read] = await cache.tier.read(scope, [{ secretId: 'db' }]);
     expect(read?.hit).toBe(false);
     if (isMiss(read)) read.commit({ secretString: 'v1' });
@@ -143,7 +143,7 @@ describe('a client that connects lazily', () => {
     client.on('error', () => {});
     const cache = createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: 'lazy' });
     const tier = cacheStoreOf(cache)!.tier!;
-    const scope = tier.scopeOf(createMemoryProvider({}, { identity: 'lazy' }))!;
+    const scope = tier.scopeOf(createMemoryProvider({}, { identity: 'lazy' })) as string;
     expect((await tier.read(scope, [{ secretId: 'db' }]))[0]?.hit).toBe(false);
     await until(async () => {
       const [read] = await tier.read(scope, [{ secretId: 'db' }]);

@@ -30,7 +30,7 @@ describe.each(FLAVOURS)('what a fleet-wide invalidation reports (%s)', (flavour)
   });
 
   async function commit(made: TestCache, secretId: string, versionStage?: string): Promise<void> {
-    const scope = made.tier.scopeOf(provider)!;
+    const scope = made.tier.scopeOf(provider) as string;
     const locator = versionStage === undefined ? { secretId } : { secretId, versionStage };
     const [miss] = await made.tier.read(scope, [locator]);
     if (isMiss(miss)) miss.commit({ secretString: 'pw', name: secretId });
@@ -69,7 +69,7 @@ describe.each(FLAVOURS)('what a fleet-wide invalidation reports (%s)', (flavour)
     expect(await operator.cache.clearNamespace()).toMatchObject({ keyInUse: 'other-key' });
     // A process holding both keys (a rotation) is told by either.
     const rotating = await cache({ encryptionKey: [KEY_B, KEY_A] });
-    await rotating.tier.read(rotating.tier.scopeOf(provider)!, [{ secretId: 'prod/x' }]);
+    await rotating.tier.read(rotating.tier.scopeOf(provider) as string, [{ secretId: 'prod/x' }]);
     await until(async () => (await operator.cache.clearNamespace()).keyInUse === 'yes');
   });
 });

@@ -31,7 +31,7 @@ describe.each(FLAVOURS)('a process that has seen many provider identities (%s)',
     expect(worker.heard).toHaveLength(1);
     const provider = createMemoryProvider({}, { identity: 'tenant-1999' });
     worker.heard.length = 0;
-    operator.tier.invalidate(operator.tier.scopeOf(provider)!, 'app/db');
+    operator.tier.invalidate(operator.tier.scopeOf(provider) as string, 'app/db');
     await until(() => worker.heard.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(worker.heard.map((message) => message.scope)).toEqual([worker.tier.scopeOf(provider)]);

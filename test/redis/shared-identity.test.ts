@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { resolveAwsConfig } from '../../src/provider/aws/config.js';
 import { awsSharedIdentity } from '../../src/provider/aws/shared-identity.js';
@@ -26,18 +27,33 @@ describe('sharing follows trust: the identity a provider is shared under', () =>
     expect(awsSharedIdentity(keyed('secret-one'), hmac, 'team-a')).not.toBe(one);
   });
 
-  it('credentials from a provider or an injected client are shared only under an explicit scope', () => {
+  it('credentials from a provider or an injected client are shared only under an explicit scope', async () => {
     const chain = resolveAwsConfig({ region: 'eu-west-1' });
     const assumed = resolveAwsConfig({
       region: 'eu-west-1',
       credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }),
     });
-    const injected = resolveAwsConfig({ client: { send: async () => ({}) } as never });
+    const injected = resolveAwsConfig({ client: new SecretsManagerClient({ region: 'eu-west-1' }) });
     for (const config of [chain, assumed, injected]) {
       expect(awsSharedIdentity(config, digest, undefined)).toBeUndefined();
-      expect(awsSharedIdentity(config, digest, 'workers')).toEqual(expect.stringContaining('scope:'));
+      expect(await awsSharedIdentity(config, digest, 'workers')).toEqual(expect.stringContaining('scope:'));
     }
     expect(awsSharedIdentity(chain, digest, 'workers')).not.toBe(awsSharedIdentity(chain, digest, 'other'));
+  });
+
+  it("an injected client's identity holds its resolved region and endpoint, read from its config", async () => {
+    const identity = (options: SecretsManagerClientConfig) =>
+      awsSharedIdentity(resolveAwsConfig({ client: new SecretsManagerClient(options) }), digest, 'workers');
+    const eu = await identity({ region: 'eu-west-1' });
+    expect(await identity({ region: async () => 'eu-west-1' })).toBe(eu);
+    expect(await identity({ region: 'us-east-1' })).not.toBe(eu);
+    expect(await identity({ region: 'eu-west-1', useFipsEndpoint: true })).not.toBe(eu);
+    expect(await identity({ region: 'eu-west-1', endpoint: 'http://localhost:4566' })).not.toBe(eu);
+    const opaque = resolveAwsConfig({ client: { send: async () => ({}) } as never });
+    await expect(awsSharedIdentity(opaque, digest, 'workers')).rejects.toMatchObject({
+      code: 'invalid_config',
+      option: 'client',
+    });
   });
 
   it('memory providers share only under an identity given explicitly', () => {

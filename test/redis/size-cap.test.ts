@@ -3,13 +3,16 @@ import { connectionOf, subscriberOf } from '../../src/cache/shared/client.js';
 import { deriveKey } from '../../src/cache/shared/crypto.js';
 import { createRedisTier, type RedisTier, type TierProblem } from '../../src/cache/shared/redis-tier.js';
 import { MAX_ENTRY_CHARS } from '../../src/cache/shared/scripts.js';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
+import type { SecretEvent } from '../../src/types.js';
 import {
   closeClient,
   connectClient,
   FLAVOURS,
   isMiss,
   KEY_A,
+  makeCache,
   rawClient,
   until,
   useRedisServer,
@@ -68,7 +71,7 @@ describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes 
 
   it('is a reported miss, never sent to the process, and the next commit replaces it', async () => {
     const { tier: made, problems } = await tier();
-    const scope = made.scopeOf(provider)!;
+    const scope = made.scopeOf(provider) as string;
     const key = await committedKey(made, scope, 'pw-1');
     const raw = await rawClient(redis().url);
     await raw.command(['SETRANGE', key, String(64 * 1024 * 1024 - 1), 'x']);
@@ -86,7 +89,7 @@ describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes 
 
   it('refuses one character past the largest entry, and shares the largest secret AWS stores', async () => {
     const { tier: made, problems } = await tier();
-    const scope = made.scopeOf(provider)!;
+    const scope = made.scopeOf(provider) as string;
     // 64 KiB of a character JSON escapes to six: the largest plaintext an AWS secret makes.
     const largest = '\u0001'.repeat(65_536);
     const key = await committedKey(made, scope, largest);
@@ -99,6 +102,49 @@ describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes 
     const [read] = await made.read(scope, [{ secretId: 'prod/db' }]);
     expect(read?.hit).toBe(false);
     expect(problems).toEqual(['oversized']);
+  });
+
+  it('never blocks the next commit, whatever fetch order its text begins with', async () => {
+    const { tier: made, problems } = await tier();
+    const scope = made.scopeOf(provider) as string;
+    const key = await committedKey(made, scope, 'pw-1');
+    const raw = await rawClient(redis().url);
+    // The highest order there is: as an entry the tier wrote, no later commit could replace it.
+    await raw.command(['SET', key, `${'9'.repeat(20)}.${'A'.repeat(MAX_ENTRY_CHARS)}`]);
+    const [read] = await made.read(scope, [{ secretId: 'prod/db' }]);
+    expect(read).toMatchObject({ hit: false, rejected: true });
+    if (isMiss(read)) read.commit({ secretString: 'pw-2', name: 'prod/db' });
+    await until(async () => (await made.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+    expect(Number(await raw.command(['STRLEN', key]))).toBeLessThan(1_000);
+    expect(problems).toEqual(['oversized']);
+    await raw.close();
+  });
+
+  it('is read from the provider by a manager, with an error event and a count, never a value', async () => {
+    const made = await makeCache(flavour, redis().url, { namespace: `cap-${flavour}` });
+    open.push(made.close);
+    const source = createMemoryProvider({ 'prod/db': 'canary-51ze-value' }, { identity: 'fleet' });
+    const writer = createSecretManager(source, { cache: made.cache });
+    expect(await writer.getSecret('prod/db')).toBe('canary-51ze-value');
+    const raw = await rawClient(redis().url);
+    const [entry] = (await raw.command(['KEYS', `secret-refs:{cap-${flavour}}:e:*`])) as string[];
+    await raw.command(['SET', entry!, 'A'.repeat(MAX_ENTRY_CHARS + 1), 'KEEPTTL']);
+    await raw.close();
+    const other = await makeCache(flavour, redis().url, { namespace: `cap-${flavour}` });
+    open.push(other.close);
+    const events: SecretEvent[] = [];
+    const reader = createSecretManager(source, {
+      cache: other.cache,
+      onEvent: (event) => events.push(event),
+    });
+    const calls = source.apiCalls();
+    expect(await reader.getSecret('prod/db')).toBe('canary-51ze-value');
+    expect(source.apiCalls()).toBe(calls + 1);
+    expect(events.filter((event) => event.type === 'error')).toEqual([
+      expect.objectContaining({ tier: 'shared', code: 'decryption_failed', secretId: 'prod/db' }),
+    ]);
+    expect(JSON.stringify(events)).not.toContain('canary-51ze');
+    expect(reader.stats().sharedRejected).toBe(1);
   });
 });
 

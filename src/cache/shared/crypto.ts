@@ -82,10 +82,15 @@ export interface EntrySite {
   readonly namespace: string;
   readonly epoch: string;
   readonly name: string;
+  /** The fetch order the entry is written under (bound too: an entry whose order was changed does not verify). */
+  readonly order?: string | undefined;
 }
 
 function aad(site: EntrySite, keyId: string): Buffer {
-  return Buffer.from(`secret-refs/redis|${FORMAT}|${site.namespace}|${site.epoch}|${site.name}|${keyId}`);
+  const order = site.order === undefined ? '' : `|o${site.order}`;
+  return Buffer.from(
+    `secret-refs/redis|${FORMAT}|${site.namespace}|${site.epoch}|${site.name}|${keyId}${order}`,
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
-import { COMMIT, READ, RELEASE } from './scripts.js';
+import { COMMIT, commitArgs, decodeReadReply, READ, RELEASE, readArgs, splitEntryText } from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
@@ -51,24 +51,28 @@ const newEpoch = (): string => randomBytes(8).toString('hex');
 let tokens = 0;
 const PROCESS_TOKEN = randomBytes(8).toString('hex');
 
-interface Generation {
-  epoch: string;
-  seq: string;
+/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
+export interface Generation {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly order: string;
 }
 
 /**
  * Reads `locators` of one scope: hits are decrypted; a miss whose lease this process took is answered at once (the
- * caller fetches and commits); a miss leased by another process is looked at again when the holder's `fill` message
+ * caller fetches and commits); a miss leased by another process is looked at again when the holder's `filled` message
  * comes (or after {@link POLL_MS} at most) until the entry comes, the lease is free (this process then takes it),
- * `leaseMs` has passed or `signal` fires.
+ * `leaseMs` has passed or `signal` fires. With `aheadMs`, an entry that expires within `aheadMs` is a miss to
+ * refresh when this process takes its lease, and is waited on like a miss while another process refreshes it.
  * @example
- *   const [read] = await readShared(context, names, [{ secretId: 'prod/db' }], signal);
+ *   const [read] = await readShared(context, names, [{ secretId: 'prod/db' }], signal, 0);
  */
 export async function readShared(
   context: ReadContext,
   names: readonly ScopeNames[],
   locators: readonly SecretLocator[],
   signal: AbortSignal | undefined,
+  aheadMs: number,
 ): Promise<SharedRead[]> {
   const primary = names[0]!;
   const entryNames = locators.map((locator) => primary.entry(locator));
@@ -84,48 +88,53 @@ export async function readShared(
   let wait = FIRST_POLL_MS;
   const reported = new Set<number>();
   while (pending.length > 0) {
-    let reply: unknown;
+    let reply: ReturnType<typeof decodeReadReply>;
     try {
       const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
-      reply = await context.guard.run(() =>
-        runScript(context.connection, READ, `${context.prefix}gen`, [
-          context.prefix,
-          newEpoch(),
-          token,
-          String(leaseMs),
-          ...pending.map((index) => entryNames[index]!),
-        ]),
+      const asked = pending.map((index) => entryNames[index]!);
+      const args = readArgs({
+        prefix: context.prefix,
+        epochCandidate: newEpoch(),
+        token,
+        leaseMs,
+        aheadMs,
+        names: asked,
+      });
+      reply = decodeReadReply(
+        await context.guard.run(() => runScript(context.connection, READ, `${context.prefix}gen`, args)),
+        asked.length,
       );
     } catch {
       break;
     }
-    if (!Array.isArray(reply) || reply.length !== 2 + pending.length * 2) break;
-    const generation: Generation = { epoch: String(reply[0]), seq: String(reply[1]) };
+    if (!reply) break;
+    const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
     context.onEpoch?.(generation.epoch);
     const waiting: number[] = [];
+    const slots = reply.slots;
     pending.forEach((index, position) => {
-      const value = reply[2 + position * 2];
-      const second = Number(reply[3 + position * 2]);
+      const slot = slots[position]!;
       const locator = locators[index]!;
       const name = entryNames[index]!;
       // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
-      const oversized = value === 0;
+      const oversized = !slot.found && slot.oversized;
       if (oversized && !reported.has(index)) {
         reported.add(index);
         context.onProblem('oversized');
       }
-      if (typeof value === 'string') {
-        const hit = openHit(context, generation.epoch, name, value, second);
-        out[index] = hit ?? missWithCommit(context, names, locator, name, generation, undefined);
-      } else if (second === 1) {
-        out[index] = missWithCommit(context, names, locator, name, generation, token);
-      } else if (second === -1 && Date.now() < deadline && !signal?.aborted) {
+      if (slot.found) {
+        const opened = openHit(context, generation.epoch, name, slot.text, slot.pttl);
+        out[index] =
+          typeof opened === 'object'
+            ? opened
+            : missWithCommit(context, names, locator, name, generation, undefined, opened === 'unreadable');
+      } else if (slot.lease === 1) {
+        out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
+      } else if (slot.lease === -1 && Date.now() < deadline && !signal?.aborted) {
         waiting.push(index);
       } else {
-        out[index] = missWithCommit(context, names, locator, name, generation, undefined);
+        out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
       }
-      const answer = out[index];
-      if (oversized && answer !== undefined && !answer.hit) out[index] = { ...answer, rejected: true };
     });
     pending = waiting;
     if (pending.length > 0) {
@@ -140,20 +149,23 @@ export async function readShared(
   return entryNames.map((name) => out[firstOf.get(name)!] ?? PLAIN_MISS);
 }
 
+/** Opens an entry's text: a hit, `'expired'` (a plain miss) or `'unreadable'` (failed to decrypt or verify). */
 function openHit(
   context: ReadContext,
   epoch: string,
   name: string,
   value: string,
   pttl: number,
-): SharedRead | undefined {
-  const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name }, value);
+): SharedRead | 'expired' | 'unreadable' {
+  const { order, sealed } = splitEntryText(value);
+  const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name, order }, sealed);
   const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
-  const now = Date.now();
-  if (!entry || entry.expiresAt <= now) {
-    if (!entry) context.onProblem('tampered');
-    return undefined;
+  if (!entry) {
+    context.onProblem('tampered');
+    return 'unreadable';
   }
+  const now = Date.now();
+  if (entry.expiresAt <= now) return 'expired';
   const left = Math.min(entry.expiresAt - now, pttl > 0 ? pttl : entry.expiresAt - now, context.freshCap());
   return { hit: true, payload: entry.payload, freshForMs: Math.max(0, left) };
 }
@@ -165,6 +177,7 @@ function missWithCommit(
   name: string,
   generation: Generation,
   token: string | undefined,
+  rejected: boolean,
 ): SharedRead {
   let settled = false;
   const leaseKey = `${context.prefix}l:${generation.epoch}:${name}`;
@@ -176,52 +189,65 @@ function missWithCommit(
   };
   return {
     hit: false,
+    ...(rejected ? { rejected: true } : {}),
     commit(payload: SecretPayload) {
       if (settled) return;
       settled = true;
-      try {
-        const lifetime = Math.floor(context.ttlMs * (1 - context.jitter * Math.random()));
-        if (lifetime <= 0) {
-          settled = false;
-          release();
-          return;
-        }
-        const expiresAt = Date.now() + lifetime;
-        const site = { namespace: context.namespace, epoch: generation.epoch, name };
-        const plaintext = encodeEntry(payload, expiresAt);
-        if (Buffer.byteLength(plaintext) > MAX_ENTRY_PLAINTEXT_BYTES) {
-          settled = false;
-          release();
-          return;
-        }
-        const value = sealEntry(names[0]!.key, site, plaintext);
-        const ids = idForms(locator.secretId, payload);
-        const forms = names.flatMap((scope) => [
-          ...ids.map((id) => scope.form(id)),
-          ...ids.map((id) => anyScopeForm(scope.key, id)),
-        ]);
-        const scopes = names.map((scope) => scope.scope);
-        const args = [
-          context.prefix,
-          generation.epoch,
-          generation.seq,
-          name,
-          value,
-          String(lifetime),
-          token ?? '',
-          String(lifetime + INDEX_MARGIN_MS),
-          encodeBusMessage(context.namespace, { kind: 'filled', entry: name }),
-          String(scopes.length),
-          ...scopes,
-          ...forms,
-        ];
-        context.guard
-          .run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args))
-          .catch(noop);
-      } catch {
-        // A payload that cannot be encoded is simply not shared; the caller already has it.
+      if (!writeEntry(context, names, locator, generation, token, payload)) {
+        settled = false;
+        release();
       }
     },
     release,
   };
+}
+
+/**
+ * Commits `payload` for `locator` under `generation` (see COMMIT in scripts.ts); false when nothing was sent (an
+ * entry that would live no time, a payload larger than the tier shares, or one that cannot be encoded). Never throws.
+ * @example
+ *   writeEntry(context, names, { secretId: 'prod/db' }, generation, undefined, payload);
+ */
+export function writeEntry(
+  context: ReadContext,
+  names: readonly ScopeNames[],
+  locator: SecretLocator,
+  generation: Generation,
+  token: string | undefined,
+  payload: SecretPayload,
+): boolean {
+  try {
+    const lifetime = Math.floor(context.ttlMs * (1 - context.jitter * Math.random()));
+    if (lifetime <= 0) return false;
+    const name = names[0]!.entry(locator);
+    const expiresAt = Date.now() + lifetime;
+    const site = { namespace: context.namespace, epoch: generation.epoch, name, order: generation.order };
+    const plaintext = encodeEntry(payload, expiresAt);
+    // Larger than any entry a reader accepts (see MAX_ENTRY_CHARS in scripts.ts): not shared.
+    if (Buffer.byteLength(plaintext) > MAX_ENTRY_PLAINTEXT_BYTES) return false;
+    const sealed = sealEntry(names[0]!.key, site, plaintext);
+    const ids = idForms(locator.secretId, payload);
+    const args = commitArgs({
+      prefix: context.prefix,
+      epoch: generation.epoch,
+      seq: generation.seq,
+      order: generation.order,
+      name,
+      sealed,
+      ttlMs: lifetime,
+      token: token ?? '',
+      indexTtlMs: lifetime + INDEX_MARGIN_MS,
+      notice: encodeBusMessage(context.namespace, { kind: 'filled', entry: name }),
+      scopes: names.map((scope) => scope.scope),
+      forms: names.flatMap((scope) => [
+        ...ids.map((id) => scope.form(id)),
+        ...ids.map((id) => anyScopeForm(scope.key, id)),
+      ]),
+    });
+    context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);
+    return true;
+  } catch {
+    // A payload that cannot be encoded is simply not shared; the caller already has it.
+    return false;
+  }
 }

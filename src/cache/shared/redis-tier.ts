@@ -17,8 +17,8 @@ import { type DerivedKey, hmacHex } from './crypto.js';
 import { createFills } from './fills.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix, type ScopeNames, scopeNames } from './names.js';
-import { plainMiss, readShared } from './read.js';
-import { INVALIDATE } from './scripts.js';
+import { plainMiss, type ReadContext, readShared, writeEntry } from './read.js';
+import { decodeInvalidateReply, INVALIDATE, type InvalidateReply, invalidateArgs } from './scripts.js';
 
 /** What the Redis tier is built from (options already checked). */
 export interface RedisTierConfig {
@@ -99,14 +99,13 @@ interface Invalidation {
 
 const NOT_RECORDED: FleetInvalidation = Object.freeze({ removed: 0, processes: 0, keyInUse: 'unused' });
 
-/** Reads the last three fields of INVALIDATE's reply (see scripts.ts); `self` when this process heard it too. */
-function fleetInvalidation(reply: unknown, self: boolean): FleetInvalidation {
-  if (!Array.isArray(reply) || reply.length < 4) return NOT_RECORDED;
-  const [removed, heard, marker] = reply.slice(-3).map(Number) as [number, number, number];
+/** What INVALIDATE's decoded reply says the fleet did (see scripts.ts); `self` when this process heard it too. */
+function fleetInvalidation(reply: InvalidateReply | undefined, self: boolean): FleetInvalidation {
+  if (reply === undefined) return NOT_RECORDED;
   return Object.freeze({
-    removed: Number.isSafeInteger(removed) && removed > 0 ? removed : 0,
-    processes: Number.isSafeInteger(heard) ? Math.max(0, heard - (self ? 1 : 0)) : 0,
-    keyInUse: marker === 2 ? 'yes' : marker === 1 ? 'other-key' : 'unused',
+    removed: reply.removed,
+    processes: Math.max(0, reply.heard - (self ? 1 : 0)),
+    keyInUse: reply.marker === 2 ? 'yes' : reply.marker === 1 ? 'other-key' : 'unused',
   });
 }
 
@@ -122,7 +121,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const channel = `${prefix}bus`;
   const report = config.onProblem ?? (() => {});
   const listeners = new Set<(message: SharedInvalidation) => void>();
-  const scopesByProvider = new WeakMap<SecretProvider, string | undefined>();
+  const scopesByProvider = new WeakMap<SecretProvider, string | undefined | Promise<string | undefined>>();
   // Scope text → its names (one per key), bounded; `byHash` finds a scope text from a bus message's hashed scope.
   const byHash = new Map<string, string>();
   const hashKey = (key: DerivedKey, hash: string): string => `${key.id}:${hash}`;
@@ -171,21 +170,41 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     }
   };
 
-  const send = (invalidation: Invalidation): Promise<unknown> =>
-    guard.run(() =>
-      runScript(connection, INVALIDATE, `${prefix}gen`, [
-        prefix,
-        channel,
-        invalidation.kind,
-        String(MAX_LOG),
-        randomBytes(8).toString('hex'),
-        String(invalidation.messages.length),
-        String(invalidation.entries.length),
-        ...invalidation.messages,
-        ...invalidation.entries,
-        ...invalidation.hashes,
-      ]),
-    );
+  const send = (invalidation: Invalidation): Promise<InvalidateReply | undefined> =>
+    guard
+      .run(() =>
+        runScript(
+          connection,
+          INVALIDATE,
+          `${prefix}gen`,
+          invalidateArgs({
+            prefix,
+            channel,
+            kind: invalidation.kind,
+            maxLog: MAX_LOG,
+            epochCandidate: randomBytes(8).toString('hex'),
+            messages: invalidation.messages,
+            entries: invalidation.entries,
+            hashes: invalidation.hashes,
+          }),
+        ),
+      )
+      .then(decodeInvalidateReply);
+
+  /**
+   * Tells this process's own listeners of an invalidation it made, as the bus would, so that the caller's copies
+   * are gone when its call settles, however late its own bus message arrives (it still arrives, and finds nothing).
+   */
+  const tellSelf = (invalidation: Invalidation): void => {
+    if (invalidation.kind === 'all') {
+      emit(DROP_ALL);
+      return;
+    }
+    const message = invalidation.messages[0] && decodeBusMessage(keys, namespace, invalidation.messages[0]);
+    if (message && message.kind !== 'filled') {
+      for (const dropped of invalidationsOf(message, knownScopes)) emit(dropped);
+    }
+  };
 
   const queue = (invalidation: Invalidation): void => {
     pending.push(invalidation);
@@ -207,6 +226,21 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     onProblem: (kind, cause) => report(kind, cause),
     onRecovered: replay,
   });
+
+  const readContext: ReadContext = {
+    connection,
+    guard,
+    namespace,
+    prefix,
+    keys,
+    ttlMs: config.ttlMs,
+    jitter: config.jitter,
+    leaseMs: config.leaseMs,
+    freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
+    waitForFill: fills.waitFor,
+    onProblem: (kind) => report(kind),
+    onEpoch: (epoch) => markKeys(epoch),
+  };
 
   const allInvalidation = (): Invalidation => ({
     kind: 'all',
@@ -232,11 +266,15 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     return names;
   };
 
-  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<FleetInvalidation> =>
+  const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<InvalidateReply | undefined> =>
     send(invalidation).then(
-      (reply) => fleetInvalidation(reply, subscribed && listening),
+      (reply) => {
+        tellSelf(invalidation);
+        return reply;
+      },
       (error: unknown) => {
         queue(invalidation);
+        tellSelf(invalidation);
         if (strict) {
           throw new SecretRefError(
             error instanceof TierUnavailable ? 'timeout' : 'network',
@@ -244,7 +282,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
             { cause: error instanceof Error ? new Error(error.message.split('\n')[0]) : undefined },
           );
         }
-        return NOT_RECORDED;
+        return undefined;
       },
     );
 
@@ -314,49 +352,41 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   return {
     scopeOf(provider) {
       if (scopesByProvider.has(provider)) return scopesByProvider.get(provider);
-      let scope: string | undefined;
-      try {
-        const texts = keys.map((key) =>
-          provider.sharedIdentity?.((text) => hmacHex(key.identity, text), config.scope),
-        );
-        scope = texts.every((text) => typeof text === 'string' && text !== '')
+      const scopeFrom = (texts: readonly unknown[]): string | undefined => {
+        const scope = texts.every((text) => typeof text === 'string' && text !== '')
           ? JSON.stringify(texts)
           : undefined;
+        if (scope !== undefined) namesOf(scope);
+        return scope;
+      };
+      let scope: string | undefined | Promise<string | undefined>;
+      try {
+        const texts: unknown[] = keys.map((key) =>
+          provider.sharedIdentity?.((text) => hmacHex(key.identity, text), config.scope),
+        );
+        // An identity read asynchronously (an injected client's region and endpoint): a rejection says it could
+        // not be read, and the caller does not share.
+        scope = texts.some((text) => text instanceof Promise)
+          ? Promise.all(texts).then(scopeFrom)
+          : scopeFrom(texts);
       } catch {
         scope = undefined;
       }
+      if (scope instanceof Promise) scope.catch(() => {});
       scopesByProvider.set(provider, scope);
-      if (scope !== undefined) namesOf(scope);
       return scope;
     },
-    async read(scope, locators, signal) {
+    async read(scope, locators, signal, options) {
       const names = namesOf(scope);
       if (!names || closed || guard.skipping) return locators.map(plainMiss);
+      const aheadMs = Math.max(0, Number(options?.aheadMs) || 0);
       try {
-        return await readShared(
-          {
-            connection,
-            guard,
-            namespace,
-            prefix,
-            keys,
-            ttlMs: config.ttlMs,
-            jitter: config.jitter,
-            leaseMs: config.leaseMs,
-            freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
-            waitForFill: fills.waitFor,
-            onProblem: (kind) => report(kind),
-            onEpoch: markKeys,
-          },
-          names,
-          locators,
-          signal,
-        );
+        return await readShared(readContext, names, locators, signal, aheadMs);
       } catch {
         return locators.map(plainMiss);
       }
     },
-    invalidate(scope, secretId) {
+    async invalidate(scope, secretId, replacement) {
       const names = namesOf(scope);
       if (!names || closed) return;
       const scopes = names.map((name) => name.scope);
@@ -370,7 +400,12 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
               forms,
               names.map((name) => name.entry({ secretId })),
             );
-      void invalidateNow(invalidation, false);
+      const reply = await invalidateNow(invalidation, false);
+      // What a read past the caches fetched, written under this very invalidation: a commit from any read before it
+      // is refused by the log, and any fetch that reads after it has a later order and may replace this entry.
+      if (reply !== undefined && replacement !== undefined && !closed) {
+        writeEntry(readContext, names, replacement.locator, reply, undefined, replacement.payload);
+      }
     },
     onInvalidate(listener) {
       listeners.add(listener);
@@ -378,15 +413,16 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         listeners.delete(listener);
       };
     },
-    clearNamespace() {
-      return invalidateNow(allInvalidation(), true);
+    async clearNamespace() {
+      return fleetInvalidation(await invalidateNow(allInvalidation(), true), subscribed && listening);
     },
-    invalidateEverywhere(secretId) {
+    async invalidateEverywhere(secretId) {
       const forms = keys.map((key) => anyScopeForm(key, secretId));
-      return invalidateNow(
+      const reply = await invalidateNow(
         invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
         true,
       );
+      return fleetInvalidation(reply, subscribed && listening);
     },
     get listening() {
       return listening;

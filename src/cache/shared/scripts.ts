@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto';
 import { sealedLength } from './crypto.js';
 import { MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 
+/** The longest fetch order an entry's text starts with (`<order>.`, see {@link splitEntryText}). */
+const MAX_ORDER_DIGITS = 20;
+const ORDER_PREFIX = new RegExp(`^(\\d{1,${MAX_ORDER_DIGITS}})\\.`);
+
 /**
- * The longest entry text the tier writes. A longer value in Redis was not written by the tier (a mistake, or an
- * attack on the memory of every reader): READ answers it as oversized without sending it.
+ * The longest entry text the tier writes: its fetch order, a dot and the sealed entry. A longer value in Redis was
+ * not written by the tier (a mistake, or an attack on the memory of every reader): READ answers it as oversized
+ * without sending it.
  */
-export const MAX_ENTRY_CHARS = sealedLength(MAX_ENTRY_PLAINTEXT_BYTES);
+export const MAX_ENTRY_CHARS = MAX_ORDER_DIGITS + 1 + sealedLength(MAX_ENTRY_PLAINTEXT_BYTES);
 
 /** One text of a Lua script, run with EVALSHA (EVAL when the server does not know it yet). */
 export interface LuaScript {
@@ -34,13 +39,15 @@ function script(source: string): TierScript {
 
 /**
  * Reads entries and takes leases, in one atomic step that also reads the generation (epoch and sequence) the
- * caller's later commit is checked against. A missing epoch (a new namespace, or a flushed Redis) is set to the
- * caller's random candidate.
+ * caller's later commit is checked against, and, when something is to be fetched, takes the fetch's place in the
+ * namespace's order (`gen.fetch`, one more for each read that may lead to a commit). A missing epoch (a new
+ * namespace, or a flushed Redis) is set to the caller's random candidate. With `aheadMs`, an entry that expires
+ * within `aheadMs` is answered like a miss while its lease is free (the caller refreshes it from the provider) or
+ * held (the caller waits for the refresh); once the caller asks for no lease, it is a hit again. A value longer
+ * than {@link MAX_ENTRY_CHARS} is never sent (its length is checked first): it is a miss to report. See PROTOCOL.md.
  *
- * ARGV: prefix, epoch candidate, lease token, lease ms (0: take no lease), entry names…
- * Returns: epoch, seq, then per name either (value, pttl) or (false, lease) where lease is 1 (taken by the
- * caller), -1 (held by another process) or 0 (none asked); a value longer than {@link MAX_ENTRY_CHARS} is not
- * sent: it is (0, lease) instead, a miss to report.
+ * ARGV and reply: {@link ReadArgs}, {@link ReadReply} (built and decoded by {@link readArgs} and
+ * {@link decodeReadReply}).
  */
 export const READ = script(`
 local maxChars = ${MAX_ENTRY_CHARS}
@@ -50,15 +57,19 @@ redis.call('HSETNX', gen, 'epoch', ARGV[2])
 local epoch = redis.call('HGET', gen, 'epoch')
 local seq = redis.call('HGET', gen, 'seq') or '0'
 local leaseMs = tonumber(ARGV[4])
-local out = { epoch, seq }
-for i = 5, #ARGV do
+local aheadMs = tonumber(ARGV[5])
+local out = { epoch, seq, '0' }
+local fetching = false
+for i = 6, #ARGV do
   local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[i]
   local oversized = redis.call('STRLEN', key) > maxChars
   local value = false
+  local pttl = -2
   if not oversized then value = redis.call('GET', key) end
-  if value then
+  if value then pttl = redis.call('PTTL', key) end
+  if value and (leaseMs == 0 or aheadMs <= 0 or pttl < 0 or pttl > aheadMs) then
     out[#out + 1] = value
-    out[#out + 1] = redis.call('PTTL', key)
+    out[#out + 1] = pttl
   else
     local lease = 0
     if leaseMs > 0 then
@@ -68,22 +79,23 @@ for i = 5, #ARGV do
         lease = -1
       end
     end
+    if lease ~= -1 then fetching = true end
     if oversized then out[#out + 1] = 0 else out[#out + 1] = false end
     out[#out + 1] = lease
   end
 end
+if fetching then out[3] = tostring(redis.call('HINCRBY', gen, 'fetch', 1)) end
 return out
 `);
 
 /**
- * Writes an entry unless an invalidation recorded after the caller's read names one of its forms or scopes, the
- * log no longer holds every invalidation since that read (trimmed, or evicted by a Redis short of memory), or the
- * epoch changed; indexes it under every form and scope; lets go of
- * the caller's lease.
+ * Writes an entry unless the epoch changed; an invalidation recorded after the caller's read names one of its
+ * forms or scopes; the log no longer holds every invalidation since that read (trimmed, or evicted by a Redis
+ * short of memory); or the entry held now was written by a fetch that began later (a higher `order`, the prefix
+ * of every entry's text). Indexes it under every form and scope, lets go of the caller's lease and publishes
+ * the caller's `filled` notice (with PUBLISH or SPUBLISH, per variant). See PROTOCOL.md.
  *
- * ARGV: prefix, epoch, seq, entry name, value, ttl ms, lease token, index ttl ms, the bus message saying it was
- * written, n scopes, scopes… forms…
- * Returns 1 when written, 0 when refused.
+ * ARGV: {@link CommitArgs} (built by {@link commitArgs}). Returns 1 when written, 0 when refused.
  */
 export const COMMIT = script(`
 local prefix = ARGV[1]
@@ -105,7 +117,7 @@ if seq < floor or seq > current then
   return 0
 end
 local concerned = {}
-for i = 11, #ARGV do concerned[ARGV[i]] = true end
+for i = 12, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
@@ -127,12 +139,23 @@ if current > seq then
   end
 end
 local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
-redis.call('SET', key, ARGV[5], 'PX', ARGV[6])
+-- An entry written from a fetch that began later than this one holds a newer (or the same) version: keep it.
+-- A value longer than any entry the tier writes was not written by it: it is replaced, and never loaded.
+local held = false
+if redis.call('STRLEN', key) <= ${MAX_ENTRY_CHARS} then held = redis.call('GET', key) end
+if held then
+  local heldOrder = tonumber(string.match(held, '^(%d+)%.') or '0')
+  if heldOrder > tonumber(ARGV[11]) then
+    letGo()
+    return 0
+  end
+end
+redis.call('SET', key, ARGV[11] .. '.' .. ARGV[5], 'PX', ARGV[6])
 local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 11, #ARGV do
+for i = 12, #ARGV do
   local index
-  if i < 11 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 12 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
@@ -150,11 +173,11 @@ return 1
  * `entries` are entry names to delete directly as well (the current version under the id as given), so that an
  * index evicted by a Redis short of memory does not keep the commonest entry alive.
  *
- * ARGV: prefix, channel, kind, max log entries, epoch candidate, n messages, n entries, messages…, entries…,
- * hashes…
- * Returns the new sequence; its last three fields are always, in order: the entries deleted, the most subscribers
- * one bus message reached, and what the namespace's key marker (`keys`, written by every reading process) says of
- * the keys of the messages: 2 one of them is in use, 1 only other keys are, 0 no process ever marked one.
+ * ARGV: {@link InvalidateArgs} (built by {@link invalidateArgs}). Reply: {@link InvalidateReply} (decoded by
+ * {@link decodeInvalidateReply}): the new sequence, the epoch and a fetch order, so that a caller that fetched
+ * before invalidating (a `refresh: true` read) can commit what it fetched under this very invalidation; then, always
+ * as its last three fields, the entries deleted, the most subscribers one bus message reached and what the key
+ * marker says of the messages' keys.
  */
 export const INVALIDATE = script(`
 local prefix = ARGV[1]
@@ -202,7 +225,8 @@ for i = 8, 7 + messages do
   -- sr1.<kind>.<key id>.…: the key id is characters 7 to 14
   if redis.call('HEXISTS', prefix .. 'keys', string.sub(ARGV[i], 7, 14)) == 1 then marker = 2 end
 end
-return { seq, removed, heard, marker }
+local order = redis.call('HINCRBY', gen, 'fetch', 1)
+return { seq, redis.call('HGET', gen, 'epoch') or false, order, removed, heard, marker }
 `);
 
 /** Lets go of a lease the caller holds (after a failed fetch). ARGV: lease key, token. */
@@ -210,3 +234,190 @@ export const RELEASE = script(`
 if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
 return 0
 `);
+
+/** The arguments of {@link READ}, by name. */
+export interface ReadArgs {
+  readonly prefix: string;
+  /** The epoch to set when the namespace has none. */
+  readonly epochCandidate: string;
+  /** Written into each lease taken, so that only its holder lets it go. */
+  readonly token: string;
+  /** How long a lease taken now lasts; 0 takes none (and every entry held is a hit). */
+  readonly leaseMs: number;
+  /** An entry expiring within this is refreshed by whoever takes its lease; 0 never. */
+  readonly aheadMs: number;
+  readonly names: readonly string[];
+}
+
+/** ARGV of {@link READ}. */
+export function readArgs(args: ReadArgs): string[] {
+  return [
+    args.prefix,
+    args.epochCandidate,
+    args.token,
+    String(args.leaseMs),
+    String(args.aheadMs),
+    ...args.names,
+  ];
+}
+
+/** One entry's answer in {@link ReadReply}. */
+export type ReadSlot =
+  | { readonly found: true; readonly text: string; readonly pttl: number }
+  /**
+   * `lease`: 1 taken by the caller, -1 held by another process, 0 none asked. `oversized`: Redis holds a value
+   * longer than {@link MAX_ENTRY_CHARS}, not sent (a miss to report).
+   */
+  | { readonly found: false; readonly lease: 1 | -1 | 0; readonly oversized: boolean };
+
+/** What {@link READ} answers. */
+export interface ReadReply {
+  readonly epoch: string;
+  /** The invalidation sequence when the read was made. */
+  readonly seq: string;
+  /** This read's place in the order of fetches ('0' when it leads to no fetch). */
+  readonly order: string;
+  readonly slots: readonly ReadSlot[];
+}
+
+/**
+ * Decodes {@link READ}'s reply for `count` names; `undefined` when it has another shape. Per name, the reply holds
+ * (text, pttl) for an entry, (false, lease) for a miss, and (0, lease) for an oversized value.
+ */
+export function decodeReadReply(reply: unknown, count: number): ReadReply | undefined {
+  if (!Array.isArray(reply) || reply.length !== 3 + count * 2) return undefined;
+  const slots: ReadSlot[] = [];
+  for (let index = 0; index < count; index++) {
+    const value: unknown = reply[3 + index * 2];
+    const second = Number(reply[4 + index * 2]);
+    if (typeof value === 'string') slots.push({ found: true, text: value, pttl: second });
+    else
+      slots.push({
+        found: false,
+        lease: second === 1 ? 1 : second === -1 ? -1 : 0,
+        oversized: value === 0,
+      });
+  }
+  return { epoch: String(reply[0]), seq: String(reply[1]), order: String(reply[2]), slots };
+}
+
+/**
+ * Splits an entry's text in Redis into its fetch order and its sealed value. Entries written before orders existed
+ * have none (`undefined`; the script reads them as order 0).
+ */
+export function splitEntryText(text: string): { order: string | undefined; sealed: string } {
+  const match = ORDER_PREFIX.exec(text);
+  return match
+    ? { order: match[1]!, sealed: text.slice(match[0].length) }
+    : { order: undefined, sealed: text };
+}
+
+/** The arguments of {@link COMMIT}, by name. */
+export interface CommitArgs {
+  readonly prefix: string;
+  readonly epoch: string;
+  /** The invalidation sequence of the read the fetch followed. */
+  readonly seq: string;
+  /** The fetch's place in the order of fetches (see {@link ReadReply.order}). */
+  readonly order: string;
+  readonly name: string;
+  /** The sealed value (the order is prefixed by the script). */
+  readonly sealed: string;
+  readonly ttlMs: number;
+  /** The caller's lease token; '' when it holds none. */
+  readonly token: string;
+  readonly indexTtlMs: number;
+  /** The bus message published once the entry is written (a `filled` message, see bus.ts). */
+  readonly notice: string;
+  readonly scopes: readonly string[];
+  readonly forms: readonly string[];
+}
+
+/** ARGV of {@link COMMIT}. */
+export function commitArgs(args: CommitArgs): string[] {
+  return [
+    args.prefix,
+    args.epoch,
+    args.seq,
+    args.name,
+    args.sealed,
+    String(args.ttlMs),
+    args.token,
+    String(args.indexTtlMs),
+    args.notice,
+    String(args.scopes.length),
+    args.order,
+    ...args.scopes,
+    ...args.forms,
+  ];
+}
+
+/** The arguments of {@link INVALIDATE}, by name. */
+export interface InvalidateArgs {
+  readonly prefix: string;
+  readonly channel: string;
+  /** `form` (hashes are id forms), `scope` (scope hashes) or `all` (a new epoch). */
+  readonly kind: 'form' | 'scope' | 'all';
+  readonly maxLog: number;
+  readonly epochCandidate: string;
+  /** Published on the bus, one per key. */
+  readonly messages: readonly string[];
+  /** Entry names deleted directly as well. */
+  readonly entries: readonly string[];
+  readonly hashes: readonly string[];
+}
+
+/** ARGV of {@link INVALIDATE}. */
+export function invalidateArgs(args: InvalidateArgs): string[] {
+  return [
+    args.prefix,
+    args.channel,
+    args.kind,
+    String(args.maxLog),
+    args.epochCandidate,
+    String(args.messages.length),
+    String(args.entries.length),
+    ...args.messages,
+    ...args.entries,
+    ...args.hashes,
+  ];
+}
+
+/**
+ * What {@link INVALIDATE} answers: the generation right after it, a fetch order taken then, and (always the reply's
+ * last three fields) what it did in the fleet.
+ */
+export interface InvalidateReply {
+  readonly seq: string;
+  readonly epoch: string;
+  readonly order: string;
+  /** Entries deleted from Redis. */
+  readonly removed: number;
+  /** The most subscribers one of its bus messages reached (this process included, when it listens). */
+  readonly heard: number;
+  /**
+   * What the namespace's key marker (`keys`, written by every reading process) says of the messages' keys: 2 one of
+   * them is in use, 1 only other keys are, 0 no process marked one.
+   */
+  readonly marker: 0 | 1 | 2;
+}
+
+/** A count in a reply: a non-negative safe integer, else 0. */
+const count = (value: unknown): number => {
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : 0;
+};
+
+/** Decodes {@link INVALIDATE}'s reply; `undefined` when it has another shape. */
+export function decodeInvalidateReply(reply: unknown): InvalidateReply | undefined {
+  if (!Array.isArray(reply) || reply.length !== 6 || typeof reply[1] !== 'string') return undefined;
+  const marker = Number(reply[5]);
+  return {
+    seq: String(reply[0]),
+    epoch: reply[1],
+    order: String(reply[2]),
+    removed: count(reply[3]),
+    heard: count(reply[4]),
+    marker: marker === 2 ? 2 : marker === 1 ? 1 : 0,
+  };
+}
