@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import QuickLRU from 'quick-lru';
 import type { SecretRefError } from '../errors.js';
+import { mayNameSameSecret, namesSecret } from '../ref/secret-names.js';
 import type { SecretPayload } from '../types.js';
 import { errorBackoffMs } from './backoff.js';
 import { Entry } from './entry.js';
 import { createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
-import { mayNameSameSecret, namesSecret } from './secret-names.js';
 import type {
   CacheStore,
   EntryOwner,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Entry } from '../../src/cache/entry.js';
-import { nameOfArn } from '../../src/cache/secret-names.js';
+import { nameOfArn } from '../../src/ref/secret-names.js';
 
 const owner = { identity: 'aws|us-east-1||key:a\\b|c' };
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';

@@ -1,4 +1,4 @@
-import { nameOfArn } from '../../cache/secret-names.js';
+import { nameOfArn } from '../../ref/secret-names.js';
 import type { SecretPayload } from '../../types.js';
 import { parseSecretArn } from './arn.js';
 
