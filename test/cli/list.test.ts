@@ -40,6 +40,13 @@ describe('secret-refs list', () => {
     ]);
   });
 
+  it('says in its help that it lists Secrets Manager secrets, not Parameter Store parameters', async () => {
+    const { io, out } = makeIo();
+    expect(await runCli(['list', '--help'], io)).toBe(0);
+    expect(out()).toContain('List Secrets Manager secret names');
+    expect(out()).toContain('Parameter Store parameters are not listed');
+  });
+
   it('a failing listing is exit 1 with the code', async () => {
     const manager: SecretManager = {
       ...fakeManager({}),

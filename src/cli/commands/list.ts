@@ -1,10 +1,10 @@
 import type { CliCommand } from '../command.js';
 
-/** `secret-refs list [--prefix p]`: prints secret names (metadata only). */
+/** `secret-refs list [--prefix p]`: prints Secrets Manager secret names (metadata only; Parameter Store is not listed). */
 export const listCommand: CliCommand = {
   name: 'list',
   argsUsage: '',
-  summary: 'List secret names (never values)',
+  summary: 'List Secrets Manager secret names (never values; Parameter Store parameters are not listed)',
   options: {
     prefix: {
       type: 'string',
