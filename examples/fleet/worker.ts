@@ -28,6 +28,10 @@ const connection = {
   apiKey: '{{resolve:secretsmanager:demo/stripe}}',
 };
 while (!cache.isListening()) await new Promise((resolve) => setTimeout(resolve, 10));
+// A readiness check, as a service would make before taking traffic: it also loads the AWS SDK and signs a first
+// request, so the fleet's first reads below race on the lease, not on each process's start-up.
+const health = await manager.testConnection();
+if (!health.ok) throw new Error(`${WORKER}: ${health.code}`);
 
 process.on('message', async (command: string) => {
   if (command === 'resolve') {
