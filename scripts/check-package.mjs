@@ -16,8 +16,12 @@ const step = (title) => console.log(`\n▶ ${title}`);
 
 const packDir = mkdtempSync(join(tmpdir(), 'secret-refs-pack-'));
 try {
+  // The build runs here, in the open; `npm pack` then skips its own `prepack` build so that its standard output is
+  // the JSON report alone.
+  step('build');
+  run('npm', ['run', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
   step('npm pack');
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packDir]));
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir]));
   const tarball = join(packDir, packed.filename);
   console.log(`${packed.filename}: ${packed.files.length} files, ${packed.size} bytes packed`);
   const stray = packed.files
