@@ -21,7 +21,9 @@ try {
   step('build');
   run('npm', ['run', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
   step('npm pack');
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir]));
+  const [packed] = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir]),
+  );
   const tarball = join(packDir, packed.filename);
   console.log(`${packed.filename}: ${packed.files.length} files, ${packed.size} bytes packed`);
   const stray = packed.files
