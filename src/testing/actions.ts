@@ -1,3 +1,4 @@
+import type { ActionContext, ActionHandler } from './action-handler.js';
 import { AwsError, awsErrors } from './aws-error.js';
 import { matchesFilters, paginate, parseFilters } from './filters.js';
 import {
@@ -10,18 +11,6 @@ import {
 } from './input.js';
 import { rotationActions } from './rotation.js';
 import { epochSeconds, type SecretStore, type StoredSecret, secretValueJson } from './store.js';
-
-/** What a handler may consult besides its input. */
-export interface ActionContext {
-  store: SecretStore;
-  /** Actions denied to the caller (IAM-style). */
-  denied: ReadonlySet<string>;
-  /** ARN of the caller, for AccessDenied messages. */
-  principal: string;
-}
-
-/** Answers one operation: the JSON response body, or a thrown `AwsError`. */
-export type ActionHandler = (input: Input, ctx: ActionContext) => Record<string, unknown>;
 
 function versionsToStages(secret: StoredSecret): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -14,7 +14,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { ActionHandler } from './actions.js';
+import type { ActionHandler } from './action-handler.js';
 import { AwsError, awsErrors } from './aws-error.js';
 import { type Input, optionalString, optionalStringList, requiredString } from './input.js';
 import type { StoredSecret, StoredVersion } from './store.js';

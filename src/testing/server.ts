@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ActionContext, actions, resourceOf } from './actions.js';
+import type { ActionContext } from './action-handler.js';
+import { actions, resourceOf } from './actions.js';
 import { AwsError, awsErrors } from './aws-error.js';
 import { FaultQueue } from './faults.js';
 import { type Input, secretIdsOf } from './input.js';
