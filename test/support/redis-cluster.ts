@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
+import { killRedis, launchOnFreePort, launchRedis } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -40,64 +41,22 @@ export interface RedisCluster {
 
 const NODE_TIMEOUT_MS = 1_000;
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
+function launchNode(root: string, port: number): Promise<ChildProcess> {
+  const dir = join(root, String(port));
   mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      join(dir, 'nodes.conf'),
-      '--cluster-node-timeout',
-      String(NODE_TIMEOUT_MS),
-      '--repl-diskless-sync-delay',
-      '0',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        child.stderr?.resume();
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-400)}`)));
-  });
+  return launchRedis(dir, [
+    '--port',
+    String(port),
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    join(dir, 'nodes.conf'),
+    '--cluster-node-timeout',
+    String(NODE_TIMEOUT_MS),
+    '--repl-diskless-sync-delay',
+    '0',
+  ]);
 }
-
-async function launchOnFreePort(root: string): Promise<{ port: number; child: ChildProcess }> {
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    try {
-      return { port, child: await launch(port, join(root, String(port))) };
-    } catch (error) {
-      if (attempt === 4 || !String(error).includes('Address already in use')) throw error;
-    }
-  }
-}
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
 
 /**
  * Starts six `redis-server --cluster-enabled yes` on free ports in a temporary folder, joins them with
@@ -117,15 +76,13 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       started.map(async (node) => {
         const child = node.child;
         node.child = undefined;
-        if (!child) return;
-        child.kill('SIGKILL');
-        await exited(child);
+        if (child) await killRedis(child);
       }),
     );
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 6; i++) started.push(await launchOnFreePort(root));
+    for (let i = 0; i < 6; i++) started.push(await launchOnFreePort((port) => launchNode(root, port)));
     await run('redis-cli', [
       '--cluster',
       'create',
@@ -165,13 +122,11 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       async kill() {
         const child = node.child;
         node.child = undefined;
-        if (!child) return;
-        child.kill('SIGKILL');
-        await exited(child);
+        if (child) await killRedis(child);
       },
       async restart() {
         if (node.child) return;
-        node.child = await launch(node.port, join(root, String(node.port)));
+        node.child = await launchNode(root, node.port);
       },
     })),
     rootNodes: started.map((node) => ({ host: '127.0.0.1', port: node.port })),

@@ -20,10 +20,14 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
+/**
+ * Spawns `redis-server` on loopback with `args`, persisting nothing, with `dir` as its folder, and resolves once it
+ * accepts connections (it rejects with the end of its output when it exits first).
+ */
+export function launchRedis(dir: string, args: readonly string[]): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [...args, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -43,6 +47,29 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
+/** Launches on a free port, and on another when a different process takes the port first (five tries). */
+export async function launchOnFreePort(
+  launch: (port: number) => Promise<ChildProcess>,
+): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { port, child: await launch(port) };
+    } catch (error) {
+      if (attempt === 4 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+}
+
+/** Kills `child` (SIGKILL, after SIGCONT in case it was paused) and resolves once it has exited. */
+export async function killRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGCONT');
+  child.kill('SIGKILL');
+  await gone;
+}
+
 /**
  * Starts `redis-server` (Debian's package; `.ci/run` installs it) on a free port, retrying when another process
  * takes the port first.
@@ -53,20 +80,10 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
  */
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'secret-refs-redis-'));
-  let port = 0;
-  let child: ChildProcess | undefined;
-  for (let attempt = 0; attempt < 5 && !child; attempt++) {
-    port = await freePort();
-    try {
-      child = await launch(port, dir);
-    } catch (error) {
-      if (attempt === 4 || !String(error).includes('Address already in use')) throw error;
-    }
-  }
-  const exited = (process: ChildProcess): Promise<void> =>
-    process.exitCode !== null || process.signalCode !== null
-      ? Promise.resolve()
-      : new Promise((resolve) => process.once('exit', () => resolve()));
+  const launch = (port: number) => launchRedis(dir, ['--port', String(port)]);
+  const launched = await launchOnFreePort(launch);
+  const port = launched.port;
+  let child: ChildProcess | undefined = launched.child;
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -74,9 +91,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       if (!child) return;
       const current = child;
       child = undefined;
-      current.kill('SIGCONT');
-      current.kill('SIGKILL');
-      await exited(current);
+      await killRedis(current);
     },
     pause() {
       child?.kill('SIGSTOP');
@@ -86,7 +101,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     async restart() {
       await server.kill();
-      child = await launch(port, dir);
+      child = await launch(port);
     },
     async stop() {
       await server.kill();

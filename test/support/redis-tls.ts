@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
+import { killRedis, launchOnFreePort, launchRedis } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -65,48 +66,21 @@ async function makeCertificates(dir: string): Promise<void> {
   ]);
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      '0',
-      '--tls-port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--tls-cert-file',
-      join(dir, 'server.crt'),
-      '--tls-key-file',
-      join(dir, 'server.key'),
-      '--tls-ca-cert-file',
-      join(dir, 'ca.crt'),
-      '--tls-auth-clients',
-      'no',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        child.stderr?.resume();
-        resolve(child);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-400)}`)));
-  });
+function launchTls(dir: string, port: number): Promise<ChildProcess> {
+  return launchRedis(dir, [
+    '--port',
+    '0',
+    '--tls-port',
+    String(port),
+    '--tls-cert-file',
+    join(dir, 'server.crt'),
+    '--tls-key-file',
+    join(dir, 'server.key'),
+    '--tls-ca-cert-file',
+    join(dir, 'ca.crt'),
+    '--tls-auth-clients',
+    'no',
+  ]);
 }
 
 /**
@@ -119,16 +93,9 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
 export async function startTlsRedisServer(): Promise<TlsRedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'secret-refs-redis-tls-'));
   await makeCertificates(dir);
-  let child: ChildProcess | undefined;
-  let port = 0;
-  for (let attempt = 0; attempt < 5 && !child; attempt++) {
-    port = await freePort();
-    try {
-      child = await launch(port, dir);
-    } catch (error) {
-      if (attempt === 4 || !String(error).includes('Address already in use')) throw error;
-    }
-  }
+  const launched = await launchOnFreePort((port) => launchTls(dir, port));
+  const port = launched.port;
+  let child: ChildProcess | undefined = launched.child;
   const caFile = join(dir, 'ca.crt');
   return {
     url: `rediss://127.0.0.1:${port}`,
@@ -138,11 +105,7 @@ export async function startTlsRedisServer(): Promise<TlsRedisServer> {
     async stop() {
       const current = child;
       child = undefined;
-      if (current && current.exitCode === null) {
-        const gone = new Promise((resolve) => current.once('exit', resolve));
-        current.kill('SIGKILL');
-        await gone;
-      }
+      if (current) await killRedis(current);
       rmSync(dir, { recursive: true, force: true });
     },
   };
