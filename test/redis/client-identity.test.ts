@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import type { SecretEvent } from '../../src/types.js';
-import { makeCache, rawClient, type TestCache, useRedisServer } from './helpers.js';
+import { useCaches, useRedisServer } from './helpers.js';
 
 const redis = useRedisServer();
 
@@ -30,21 +30,16 @@ const reads = (sm: LocalSecretsManager) =>
   sm.requests.filter((request) => request.action.endsWith('SecretValue'));
 
 describe('an injected client is shared under what it will actually call', () => {
-  const open: TestCache[] = [];
+  const cache = useCaches(redis, 'node-redis', { namespace: 'clients', scope: 'workers' });
   const process = async (client: unknown, events: SecretEvent[] = []) => {
-    const made = await makeCache('node-redis', redis().url, { namespace: 'clients', scope: 'workers' });
-    open.push(made);
+    const made = await cache();
     return createAwsSecretsManager({
       client: client as SecretsManagerClient,
       cache: made.cache,
       onEvent: (event) => events.push(event),
     });
   };
-  afterEach(async () => {
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
-    await Promise.all(open.splice(0).map((made) => made.close()));
+  afterEach(() => {
     eu.resetRequests();
     us.resetRequests();
   });

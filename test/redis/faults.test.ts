@@ -9,10 +9,10 @@ import {
   closeClient,
   connectClient,
   FLAVOURS,
+  flushRedis,
   isMiss,
   KEY_A,
   makeCache,
-  rawClient,
   type TestCache,
   until,
   useRedisServer,
@@ -126,9 +126,7 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
   it('flushed: a miss, and the next commit makes a new generation', async () => {
     const { cache, provider, manager } = await setup();
     expect(await manager.getSecret('db')).toBe('v1');
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
+    await flushRedis(redis().url);
     const scope = cache.tier.scopeOf(provider) as string;
     const [read] = await cache.tier.read(scope, [{ secretId: 'db' }]);
     expect(read?.hit).toBe(false);

@@ -1,14 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import {
   FLAVOURS,
   isMiss,
   KEY_A,
   KEY_B,
-  makeCache,
-  rawClient,
   type TestCache,
   until,
+  useCaches,
   useRedisServer,
 } from './helpers.js';
 
@@ -16,18 +15,7 @@ const redis = useRedisServer();
 const provider = createMemoryProvider({}, { identity: 'fleet' });
 
 describe.each(FLAVOURS)('what a fleet-wide invalidation reports (%s)', (flavour) => {
-  const open: TestCache[] = [];
-  const cache = async (options = {}): Promise<TestCache> => {
-    const made = await makeCache(flavour, redis().url, { namespace: `report-${flavour}`, ...options });
-    open.push(made);
-    return made;
-  };
-  afterEach(async () => {
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
-    await Promise.all(open.splice(0).map((made) => made.close()));
-  });
+  const cache = useCaches(redis, flavour, { namespace: `report-${flavour}` });
 
   async function commit(made: TestCache, secretId: string, versionStage?: string): Promise<void> {
     const scope = made.tier.scopeOf(provider) as string;

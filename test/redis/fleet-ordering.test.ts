@@ -8,10 +8,9 @@ import {
   connectClient,
   KEY_A,
   KEY_B,
-  makeCache,
   rawClient,
-  type TestCache,
   until,
+  useCaches,
   useRedisServer,
 } from './helpers.js';
 
@@ -46,14 +45,14 @@ function provider(store: Store, delayMs = () => 0): SecretProvider & { calls: nu
 }
 
 describe('the shared tier never serves an older value', () => {
-  const open: TestCache[] = [];
   const proxies: DelayProxy[] = [];
   const clients: unknown[] = [];
-  const cache = async (options = {}): Promise<TestCache> => {
-    const made = await makeCache('node-redis', redis().url, { namespace: 'ordering', ...options });
-    open.push(made);
-    return made;
-  };
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+    await Promise.all(clients.splice(0).map(closeClient));
+  });
+  // Registered after the hook above, so it runs before it: the caches close before the proxies they may use.
+  const cache = useCaches(redis, 'node-redis', { namespace: 'ordering' });
   const member = async (store: Store, options: { delayMs?: () => number; cache?: object } = {}) => {
     const made = await cache(options.cache);
     const events: SecretEvent[] = [];
@@ -64,14 +63,14 @@ describe('the shared tier never serves an older value', () => {
     });
     return { ...made, manager, source, events };
   };
-  afterEach(async () => {
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
-    await Promise.all(open.splice(0).map((made) => made.close()));
-    await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
-    await Promise.all(clients.splice(0).map(closeClient));
-  });
+  /** A member whose subscriber reaches Redis through a proxy: the test delays its bus by setting `proxy.delayMs`. */
+  const memberBehindProxy = async (store: Store) => {
+    const proxy = await startDelayProxy(redis().port, 0);
+    proxies.push(proxy);
+    const subscriber = await connectClient('node-redis', proxy.url);
+    clients.push(subscriber);
+    return { caller: await member(store, { cache: { subscriber } }), proxy };
+  };
 
   it('a slow lease holder never writes its older version over a newer one a later read wrote', async () => {
     const aws: Store = { value: 'pw-1', version: 'v1' };
@@ -132,11 +131,7 @@ describe('the shared tier never serves an older value', () => {
   for (const how of ['invalidateSecret', 'clearNamespace'] as const) {
     it(`${how}() has cleared the caller's own copies when it resolves, however late its bus message comes`, async () => {
       const aws: Store = { value: 'pw-1', version: 'v1' };
-      const proxy = await startDelayProxy(redis().port, 0);
-      proxies.push(proxy);
-      const subscriber = await connectClient('node-redis', proxy.url);
-      clients.push(subscriber);
-      const caller = await member(aws, { cache: { subscriber } });
+      const { caller, proxy } = await memberBehindProxy(aws);
       expect(await caller.manager.getSecret('prod/db')).toBe('pw-1');
       proxy.delayMs = 300;
       aws.value = 'pw-2';
@@ -149,11 +144,7 @@ describe('the shared tier never serves an older value', () => {
 
   it("a manager's invalidate has cleared its own copies by the time Redis recorded it, with a late bus", async () => {
     const aws: Store = { value: 'pw-1', version: 'v1' };
-    const proxy = await startDelayProxy(redis().port, 0);
-    proxies.push(proxy);
-    const subscriber = await connectClient('node-redis', proxy.url);
-    clients.push(subscriber);
-    const caller = await member(aws, { cache: { subscriber } });
+    const { caller, proxy } = await memberBehindProxy(aws);
     const other = await member(aws);
     expect(await caller.manager.getSecret('prod/db')).toBe('pw-1');
     proxy.delayMs = 300;

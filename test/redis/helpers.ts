@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import type { SharedInvalidation, SharedRead, SharedTier } from '../../src/cache/tier.js';
 import {
@@ -107,6 +107,37 @@ export async function makeCache(
       await cache.close();
       await closeClient(client);
     },
+  };
+}
+
+/** Deletes every key on the server at `url`. */
+export async function flushRedis(url: string): Promise<void> {
+  const raw = await rawClient(url);
+  await raw.command(['FLUSHALL']);
+  await raw.close();
+}
+
+/**
+ * Caches of `flavour` over the file's server for one `describe` block, opened with `defaults` under the options
+ * given: after each test Redis is flushed, then every cache opened is closed.
+ * @example
+ *   const cache = useCaches(redis, 'ioredis', { namespace: 'tier' });
+ *   const [a, b] = [await cache(), await cache({ leaseMs: 200 })];
+ */
+export function useCaches(
+  redis: () => RedisServer,
+  flavour: Flavour,
+  defaults: Partial<RedisSecretCacheOptions>,
+): (options?: Partial<RedisSecretCacheOptions>) => Promise<TestCache> {
+  const open: TestCache[] = [];
+  afterEach(async () => {
+    await flushRedis(redis().url);
+    await Promise.all(open.splice(0).map((made) => made.close()));
+  });
+  return async (options = {}) => {
+    const made = await makeCache(flavour, redis().url, { ...defaults, ...options });
+    open.push(made);
+    return made;
   };
 }
 

@@ -1,23 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
-import { FLAVOURS, makeCache, rawClient, type TestCache, until, useRedisServer } from './helpers.js';
+import { FLAVOURS, until, useCaches, useRedisServer } from './helpers.js';
 
 const redis = useRedisServer();
 
 describe.each(FLAVOURS)('a process that has seen many provider identities (%s)', (flavour) => {
-  const open: TestCache[] = [];
-  const cache = async (options = {}): Promise<TestCache> => {
-    const made = await makeCache(flavour, redis().url, { namespace: `ids-${flavour}`, ...options });
-    open.push(made);
-    return made;
-  };
-  afterEach(async () => {
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
-    await Promise.all(open.splice(0).map((made) => made.close()));
-  });
+  const cache = useCaches(redis, flavour, { namespace: `ids-${flavour}` });
 
   it('handles one invalidation as one, not once per identity ever seen', async () => {
     const [worker, operator] = [await cache(), await cache()];

@@ -10,6 +10,7 @@ import {
   closeClient,
   connectClient,
   FLAVOURS,
+  flushRedis,
   isMiss,
   KEY_A,
   makeCache,
@@ -24,9 +25,7 @@ const provider = createMemoryProvider({}, { identity: 'fleet' });
 describe.each(FLAVOURS)('a value in Redis larger than any entry the tier writes (%s)', (flavour) => {
   const open: (() => Promise<void>)[] = [];
   afterEach(async () => {
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
+    await flushRedis(redis().url);
     await Promise.all(open.splice(0).map((close) => close()));
   });
 

@@ -1,15 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import type { SecretPayload } from '../../src/types.js';
 import {
   FLAVOURS,
+  flushRedis,
   isMiss,
   KEY_A,
   KEY_B,
-  makeCache,
   rawClient,
-  type TestCache,
   until,
+  useCaches,
   useRedisServer,
 } from './helpers.js';
 
@@ -19,18 +19,7 @@ const payload: SecretPayload = { secretString: 'pw-1', name: 'prod/db', arn: ARN
 const provider = createMemoryProvider({}, { identity: 'fleet' });
 
 describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
-  const open: TestCache[] = [];
-  const cache = async (options = {}): Promise<TestCache> => {
-    const made = await makeCache(flavour, redis().url, { namespace: `tier-${flavour}`, ...options });
-    open.push(made);
-    return made;
-  };
-  afterEach(async () => {
-    const raw = await rawClient(redis().url);
-    await raw.command(['FLUSHALL']);
-    await raw.close();
-    await Promise.all(open.splice(0).map((made) => made.close()));
-  });
+  const cache = useCaches(redis, flavour, { namespace: `tier-${flavour}` });
 
   it('serves what one process committed to another, for the same scope only', async () => {
     const [a, b] = [await cache(), await cache()];
@@ -104,11 +93,7 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
       () => b.tier.invalidate(scope, ARN),
       () => b.tier.invalidate(scope),
       () => b.cache.invalidateSecret(ARN.slice(0, -7)),
-      async () => {
-        const raw = await rawClient(redis().url);
-        await raw.command(['FLUSHALL']);
-        await raw.close();
-      },
+      () => flushRedis(redis().url),
     ]) {
       const [miss] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
       expect(isMiss(miss)).toBe(true);
