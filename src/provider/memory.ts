@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { abortError, readSignal, throwIfAborted } from '../abort.js';
 import { SecretFetchError, SecretRefConfigError, SecretRefError } from '../errors.js';
 import type {
@@ -6,42 +5,13 @@ import type {
   FetchResult,
   ListSecretsOptions,
   SecretLocator,
-  SecretPayload,
   SecretProvider,
   SecretSummary,
   TestConnectionResult,
 } from '../types.js';
+import { findSecret, type MemorySecretInput, type StoredSecret, storeSecret } from './memory-secrets.js';
 
-/**
- * One version of an in-memory secret.
- * @example
- *   const version: MemorySecretVersion = { value: 'old', stages: ['AWSPREVIOUS'] };
- */
-export interface MemorySecretVersion {
-  value: string | Uint8Array;
-  /** @default a random UUID */
-  versionId?: string;
-  /** Staging labels; the last version is `AWSCURRENT` when no version lists it. */
-  stages?: readonly string[];
-}
-
-/**
- * An in-memory secret with several versions and metadata.
- * @example
- *   const db: MemorySecret = { versions: [{ value: 'old', stages: ['AWSPREVIOUS'] }, { value: 'new' }] };
- */
-export interface MemorySecret {
-  versions: readonly MemorySecretVersion[];
-  description?: string;
-  tags?: Record<string, string>;
-}
-
-/**
- * What each secret of {@link createMemoryProvider} may be: a string, bytes, or versions.
- * @example
- *   const secrets: Record<string, MemorySecretInput> = { db: '{"password":"s3cret"}', cert: new Uint8Array([1]) };
- */
-export type MemorySecretInput = string | Uint8Array | MemorySecret;
+export type { MemorySecret, MemorySecretInput, MemorySecretVersion } from './memory-secrets.js';
 
 /**
  * One backend call, as seen by the {@link MemoryProviderOptions.onCall} hook.
@@ -97,70 +67,7 @@ export interface MemoryProvider extends SecretProvider {
   deleteSecret(name: string): void;
 }
 
-interface StoredVersion {
-  value: string | Uint8Array;
-  versionId: string;
-  stages: string[];
-}
-
-interface StoredSecret {
-  name: string;
-  arn: string;
-  versions: StoredVersion[];
-  description?: string;
-  tags?: Record<string, string>;
-}
-
 let instances = 0;
-
-function suffix(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return hash.toString(36).padStart(6, '0').slice(-6);
-}
-
-function store(name: string, input: MemorySecretInput, region: string): StoredSecret {
-  const valid =
-    typeof input === 'string' ||
-    input instanceof Uint8Array ||
-    (typeof input === 'object' && input !== null && Array.isArray(input.versions));
-  if (!valid) {
-    throw new SecretRefConfigError(
-      `secrets.${name}`,
-      `\`secrets.${name}\` must be a string, a Uint8Array or an object with \`versions\``,
-    );
-  }
-  const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix(name)}`;
-  const versions: StoredVersion[] =
-    typeof input === 'string' || input instanceof Uint8Array
-      ? [{ value: copy(input), versionId: randomUUID(), stages: ['AWSCURRENT'] }]
-      : input.versions.map((version) => ({
-          value: copy(version.value),
-          versionId: version.versionId ?? randomUUID(),
-          stages: [...(version.stages ?? [])],
-        }));
-  if (versions.length === 0) {
-    throw new SecretRefConfigError(`secrets.${name}`, `\`secrets.${name}\` must have at least one version`);
-  }
-  if (!versions.some((version) => version.stages.includes('AWSCURRENT')))
-    versions.at(-1)?.stages.push('AWSCURRENT');
-  const secret: StoredSecret = { name, arn, versions };
-  if (typeof input === 'object' && !(input instanceof Uint8Array)) {
-    if (input.description !== undefined) secret.description = input.description;
-    if (input.tags !== undefined) secret.tags = { ...input.tags };
-  }
-  return secret;
-}
-
-function copy<T extends string | Uint8Array>(value: T): T {
-  return (typeof value === 'string' ? value : value.slice()) as T;
-}
-
-function notFound(locator: SecretLocator, detail: string): SecretFetchError {
-  return new SecretFetchError('secret_not_found', `Secret ${JSON.stringify(locator.secretId)} ${detail}`, {
-    ref: locator.secretId,
-  });
-}
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -219,7 +126,7 @@ export function createMemoryProvider(
   let calls = 0;
 
   const setSecret = (name: string, secret: MemorySecretInput): void => {
-    byName.set(name, store(name, secret, region));
+    byName.set(name, storeSecret(name, secret, region));
   };
   for (const [name, secret] of Object.entries(secrets)) setSecret(name, secret);
 
@@ -235,34 +142,6 @@ export function createMemoryProvider(
     throwIfAborted(signal);
   };
 
-  const find = (locator: SecretLocator): SecretPayload => {
-    const secret =
-      byName.get(locator.secretId) ??
-      [...byName.values()].find(
-        (candidate) =>
-          candidate.arn === locator.secretId ||
-          candidate.arn === `${locator.secretId}-${suffix(candidate.name)}`,
-      );
-    if (!secret) throw notFound(locator, 'was not found');
-    const { versionId, versionStage } = locator;
-    const stage = versionStage ?? (versionId === undefined ? 'AWSCURRENT' : undefined);
-    const version = secret.versions.find(
-      (candidate) =>
-        (versionId === undefined || candidate.versionId === versionId) &&
-        (stage === undefined || candidate.stages.includes(stage)),
-    );
-    if (!version) throw notFound(locator, 'has no such version or stage');
-    const payload: SecretPayload = {
-      arn: secret.arn,
-      name: secret.name,
-      versionId: version.versionId,
-      versionStages: [...version.stages],
-    };
-    if (typeof version.value === 'string') payload.secretString = version.value;
-    else payload.secretBinary = version.value.slice();
-    return payload;
-  };
-
   const provider: MemoryProvider = {
     kind: 'memory',
     identity,
@@ -273,7 +152,9 @@ export function createMemoryProvider(
       } catch (error) {
         throw asError(error, 'fetch');
       }
-      return find(locator);
+      const found = findSecret(byName, locator);
+      if (!found.ok) throw found.error;
+      return found.payload;
     },
     async fetchMany(locators, callOptions = {}) {
       try {
@@ -283,13 +164,7 @@ export function createMemoryProvider(
         if (failure.code === 'aborted') throw failure;
         return locators.map(() => ({ ok: false as const, error: failure }));
       }
-      return locators.map((locator): FetchResult => {
-        try {
-          return { ok: true, payload: find(locator) };
-        } catch (error) {
-          return { ok: false, error: asError(error, 'fetchMany') };
-        }
-      });
+      return locators.map((locator) => findSecret(byName, locator));
     },
     async *listSecrets(listOptions) {
       const signal = readSignal(listOptions);
