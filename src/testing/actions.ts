@@ -84,6 +84,7 @@ function batchEntry(
     deny(ctx, 'GetSecretValue', secret.arn);
     return { value: secretValueJson(secret, ctx.store.readVersion(secret)) };
   } catch (err) {
+    // An AwsError is AWS's answer for this one id, listed in Errors; anything else fails the whole call.
     if (!(err instanceof AwsError)) throw err;
     return { error: { SecretId: secretId, ErrorCode: err.code, Message: err.message } };
   }
@@ -135,9 +136,5 @@ export const actions: ReadonlyMap<string, ActionHandler> = new Map([
 /** The resource named in an action-level AccessDenied message. */
 export function resourceOf(input: Input, store: SecretStore): string {
   if (typeof input.SecretId !== 'string') return '*';
-  try {
-    return store.resolve(input.SecretId).arn;
-  } catch {
-    return input.SecretId;
-  }
+  return store.find(input.SecretId)?.arn ?? input.SecretId;
 }

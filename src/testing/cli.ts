@@ -21,6 +21,7 @@ async function main(): Promise<number> {
   try {
     parsed = parse();
   } catch (err) {
+    // The command line is the user's: parseArgs throws on an unknown or malformed option.
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }

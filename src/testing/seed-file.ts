@@ -88,6 +88,7 @@ export function parseSeedFile(content: string): LocalSecretsManagerOptions {
   try {
     raw = JSON.parse(content);
   } catch {
+    // The file is the user's: not trusted to be JSON, and the parser's message would quote its content.
     throw new TypeError('Seed file: not valid JSON');
   }
   const root: JsonObject = Array.isArray(raw)

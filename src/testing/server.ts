@@ -187,6 +187,7 @@ export async function startLocalSecretsManager(
       record.status = 200;
       send(res, 200, handler(input, ctx));
     } catch (err) {
+      // A request is not trusted: an AwsError is the answer AWS would give; anything else is its InternalFailure.
       const error = err instanceof AwsError ? err : awsErrors.internal();
       record.status = error.status;
       send(res, error.status, { __type: error.code, Message: error.message }, error.code);
@@ -196,6 +197,7 @@ export async function startLocalSecretsManager(
   }
 
   const server = createServer((req, res) => {
+    // A client that breaks off its request (or its socket) loses the connection, not the endpoint.
     handle(req, res).catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {

@@ -72,6 +72,7 @@ function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
+    // The query is the client's: a malformed escape is kept as written, and the signature will not match.
     return text;
   }
 }

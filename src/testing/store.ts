@@ -139,18 +139,18 @@ export class SecretStore {
     this.#secrets.delete(name);
   }
 
-  /**
-   * Finds a secret by name, full ARN or partial ARN (the ARN without its 6-character suffix).
-   * @throws AwsError `ResourceNotFoundException` when nothing matches.
-   */
-  resolve(secretId: string): StoredSecret {
-    if (secretId.startsWith('arn:')) {
-      for (const secret of this.#secrets.values()) {
-        if (secret.arn === secretId || secret.arn.slice(0, -7) === secretId) return secret;
-      }
-      throw awsErrors.notFound();
+  /** The secret `secretId` names: its name, its full ARN, or its ARN without the 6-character suffix. */
+  find(secretId: string): StoredSecret | undefined {
+    if (!secretId.startsWith('arn:')) return this.#secrets.get(secretId);
+    for (const secret of this.#secrets.values()) {
+      if (secret.arn === secretId || secret.arn.slice(0, -7) === secretId) return secret;
     }
-    const secret = this.#secrets.get(secretId);
+    return undefined;
+  }
+
+  /** {@link find}, or `ResourceNotFoundException` as AWS answers when nothing matches. */
+  resolve(secretId: string): StoredSecret {
+    const secret = this.find(secretId);
     if (secret === undefined) throw awsErrors.notFound();
     return secret;
   }
