@@ -70,7 +70,9 @@ export function raceAbort<T>(
       settled = true;
       try {
         signal.removeEventListener('abort', aborted);
-      } catch {}
+      } catch {
+        // The signal is the caller's: a look-alike that fails to remove a listener must not keep the call open.
+      }
       return true;
     };
     signal.addEventListener('abort', aborted, { once: true });

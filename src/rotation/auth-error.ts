@@ -12,6 +12,7 @@ const AUTH_FIELDS: readonly (readonly [string, ReadonlySet<unknown>])[] = [
 ];
 
 function read(value: unknown, key: string): unknown {
+  // The error is whatever the user's callback threw: a getter on it may throw too.
   try {
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   } catch {

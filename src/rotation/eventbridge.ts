@@ -210,6 +210,7 @@ export function invalidateFromEventBridge(
         target.invalidate({ secretId, ...service });
         invalidated++;
       } catch (error) {
+        // A target is the caller's manager (maybe its own implementation): one that throws is counted, not fatal.
         const code = field(error, 'code');
         failures.push({ secretId, code: typeof code === 'string' ? code : 'invalidate_failed' });
       }

@@ -72,6 +72,7 @@ function readSettings(managers: SecretManagers, options: WithConnectionOptions |
 }
 
 function saysAuth(isAuthError: (error: unknown) => boolean, error: unknown): boolean {
+  // `isAuthError` is the user's callback: if it throws, the error is not taken for an authentication failure.
   try {
     return isAuthError(error) === true;
   } catch {
@@ -143,6 +144,7 @@ export async function withConnection<T, R>(
   try {
     return await use(first, { attempt: 1 });
   } catch (error) {
+    // `use` is the user's callback: only an authentication failure is retried; any other error is rethrown as is.
     if (!saysAuth(settings.isAuthError, error)) throw error;
     const refs = findSecretRefs(connection, settings.resolveOptions).flatMap((found) => found.ref ?? []);
     if (refs.length === 0) throw error;
@@ -151,6 +153,7 @@ export async function withConnection<T, R>(
     try {
       second = await reResolve(connection, managers, slots, settings);
     } catch {
+      // A re-read that fails (a provider, a manager) leaves the caller's own failure as the one to report.
       throw error;
     }
     if (isDeepStrictEqual(first, second)) throw error;
