@@ -111,6 +111,7 @@ export function checkFetchResult(
   provider: SecretProvider,
   locator: SecretLocator,
 ): FetchResult {
+  // The provider's result is not trusted: a custom provider may resolve with anything, getters and proxies included.
   try {
     if (result === null || typeof result !== 'object') {
       return {
@@ -138,6 +139,7 @@ export function checkTestResult(
   provider: SecretProvider,
   started: number,
 ): TestConnectionResult {
+  // The provider's answer is not trusted: reading `ok`, `code` or `message` may throw (a getter, a proxy).
   try {
     const result = value as Partial<Record<string, unknown>> | null;
     if (result !== null && typeof result === 'object') {
@@ -166,18 +168,17 @@ export function checkedListing(listing: unknown, provider: SecretProvider): Asyn
     });
   return {
     async *[Symbol.asyncIterator]() {
-      let iterable: AsyncIterable<unknown>;
+      let iterable: boolean;
       try {
-        if (listing === null || typeof listing !== 'object' || !(Symbol.asyncIterator in listing)) {
-          throw failure('its listSecrets() did not return an async iterable');
-        }
-        iterable = listing as AsyncIterable<unknown>;
-      } catch (error) {
-        if (error instanceof SecretRefError) throw error;
+        // The provider's listing is not trusted: a Proxy's `has` trap may throw.
+        iterable = listing !== null && typeof listing === 'object' && Symbol.asyncIterator in listing;
+      } catch {
         throw failure('its listing cannot be read');
       }
-      for await (const entry of iterable) {
+      if (!iterable) throw failure('its listSecrets() did not return an async iterable');
+      for await (const entry of listing as AsyncIterable<unknown>) {
         let name: unknown;
+        // An entry is the provider's: its `name` may be a getter that throws.
         try {
           name = (entry as { name?: unknown } | null)?.name;
         } catch {

@@ -130,16 +130,23 @@ export function createMemoryProvider(
   };
   for (const [name, secret] of Object.entries(secrets)) setSecret(name, secret);
 
+  /** Counts one backend call and runs its delay and `onCall`: the error the call fails with, if it does. */
   const call = async (
     operation: MemoryProviderCall['operation'],
     locators: readonly SecretLocator[],
     signal?: AbortSignal,
-  ) => {
-    throwIfAborted(signal);
-    calls++;
-    if (latencyMs > 0) await sleep(latencyMs, signal);
-    await onCall?.({ operation, locators });
-    throwIfAborted(signal);
+  ): Promise<SecretRefError | undefined> => {
+    try {
+      throwIfAborted(signal);
+      calls++;
+      if (latencyMs > 0) await sleep(latencyMs, signal);
+      await onCall?.({ operation, locators });
+      throwIfAborted(signal);
+      return undefined;
+    } catch (error) {
+      // `onCall` is the user's hook: whatever it throws fails this call, as a typed error.
+      return asError(error, operation);
+    }
   };
 
   const provider: MemoryProvider = {
@@ -147,23 +154,16 @@ export function createMemoryProvider(
     identity,
     ...(options.identity === undefined ? {} : { sharedIdentity: memorySharedIdentity(options.identity) }),
     async fetch(locator, callOptions = {}) {
-      try {
-        await call('fetch', [locator], callOptions.signal);
-      } catch (error) {
-        throw asError(error, 'fetch');
-      }
+      const failure = await call('fetch', [locator], callOptions.signal);
+      if (failure) throw failure;
       const found = findSecret(byName, locator);
       if (!found.ok) throw found.error;
       return found.payload;
     },
     async fetchMany(locators, callOptions = {}) {
-      try {
-        await call('fetchMany', locators, callOptions.signal);
-      } catch (error) {
-        const failure = asError(error, 'fetchMany');
-        if (failure.code === 'aborted') throw failure;
-        return locators.map(() => ({ ok: false as const, error: failure }));
-      }
+      const failure = await call('fetchMany', locators, callOptions.signal);
+      if (failure?.code === 'aborted') throw failure;
+      if (failure) return locators.map(() => ({ ok: false as const, error: failure }));
       return locators.map((locator) => findSecret(byName, locator));
     },
     async *listSecrets(listOptions) {
@@ -175,11 +175,8 @@ export function createMemoryProvider(
       const names = [...byName.keys()].filter((name) => name.startsWith(prefix)).sort();
       let offset = 0;
       do {
-        try {
-          await call('listSecrets', [], signal);
-        } catch (error) {
-          throw asError(error, 'listSecrets');
-        }
+        const failure = await call('listSecrets', [], signal);
+        if (failure) throw failure;
         for (const name of names.slice(offset, offset + pageSize)) {
           const secret = byName.get(name);
           if (!secret) continue;
@@ -193,11 +190,9 @@ export function createMemoryProvider(
     },
     async testConnection(callOptions = {}) {
       const started = Date.now();
-      try {
-        await call('testConnection', [], callOptions.signal);
-      } catch (error) {
-        const failure = asError(error, 'testConnection');
-        if (failure.code === 'aborted') throw failure;
+      const failure = await call('testConnection', [], callOptions.signal);
+      if (failure?.code === 'aborted') throw failure;
+      if (failure) {
         return { ok: false, code: failure.code, message: failure.message, latencyMs: Date.now() - started };
       }
       return { ok: true, latencyMs: Date.now() - started, region, endpoint: 'memory' };
