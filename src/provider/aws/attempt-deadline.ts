@@ -78,6 +78,7 @@ export function withAttemptDeadline<Handler extends HttpHandlerLike>(
       }
       return result;
     } catch (error) {
+      // The SDK's send may fail in any way: the timer is released, and a deadline that fired is named.
       settle();
       throw timedOut && !callerSignal?.aborted ? deadlineError(timeoutMs) : error;
     }

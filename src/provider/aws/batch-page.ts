@@ -37,6 +37,7 @@ export function readBatchPage(output: unknown): BatchPage {
         message: readString(record, 'Message'),
       });
     } catch (error) {
+      // An error entry is AWS's: one of the wrong shape is skipped; any other throw is ours and propagates.
       if (!(error instanceof AnswerShapeError)) throw error;
     }
   }
@@ -51,12 +52,14 @@ function readEntry(item: unknown): BatchEntry | undefined {
     arn = readString(record, 'ARN');
     name = readString(record, 'Name');
   } catch (error) {
+    // An entry is AWS's: one without a readable ARN or name answers no id.
     if (error instanceof AnswerShapeError) return undefined;
     throw error;
   }
   try {
     return { arn, name, payload: toPayload(item) };
   } catch (error) {
+    // An entry is AWS's: a malformed value is a problem for the id it names.
     if (!(error instanceof AnswerShapeError)) throw error;
     return { arn, name, problem: error.message };
   }

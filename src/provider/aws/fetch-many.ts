@@ -62,6 +62,7 @@ export async function fetchManyFromAws(
       try {
         region = transport.regionFor(locator.secretId) ?? '';
       } catch (error) {
+        // The caller's secret id may name no region (a malformed ARN): that id fails, the others are read.
         outcomes.set(key, Promise.resolve({ ok: false, error: error as SecretRefError }));
         continue;
       }
@@ -114,6 +115,7 @@ async function settle(promise: Promise<SecretPayload>): Promise<Outcome> {
   try {
     return { ok: true, payload: await promise };
   } catch (error) {
+    // One read failed at AWS (already a typed error): kept for its id; an abort ends the call.
     if (error instanceof SecretRefAbortError) throw error;
     return { ok: false, error: error as SecretRefError };
   }
@@ -144,6 +146,7 @@ async function batchChunk(
         signal,
       );
     } catch (error) {
+      // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
       if (isBatchRefused(error) && !signal?.aborted) {
         state.batchDenied = true;
         return Promise.all(ids.map((secretId) => getOne({ secretId })));
@@ -165,6 +168,7 @@ async function batchChunk(
       errors.push(...page.errors);
       nextToken = guard.next(output as Record<string, unknown>);
     } catch (error) {
+      // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
       if (!(error instanceof AnswerShapeError)) throw error;
       return ids.map((secretId) => ({ ok: false, error: malformedAnswer(context(secretId), error.message) }));
     }

@@ -62,6 +62,7 @@ export async function getSecretValue(
       signal,
     );
   } catch (error) {
+    // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
     throw mapAwsError(error, locatorContext('GetSecretValue', locator, region, settings, signal));
   }
   try {
@@ -76,6 +77,7 @@ export async function getSecretValue(
     }
     return payload;
   } catch (error) {
+    // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
     if (!(error instanceof AnswerShapeError)) throw error;
     throw malformedAnswer(locatorContext('GetSecretValue', locator, region, settings, signal), error.message);
   }

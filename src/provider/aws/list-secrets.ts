@@ -67,6 +67,7 @@ async function* pages(
         signal,
       );
     } catch (error) {
+      // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
       throw mapAwsError(error, await context());
     }
     let summaries: SecretSummary[];
@@ -78,6 +79,7 @@ async function* pages(
       );
       nextToken = guard.next(page);
     } catch (error) {
+      // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
       if (!(error instanceof AnswerShapeError)) throw error;
       throw malformedAnswer(await context(), error.message);
     }

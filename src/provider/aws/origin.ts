@@ -14,6 +14,7 @@ export function originOf(endpoint: string | undefined): string | undefined {
   try {
     return new URL(endpoint).origin;
   } catch {
+    // The endpoint is the user's setting: one that is not a URL is named, never quoted.
     return 'the configured endpoint';
   }
 }

@@ -66,6 +66,7 @@ function clientTarget(client: object): Promise<ClientTarget> {
       timer.unref?.();
     });
     target = Promise.race([readTarget(client), late]).finally(() => clearTimeout(timer));
+    // Each caller that awaits it reads its failure: this only keeps it from being reported unhandled.
     target.catch(() => {});
     targets.set(client, target);
   }

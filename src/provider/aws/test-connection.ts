@@ -61,6 +61,7 @@ export async function testAwsConnection(
       )?.[0];
       return { ok: true, latencyMs: latencyMs(), ...where, listAllowed: true, ...accountOf(first) };
     } catch (error) {
+      // AWS, through the SDK, and its answer are not trusted: a test reports what failed rather than throw.
       if (error instanceof AnswerShapeError)
         return failed(malformedAnswer(context('ListSecrets'), error.message));
       if (isAccessDenied(error)) {
@@ -74,6 +75,7 @@ export async function testAwsConnection(
   try {
     secretRegion = transport.regionFor(secretId);
   } catch (error) {
+    // The caller's secret id may name no region (a malformed ARN): a test reports it rather than throw.
     return failed(error as SecretRefError);
   }
   const own = !secretId.startsWith('arn:');
@@ -90,6 +92,7 @@ export async function testAwsConnection(
           : await transport.getSecretValue(secretRegion, { SecretId: secretId }, signal);
       return found(answer);
     } catch (error) {
+      // AWS, through the SDK, and its answer are not trusted: a test reports what failed rather than throw.
       if (error instanceof AnswerShapeError)
         return failed(malformedAnswer(context(action, secretRegion), error.message));
       if (!isAccessDenied(error)) return failed(mapAwsError(error, context(action, secretRegion)));
