@@ -14,6 +14,7 @@ function readQuoted(path: string, start: number): { value: string; end: number }
     const value: unknown = JSON.parse(path.slice(start, i + 1));
     return typeof value === 'string' ? { value, end: i + 1 } : undefined;
   } catch {
+    // The path is the caller's: a quoted key with a bad escape is not a key.
     return undefined;
   }
 }

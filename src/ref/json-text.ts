@@ -36,6 +36,7 @@ export function parseSecretJson(text: string): { ok: true; value: unknown } | { 
   try {
     return { ok: true, value: parse(text, compact, { onDuplicateKey: lastWins }) };
   } catch {
+    // The secret's text is the provider's: it may be no JSON at all, or nest deeper than the parser's stack.
     return { ok: false };
   }
 }
@@ -56,6 +57,7 @@ export function encodeJson(value: unknown): string | undefined {
   try {
     return stringify(value, refuseBigInt);
   } catch {
+    // The value comes from a secret's JSON: it may nest deeper than the stack lets stringify go.
     return undefined;
   }
 }
@@ -92,6 +94,7 @@ export function toPlainJson(value: unknown): unknown {
   try {
     return plain(value);
   } catch {
+    // Unwinds on a number no JavaScript number holds (UNSAFE), or on a secret's JSON nested past the stack.
     return undefined;
   }
 }

@@ -22,6 +22,7 @@ function toMatch(text: string, start: number, end: number, canonical: boolean): 
       : parseBraced(span, 0, span.length);
     return { start, end, text: span, ref };
   } catch (error) {
+    // The grammar reports a syntax error by throwing it: the scan keeps it as this match's error.
     if (error instanceof SecretRefSyntaxError) return { start, end, text: span, error };
     throw error;
   }

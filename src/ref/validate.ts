@@ -45,6 +45,7 @@ function checkSecretId(secretId: string): void {
   try {
     end = readSecretId(secretId, 0, secretId.length);
   } catch (error) {
+    // The grammar reports a syntax error by throwing it: here it becomes the caller's invalid `secretId`.
     if (error instanceof SecretRefSyntaxError) {
       throw invalid(`\`secretId\` ${quote(secretId, 120)}: ${error.reason} at offset ${error.offset}`, error);
     }
@@ -150,6 +151,7 @@ function validateParameterRef(source: Record<string, unknown>, style?: SecretRef
   try {
     checked = checkParameterRef(clean, service as 'ssm');
   } catch (error) {
+    // The grammar reports a syntax error by throwing it: here it becomes the caller's invalid `secretId`.
     if (error instanceof SecretRefSyntaxError) throw invalid(`\`secretId\`: ${error.reason}`, error);
     throw error;
   }
