@@ -17,6 +17,8 @@ export interface RedisConnection {
    * which slot's node gets it (any node when absent).
    */
   command(args: readonly string[], key?: string): Promise<unknown>;
+  /** Scripts being loaded through this client (shared by every tier on it), by SHA and routing key. */
+  readonly loads: Map<string, Promise<unknown>>;
 }
 
 /** A subscriber connection, listening on one channel. */
@@ -48,6 +50,9 @@ export function isClusterClient(client: AnyClient): boolean {
   return client.isCluster === true || typeof client.getSlotMaster === 'function';
 }
 
+/** Per user client: the tiers of a process that share a client share its script loads. */
+const loadsByClient = new WeakMap<object, Map<string, Promise<unknown>>>();
+
 /**
  * Wraps the user's client; throws a `SecretRefConfigError` naming `option` when it is neither kind.
  * @example
@@ -57,11 +62,17 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
   const client = value as AnyClient;
   if (client !== null && typeof client === 'object' && typeof client.on === 'function') {
     const cluster = isClusterClient(client);
+    let loads = loadsByClient.get(client);
+    if (!loads) {
+      loads = new Map();
+      loadsByClient.set(client, loads);
+    }
     if (isIoredis(client)) {
       // An ioredis Cluster routes by the keys it finds in the command itself (EVALSHA's numkeys included).
       return {
         flavour: 'ioredis',
         cluster,
+        loads,
         ready: () => client.status === 'ready',
         command: ([name, ...args]) => (client.call as Fn).call(client, name, ...args) as Promise<unknown>,
       };
@@ -70,6 +81,7 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
       return {
         flavour: 'node-redis',
         cluster,
+        loads,
         ready: () => client.isReady === true,
         command: cluster
           ? (args, key) => (client.sendCommand as Fn).call(client, key, false, [...args]) as Promise<unknown>
@@ -87,7 +99,7 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
  * Runs a script by its SHA, loading it with EVAL when the server answers NOSCRIPT (a restart, a flush, a node
  * that never ran it). `key` (in the namespace's slot) routes it on a cluster; the scripts read ARGV only.
  * @example
- *   const reply = await runScript(connection, RELEASE, leaseKey, [leaseKey, token]);
+ *   const reply = await runScript(connection, READ, `${prefix}gen`, readArgs(args));
  */
 export async function runScript(
   connection: RedisConnection,
@@ -96,11 +108,26 @@ export async function runScript(
   args: readonly string[],
 ): Promise<unknown> {
   const lua = connection.cluster ? script.sharded : script.classic;
+  const bySha = (): Promise<unknown> => connection.command(['EVALSHA', lua.sha, '1', key, ...args], key);
   try {
-    return await connection.command(['EVALSHA', lua.sha, '1', key, ...args], key);
+    return await bySha();
   } catch (error) {
     if (!String((error as { message?: unknown })?.message).startsWith('NOSCRIPT')) throw error;
-    return connection.command(['EVAL', lua.source, '1', key, ...args], key);
+  }
+  // One call per client loads it (EVAL, routed as the call itself); the others wait for it and run by SHA again, or
+  // a thousand tiers starting together would each make the server compile the script.
+  const slot = `${lua.sha}|${key}`;
+  const loading = connection.loads.get(slot);
+  if (loading) {
+    await loading.catch(() => {});
+    return bySha();
+  }
+  const loaded = connection.command(['EVAL', lua.source, '1', key, ...args], key);
+  connection.loads.set(slot, loaded);
+  try {
+    return await loaded;
+  } finally {
+    connection.loads.delete(slot);
   }
 }
 

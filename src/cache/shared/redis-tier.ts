@@ -17,7 +17,7 @@ import { type DerivedKey, hmacHex } from './crypto.js';
 import { createFills } from './fills.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix, type ScopeNames, scopeNames } from './names.js';
-import { plainMiss, type ReadContext, readShared, writeEntry } from './read.js';
+import { LISTENING_POLL_MS, POLL_MS, plainMiss, type ReadContext, readShared, writeEntry } from './read.js';
 import { decodeInvalidateReply, INVALIDATE, type InvalidateReply, invalidateArgs } from './scripts.js';
 
 /** What the Redis tier is built from (options already checked). */
@@ -84,8 +84,11 @@ export interface RedisTier extends SharedTier {
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
 const MAX_LOG = 10_000;
-/** Hashed id forms remembered for messages that concern every scope (one HMAC each, per in-process entry). */
-const ANY_FORMS = 10_000;
+/**
+ * Entry names and id forms remembered (one HMAC each): every read names its entries, and every bus message is tested
+ * against every in-process entry's forms.
+ */
+const NAMES = 20_000;
 /** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
 const BUS_DOWN_FRESH_MS = 1_000;
 
@@ -135,7 +138,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       emit({ scope, matches: everything });
     },
   });
-  const anyForms = new QuickLRU<string, string>({ maxSize: ANY_FORMS });
+  const nameMemo = new QuickLRU<string, string>({ maxSize: NAMES });
   const knownScopes: KnownScopes = {
     find(key, hash) {
       const scope = byHash.get(hashKey(key, hash));
@@ -143,15 +146,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       const mine = names?.find((name) => name.key === key);
       return scope !== undefined && mine ? { scope, names: mine } : undefined;
     },
-    anyForm(key, id) {
-      const slot = `${key.id}:${id}`;
-      let form = anyForms.get(slot);
-      if (form === undefined) {
-        form = anyScopeForm(key, id);
-        anyForms.set(slot, form);
-      }
-      return form;
-    },
+    anyForm: (key, id) => anyScopeForm(key, id, nameMemo),
   };
   let pending: Invalidation[] = [];
   let listening = false;
@@ -237,7 +232,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     jitter: config.jitter,
     leaseMs: config.leaseMs,
     freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
+    nameMemo,
     waitForFill: fills.waitFor,
+    pollMs: () => (listening ? LISTENING_POLL_MS : POLL_MS),
     onProblem: (kind) => report(kind),
     onEpoch: (epoch) => markKeys(epoch),
   };
@@ -260,7 +257,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     }
     if (!Array.isArray(texts) || texts.length !== keys.length || !texts.every((t) => typeof t === 'string'))
       return undefined;
-    const names = keys.map((key, index) => scopeNames(key, texts[index] as string));
+    const names = keys.map((key, index) => scopeNames(key, texts[index] as string, nameMemo));
     known.set(scope, names);
     for (const name of names) byHash.set(hashKey(name.key, name.scope), scope);
     return names;
@@ -308,7 +305,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         if (!message) return;
         switch (message.kind) {
           case 'filled':
-            fills.filled(message.entry);
+            fills.filled(message.entry, message.text);
             return;
           case 'form':
           case 'any-scope-form':
@@ -417,7 +414,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       return fleetInvalidation(await invalidateNow(allInvalidation(), true), subscribed && listening);
     },
     async invalidateEverywhere(secretId) {
-      const forms = keys.map((key) => anyScopeForm(key, secretId));
+      const forms = keys.map((key) => anyScopeForm(key, secretId, nameMemo));
       const reply = await invalidateNow(
         invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
         true,

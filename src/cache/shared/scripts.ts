@@ -92,8 +92,8 @@ return out
  * Writes an entry unless the epoch changed; an invalidation recorded after the caller's read names one of its
  * forms or scopes; the log no longer holds every invalidation since that read (trimmed, or evicted by a Redis
  * short of memory); or the entry held now was written by a fetch that began later (a higher `order`, the prefix
- * of every entry's text). Indexes it under every form and scope, lets go of the caller's lease and publishes
- * the caller's `filled` notice (with PUBLISH or SPUBLISH, per variant). See PROTOCOL.md.
+ * of every entry's text). Indexes it under every form and scope and, when the caller held the entry's lease, lets go
+ * of it and publishes the `filled` notice (with PUBLISH or SPUBLISH, per variant). See PROTOCOL.md.
  *
  * ARGV: {@link CommitArgs} (built by {@link commitArgs}). Returns 1 when written, 0 when refused.
  */
@@ -103,7 +103,8 @@ local gen = prefix .. 'gen'
 local epoch = ARGV[2]
 local lease = prefix .. 'l:' .. epoch .. ':' .. ARGV[4]
 local function letGo()
-  if redis.call('GET', lease) == ARGV[7] then redis.call('DEL', lease) end
+  if redis.call('GET', lease) == ARGV[7] then return redis.call('DEL', lease) == 1 end
+  return false
 end
 if redis.call('HGET', gen, 'epoch') ~= epoch then
   letGo()
@@ -160,8 +161,8 @@ for i = 12, #ARGV do
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
-letGo()
-redis.call(PUBLISH, prefix .. 'bus', ARGV[9])
+-- Only a lease holder has readers waiting on it; a thousand processes that fetched past their wait announce nothing.
+if letGo() then redis.call(PUBLISH, prefix .. 'bus', ARGV[9]) end
 return 1
 `);
 
@@ -229,11 +230,28 @@ local order = redis.call('HINCRBY', gen, 'fetch', 1)
 return { seq, redis.call('HGET', gen, 'epoch') or false, order, removed, heard, marker }
 `);
 
-/** Lets go of a lease the caller holds (after a failed fetch). ARGV: lease key, token. */
+/** Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice. See {@link releaseArgs}. */
 export const RELEASE = script(`
-if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
-return 0
+if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('DEL', ARGV[1])
+redis.call(PUBLISH, ARGV[3], ARGV[4])
+return 1
 `);
+
+/** The arguments of {@link RELEASE}, by name. */
+export interface ReleaseArgs {
+  readonly prefix: string;
+  readonly leaseKey: string;
+  /** The holder's token: a lease taken over by another process (after `leaseMs`) is not this caller's to drop. */
+  readonly token: string;
+  /** The entry's `filled` message, which wakes the readers waiting on the lease. */
+  readonly notice: string;
+}
+
+/** ARGV of {@link RELEASE}. */
+export function releaseArgs(args: ReleaseArgs): string[] {
+  return [args.leaseKey, args.token, `${args.prefix}bus`, args.notice];
+}
 
 /** The arguments of {@link READ}, by name. */
 export interface ReadArgs {
