@@ -78,7 +78,9 @@ describe('withConnection with Parameter Store references', () => {
   it('a secret of the same name re-read a moment ago does not hold back the parameter’s re-read', async () => {
     const sm = manager();
     const secretConnection = { password: '{{resolve:secretsmanager:/db/password}}' };
-    const { use: failing } = loginAgainst({ password: 'never' });
+    const failing = async () => {
+      throw new LoginError('password authentication failed');
+    };
     await expect(withConnection(secretConnection, sm, failing)).rejects.toBeInstanceOf(LoginError);
 
     const parameterConnection = { password: '{{resolve:ssm-secure:/db/password}}' };
