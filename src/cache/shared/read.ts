@@ -9,16 +9,8 @@ import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js'
 import type { Filled } from './fills.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
-import {
-  COMMIT,
-  commitArgs,
-  decodeReadReply,
-  READ,
-  RELEASE,
-  readArgs,
-  releaseArgs,
-  splitEntryText,
-} from './scripts.js';
+import { commitArgs, decodeReadReply, readArgs, releaseArgs, splitEntryText } from './script-io.js';
+import { COMMIT, READ, RELEASE } from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
