@@ -51,7 +51,8 @@ function ownerOf(managers: SecretManagers, defaultManager: string | undefined, r
 }
 
 /**
- * The slot of each distinct secret (id, stage, version, manager) among `refs`.
+ * The slot of each distinct secret (service, id, stage, version, manager) among `refs`: a parameter and a secret
+ * of the same name are two slots, so re-reading one never holds back the other.
  * @internal
  */
 export function reReadSlots(
@@ -64,6 +65,7 @@ export function reReadSlots(
     const reReads = reReadsOf(ownerOf(managers, defaultManager, ref));
     const key = JSON.stringify([
       ref.manager ?? '',
+      ref.service ?? '',
       ref.secretId,
       ref.versionStage ?? '',
       ref.versionId ?? '',

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { awsErrorKind } from '../../src/provider/aws/error-names.js';
+import { awsErrorBaseNameOf, awsErrorKind, awsErrorKindOf } from '../../src/provider/aws/error-names.js';
 import { mapAwsError, mapAwsErrorCode } from '../../src/provider/aws/map-error.js';
 import type { FetchResult } from '../../src/types.js';
 
@@ -70,6 +70,36 @@ describe('AWS error names: one classification', () => {
       expect(fromEntry.code).toBe(code);
     });
   }
+
+  it("KMS's refusals passed on by Parameter Store, in every spelling, mean decryption_failed; look-alikes do not", () => {
+    for (const name of [
+      'InvalidKeyId',
+      'InvalidKeyIdException',
+      'com.amazonaws.ssm#InvalidKeyId',
+      'KMSAccessDeniedException',
+      'KMSDisabledException',
+      'KMSInvalidStateException',
+      'KMS.DisabledException',
+      'KMS.NotFoundException',
+      'com.amazonaws.ssm#KMS.KMSInvalidStateException',
+      'DecryptionFailure',
+    ]) {
+      expect(awsErrorKind(name), name).toBe('decryption_failed');
+    }
+    for (const name of ['KMS.', 'KMS', 'KMSKey', 'InvalidKeyIdentifier', 'NotKMS.Disabled']) {
+      expect(awsErrorKind(name), name).toBeUndefined();
+    }
+    expect(awsErrorBaseNameOf(Object.assign(new Error('no'), { name: 'KMS.DisabledException' }))).toBe(
+      'KMS.Disabled',
+    );
+    const hostile = Object.defineProperty({}, 'name', {
+      get() {
+        throw new Error('no name');
+      },
+    });
+    expect(awsErrorBaseNameOf(hostile)).toBeUndefined();
+    expect(awsErrorKindOf(hostile)).toBeUndefined();
+  });
 
   it('AccessDenied and AccessDeniedException are one kind; unknown names are no kind', () => {
     expect(awsErrorKind('AccessDenied')).toBe('access_denied');
@@ -131,11 +161,14 @@ describe('AWS error names: one classification', () => {
     const offenders = files
       .map((path) => relative(root, path))
       .filter((path) => !allowed.has(path) && !writers.test(path))
-      .filter((path) =>
-        /['"`](?:[A-Z][A-Za-z]+Exception|AccessDenied|Throttling|ExpiredToken|DecryptionFailure|InternalServiceError|CredentialsProviderError)['"`]/.test(
-          codeOnly(readFileSync(join(root, path), 'utf8')),
-        ),
-      );
+      .filter((path) => {
+        const code = codeOnly(readFileSync(join(root, path), 'utf8'));
+        return (
+          /['"`](?:[A-Z][A-Za-z]+Exception|AccessDenied|Throttling|ExpiredToken|DecryptionFailure|InternalServiceError|CredentialsProviderError)['"`]/.test(
+            code,
+          ) || /InvalidKeyId|KMS(?:AccessDenied|Disabled|InvalidState)|KMS\\?\./.test(code)
+        );
+      });
 
     // Assess
     expect(offenders).toEqual([]);

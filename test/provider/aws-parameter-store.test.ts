@@ -14,6 +14,7 @@ const endpoint = useLocalEndpoint({
     { name: '/app/url', value: 'https://v3.example' },
     { name: '/app/hosts', type: 'StringList', value: 'a.example,b.example' },
     { name: '/app/token', type: 'SecureString', value: CANARY },
+    { name: '/app/locked', type: 'SecureString', value: CANARY, kmsFailure: true },
     ...Array.from({ length: 25 }, (_, i) => ({ name: `/many/p${i}`, value: `v${i}` })),
   ],
 });
@@ -146,6 +147,25 @@ describe('createAwsSecretsManager reads Parameter Store through @aws-sdk/client-
     await expect(manager.getSecret('{{resolve:ssm-secure:/app/token}}')).rejects.toMatchObject({
       code: 'access_denied',
       message: expect.stringMatching(/ssm:GetParameters .*kms:Decrypt/),
+    });
+  });
+
+  it('a SecureString whose KMS key refuses is decryption_failed naming the parameter and kms:Decrypt, no value', async () => {
+    const manager = managerFor();
+    const error = await manager.getSecret('{{resolve:ssm-secure:/app/locked}}').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'decryption_failed',
+      message: expect.stringMatching(
+        /parameter "\/app\/locked" with its KMS key \(InvalidKeyId\); grant kms:Decrypt/,
+      ),
+    });
+    expectNoCanary(error);
+    // Without decryption KMS is not asked: the answer is the advice to use ssm-secure, never the ciphertext.
+    await expect(manager.getSecret('{{resolve:ssm:/app/locked}}')).rejects.toMatchObject({
+      code: 'invalid_reference',
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretRefError } from '../../src/errors.js';
-import type { SecretProvider, SecretSummary } from '../../src/types.js';
+import type { SecretLocator, SecretProvider, SecretSummary } from '../../src/types.js';
 import { CANARY, expectNoCanary } from './canary.js';
 
 /** One version of a fixture secret. */
@@ -84,7 +84,8 @@ export interface ContractSetup {
   teardown?: () => Promise<void> | void;
 }
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
   } catch (error) {
@@ -123,15 +124,7 @@ export function testProvider(
       await teardown?.();
     });
 
-    it('names itself with a stable identity that holds no secret', () => {
-      expect(typeof provider.kind).toBe('string');
-      expect(provider.kind).not.toBe('');
-      expect(typeof provider.identity).toBe('string');
-      expect(provider.identity).not.toBe('');
-      expect(provider.identity).toBe(provider.identity);
-      expectNoCanary(provider.identity);
-      expectNoCanary(provider);
-    });
+    describeCommonContract(() => provider, { secretId: 'contract/plain' });
 
     it('fetches the current string value', async () => {
       const payload = await provider.fetch({ secretId: 'contract/plain' });
@@ -245,23 +238,36 @@ export function testProvider(
       expect(result).toMatchObject({ ok: true });
       expect(result?.latencyMs).toBeGreaterThanOrEqual(0);
     });
+  });
+}
 
-    it('counts its backend calls', async () => {
-      const before = provider.apiCalls?.();
-      await provider.fetch({ secretId: 'contract/plain' });
-      if (before !== undefined) expect(provider.apiCalls?.()).toBe(before + 1);
-      else expect(provider.apiCalls).toBeUndefined();
-    });
+/**
+ * What every provider must do whatever its service, with `probe` a locator the backend holds: a stable identity
+ * that holds no secret, one backend call per fetch, an `AbortError` for an aborted fetch. Call it inside a
+ * `describe` whose `beforeAll` sets the provider up.
+ */
+export function describeCommonContract(get: () => SecretProvider, probe: SecretLocator): void {
+  it('names itself with a stable identity that holds no secret', () => {
+    expect(typeof get().kind).toBe('string');
+    expect(get().kind).not.toBe('');
+    expect(typeof get().identity).toBe('string');
+    expect(get().identity).not.toBe('');
+    expect(get().identity).toBe(get().identity);
+    expectNoCanary(get().identity);
+    expectNoCanary(get());
+  });
 
-    it('rejects an aborted fetch with an AbortError', async () => {
-      const controller = new AbortController();
-      controller.abort();
-      const error = await failure(
-        provider.fetch({ secretId: 'contract/plain' }, { signal: controller.signal }),
-      );
-      expect((error as Error).name === 'AbortError' || (error as SecretRefError).code === 'aborted').toBe(
-        true,
-      );
-    });
+  it('counts its backend calls', async () => {
+    const before = get().apiCalls?.();
+    await get().fetch(probe);
+    if (before !== undefined) expect(get().apiCalls?.()).toBe(before + 1);
+    else expect(get().apiCalls).toBeUndefined();
+  });
+
+  it('rejects an aborted fetch with an AbortError', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await failure(get().fetch(probe, { signal: controller.signal }));
+    expect((error as Error).name === 'AbortError' || (error as SecretRefError).code === 'aborted').toBe(true);
   });
 }

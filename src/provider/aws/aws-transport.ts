@@ -7,15 +7,13 @@ import type {
   GetSecretValueCommandOutput,
   ListSecretsCommandInput,
   ListSecretsCommandOutput,
-  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import QuickLRU from 'quick-lru';
 import { throwIfAborted } from '../../abort.js';
 import { SecretFetchError } from '../../errors.js';
 import { parseSecretArn } from './arn.js';
-import { withAttemptDeadline } from './attempt-deadline.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
 import { describeValue } from './describe-value.js';
+import { buildRegionClient, createRegionClients } from './region-clients.js';
 import { warmUpClient } from './warm-up.js';
 
 type Sdk = typeof import('@aws-sdk/client-secrets-manager');
@@ -61,40 +59,18 @@ export interface AwsTransport {
   clientCount(): number;
 }
 
-/** SDK clients kept for the regions of full ARNs; quick-lru holds between this many and twice as many. */
-export const MAX_REGION_CLIENTS = 16;
-
-interface ClientEntry {
-  client: Promise<SecretsManagerClient>;
-  inFlight: number;
-  evicted: boolean;
-  /** Set by the first real call through this client: a warm-up still running skips what is left. */
-  used: boolean;
-}
+export { MAX_REGION_CLIENTS } from './region-clients.js';
 
 /**
  * Builds the transport of a validated configuration. Credentials stay inside the SDK clients it creates;
  * nothing here keeps them on an enumerable property. Region ids come from references, that is from connection data,
- * so the region of an ARN is checked against its partition, and the clients of ARN regions live in a small LRU:
- * an evicted client is destroyed once its calls in flight have ended.
+ * so the region of an ARN is checked against its partition, and the clients of ARN regions live in the bounded
+ * per-region cache that Parameter Store's clients use too (`createRegionClients`).
  * @example
  *   const transport = createAwsTransport(resolveAwsConfig({ region: 'us-east-1' }));
  */
 export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   let sdkPromise: Promise<Sdk> | undefined;
-  const destroy = (entry: ClientEntry): void => {
-    entry.client.then(
-      (client) => client.destroy(),
-      () => undefined,
-    );
-  };
-  const clients = new QuickLRU<string, ClientEntry>({
-    maxSize: MAX_REGION_CLIENTS,
-    onEviction: (_region, entry) => {
-      entry.evicted = true;
-      if (entry.inFlight === 0) destroy(entry);
-    },
-  });
   let sent = 0;
 
   const loadSdk = (): Promise<Sdk> => {
@@ -109,20 +85,12 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     return sdkPromise;
   };
 
-  const entryFor = (region: string | undefined): ClientEntry => {
-    const key = region ?? config.region ?? '';
-    let entry = clients.get(key);
-    if (entry === undefined) {
-      const client = loadSdk().then((sdk) => createClient(sdk, config, key));
-      const created: ClientEntry = { client, inFlight: 0, evicted: false, used: false };
-      client.catch(() => {
-        if (clients.peek(key) === created) clients.delete(key);
-      });
-      clients.set(key, created);
-      entry = created;
-    }
-    return entry;
-  };
+  const clients = createRegionClients((region) =>
+    loadSdk().then((sdk) =>
+      buildRegionClient((options) => new sdk.SecretsManagerClient(options), config, region, config.endpoint),
+    ),
+  );
+  const keyOf = (region: string | undefined): string => region ?? config.region ?? '';
 
   const send = async <Output>(
     region: string | undefined,
@@ -136,18 +104,12 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       sent += 1;
       return (await config.client.send(build(sdk) as never, sendOptions(signal))) as Output;
     }
-    const entry = entryFor(region);
-    entry.inFlight += 1;
-    entry.used = true;
-    try {
-      const [sdk, client] = await Promise.all([loadSdk(), entry.client]);
+    return clients.use(keyOf(region), async (client) => {
+      const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
       return (await client.send(build(sdk) as never, sendOptions(signal))) as Output;
-    } finally {
-      entry.inFlight -= 1;
-      if (entry.evicted && entry.inFlight === 0) destroy(entry);
-    }
+    });
   };
 
   return {
@@ -158,7 +120,7 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       }
       // A dry run through the middleware, never `send`: a mocked client (aws-sdk-client-mock) would count that as
       // a call in the user's tests. Only for the client built here; an injected client's middleware is its owner's.
-      const entry = entryFor(undefined);
+      const entry = clients.get(keyOf(undefined));
       Promise.all([loadSdk(), entry.client]).then(
         ([sdk, client]) => warmUpClient(sdk, client, () => !entry.used && !entry.evicted),
         () => undefined,
@@ -204,29 +166,10 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       return undefined;
     },
     calls: () => sent,
-    clientCount: () => clients.size,
+    clientCount: () => clients.size(),
   };
 }
 
 function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
   return signal === undefined ? {} : { abortSignal: signal };
-}
-
-/** A client for one region, whose HTTP handler ends each attempt at `requestTimeoutMs` (see `withAttemptDeadline`). */
-function createClient(sdk: Sdk, config: ResolvedAwsConfig, region: string): SecretsManagerClient {
-  const client = new sdk.SecretsManagerClient({
-    region,
-    maxAttempts: config.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: {
-      connectionTimeout: config.requestTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      socketTimeout: config.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
-    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
-  });
-  client.config.requestHandler = withAttemptDeadline(client.config.requestHandler, config.requestTimeoutMs);
-  return client;
 }

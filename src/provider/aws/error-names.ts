@@ -27,7 +27,7 @@ export type AwsErrorKind =
   | 'throttled'
   /** The request itself is wrong (bad parameter, bad pagination token). */
   | 'invalid_request'
-  /** KMS could not decrypt the secret. */
+  /** KMS could not decrypt the secret or SecureString (the key refused, disabled, missing or not allowed). */
   | 'decryption_failed'
   /** The service failed on its side. */
   | 'server'
@@ -63,6 +63,11 @@ const KINDS: Readonly<Record<string, AwsErrorKind>> = {
   Validation: 'invalid_request',
   InvalidNextToken: 'invalid_request',
   DecryptionFailure: 'decryption_failed',
+  // Parameter Store passes KMS's refusals on by these names, and as `KMS.<KMS's own name>`.
+  InvalidKeyId: 'decryption_failed',
+  KMSAccessDenied: 'decryption_failed',
+  KMSDisabled: 'decryption_failed',
+  KMSInvalidState: 'decryption_failed',
   InternalServiceError: 'server',
   InternalFailure: 'server',
   InternalServerError: 'server',
@@ -71,6 +76,9 @@ const KINDS: Readonly<Record<string, AwsErrorKind>> = {
   RequestTimeout: 'timeout',
   AbortError: 'aborted',
 };
+
+/** Errors KMS raised, as another service passes them on: `KMS.DisabledException`, `KMS.NotFoundException`, … */
+const KMS_PREFIX = 'KMS.';
 
 /**
  * The base of an AWS error name: the part after a `namespace#`, before a `:` and its URL, without a trailing
@@ -97,20 +105,31 @@ export function awsErrorBaseName(name: unknown): string | undefined {
  */
 export function awsErrorKind(name: unknown): AwsErrorKind | undefined {
   const base = awsErrorBaseName(name);
-  return base !== undefined && Object.hasOwn(KINDS, base) ? KINDS[base] : undefined;
+  if (base === undefined) return undefined;
+  if (Object.hasOwn(KINDS, base)) return KINDS[base];
+  return base.startsWith(KMS_PREFIX) && base.length > KMS_PREFIX.length ? 'decryption_failed' : undefined;
 }
 
 /**
- * {@link awsErrorKind} of a thrown value's `name`. The value comes from the SDK or from an injected client, so it
- * is not trusted to be an object whose `name` can be read.
+ * {@link awsErrorBaseName} of a thrown value's `name`. The value comes from the SDK or from an injected client, so
+ * it is not trusted to be an object whose `name` can be read.
+ * @example
+ *   awsErrorBaseNameOf(Object.assign(new Error('no'), { name: 'KMS.DisabledException' })); // 'KMS.Disabled'
+ */
+export function awsErrorBaseNameOf(error: unknown): string | undefined {
+  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return undefined;
+  try {
+    return awsErrorBaseName((error as { name?: unknown }).name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * {@link awsErrorKind} of a thrown value's `name` (read as {@link awsErrorBaseNameOf} does).
  * @example
  *   if (awsErrorKindOf(error) === 'access_denied') return { ok: true, listAllowed: false };
  */
 export function awsErrorKindOf(error: unknown): AwsErrorKind | undefined {
-  if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return undefined;
-  try {
-    return awsErrorKind((error as { name?: unknown }).name);
-  } catch {
-    return undefined;
-  }
+  return awsErrorKind(awsErrorBaseNameOf(error));
 }

@@ -2,6 +2,7 @@ import type { Parameter } from '@aws-sdk/client-ssm';
 import { throwIfAborted } from '../../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../../types.js';
+import { awsErrorBaseNameOf, awsErrorKind } from '../error-names.js';
 import type { AwsCallSettings } from '../get-secret-value.js';
 import { mapAwsError } from '../map-error.js';
 import type { SsmTransport } from './ssm-transport.js';
@@ -10,7 +11,6 @@ import type { SsmTransport } from './ssm-transport.js';
 export const PARAMETERS_PER_CALL = 10;
 
 const TYPES = new Set(['String', 'StringList', 'SecureString']);
-const KMS_ERRORS = /^(InvalidKeyId|KMS\.|KMSAccessDenied|KMSDisabled|KMSInvalidState)/;
 
 /** The name GetParameters is asked for: the name or ARN, then `:<version>` or `:<label>` when pinned. */
 export function requestedName(locator: SecretLocator): string {
@@ -53,8 +53,8 @@ function callError(
   signal?: AbortSignal,
 ): SecretRefError {
   if (error instanceof SecretRefError) return error;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (typeof name === 'string' && KMS_ERRORS.test(name)) {
+  const name = awsErrorBaseNameOf(error);
+  if (awsErrorKind(name) === 'decryption_failed') {
     return new SecretFetchError(
       'decryption_failed',
       `AWS could not decrypt the ${describe(locator)} with its KMS key (${name}); grant kms:Decrypt on the key to these credentials`,

@@ -1,11 +1,9 @@
 import type { GetParametersCommandInput, GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
-import QuickLRU from 'quick-lru';
 import { throwIfAborted } from '../../../abort.js';
 import { SecretFetchError } from '../../../errors.js';
-import { withAttemptDeadline } from '../attempt-deadline.js';
-import { MAX_REGION_CLIENTS } from '../aws-transport.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from '../config.js';
 import { describeValue } from '../describe-value.js';
+import { buildRegionClient, createRegionClients } from '../region-clients.js';
 import { pacerFor } from './pacer.js';
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm');
@@ -35,15 +33,6 @@ export interface SsmTransport {
 export function createSsmTransport(config: ResolvedAwsConfig, identity: string): SsmTransport {
   let sdkPromise: Promise<SsmSdk> | undefined;
   let sent = 0;
-  const clients = new QuickLRU<string, Promise<SSMClient>>({
-    maxSize: MAX_REGION_CLIENTS,
-    onEviction: (_region, client) => {
-      client.then(
-        (c) => c.destroy(),
-        () => undefined,
-      );
-    },
-  });
 
   const loadSdk = (): Promise<SsmSdk> => {
     sdkPromise ??= import('@aws-sdk/client-ssm').catch((error: unknown) => {
@@ -57,16 +46,10 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string):
     return sdkPromise;
   };
 
-  const clientFor = (region: string | undefined): Promise<SSMClient> => {
-    const key = region ?? config.region ?? '';
-    let client = clients.get(key);
-    if (client === undefined) {
-      client = loadSdk().then((sdk) => createSsmClient(sdk, config, region));
-      client.catch(() => clients.delete(key));
-      clients.set(key, client);
-    }
-    return client;
-  };
+  // Keyed as Secrets Manager's clients are; `''` (an injected client, no region) builds with that client's region.
+  const clients = createRegionClients((key) =>
+    loadSdk().then((sdk) => createSsmClient(sdk, config, key === '' ? undefined : key)),
+  );
 
   return {
     regionFor(name) {
@@ -84,14 +67,17 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string):
     },
     async getParameters(region, input, signal) {
       throwIfAborted(signal);
-      const [sdk, client] = await Promise.all([loadSdk(), clientFor(region)]);
-      await pacerFor(`${identity}|${region ?? config.region ?? ''}`).take(signal);
-      throwIfAborted(signal);
-      sent += 1;
-      return client.send(
-        new sdk.GetParametersCommand(input),
-        signal === undefined ? {} : { abortSignal: signal },
-      );
+      const key = region ?? config.region ?? '';
+      return clients.use(key, async (client) => {
+        const sdk = await loadSdk();
+        await pacerFor(`${identity}|${key}`).take(signal);
+        throwIfAborted(signal);
+        sent += 1;
+        return client.send(
+          new sdk.GetParametersCommand(input),
+          signal === undefined ? {} : { abortSignal: signal },
+        );
+      });
     },
     calls: () => sent,
   };
@@ -106,19 +92,10 @@ function createSsmClient(sdk: SsmSdk, config: ResolvedAwsConfig, region: string 
       ...(config.ssmEndpoint === undefined ? {} : { endpoint: config.ssmEndpoint }),
     });
   }
-  const client = new sdk.SSMClient({
-    region: region ?? config.region,
-    maxAttempts: config.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: {
-      connectionTimeout: config.requestTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      socketTimeout: config.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
-    ...(config.ssmEndpoint === undefined ? {} : { endpoint: config.ssmEndpoint }),
-    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
-  });
-  client.config.requestHandler = withAttemptDeadline(client.config.requestHandler, config.requestTimeoutMs);
-  return client;
+  return buildRegionClient(
+    (options) => new sdk.SSMClient(options),
+    config,
+    region ?? config.region,
+    config.ssmEndpoint,
+  );
 }
