@@ -1,7 +1,7 @@
 import type { SecretManager } from '../types.js';
 import type { CliIo } from './io.js';
 import type { CliOption, GLOBAL_OPTIONS } from './options.js';
-import type { PrivateFileSystem } from './output.js';
+import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliProgress } from './progress.js';
 import type { CliSignals } from './signals.js';
 

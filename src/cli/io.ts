@@ -1,5 +1,5 @@
 import type { SecretManager } from '../types.js';
-import type { PrivateFileSystem } from './output.js';
+import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliSignals } from './signals.js';
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AwsCredentialsOption } from '../provider/aws/config.js';
+import type { AwsCredentialsOption } from '../provider/aws/credentials.js';
 import type { SecretManager } from '../types.js';
 import { loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';

@@ -1,16 +1,8 @@
-import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretRefConfigError } from '../../errors.js';
 import type { SecretManagerOptions } from '../../manager/create-secret-manager.js';
-import { resolveCredentials } from './credentials.js';
+import { type AwsCredentialsOption, resolveCredentials } from './credentials.js';
 import { describeValue } from './describe-value.js';
-
-/**
- * Credentials accepted by `credentials`: a fixed identity, or a provider such as `fromIni()` or `fromNodeProviderChain()`.
- * @example
- *   const credentials: AwsCredentialsOption = fromIni({ profile: 'prod' });
- *   const manager = createAwsSecretsManager({ region: 'eu-west-1', credentials });
- */
-export type AwsCredentialsOption = NonNullable<SecretsManagerClientConfig['credentials']>;
 
 /**
  * How `createAwsSecretsManager` and `createAwsProvider` reach AWS Secrets Manager.
