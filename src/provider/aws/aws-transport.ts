@@ -16,6 +16,7 @@ import { parseSecretArn } from './arn.js';
 import { withAttemptDeadline } from './attempt-deadline.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
 import { describeValue } from './describe-value.js';
+import { observeRequest } from './request-events.js';
 import { warmUpClient } from './warm-up.js';
 
 type Sdk = typeof import('@aws-sdk/client-secrets-manager');
@@ -124,6 +125,12 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     return entry;
   };
 
+  const command = (sdk: Sdk, build: (sdk: Sdk) => object, region: string | undefined): never => {
+    const built = build(sdk);
+    observeRequest(built, config.emit, 'secretsmanager', region ?? config.region);
+    return built as never;
+  };
+
   const send = async <Output>(
     region: string | undefined,
     build: (sdk: Sdk) => object,
@@ -134,7 +141,7 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
-      return (await config.client.send(build(sdk) as never, sendOptions(signal))) as Output;
+      return (await config.client.send(command(sdk, build, undefined), sendOptions(signal))) as Output;
     }
     const entry = entryFor(region);
     entry.inFlight += 1;
@@ -143,7 +150,7 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       const [sdk, client] = await Promise.all([loadSdk(), entry.client]);
       throwIfAborted(signal);
       sent += 1;
-      return (await client.send(build(sdk) as never, sendOptions(signal))) as Output;
+      return (await client.send(command(sdk, build, region), sendOptions(signal))) as Output;
     } finally {
       entry.inFlight -= 1;
       if (entry.evicted && entry.inFlight === 0) destroy(entry);

@@ -6,6 +6,7 @@ import { withAttemptDeadline } from '../attempt-deadline.js';
 import { MAX_REGION_CLIENTS } from '../aws-transport.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from '../config.js';
 import { describeValue } from '../describe-value.js';
+import { observeRequest } from '../request-events.js';
 import { pacerFor } from './pacer.js';
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm');
@@ -88,10 +89,9 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string):
       await pacerFor(`${identity}|${region ?? config.region ?? ''}`).take(signal);
       throwIfAborted(signal);
       sent += 1;
-      return client.send(
-        new sdk.GetParametersCommand(input),
-        signal === undefined ? {} : { abortSignal: signal },
-      );
+      const command = new sdk.GetParametersCommand(input);
+      observeRequest(command, config.emit, 'ssm', region ?? config.region);
+      return client.send(command, signal === undefined ? {} : { abortSignal: signal });
     },
     calls: () => sent,
   };
