@@ -1,4 +1,5 @@
-import type { SecretManager } from '../types.js';
+import type { SecretEvent, SecretManager } from '../types.js';
+import type { CliCredentialSource } from './credential-source.js';
 import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliSignals } from './signals.js';
 
@@ -41,6 +42,15 @@ export interface CliManagerOptions {
   /** `--timeout`: milliseconds each attempt may take. */
   requestTimeoutMs?: number;
   env: Readonly<Record<string, string | undefined>>;
+  /** The manager's `onEvent` (`--verbose`: AWS calls, cache hits and misses). */
+  onEvent?: (event: SecretEvent) => void;
+  /**
+   * Told the credential source each time more is learnt of it (the profile's kind, a credential_process's failure,
+   * and with `verbose` the default chain's link).
+   */
+  onCredentials?: (source: CliCredentialSource) => void;
+  /** `--verbose`: the SDK's default chain is observed, to tell which of its links answered. */
+  verbose?: boolean;
 }
 
 /** Builds the manager the commands use; replaced in tests by one returning a fake. */

@@ -1,19 +1,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialsOption } from '../provider/aws/credentials.js';
+import { withoutValues } from '../provider/aws/map-error.js';
 import type { SecretManager } from '../types.js';
-import { loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
+import { loadFromProcess, loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
+import { type CliCredentialSource, chainSource, profileKind } from './credential-source.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
-
-/**
- * Where the credentials of a CLI run come from, for messages.
- * @example
- *   const source: CliCredentialSource = { profile: { name: 'ops', from: '--profile' } };
- */
-export interface CliCredentialSource {
-  /** The profile in use, and what chose it. */
-  profile?: { name: string; from: '--profile' | 'AWS_PROFILE' };
-}
 
 /**
  * The CLI's default manager factory: the AWS provider configured the way the AWS CLI resolves things.
@@ -36,11 +28,18 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     if (options[name]?.trim() === '') throw new CliUsageError(`option --${name} has an empty value`);
   }
   const source = credentialSource(options);
+  const tell = (learnt: Partial<CliCredentialSource>): void => {
+    Object.assign(source, learnt);
+    options.onCredentials?.({ ...source });
+  };
   const keys = source.profile === undefined ? staticKeys(env) : undefined;
   let region = nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (source.profile !== undefined || region === undefined) {
     const files = await readSharedFiles();
-    if (source.profile !== undefined) checkProfile(source.profile, files);
+    if (source.profile !== undefined) {
+      checkProfile(source.profile, files);
+      if (files !== undefined) source.profile.kind = profileKind(files, source.profile.name);
+    }
     region ??= nonEmpty(files?.configFile[source.profile?.name ?? 'default']?.region);
   }
   if (region === undefined) {
@@ -53,6 +52,13 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     nonEmpty(env.AWS_ENDPOINT_URL);
   const ssmEndpoint = nonEmpty(env.AWS_ENDPOINT_URL_SSM) ?? nonEmpty(env.AWS_ENDPOINT_URL);
   const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
+  tell({});
+  const credentials =
+    source.profile !== undefined
+      ? await profileCredentials(source.profile, region, tell)
+      : keys === undefined && options.verbose === true
+        ? await chainCredentials(region, tell)
+        : undefined;
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
   return createAwsSecretsManager({
     region,
@@ -61,9 +67,8 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(keys ?? {}),
-    ...(source.profile === undefined
-      ? {}
-      : { credentials: await profileCredentials(source.profile.name, region) }),
+    ...(credentials === undefined ? {} : { credentials }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });
 }
 
@@ -76,7 +81,7 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
 export function credentialSource(options: CliManagerOptions): CliCredentialSource {
   const flag = nonEmpty(options.profile);
   if (flag !== undefined) return { profile: { name: flag, from: '--profile' } };
-  if (staticKeys(options.env) !== undefined) return {};
+  if (staticKeys(options.env) !== undefined) return { environment: true };
   const fromEnv = nonEmpty(options.env.AWS_PROFILE);
   return fromEnv === undefined ? {} : { profile: { name: fromEnv, from: 'AWS_PROFILE' } };
 }
@@ -109,12 +114,58 @@ function checkProfile(
   throw new CliUsageError(`profile "${profile.name}" (${profile.from}) is not in ${configPaths()}`);
 }
 
-/** The credential chain the SDK builds for a client of this profile (SSO, credential_process, keys, roles). */
-async function profileCredentials(profile: string, region: string): Promise<AwsCredentialsOption> {
+/**
+ * The credentials of a profile. A credential_process profile runs the SDK's own `fromProcess`, so that the process's
+ * failure reaches the CLI instead of the default chain's "Could not load credentials from any providers"; any other
+ * kind gets the chain the SDK builds for a client of this profile (SSO, keys, roles).
+ */
+async function profileCredentials(
+  profile: NonNullable<CliCredentialSource['profile']>,
+  region: string,
+  tell: (learnt: Partial<CliCredentialSource>) => void,
+): Promise<AwsCredentialsOption> {
+  const fromProcess = profile.kind === 'credential_process' ? loadFromProcess() : undefined;
+  if (fromProcess !== undefined) {
+    const provider = fromProcess({ profile: profile.name });
+    return (async () => {
+      try {
+        return await provider();
+      } catch (error) {
+        // What the process wrote is not trusted: only its first line goes on, cleaned of what looks like a value.
+        const said = processFailure(error);
+        tell({ processSaid: said });
+        const failure = new Error(`Command failed: credential_process\n${said}`);
+        failure.name = 'CredentialsProviderError';
+        throw failure;
+      }
+    }) as AwsCredentialsOption;
+  }
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ region, profile });
+  const client = new SecretsManagerClient({ region, profile: profile.name });
   const provider = client.config.credentials;
   return () => provider();
+}
+
+/** The SDK's default chain, telling (for --verbose) which of its links answered. */
+async function chainCredentials(
+  region: string,
+  tell: (learnt: Partial<CliCredentialSource>) => void,
+): Promise<AwsCredentialsOption> {
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const provider = new SecretsManagerClient({ region }).config.credentials;
+  return async () => {
+    const identity = await provider();
+    tell({ resolvedBy: chainSource(identity) });
+    return identity;
+  };
+}
+
+/** The first line of a failed credential_process's error, cleaned (`Command failed: <command>` is dropped). */
+function processFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const lines = message.split(/\r?\n/).map((line) => line.trim());
+  const own = lines[0]?.startsWith('Command failed:') === true ? lines.slice(1) : lines;
+  return withoutValues(own.find((line) => line !== '') ?? '');
 }
 
 /** The shared files' paths as the SDK finds them (it reads the process environment, as the AWS CLI does). */

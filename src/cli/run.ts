@@ -9,10 +9,12 @@ import { listCommand } from './commands/list.js';
 import { resolveCommand } from './commands/resolve.js';
 import { runCommand } from './commands/run.js';
 import { testConnectionCommand } from './commands/test-connection.js';
+import { describeSource } from './credential-source.js';
 import { commandHelp, globalHelp } from './help.js';
-import { type CliDeps, CliFailure, type CliIo, CliUsageError } from './io.js';
+import { type CliDeps, CliFailure, type CliIo, type CliManagerOptions, CliUsageError } from './io.js';
 import { createCliManager, credentialSource } from './manager.js';
 import { createProgress } from './progress.js';
+import { createVerboseLog } from './verbose.js';
 import { CLI_VERSION } from './version.js';
 import { cliWording } from './wording.js';
 
@@ -75,9 +77,22 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     ...numbers,
     env: io.env,
   };
-  const source = credentialSource(managerOptions);
+  let source = credentialSource(managerOptions);
+  const verbose = values.verbose === true ? createVerboseLog(io.stderr) : undefined;
+  const observed: CliManagerOptions = {
+    ...managerOptions,
+    onCredentials: (learnt) => {
+      source = learnt;
+      verbose?.credentials(describeSource(learnt));
+    },
+    ...(verbose === undefined ? {} : { verbose: true, onEvent: verbose.onEvent }),
+  };
   const explain = (message: string): string => cliWording(message, source);
-  const progress = createProgress({ stderr: io.stderr, label: command.progress ?? 'waiting for AWS' });
+  // With --verbose, stderr has lines of its own: no progress line is drawn over them.
+  const progress = createProgress({
+    stderr: verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
+    label: command.progress ?? 'waiting for AWS',
+  });
   // Ctrl-C aborts, and the bin entry then ends the process at once: the line is cleared now, not left on screen.
   const clear = (): void => progress.stop();
   deps.signal?.addEventListener('abort', clear, { once: true });
@@ -97,7 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   let manager: Promise<SecretManager> | undefined;
   const getManager = (): Promise<SecretManager> => {
     progress.start();
-    manager ??= Promise.resolve().then(() => createManager(managerOptions));
+    manager ??= Promise.resolve().then(() => createManager(observed));
     return manager;
   };
   try {
@@ -117,6 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   } finally {
     progress.stop();
     deps.signal?.removeEventListener('abort', clear);
+    if (manager !== undefined) verbose?.finish();
   }
 }
 

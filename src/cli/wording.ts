@@ -1,4 +1,4 @@
-import type { CliCredentialSource } from './manager.js';
+import type { CliCredentialSource } from './credential-source.js';
 
 /** Library words → what a command-line user types or sets instead. Longest phrases first. */
 const REPLACEMENTS: readonly [RegExp, string][] = [
