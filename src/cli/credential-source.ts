@@ -20,8 +20,10 @@ export interface CliCredentialSource {
   environment?: boolean;
   /** The first line the profile's failing credential_process wrote, cleaned of anything that looks like a value. */
   processSaid?: string;
-  /** Which link of the SDK's default chain answered (`--verbose` only). */
+  /** Which link of the SDK's default chain answered. */
   resolvedBy?: string;
+  /** The profile's or the default chain's credentials could not be loaded in this run. */
+  unloaded?: boolean;
 }
 
 /**

@@ -45,12 +45,10 @@ export interface CliManagerOptions {
   /** The manager's `onEvent` (`--verbose`: AWS calls, cache hits and misses). */
   onEvent?: (event: SecretEvent) => void;
   /**
-   * Told the credential source each time more is learnt of it (the profile's kind, a credential_process's failure,
-   * and with `verbose` the default chain's link).
+   * Told the credential source each time more is learnt of it: the profile's kind, which link of the SDK's chain
+   * answered, that nothing could be loaded, a failing credential_process's first line (cleaned).
    */
   onCredentials?: (source: CliCredentialSource) => void;
-  /** `--verbose`: the SDK's default chain is observed, to tell which of its links answered. */
-  verbose?: boolean;
 }
 
 /** Builds the manager the commands use; replaced in tests by one returning a fake. */

@@ -56,7 +56,7 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   const credentials =
     source.profile !== undefined
       ? await profileCredentials(source.profile, region, tell)
-      : keys === undefined && options.verbose === true
+      : keys === undefined
         ? await chainCredentials(region, tell)
         : undefined;
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
@@ -133,7 +133,7 @@ async function profileCredentials(
       } catch (error) {
         // What the process wrote is not trusted: only its first line goes on, cleaned of what looks like a value.
         const said = processFailure(error);
-        tell({ processSaid: said });
+        tell({ processSaid: said, unloaded: true });
         const failure = new Error(`Command failed: credential_process\n${said}`);
         failure.name = 'CredentialsProviderError';
         throw failure;
@@ -141,23 +141,37 @@ async function profileCredentials(
     }) as AwsCredentialsOption;
   }
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ region, profile: profile.name });
-  const provider = client.config.credentials;
-  return () => provider();
+  const provider = new SecretsManagerClient({ region, profile: profile.name }).config.credentials;
+  return observed(provider, tell);
 }
 
-/** The SDK's default chain, telling (for --verbose) which of its links answered. */
+/** The SDK's default chain (the one a client builds), observed. */
 async function chainCredentials(
   region: string,
   tell: (learnt: Partial<CliCredentialSource>) => void,
 ): Promise<AwsCredentialsOption> {
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const provider = new SecretsManagerClient({ region }).config.credentials;
-  return async () => {
-    const identity = await provider();
-    tell({ resolvedBy: chainSource(identity) });
-    return identity;
-  };
+  return observed(new SecretsManagerClient({ region }).config.credentials, tell);
+}
+
+/**
+ * A credential chain of the SDK that tells what it learns: which link answered (from the SDK's marks, never a key),
+ * or that nothing could be loaded. The error itself goes on unchanged to the SDK and the library.
+ */
+function observed(
+  provider: () => Promise<unknown>,
+  tell: (learnt: Partial<CliCredentialSource>) => void,
+): AwsCredentialsOption {
+  return (async () => {
+    try {
+      const identity = await provider();
+      tell({ resolvedBy: chainSource(identity) });
+      return identity;
+    } catch (error) {
+      tell({ unloaded: true });
+      throw error;
+    }
+  }) as AwsCredentialsOption;
 }
 
 /** The first line of a failed credential_process's error, cleaned (`Command failed: <command>` is dropped). */

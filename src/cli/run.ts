@@ -16,7 +16,7 @@ import { createCliManager, credentialSource } from './manager.js';
 import { createProgress } from './progress.js';
 import { createVerboseLog } from './verbose.js';
 import { CLI_VERSION } from './version.js';
-import { cliWording } from './wording.js';
+import { type CliProblem, cliWording } from './wording.js';
 
 /** Every `secret-refs` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -85,9 +85,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       source = learnt;
       verbose?.credentials(describeSource(learnt));
     },
-    ...(verbose === undefined ? {} : { verbose: true, onEvent: verbose.onEvent }),
+    ...(verbose === undefined ? {} : { onEvent: verbose.onEvent }),
   };
-  const explain = (message: string): string => cliWording(message, source);
+  const explain = (problem: CliProblem): string => cliWording(problem, source);
   // With --verbose, stderr has lines of its own: no progress line is drawn over them.
   const progress = createProgress({
     stderr: verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
@@ -150,13 +150,13 @@ function usageFailure(io: CliIo, error: unknown, command: CliCommand | undefined
   return 2;
 }
 
-function failure(io: CliIo, error: unknown, explain: (message: string) => string): number {
+function failure(io: CliIo, error: unknown, explain: (problem: CliProblem) => string): number {
   if (error instanceof CliUsageError) {
     io.stderr.write(`secret-refs: ${error.message}\n`);
     return 2;
   }
   if (error instanceof SecretRefConfigError) {
-    io.stderr.write(`secret-refs: ${explain(error.message)}\n`);
+    io.stderr.write(`secret-refs: ${explain(error)}\n`);
     return 2;
   }
   if (error instanceof CliFailure) {
@@ -164,7 +164,7 @@ function failure(io: CliIo, error: unknown, explain: (message: string) => string
     return 1;
   }
   if (error instanceof SecretRefError) {
-    io.stderr.write(`secret-refs: ${error.code}: ${explain(error.message)}\n`);
+    io.stderr.write(`secret-refs: ${error.code}: ${explain(error)}\n`);
     return 1;
   }
   if (error instanceof Error && error.name === 'AbortError') {
