@@ -178,8 +178,10 @@ function observed(
 function processFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   const lines = message.split(/\r?\n/).map((line) => line.trim());
+  // The SDK's own sentences start "Profile <name> credential_process …": the words after the name say it.
   const own = lines[0]?.startsWith('Command failed:') === true ? lines.slice(1) : lines;
-  return withoutValues(own.find((line) => line !== '') ?? '');
+  const first = (own.find((line) => line !== '') ?? '').replace(/^Profile \S+ credential_process /, '');
+  return withoutValues(first);
 }
 
 /** The shared files' paths as the SDK finds them (it reads the process environment, as the AWS CLI does). */
