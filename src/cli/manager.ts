@@ -12,8 +12,9 @@ import { type CliManagerOptions, CliUsageError } from './io.js';
  *
  * - Credentials: `--profile`, else `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (/ `AWS_SESSION_TOKEN`), else
  *   `AWS_PROFILE`, else the SDK's default chain. A profile goes through the SDK's own default chain for that profile
- *   (keys, `credential_process`, SSO, assume role) — no extra package; a profile found in neither shared file is
- *   bad usage naming it.
+ *   (keys, SSO, assume role), a `credential_process` profile through the SDK's `fromProcess` (so that the process's
+ *   own error is reported) — no extra package; a profile found in neither shared file is bad usage naming it. What
+ *   is learnt of the credentials (the profile's kind, the chain's link, a failure) goes to `onCredentials`.
  * - Region: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the `region` of the profile (or of
  *   `[default]`) in the shared config file.
  * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`. Parameter Store's:
