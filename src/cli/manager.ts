@@ -136,7 +136,7 @@ async function profileCredentials(
         const said = processFailure(error);
         tell({ processSaid: said, unloaded: true });
         const failure = new Error(`Command failed: credential_process\n${said}`);
-        failure.name = 'CredentialsProviderError';
+        failure.name = error instanceof Error ? error.name : failure.name;
         throw failure;
       }
     }) as AwsCredentialsOption;

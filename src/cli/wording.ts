@@ -60,9 +60,8 @@ function optionWords(message: string): string {
 }
 
 /**
- * The CLI's words for credentials that could not be loaded or were refused, from the AWS error's name and where
- * the credentials came from; `undefined` when the library's own words (names mapped) say it best (a request signed
- * for another region than the endpoint's).
+ * The CLI's words for credentials that could not be loaded or have expired, from the AWS error's kind and where
+ * the credentials came from; `undefined` when the library's own words (names mapped) say it best.
  */
 function credentialWords(cause: unknown, source: CliCredentialSource): string | undefined {
   const profile = source.profile;
@@ -86,14 +85,8 @@ function credentialWords(cause: unknown, source: CliCredentialSource): string | 
         : profileAdvice(profile.kind, profile.name);
     return `AWS rejected the credentials${which} because they have expired (${name}); ${fix}`;
   }
-  // A bad signature is also what an endpoint of another region answers: the library's words name that case.
-  if (kind !== 'invalid_credentials' || /^(InvalidSignature|SignatureDoesNotMatch)/.test(name))
-    return undefined;
-  const keys =
-    profile === undefined || profile.kind !== 'keys'
-      ? 'check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the keys of the profile)'
-      : `check aws_access_key_id and aws_secret_access_key of profile "${profile.name}"`;
-  return `AWS rejected the credentials${which} (${name}); ${keys}, and that the access key is active`;
+  // Refused keys, or a request signed for another region than the endpoint's: the library's words say which.
+  return undefined;
 }
 
 /** What to do about a profile whose credentials could not be loaded, by how it gets them. */
