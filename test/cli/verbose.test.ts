@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chainSource, describeSource } from '../../src/cli/credential-source.js';
 import { createCliManager } from '../../src/cli/manager.js';
 import { runCli } from '../../src/cli/run.js';
 import type { SecretEvent } from '../../src/types.js';
@@ -131,5 +132,29 @@ describe('--verbose', () => {
     const cache = makeIo();
     await runCli(['cache', '--help'], cache.io);
     expect(cache.out()).not.toContain('--verbose');
+  });
+});
+
+describe('the credential source line', () => {
+  it("names the default chain's link from the SDK's marks on the identity, never a key", () => {
+    const identity = (marks: Record<string, string>) => ({
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: CANARY,
+      sessionToken: CANARY,
+      $source: marks,
+    });
+    expect(chainSource(identity({ CREDENTIALS_IMDS: '0' }))).toBe(
+      "the SDK's default chain: instance metadata (IMDS)",
+    );
+    expect(chainSource(identity({ CREDENTIALS_HTTP: 'z' }))).toBe(
+      "the SDK's default chain: container credentials endpoint (ECS, EKS Pod Identity)",
+    );
+    expect(chainSource(identity({ CREDENTIALS_PROFILE_PROCESS: 'v', CREDENTIALS_PROCESS: 'w' }))).toBe(
+      'the SDK\'s default chain: profile "default": credential_process',
+    );
+    expect(chainSource(identity({}))).toBe("the SDK's default chain: a source the SDK did not name");
+    expect(describeSource({ profile: { name: 'ops', from: '--profile', kind: 'sso' } })).toBe(
+      'profile "ops" (--profile): SSO (IAM Identity Center)',
+    );
   });
 });
