@@ -87,6 +87,7 @@ export type {
   SecretRef,
   SecretRefMatch,
   SecretRefStyle,
+  SecretRequest,
   SecretResult,
   SecretSummary,
   TestConnectionOptions,

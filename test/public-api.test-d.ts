@@ -39,6 +39,6 @@ test('stage two: options of the reads and of testConnection', () => {
   expectTypeOf<TestConnectionOptions>().toHaveProperty('secretId').toEqualTypeOf<string | undefined>();
   expectTypeOf<CallOptions>().toHaveProperty('refresh').toEqualTypeOf<boolean | undefined>();
   expectTypeOf<SecretEvent['type']>().toEqualTypeOf<
-    'hit' | 'miss' | 'fetch' | 'stale' | 'refresh' | 'changed' | 'invalidated' | 'error'
+    'hit' | 'miss' | 'fetch' | 'stale' | 'refresh' | 'changed' | 'invalidated' | 'error' | 'request'
   >();
 });

@@ -1,24 +1,7 @@
-import { SecretRefConfigError, type SecretRefError } from '../errors.js';
+import type { SecretRefError } from '../errors.js';
 import type { SecretEvent } from '../types.js';
 
-/** Tells the manager's `onEvent` handler; `undefined` when there is none, so `emit?.({…})` costs nothing then. */
-export type Emit = ((event: SecretEvent) => void) | undefined;
-
-/**
- * The one function events go through: a handler that throws never breaks a read, and each event is frozen so a
- * handler cannot change what the next one sees. Without a handler, `undefined`.
- */
-export function createEmitter(handler: unknown): Emit {
-  if (handler === undefined) return undefined;
-  if (typeof handler !== 'function') {
-    throw new SecretRefConfigError('onEvent', '`onEvent` must be a function that takes an event');
-  }
-  return (event) => {
-    try {
-      (handler as (event: SecretEvent) => void)(Object.freeze(event));
-    } catch {}
-  };
-}
+export { createEmitter, type Emit } from '../events.js';
 
 /** The `error` event of a failed fetch: its code and message (the library's messages name no value). */
 export function errorEvent(

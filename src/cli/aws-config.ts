@@ -61,3 +61,40 @@ function findLoader(): Loader | undefined {
   }
   return undefined;
 }
+
+/** The SDK's `credential_process` provider: `fromProcess({ profile })`. */
+export type FromProcess = (init: { profile: string }) => () => Promise<unknown>;
+
+/**
+ * The SDK's own `fromProcess`, from `@aws-sdk/credential-providers` when installed, else from the
+ * `@aws-sdk/credential-provider-process` that the installed client's default chain uses; `undefined` when neither
+ * can be found (then the profile goes through the client's default chain, as before).
+ * @example
+ *   const fromProcess = loadFromProcess();
+ *   const credentials = fromProcess?.({ profile: 'ops' });
+ */
+export function loadFromProcess(): FromProcess | undefined {
+  let local: NodeJS.Require;
+  let fromClient: NodeJS.Require;
+  try {
+    local = createRequire(import.meta.url);
+    fromClient = createRequire(local.resolve('@aws-sdk/client-secrets-manager'));
+  } catch {
+    return undefined;
+  }
+  const candidates: [NodeJS.Require, string, string | undefined][] = [
+    [local, '@aws-sdk/credential-providers', undefined],
+    [fromClient, '@aws-sdk/credential-provider-process', undefined],
+    [fromClient, '@aws-sdk/credential-provider-process', '@aws-sdk/credential-provider-node'],
+  ];
+  for (const [base, name, via] of candidates) {
+    try {
+      const from = via === undefined ? base : createRequire(base.resolve(via));
+      const provider = (from(name) as { fromProcess?: unknown }).fromProcess;
+      if (typeof provider === 'function') return provider as FromProcess;
+    } catch {
+      // not installed in this layout: try the next
+    }
+  }
+  return undefined;
+}

@@ -1,9 +1,10 @@
 import type { SecretManager } from '../types.js';
 import type { CliIo } from './io.js';
 import type { CliOption, GLOBAL_OPTIONS } from './options.js';
-import type { PrivateFileSystem } from './output.js';
+import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliProgress } from './progress.js';
 import type { CliSignals } from './signals.js';
+import type { CliProblem } from './wording.js';
 
 /** What a command receives once the command line has been parsed and checked. */
 export interface CommandContext {
@@ -14,8 +15,8 @@ export interface CommandContext {
   args: readonly string[];
   /** The manager, built on first use from the global options; the progress line starts with it. */
   getManager(): Promise<SecretManager>;
-  /** A library message in the CLI's words (flags and environment variables, the profile in use). */
-  explain(message: string): string;
+  /** A library failure in the CLI's words, from its code and fields (flags, environment variables, the profile). */
+  explain(problem: CliProblem): string;
   /** The progress line (shown on a terminal's stderr after a second); `run` stops it before starting its command. */
   progress: CliProgress;
   signal?: AbortSignal;

@@ -1,5 +1,6 @@
-import type { SecretManager } from '../types.js';
-import type { PrivateFileSystem } from './output.js';
+import type { SecretEvent, SecretManager } from '../types.js';
+import type { CliCredentialSource } from './credential-source.js';
+import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliSignals } from './signals.js';
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */
@@ -41,6 +42,13 @@ export interface CliManagerOptions {
   /** `--timeout`: milliseconds each attempt may take. */
   requestTimeoutMs?: number;
   env: Readonly<Record<string, string | undefined>>;
+  /** The manager's `onEvent` (`--verbose`: AWS calls, cache hits and misses). */
+  onEvent?: (event: SecretEvent) => void;
+  /**
+   * Told the credential source each time more is learnt of it: the profile's kind, which link of the SDK's chain
+   * answered, that nothing could be loaded, a failing credential_process's first line (cleaned).
+   */
+  onCredentials?: (source: CliCredentialSource) => void;
 }
 
 /** Builds the manager the commands use; replaced in tests by one returning a fake. */

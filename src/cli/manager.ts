@@ -1,27 +1,20 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AwsCredentialsOption } from '../provider/aws/config.js';
+import type { AwsCredentialsOption } from '../provider/aws/credentials.js';
+import { withoutValues } from '../provider/aws/map-error.js';
 import type { SecretManager } from '../types.js';
-import { loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
+import { loadFromProcess, loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
+import { type CliCredentialSource, chainSource, profileKind } from './credential-source.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
-
-/**
- * Where the credentials of a CLI run come from, for messages.
- * @example
- *   const source: CliCredentialSource = { profile: { name: 'ops', from: '--profile' } };
- */
-export interface CliCredentialSource {
-  /** The profile in use, and what chose it. */
-  profile?: { name: string; from: '--profile' | 'AWS_PROFILE' };
-}
 
 /**
  * The CLI's default manager factory: the AWS provider configured the way the AWS CLI resolves things.
  *
  * - Credentials: `--profile`, else `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (/ `AWS_SESSION_TOKEN`), else
  *   `AWS_PROFILE`, else the SDK's default chain. A profile goes through the SDK's own default chain for that profile
- *   (keys, `credential_process`, SSO, assume role) — no extra package; a profile found in neither shared file is
- *   bad usage naming it.
+ *   (keys, SSO, assume role), a `credential_process` profile through the SDK's `fromProcess` (so that the process's
+ *   own error is reported) — no extra package; a profile found in neither shared file is bad usage naming it. What
+ *   is learnt of the credentials (the profile's kind, the chain's link, a failure) goes to `onCredentials`.
  * - Region: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the `region` of the profile (or of
  *   `[default]`) in the shared config file.
  * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`. Parameter Store's:
@@ -36,11 +29,18 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     if (options[name]?.trim() === '') throw new CliUsageError(`option --${name} has an empty value`);
   }
   const source = credentialSource(options);
+  const tell = (learnt: Partial<CliCredentialSource>): void => {
+    Object.assign(source, learnt);
+    options.onCredentials?.({ ...source });
+  };
   const keys = source.profile === undefined ? staticKeys(env) : undefined;
   let region = nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (source.profile !== undefined || region === undefined) {
     const files = await readSharedFiles();
-    if (source.profile !== undefined) checkProfile(source.profile, files);
+    if (source.profile !== undefined) {
+      checkProfile(source.profile, files);
+      if (files !== undefined) source.profile.kind = profileKind(files, source.profile.name);
+    }
     region ??= nonEmpty(files?.configFile[source.profile?.name ?? 'default']?.region);
   }
   if (region === undefined) {
@@ -53,6 +53,13 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     nonEmpty(env.AWS_ENDPOINT_URL);
   const ssmEndpoint = nonEmpty(env.AWS_ENDPOINT_URL_SSM) ?? nonEmpty(env.AWS_ENDPOINT_URL);
   const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
+  tell({});
+  const credentials =
+    source.profile !== undefined
+      ? await profileCredentials(source.profile, region, tell)
+      : keys === undefined
+        ? await chainCredentials(region, tell)
+        : undefined;
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
   return createAwsSecretsManager({
     region,
@@ -61,9 +68,8 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(keys ?? {}),
-    ...(source.profile === undefined
-      ? {}
-      : { credentials: await profileCredentials(source.profile.name, region) }),
+    ...(credentials === undefined ? {} : { credentials }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });
 }
 
@@ -76,7 +82,7 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
 export function credentialSource(options: CliManagerOptions): CliCredentialSource {
   const flag = nonEmpty(options.profile);
   if (flag !== undefined) return { profile: { name: flag, from: '--profile' } };
-  if (staticKeys(options.env) !== undefined) return {};
+  if (staticKeys(options.env) !== undefined) return { environment: true };
   const fromEnv = nonEmpty(options.env.AWS_PROFILE);
   return fromEnv === undefined ? {} : { profile: { name: fromEnv, from: 'AWS_PROFILE' } };
 }
@@ -109,12 +115,74 @@ function checkProfile(
   throw new CliUsageError(`profile "${profile.name}" (${profile.from}) is not in ${configPaths()}`);
 }
 
-/** The credential chain the SDK builds for a client of this profile (SSO, credential_process, keys, roles). */
-async function profileCredentials(profile: string, region: string): Promise<AwsCredentialsOption> {
+/**
+ * The credentials of a profile. A credential_process profile runs the SDK's own `fromProcess`, so that the process's
+ * failure reaches the CLI instead of the default chain's "Could not load credentials from any providers"; any other
+ * kind gets the chain the SDK builds for a client of this profile (SSO, keys, roles).
+ */
+async function profileCredentials(
+  profile: NonNullable<CliCredentialSource['profile']>,
+  region: string,
+  tell: (learnt: Partial<CliCredentialSource>) => void,
+): Promise<AwsCredentialsOption> {
+  const fromProcess = profile.kind === 'credential_process' ? loadFromProcess() : undefined;
+  if (fromProcess !== undefined) {
+    const provider = fromProcess({ profile: profile.name });
+    return (async () => {
+      try {
+        return await provider();
+      } catch (error) {
+        // What the process wrote is not trusted: only its first line goes on, cleaned of what looks like a value.
+        const said = processFailure(error);
+        tell({ processSaid: said, unloaded: true });
+        const failure = new Error(`Command failed: credential_process\n${said}`);
+        failure.name = error instanceof Error ? error.name : failure.name;
+        throw failure;
+      }
+    }) as AwsCredentialsOption;
+  }
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ region, profile });
-  const provider = client.config.credentials;
-  return () => provider();
+  const provider = new SecretsManagerClient({ region, profile: profile.name }).config.credentials;
+  return observed(provider, tell);
+}
+
+/** The SDK's default chain (the one a client builds), observed. */
+async function chainCredentials(
+  region: string,
+  tell: (learnt: Partial<CliCredentialSource>) => void,
+): Promise<AwsCredentialsOption> {
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  return observed(new SecretsManagerClient({ region }).config.credentials, tell);
+}
+
+/**
+ * A credential chain of the SDK that tells what it learns: which link answered (from the SDK's marks, never a key),
+ * or that nothing could be loaded. The error itself goes on unchanged to the SDK and the library.
+ */
+function observed(
+  provider: () => Promise<unknown>,
+  tell: (learnt: Partial<CliCredentialSource>) => void,
+): AwsCredentialsOption {
+  return (async () => {
+    try {
+      const identity = await provider();
+      tell({ resolvedBy: chainSource(identity) });
+      return identity;
+    } catch (error) {
+      tell({ unloaded: true });
+      throw error;
+    }
+  }) as AwsCredentialsOption;
+}
+
+/** The first line of a failed credential_process's error, cleaned (`Command failed: <command>` is dropped). */
+function processFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const lines = message.split(/\r?\n/).map((line) => line.trim());
+  // The SDK's own sentences start "Profile <name> credential_process …": the words after the name say it.
+  const own = lines[0]?.startsWith('Command failed:') === true ? lines.slice(1) : lines;
+  const first = (own.find((line) => line !== '') ?? '').replace(/^Profile \S+ credential_process /, '');
+  return withoutValues(first);
 }
 
 /** The shared files' paths as the SDK finds them (it reads the process environment, as the AWS CLI does). */

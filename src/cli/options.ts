@@ -38,6 +38,12 @@ export const GLOBAL_OPTIONS = {
     valueName: '<n>',
     description: 'Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, then 3)',
   },
+  verbose: {
+    type: 'boolean',
+    short: 'v',
+    description:
+      'On stderr: each AWS call (action, ids asked, region, host, HTTP status, request id, attempts, time), the credential source, cache hits and misses; never a value',
+  },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
   version: { type: 'boolean', description: 'Show the version' },
 } as const satisfies Record<string, CliOption>;

@@ -1,5 +1,6 @@
 import { formatPath, type SecretResolutionError } from '../errors.js';
 import type { CliWritable } from './io.js';
+import type { CliProblem } from './wording.js';
 
 /** The outcome of one reference, as `check` reports it: where, which reference, ok or why not. Never a value. */
 export interface ReferenceReport {
@@ -44,7 +45,7 @@ export function reportUnresolved(
   error: SecretResolutionError,
   options: {
     outcome: string;
-    explain: (message: string) => string;
+    explain: (problem: CliProblem) => string;
     where?: (issue: SecretResolutionError['issues'][number]) => string;
   },
 ): void {
@@ -56,7 +57,7 @@ export function reportUnresolved(
   const lines = formatReportLines(
     error.issues.map((issue) => ({
       ...issue,
-      message: explain(issue.message),
+      message: explain(issue),
       ok: false,
       path: [...issue.path],
       ...(where === undefined ? {} : { at: where(issue) }),

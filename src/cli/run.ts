@@ -9,12 +9,14 @@ import { listCommand } from './commands/list.js';
 import { resolveCommand } from './commands/resolve.js';
 import { runCommand } from './commands/run.js';
 import { testConnectionCommand } from './commands/test-connection.js';
+import { describeSource } from './credential-source.js';
 import { commandHelp, globalHelp } from './help.js';
-import { type CliDeps, CliFailure, type CliIo, CliUsageError } from './io.js';
+import { type CliDeps, CliFailure, type CliIo, type CliManagerOptions, CliUsageError } from './io.js';
 import { createCliManager, credentialSource } from './manager.js';
 import { createProgress } from './progress.js';
+import { createVerboseLog } from './verbose.js';
 import { CLI_VERSION } from './version.js';
-import { cliWording } from './wording.js';
+import { type CliProblem, cliWording } from './wording.js';
 
 /** Every `secret-refs` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -75,9 +77,22 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     ...numbers,
     env: io.env,
   };
-  const source = credentialSource(managerOptions);
-  const explain = (message: string): string => cliWording(message, source);
-  const progress = createProgress({ stderr: io.stderr, label: command.progress ?? 'waiting for AWS' });
+  let source = credentialSource(managerOptions);
+  const verbose = values.verbose === true ? createVerboseLog(io.stderr) : undefined;
+  const observed: CliManagerOptions = {
+    ...managerOptions,
+    onCredentials: (learnt) => {
+      source = learnt;
+      verbose?.credentials(describeSource(learnt));
+    },
+    ...(verbose === undefined ? {} : { onEvent: verbose.onEvent }),
+  };
+  const explain = (problem: CliProblem): string => cliWording(problem, source);
+  // With --verbose, stderr has lines of its own: no progress line is drawn over them.
+  const progress = createProgress({
+    stderr: verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
+    label: command.progress ?? 'waiting for AWS',
+  });
   // Ctrl-C aborts, and the bin entry then ends the process at once: the line is cleared now, not left on screen.
   const clear = (): void => progress.stop();
   deps.signal?.addEventListener('abort', clear, { once: true });
@@ -97,7 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   let manager: Promise<SecretManager> | undefined;
   const getManager = (): Promise<SecretManager> => {
     progress.start();
-    manager ??= Promise.resolve().then(() => createManager(managerOptions));
+    manager ??= Promise.resolve().then(() => createManager(observed));
     return manager;
   };
   try {
@@ -117,6 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   } finally {
     progress.stop();
     deps.signal?.removeEventListener('abort', clear);
+    if (manager !== undefined) verbose?.finish();
   }
 }
 
@@ -134,13 +150,13 @@ function usageFailure(io: CliIo, error: unknown, command: CliCommand | undefined
   return 2;
 }
 
-function failure(io: CliIo, error: unknown, explain: (message: string) => string): number {
+function failure(io: CliIo, error: unknown, explain: (problem: CliProblem) => string): number {
   if (error instanceof CliUsageError) {
     io.stderr.write(`secret-refs: ${error.message}\n`);
     return 2;
   }
   if (error instanceof SecretRefConfigError) {
-    io.stderr.write(`secret-refs: ${explain(error.message)}\n`);
+    io.stderr.write(`secret-refs: ${explain(error)}\n`);
     return 2;
   }
   if (error instanceof CliFailure) {
@@ -148,7 +164,7 @@ function failure(io: CliIo, error: unknown, explain: (message: string) => string
     return 1;
   }
   if (error instanceof SecretRefError) {
-    io.stderr.write(`secret-refs: ${error.code}: ${explain(error.message)}\n`);
+    io.stderr.write(`secret-refs: ${error.code}: ${explain(error)}\n`);
     return 1;
   }
   if (error instanceof Error && error.name === 'AbortError') {

@@ -248,7 +248,7 @@ describe('secret-refs cache: bad usage is exit 2 and never echoes the key or the
       values: { 'redis-url': 'redis://127.0.0.1:1' },
       args: ['clear'],
       getManager: () => Promise.reject(new Error('no manager')),
-      explain: (message: string) => message,
+      explain: (problem: { message: string }) => problem.message,
       progress: { start() {}, stop() {} },
     };
     const missing = () =>

@@ -85,21 +85,49 @@ describe('messages in the CLI words', () => {
     for (const output of [binary.out, binary.err, text.out, text.err]) expect(output).not.toContain(CANARY);
   });
 
-  it('rewrites library option names and names the profile when its credentials cannot be loaded', () => {
-    expect(cliWording('check `endpoint` and `region`')).toBe('check --endpoint and --region');
+  it('get --binary of a JSON key is bad usage, before any call', async () => {
+    const result = await run(['get', '--binary', 'prod/cert:key']);
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: 'secret-refs: --binary writes a whole binary secret: leave out the JSON key "key"\n',
+    });
+    expect(endpoint().requests).toHaveLength(0);
+  });
+
+  it('words come from the code and the structured fields: option names, the credential source, the profile kind', () => {
+    expect(cliWording({ code: 'unknown_endpoint', message: 'check `endpoint` and `region`' })).toBe(
+      'check --endpoint and --region',
+    );
+    const unloaded = { name: 'CredentialsProviderError' };
+    const problem = {
+      code: 'invalid_credentials',
+      message: 'No AWS credentials could be loaded; …',
+      cause: unloaded,
+    };
+    expect(cliWording(problem)).toBe(
+      'no AWS credentials could be loaded; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile (or set AWS_PROFILE), or run where a container or instance role applies',
+    );
+    expect(cliWording(problem, { profile: { name: 'ops', from: 'AWS_PROFILE', kind: 'sso' } })).toBe(
+      'no AWS credentials could be loaded from profile "ops" (AWS_PROFILE); sign in again: aws sso login --profile ops',
+    );
+    expect(cliWording(problem, { profile: { name: 'ops', from: '--profile', kind: 'role' } })).toContain(
+      'check its role_arn and its source_profile or credential_source',
+    );
+    // Without the SDK's error (an issue of resolve), what the CLI saw of the credentials decides.
     expect(
       cliWording(
-        'No AWS credentials could be loaded; pass `accessKeyId` and `secretAccessKey`, a `credentials` provider, or configure the default chain (environment, profile, role)',
+        { code: 'invalid_credentials', message: '…' },
+        { profile: { name: 'ops', from: '--profile', kind: 'keys' }, unloaded: true },
+      ),
+    ).toContain('check its aws_access_key_id and aws_secret_access_key');
+    expect(
+      cliWording(
+        { code: 'invalid_credentials', message: '…', cause: { name: 'ExpiredTokenException' } },
+        { profile: { name: 'ops', from: 'AWS_PROFILE', kind: 'sso' } },
       ),
     ).toBe(
-      'No AWS credentials could be loaded; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile (or set AWS_PROFILE), or run where a container or instance role applies',
-    );
-    expect(
-      cliWording('No AWS credentials could be loaded; pass …', {
-        profile: { name: 'ops', from: 'AWS_PROFILE' },
-      }),
-    ).toBe(
-      'No AWS credentials could be loaded from profile "ops" (AWS_PROFILE); check its keys, credential_process or role, or sign in again (aws sso login --profile ops)',
+      'AWS rejected the credentials of profile "ops" (AWS_PROFILE) because they have expired (ExpiredTokenException); sign in again: aws sso login --profile ops',
     );
   });
 });

@@ -33,6 +33,14 @@ beforeAll(async () => {
     creds,
     `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: ${JSON.stringify(accessKeyId)}, SecretAccessKey: ${JSON.stringify(secretAccessKey)} }));\n`,
   );
+  // A credential_process that fails, printing a value-like token and a key on its stderr, then a second line.
+  const failing = join(home, 'failing-creds.mjs');
+  await writeFile(
+    failing,
+    `process.stderr.write('error: session expired for alice; token=${CANARY} AKIAFAILINGPROCESS01\\nsecond line ${CANARY}\\n');\nprocess.exit(3);\n`,
+  );
+  const badJson = join(home, 'bad-json-creds.mjs');
+  await writeFile(badJson, `process.stdout.write('not json ${CANARY}');\n`);
   // An IAM Identity Center (SSO) portal stand-in: GetRoleCredentials for a valid cached token gives the keys.
   ssoEndpoint = await startLocalSecretsManager({
     region: sm.region,
@@ -82,6 +90,18 @@ beforeAll(async () => {
       '[profile process]',
       `region = ${sm.region}`,
       `credential_process = ${process.execPath} ${creds}`,
+      '[profile failing]',
+      `region = ${sm.region}`,
+      `credential_process = ${process.execPath} ${failing} --token ${CANARY}`,
+      '[profile bad-json]',
+      `region = ${sm.region}`,
+      `credential_process = ${process.execPath} ${badJson}`,
+      '[profile sso-expired]',
+      `region = ${sm.region}`,
+      'sso_start_url = https://expired.awsapps.com/start',
+      `sso_region = ${sm.region}`,
+      'sso_account_id = 123456789012',
+      'sso_role_name = Reader',
       '[profile sso]',
       `region = ${sm.region}`,
       `sso_start_url = ${START_URL}`,
@@ -142,6 +162,42 @@ describe('profiles, as the AWS CLI resolves them (the built CLI, a temporary HOM
   it('a credential_process profile', async () => {
     const result = await cli(['get', 'prod/db:username'], { AWS_PROFILE: 'process' });
     expect(result).toMatchObject({ code: 0, stdout: 'app\n', stderr: '' });
+  });
+
+  it('a failing credential_process: its own first line, cleaned of values, and the advice of its kind; never what it printed', async () => {
+    const [plain, verbose] = await Promise.all([
+      cli(['get', 'prod/db:password'], { AWS_PROFILE: 'failing' }),
+      cli(['get', '--verbose', '--profile', 'failing', 'prod/db:password']),
+    ]);
+    expect(plain).toMatchObject({ code: 1, stdout: '' });
+    expect(plain.stderr).toBe(
+      'secret-refs: invalid_credentials: the credential_process of profile "failing" (AWS_PROFILE) failed: "error: session expired for alice; token=… …"; run its command (credential_process in the AWS config file) by hand to see the whole error, fix it or sign in again, then retry\n',
+    );
+    expect(verbose.stderr).toContain(
+      'secret-refs: credentials: profile "failing" (--profile): credential_process\n',
+    );
+    for (const result of [plain, verbose]) {
+      expectNoSecret(result.stdout, result.stderr);
+      expect(result.stderr).not.toContain('AKIAFAILINGPROCESS01');
+      expect(result.stderr).not.toContain('second line');
+      expect(result.stderr).not.toContain('Could not load credentials from any providers');
+    }
+  });
+
+  it('a credential_process whose output is not credentials, and an SSO profile never signed in: advice of their kind', async () => {
+    const [badJson, sso] = await Promise.all([
+      cli(['get', 'prod/db:username'], { AWS_PROFILE: 'bad-json' }),
+      cli(['get', 'prod/db:username'], { AWS_PROFILE: 'sso-expired' }),
+    ]);
+    expect(badJson.code).toBe(1);
+    expect(badJson.stderr).toMatch(
+      /^secret-refs: invalid_credentials: the credential_process of profile "bad-json" \(AWS_PROFILE\) failed: "returned invalid JSON\."; run its command/,
+    );
+    expect(sso.code).toBe(1);
+    expect(sso.stderr).toBe(
+      'secret-refs: invalid_credentials: no AWS credentials could be loaded from profile "sso-expired" (AWS_PROFILE); sign in again: aws sso login --profile sso-expired\n',
+    );
+    expectNoSecret(badJson.stdout, badJson.stderr, sso.stdout, sso.stderr);
   });
 
   it('an SSO profile: the cached token is exchanged for role credentials', async () => {

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PrivateFileSystem } from '../../src/cli/output.js';
+import type { PrivateFileSystem } from '../../src/cli/private-file-system.js';
 import { runCli } from '../../src/cli/run.js';
 import { systemReason } from '../../src/cli/system-reason.js';
 import { CANARY } from '../support/canary.js';

@@ -90,6 +90,7 @@ describe('runCli: help, version and usage', () => {
       profile: 'dev',
       endpoint: 'http://localhost:4566',
       env: { AWS_REGION: 'us-east-2' },
+      onCredentials: expect.any(Function),
     });
   });
 

@@ -49,7 +49,7 @@ no credentials or region needed (for CI).`,
         if (report === undefined || result.ok) return;
         report.ok = false;
         report.code = result.error instanceof SecretRefError ? result.error.code : 'provider_error';
-        report.message = explain(result.error.message);
+        report.message = explain(result.error);
       });
     }
     const failed = reports.some((report) => !report.ok);

@@ -20,13 +20,18 @@ export const getCommand: CliCommand = {
   maxArgs: 1,
   async run({ io, values, args, getManager, signal }) {
     const ref = parseReference(args[0] ?? '');
-    const manager = await getManager();
     const options = signal === undefined ? {} : { signal };
     if (values.binary === true) {
-      io.stdout.write(await manager.getSecretBinary(ref, options));
+      if (ref.jsonKey !== undefined) {
+        throw new CliUsageError(
+          `--binary writes a whole binary secret: leave out the JSON key ${JSON.stringify(ref.jsonKey)}`,
+          'get',
+        );
+      }
+      io.stdout.write(await (await getManager()).getSecretBinary(ref, options));
       return 0;
     }
-    const value = await manager.getSecret(ref, options);
+    const value = await (await getManager()).getSecret(ref, options);
     io.stdout.write(values['no-newline'] === true ? value : `${value}\n`);
     return 0;
   },

@@ -1,6 +1,7 @@
 import type { AwsTestConnectionOptions } from '../../provider/aws/test-connection.js';
 import type { TestConnectionResult } from '../../types.js';
 import type { CliCommand } from '../command.js';
+import type { CliProblem } from '../wording.js';
 
 /** `secret-refs test-connection [--secret id]`: checks that the credentials and the endpoint answer. */
 export const testConnectionCommand: CliCommand = {
@@ -42,13 +43,13 @@ printed). Shows the account and the principal when AWS names them.`,
  * One line: `ok (eu-west-1) in 12 ms`, `authenticated, listing not allowed (…)`, `ok: secret prod/db can be read
  * (…)` or `failed: code: message`, then the account and principal when known.
  */
-function describe(result: TestConnectionResult, explain: (message: string) => string): string {
+function describe(result: TestConnectionResult, explain: (problem: CliProblem) => string): string {
   const who = [
     result.account === undefined ? undefined : `account ${result.account}`,
     result.principal === undefined ? undefined : `as ${result.principal}`,
   ].filter((part) => part !== undefined);
   const identity = who.length === 0 ? '' : `; ${who.join(', ')}`;
-  if (!result.ok) return `failed: ${result.code}: ${explain(result.message)}${identity}`;
+  if (!result.ok) return `failed: ${result.code}: ${explain(result)}${identity}`;
   const where = [result.region, result.endpoint].filter((part) => part !== undefined).join(', ');
   const place = `${where === '' ? '' : ` (${where})`} in ${Math.round(result.latencyMs)} ms`;
   if (result.secretId !== undefined) return `ok: secret ${result.secretId} is reachable${place}${identity}`;

@@ -14,6 +14,7 @@ import { parseSecretArn } from './arn.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
 import { describeValue } from './describe-value.js';
 import { buildRegionClient, createRegionClients } from './region-clients.js';
+import { observeRequest } from './request-events.js';
 import { warmUpClient } from './warm-up.js';
 
 type Sdk = typeof import('@aws-sdk/client-secrets-manager');
@@ -92,6 +93,12 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   );
   const keyOf = (region: string | undefined): string => region ?? config.region ?? '';
 
+  const command = (sdk: Sdk, build: (sdk: Sdk) => object, region: string | undefined): never => {
+    const built = build(sdk);
+    observeRequest(built, config.emit, 'secretsmanager', region ?? config.region);
+    return built as never;
+  };
+
   const send = async <Output>(
     region: string | undefined,
     build: (sdk: Sdk) => object,
@@ -102,13 +109,13 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
       const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
-      return (await config.client.send(build(sdk) as never, sendOptions(signal))) as Output;
+      return (await config.client.send(command(sdk, build, undefined), sendOptions(signal))) as Output;
     }
     return clients.use(keyOf(region), async (client) => {
       const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
-      return (await client.send(build(sdk) as never, sendOptions(signal))) as Output;
+      return (await client.send(command(sdk, build, region), sendOptions(signal))) as Output;
     });
   };
 

@@ -1,16 +1,9 @@
-import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretRefConfigError } from '../../errors.js';
+import { createEmitter, type Emit } from '../../events.js';
 import type { SecretManagerOptions } from '../../manager/create-secret-manager.js';
-import { resolveCredentials } from './credentials.js';
+import { type AwsCredentialsOption, resolveCredentials } from './credentials.js';
 import { describeValue } from './describe-value.js';
-
-/**
- * Credentials accepted by `credentials`: a fixed identity, or a provider such as `fromIni()` or `fromNodeProviderChain()`.
- * @example
- *   const credentials: AwsCredentialsOption = fromIni({ profile: 'prod' });
- *   const manager = createAwsSecretsManager({ region: 'eu-west-1', credentials });
- */
-export type AwsCredentialsOption = NonNullable<SecretsManagerClientConfig['credentials']>;
 
 /**
  * How `createAwsSecretsManager` and `createAwsProvider` reach AWS Secrets Manager.
@@ -66,7 +59,8 @@ export interface AwsSecretsManagerConfig {
    */
   cache?: SecretManagerOptions['cache'];
   /**
-   * Told what the manager's cache does (`hit`, `miss`, `fetch`, `changed`, …), for metrics and logs; never a value.
+   * Told what the manager's cache does (`hit`, `miss`, `fetch`, `changed`, …) and of each AWS call (`request`: the
+   * action, status, request id, attempts, duration), for metrics and logs; never a value.
    * @default undefined
    */
   onEvent?: SecretManagerOptions['onEvent'];
@@ -88,6 +82,8 @@ export interface ResolvedAwsConfig {
   requestTimeoutMs: number;
   /** Parameter Store's endpoint; undefined: the SDK's (`AWS_ENDPOINT_URL_SSM`, or AWS's). */
   ssmEndpoint?: string | undefined;
+  /** Where `request` events go: `onEvent`, guarded; undefined without a handler. */
+  emit?: Emit;
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -138,7 +134,9 @@ export function resolveAwsConfig(config: AwsSecretsManagerConfig): ResolvedAwsCo
     }
   }
   const options = config as Record<string, unknown>;
-  if (options.client !== undefined) return resolveWithClient(options);
+  const emit = createEmitter(options.onEvent);
+  const events = emit === undefined ? {} : { emit };
+  if (options.client !== undefined) return { ...resolveWithClient(options), ...events };
 
   const endpoint = resolveEndpoint(options.endpoint);
   const ssmEndpoint = resolveEndpoint(options.ssmEndpoint, 'ssmEndpoint');
@@ -156,6 +154,7 @@ export function resolveAwsConfig(config: AwsSecretsManagerConfig): ResolvedAwsCo
       1,
       600_000,
     ),
+    ...events,
   };
 }
 

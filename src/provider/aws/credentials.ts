@@ -1,6 +1,14 @@
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { SecretRefConfigError } from '../../errors.js';
-import type { AwsCredentialsOption } from './config.js';
 import { typeOf } from './describe-value.js';
+
+/**
+ * Credentials accepted by `credentials`: a fixed identity, or a provider such as `fromIni()` or `fromNodeProviderChain()`.
+ * @example
+ *   const credentials: AwsCredentialsOption = fromIni({ profile: 'prod' });
+ *   const manager = createAwsSecretsManager({ region: 'eu-west-1', credentials });
+ */
+export type AwsCredentialsOption = NonNullable<SecretsManagerClientConfig['credentials']>;
 
 /**
  * Checks the credential options (static keys, session token, `credentials`) and returns what the SDK client gets:

@@ -259,14 +259,23 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
 
 /**
  * The first line a failed `credential_process` wrote (the SDK gives `Command failed: <command>` and then its stderr),
- * cleaned: the command itself is dropped (its arguments can hold anything), and so is whatever looks like a value —
- * the part after `=` or `:` in `name=value`, quoted text, long runs of letters and digits (keys, tokens).
+ * cleaned by {@link withoutValues}; the command itself is dropped (its arguments can hold anything).
  * `undefined` when the message is not a process failure.
  */
 function credentialProcessLine(message: string): string | undefined {
   const [first, ...rest] = message.split(/\r?\n/);
   if (first === undefined || !first.startsWith('Command failed:')) return undefined;
-  const line = rest.map((text) => text.trim()).find((text) => text !== '') ?? '';
+  return withoutValues(rest.map((text) => text.trim()).find((text) => text !== '') ?? '');
+}
+
+/**
+ * A line written by a program the library does not control (a `credential_process`), with whatever looks like a
+ * value taken out — the part after `=` or `:` in `name=value`, quoted text, long runs of letters and digits (keys,
+ * tokens, base64, hex) — and cut at 160 characters.
+ * @example
+ *   withoutValues('error: expired; key=AKIA…'); // 'error: expired; key=…'
+ */
+export function withoutValues(line: string): string {
   return line
     .replace(/(["'`]).*?\1/g, '…')
     .replace(

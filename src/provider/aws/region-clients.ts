@@ -1,6 +1,7 @@
 import QuickLRU from 'quick-lru';
 import { withAttemptDeadline } from './attempt-deadline.js';
-import type { AwsCredentialsOption, ResolvedAwsConfig } from './config.js';
+import type { ResolvedAwsConfig } from './config.js';
+import type { AwsCredentialsOption } from './credentials.js';
 
 /** SDK clients kept for the regions of full ARNs; quick-lru holds between this many and twice as many. */
 export const MAX_REGION_CLIENTS = 16;

@@ -4,6 +4,7 @@ import { SecretFetchError } from '../../../errors.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from '../config.js';
 import { describeValue } from '../describe-value.js';
 import { buildRegionClient, createRegionClients } from '../region-clients.js';
+import { observeRequest } from '../request-events.js';
 import { pacerFor } from './pacer.js';
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm');
@@ -73,10 +74,9 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string):
         await pacerFor(`${identity}|${key}`).take(signal);
         throwIfAborted(signal);
         sent += 1;
-        return client.send(
-          new sdk.GetParametersCommand(input),
-          signal === undefined ? {} : { abortSignal: signal },
-        );
+        const command = new sdk.GetParametersCommand(input);
+        observeRequest(command, config.emit, 'ssm', region ?? config.region);
+        return client.send(command, signal === undefined ? {} : { abortSignal: signal });
       });
     },
     calls: () => sent,
