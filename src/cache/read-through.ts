@@ -40,24 +40,41 @@ export type ReadThrough = (
 
 const NO_OPTIONS: ReadOptions = {};
 
+/** What one manager's read path is made of. */
+export interface ReadThroughOptions {
+  /** The provider that answers what no cache holds (its identity keys the entries). */
+  provider: SecretProvider;
+  /** The in-process store, shared by the managers of one cache (and the shared tier behind it). */
+  store: CacheStore;
+  /** The manager's counters, updated by each read. */
+  counters: ReadCounters;
+  /** The manager side of the entries this path stores. */
+  owner: EntryOwner;
+  /** Where the read's events go; `undefined` when nobody listens. */
+  emit: Emit;
+  /** Remembered `secret_not_found` / `access_denied` answers; `undefined` when `negativeTtlMs` is 0. */
+  negative?: NegativeMemo | undefined;
+  /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
+  scopeReady?: Promise<void> | undefined;
+}
+
 /**
  * The one read path of a manager (see ARCHITECTURE.md): (1) every key fresh in the in-process tier → the values at
  * once; (2) join the fetches in flight; (3) the shared tier and its lease, then (4) the provider's batch fetch, both
  * in `startRequest`; (5) the store commits under its one invalidation rule; (6) one version per secret per read.
- * `scopeReady` settles once `owner.scope` is known, when the provider's shared identity is read asynchronously.
  * @example
- *   const read = createReadThrough(provider, store, counters, owner, undefined, undefined);
+ *   const read = createReadThrough({ provider, store, counters, owner, emit: undefined });
  *   const outcomes = await read([{ secretId: 'prod/db' }]);
  */
-export function createReadThrough(
-  provider: SecretProvider,
-  store: CacheStore,
-  counters: ReadCounters,
-  owner: EntryOwner,
-  emit: Emit,
-  negative: NegativeMemo | undefined,
-  scopeReady?: Promise<void>,
-): ReadThrough {
+export function createReadThrough({
+  provider,
+  store,
+  counters,
+  owner,
+  emit,
+  negative,
+  scopeReady,
+}: ReadThroughOptions): ReadThrough {
   const aheadMs = store.options?.refreshAheadMs ?? 0;
   const context: RequestContext = {
     provider,

@@ -155,7 +155,15 @@ export function createSecretManager(
     sharedRejected: 0,
   };
   const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
-  const readThrough = createReadThrough(provider, store, counters, owner, emit, negative, scopeReady);
+  const readThrough = createReadThrough({
+    provider,
+    store,
+    counters,
+    owner,
+    emit,
+    negative,
+    scopeReady,
+  });
   const readRefs = createRefReader(readThrough);
   /** One secret's cached value: the value itself when fresh (no microtask, as for `resolveConnection`). */
   const readOne = (ref: SecretRef, read: ReadOptions): CachedPayload | Promise<CachedPayload> => {
