@@ -255,7 +255,7 @@ export function createSecretManager(
     },
   };
   const frozen: SecretManager = Object.freeze(manager);
-  registerReader(frozen, readRefs);
+  registerReader(frozen, createRefReader(readThrough, true));
   return frozen;
 }
 

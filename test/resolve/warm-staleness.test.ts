@@ -142,3 +142,24 @@ describe('a warm resolve never answers a dropped or replaced cache entry', () =>
     expect((await resolveConnection(connection, manager)).nested.list[0]).toBe('a3');
   });
 });
+
+describe('a warm resolve gives each caller its own values', () => {
+  it('gives a fresh copy of a JSON value each time (keepJsonTypes), whatever the caller did to the last one', async () => {
+    const provider = createMemoryProvider({ cfg: JSON.stringify({ pool: { max: 5 }, tags: ['a'] }) });
+    const manager = createSecretManager(provider, { cache: { ttlMs: TTL } });
+    const shape = {
+      pool: '{{resolve:secretsmanager:cfg:SecretString:pool}}',
+      tags: '{{resolve:secretsmanager:cfg:SecretString:tags}}',
+    };
+    for (let round = 0; round < 4; round++) {
+      const value = (await resolveConnection(shape, manager, { keepJsonTypes: true })) as unknown as {
+        pool: { max: number };
+        tags: string[];
+      };
+      expect(value).toEqual({ pool: { max: 5 }, tags: ['a'] });
+      value.pool.max = 99;
+      value.tags.push('changed');
+    }
+    expect(await manager.getSecret('cfg:pool')).toBe('{"max":5}');
+  });
+});
