@@ -87,15 +87,19 @@ const percentile = (values: number[], p: number): number => {
 process.on('message', async (command: Command) => {
   switch (command.op) {
     case 'cold': {
+      const errors = new Map<string, number>();
       const durations = await Promise.all(
         managers.map(async ({ manager }) => {
           const begun = now();
           const results = await manager.getSecrets(command.ids);
+          for (const result of results) {
+            if (!result.ok) errors.set(result.error.code, (errors.get(result.error.code) ?? 0) + 1);
+          }
           if (results.some((result) => !result.ok)) return -1;
           return now() - begun;
         }),
       );
-      send({ durations });
+      send({ durations, errors: Object.fromEntries(errors) });
       return;
     }
     case 'arm':

@@ -28,7 +28,7 @@ const TTL_MS = 15_000;
 const STEADY_MS = Number(process.env.FLEET_STEADY_MS ?? 30_000);
 const READ_EVERY_MS = 1_000;
 const PER_READ = 10;
-const INVALIDATIONS = 5;
+const INVALIDATIONS = Number(process.env.FLEET_INVALIDATIONS ?? 5);
 /** The tier's bound on a Redis operation (library default 250 ms); a machine under heavy load may need more. */
 const OPERATION_TIMEOUT_MS = process.env.FLEET_OP_TIMEOUT_MS
   ? Number(process.env.FLEET_OP_TIMEOUT_MS)
@@ -131,6 +131,8 @@ interface Figures {
   coldP50: number;
   coldP99: number;
   failedManagers: number;
+  /** The codes of the failed secret results at cold start, counted. */
+  coldErrors: Record<string, number>;
   commandsPerResolve: number;
   bytesPerEntry: number;
   reachP50: number;
@@ -184,11 +186,17 @@ async function runTopology(
     // Cold start, every manager at once.
     sm.resetRequests();
     const commandsBefore = await redis.commands();
-    const cold = (
-      await Promise.all(
-        workers.map((worker) => worker.ask<{ durations: number[] }>({ op: 'cold', ids: IDS })),
-      )
-    ).flatMap((answer) => answer.durations);
+    const coldAnswers = await Promise.all(
+      workers.map((worker) =>
+        worker.ask<{ durations: number[]; errors: Record<string, number> }>({ op: 'cold', ids: IDS }),
+      ),
+    );
+    const cold = coldAnswers.flatMap((answer) => answer.durations);
+    const coldErrors: Record<string, number> = {};
+    for (const answer of coldAnswers) {
+      for (const [code, count] of Object.entries(answer.errors))
+        coldErrors[code] = (coldErrors[code] ?? 0) + count;
+    }
     const commandsAfter = await redis.commands();
     const stored = await owner.keyBytes(`secret-refs:{${namespace}}:*`);
     const secretCalls = sm.requests.filter((request) => request.action.includes('SecretValue'));
@@ -268,6 +276,7 @@ async function runTopology(
       coldP50: percentile(ok, 50),
       coldP99: percentile(ok, 99),
       failedManagers: cold.length - ok.length,
+      coldErrors,
       commandsPerResolve: (commandsAfter - commandsBefore) / cold.length,
       bytesPerEntry: stored.bytes / Math.max(1, stored.entries),
       reachP50: percentile(delays, 50),
@@ -296,8 +305,10 @@ export async function fleetAtScale(): Promise<ScenarioResult> {
   sm.injectFault({ kind: 'delay', ms: LATENCY_MS, times: Number.POSITIVE_INFINITY });
   const encryptionKey = randomBytes(32).toString('base64');
   try {
-    const clustered = await runTopology(sm, 'cluster', encryptionKey);
-    const single = await runTopology(sm, 'single', encryptionKey);
+    // FLEET_TOPOLOGY=single|cluster runs one of them (the other's column then repeats it).
+    const only = process.env.FLEET_TOPOLOGY;
+    const clustered = await runTopology(sm, only === 'single' ? 'single' : 'cluster', encryptionKey);
+    const single = only ? clustered : await runTopology(sm, 'single', encryptionKey);
     const ms = (value: number) => figure(value, 'ms');
     const row = (measure: string, pick: (f: Figures) => string) => ({
       scenario: `fleet ${MANAGERS}×${SECRETS}`,
@@ -309,7 +320,13 @@ export async function fleetAtScale(): Promise<ScenarioResult> {
     const rows = [
       row('cold start: AWS secret reads (calls)', (f) => `${f.awsReads} (${f.awsCalls})`),
       row('cold start: time to first value p50 / p99', (f) => `${ms(f.coldP50)} / ${ms(f.coldP99)}`),
-      row('cold start: managers that failed', (f) => `${f.failedManagers}`),
+      row('cold start: managers that failed (codes of their failed reads)', (f) =>
+        f.failedManagers === 0
+          ? '0'
+          : `${f.failedManagers} (${Object.entries(f.coldErrors)
+              .map(([code, count]) => `${code} ${count}`)
+              .join(', ')})`,
+      ),
       row('cold start: Redis commands per resolve (200 secrets)', (f) => f.commandsPerResolve.toFixed(1)),
       row('Redis memory per entry, its indexes and log included', (f) => `${Math.round(f.bytesPerEntry)} B`),
       row(

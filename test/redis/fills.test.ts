@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFills } from '../../src/cache/shared/fills.js';
+import { createFills, type Filled } from '../../src/cache/shared/fills.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -11,20 +11,20 @@ describe('readers waiting for a lease holder’s fill', () => {
     const fills = createFills();
     const woke: string[] = [];
     void fills.waitFor(['a', 'b'], 1_000, undefined).then(() => woke.push('both'));
-    fills.filled('a');
-    fills.filled('b');
+    fills.filled('a', undefined);
+    fills.filled('b', undefined);
     await vi.advanceTimersByTimeAsync(0);
     expect(woke).toEqual(['both']);
 
     void fills.waitFor(['c', 'd'], 1_000, undefined).then(() => woke.push('grace'));
-    fills.filled('c');
+    fills.filled('c', undefined);
     await vi.advanceTimersByTimeAsync(1);
     expect(woke).toEqual(['both']);
     await vi.advanceTimersByTimeAsync(1);
     expect(woke).toEqual(['both', 'grace']);
 
     void fills.waitFor(['e'], 50, undefined).then(() => woke.push('poll'));
-    fills.filled('other');
+    fills.filled('other', undefined);
     await vi.advanceTimersByTimeAsync(50);
     expect(woke).toEqual(['both', 'grace', 'poll']);
 
@@ -34,6 +34,25 @@ describe('readers waiting for a lease holder’s fill', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(woke).toEqual(['both', 'grace', 'poll', 'abort']);
     // Nothing left waiting: a late fill wakes no one and throws nothing.
-    expect(() => fills.filled('f')).not.toThrow();
+    expect(() => fills.filled('f', undefined)).not.toThrow();
+  });
+
+  it('answer which entries were filled, with the text a message carried, and none at a poll', async () => {
+    vi.useFakeTimers();
+    const fills = createFills();
+    let answer: Filled | undefined;
+    void fills.waitFor(['a', 'b', 'c'], 1_000, undefined).then((filled) => (answer = filled));
+    fills.filled('a', '7.sealed-a');
+    fills.filled('b', undefined);
+    fills.filled('not-awaited', '8.sealed');
+    await vi.advanceTimersByTimeAsync(2);
+    expect(answer && [...answer]).toEqual([
+      ['a', '7.sealed-a'],
+      ['b', undefined],
+    ]);
+
+    void fills.waitFor(['d'], 50, undefined).then((filled) => (answer = filled));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(answer?.size).toBe(0);
   });
 });

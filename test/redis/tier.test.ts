@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
+import { createRedisSecretCache } from '../../src/redis/index.js';
 import type { SecretPayload } from '../../src/types.js';
 import {
+  closeClient,
+  connectClient,
   FLAVOURS,
   isMiss,
   KEY_A,
@@ -164,6 +168,91 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
     const third = a.tier.read(scope, [{ secretId: 'prod/api' }]);
     if (isMiss(taken)) taken.commit({ secretString: 'api' });
     expect((await third)[0]).toMatchObject({ hit: true, payload: { secretString: 'api' } });
+  });
+
+  it('a waiter opens the value its holder’s notice carries, without reading Redis again', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider) as string;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    const raw = await rawClient(redis().url);
+    const scripts = async (): Promise<number> => {
+      const stats = String(await raw.command(['INFO', 'commandstats']));
+      return Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const before = await scripts();
+    if (isMiss(holder)) holder.commit(payload);
+    expect((await waiting)[0]).toMatchObject({ hit: true, payload });
+    // The holder's commit is the one script run since: the waiter read nothing more.
+    expect((await scripts()) - before).toBe(1);
+    await raw.close();
+  });
+
+  it('a waiter takes a lease its holder let go at once, long before it would poll', async () => {
+    const [a, b] = [await cache({ leaseMs: 10_000 }), await cache({ leaseMs: 10_000 })];
+    const scope = a.tier.scopeOf(provider) as string;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const letGo = Date.now();
+    if (isMiss(holder)) holder.release();
+    const [taken] = await waiting;
+    expect(taken?.hit).toBe(false);
+    expect(Date.now() - letGo).toBeLessThan(800);
+    // It holds the lease now: its commit is what the next reader gets.
+    if (isMiss(taken)) taken.commit({ secretString: 'from-b' });
+    await until(async () => (await a.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
+  });
+
+  it('a waiter given a forged or foreign text in a notice reads Redis instead', async () => {
+    const [a, b] = [await cache(), await cache()];
+    const scope = a.tier.scopeOf(provider) as string;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    const [other] = await a.tier.read(scope, [{ secretId: 'prod/api' }]);
+    const raw = await rawClient(redis().url);
+    const channel = `secret-refs:{tier-${flavour}}:bus`;
+    const entryKeys = async (): Promise<string[]> =>
+      ((await raw.command(['KEYS', `secret-refs:{tier-${flavour}}:e:*`])) as string[]).sort();
+    // prod/api's entry, written first: its text is genuine but sealed for another entry.
+    if (isMiss(other)) other.commit({ secretString: 'api-value', name: 'prod/api' });
+    await until(async () => (await entryKeys()).length === 1);
+    const [apiKey] = await entryKeys();
+    const apiText = String(await raw.command(['GET', apiKey!]));
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const leases = (await raw.command(['KEYS', `secret-refs:{tier-${flavour}}:l:*`])) as string[];
+    const dbEntry = leases[0]!.split(':').pop()!;
+    await raw.command(['PUBLISH', channel, `sr1.w.${dbEntry}.${apiText}`]);
+    await raw.command(['PUBLISH', channel, `sr1.w.${dbEntry}.1.${Buffer.alloc(90, 7).toString('base64')}`]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    if (isMiss(holder)) holder.commit(payload);
+    expect((await waiting)[0]).toMatchObject({ hit: true, payload });
+    await raw.close();
+  });
+
+  it('tiers sharing one client load a script the server lost once, not once each', async () => {
+    const client = await connectClient(flavour, redis().url);
+    const caches = Array.from({ length: 20 }, () =>
+      createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: `tier-${flavour}` }),
+    );
+    const raw = await rawClient(redis().url);
+    const evals = async (): Promise<number> =>
+      Number(/cmdstat_eval:calls=(\d+)/.exec(String(await raw.command(['INFO', 'commandstats'])))?.[1] ?? 0);
+    await raw.command(['SCRIPT', 'FLUSH']);
+    const before = await evals();
+    const reads = await Promise.all(
+      caches.map((made) => {
+        const tier = cacheStoreOf(made)!.tier!;
+        return tier.read(tier.scopeOf(provider) as string, [{ secretId: 'prod/db' }]);
+      }),
+    );
+    // Every tier was answered by Redis (one holds the lease, the others waited past leaseMs or got it).
+    expect(reads.every(([read]) => read !== undefined)).toBe(true);
+    expect((await evals()) - before).toBe(1);
+    await raw.close();
+    await Promise.all(caches.map((made) => made.close()));
+    await closeClient(client);
   });
 
   it('a lease whose holder never answers is waited on for leaseMs at most', async () => {

@@ -7,16 +7,18 @@ import { idForms, type ScopeNames } from './names.js';
 /**
  * What travels on the namespace's channel, as data. Only hashes travel: no secret name, ARN or credential.
  *
- * - `filled`: an entry was written to Redis (readers waiting on its lease look at once);
+ * - `filled`: an entry was written to Redis, or its lease let go (readers waiting on its lease look at once); it
+ *   carries the entry's text as written when that is short, so that a thousand waiting readers need not read it;
  * - `form`: one id form was invalidated in one scope; `any-scope-form`: in every scope;
  * - `scope`: a whole scope was invalidated; `namespace`: the whole namespace was cleared.
  *
  * Invalidations are authenticated under one of the `encryptionKey`s (its `bus` key); one that does not verify
  * under a key this process holds is dropped, so a forged message cannot even make a process drop its copies.
- * `filled` is not: a forged one only makes a waiting reader look at Redis sooner.
+ * `filled` is not: a forged one only makes a waiting reader look at Redis sooner (a forged text does not open: an
+ * entry is authenticated with its namespace, epoch, name and order, see crypto.ts).
  */
 export type BusMessage =
-  | { readonly kind: 'filled'; readonly entry: string }
+  | { readonly kind: 'filled'; readonly entry: string; readonly text?: string | undefined }
   | { readonly kind: 'form'; readonly key: DerivedKey; readonly scope: string; readonly form: string }
   | { readonly kind: 'any-scope-form'; readonly key: DerivedKey; readonly form: string }
   | { readonly kind: 'scope'; readonly key: DerivedKey; readonly scope: string }
@@ -26,10 +28,17 @@ export type BusMessage =
 export type InvalidationMessage = Exclude<BusMessage, { kind: 'filled' }>;
 
 // The text on the wire: `sr1.<letter>.…`. An invalidation is `sr1.<f|a|s|n>.<key id>.<scope>.<form>.<mac>` (`-`
-// for a field its kind does not use; mac is an HMAC over the namespace and the rest); `filled` is `sr1.w.<entry>`.
+// for a field its kind does not use; mac is an HMAC over the namespace and the rest); `filled` is `sr1.w.<entry>`,
+// or `sr1.w.<entry>.<text>` with the entry's text.
 const LETTER = { form: 'f', 'any-scope-form': 'a', scope: 's', namespace: 'n' } as const;
 const KIND = { f: 'form', a: 'any-scope-form', s: 'scope', n: 'namespace' } as const;
 const HASH = /^[0-9a-f]{32}$/;
+
+/**
+ * The longest entry text a `filled` message carries; a longer entry is announced by its name alone and read from
+ * Redis (each notice is copied to every process of the fleet).
+ */
+export const MAX_FILLED_TEXT = 4_096;
 const INVALIDATION = /^sr1\.([fasn])\.([0-9a-f]{8})\.([0-9a-f]{32}|-)\.([0-9a-f]{32}|-)\.([0-9a-f]{32})$/;
 
 /**
@@ -38,7 +47,8 @@ const INVALIDATION = /^sr1\.([fasn])\.([0-9a-f]{8})\.([0-9a-f]{32}|-)\.([0-9a-f]
  *   const text = encodeBusMessage('prod', { kind: 'form', key, scope: names.scope, form: names.form('prod/db') });
  */
 export function encodeBusMessage(namespace: string, message: BusMessage): string {
-  if (message.kind === 'filled') return `sr1.w.${message.entry}`;
+  if (message.kind === 'filled')
+    return message.text === undefined ? `sr1.w.${message.entry}` : `sr1.w.${message.entry}.${message.text}`;
   const scope = message.kind === 'form' || message.kind === 'scope' ? message.scope : '-';
   const form = message.kind === 'form' || message.kind === 'any-scope-form' ? message.form : '-';
   const body = `sr1.${LETTER[message.kind]}.${message.key.id}.${scope}.${form}`;
@@ -56,8 +66,12 @@ export function decodeBusMessage(
   text: string,
 ): BusMessage | undefined {
   if (text.startsWith('sr1.w.')) {
-    const entry = text.slice(6);
-    return HASH.test(entry) ? { kind: 'filled', entry } : undefined;
+    const entry = text.slice(6, 38);
+    if (!HASH.test(entry)) return undefined;
+    if (text.length === 38) return { kind: 'filled', entry };
+    return text[38] === '.' && text.length <= 39 + MAX_FILLED_TEXT
+      ? { kind: 'filled', entry, text: text.slice(39) }
+      : undefined;
   }
   const match = INVALIDATION.exec(text);
   if (!match) return undefined;

@@ -72,9 +72,18 @@ export function deriveKey(material: Uint8Array): DerivedKey {
  *   const scope = hmacHex(key.names, 'scope', scopeText);
  */
 export function hmacHex(key: Buffer, ...parts: string[]): string {
-  const mac = createHmac('sha256', key);
-  for (const part of parts) mac.update(`${Buffer.byteLength(part)}:`).update(part);
-  return mac.digest('hex').slice(0, 32);
+  return createHmac('sha256', key).update(lengthPrefixed(parts)).digest('hex').slice(0, 32);
+}
+
+/**
+ * `parts` as one text, each prefixed by its length in bytes: no two lists give the same text.
+ * @example
+ *   lengthPrefixed(['ab', 'c']); // '2:ab1:c'
+ */
+export function lengthPrefixed(parts: readonly string[]): string {
+  let text = '';
+  for (const part of parts) text += `${Buffer.byteLength(part)}:${part}`;
+  return text;
 }
 
 /** Where an entry lives: the authenticated data that binds its ciphertext to it. */

@@ -4,13 +4,17 @@
  */
 export interface Fills {
   /**
-   * Resolves when every one of `names` is filled, shortly after the first is (a batch's commits arrive together),
-   * after `ms`, or when `signal` fires; never rejects.
+   * Resolves with those of `names` that were filled, each with the entry's text when its message carried it: when
+   * every one is, shortly after the first is (a batch's commits arrive together), after `ms` (maybe none), or when
+   * `signal` fires; never rejects.
    */
-  waitFor(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
-  /** Wakes the readers waiting on `name`. */
-  filled(name: string): void;
+  waitFor(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<Filled>;
+  /** Wakes the readers waiting on `name`, with the entry's text when its message carried it. */
+  filled(name: string, text: string | undefined): void;
 }
+
+/** Entry names filled while a reader waited, each with the entry's text when the message carried it. */
+export type Filled = ReadonlyMap<string, string | undefined>;
 
 /** After the first fill, how long a reader waits for the rest of a batch before it looks. */
 const GRACE_MS = 2;
@@ -19,14 +23,15 @@ const GRACE_MS = 2;
  * Creates the waiting room of one tier.
  * @example
  *   const fills = createFills();
- *   await fills.waitFor([entryName], 20, signal); // or sooner: fills.filled(entryName)
+ *   const filled = await fills.waitFor([entryName], 20, signal); // or sooner: fills.filled(entryName, undefined)
  */
 export function createFills(): Fills {
-  const waiting = new Map<string, Set<(name: string) => void>>();
+  const waiting = new Map<string, Set<(name: string, text: string | undefined) => void>>();
   return {
     waitFor(names, ms, signal) {
       return new Promise((resolve) => {
-        if (signal?.aborted) return resolve();
+        const filled = new Map<string, string | undefined>();
+        if (signal?.aborted) return resolve(filled);
         const left = new Set(names);
         let grace: NodeJS.Timeout | undefined;
         const done = (): void => {
@@ -38,9 +43,10 @@ export function createFills(): Fills {
             wakers?.delete(onFill);
             if (wakers?.size === 0) waiting.delete(name);
           }
-          resolve();
+          resolve(filled);
         };
-        const onFill = (name: string): void => {
+        const onFill = (name: string, text: string | undefined): void => {
+          filled.set(name, text);
           left.delete(name);
           if (left.size === 0) done();
           else grace ??= setTimeout(done, GRACE_MS);
@@ -54,8 +60,8 @@ export function createFills(): Fills {
         }
       });
     },
-    filled(name) {
-      for (const wake of [...(waiting.get(name) ?? [])]) wake(name);
+    filled(name, text) {
+      for (const wake of [...(waiting.get(name) ?? [])]) wake(name, text);
     },
   };
 }

@@ -35,6 +35,45 @@ export interface GuardOptions {
 }
 
 /**
+ * How long this process's event loop was blocked, in total, while any Redis operation was pending: a timer that
+ * should fire every {@link TICK_MS} and fires late measures it. An operation's bound counts only the time the
+ * process could have heard Redis answer; otherwise a process busy with its own work (a thousand reads begun in one
+ * tick) would blame Redis, skip it, and send its whole fleet to AWS at once.
+ */
+const TICK_MS = 20;
+/** A tick later than this is a stall; less is timer jitter. */
+const SLACK_MS = 10;
+let stalledMs = 0;
+let watching = 0;
+let ticker: NodeJS.Timeout | undefined;
+let lastTick = 0;
+
+function watchStalls(): () => void {
+  if (watching++ === 0) {
+    lastTick = Date.now();
+    ticker = setInterval(() => {
+      const now = Date.now();
+      stalledMs += lateness(now);
+      lastTick = now;
+    }, TICK_MS);
+    ticker.unref();
+  }
+  return () => {
+    if (--watching === 0) clearInterval(ticker);
+  };
+}
+
+function lateness(now: number): number {
+  const late = now - lastTick - TICK_MS;
+  return late > SLACK_MS ? late : 0;
+}
+
+/** The loop's stalled time so far, including a stall in progress (the ticker has not yet run since it began). */
+function stalledSoFar(): number {
+  return stalledMs + lateness(Date.now());
+}
+
+/**
  * Creates the guard.
  * @example
  *   const reply = await guard.run(() => connection.command(['PING'])).catch(() => undefined);
@@ -47,10 +86,30 @@ export function createGuard(options: GuardOptions): Guard {
 
   const bounded = <T>(operation: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const deadline = setTimeout(
-        () => reject(new TierUnavailable(`Redis did not answer within ${options.operationTimeoutMs} ms`)),
-        options.operationTimeoutMs,
-      );
+      const unwatch = watchStalls();
+      let settled = false;
+      let stalledAtStart = stalledSoFar();
+      const expire = (): void => {
+        // Replies that arrived while the loop was busy are read (poll phase) before this runs (check phase).
+        setImmediate(() => {
+          if (settled) return;
+          const stalled = stalledSoFar() - stalledAtStart;
+          if (stalled > 0) {
+            stalledAtStart += stalled;
+            deadline = setTimeout(expire, stalled);
+            return;
+          }
+          settled = true;
+          unwatch();
+          reject(new TierUnavailable(`Redis did not answer within ${options.operationTimeoutMs} ms`));
+        });
+      };
+      let deadline = setTimeout(expire, options.operationTimeoutMs);
+      const settle = (): void => {
+        settled = true;
+        clearTimeout(deadline);
+        unwatch();
+      };
       let pending: Promise<T>;
       try {
         pending = operation();
@@ -59,11 +118,13 @@ export function createGuard(options: GuardOptions): Guard {
       }
       Promise.resolve(pending).then(
         (value) => {
-          clearTimeout(deadline);
+          if (settled) return;
+          settle();
           resolve(value);
         },
         (error: unknown) => {
-          clearTimeout(deadline);
+          if (settled) return;
+          settle();
           reject(error);
         },
       );

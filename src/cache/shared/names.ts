@@ -1,6 +1,6 @@
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import { normalizeLocator } from '../cache-key.js';
-import { type DerivedKey, hmacHex } from './crypto.js';
+import { type DerivedKey, hmacHex, lengthPrefixed } from './crypto.js';
 
 /**
  * Names in Redis. Every key starts with `secret-refs:{<namespace>}:` (one hash tag, so an ACL or a cluster slot
@@ -35,12 +35,33 @@ export interface ScopeNames {
 }
 
 /**
+ * Names already computed, by what they name: a tier's bounded LRU, so that a read, a commit or a bus message tested
+ * against every in-process entry costs a lookup rather than an HMAC per entry.
+ */
+export interface NameMemo {
+  get(slot: string): string | undefined;
+  set(slot: string, name: string): unknown;
+}
+
+/** `hmacHex(key.names, ...parts)`, through `memo` when there is one. */
+function nameOf(key: DerivedKey, memo: NameMemo | undefined, parts: string[]): string {
+  if (!memo) return hmacHex(key.names, ...parts);
+  const slot = `${key.id}${lengthPrefixed(parts)}`;
+  let name = memo.get(slot);
+  if (name === undefined) {
+    name = hmacHex(key.names, ...parts);
+    memo.set(slot, name);
+  }
+  return name;
+}
+
+/**
  * The hashed form of a secret id in every scope (for an operator's namespace-wide clear of one secret).
  * @example
  *   const form = anyScopeForm(key, 'prod/db');
  */
-export function anyScopeForm(key: DerivedKey, secretId: string): string {
-  return hmacHex(key.names, 'any', secretId);
+export function anyScopeForm(key: DerivedKey, secretId: string, memo?: NameMemo): string {
+  return nameOf(key, memo, ['any', secretId]);
 }
 
 /**
@@ -48,7 +69,7 @@ export function anyScopeForm(key: DerivedKey, secretId: string): string {
  * @example
  *   const name = scopeNames(key, scopeText).entry({ secretId: 'prod/db' });
  */
-export function scopeNames(key: DerivedKey, scopeText: string): ScopeNames {
+export function scopeNames(key: DerivedKey, scopeText: string, memo?: NameMemo): ScopeNames {
   return {
     key,
     scope: hmacHex(key.names, 'scope', scopeText),
@@ -58,11 +79,11 @@ export function scopeNames(key: DerivedKey, scopeText: string): ScopeNames {
       const version = versionId === undefined ? '' : `=${versionId}`;
       // A Parameter Store entry is named with its service, so it never shares a name with a secret's.
       if (service !== undefined)
-        return hmacHex(key.names, 'entry', scopeText, secretId, stage, version, service);
-      return hmacHex(key.names, 'entry', scopeText, secretId, stage, version);
+        return nameOf(key, memo, ['entry', scopeText, secretId, stage, version, service]);
+      return nameOf(key, memo, ['entry', scopeText, secretId, stage, version]);
     },
     form(secretId) {
-      return hmacHex(key.names, 'form', scopeText, secretId);
+      return nameOf(key, memo, ['form', scopeText, secretId]);
     },
   };
 }

@@ -50,7 +50,11 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
    * @default 1_500
    */
   leaseMs?: number;
-  /** The longest any Redis operation may take before it counts as a miss (and Redis is skipped for a while). @default 250 */
+  /**
+   * The longest any Redis operation may take before it counts as a miss (and Redis is skipped for a while). Time in
+   * which this process's own event loop was blocked is not counted: a process busy with its own work does not blame
+   * Redis for the answer it could not read yet. @default 250
+   */
   operationTimeoutMs?: number;
 }
 

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
-import { encodeBusMessage } from './bus.js';
+import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
 import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
 import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
+import type { Filled } from './fills.js';
 import type { Guard } from './guard.js';
-import { anyScopeForm, idForms, type ScopeNames } from './names.js';
-import { COMMIT, commitArgs, decodeReadReply, READ, RELEASE, readArgs, splitEntryText } from './scripts.js';
+import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
+import { commitArgs, decodeReadReply, readArgs, releaseArgs, splitEntryText } from './script-io.js';
+import { COMMIT, READ, RELEASE } from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
@@ -20,21 +22,34 @@ export interface ReadContext {
   readonly ttlMs: number;
   readonly jitter: number;
   readonly leaseMs: number;
+  /** The tier's memo of names (see names.ts). */
+  readonly nameMemo: NameMemo;
   /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
   freshCap(): number;
-  /** Resolves when one of `names` is filled (a `filled` message on the bus), after `ms`, or when `signal` fires. */
-  waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<void>;
+  /**
+   * Resolves with those of `names` that were filled (a `filled` message on the bus, with the entry's text when it
+   * carried it): soon after the first is, after
+   * `ms`, or when `signal` fires.
+   */
+  waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<Filled>;
+  /** The longest a lease waiter goes without looking at Redis ({@link POLL_MS}, or longer while the bus is up). */
+  pollMs(): number;
   onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
   /** Told the namespace's epoch after each read that Redis answered. */
   onEpoch?(epoch: string): void;
 }
 
 /**
- * How often, at most, a reader waiting on another process's lease looks again for the entry (or a free lease). The
- * holder's `filled` message on the bus wakes it at once; polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a
- * bus that is down or a message that was lost.
+ * How often, at most, a reader waiting on another process's lease looks again at all the entries it waits for (or a
+ * free lease) while the bus is down. The holder's `filled` message on the bus wakes it for that entry at once;
+ * polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a bus that is down or a message that was lost.
  */
 export const POLL_MS = 50;
+/**
+ * The same while the bus is up: `filled` messages do the waking (a holder that lets its lease go unfilled sends one
+ * too), so a poll is only for a message that was lost, and a thousand waiters polling every 50 ms would load Redis.
+ */
+export const LISTENING_POLL_MS = 1_000;
 const FIRST_POLL_MS = 5;
 /** Index sets outlive their entries by this much, so an invalidation finds every entry still alive. */
 const INDEX_MARGIN_MS = 60_000;
@@ -83,36 +98,42 @@ export async function readShared(
     if (!firstOf.has(name)) firstOf.set(name, index);
   });
   let pending = [...firstOf.values()];
+  // The entries looked at in the next round: all pending ones at a poll, only those just filled when a notice woke us
+  // (at a thousand readers, looking at a whole batch after every notice is what would load Redis).
+  let asked = pending;
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
   const deadline = Date.now() + context.leaseMs;
-  let wait = FIRST_POLL_MS;
+  // While the bus is up, `filled` messages wake the waiters and polls only cover a lost one: the first comes late.
+  let wait = context.pollMs() > POLL_MS ? context.pollMs() : FIRST_POLL_MS;
+  let nextPoll = 0;
+  let epoch = '';
   const reported = new Set<number>();
-  while (pending.length > 0) {
+  while (asked.length > 0) {
     let reply: ReturnType<typeof decodeReadReply>;
     try {
       const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
-      const asked = pending.map((index) => entryNames[index]!);
+      const askedNames = asked.map((index) => entryNames[index]!);
       const args = readArgs({
         prefix: context.prefix,
         epochCandidate: newEpoch(),
         token,
         leaseMs,
         aheadMs,
-        names: asked,
+        names: askedNames,
       });
       reply = decodeReadReply(
         await context.guard.run(() => runScript(context.connection, READ, `${context.prefix}gen`, args)),
-        asked.length,
+        askedNames.length,
       );
     } catch {
       break;
     }
     if (!reply) break;
     const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
+    epoch = generation.epoch;
     context.onEpoch?.(generation.epoch);
-    const waiting: number[] = [];
     const slots = reply.slots;
-    pending.forEach((index, position) => {
+    asked.forEach((index, position) => {
       const slot = slots[position]!;
       const locator = locators[index]!;
       const name = entryNames[index]!;
@@ -130,20 +151,41 @@ export async function readShared(
             : missWithCommit(context, names, locator, name, generation, undefined, opened === 'unreadable');
       } else if (slot.lease === 1) {
         out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
-      } else if (slot.lease === -1 && Date.now() < deadline && !signal?.aborted) {
-        waiting.push(index);
-      } else {
+      } else if (slot.lease !== -1 || Date.now() >= deadline || signal?.aborted) {
         out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
       }
     });
-    pending = waiting;
-    if (pending.length > 0) {
-      await context.waitForFill(
+    pending = pending.filter((index) => out[index] === undefined);
+    if (nextPoll === 0) nextPoll = Math.min(Date.now() + wait, deadline);
+    asked = [];
+    while (pending.length > 0 && asked.length === 0) {
+      const now = Date.now();
+      if (now >= nextPoll) {
+        // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
+        asked = pending;
+        wait = Math.min(wait * 2, context.pollMs());
+        nextPoll = Math.min(now + wait, deadline);
+        break;
+      }
+      const filled = await context.waitForFill(
         pending.map((index) => entryNames[index]!),
-        wait,
+        Math.max(0, nextPoll - now),
         signal,
       );
-      wait = Math.min(wait * 2, POLL_MS);
+      if (signal?.aborted) {
+        asked = pending;
+        break;
+      }
+      for (const index of pending) {
+        const name = entryNames[index]!;
+        if (!filled.has(name)) continue;
+        // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it.
+        const text = filled.get(name);
+        const opened = text === undefined ? undefined : openFilled(context, epoch, name, text);
+        if (opened) out[index] = opened;
+        else asked.push(index);
+      }
+      pending = pending.filter((index) => out[index] === undefined);
     }
   }
   return entryNames.map((name) => out[firstOf.get(name)!] ?? PLAIN_MISS);
@@ -170,6 +212,18 @@ function openHit(
   return { hit: true, payload: entry.payload, freshForMs: Math.max(0, left) };
 }
 
+/**
+ * Opens the text a `filled` message carried (unauthenticated: it opens only if it was sealed for this entry under
+ * this epoch); `undefined` when it does not, or has expired: the reader then reads Redis.
+ */
+function openFilled(context: ReadContext, epoch: string, name: string, text: string): SharedRead | undefined {
+  const { order, sealed } = splitEntryText(text);
+  const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name, order }, sealed);
+  const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
+  const left = entry ? Math.min(entry.expiresAt - Date.now(), context.freshCap()) : 0;
+  return entry && left > 0 ? { hit: true, payload: entry.payload, freshForMs: left } : undefined;
+}
+
 function missWithCommit(
   context: ReadContext,
   names: readonly ScopeNames[],
@@ -185,7 +239,18 @@ function missWithCommit(
     if (settled) return;
     settled = true;
     if (token === undefined) return;
-    context.guard.run(() => runScript(context.connection, RELEASE, leaseKey, [leaseKey, token])).catch(noop);
+    // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
+    const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
+    context.guard
+      .run(() =>
+        runScript(
+          context.connection,
+          RELEASE,
+          leaseKey,
+          releaseArgs({ prefix: context.prefix, leaseKey, token, notice }),
+        ),
+      )
+      .catch(noop);
   };
   return {
     hit: false,
@@ -237,11 +302,15 @@ export function writeEntry(
       ttlMs: lifetime,
       token: token ?? '',
       indexTtlMs: lifetime + INDEX_MARGIN_MS,
-      notice: encodeBusMessage(context.namespace, { kind: 'filled', entry: name }),
+      notice: encodeBusMessage(context.namespace, {
+        kind: 'filled',
+        entry: name,
+        text: sealed.length + 21 <= MAX_FILLED_TEXT ? `${generation.order}.${sealed}` : undefined,
+      }),
       scopes: names.map((scope) => scope.scope),
       forms: names.flatMap((scope) => [
         ...ids.map((id) => scope.form(id)),
-        ...ids.map((id) => anyScopeForm(scope.key, id)),
+        ...ids.map((id) => anyScopeForm(scope.key, id, context.nameMemo)),
       ]),
     });
     context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);

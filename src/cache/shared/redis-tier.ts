@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import QuickLRU from 'quick-lru';
 import { SecretRefError } from '../../errors.js';
-import type { SecretProvider } from '../../types.js';
 import type { SharedInvalidation, SharedTier } from '../tier.js';
 import {
   type BusMessage,
@@ -10,15 +8,17 @@ import {
   encodeBusMessage,
   everything,
   invalidationsOf,
-  type KnownScopes,
 } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
-import { type DerivedKey, hmacHex } from './crypto.js';
+import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
+import { type FleetInvalidation, fleetInvalidation, type Invalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
-import { anyScopeForm, keyPrefix, type ScopeNames, scopeNames } from './names.js';
-import { plainMiss, type ReadContext, readShared, writeEntry } from './read.js';
-import { decodeInvalidateReply, INVALIDATE, type InvalidateReply, invalidateArgs } from './scripts.js';
+import { anyScopeForm, keyPrefix } from './names.js';
+import { LISTENING_POLL_MS, POLL_MS, plainMiss, type ReadContext, readShared, writeEntry } from './read.js';
+import { createTierScopes } from './scopes.js';
+import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
+import { INVALIDATE } from './scripts.js';
 
 /** What the Redis tier is built from (options already checked). */
 export interface RedisTierConfig {
@@ -46,29 +46,6 @@ export interface RedisTierConfig {
 /** What went wrong in the tier, for the `error` event to come. */
 export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'oversized' | 'subscription_lost';
 
-/**
- * What a fleet-wide invalidation did, as Redis recorded it.
- * @example
- *   const { removed, processes, keyInUse } = await cache.invalidateSecret('prod/db');
- *   if (keyInUse !== 'yes') console.error('no process reading this namespace uses this key');
- */
-export interface FleetInvalidation {
-  /**
-   * Entries deleted from Redis: for one secret, those of every id form, scope and version Redis held; for a
-   * namespace clear, 0 (the namespace gets a new epoch: every entry becomes unreadable at once and expires by itself).
-   */
-  readonly removed: number;
-  /** Other processes subscribed to the namespace's bus that received the message (this one not counted). */
-  readonly processes: number;
-  /**
-   * Whether a process reading this namespace uses one of this cache's keys (each marks its key ids, derived and
-   * telling nothing of the key, at its first read): `yes`; `other-key` (processes use only other keys: they ignore
-   * the message and keep serving their copies); `unused` (no process has read this namespace since Redis was last
-   * emptied: a misspelt namespace, or a fleet not started).
-   */
-  readonly keyInUse: 'yes' | 'other-key' | 'unused';
-}
-
 /** The Redis tier: a {@link SharedTier}, plus the operator's fleet-wide clears and `close`. */
 export interface RedisTier extends SharedTier {
   /** Drops every entry of the namespace, in Redis and in every process. Rejects when Redis does not record it. */
@@ -84,30 +61,8 @@ export interface RedisTier extends SharedTier {
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
 const MAX_LOG = 10_000;
-/** Hashed id forms remembered for messages that concern every scope (one HMAC each, per in-process entry). */
-const ANY_FORMS = 10_000;
 /** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
 const BUS_DOWN_FRESH_MS = 1_000;
-
-interface Invalidation {
-  kind: 'form' | 'scope' | 'all';
-  messages: string[];
-  /** Entry names deleted directly too. */
-  entries: string[];
-  hashes: string[];
-}
-
-const NOT_RECORDED: FleetInvalidation = Object.freeze({ removed: 0, processes: 0, keyInUse: 'unused' });
-
-/** What INVALIDATE's decoded reply says the fleet did (see scripts.ts); `self` when this process heard it too. */
-function fleetInvalidation(reply: InvalidateReply | undefined, self: boolean): FleetInvalidation {
-  if (reply === undefined) return NOT_RECORDED;
-  return Object.freeze({
-    removed: reply.removed,
-    processes: Math.max(0, reply.heard - (self ? 1 : 0)),
-    keyInUse: reply.marker === 2 ? 'yes' : reply.marker === 1 ? 'other-key' : 'unused',
-  });
-}
 
 /**
  * Creates the tier and starts listening on the bus.
@@ -121,38 +76,14 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const channel = `${prefix}bus`;
   const report = config.onProblem ?? (() => {});
   const listeners = new Set<(message: SharedInvalidation) => void>();
-  const scopesByProvider = new WeakMap<SecretProvider, string | undefined | Promise<string | undefined>>();
-  // Scope text → its names (one per key), bounded; `byHash` finds a scope text from a bus message's hashed scope.
-  const byHash = new Map<string, string>();
-  const hashKey = (key: DerivedKey, hash: string): string => `${key.id}:${hash}`;
-  const known = new QuickLRU<string, readonly ScopeNames[]>({
-    maxSize: config.maxScopes ?? 1_000,
-    onEviction: (scope, names) => {
-      for (const name of names) {
-        if (byHash.get(hashKey(name.key, name.scope)) === scope) byHash.delete(hashKey(name.key, name.scope));
-      }
-      // Its bus messages would no longer be recognised: what this process holds of it goes now.
-      emit({ scope, matches: everything });
-    },
+  const scopes = createTierScopes({
+    keys,
+    scope: config.scope,
+    maxScopes: config.maxScopes ?? 1_000,
+    // Its bus messages would no longer be recognised: what this process holds of it goes now.
+    onForget: (scope) => emit({ scope, matches: everything }),
   });
-  const anyForms = new QuickLRU<string, string>({ maxSize: ANY_FORMS });
-  const knownScopes: KnownScopes = {
-    find(key, hash) {
-      const scope = byHash.get(hashKey(key, hash));
-      const names = scope === undefined ? undefined : known.peek(scope);
-      const mine = names?.find((name) => name.key === key);
-      return scope !== undefined && mine ? { scope, names: mine } : undefined;
-    },
-    anyForm(key, id) {
-      const slot = `${key.id}:${id}`;
-      let form = anyForms.get(slot);
-      if (form === undefined) {
-        form = anyScopeForm(key, id);
-        anyForms.set(slot, form);
-      }
-      return form;
-    },
-  };
+  const { namesOf, nameMemo } = scopes;
   let pending: Invalidation[] = [];
   let listening = false;
   let subscribed = false;
@@ -202,7 +133,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     }
     const message = invalidation.messages[0] && decodeBusMessage(keys, namespace, invalidation.messages[0]);
     if (message && message.kind !== 'filled') {
-      for (const dropped of invalidationsOf(message, knownScopes)) emit(dropped);
+      for (const dropped of invalidationsOf(message, scopes.known)) emit(dropped);
     }
   };
 
@@ -237,7 +168,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     jitter: config.jitter,
     leaseMs: config.leaseMs,
     freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
+    nameMemo,
     waitForFill: fills.waitFor,
+    pollMs: () => (listening ? LISTENING_POLL_MS : POLL_MS),
     onProblem: (kind) => report(kind),
     onEpoch: (epoch) => markKeys(epoch),
   };
@@ -248,23 +181,6 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     entries: [],
     hashes: [],
   });
-
-  const namesOf = (scope: string): readonly ScopeNames[] | undefined => {
-    const found = known.get(scope);
-    if (found) return found;
-    let texts: unknown;
-    try {
-      texts = JSON.parse(scope);
-    } catch {
-      return undefined;
-    }
-    if (!Array.isArray(texts) || texts.length !== keys.length || !texts.every((t) => typeof t === 'string'))
-      return undefined;
-    const names = keys.map((key, index) => scopeNames(key, texts[index] as string));
-    known.set(scope, names);
-    for (const name of names) byHash.set(hashKey(name.key, name.scope), scope);
-    return names;
-  };
 
   const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<InvalidateReply | undefined> =>
     send(invalidation).then(
@@ -308,13 +224,13 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         if (!message) return;
         switch (message.kind) {
           case 'filled':
-            fills.filled(message.entry);
+            fills.filled(message.entry, message.text);
             return;
           case 'form':
           case 'any-scope-form':
           case 'scope':
           case 'namespace':
-            for (const invalidation of invalidationsOf(message, knownScopes)) emit(invalidation);
+            for (const invalidation of invalidationsOf(message, scopes.known)) emit(invalidation);
             return;
         }
       },
@@ -350,32 +266,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   });
 
   return {
-    scopeOf(provider) {
-      if (scopesByProvider.has(provider)) return scopesByProvider.get(provider);
-      const scopeFrom = (texts: readonly unknown[]): string | undefined => {
-        const scope = texts.every((text) => typeof text === 'string' && text !== '')
-          ? JSON.stringify(texts)
-          : undefined;
-        if (scope !== undefined) namesOf(scope);
-        return scope;
-      };
-      let scope: string | undefined | Promise<string | undefined>;
-      try {
-        const texts: unknown[] = keys.map((key) =>
-          provider.sharedIdentity?.((text) => hmacHex(key.identity, text), config.scope),
-        );
-        // An identity read asynchronously (an injected client's region and endpoint): a rejection says it could
-        // not be read, and the caller does not share.
-        scope = texts.some((text) => text instanceof Promise)
-          ? Promise.all(texts).then(scopeFrom)
-          : scopeFrom(texts);
-      } catch {
-        scope = undefined;
-      }
-      if (scope instanceof Promise) scope.catch(() => {});
-      scopesByProvider.set(provider, scope);
-      return scope;
-    },
+    scopeOf: scopes.scopeOf,
     async read(scope, locators, signal, options) {
       const names = namesOf(scope);
       if (!names || closed || guard.skipping) return locators.map(plainMiss);
@@ -417,7 +308,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       return fleetInvalidation(await invalidateNow(allInvalidation(), true), subscribed && listening);
     },
     async invalidateEverywhere(secretId) {
-      const forms = keys.map((key) => anyScopeForm(key, secretId));
+      const forms = keys.map((key) => anyScopeForm(key, secretId, nameMemo));
       const reply = await invalidateNow(
         invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
         true,

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sealedLength } from './crypto.js';
 import { MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
-
-/** The longest fetch order an entry's text starts with (`<order>.`, see {@link splitEntryText}). */
-const MAX_ORDER_DIGITS = 20;
-const ORDER_PREFIX = new RegExp(`^(\\d{1,${MAX_ORDER_DIGITS}})\\.`);
+import { MAX_ORDER_DIGITS } from './script-io.js';
 
 /**
  * The longest entry text the tier writes: its fetch order, a dot and the sealed entry. A longer value in Redis was
@@ -46,8 +43,8 @@ function script(source: string): TierScript {
  * held (the caller waits for the refresh); once the caller asks for no lease, it is a hit again. A value longer
  * than {@link MAX_ENTRY_CHARS} is never sent (its length is checked first): it is a miss to report. See PROTOCOL.md.
  *
- * ARGV and reply: {@link ReadArgs}, {@link ReadReply} (built and decoded by {@link readArgs} and
- * {@link decodeReadReply}).
+ * ARGV and reply: `ReadArgs`, `ReadReply` (built and decoded by `readArgs` and
+ * `decodeReadReply`).
  */
 export const READ = script(`
 local maxChars = ${MAX_ENTRY_CHARS}
@@ -92,10 +89,10 @@ return out
  * Writes an entry unless the epoch changed; an invalidation recorded after the caller's read names one of its
  * forms or scopes; the log no longer holds every invalidation since that read (trimmed, or evicted by a Redis
  * short of memory); or the entry held now was written by a fetch that began later (a higher `order`, the prefix
- * of every entry's text). Indexes it under every form and scope, lets go of the caller's lease and publishes
- * the caller's `filled` notice (with PUBLISH or SPUBLISH, per variant). See PROTOCOL.md.
+ * of every entry's text). Indexes it under every form and scope and, when the caller held the entry's lease, lets go
+ * of it and publishes the `filled` notice (with PUBLISH or SPUBLISH, per variant). See PROTOCOL.md.
  *
- * ARGV: {@link CommitArgs} (built by {@link commitArgs}). Returns 1 when written, 0 when refused.
+ * ARGV: `CommitArgs` (built by `commitArgs`). Returns 1 when written, 0 when refused.
  */
 export const COMMIT = script(`
 local prefix = ARGV[1]
@@ -103,7 +100,8 @@ local gen = prefix .. 'gen'
 local epoch = ARGV[2]
 local lease = prefix .. 'l:' .. epoch .. ':' .. ARGV[4]
 local function letGo()
-  if redis.call('GET', lease) == ARGV[7] then redis.call('DEL', lease) end
+  if redis.call('GET', lease) == ARGV[7] then return redis.call('DEL', lease) == 1 end
+  return false
 end
 if redis.call('HGET', gen, 'epoch') ~= epoch then
   letGo()
@@ -160,8 +158,8 @@ for i = 12, #ARGV do
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
 end
-letGo()
-redis.call(PUBLISH, prefix .. 'bus', ARGV[9])
+-- Only a lease holder has readers waiting on it; a thousand processes that fetched past their wait announce nothing.
+if letGo() then redis.call(PUBLISH, prefix .. 'bus', ARGV[9]) end
 return 1
 `);
 
@@ -173,8 +171,8 @@ return 1
  * `entries` are entry names to delete directly as well (the current version under the id as given), so that an
  * index evicted by a Redis short of memory does not keep the commonest entry alive.
  *
- * ARGV: {@link InvalidateArgs} (built by {@link invalidateArgs}). Reply: {@link InvalidateReply} (decoded by
- * {@link decodeInvalidateReply}): the new sequence, the epoch and a fetch order, so that a caller that fetched
+ * ARGV: `InvalidateArgs` (built by `invalidateArgs`). Reply: `InvalidateReply` (decoded by
+ * `decodeInvalidateReply`): the new sequence, the epoch and a fetch order, so that a caller that fetched
  * before invalidating (a `refresh: true` read) can commit what it fetched under this very invalidation; then, always
  * as its last three fields, the entries deleted, the most subscribers one bus message reached and what the key
  * marker says of the messages' keys.
@@ -229,195 +227,10 @@ local order = redis.call('HINCRBY', gen, 'fetch', 1)
 return { seq, redis.call('HGET', gen, 'epoch') or false, order, removed, heard, marker }
 `);
 
-/** Lets go of a lease the caller holds (after a failed fetch). ARGV: lease key, token. */
+/** Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice. See `releaseArgs`. */
 export const RELEASE = script(`
-if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
-return 0
+if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('DEL', ARGV[1])
+redis.call(PUBLISH, ARGV[3], ARGV[4])
+return 1
 `);
-
-/** The arguments of {@link READ}, by name. */
-export interface ReadArgs {
-  readonly prefix: string;
-  /** The epoch to set when the namespace has none. */
-  readonly epochCandidate: string;
-  /** Written into each lease taken, so that only its holder lets it go. */
-  readonly token: string;
-  /** How long a lease taken now lasts; 0 takes none (and every entry held is a hit). */
-  readonly leaseMs: number;
-  /** An entry expiring within this is refreshed by whoever takes its lease; 0 never. */
-  readonly aheadMs: number;
-  readonly names: readonly string[];
-}
-
-/** ARGV of {@link READ}. */
-export function readArgs(args: ReadArgs): string[] {
-  return [
-    args.prefix,
-    args.epochCandidate,
-    args.token,
-    String(args.leaseMs),
-    String(args.aheadMs),
-    ...args.names,
-  ];
-}
-
-/** One entry's answer in {@link ReadReply}. */
-export type ReadSlot =
-  | { readonly found: true; readonly text: string; readonly pttl: number }
-  /**
-   * `lease`: 1 taken by the caller, -1 held by another process, 0 none asked. `oversized`: Redis holds a value
-   * longer than {@link MAX_ENTRY_CHARS}, not sent (a miss to report).
-   */
-  | { readonly found: false; readonly lease: 1 | -1 | 0; readonly oversized: boolean };
-
-/** What {@link READ} answers. */
-export interface ReadReply {
-  readonly epoch: string;
-  /** The invalidation sequence when the read was made. */
-  readonly seq: string;
-  /** This read's place in the order of fetches ('0' when it leads to no fetch). */
-  readonly order: string;
-  readonly slots: readonly ReadSlot[];
-}
-
-/**
- * Decodes {@link READ}'s reply for `count` names; `undefined` when it has another shape. Per name, the reply holds
- * (text, pttl) for an entry, (false, lease) for a miss, and (0, lease) for an oversized value.
- */
-export function decodeReadReply(reply: unknown, count: number): ReadReply | undefined {
-  if (!Array.isArray(reply) || reply.length !== 3 + count * 2) return undefined;
-  const slots: ReadSlot[] = [];
-  for (let index = 0; index < count; index++) {
-    const value: unknown = reply[3 + index * 2];
-    const second = Number(reply[4 + index * 2]);
-    if (typeof value === 'string') slots.push({ found: true, text: value, pttl: second });
-    else
-      slots.push({
-        found: false,
-        lease: second === 1 ? 1 : second === -1 ? -1 : 0,
-        oversized: value === 0,
-      });
-  }
-  return { epoch: String(reply[0]), seq: String(reply[1]), order: String(reply[2]), slots };
-}
-
-/**
- * Splits an entry's text in Redis into its fetch order and its sealed value. Entries written before orders existed
- * have none (`undefined`; the script reads them as order 0).
- */
-export function splitEntryText(text: string): { order: string | undefined; sealed: string } {
-  const match = ORDER_PREFIX.exec(text);
-  return match
-    ? { order: match[1]!, sealed: text.slice(match[0].length) }
-    : { order: undefined, sealed: text };
-}
-
-/** The arguments of {@link COMMIT}, by name. */
-export interface CommitArgs {
-  readonly prefix: string;
-  readonly epoch: string;
-  /** The invalidation sequence of the read the fetch followed. */
-  readonly seq: string;
-  /** The fetch's place in the order of fetches (see {@link ReadReply.order}). */
-  readonly order: string;
-  readonly name: string;
-  /** The sealed value (the order is prefixed by the script). */
-  readonly sealed: string;
-  readonly ttlMs: number;
-  /** The caller's lease token; '' when it holds none. */
-  readonly token: string;
-  readonly indexTtlMs: number;
-  /** The bus message published once the entry is written (a `filled` message, see bus.ts). */
-  readonly notice: string;
-  readonly scopes: readonly string[];
-  readonly forms: readonly string[];
-}
-
-/** ARGV of {@link COMMIT}. */
-export function commitArgs(args: CommitArgs): string[] {
-  return [
-    args.prefix,
-    args.epoch,
-    args.seq,
-    args.name,
-    args.sealed,
-    String(args.ttlMs),
-    args.token,
-    String(args.indexTtlMs),
-    args.notice,
-    String(args.scopes.length),
-    args.order,
-    ...args.scopes,
-    ...args.forms,
-  ];
-}
-
-/** The arguments of {@link INVALIDATE}, by name. */
-export interface InvalidateArgs {
-  readonly prefix: string;
-  readonly channel: string;
-  /** `form` (hashes are id forms), `scope` (scope hashes) or `all` (a new epoch). */
-  readonly kind: 'form' | 'scope' | 'all';
-  readonly maxLog: number;
-  readonly epochCandidate: string;
-  /** Published on the bus, one per key. */
-  readonly messages: readonly string[];
-  /** Entry names deleted directly as well. */
-  readonly entries: readonly string[];
-  readonly hashes: readonly string[];
-}
-
-/** ARGV of {@link INVALIDATE}. */
-export function invalidateArgs(args: InvalidateArgs): string[] {
-  return [
-    args.prefix,
-    args.channel,
-    args.kind,
-    String(args.maxLog),
-    args.epochCandidate,
-    String(args.messages.length),
-    String(args.entries.length),
-    ...args.messages,
-    ...args.entries,
-    ...args.hashes,
-  ];
-}
-
-/**
- * What {@link INVALIDATE} answers: the generation right after it, a fetch order taken then, and (always the reply's
- * last three fields) what it did in the fleet.
- */
-export interface InvalidateReply {
-  readonly seq: string;
-  readonly epoch: string;
-  readonly order: string;
-  /** Entries deleted from Redis. */
-  readonly removed: number;
-  /** The most subscribers one of its bus messages reached (this process included, when it listens). */
-  readonly heard: number;
-  /**
-   * What the namespace's key marker (`keys`, written by every reading process) says of the messages' keys: 2 one of
-   * them is in use, 1 only other keys are, 0 no process marked one.
-   */
-  readonly marker: 0 | 1 | 2;
-}
-
-/** A count in a reply: a non-negative safe integer, else 0. */
-const count = (value: unknown): number => {
-  const number = Number(value);
-  return Number.isSafeInteger(number) && number > 0 ? number : 0;
-};
-
-/** Decodes {@link INVALIDATE}'s reply; `undefined` when it has another shape. */
-export function decodeInvalidateReply(reply: unknown): InvalidateReply | undefined {
-  if (!Array.isArray(reply) || reply.length !== 6 || typeof reply[1] !== 'string') return undefined;
-  const marker = Number(reply[5]);
-  return {
-    seq: String(reply[0]),
-    epoch: reply[1],
-    order: String(reply[2]),
-    removed: count(reply[3]),
-    heard: count(reply[4]),
-    marker: marker === 2 ? 2 : marker === 1 ? 1 : 0,
-  };
-}
