@@ -152,8 +152,9 @@ class Walker implements StringSite, WalkPosition {
       this.entered.set(source, frame);
       return;
     }
-    const sources = (this.sources ??= []);
-    const frames = (this.frames ??= []);
+    this.sources ??= [];
+    this.frames ??= [];
+    const { sources, frames } = this;
     sources.push(source);
     frames.push(frame);
     if (sources.length > SCANNED) {
