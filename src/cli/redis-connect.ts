@@ -61,9 +61,9 @@ export async function connectRedis(
   { timeoutMs, signal, ca }: RedisConnectOptions,
   load: RedisLoader = () => import('redis'),
 ): Promise<CliRedisClient> {
-  let module: { createClient?: unknown };
+  let module: { createClient?: unknown; createCluster?: unknown };
   try {
-    module = (await load()) as { createClient?: unknown };
+    module = (await load()) as { createClient?: unknown; createCluster?: unknown };
   } catch {
     throw new CliUsageError(
       'cache clear needs the node-redis package: npm install redis (version 5 or later)',
@@ -76,20 +76,61 @@ export async function connectRedis(
       'cache',
     );
   }
-  const client = (module.createClient as (options: object) => CliRedisClient & Connectable)({
+  // The same for the node of the URL and, on a cluster, every node it leads to (they inherit nothing from the URL).
+  const socket = {
+    connectTimeout: timeoutMs,
+    reconnectStrategy: false,
+    ...(url.protocol === 'rediss:' ? { tls: true, ...(ca === undefined ? {} : { ca }) } : {}),
+  };
+  const client = (module.createClient as (options: object) => Connected)({
     url: url.href,
     disableClientInfo: true,
-    socket: {
-      connectTimeout: timeoutMs,
-      reconnectStrategy: false,
-      ...(url.protocol === 'rediss:' && ca !== undefined ? { tls: true, ca } : {}),
+    socket,
+  });
+  await connected(client, url, timeoutMs, signal);
+  let info: unknown;
+  try {
+    info = await within(client.sendCommand(['INFO', 'cluster']), timeoutMs, signal);
+  } catch (error) {
+    // A user whose ACL denies INFO (an error reply, NOPERM) is taken to be on one server, as before.
+    if (error instanceof Error && /^[A-Z]{3,}\b/.test(error.message)) return client;
+    client.destroy();
+    if (signal?.aborted === true) throw signal.reason;
+    throw connectFailure(url, error, timeoutMs);
+  }
+  if (!/^cluster_enabled:1/m.test(String(info)) || typeof module.createCluster !== 'function') return client;
+  // A cluster node: the namespace's keys and channel live on the node of their slot, which may be another one.
+  client.destroy();
+  const whole = (module.createCluster as (options: object) => Connected)({
+    rootNodes: [{ url: url.href }],
+    defaults: {
+      disableClientInfo: true,
+      ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+      ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+      socket,
     },
   });
+  await connected(whole, url, timeoutMs, signal);
+  return whole;
+}
+
+interface Connected extends CliRedisClient {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** Connects `client` within `timeoutMs`; on failure destroys it and throws the failure, named. */
+async function connected(
+  client: Connected,
+  url: URL,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   // Without a listener, a socket error would be thrown from the event emitter and end the process.
   client.on('error', () => undefined);
   try {
     await within(client.connect(), timeoutMs, signal);
-    return client;
   } catch (error) {
     try {
       client.destroy();
@@ -99,11 +140,6 @@ export async function connectRedis(
     if (signal?.aborted === true) throw signal.reason;
     throw connectFailure(url, error, timeoutMs);
   }
-}
-
-interface Connectable {
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  connect(): Promise<unknown>;
 }
 
 class Deadline extends Error {}

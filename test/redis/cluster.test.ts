@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import type { SharedInvalidation } from '../../src/cache/tier.js';
+import { runCli } from '../../src/cli/run.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { createRedisSecretCache, type RedisSecretCache } from '../../src/redis/index.js';
+import { makeIo } from '../cli/helpers.js';
 import { closeClusterClient, connectClusterClient, useRedisCluster } from './cluster-helpers.js';
 import { type Member, startMember } from './fleet.js';
 import { FLAVOURS, type Flavour, KEY_A, until } from './helpers.js';
@@ -123,6 +125,44 @@ const ACL_COMMANDS = [
   'ssubscribe sunsubscribe spublish cluster|keyslot cluster|slots cluster|shards cluster|nodes cluster|info',
   'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank strlen exists hexists',
 ].join(' ');
+
+describe('secret-refs cache clear on a Redis Cluster', () => {
+  it('given any node, clears the secret on the node of its slot and tells the listening processes', async () => {
+    const namespace = 'cluster-clear';
+    const { provider, calls } = countingProvider({ 'prod/db': 'pw-db' });
+    const made = await clusterCache('node-redis', namespace);
+    const manager = createSecretManager(provider, { cache: made.cache });
+    await manager.getSecret('prod/db');
+    const holders = await keysByNode(namespace);
+    expect(holders.size).toBe(1);
+    const [owner] = [...holders.keys()];
+    const other = cluster().nodes.find((node) => node.alive && node.port !== owner)!;
+    const io = makeIo({ env: { SECRET_REFS_CACHE_KEY: KEY_A } });
+    const code = await runCli(
+      [
+        'cache',
+        'clear',
+        'prod/db',
+        '--namespace',
+        namespace,
+        '--redis-url',
+        `redis://127.0.0.1:${other.port}`,
+      ],
+      io.io,
+    );
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(
+      /cleared prod\/db in namespace cluster-clear: [1-9]\d* entr(y|ies) removed from Redis .*1 listening process told/,
+    );
+    await until(() => made.heard.length > 0);
+    const entries = [...(await keysByNode(namespace)).values()].flat().filter((key) => key.includes(':e:'));
+    expect(entries).toEqual([]);
+    await manager.getSecret('prod/db');
+    expect(calls.fetched).toBe(2);
+    await made.close();
+  });
+});
 
 describe('under a Redis ACL limited to the namespace, on a Redis Cluster', () => {
   it('the tier works for both clients', async () => {
