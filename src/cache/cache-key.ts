@@ -78,6 +78,8 @@ export function cacheKeyFor(identity: string): (locator: SecretLocator) => strin
     const { secretId, versionStage, versionId, service } = locator;
     const stage = isCurrentLocator(locator) ? undefined : versionStage;
     const id = service === undefined ? escapePart(secretId) : `${service}:${escapePart(secretId)}`;
-    return `${start}${id}${SEPARATOR}${optional(stage)}${SEPARATOR}${optional(versionId)}`;
+    // Joined, not concatenated: a concatenation is a tree of string pieces that the store keeps for the life of the
+    // entry (~35 B an entry in "memory per entry read by JSON key", `BENCH_ONLY=memory`); `join` makes one string.
+    return [start, id, SEPARATOR, optional(stage), SEPARATOR, optional(versionId)].join('');
   };
 }

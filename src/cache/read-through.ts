@@ -40,24 +40,41 @@ export type ReadThrough = (
 
 const NO_OPTIONS: ReadOptions = {};
 
+/** What one manager's read path is made of. */
+export interface ReadThroughOptions {
+  /** The provider that answers what no cache holds (its identity keys the entries). */
+  provider: SecretProvider;
+  /** The in-process store, shared by the managers of one cache (and the shared tier behind it). */
+  store: CacheStore;
+  /** The manager's counters, updated by each read. */
+  counters: ReadCounters;
+  /** The manager side of the entries this path stores. */
+  owner: EntryOwner;
+  /** Where the read's events go; `undefined` when nobody listens. */
+  emit: Emit;
+  /** Remembered `secret_not_found` / `access_denied` answers; `undefined` when `negativeTtlMs` is 0. */
+  negative?: NegativeMemo | undefined;
+  /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
+  scopeReady?: Promise<void> | undefined;
+}
+
 /**
  * The one read path of a manager (see ARCHITECTURE.md): (1) every key fresh in the in-process tier → the values at
  * once; (2) join the fetches in flight; (3) the shared tier and its lease, then (4) the provider's batch fetch, both
  * in `startRequest`; (5) the store commits under its one invalidation rule; (6) one version per secret per read.
- * `scopeReady` settles once `owner.scope` is known, when the provider's shared identity is read asynchronously.
  * @example
- *   const read = createReadThrough(provider, store, counters, owner, undefined, undefined);
+ *   const read = createReadThrough({ provider, store, counters, owner, emit: undefined });
  *   const outcomes = await read([{ secretId: 'prod/db' }]);
  */
-export function createReadThrough(
-  provider: SecretProvider,
-  store: CacheStore,
-  counters: ReadCounters,
-  owner: EntryOwner,
-  emit: Emit,
-  negative: NegativeMemo | undefined,
-  scopeReady?: Promise<void>,
-): ReadThrough {
+export function createReadThrough({
+  provider,
+  store,
+  counters,
+  owner,
+  emit,
+  negative,
+  scopeReady,
+}: ReadThroughOptions): ReadThrough {
   const aheadMs = store.options?.refreshAheadMs ?? 0;
   const context: RequestContext = {
     provider,
@@ -82,21 +99,21 @@ export function createReadThrough(
     const count = keys.length;
     const outcomes: FlightOutcome[] = new Array(count);
     // Each distinct key is looked up once and its outcome shared by its repeats (outcomes are never changed, only
-    // replaced); `places` holds the place in `first` of each key met.
-    const places = count > 1 ? new Map<string, number>() : undefined;
+    // replaced); `first` holds the index of each key's first occurrence.
     const first: number[] = [];
+    const firstOf = count > SCANNED_KEYS ? new Map<string, number>() : undefined;
     for (let index = 0; index < count; index++) {
       const key = keys[index]!;
-      const place = places?.get(key);
-      if (place !== undefined) {
-        outcomes[index] = outcomes[first[place]!]!;
+      const earlier = firstOf === undefined ? earlierIndex(keys, index) : firstOf.get(key);
+      if (earlier !== undefined) {
+        outcomes[index] = outcomes[earlier]!;
         continue;
       }
       const value = store.fresh(key, now);
       if (value === undefined) return undefined;
       outcomes[index] = { ok: true, value, stale: false };
-      const placed = first.push(index) - 1;
-      places?.set(key, placed);
+      first.push(index);
+      firstOf?.set(key, index);
     }
     for (const index of first) {
       counters.hits++;
@@ -107,7 +124,7 @@ export function createReadThrough(
         });
       }
     }
-    if (first.length > 1) unifyDistinct(keys, first, places!, outcomes, store);
+    if (first.length > 1) unifyDistinct(keys, first, outcomes, store);
     return outcomes;
   };
 
@@ -239,14 +256,23 @@ function firstIndexes(keys: readonly string[]): readonly number[] {
   return first;
 }
 
+/** Up to this many keys in one read are told apart by a scan; more get a map. */
+const SCANNED_KEYS = 16;
+
+/** The index of the first key before `end` equal to `keys[end]`, if any. */
+function earlierIndex(keys: readonly string[], end: number): number | undefined {
+  const key = keys[end];
+  for (let index = 0; index < end; index++) if (keys[index] === key) return index;
+  return undefined;
+}
+
 /**
  * (6) One version per secret per read, over the distinct keys only (a key's repeats hold the same value): `first`
- * lists the first index of each distinct key, `places` the place in `first` of each key.
+ * lists the first index of each distinct key.
  */
 function unifyDistinct(
   keys: readonly string[],
   first: readonly number[],
-  places: ReadonlyMap<string, number>,
   outcomes: FlightOutcome[],
   store: CacheStore,
 ): void {
@@ -261,7 +287,8 @@ function unifyDistinct(
     store,
   );
   if (distinct.every((outcome, place) => outcome === outcomes[first[place]!])) return;
-  for (let index = 0; index < keys.length; index++) outcomes[index] = distinct[places.get(keys[index]!)!]!;
+  const placeOf = new Map(first.map((index, place) => [keys[index]!, place]));
+  for (let index = 0; index < keys.length; index++) outcomes[index] = distinct[placeOf.get(keys[index]!)!]!;
 }
 
 /** The requests for `missing`: current versions together when the provider batches and there are several. */

@@ -10,9 +10,15 @@ export interface CachedPayload {
   readonly seq: number;
   /** Which version was asked for: the current one (`''`), a stage or a version id (see `versionSpec`). */
   readonly spec: string;
-  /** Set by the first JSON read: the parsed value, or `ok: false` when the string is not JSON. */
-  json?: { ok: true; value: unknown } | { ok: false } | undefined;
+  /**
+   * Set by the first JSON read: the parsed value, or {@link NOT_JSON} when the string is not JSON; `undefined`
+   * until then. Held as it is, without a wrapper, since every entry read by JSON key keeps it.
+   */
+  json?: unknown;
 }
+
+/** What {@link CachedPayload.json} holds for a string that is not JSON. */
+export const NOT_JSON: unique symbol = Symbol('not JSON');
 
 /**
  * What a read of one key gives: the cached value (`stale`: served past its expiry because a refresh failed), or the

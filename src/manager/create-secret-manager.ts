@@ -155,7 +155,15 @@ export function createSecretManager(
     sharedRejected: 0,
   };
   const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
-  const readThrough = createReadThrough(provider, store, counters, owner, emit, negative, scopeReady);
+  const readThrough = createReadThrough({
+    provider,
+    store,
+    counters,
+    owner,
+    emit,
+    negative,
+    scopeReady,
+  });
   const readRefs = createRefReader(readThrough);
   /** One secret's cached value: the value itself when fresh (no microtask, as for `resolveConnection`). */
   const readOne = (ref: SecretRef, read: ReadOptions): CachedPayload | Promise<CachedPayload> => {
@@ -247,7 +255,7 @@ export function createSecretManager(
     },
   };
   const frozen: SecretManager = Object.freeze(manager);
-  registerReader(frozen, readRefs);
+  registerReader(frozen, createRefReader(readThrough, true));
   return frozen;
 }
 

@@ -1,4 +1,5 @@
 import type { FlightOutcome, ReadOptions, ReadThrough } from '../cache/read-through.js';
+import type { CachedPayload } from '../cache/store-types.js';
 import { SecretRefConfigError, type SecretRefError } from '../errors.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
 import type { SecretManager, SecretRef, SecretResult } from '../types.js';
@@ -27,12 +28,23 @@ export function readerOf(manager: SecretManager): RefReader | undefined {
   return readers.get(manager);
 }
 
+/** The result last read for a parsed reference, and the cached value it was read from. */
+interface LastRead {
+  readonly value: CachedPayload;
+  readonly result: SecretResult;
+}
+
 /**
  * The reader of one manager: parse each input (a bad one becomes its failed result), read through the cache, read
- * each JSON key. Inputs that are not an array throw a `SecretRefConfigError` naming `refs`.
+ * each JSON key. Inputs that are not an array throw a `SecretRefConfigError` naming `refs`. With `shareResults`
+ * (the reader `resolveConnection` uses, whose results never reach a caller), the result read for a parsed reference
+ * is kept with the cached value it came from and given again while the read path returns that same value: an
+ * invalidated, evicted or replaced entry is never returned by the read path again, so a kept result is never an
+ * older version or another manager's secret.
  * @internal
  */
-export function createRefReader(readThrough: ReadThrough): RefReader {
+export function createRefReader(readThrough: ReadThrough, shareResults = false): RefReader {
+  const lastRead = shareResults ? new WeakMap<SecretRef, LastRead>() : undefined;
   return (inputs, options) => {
     if (!Array.isArray(inputs)) {
       throw new SecretRefConfigError('refs', '`refs` must be an array of secret references');
@@ -40,8 +52,8 @@ export function createRefReader(readThrough: ReadThrough): RefReader {
     const parsed = parseInputs(inputs);
     const outcomes = readThrough(parsed.refs, options);
     return Array.isArray(outcomes)
-      ? toResults(inputs, parsed, outcomes)
-      : outcomes.then((settled) => toResults(inputs, parsed, settled));
+      ? toResults(inputs, parsed, outcomes, lastRead)
+      : outcomes.then((settled) => toResults(inputs, parsed, settled, lastRead));
   };
 }
 
@@ -72,18 +84,36 @@ function toResults(
   inputs: readonly (SecretRef | string)[],
   { refs, errors }: Parsed,
   outcomes: readonly FlightOutcome[],
+  lastRead: WeakMap<SecretRef, LastRead> | undefined,
 ): SecretResult[] {
+  // Every input a parsed (frozen, shared) reference: its result may be kept for the next read of the same value.
+  const keep = errors === undefined ? lastRead : undefined;
+  const results: SecretResult[] = new Array(inputs.length);
   let next = 0;
-  return inputs.map((_, index): SecretResult => {
+  for (let index = 0; index < inputs.length; index++) {
     const error = errors?.[index];
-    if (error !== undefined) return { ok: false, error };
+    if (error !== undefined) {
+      results[index] = { ok: false, error };
+      continue;
+    }
     const outcome = outcomes[next]!;
     const ref = refs[next++]!;
-    if (!outcome.ok) return outcome;
-    try {
-      return readSecretResult(outcome.value, ref);
-    } catch (failure) {
-      return { ok: false, error: failure as SecretRefError };
+    if (!outcome.ok) {
+      results[index] = outcome;
+      continue;
     }
-  });
+    const last = keep?.get(ref);
+    if (last !== undefined && last.value === outcome.value) {
+      results[index] = last.result;
+      continue;
+    }
+    try {
+      const result = readSecretResult(outcome.value, ref);
+      keep?.set(ref, { value: outcome.value, result });
+      results[index] = result;
+    } catch (failure) {
+      results[index] = { ok: false, error: failure as SecretRefError };
+    }
+  }
+  return results;
 }

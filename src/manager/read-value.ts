@@ -1,4 +1,4 @@
-import type { CachedPayload } from '../cache/store.js';
+import { type CachedPayload, NOT_JSON } from '../cache/store-types.js';
 import { SecretFetchError, type SecretRefErrorCode } from '../errors.js';
 import { jsonValueText, lookupJsonKey, MISSING_KEY } from '../ref/json-key.js';
 import { parseSecretJson, toPlainJson } from '../ref/json-text.js';
@@ -10,14 +10,14 @@ function quoted(text: string): string {
 }
 
 /**
- * The parsed JSON of a payload's string, parsed on first use and kept with the payload; numbers are kept as their
- * source text (see `parseSecretJson`).
+ * The parsed JSON of a payload's string, parsed on first use and kept with the payload ({@link NOT_JSON} when it
+ * is not JSON); numbers are kept as their source text (see `parseSecretJson`).
  */
-export function parsedJson(
-  cached: CachedPayload,
-  text: string,
-): { ok: true; value: unknown } | { ok: false } {
-  if (!cached.json) cached.json = parseSecretJson(text);
+export function parsedJson(cached: CachedPayload, text: string): unknown {
+  if (cached.json === undefined) {
+    const parsed = parseSecretJson(text);
+    cached.json = parsed.ok ? parsed.value : NOT_JSON;
+  }
   return cached.json;
 }
 
@@ -38,23 +38,23 @@ export function secretString(cached: CachedPayload, ref: SecretRef): string {
 /** The JSON value of a secret string; a string that is not JSON is a `not_json` error (without the parser's message). */
 export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: string): unknown {
   const parsed = parsedJson(cached, secretString(cached, ref));
-  if (!parsed.ok) {
+  if (parsed === NOT_JSON) {
     throw failure('not_json', `Secret ${quoted(ref.secretId)} is not valid JSON, so ${purpose}`, ref);
   }
-  return parsed.value;
+  return parsed;
 }
 
 /** The value of a reference's JSON key, as parsed; a string that is not JSON, a missing key or `null` throws. */
 function jsonKeyValue(cached: CachedPayload, ref: SecretRef, jsonKey: string): unknown {
   const parsed = parsedJson(cached, secretString(cached, ref));
-  if (!parsed.ok) {
+  if (parsed === NOT_JSON) {
     throw failure(
       'not_json',
       `Secret ${quoted(ref.secretId)} is not valid JSON, so JSON key ${quoted(jsonKey)} cannot be read from it`,
       ref,
     );
   }
-  const value = lookupJsonKey(parsed.value, jsonKey);
+  const value = lookupJsonKey(parsed, jsonKey);
   if (value === MISSING_KEY || value === null || value === undefined) {
     throw failure(
       'json_key_not_found',

@@ -12,8 +12,11 @@ interface Group {
   refs: SecretRef[];
   /** For a manager read through `getSecrets`: the index in `refs` of each distinct reference, by `refKey`. */
   firstOf: Map<string, number> | undefined;
-  results?: readonly SecretResult[];
+  results: readonly SecretResult[] | undefined;
 }
+
+/** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
+const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /** Up to this many managers in one resolve are told apart by a scan; more get a map. */
 const SCANNED_GROUPS = 8;
@@ -52,7 +55,7 @@ export function fetchRefs(
     }
     if (group === undefined) {
       const read = readerOf(manager);
-      group = { manager, read, refs: [], firstOf: read ? undefined : new Map() };
+      group = { manager, read, refs: [], firstOf: read ? undefined : new Map(), results: undefined };
       groups.push(group);
       if (groupByManager !== undefined) groupByManager.set(manager, group);
       else if (groups.length > SCANNED_GROUPS) groupByManager = new Map(groups.map((g) => [g.manager, g]));
@@ -72,7 +75,7 @@ export function fetchRefs(
       group.firstOf.set(key, at[index]!);
     }
   }
-  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : {};
+  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
   let waiting: Promise<void>[] | undefined;
   for (const group of groups) {
     const results = group.read ? group.read(group.refs, options) : callManager(group, options);

@@ -55,9 +55,17 @@ export function walk(
 /** The position of the root value, before any container is entered. */
 const AT_ROOT: WalkPosition = { pathTo: (last) => (last === undefined ? [] : [last]) };
 
+/** Up to this many containers are told apart by a scan; more get a map. */
+const SCANNED = 16;
+
 /** One walk; while the visitor runs, it is the {@link StringSite} of the string being visited. */
 class Walker implements StringSite, WalkPosition {
-  /** Containers entered so far, by source; made when the first nested one is met (a flat value needs none). */
+  /**
+   * Containers entered below the root, in order, with their frames (made at the first: a flat value needs none);
+   * a map once there are more than {@link SCANNED}.
+   */
+  private sources: object[] | undefined;
+  private frames: Frame[] | undefined;
   private entered: Map<object, Frame> | undefined;
   private readonly stack: Frame[] = [];
   /** The key of the string being visited; an array index as a number (made a string only when asked for). */
@@ -77,10 +85,9 @@ class Walker implements StringSite, WalkPosition {
       const { keys, copy, cloned, source, length } = frame;
       let index = frame.index;
       while (index < length) {
-        const key: PropertyKey = keys === undefined ? String(index) : keys[index]!;
-        const child = cloned
-          ? (copy as Record<PropertyKey, unknown>)[keys === undefined ? index : key]
-          : readOwn(source, key, this);
+        // A copied array is read by index: its keys are never made strings unless a site asks for one.
+        const key: PropertyKey = keys === undefined ? index : keys[index]!;
+        const child = cloned ? (copy as Record<PropertyKey, unknown>)[key] : readOwn(source, key, this);
         index++;
         if (child === ABSENT) continue;
         if (typeof key === 'symbol') {
@@ -89,7 +96,7 @@ class Walker implements StringSite, WalkPosition {
         }
         if (typeof child === 'string') {
           if (copy && !cloned) setOwn(copy, key, child);
-          this.visitedKey = key as string;
+          this.visitedKey = key;
           this.visitor(child, this);
           continue;
         }
@@ -103,8 +110,7 @@ class Walker implements StringSite, WalkPosition {
           if (copy && !cloned) setOwn(copy, key, child);
           continue;
         }
-        this.entered ??= new Map([[stack[0]!.source, stack[0]!]]);
-        const met = this.entered.get(child as object);
+        const met = this.met(child as object);
         if (met?.open) {
           throw invalidInput(
             `it refers back to one of its own parents at ${shortPath(this.pathTo(segment))} (a cycle)`,
@@ -123,6 +129,38 @@ class Walker implements StringSite, WalkPosition {
       frame.open = false;
     }
     return rootCopy;
+  }
+
+  /**
+   * The frame of a container entered before, if `source` was: a scan of the few entered so far (a connection holds
+   * a handful of containers, and a map per nested walk cost more than the scan), a map past {@link SCANNED}.
+   */
+  private met(source: object): Frame | undefined {
+    const root = this.stack[0]!;
+    if (root.source === source) return root;
+    const { entered, sources } = this;
+    if (entered !== undefined) return entered.get(source);
+    if (sources === undefined) return undefined;
+    for (let at = 0; at < sources.length; at++) if (sources[at] === source) return this.frames![at];
+    return undefined;
+  }
+
+  /** Remembers the frame of a container entered, for {@link met}. */
+  private remember(source: object, frame: Frame): void {
+    if (this.stack.length === 0) return;
+    if (this.entered !== undefined) {
+      this.entered.set(source, frame);
+      return;
+    }
+    this.sources ??= [];
+    this.frames ??= [];
+    const { sources, frames } = this;
+    sources.push(source);
+    frames.push(frame);
+    if (sources.length > SCANNED) {
+      this.entered = new Map();
+      for (let at = 0; at < sources.length; at++) this.entered.set(sources[at]!, frames[at]!);
+    }
   }
 
   /** The path from the root to the current container, then `last`; `last` undefined at the root. */
@@ -181,7 +219,7 @@ class Walker implements StringSite, WalkPosition {
         // An object's strings are visited in one `for…in` over the copy (V8 reads it through its enum cache) until
         // a container is met; only then are its keys listed, and the walk goes on from that key. An object
         // holding no container (most of a connection) is done here.
-        this.entered?.set(source, frame);
+        this.remember(source, frame);
         stack.push(frame);
         const record = cloned as Record<string, unknown>;
         for (const key in record) {
@@ -202,7 +240,7 @@ class Walker implements StringSite, WalkPosition {
         return cloned;
       }
       // An array's strings likewise, by index, until a container is met; the walk goes on from there.
-      this.entered?.set(source, frame);
+      this.remember(source, frame);
       stack.push(frame);
       const list = cloned as unknown[];
       const { length } = list;
@@ -238,7 +276,7 @@ class Walker implements StringSite, WalkPosition {
         open: true,
       };
     }
-    this.entered?.set(source, frame);
+    this.remember(source, frame);
     stack.push(frame);
     return frame.copy;
   }

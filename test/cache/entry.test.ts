@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Entry } from '../../src/cache/entry.js';
+import { NOT_JSON } from '../../src/cache/store-types.js';
 import { nameOfArn } from '../../src/ref/secret-names.js';
 
 const owner = { identity: 'aws|us-east-1||key:a\\b|c' };
@@ -31,13 +32,13 @@ describe('cache entries', () => {
     entry.expiresAt = Date.now() + 1_000;
     entry.backoff = { failures: 2, retryAt: 5 };
     const newer = new Entry({ secretString: 'new', arn: ARN, name: 'prod/db' }, 2, '', owner, 'x');
-    newer.json = { ok: false };
+    newer.json = NOT_JSON;
     const adopted = entry.adopting(newer);
     expect(adopted.payload.secretString).toBe('new');
     expect(adopted).toMatchObject({
       seq: 2,
       expiresAt: entry.expiresAt,
-      json: { ok: false },
+      json: NOT_JSON,
       secretId: 'prod/db',
     });
     expect(adopted.backoff).toEqual({ failures: 2, retryAt: 5 });

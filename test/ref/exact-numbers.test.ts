@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { isLosslessNumber, parse as losslessParse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import type { CachedPayload } from '../../src/cache/store.js';
+import { type CachedPayload, NOT_JSON } from '../../src/cache/store-types.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { parsedJson, readSecretResult, readSecretValue } from '../../src/manager/read-value.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
@@ -161,8 +161,8 @@ function rounded(value: unknown): unknown {
 
 function parsedJsonValue(cached: CachedPayload, text: string): unknown {
   const parsed = parsedJson(cached, text);
-  if (!parsed.ok) throw new Error('expected JSON');
-  return parsed.value;
+  if (parsed === NOT_JSON) throw new Error('expected JSON');
+  return parsed;
 }
 
 describe('exact JSON: parsing', () => {
@@ -174,7 +174,7 @@ describe('exact JSON: parsing', () => {
     readSecretValue(cached, { secretId: 's', jsonKey: 'b' });
     readSecretResult(cached, { secretId: 's', jsonKey: 'c' });
 
-    expect(first).toMatchObject({ ok: true });
+    expect(first).toMatchObject({ b: 'x' });
     expect(cached.json).toBe(first);
   });
 

@@ -211,6 +211,21 @@ describe('copyStrings', () => {
     expect(out.a).toEqual({ user: 'U' });
   });
 
+  it('shares the copy of an object met again among many containers, and refuses a cycle to the root among them', () => {
+    const shared = { user: 'u' };
+    const siblings = Array.from({ length: 40 }, (_, n) => ({ n: String(n) }));
+    const out = upper({ first: shared, siblings, last: shared }) as { first: object; last: object };
+    expect(out.last).toBe(out.first);
+    expect(out.first).toEqual({ user: 'U' });
+    const looped: Record<string, unknown> = { siblings: siblings.map((item) => ({ ...item })) };
+    (looped.siblings as Record<string, unknown>[])[30]!.back = looped;
+    expect(caught(() => upper(looped))).toMatchObject({
+      code: 'invalid_input',
+      message:
+        'Cannot walk the value: it refers back to one of its own parents at siblings[30].back (a cycle)',
+    });
+  });
+
   it('walks a diamond-shaped value 60 levels high in linear time', () => {
     let node: unknown = { leaf: 'x' };
     for (let i = 0; i < 60; i++) node = { left: node, right: node };

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
+import { compileConnection } from '../../src/resolve/compile.js';
+import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
+
+const TTL = 60_000;
+
+/** Nested and flat, whole and by JSON key, a repeat: every kind of string a warm resolve remembers. */
+const connection = {
+  user: '{{resolve:secretsmanager:db:SecretString:user}}',
+  url: 'postgres://app:{{resolve:secretsmanager:db:SecretString:password}}@host/db',
+  nested: {
+    list: ['{{resolve:secretsmanager:api}}', 5],
+    again: '{{resolve:secretsmanager:db:SecretString:user}}',
+  },
+};
+
+function setup(cache: Parameters<typeof createSecretManager>[1] = { cache: { ttlMs: TTL, jitter: 0 } }) {
+  const provider = createMemoryProvider({ db: JSON.stringify({ user: 'u1', password: 'p1' }), api: 'a1' });
+  const manager = createSecretManager(provider, cache);
+  return { provider, manager };
+}
+
+/** Resolves often enough that every string of the connection is remembered (strings are kept on second sight). */
+async function warmUp(manager: ReturnType<typeof createSecretManager>): Promise<void> {
+  for (let round = 0; round < 4; round++) {
+    expect(await resolveConnection(connection, manager)).toEqual({
+      user: 'u1',
+      url: 'postgres://app:p1@host/db',
+      nested: { list: ['a1', 5], again: 'u1' },
+    });
+  }
+}
+
+const rotated = { user: 'u2', url: 'postgres://app:p2@host/db', nested: { list: ['a2', 5], again: 'u2' } };
+
+function rotate(provider: ReturnType<typeof createMemoryProvider>): void {
+  provider.setSecret('db', JSON.stringify({ user: 'u2', password: 'p2' }));
+  provider.setSecret('api', 'a2');
+}
+
+describe('a warm resolve never answers a dropped or replaced cache entry', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reads the new version on the next resolve after invalidate, for resolveConnection and a compiled connection', async () => {
+    const { provider, manager } = setup();
+    const compiled = compileConnection(connection);
+    await warmUp(manager);
+    await compiled.resolve(manager);
+    rotate(provider);
+    manager.invalidate('db');
+    manager.invalidate('api');
+    expect(await resolveConnection(connection, manager)).toEqual(rotated);
+    expect(await compiled.resolve(manager)).toEqual(rotated);
+  });
+
+  it('reads the secret again after its entry was evicted by newer ones (maxSize)', async () => {
+    const { provider, manager } = setup({ cache: { ttlMs: TTL, jitter: 0, maxSize: 2 } });
+    await warmUp(manager);
+    rotate(provider);
+    for (let n = 0; n < 6; n++) provider.setSecret(`filler-${n}`, `f${n}`);
+    for (let n = 0; n < 6; n++) await manager.getSecret(`filler-${n}`);
+    expect(await resolveConnection(connection, manager)).toEqual(rotated);
+  });
+
+  it('reads the value that replaced an entry (a refresh: true read elsewhere), not the one it replaced', async () => {
+    const { provider, manager } = setup();
+    await warmUp(manager);
+    rotate(provider);
+    expect(await manager.getSecret('db:user', { refresh: true })).toBe('u2');
+    expect(await manager.getSecret('api', { refresh: true })).toBe('a2');
+    const calls = provider.apiCalls();
+    expect(await resolveConnection(connection, manager)).toEqual(rotated);
+    expect(provider.apiCalls()).toBe(calls);
+  });
+
+  it('reads the rotated version once the entry has expired (ttlMs)', async () => {
+    const { provider, manager } = setup();
+    await warmUp(manager);
+    rotate(provider);
+    vi.advanceTimersByTime(TTL - 1);
+    expect((await resolveConnection(connection, manager)).user).toBe('u1');
+    vi.advanceTimersByTime(1);
+    expect(await resolveConnection(connection, manager)).toEqual(rotated);
+  });
+
+  it('reads past the cache with refresh: true, and later warm resolves keep the new version', async () => {
+    const { provider, manager } = setup();
+    await warmUp(manager);
+    rotate(provider);
+    expect(await resolveConnection(connection, manager, { refresh: true })).toEqual(rotated);
+    expect(await resolveConnection(connection, manager)).toEqual(rotated);
+  });
+
+  it('resolves a secret that was missing once its remembered not-found answer ends (negativeTtlMs)', async () => {
+    const { provider, manager } = setup({ cache: { ttlMs: TTL, jitter: 0, negativeTtlMs: 1_000 } });
+    const missing = { key: '{{resolve:secretsmanager:later:SecretString:k}}' };
+    for (let round = 0; round < 4; round++) {
+      const { issues } = await resolveConnectionSettled(missing, manager);
+      expect(issues.map((issue) => issue.code)).toEqual(['secret_not_found']);
+    }
+    provider.setSecret('later', JSON.stringify({ k: 'v' }));
+    expect((await resolveConnectionSettled(missing, manager)).issues).toHaveLength(1);
+    vi.advanceTimersByTime(1_000);
+    expect(await resolveConnection(missing, manager)).toEqual({ key: 'v' });
+  });
+
+  it('gives each manager its own secret for the same reference text', async () => {
+    const { manager } = setup();
+    const other = createSecretManager(
+      createMemoryProvider({ db: JSON.stringify({ user: 'x1', password: 'y1' }), api: 'z1' }),
+      { cache: { ttlMs: TTL } },
+    );
+    await warmUp(manager);
+    for (let round = 0; round < 3; round++) {
+      expect(await resolveConnection(connection, other)).toEqual({
+        user: 'x1',
+        url: 'postgres://app:y1@host/db',
+        nested: { list: ['z1', 5], again: 'x1' },
+      });
+      expect((await resolveConnection(connection, manager)).user).toBe('u1');
+    }
+  });
+
+  it('reads a secret deleted and re-created as the new one after invalidate', async () => {
+    const { provider, manager } = setup();
+    await warmUp(manager);
+    provider.deleteSecret('api');
+    manager.invalidate('api');
+    const { issues } = await resolveConnectionSettled(connection, manager);
+    expect(issues.map((issue) => [issue.code, issue.path])).toEqual([
+      ['secret_not_found', ['nested', 'list', 0]],
+    ]);
+    provider.setSecret('api', 'a3');
+    manager.invalidate('api');
+    expect((await resolveConnection(connection, manager)).nested.list[0]).toBe('a3');
+  });
+});
+
+describe('a warm resolve gives each caller its own values', () => {
+  it('gives a fresh copy of a JSON value each time (keepJsonTypes), whatever the caller did to the last one', async () => {
+    const provider = createMemoryProvider({ cfg: JSON.stringify({ pool: { max: 5 }, tags: ['a'] }) });
+    const manager = createSecretManager(provider, { cache: { ttlMs: TTL } });
+    const shape = {
+      pool: '{{resolve:secretsmanager:cfg:SecretString:pool}}',
+      tags: '{{resolve:secretsmanager:cfg:SecretString:tags}}',
+    };
+    for (let round = 0; round < 4; round++) {
+      const value = (await resolveConnection(shape, manager, { keepJsonTypes: true })) as unknown as {
+        pool: { max: number };
+        tags: string[];
+      };
+      expect(value).toEqual({ pool: { max: 5 }, tags: ['a'] });
+      value.pool.max = 99;
+      value.tags.push('changed');
+    }
+    expect(await manager.getSecret('cfg:pool')).toBe('{"max":5}');
+  });
+});
