@@ -246,6 +246,67 @@ describe('a fleet of processes on a Redis Cluster', () => {
   }, 60_000);
 });
 
+describe('a reshard on a Redis Cluster', () => {
+  it("moving the namespace's slot to another primary keeps values shared and invalidations heard, both clients", async () => {
+    const namespace = 'reshard';
+    const { provider, calls } = countingProvider({ 'rs/db': 'pw-1' });
+    const readers = await Promise.all(
+      FLAVOURS.map(async (flavour) => {
+        const made = await clusterCache(flavour, namespace);
+        return { ...made, manager: createSecretManager(provider, { cache: made.cache }) };
+      }),
+    );
+    const [a, b] = readers as [(typeof readers)[0], (typeof readers)[0]];
+    expect(await a.manager.getSecret('rs/db')).toBe('pw-1');
+    expect(await b.manager.getSecret('rs/db')).toBe('pw-1');
+    expect(calls.fetched).toBe(1);
+
+    // Move the slot by hand, as `redis-cli --cluster reshard` does: importing, migrating, keys over, then owner.
+    const slot = await cluster().slotOf(`secret-refs:{${namespace}}:gen`);
+    const from = await cluster().primaryOf(slot);
+    const primaries: number[] = [];
+    for (const node of cluster().nodes.filter((n) => n.alive)) {
+      if ((await cluster().cli(node.port, 'ROLE')).startsWith('master')) primaries.push(node.port);
+    }
+    const to = primaries.find((port) => port !== from)!;
+    const idOf = async (port: number) => (await cluster().cli(port, 'CLUSTER', 'MYID')).trim();
+    const [fromId, toId] = [await idOf(from), await idOf(to)];
+    await cluster().cli(to, 'CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', fromId);
+    await cluster().cli(from, 'CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', toId);
+    for (let round = 0; round < 50; round++) {
+      const keys = (await cluster().cli(from, 'CLUSTER', 'GETKEYSINSLOT', String(slot), '100'))
+        .split('\n')
+        .filter(Boolean);
+      if (keys.length === 0) break;
+      const moved = await cluster().cli(
+        from,
+        'MIGRATE',
+        '127.0.0.1',
+        String(to),
+        '',
+        '0',
+        '5000',
+        'KEYS',
+        ...keys,
+      );
+      expect(moved.trim()).toBe('OK');
+    }
+    for (const port of primaries) await cluster().cli(port, 'CLUSTER', 'SETSLOT', String(slot), 'NODE', toId);
+    expect([...(await keysByNode(namespace)).keys()]).toEqual([to]);
+
+    // Shared still, from the new owner (the in-process copies were dropped when the subscriptions moved).
+    await until(() => a.cache.isListening() && b.cache.isListening(), 10_000);
+    for (const reader of readers) await reader.cache.invalidateSecret('rs/db').catch(() => undefined);
+    await until(() => a.heard.length > 0 && b.heard.length > 0, 10_000);
+    provider.setSecret('rs/db', 'pw-2');
+    await until(async () => (await a.manager.getSecret('rs/db')) === 'pw-2', 10_000);
+    const fetched = calls.fetched;
+    expect(await b.manager.getSecret('rs/db')).toBe('pw-2');
+    expect(calls.fetched).toBe(fetched);
+    await Promise.all(readers.map((reader) => reader.close()));
+  }, 60_000);
+});
+
 describe('a failover on a Redis Cluster', () => {
   it('costs each read bounded time and never a wrong value while a primary dies and its replica takes over, and sharing resumes by itself', async () => {
     const namespace = 'failover';

@@ -82,7 +82,11 @@ async function subscribeAt(
   const lost = new Promise<Address | undefined>((resolve) => {
     settle = resolve;
   });
+  let stopped = false;
   const stop = (): void => {
+    // Once: ending the connection makes it emit `end` and `error` again, which would call this again, and again.
+    if (stopped) return;
+    stopped = true;
     settle(undefined);
     try {
       (((ioredis ? client.disconnect : client.destroy) ?? client.disconnect) as Fn).call(client);
@@ -138,6 +142,7 @@ export function shardSubscriberOf(cluster: AnyClient, connection: RedisConnectio
         let slot: number | undefined;
         let next: Address | undefined;
         let attempt = 0;
+        let redirected = 0;
         const loop = async (): Promise<void> => {
           while (!closed) {
             try {
@@ -153,6 +158,7 @@ export function shardSubscriberOf(cluster: AnyClient, connection: RedisConnectio
               }
               current = subscription;
               attempt = 0;
+              redirected = 0;
               if (first) {
                 first = false;
                 resolve();
@@ -165,7 +171,9 @@ export function shardSubscriberOf(cluster: AnyClient, connection: RedisConnectio
             } catch (error) {
               // Not trusted: a node that is down, a slot that moved (MOVED names where), a topology not known yet.
               next = movedTo((error as { message?: unknown } | null)?.message);
-              if (!next) await pause();
+              // One redirection is followed at once; while a slot migrates, its two nodes send each other's address
+              // back and forth, and that is waited out rather than spun on.
+              if (!next || redirected++ > 0) await pause();
             }
           }
           if (first) reject(new Error('closed'));
