@@ -1,8 +1,6 @@
 import type { SecretRefError } from '../errors.js';
 import type { SecretEvent } from '../types.js';
 
-export { createEmitter, type Emit } from '../events.js';
-
 /** The `error` event of a failed fetch: its code and message (the library's messages name no value). */
 export function errorEvent(
   secretId: string,

@@ -1,7 +1,8 @@
+import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
-import { type Emit, errorEvent } from './events.js';
+import { errorEvent } from './events.js';
 import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
 import type { SharedRead } from './tier.js';
 

@@ -1,8 +1,8 @@
 import { abortError, raceAbort } from '../abort.js';
+import type { Emit } from '../events.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
 import type { SecretLocator, SecretProvider } from '../types.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from './cache-key.js';
-import type { Emit } from './events.js';
 import { type Missing, type RequestContext, startRequest } from './fetch.js';
 import type { NegativeMemo } from './negative.js';
 import { servedServices, unservedOutcome } from './services.js';

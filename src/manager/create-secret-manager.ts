@@ -1,12 +1,12 @@
 import { raceAbort, readSignal } from '../abort.js';
 import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
-import { createEmitter } from '../cache/events.js';
 import { createNegativeMemo } from '../cache/negative.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
 import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
 import { type CachedPayload, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
+import { createEmitter } from '../events.js';
 import { checkedListing, checkTestResult } from '../provider/answer.js';
 import { listJsonKeys } from '../ref/json-key.js';
 import type {
