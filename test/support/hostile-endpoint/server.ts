@@ -10,7 +10,8 @@ import type {
   HostileResponseRecord,
 } from './types.js';
 
-const TARGET_PREFIX = 'secretsmanager.';
+/** The service part of `X-Amz-Target` (Secrets Manager's or Parameter Store's), dropped from `action`. */
+const TARGET_PREFIX = /^(secretsmanager|AmazonSSM)\./;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -87,7 +88,7 @@ export async function startHostileEndpoint(
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     const request: HostileRequest = {
-      action: target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target,
+      action: target.replace(TARGET_PREFIX, ''),
       input: parseInput(body),
       region: regionOf(req.headers.authorization),
       index: requests.length,
