@@ -362,7 +362,7 @@ export async function fleetAtScale(): Promise<ScenarioResult> {
         },
       ],
       notes: [
-        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache and bus subscriber; the managers of a process share one node-redis client for commands and one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}. "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
+        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache and bus subscriber; the managers of a process share one node-redis client for commands and one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}, leaseMs 5000, operationTimeoutMs ${OPERATION_TIMEOUT_MS ?? 250} (FLEET_OP_TIMEOUT_MS). "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
       ],
     };
   } finally {
