@@ -18,8 +18,10 @@ export {
   SecretRefSyntaxError,
   SecretResolutionError,
 } from './errors.js';
+export type { SecretEvent, SecretRequest } from './events.js';
 export type { SecretManagerOptions } from './manager/create-secret-manager.js';
 export { createSecretManager } from './manager/create-secret-manager.js';
+export type { SecretManager, SecretManagerStats, SecretResult } from './manager/types.js';
 export type {
   AwsCredentialsOption,
   AwsProvider,
@@ -78,17 +80,12 @@ export type {
   ListSecretsOptions,
   ParameterService,
   ReferenceService,
-  SecretEvent,
   SecretLocator,
-  SecretManager,
-  SecretManagerStats,
   SecretPayload,
   SecretProvider,
   SecretRef,
   SecretRefMatch,
   SecretRefStyle,
-  SecretRequest,
-  SecretResult,
   SecretSummary,
   TestConnectionOptions,
   TestConnectionResult,

@@ -1,5 +1,5 @@
 import type { SecretRefError } from '../errors.js';
-import type { SecretEvent } from '../types.js';
+import type { SecretEvent } from '../events.js';
 
 /** The `error` event of a failed fetch: its code and message (the library's messages name no value). */
 export function errorEvent(

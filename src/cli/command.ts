@@ -1,4 +1,4 @@
-import type { SecretManager } from '../types.js';
+import type { SecretManager } from '../manager/types.js';
 import type { CliIo } from './io.js';
 import type { CliOption, GLOBAL_OPTIONS } from './options.js';
 import type { PrivateFileSystem } from './private-file-system.js';

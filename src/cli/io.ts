@@ -1,4 +1,5 @@
-import type { SecretEvent, SecretManager } from '../types.js';
+import type { SecretEvent } from '../events.js';
+import type { SecretManager } from '../manager/types.js';
 import type { CliCredentialSource } from './credential-source.js';
 import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliSignals } from './signals.js';

@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { SecretManager } from '../manager/types.js';
 import type { AwsCredentialsOption } from '../provider/aws/credentials.js';
 import { withoutValues } from '../provider/aws/map-error.js';
-import type { SecretManager } from '../types.js';
 import { loadFromProcess, loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
 import { type CliCredentialSource, chainSource, profileKind } from './credential-source.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';

@@ -1,5 +1,5 @@
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
-import type { SecretManager } from '../types.js';
+import type { SecretManager } from '../manager/types.js';
 import { parseCommandLine } from './args.js';
 import type { CliCommand } from './command.js';
 import { cacheCommand } from './commands/cache.js';

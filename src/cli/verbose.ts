@@ -1,4 +1,4 @@
-import type { SecretEvent, SecretRequest } from '../types.js';
+import type { SecretEvent, SecretRequest } from '../events.js';
 import type { CliWritable } from './io.js';
 
 /**

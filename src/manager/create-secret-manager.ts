@@ -6,17 +6,15 @@ import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.j
 import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
 import { type CachedPayload, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
+import type { SecretEvent } from '../events.js';
 import { createEmitter } from '../events.js';
 import { checkedListing, checkTestResult } from '../provider/answer.js';
 import { listJsonKeys } from '../ref/json-key.js';
 import type {
   CallOptions,
   ListSecretsOptions,
-  SecretEvent,
-  SecretManager,
   SecretProvider,
   SecretRef,
-  SecretResult,
   SecretSummary,
   TestConnectionOptions,
   TestConnectionResult,
@@ -24,6 +22,7 @@ import type {
 import { createRefReader, registerReader } from './read-refs.js';
 import { readSecretBinary, readSecretValue, secretJson } from './read-value.js';
 import { toRef } from './ref-input.js';
+import type { SecretManager, SecretResult } from './types.js';
 
 /**
  * Options of {@link createSecretManager}.

@@ -2,9 +2,10 @@ import type { FlightOutcome, ReadOptions, ReadThrough } from '../cache/read-thro
 import type { CachedPayload } from '../cache/store-types.js';
 import { SecretRefConfigError, type SecretRefError } from '../errors.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
-import type { SecretManager, SecretRef, SecretResult } from '../types.js';
+import type { SecretRef } from '../types.js';
 import { readSecretResult } from './read-value.js';
 import { toRef } from './ref-input.js';
+import type { SecretManager, SecretResult } from './types.js';
 
 /**
  * `getSecrets` of a manager made by `createSecretManager`, answering at once (no promise) when every secret is

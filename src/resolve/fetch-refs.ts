@@ -1,8 +1,9 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError } from '../errors.js';
 import { type RefReader, readerOf } from '../manager/read-refs.js';
+import type { SecretManager, SecretResult } from '../manager/types.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
-import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../types.js';
+import type { CallOptions, SecretRef } from '../types.js';
 import type { RouteOf } from './managers.js';
 
 interface Group {

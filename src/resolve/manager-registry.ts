@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import QuickLRU from 'quick-lru';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
-import type { SecretManager } from '../types.js';
+import type { SecretManager } from '../manager/types.js';
 import { isManager, type ManagerLookup } from './managers.js';
 import { settingsText } from './settings-digest.js';
 

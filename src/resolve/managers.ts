@@ -1,6 +1,7 @@
 import { raceAbort } from '../abort.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
-import type { SecretManager, SecretRef } from '../types.js';
+import type { SecretManager } from '../manager/types.js';
+import type { SecretRef } from '../types.js';
 
 /**
  * A function that gives the manager of a connection id (`undefined` for a reference naming none, unless

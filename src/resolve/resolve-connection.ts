@@ -1,6 +1,7 @@
 import { readSignal, throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
-import type { SecretRef, SecretRefMatch, SecretResult } from '../types.js';
+import type { SecretResult } from '../manager/types.js';
+import type { SecretRef, SecretRefMatch } from '../types.js';
 import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
 import { fetchRefs } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';

@@ -1,5 +1,6 @@
 import type { SecretResolutionIssue } from '../errors.js';
-import type { SecretRefMatch, SecretResult } from '../types.js';
+import type { SecretResult } from '../manager/types.js';
+import type { SecretRefMatch } from '../types.js';
 import { applyEncode, type EncodeOption, type EncodeSite } from './encode.js';
 import { linkPath, type PathLink, type PathSegment } from './walk.js';
 

@@ -2,14 +2,9 @@ import { Readable } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import { SecretFetchError } from '../../src/errors.js';
+import type { SecretManager, SecretManagerStats } from '../../src/manager/types.js';
 import type { LocalSecretsManager } from '../../src/testing/index.js';
-import type {
-  SecretManager,
-  SecretManagerStats,
-  SecretRef,
-  SecretSummary,
-  TestConnectionResult,
-} from '../../src/types.js';
+import type { SecretRef, SecretSummary, TestConnectionResult } from '../../src/types.js';
 
 /** An in-memory `CliIo`: `stdin` from text (or a TTY with no data), stdout/stderr collected as text. */
 export function makeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { SecretFetchError } from '../../src/errors.js';
-import type { SecretManager } from '../../src/types.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { fakeManager, makeIo } from './helpers.js';
 
 const listed = [

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRefConfigError } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
-import type { CallOptions, SecretManager } from '../../src/types.js';
+import type { CallOptions } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 
 const fakeSignal = { aborted: false, addEventListener() {} };

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretFetchError } from '../../src/errors.js';
+import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
-import type { SecretEvent } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 
 const TTL = 60_000;

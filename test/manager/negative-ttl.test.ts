@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretFetchError } from '../../src/errors.js';
+import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
-import type { SecretEvent, SecretProvider } from '../../src/types.js';
+import type { SecretProvider } from '../../src/types.js';
 
 function counting(
   existing: Record<string, string>,

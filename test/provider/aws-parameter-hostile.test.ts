@@ -67,6 +67,14 @@ async function hostileProvider(fixture: readonly ContractParameter[], tamper: Ta
   });
   return {
     provider,
+    callNames: () =>
+      local.requests
+        .filter((request) => request.service === 'ssm' && request.action === 'GetParameters')
+        .map((request) => request.secretIds),
+    deny: () => {
+      local.denyActions(['GetParameters']);
+      return () => local.denyActions([]);
+    },
     teardown: async () => {
       await hostile.close();
       await local.close();

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretResolutionError } from '../../src/errors.js';
+import type { SecretEvent } from '../../src/events.js';
 import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
-import type { SecretEvent } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 

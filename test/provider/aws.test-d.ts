@@ -1,13 +1,14 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { SecretManager } from '../../src/manager/types.js';
 import {
   type AwsProvider,
   type AwsSecretsManagerConfig,
   createAwsProvider,
   createAwsSecretsManager,
 } from '../../src/provider/aws/index.js';
-import type { SecretManager, SecretProvider } from '../../src/types.js';
+import type { SecretProvider } from '../../src/types.js';
 
 describe('AWS provider types', () => {
   it('takes an AwsSecretsManagerConfig and returns a SecretManager or an AwsProvider', () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { withConnection } from '../../src/rotation/with-connection.js';
-import type { SecretEvent, SecretLocator, SecretProvider } from '../../src/types.js';
+import type { SecretLocator, SecretProvider } from '../../src/types.js';
 import { type DelayProxy, startDelayProxy } from '../support/delay-proxy.js';
 import {
   closeClient,

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretEvent } from '../../src/events.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { invalidateFromEventBridge } from '../../src/rotation/eventbridge.js';
-import type { SecretEvent, SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 import { makeCache, rawClient, type TestCache, until, useRedisServer } from './helpers.js';

@@ -4,9 +4,9 @@ import { deriveKey } from '../../src/cache/shared/crypto.js';
 import { createRedisTier, type RedisTier, type TierProblem } from '../../src/cache/shared/redis-tier.js';
 import { MAX_ENTRY_CHARS } from '../../src/cache/shared/scripts.js';
 import { subscriberOf } from '../../src/cache/shared/subscriber.js';
+import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
-import type { SecretEvent } from '../../src/types.js';
 import {
   closeClient,
   connectClient,

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager } from '../../src/types.js';
 
 const SECRETS = 5;
 const refTo = (n: number): string => `{{resolve:secretsmanager:fuzz/s${n}:SecretString:k}}`;

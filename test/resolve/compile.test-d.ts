@@ -1,10 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { SecretManager } from '../../src/manager/types.js';
 import { type CompiledConnection, compileConnection } from '../../src/resolve/compile.js';
 import type { FoundSecretRef } from '../../src/resolve/find.js';
 import { createManagerRegistry, type ManagerRegistry } from '../../src/resolve/manager-registry.js';
 import type { ManagerLookup } from '../../src/resolve/managers.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager } from '../../src/types.js';
 
 declare const manager: SecretManager;
 const connection = { props: { apiKey: '{{conn1|ap_sep_v1|prod/api:key}}', port: 5432 } };

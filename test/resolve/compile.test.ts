@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretRefConfigError, SecretRefError, SecretResolutionError } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { compileConnection } from '../../src/resolve/compile.js';
 import { findSecretRefs } from '../../src/resolve/find.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { createFakeManager } from './fake-manager.js';
 

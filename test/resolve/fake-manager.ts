@@ -1,5 +1,6 @@
 import { SecretFetchError } from '../../src/errors.js';
-import type { CallOptions, SecretManager, SecretRef, SecretResult } from '../../src/types.js';
+import type { SecretManager, SecretResult } from '../../src/manager/types.js';
+import type { CallOptions, SecretRef } from '../../src/types.js';
 
 /** A `SecretManager` for routing tests: answers `getSecrets` from a record, and records every call. */
 export interface FakeManager extends SecretManager {

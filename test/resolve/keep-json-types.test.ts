@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRefConfigError } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import type { SecretManager, SecretResult } from '../../src/manager/types.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager, SecretRef, SecretResult } from '../../src/types.js';
+import type { SecretRef } from '../../src/types.js';
 import { createFakeManager } from './fake-manager.js';
 
 /** A manager answering JSON keys of one secret, reporting the JSON value beside its text (as `json`). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRefAbortError, SecretResolutionError } from '../../src/errors.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import type { ManagerLookup } from '../../src/resolve/managers.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { createFakeManager } from './fake-manager.js';
 

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { SecretRefConfigError, SecretRefError } from '../../src/errors.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createManagerRegistry } from '../../src/resolve/manager-registry.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { createFakeManager } from './fake-manager.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretFetchError, SecretRefConfigError, SecretResolutionError } from '../../src/errors.js';
+import type { SecretManager, SecretResult } from '../../src/manager/types.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager, SecretRef, SecretResult } from '../../src/types.js';
+import type { SecretRef } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { createFakeManager } from './fake-manager.js';
 

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { SecretRefSyntaxError, SecretResolutionIssue } from '../../src/errors.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { type FoundSecretRef, findSecretRefs } from '../../src/resolve/find.js';
 import { createMasker, type Masker } from '../../src/resolve/mask.js';
 import {
@@ -7,7 +8,7 @@ import {
   resolveConnection,
   resolveConnectionSettled,
 } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager, SecretRef } from '../../src/types.js';
+import type { SecretRef } from '../../src/types.js';
 
 declare const manager: SecretManager;
 const connection = { props: { apiKey: '{{conn1|ap_sep_v1|prod/api:key}}', port: 5432 } };

@@ -6,9 +6,9 @@ import {
   type SecretResolutionIssue,
 } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createMemoryProvider, type MemoryProviderCall } from '../../src/provider/memory.js';
 import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
-import type { SecretManager } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { createFakeManager } from './fake-manager.js';
 

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretManager } from '../../src/manager/types.js';
 import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { compileConnection } from '../../src/resolve/compile.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { withConnection } from '../../src/rotation/with-connection.js';
-import type { SecretManager } from '../../src/types.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 const endpoint = useLocalEndpoint({

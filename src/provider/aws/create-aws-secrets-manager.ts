@@ -1,5 +1,5 @@
 import { createSecretManager } from '../../manager/create-secret-manager.js';
-import type { SecretManager } from '../../types.js';
+import type { SecretManager } from '../../manager/types.js';
 import type { AwsSecretsManagerConfig } from './config.js';
 import { createAwsProvider } from './create-aws-provider.js';
 

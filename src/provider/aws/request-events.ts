@@ -1,5 +1,4 @@
-import type { Emit } from '../../events.js';
-import type { SecretRequest } from '../../types.js';
+import type { Emit, SecretRequest } from '../../events.js';
 
 /** The part of an SDK command this module uses: its own middleware stack (the client's is left alone). */
 interface ObservableCommand {
