@@ -32,4 +32,24 @@ describe('names in Redis', () => {
     expect(names.form('prod/db')).not.toBe(anyScopeForm(key, 'prod/db'));
     expect(keyPrefix('prod')).toBe('secret-refs:{prod}:');
   });
+
+  it('names stay what earlier versions wrote, so processes of two versions share one namespace', () => {
+    const pinned = deriveKey(Buffer.alloc(32, 7));
+    const names = scopeNames(pinned, 'scope-é', new Map());
+    expect([
+      names.scope,
+      names.entry({ secretId: 'prod/db' }),
+      names.entry({ secretId: '/p', service: 'ssm', versionId: '3' }),
+      names.form('prod/db'),
+      anyScopeForm(pinned, 'prod/db', new Map()),
+      scopeNames(pinned, 'scope-é').entry({ secretId: 'prod/db' }),
+    ]).toEqual([
+      '087cbb62c2c6a3b692e03ff40851d68a',
+      '2853aa2dff2164d7152cecfeef824f0e',
+      '1e5d014b524a3a50e0a2c951b4ff7c8f',
+      'a91058472f17555515cfce511084cdb9',
+      '5a137d80118f2443d9b83b4e8d2f17b8',
+      '2853aa2dff2164d7152cecfeef824f0e',
+    ]);
+  });
 });

@@ -72,7 +72,12 @@ export function deriveKey(material: Uint8Array): DerivedKey {
  *   const scope = hmacHex(key.names, 'scope', scopeText);
  */
 export function hmacHex(key: Buffer, ...parts: string[]): string {
-  return createHmac('sha256', key).update(lengthPrefixed(parts)).digest('hex').slice(0, 32);
+  return hmacHexOf(key, lengthPrefixed(parts));
+}
+
+/** {@link hmacHex} of parts already joined by {@link lengthPrefixed}. */
+export function hmacHexOf(key: Buffer, prefixed: string): string {
+  return createHmac('sha256', key).update(prefixed).digest('hex').slice(0, 32);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import { normalizeLocator } from '../cache-key.js';
-import { type DerivedKey, hmacHex, lengthPrefixed } from './crypto.js';
+import { type DerivedKey, hmacHex, hmacHexOf, lengthPrefixed } from './crypto.js';
 
 /**
  * Names in Redis. Every key starts with `secret-refs:{<namespace>}:` (one hash tag, so an ACL or a cluster slot
@@ -43,13 +43,19 @@ export interface NameMemo {
   set(slot: string, name: string): unknown;
 }
 
-/** `hmacHex(key.names, ...parts)`, through `memo` when there is one. */
-function nameOf(key: DerivedKey, memo: NameMemo | undefined, parts: string[]): string {
-  if (!memo) return hmacHex(key.names, ...parts);
-  const slot = `${key.id}${lengthPrefixed(parts)}`;
+/**
+ * `hmacHex(key.names, ...parts)` where `head` holds the first parts already joined by `lengthPrefixed` (a scope's
+ * text is joined once, not at every read), through `memo` when there is one.
+ */
+const ANY = lengthPrefixed(['any']);
+
+function nameOf(key: DerivedKey, memo: NameMemo | undefined, head: string, rest: string[]): string {
+  const text = head + lengthPrefixed(rest);
+  if (!memo) return hmacHexOf(key.names, text);
+  const slot = key.id + text;
   let name = memo.get(slot);
   if (name === undefined) {
-    name = hmacHex(key.names, ...parts);
+    name = hmacHexOf(key.names, text);
     memo.set(slot, name);
   }
   return name;
@@ -61,7 +67,7 @@ function nameOf(key: DerivedKey, memo: NameMemo | undefined, parts: string[]): s
  *   const form = anyScopeForm(key, 'prod/db');
  */
 export function anyScopeForm(key: DerivedKey, secretId: string, memo?: NameMemo): string {
-  return nameOf(key, memo, ['any', secretId]);
+  return nameOf(key, memo, ANY, [secretId]);
 }
 
 /**
@@ -70,6 +76,8 @@ export function anyScopeForm(key: DerivedKey, secretId: string, memo?: NameMemo)
  *   const name = scopeNames(key, scopeText).entry({ secretId: 'prod/db' });
  */
 export function scopeNames(key: DerivedKey, scopeText: string, memo?: NameMemo): ScopeNames {
+  const entryHead = lengthPrefixed(['entry', scopeText]);
+  const formHead = lengthPrefixed(['form', scopeText]);
   return {
     key,
     scope: hmacHex(key.names, 'scope', scopeText),
@@ -78,12 +86,11 @@ export function scopeNames(key: DerivedKey, scopeText: string, memo?: NameMemo):
       const stage = versionStage === undefined ? '' : `=${versionStage}`;
       const version = versionId === undefined ? '' : `=${versionId}`;
       // A Parameter Store entry is named with its service, so it never shares a name with a secret's.
-      if (service !== undefined)
-        return nameOf(key, memo, ['entry', scopeText, secretId, stage, version, service]);
-      return nameOf(key, memo, ['entry', scopeText, secretId, stage, version]);
+      if (service !== undefined) return nameOf(key, memo, entryHead, [secretId, stage, version, service]);
+      return nameOf(key, memo, entryHead, [secretId, stage, version]);
     },
     form(secretId) {
-      return nameOf(key, memo, ['form', scopeText, secretId]);
+      return nameOf(key, memo, formHead, [secretId]);
     },
   };
 }
