@@ -1,26 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { type SeedParameter, startLocalSecretsManager } from '../../src/testing/index.js';
+import { startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { forwardTo, startHostileEndpoint } from '../support/hostile-endpoint/index.js';
 import {
   type ContractParameter,
+  endpointHooks,
   PARAMETER_CONTRACT_FIXTURE,
+  parameterSeed,
   testParameterProvider,
 } from '../support/parameter-contract.js';
 
 const OTHER_ACCOUNT = '210987654321';
-
-function seedOf(fixture: readonly ContractParameter[]): SeedParameter[] {
-  return fixture.flatMap((parameter) =>
-    parameter.versions.map((version) => ({
-      name: parameter.name,
-      type: parameter.type,
-      value: version.value,
-      ...(version.labels === undefined ? {} : { labels: [...version.labels] }),
-    })),
-  );
-}
 
 type Tamper = (parameters: Record<string, unknown>[]) => Record<string, unknown>[];
 
@@ -51,7 +42,7 @@ const repeatedAndForeign: Tamper = (parameters) =>
   ]);
 
 async function hostileProvider(fixture: readonly ContractParameter[], tamper: Tamper) {
-  const local = await startLocalSecretsManager({ parameters: seedOf(fixture) });
+  const local = await startLocalSecretsManager({ parameters: parameterSeed(fixture) });
   const hostile = await startHostileEndpoint(async (request) => {
     const answer = await forwardTo(local.endpoint, request);
     const page = answer.body as { Parameters?: Record<string, unknown>[] } | undefined;
@@ -67,14 +58,7 @@ async function hostileProvider(fixture: readonly ContractParameter[], tamper: Ta
   });
   return {
     provider,
-    callNames: () =>
-      local.requests
-        .filter((request) => request.service === 'ssm' && request.action === 'GetParameters')
-        .map((request) => request.secretIds),
-    deny: () => {
-      local.denyActions(['GetParameters']);
-      return () => local.denyActions([]);
-    },
+    ...endpointHooks(local),
     teardown: async () => {
       await hostile.close();
       await local.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretRefError } from '../../src/errors.js';
+import type { LocalSecretsManager, SeedParameter } from '../../src/testing/index.js';
 import type { FetchResult, ParameterService, SecretLocator, SecretProvider } from '../../src/types.js';
 import { CANARY, expectNoCanary } from './canary.js';
 import { describeCommonContract, failure } from './provider-contract.js';
@@ -44,6 +45,34 @@ export const PARAMETER_CONTRACT_FIXTURE: readonly ContractParameter[] = [
     (name, index): ContractParameter => ({ name, type: 'String', versions: [{ value: `v${index}` }] }),
   ),
 ];
+
+/** The fixture as the local endpoint's seed: one entry per version, oldest first. */
+export function parameterSeed(fixture: readonly ContractParameter[]): SeedParameter[] {
+  return fixture.flatMap((parameter) =>
+    parameter.versions.map((version) => ({
+      name: parameter.name,
+      type: parameter.type,
+      value: version.value,
+      ...(version.labels === undefined ? {} : { labels: [...version.labels] }),
+    })),
+  );
+}
+
+/** The local endpoint's hooks for the suite: what each GetParameters call asked for, and refusing reads. */
+export function endpointHooks(
+  endpoint: LocalSecretsManager,
+): Pick<ParameterContractSetup, 'callNames' | 'deny'> {
+  return {
+    callNames: () =>
+      endpoint.requests
+        .filter((request) => request.service === 'ssm' && request.action === 'GetParameters')
+        .map((request) => request.secretIds),
+    deny: () => {
+      endpoint.denyActions(['GetParameters']);
+      return () => endpoint.denyActions([]);
+    },
+  };
+}
 
 /** What a Parameter Store provider's `setup` returns. */
 export interface ParameterContractSetup {
