@@ -71,56 +71,53 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** INFO figures summed over the primaries (the nodes that hold the namespace). */
+/** INFO figures and key memory, summed over the nodes `ports` names (the primaries that hold the namespace). */
 interface RedisProbe {
   commands(): Promise<number>;
   /** MEMORY USAGE summed over the keys matching `pattern`, and how many of them are entries. */
   keyBytes(pattern: string): Promise<{ bytes: number; entries: number }>;
-  close(): Promise<void>;
 }
 
-async function probe(ports: () => Promise<number[]>): Promise<RedisProbe> {
-  const info = async (section: string, field: string): Promise<number> => {
-    let sum = 0;
+const nodeClient = (port: number) => createClient({ url: `redis://127.0.0.1:${port}` });
+
+function probe(ports: () => Promise<number[]>): RedisProbe {
+  /** Runs `ask` on a fresh connection to each node in turn; a node that is down adds nothing. */
+  const eachNode = async (ask: (client: ReturnType<typeof nodeClient>) => Promise<void>): Promise<void> => {
     for (const port of await ports()) {
-      const client = createClient({ url: `redis://127.0.0.1:${port}` });
+      const client = nodeClient(port);
       client.on('error', () => {});
       try {
         await client.connect();
-        const text = String(await client.sendCommand(['INFO', section]));
-        sum += Number(new RegExp(`${field}:(\\d+)`).exec(text)?.[1] ?? 0);
+        await ask(client);
       } catch {
         // a node that is down counts nothing
       } finally {
         client.destroy();
       }
     }
-    return sum;
   };
-  const keyBytes = async (pattern: string): Promise<{ bytes: number; entries: number }> => {
-    let bytes = 0;
-    let entries = 0;
-    for (const port of await ports()) {
-      const client = createClient({ url: `redis://127.0.0.1:${port}` });
-      client.on('error', () => {});
-      try {
-        await client.connect();
+  return {
+    async commands() {
+      let sum = 0;
+      await eachNode(async (client) => {
+        const text = String(await client.sendCommand(['INFO', 'stats']));
+        sum += Number(/total_commands_processed:(\d+)/.exec(text)?.[1] ?? 0);
+      });
+      return sum;
+    },
+    async keyBytes(pattern) {
+      let bytes = 0;
+      let entries = 0;
+      await eachNode(async (client) => {
         for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 1_000 })) {
           for (const key of keys) {
             bytes += Number(await client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']));
             if (key.includes(':e:')) entries++;
           }
         }
-      } finally {
-        client.destroy();
-      }
-    }
-    return { bytes, entries };
-  };
-  return {
-    commands: () => info('stats', 'total_commands_processed'),
-    keyBytes,
-    close: async () => {},
+      });
+      return { bytes, entries };
+    },
   };
 }
 
@@ -168,8 +165,8 @@ async function runTopology(
     }
     return ports;
   };
-  const redis = await probe(allPrimaries);
-  const owner = await probe(slotPrimary);
+  const redis = probe(allPrimaries);
+  const owner = probe(slotPrimary);
   const setup = {
     managers: Math.ceil(MANAGERS / PROCESSES),
     ...(cluster ? { rootNodes: cluster.rootNodes } : { redisUrl: single!.url }),
@@ -290,8 +287,6 @@ async function runTopology(
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.exit()));
-    await redis.close();
-    await owner.close();
     await cluster?.stop();
     await single?.stop();
   }
