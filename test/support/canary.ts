@@ -59,3 +59,16 @@ export function expectNoCanary(value: unknown, needle: string = CANARY): void {
   const leaks = findCanary(value, needle).map((view) => view.where);
   expect(leaks, `secret value leaked through: ${leaks.join(', ')}`).toEqual([]);
 }
+
+/**
+ * Everything an error says about itself except where it was thrown: its message, its own properties (the stack's
+ * frames left out, since they hold the checkout's paths) and its `cause` chain. For assertions on the shape of text
+ * (“no long base64 run”) that must not depend on the folder the tests run in.
+ */
+export function errorTextWithoutFrames(error: unknown, depth = 0): string {
+  if (!(error instanceof Error) || depth > 20) return safe(() => JSON.stringify(error) ?? String(error));
+  const own = Object.getOwnPropertyNames(error).filter((key) => key !== 'stack' && key !== 'cause');
+  const cause = 'cause' in error ? `\ncause: ${errorTextWithoutFrames(error.cause, depth + 1)}` : '';
+  const fields = Object.fromEntries(own.map((key) => [key, (error as unknown as Record<string, unknown>)[key]]));
+  return `${error.message}\n${safe(() => JSON.stringify(fields))}${cause}`;
+}
