@@ -55,22 +55,35 @@ export function encodeBusMessage(namespace: string, message: BusMessage): string
   return `${body}.${hmacHex(message.key.bus, namespace, body)}`;
 }
 
+/** A text off the wire, its fields checked but its MAC not yet verified under any key. */
+type ParsedText =
+  | { readonly kind: 'filled'; readonly message: BusMessage }
+  | {
+      readonly kind: InvalidationMessage['kind'];
+      readonly keyId: string;
+      readonly scope: string;
+      readonly form: string;
+      readonly mac: string;
+      readonly body: string;
+      /** What verifying it under a `bus` key in a namespace said, for the tiers of this process that ask again. */
+      readonly verified: { bus: Buffer; namespace: string; ok: boolean }[];
+    };
+
 /**
- * The message a text on the bus of `namespace` carries, or `undefined` for anything malformed or not verified.
- * @example
- *   const message = decodeBusMessage(keys, 'prod', text);
+ * The text parsed last: a process's shared subscription hands each message to every tier over its client in turn,
+ * so a message is parsed once per process, and its MAC checked once per key, not once per tier.
  */
-export function decodeBusMessage(
-  keys: readonly DerivedKey[],
-  namespace: string,
-  text: string,
-): BusMessage | undefined {
+let last: { text: string; parsed: ParsedText | undefined } | undefined;
+/** Verifications kept per message: distinct keys among the tiers of one process. */
+const MAX_VERIFIED = 8;
+
+function parse(text: string): ParsedText | undefined {
   if (text.startsWith('sr1.w.')) {
     const entry = text.slice(6, 38);
     if (!HASH.test(entry)) return undefined;
-    if (text.length === 38) return { kind: 'filled', entry };
+    if (text.length === 38) return { kind: 'filled', message: { kind: 'filled', entry } };
     return text[38] === '.' && text.length <= 39 + MAX_FILLED_TEXT
-      ? { kind: 'filled', entry, text: text.slice(39) }
+      ? { kind: 'filled', message: { kind: 'filled', entry, text: text.slice(39) } }
       : undefined;
   }
   const match = INVALIDATION.exec(text);
@@ -83,14 +96,37 @@ export function decodeBusMessage(
     string,
     string,
   ];
-  const key = keys.find((candidate) => candidate.id === keyId);
-  if (!key) return undefined;
-  const expected = hmacHex(key.bus, namespace, text.slice(0, -(mac.length + 1)));
-  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(mac))) return undefined;
   const kind = KIND[letter];
   const needsScope = kind === 'form' || kind === 'scope';
   const needsForm = kind === 'form' || kind === 'any-scope-form';
   if ((scope !== '-') !== needsScope || (form !== '-') !== needsForm) return undefined;
+  return { kind, keyId, scope, form, mac, body: text.slice(0, -(mac.length + 1)), verified: [] };
+}
+
+/**
+ * The message a text on the bus of `namespace` carries, or `undefined` for anything malformed or not verified.
+ * @example
+ *   const message = decodeBusMessage(keys, 'prod', text);
+ */
+export function decodeBusMessage(
+  keys: readonly DerivedKey[],
+  namespace: string,
+  text: string,
+): BusMessage | undefined {
+  if (last?.text !== text) last = { text, parsed: parse(text) };
+  const parsed = last.parsed;
+  if (!parsed) return undefined;
+  if (parsed.kind === 'filled') return parsed.message;
+  const key = keys.find((candidate) => candidate.id === parsed.keyId);
+  if (!key) return undefined;
+  let check = parsed.verified.find((done) => done.namespace === namespace && done.bus.equals(key.bus));
+  if (!check) {
+    const expected = hmacHex(key.bus, namespace, parsed.body);
+    check = { bus: key.bus, namespace, ok: timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.mac)) };
+    if (parsed.verified.length < MAX_VERIFIED) parsed.verified.push(check);
+  }
+  if (!check.ok) return undefined;
+  const { kind, scope, form } = parsed;
   switch (kind) {
     case 'form':
       return { kind, key, scope, form };

@@ -8,6 +8,7 @@ import {
   type RedisSubscriber,
 } from './client.js';
 import { shardSubscriberOf } from './shard-subscriber.js';
+import { sharedSubscriberOf } from './shared-subscription.js';
 
 /** Pause between attempts to subscribe while Redis does not answer. */
 const RETRY_MS = 1_000;
@@ -15,8 +16,9 @@ const RETRY_MS = 1_000;
 const STATE_EVENTS = { down: ['end', 'close', 'reconnecting', 'error'], up: ['ready'] } as const;
 
 /**
- * The subscriber: `given` (the user's, left open on close) or a duplicate of `client` (the tier's, closed on close);
- * on a cluster, the tier's own connection to the shard of the channel (see {@link shardSubscriberOf}).
+ * The subscriber: `given` (the user's, left open on close), or the one subscription of the process over `client`
+ * (a duplicate of it; on a cluster, a connection to the shard of the channel, see {@link shardSubscriberOf}),
+ * shared by every tier over that client and closed when the last of them closes (see {@link sharedSubscriberOf}).
  * @example
  *   await subscriberOf(client, undefined, connection).listen(channel, onMessage, onState);
  */
@@ -28,7 +30,7 @@ export function subscriberOf(client: unknown, given: unknown, connection: RedisC
         '`subscriber` is not used with a cluster client: the cache opens its own connection to the shard of its channel',
       );
     }
-    return shardSubscriberOf(client as AnyClient, connection);
+    return sharedSubscriberOf(client as AnyClient, () => shardSubscriberOf(client as AnyClient, connection));
   }
   if (given !== undefined && connectionOf(given, 'subscriber').cluster) {
     throw new SecretRefConfigError(
@@ -36,8 +38,12 @@ export function subscriberOf(client: unknown, given: unknown, connection: RedisC
       '`subscriber` must be a single-server client, as `client` is',
     );
   }
-  const owned = given === undefined;
-  const source = (owned ? client : given) as AnyClient;
+  if (given !== undefined) return connectionSubscriber(given as AnyClient, false);
+  return sharedSubscriberOf(client as AnyClient, () => connectionSubscriber(client as AnyClient, true));
+}
+
+/** Listening on `source` itself (the user's subscriber), or, when `owned`, on a duplicate of it that it closes. */
+function connectionSubscriber(source: AnyClient, owned: boolean): RedisSubscriber {
   const ioredis = isIoredis(source);
   let sub: AnyClient | undefined;
   let channelName: string | undefined;
