@@ -26,11 +26,12 @@ afterAll(() => {
 interface ClusterCache {
   cache: RedisSecretCache;
   heard: SharedInvalidation[];
+  client: unknown;
   close(): Promise<void>;
 }
 
-async function clusterCache(flavour: Flavour, namespace: string): Promise<ClusterCache> {
-  const client = await connectClusterClient(flavour, cluster().rootNodes);
+async function clusterCache(flavour: Flavour, namespace: string, over?: unknown): Promise<ClusterCache> {
+  const client = over ?? (await connectClusterClient(flavour, cluster().rootNodes));
   const cache = createRedisSecretCache({ client, encryptionKey: KEY_A, namespace });
   const heard: SharedInvalidation[] = [];
   cacheStoreOf(cache)?.tier?.onInvalidate((message) => heard.push(message));
@@ -38,11 +39,29 @@ async function clusterCache(flavour: Flavour, namespace: string): Promise<Cluste
   return {
     cache,
     heard,
+    client,
     async close() {
       await cache.close();
-      closeClusterClient(client);
+      // A cache made over another's client leaves it to that cache.
+      if (over === undefined) closeClusterClient(client);
     },
   };
+}
+
+/** Whether `made` heard an invalidation of `secretId` itself (not a drop of everything, as a lost subscription is). */
+const heardSecret = (made: ClusterCache, secretId: string): boolean =>
+  made.heard.some(
+    (message) => message.matches(secretId, undefined) && !message.matches('never/read', undefined),
+  );
+
+/** Subscribers of the channel of `namespace` over sharded pub/sub, summed over the live nodes. */
+async function shardSubscribers(namespace: string): Promise<number> {
+  let sum = 0;
+  for (const node of cluster().nodes.filter((n) => n.alive)) {
+    const reply = await cluster().cli(node.port, 'PUBSUB', 'SHARDNUMSUB', `secret-refs:{${namespace}}:bus`);
+    sum += Number(reply.trim().split('\n')[1]);
+  }
+  return sum;
 }
 
 function countingProvider(secrets: Record<string, string>) {
@@ -117,6 +136,39 @@ describe.each(FLAVOURS)('the Redis tier on a Redis Cluster, over %s', (flavour) 
     expect(await managerB.getSecret('prod/db')).toBe('pw-2');
     expect(unhandled).toStrictEqual([]);
   });
+});
+
+describe.each(FLAVOURS)('tiers over one cluster client, over %s', (flavour) => {
+  it('share one shard subscriber connection: each hears the invalidations, one closing leaves the others, the last closes it', async () => {
+    const namespace = `shared-sub-${flavour}`;
+    const a = await clusterCache(flavour, namespace);
+    const [b, c] = [
+      await clusterCache(flavour, namespace, a.client),
+      await clusterCache(flavour, namespace, a.client),
+    ];
+    const operator = await clusterCache(flavour, namespace);
+    const { provider } = countingProvider({ 'prod/db': 'pw-1' });
+    expect(await createSecretManager(provider, { cache: a.cache }).getSecret('prod/db')).toBe('pw-1');
+    expect(await shardSubscribers(namespace)).toBe(2); // the three tiers' one, the operator's
+
+    expect(await operator.cache.invalidateSecret('prod/db')).toMatchObject({ processes: 1, keyInUse: 'yes' });
+    await until(() => [a, b, c].every((made) => heardSecret(made, 'prod/db')));
+
+    await b.cache.close();
+    await a.cache.close();
+    expect(c.cache.isListening()).toBe(true);
+    expect(await shardSubscribers(namespace)).toBe(2);
+    await operator.cache.invalidateSecret('prod/api');
+    await until(() => heardSecret(c, 'prod/api'));
+    expect(heardSecret(a, 'prod/api')).toBe(false);
+
+    await c.cache.close();
+    await until(async () => (await shardSubscribers(namespace)) === 1);
+    await operator.close();
+    await until(async () => (await shardSubscribers(namespace)) === 0);
+    closeClusterClient(a.client);
+    expect(unhandled).toStrictEqual([]);
+  }, 30_000);
 });
 
 /** The ACL docs/redis-cluster.md recommends for a cluster. */
@@ -257,6 +309,11 @@ describe('a reshard on a Redis Cluster', () => {
       }),
     );
     const [a, b] = readers as [(typeof readers)[0], (typeof readers)[0]];
+    // A second tier over each reader's client: it listens through the reader's shard subscriber, which moves for both.
+    const sharing = await Promise.all(
+      readers.map((reader, i) => clusterCache(FLAVOURS[i]!, namespace, reader.client)),
+    );
+    expect(await shardSubscribers(namespace)).toBe(2);
     expect(await a.manager.getSecret('rs/db')).toBe('pw-1');
     expect(await b.manager.getSecret('rs/db')).toBe('pw-1');
     expect(calls.fetched).toBe(1);
@@ -295,14 +352,18 @@ describe('a reshard on a Redis Cluster', () => {
     expect([...(await keysByNode(namespace)).keys()]).toEqual([to]);
 
     // Shared still, from the new owner (the in-process copies were dropped when the subscriptions moved).
-    await until(() => a.cache.isListening() && b.cache.isListening(), 10_000);
+    const everyTier = [...readers, ...sharing];
+    await until(() => everyTier.every((made) => made.cache.isListening()), 10_000);
+    for (const made of everyTier) made.heard.length = 0;
     for (const reader of readers) await reader.cache.invalidateSecret('rs/db').catch(() => undefined);
-    await until(() => a.heard.length > 0 && b.heard.length > 0, 10_000);
+    await until(() => everyTier.every((made) => heardSecret(made, 'rs/db')), 10_000);
+    expect(await shardSubscribers(namespace)).toBe(2);
     provider.setSecret('rs/db', 'pw-2');
     await until(async () => (await a.manager.getSecret('rs/db')) === 'pw-2', 10_000);
     const fetched = calls.fetched;
     expect(await b.manager.getSecret('rs/db')).toBe('pw-2');
     expect(calls.fetched).toBe(fetched);
+    await Promise.all(sharing.map((made) => made.close()));
     await Promise.all(readers.map((reader) => reader.close()));
   }, 60_000);
 });
