@@ -1,8 +1,10 @@
 /**
  * One process of the 1,000-manager fleet bench (bench/fleet-cluster.ts): many managers, each with its own
- * `createRedisSecretCache` (its own in-process tier and its own subscriber connection, as a separate worker would
- * have), over one Redis client of the process (a single server's or a cluster's) and one AWS provider of the
- * process (the provider keeps no cache: merging and caching are the cache's). Driven over IPC.
+ * `createRedisSecretCache` (its own in-process tier) and one AWS provider of the process (the provider keeps no
+ * cache: merging and caching are the cache's). `sharing` says whose Redis client a cache is given: `process`, the
+ * one client of the process (commands, and one subscription that every tier over it shares, as a process holding
+ * many managers would have); `manager`, a client of its own per manager (its own command and subscriber connections,
+ * as a separate worker would have). Driven over IPC.
  */
 import { createClient, createCluster } from 'redis';
 import { cacheStoreOf } from '../src/cache/create-secret-cache.js';
@@ -22,6 +24,7 @@ interface Setup {
   namespace: string;
   ttlMs: number;
   operationTimeoutMs: number | undefined;
+  sharing: 'process' | 'manager';
 }
 
 type Command =
@@ -38,13 +41,20 @@ const send = (message: unknown): void => {
   process.send?.(message);
 };
 
-const client = setup.rootNodes
-  ? createCluster({
-      rootNodes: setup.rootNodes.map((node) => ({ url: `redis://${node.host}:${node.port}` })),
-    })
-  : createClient({ url: setup.redisUrl });
-client.on('error', () => {});
-await client.connect();
+const connect = async () => {
+  const made = setup.rootNodes
+    ? createCluster({
+        rootNodes: setup.rootNodes.map((node) => ({ url: `redis://${node.host}:${node.port}` })),
+      })
+    : createClient({ url: setup.redisUrl });
+  made.on('error', () => {});
+  await made.connect();
+  return made;
+};
+const clients = [await connect()];
+if (setup.sharing === 'manager') {
+  for (let more = 1; more < setup.managers; more++) clients.push(await connect());
+}
 const provider = createAwsProvider({
   region: setup.region,
   endpoint: setup.endpoint,
@@ -55,9 +65,9 @@ await provider.testConnection?.();
 
 let heard: number[] = [];
 const caches: RedisSecretCache[] = [];
-const managers = Array.from({ length: setup.managers }, () => {
+const managers = Array.from({ length: setup.managers }, (_, index) => {
   const cache = createRedisSecretCache({
-    client,
+    client: clients[index % clients.length]!,
     encryptionKey: setup.encryptionKey,
     namespace: setup.namespace,
     ttlMs: setup.ttlMs,
@@ -144,7 +154,7 @@ process.on('message', async (command: Command) => {
     }
     case 'exit':
       await Promise.all(caches.map((cache) => cache.close()));
-      client.destroy();
+      for (const client of clients) client.destroy();
       process.exit(0);
   }
 });

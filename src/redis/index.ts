@@ -39,7 +39,10 @@ export interface RedisSecretCache extends SecretCache {
    * a second at most, and when the subscription comes back every in-process copy is dropped.
    */
   isListening(): boolean;
-  /** Stops listening and closes the subscriber connection if the cache opened it; your `client` stays open. */
+  /**
+   * Stops listening; the subscriber connection the caches over your `client` share is closed with the last of
+   * them (a `subscriber` you gave is left open). Your `client` stays open.
+   */
   close(): Promise<void>;
 }
 

@@ -11,13 +11,15 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
   /**
    * Your connected node-redis (≥ 5) or ioredis (≥ 5) client: a single server's (`createClient`, `new Redis`) or a
    * Redis Cluster's (`createCluster`, `new Cluster`, with Redis ≥ 7 for sharded pub/sub). It stays yours: `close()`
-   * leaves it open.
+   * leaves it open. Caches over one client (many managers in one process) share one subscriber connection per
+   * namespace: give them the same client rather than one each.
    */
   client: unknown;
   /**
    * The connection that listens for invalidations (a Redis connection in subscriber mode can send nothing else).
-   * Not used with a cluster client: the cache then opens its own connection to the shard of its channel.
-   * @default `client.duplicate()`, connected by the cache and closed by `close()`
+   * Not used with a cluster client: the cache then opens a connection to the shard of its channel, shared as below.
+   * @default `client.duplicate()`, opened by the first cache over `client` for its namespace, shared by every cache
+   * over `client` for that namespace, and closed when the last of them closes
    */
   subscriber?: unknown;
   /**
