@@ -35,8 +35,9 @@ export interface ScopeNames {
 }
 
 /**
- * Names already computed, by what they name: a tier's bounded LRU, so that a read, a commit or a bus message tested
- * against every in-process entry costs a lookup rather than an HMAC per entry.
+ * Names already computed, by what they name: a bounded LRU shared by the tiers of a process that hold the same
+ * keys, so that a read, a commit or a bus message tested against every in-process entry costs a lookup rather than
+ * an HMAC per entry.
  */
 export interface NameMemo {
   get(slot: string): string | undefined;

@@ -22,7 +22,7 @@ export interface ReadContext {
   readonly ttlMs: number;
   readonly jitter: number;
   readonly leaseMs: number;
-  /** The tier's memo of names (see names.ts). */
+  /** The memo of names (see names.ts). */
   readonly nameMemo: NameMemo;
   /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
   freshCap(): number;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import QuickLRU from 'quick-lru';
 import type { SecretProvider } from '../../types.js';
 import type { KnownScopes } from './bus.js';
@@ -10,6 +11,26 @@ import { anyScopeForm, type NameMemo, type ScopeNames, scopeNames } from './name
  */
 const NAMES = 20_000;
 
+/**
+ * The memos of names, one per set of keys (by a digest of their `names` keys), shared by the tiers of a process that
+ * hold the same keys (many managers in one process): they derive the same names, so each is computed once, not once
+ * per tier. Held weakly: a memo goes with the last tier that uses it.
+ */
+const memos = new Map<string, WeakRef<QuickLRU<string, string>>>();
+
+function memoOf(keys: readonly DerivedKey[]): QuickLRU<string, string> {
+  const digest = createHash('sha256').update('secret-refs name memo');
+  for (const key of keys) digest.update(key.names);
+  const id = digest.digest('hex');
+  for (const [other, ref] of memos) if (ref.deref() === undefined) memos.delete(other);
+  let memo = memos.get(id)?.deref();
+  if (!memo) {
+    memo = new QuickLRU<string, string>({ maxSize: NAMES });
+    memos.set(id, new WeakRef(memo));
+  }
+  return memo;
+}
+
 /** The scopes (provider identities) one tier knows, and the names each derives under every key. */
 export interface TierScopes {
   /** The scope text of `provider` (computed once per provider object), `undefined` when it does not share. */
@@ -18,7 +39,7 @@ export interface TierScopes {
   namesOf(scope: string): readonly ScopeNames[] | undefined;
   /** What the bus needs to turn a message's hashes back into a scope of this process. */
   readonly known: KnownScopes;
-  /** The tier's memo of names, for the names it derives outside a scope. */
+  /** The memo of names (shared by the tiers of this process with the same keys), for names derived outside a scope. */
   readonly nameMemo: NameMemo;
 }
 
@@ -45,7 +66,7 @@ export function createTierScopes(config: TierScopesConfig): TierScopes {
   // Scope text → its names (one per key), bounded; `byHash` finds a scope text from a bus message's hashed scope.
   const byHash = new Map<string, string>();
   const hashKey = (key: DerivedKey, hash: string): string => `${key.id}:${hash}`;
-  const nameMemo = new QuickLRU<string, string>({ maxSize: NAMES });
+  const nameMemo = memoOf(keys);
   const known = new QuickLRU<string, readonly ScopeNames[]>({
     maxSize: config.maxScopes,
     onEviction: (scope, names) => {
