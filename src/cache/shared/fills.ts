@@ -4,13 +4,26 @@
  */
 export interface Fills {
   /**
-   * Resolves with those of `names` that were filled, each with the entry's text when its message carried it: when
-   * every one is, shortly after the first is (a batch's commits arrive together), after `ms` (maybe none), or when
-   * `signal` fires; never rejects.
+   * Watches `names` until the watch is closed: a reader registers its entries once for all its waits (a batch's
+   * entries come in many notices, and registering them again at each wait would cost a reader its whole batch each
+   * time).
    */
-  waitFor(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<Filled>;
-  /** Wakes the readers waiting on `name`, with the entry's text when its message carried it. */
+  watch(names: readonly string[]): FillWatch;
+  /** Wakes the readers watching `name`, with the entry's text when its message carried it. */
   filled(name: string, text: string | undefined): void;
+}
+
+/** One reader's watch over its entries. */
+export interface FillWatch {
+  /**
+   * Resolves with the watched names filled since the last call (some may have come while the reader was not
+   * waiting), each with the entry's text when its message carried it: once every watched name has been filled,
+   * shortly after the first is (a batch's commits arrive together), after `ms` (maybe none), or when `signal` fires;
+   * never rejects.
+   */
+  next(ms: number, signal: AbortSignal | undefined): Promise<Filled>;
+  /** Stops watching. */
+  close(): void;
 }
 
 /** Entry names filled while a reader waited, each with the entry's text when the message carried it. */
@@ -22,43 +35,61 @@ const GRACE_MS = 2;
 /**
  * Creates the waiting room of one tier.
  * @example
- *   const fills = createFills();
- *   const filled = await fills.waitFor([entryName], 20, signal); // or sooner: fills.filled(entryName, undefined)
+ *   const watch = createFills().watch([entryName]);
+ *   const filled = await watch.next(20, signal); // or sooner: fills.filled(entryName, undefined)
+ *   watch.close();
  */
 export function createFills(): Fills {
   const waiting = new Map<string, Set<(name: string, text: string | undefined) => void>>();
   return {
-    waitFor(names, ms, signal) {
-      return new Promise((resolve) => {
-        const filled = new Map<string, string | undefined>();
-        if (signal?.aborted) return resolve(filled);
-        const left = new Set(names);
-        let grace: NodeJS.Timeout | undefined;
-        const done = (): void => {
-          clearTimeout(timer);
-          clearTimeout(grace);
-          signal?.removeEventListener('abort', done);
+    watch(names) {
+      let collected = new Map<string, string | undefined>();
+      // Names not filled yet: when none is left, a fill wakes the reader at once.
+      const left = new Set(names);
+      let wake: (() => void) | undefined;
+      let grace: NodeJS.Timeout | undefined;
+      const onFill = (name: string, text: string | undefined): void => {
+        collected.set(name, text);
+        left.delete(name);
+        if (!wake) return;
+        if (left.size === 0) wake();
+        else grace ??= setTimeout(wake, GRACE_MS);
+      };
+      for (const name of left) {
+        const wakers = waiting.get(name) ?? new Set();
+        wakers.add(onFill);
+        waiting.set(name, wakers);
+      }
+      return {
+        next(ms, signal) {
+          return new Promise((resolve) => {
+            let timer: NodeJS.Timeout | undefined;
+            const done = (): void => {
+              clearTimeout(timer);
+              clearTimeout(grace);
+              grace = undefined;
+              wake = undefined;
+              signal?.removeEventListener('abort', done);
+              const filled = collected;
+              collected = new Map();
+              resolve(filled);
+            };
+            if (signal?.aborted || (collected.size > 0 && left.size === 0)) return done();
+            wake = done;
+            timer = setTimeout(done, ms);
+            signal?.addEventListener('abort', done, { once: true });
+            if (collected.size > 0) grace = setTimeout(done, GRACE_MS);
+          });
+        },
+        close() {
+          wake?.();
           for (const name of names) {
             const wakers = waiting.get(name);
             wakers?.delete(onFill);
             if (wakers?.size === 0) waiting.delete(name);
           }
-          resolve(filled);
-        };
-        const onFill = (name: string, text: string | undefined): void => {
-          filled.set(name, text);
-          left.delete(name);
-          if (left.size === 0) done();
-          else grace ??= setTimeout(done, GRACE_MS);
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-        for (const name of names) {
-          const wakers = waiting.get(name) ?? new Set();
-          wakers.add(onFill);
-          waiting.set(name, wakers);
-        }
-      });
+        },
+      };
     },
     filled(name, text) {
       for (const wake of [...(waiting.get(name) ?? [])]) wake(name, text);

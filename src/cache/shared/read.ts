@@ -6,7 +6,7 @@ import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
 import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
-import type { Filled } from './fills.js';
+import type { FillWatch } from './fills.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
 import { commitArgs, decodeReadReply, readArgs, releaseArgs, splitEntryText } from './script-io.js';
@@ -26,12 +26,8 @@ export interface ReadContext {
   readonly nameMemo: NameMemo;
   /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
   freshCap(): number;
-  /**
-   * Resolves with those of `names` that were filled (a `filled` message on the bus, with the entry's text when it
-   * carried it): soon after the first is, after
-   * `ms`, or when `signal` fires.
-   */
-  waitForFill(names: readonly string[], ms: number, signal: AbortSignal | undefined): Promise<Filled>;
+  /** Watches `names` for their `filled` messages on the bus (see fills.ts), until the watch is closed. */
+  watchFills(names: readonly string[]): FillWatch;
   /** The longest a lease waiter goes without looking at Redis ({@link POLL_MS}, or longer while the bus is up). */
   pollMs(): number;
   onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
@@ -108,85 +104,87 @@ export async function readShared(
   let nextPoll = 0;
   let epoch = '';
   const reported = new Set<number>();
-  while (asked.length > 0) {
-    let reply: ReturnType<typeof decodeReadReply>;
-    try {
-      const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
-      const askedNames = asked.map((index) => entryNames[index]!);
-      const args = readArgs({
-        prefix: context.prefix,
-        epochCandidate: newEpoch(),
-        token,
-        leaseMs,
-        aheadMs,
-        names: askedNames,
-      });
-      reply = decodeReadReply(
-        await context.guard.run(() => runScript(context.connection, READ, `${context.prefix}gen`, args)),
-        askedNames.length,
-      );
-    } catch {
-      break;
-    }
-    if (!reply) break;
-    const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
-    epoch = generation.epoch;
-    context.onEpoch?.(generation.epoch);
-    const slots = reply.slots;
-    asked.forEach((index, position) => {
-      const slot = slots[position]!;
-      const locator = locators[index]!;
-      const name = entryNames[index]!;
-      // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
-      const oversized = !slot.found && slot.oversized;
-      if (oversized && !reported.has(index)) {
-        reported.add(index);
-        context.onProblem('oversized');
-      }
-      if (slot.found) {
-        const opened = openHit(context, generation.epoch, name, slot.text, slot.pttl);
-        out[index] =
-          typeof opened === 'object'
-            ? opened
-            : missWithCommit(context, names, locator, name, generation, undefined, opened === 'unreadable');
-      } else if (slot.lease === 1) {
-        out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
-      } else if (slot.lease !== -1 || Date.now() >= deadline || signal?.aborted) {
-        out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
-      }
-    });
-    pending = pending.filter((index) => out[index] === undefined);
-    if (nextPoll === 0) nextPoll = Math.min(Date.now() + wait, deadline);
-    asked = [];
-    while (pending.length > 0 && asked.length === 0) {
-      const now = Date.now();
-      if (now >= nextPoll) {
-        // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
-        asked = pending;
-        wait = Math.min(wait * 2, context.pollMs());
-        nextPoll = Math.min(now + wait, deadline);
+  let watch: FillWatch | undefined;
+  try {
+    while (asked.length > 0) {
+      let reply: ReturnType<typeof decodeReadReply>;
+      try {
+        const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
+        const askedNames = asked.map((index) => entryNames[index]!);
+        const args = readArgs({
+          prefix: context.prefix,
+          epochCandidate: newEpoch(),
+          token,
+          leaseMs,
+          aheadMs,
+          names: askedNames,
+        });
+        reply = decodeReadReply(
+          await context.guard.run(() => runScript(context.connection, READ, `${context.prefix}gen`, args)),
+          askedNames.length,
+        );
+      } catch {
         break;
       }
-      const filled = await context.waitForFill(
-        pending.map((index) => entryNames[index]!),
-        Math.max(0, nextPoll - now),
-        signal,
-      );
-      if (signal?.aborted) {
-        asked = pending;
-        break;
-      }
-      for (const index of pending) {
+      if (!reply) break;
+      const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
+      epoch = generation.epoch;
+      context.onEpoch?.(generation.epoch);
+      const slots = reply.slots;
+      asked.forEach((index, position) => {
+        const slot = slots[position]!;
+        const locator = locators[index]!;
         const name = entryNames[index]!;
-        if (!filled.has(name)) continue;
-        // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it.
-        const text = filled.get(name);
-        const opened = text === undefined ? undefined : openFilled(context, epoch, name, text);
-        if (opened) out[index] = opened;
-        else asked.push(index);
-      }
+        // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
+        const oversized = !slot.found && slot.oversized;
+        if (oversized && !reported.has(index)) {
+          reported.add(index);
+          context.onProblem('oversized');
+        }
+        if (slot.found) {
+          const opened = openHit(context, generation.epoch, name, slot.text, slot.pttl);
+          out[index] =
+            typeof opened === 'object'
+              ? opened
+              : missWithCommit(context, names, locator, name, generation, undefined, opened === 'unreadable');
+        } else if (slot.lease === 1) {
+          out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
+        } else if (slot.lease !== -1 || Date.now() >= deadline || signal?.aborted) {
+          out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
+        }
+      });
       pending = pending.filter((index) => out[index] === undefined);
+      if (nextPoll === 0) nextPoll = Math.min(Date.now() + wait, deadline);
+      asked = [];
+      while (pending.length > 0 && asked.length === 0) {
+        const now = Date.now();
+        if (now >= nextPoll) {
+          // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
+          asked = pending;
+          wait = Math.min(wait * 2, context.pollMs());
+          nextPoll = Math.min(now + wait, deadline);
+          break;
+        }
+        watch ??= context.watchFills(pending.map((index) => entryNames[index]!));
+        const filled = await watch.next(Math.max(0, nextPoll - now), signal);
+        if (signal?.aborted) {
+          asked = pending;
+          break;
+        }
+        for (const index of pending) {
+          const name = entryNames[index]!;
+          if (!filled.has(name)) continue;
+          // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it.
+          const text = filled.get(name);
+          const opened = text === undefined ? undefined : openFilled(context, epoch, name, text);
+          if (opened) out[index] = opened;
+          else asked.push(index);
+        }
+        pending = pending.filter((index) => out[index] === undefined);
+      }
     }
+  } finally {
+    watch?.close();
   }
   return entryNames.map((name) => out[firstOf.get(name)!] ?? PLAIN_MISS);
 }

@@ -169,7 +169,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     leaseMs: config.leaseMs,
     freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
     nameMemo,
-    waitForFill: fills.waitFor,
+    watchFills: fills.watch,
     pollMs: () => (listening ? LISTENING_POLL_MS : POLL_MS),
     onProblem: (kind) => report(kind),
     onEpoch: (epoch) => markKeys(epoch),
