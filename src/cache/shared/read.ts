@@ -98,7 +98,9 @@ export async function readShared(
   // (at a thousand readers, looking at a whole batch after every notice is what would load Redis).
   let asked = pending;
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
-  const deadline = Date.now() + context.leaseMs;
+  // A held lease is waited on for `leaseMs` from when this reader learns it is held (its first answer), not from
+  // when it asked: a process whose own read queued behind its other work must not fetch for itself at once.
+  let deadline = Number.POSITIVE_INFINITY;
   // While the bus is up, `filled` messages wake the waiters and polls only cover a lost one: the first comes late.
   let wait = context.pollMs() > POLL_MS ? context.pollMs() : FIRST_POLL_MS;
   let nextPoll = 0;
@@ -127,7 +129,8 @@ export async function readShared(
         break;
       }
       if (!reply) break;
-      const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
+      if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + context.leaseMs;
+    const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
       epoch = generation.epoch;
       context.onEpoch?.(generation.epoch);
       const slots = reply.slots;

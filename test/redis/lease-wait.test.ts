@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import type { SecretLocator, SecretProvider } from '../../src/types.js';
+import { type DelayProxy, startDelayProxy } from '../support/delay-proxy.js';
+import { makeCache, type TestCache, useRedisServer } from './helpers.js';
+
+const redis = useRedisServer();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A provider shared under one identity, answering after `delayMs`, counting its calls. */
+function provider(delayMs: number): SecretProvider & { calls: number } {
+  const made = {
+    kind: 'memory',
+    identity: 'lease-wait',
+    calls: 0,
+    sharedIdentity: (digest: (text: string) => string) => digest('lease-wait'),
+    async fetch(locator: SecretLocator) {
+      made.calls++;
+      await sleep(delayMs);
+      return { secretString: 'pw-1', name: locator.secretId };
+    },
+    apiCalls: () => made.calls,
+  };
+  return made;
+}
+
+describe('a reader waiting on another process’s lease', () => {
+  const open: (TestCache | DelayProxy)[] = [];
+  afterEach(async () => {
+    for (const made of open.splice(0).reverse()) await made.close();
+  });
+
+  it('waits leaseMs from when it learns the lease is held, not from when it asked, so a slow own read does not make it fetch', async () => {
+    const options = { namespace: 'lease-wait', leaseMs: 300, operationTimeoutMs: 3_000 };
+    const holder = await makeCache('node-redis', redis().url, options);
+    open.push(holder);
+    // Every reply to the waiter's process comes 400 ms late: its read answers after `leaseMs` has gone by.
+    const proxy = await startDelayProxy(redis().port, 0);
+    open.push(proxy);
+    const waiter = await makeCache('node-redis', proxy.url, options);
+    open.push(waiter);
+    proxy.delayMs = 400;
+
+    const holderSource = provider(500);
+    const waiterSource = provider(0);
+    const held = createSecretManager(holderSource, { cache: holder.cache }).getSecret('prod/db');
+    while (holderSource.calls === 0) await sleep(5);
+    expect(await createSecretManager(waiterSource, { cache: waiter.cache }).getSecret('prod/db')).toBe(
+      'pw-1',
+    );
+    expect(await held).toBe('pw-1');
+    expect(waiterSource.calls).toBe(0);
+  });
+});
