@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveKey } from '../../src/cache/shared/crypto.js';
-import { anyScopeForm, idForms, keyPrefix, scopeNames } from '../../src/cache/shared/names.js';
+import {
+  anyScopeForm,
+  createNameMemo,
+  idForms,
+  keyPrefix,
+  scopeNames,
+} from '../../src/cache/shared/names.js';
 
 const key = deriveKey(randomBytes(32));
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';
@@ -35,13 +41,13 @@ describe('names in Redis', () => {
 
   it('names stay what earlier versions wrote, so processes of two versions share one namespace', () => {
     const pinned = deriveKey(Buffer.alloc(32, 7));
-    const names = scopeNames(pinned, 'scope-é', new Map());
+    const names = scopeNames(pinned, 'scope-é', createNameMemo(100));
     expect([
       names.scope,
       names.entry({ secretId: 'prod/db' }),
       names.entry({ secretId: '/p', service: 'ssm', versionId: '3' }),
       names.form('prod/db'),
-      anyScopeForm(pinned, 'prod/db', new Map()),
+      anyScopeForm(pinned, 'prod/db', createNameMemo(100)),
       scopeNames(pinned, 'scope-é').entry({ secretId: 'prod/db' }),
     ]).toEqual([
       '087cbb62c2c6a3b692e03ff40851d68a',

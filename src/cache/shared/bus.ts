@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { SecretPayload } from '../../types.js';
 import type { SharedInvalidation } from '../tier.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
-import { idForms, type ScopeNames } from './names.js';
+import { type ScopeNames, someIdForm } from './names.js';
 
 /**
  * What travels on the namespace's channel, as data. Only hashes travel: no secret name, ARN or credential.
@@ -167,7 +167,7 @@ export function invalidationsOf(message: InvalidationMessage, known: KnownScopes
       {
         scope: undefined,
         matches: (secretId: string, payload: SecretPayload | undefined) =>
-          idForms(secretId, payload).some((id) => known.anyForm(message.key, id) === message.form),
+          someIdForm(secretId, payload, (id) => known.anyForm(message.key, id) === message.form),
       },
     ];
   }
@@ -178,7 +178,7 @@ export function invalidationsOf(message: InvalidationMessage, known: KnownScopes
     {
       scope: found.scope,
       matches: (secretId: string, payload: SecretPayload | undefined) =>
-        idForms(secretId, payload).some((id) => found.names.form(id) === message.form),
+        someIdForm(secretId, payload, (id) => found.names.form(id) === message.form),
     },
   ];
 }

@@ -35,29 +35,58 @@ export interface ScopeNames {
 }
 
 /**
- * Names already computed, by what they name: a bounded LRU shared by the tiers of a process that hold the same
- * keys, so that a read, a commit or a bus message tested against every in-process entry costs a lookup rather than
- * an HMAC per entry.
+ * Names already computed, by what they name: the tiers of a process that hold the same keys share one, so that a
+ * read, a commit or a bus message tested against every in-process entry costs a lookup rather than an HMAC per
+ * entry. Two levels (`slot`: a key's kind of name in a scope, fixed per scope; `id`: what is named), so that a
+ * lookup builds no string.
  */
 export interface NameMemo {
-  get(slot: string): string | undefined;
-  set(slot: string, name: string): unknown;
+  get(slot: string, id: string): string | undefined;
+  set(slot: string, id: string, name: string): void;
 }
 
 /**
- * `hmacHex(key.names, ...parts)` where `head` holds the first parts already joined by `lengthPrefixed` (a scope's
- * text is joined once, not at every read), through `memo` when there is one.
+ * A {@link NameMemo} of at most `max` names; when full, it starts again empty (names are recomputed as they are
+ * asked: no order to keep up on the hot path).
+ * @example
+ *   const memo = createNameMemo(20_000);
  */
+export function createNameMemo(max: number): NameMemo {
+  let slots = new Map<string, Map<string, string>>();
+  let size = 0;
+  return {
+    get: (slot, id) => slots.get(slot)?.get(id),
+    set(slot, id, name) {
+      if (size >= max) {
+        slots = new Map();
+        size = 0;
+      }
+      let names = slots.get(slot);
+      if (!names) {
+        names = new Map();
+        slots.set(slot, names);
+      }
+      if (!names.has(id)) size++;
+      names.set(id, name);
+    },
+  };
+}
+
 const ANY = lengthPrefixed(['any']);
 
-function nameOf(key: DerivedKey, memo: NameMemo | undefined, head: string, rest: string[]): string {
-  const text = head + lengthPrefixed(rest);
-  if (!memo) return hmacHexOf(key.names, text);
-  const slot = key.id + text;
-  let name = memo.get(slot);
+/** `hmacHex(key.names, ...)` of `head` (parts already joined by `lengthPrefixed`) and `rest`, through `memo`. */
+function nameOf(
+  key: DerivedKey,
+  memo: NameMemo | undefined,
+  head: string,
+  slot: string,
+  id: string,
+  rest: readonly string[],
+): string {
+  let name = memo?.get(slot, id);
   if (name === undefined) {
-    name = hmacHexOf(key.names, text);
-    memo.set(slot, name);
+    name = hmacHexOf(key.names, head + lengthPrefixed(rest));
+    memo?.set(slot, id, name);
   }
   return name;
 }
@@ -68,7 +97,7 @@ function nameOf(key: DerivedKey, memo: NameMemo | undefined, head: string, rest:
  *   const form = anyScopeForm(key, 'prod/db');
  */
 export function anyScopeForm(key: DerivedKey, secretId: string, memo?: NameMemo): string {
-  return nameOf(key, memo, ANY, [secretId]);
+  return nameOf(key, memo, ANY, key.id + ANY, secretId, [secretId]);
 }
 
 /**
@@ -79,6 +108,8 @@ export function anyScopeForm(key: DerivedKey, secretId: string, memo?: NameMemo)
 export function scopeNames(key: DerivedKey, scopeText: string, memo?: NameMemo): ScopeNames {
   const entryHead = lengthPrefixed(['entry', scopeText]);
   const formHead = lengthPrefixed(['form', scopeText]);
+  const entrySlot = key.id + entryHead;
+  const formSlot = key.id + formHead;
   return {
     key,
     scope: hmacHex(key.names, 'scope', scopeText),
@@ -87,11 +118,11 @@ export function scopeNames(key: DerivedKey, scopeText: string, memo?: NameMemo):
       const stage = versionStage === undefined ? '' : `=${versionStage}`;
       const version = versionId === undefined ? '' : `=${versionId}`;
       // A Parameter Store entry is named with its service, so it never shares a name with a secret's.
-      if (service !== undefined) return nameOf(key, memo, entryHead, [secretId, stage, version, service]);
-      return nameOf(key, memo, entryHead, [secretId, stage, version]);
+      const rest = service === undefined ? [secretId, stage, version] : [secretId, stage, version, service];
+      return nameOf(key, memo, entryHead, entrySlot, lengthPrefixed(rest), rest);
     },
     form(secretId) {
-      return nameOf(key, memo, formHead, [secretId]);
+      return nameOf(key, memo, formHead, formSlot, secretId, [secretId]);
     },
   };
 }
@@ -105,11 +136,28 @@ const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
  *   idForms('prod/db', { name: 'prod/db', arn }); // ['prod/db', arn, arn without '-AbCdEf']
  */
 export function idForms(secretId: string, payload: SecretPayload | undefined): string[] {
-  const ids = new Set([secretId]);
-  if (payload?.name !== undefined) ids.add(payload.name);
-  if (payload?.arn !== undefined) {
-    ids.add(payload.arn);
-    if (ARN_SUFFIX.test(payload.arn)) ids.add(payload.arn.slice(0, -7));
-  }
+  const ids = new Set<string>();
+  someIdForm(secretId, payload, (id) => {
+    ids.add(id);
+    return false;
+  });
   return [...ids];
+}
+
+/**
+ * Whether `test` holds for one of the {@link idForms} (it may be asked twice of one id); allocates nothing, for a
+ * bus message tested against every in-process entry.
+ * @example
+ *   someIdForm(secretId, payload, (id) => names.form(id) === message.form);
+ */
+export function someIdForm(
+  secretId: string,
+  payload: SecretPayload | undefined,
+  test: (id: string) => boolean,
+): boolean {
+  if (test(secretId)) return true;
+  if (payload?.name !== undefined && payload.name !== secretId && test(payload.name)) return true;
+  const arn = payload?.arn;
+  if (arn === undefined) return false;
+  return test(arn) || (ARN_SUFFIX.test(arn) && test(arn.slice(0, -7)));
 }

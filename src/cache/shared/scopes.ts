@@ -3,7 +3,7 @@ import QuickLRU from 'quick-lru';
 import type { SecretProvider } from '../../types.js';
 import type { KnownScopes } from './bus.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
-import { anyScopeForm, type NameMemo, type ScopeNames, scopeNames } from './names.js';
+import { anyScopeForm, createNameMemo, type NameMemo, type ScopeNames, scopeNames } from './names.js';
 
 /**
  * Entry names and id forms remembered (one HMAC each): every read names its entries, and every bus message is tested
@@ -16,16 +16,16 @@ const NAMES = 20_000;
  * hold the same keys (many managers in one process): they derive the same names, so each is computed once, not once
  * per tier. Held weakly: a memo goes with the last tier that uses it.
  */
-const memos = new Map<string, WeakRef<QuickLRU<string, string>>>();
+const memos = new Map<string, WeakRef<NameMemo>>();
 
-function memoOf(keys: readonly DerivedKey[]): QuickLRU<string, string> {
+function memoOf(keys: readonly DerivedKey[]): NameMemo {
   const digest = createHash('sha256').update('secret-refs name memo');
   for (const key of keys) digest.update(key.names);
   const id = digest.digest('hex');
   for (const [other, ref] of memos) if (ref.deref() === undefined) memos.delete(other);
   let memo = memos.get(id)?.deref();
   if (!memo) {
-    memo = new QuickLRU<string, string>({ maxSize: NAMES });
+    memo = createNameMemo(NAMES);
     memos.set(id, new WeakRef(memo));
   }
   return memo;
