@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import type { SecretLocator, SecretProvider } from '../../src/types.js';
-import { type DelayProxy, startDelayProxy } from '../support/delay-proxy.js';
-import { makeCache, type TestCache, useRedisServer } from './helpers.js';
+import { startDelayProxy } from '../support/delay-proxy.js';
+import { makeCache, rawClient, useRedisServer } from './helpers.js';
 
 const redis = useRedisServer();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +25,7 @@ function provider(delayMs: number): SecretProvider & { calls: number } {
 }
 
 describe('a reader waiting on another process’s lease', () => {
-  const open: (TestCache | DelayProxy)[] = [];
+  const open: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     for (const made of open.splice(0).reverse()) await made.close();
   });
@@ -51,4 +51,29 @@ describe('a reader waiting on another process’s lease', () => {
     expect(await held).toBe('pw-1');
     expect(waiterSource.calls).toBe(0);
   });
+
+  it('looks at Redis less and less often while the bus is up and the holder is slow', async () => {
+    const options = { namespace: 'lease-polls', leaseMs: 10_000 };
+    const holder = await makeCache('node-redis', redis().url, options);
+    open.push(holder);
+    const waiter = await makeCache('node-redis', redis().url, options);
+    open.push(waiter);
+    const raw = await rawClient(redis().url);
+    open.push(raw);
+    const scripts = async (): Promise<number> => {
+      const stats = String(await raw.command(['INFO', 'commandstats']));
+      return Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    const holderSource = provider(6_500);
+    const held = createSecretManager(holderSource, { cache: holder.cache }).getSecret('prod/db');
+    while (holderSource.calls === 0) await sleep(5);
+    const waited = createSecretManager(provider(0), { cache: waiter.cache }).getSecret('prod/db');
+    await sleep(500);
+    const before = await scripts();
+    await sleep(5_500);
+    // Only the waiter runs scripts meanwhile (the holder is fetching): its polls, at 1 s and 3 s, not every second.
+    expect((await scripts()) - before).toBeLessThanOrEqual(2);
+    expect(await waited).toBe('pw-1');
+    expect(await held).toBe('pw-1');
+  }, 20_000);
 });

@@ -42,8 +42,9 @@ export interface ReadContext {
  */
 export const POLL_MS = 50;
 /**
- * The same while the bus is up: `filled` messages do the waking (a holder that lets its lease go unfilled sends one
- * too), so a poll is only for a message that was lost, and a thousand waiters polling every 50 ms would load Redis.
+ * The first poll while the bus is up, each later one twice as late (until the lease's end): `filled` messages do
+ * the waking (a holder that lets its lease go unfilled sends one too), so a poll is only for a message that was lost,
+ * and a thousand waiters polling every 50 ms, or every second through a long cold start, would load Redis.
  */
 export const LISTENING_POLL_MS = 1_000;
 const FIRST_POLL_MS = 5;
@@ -164,7 +165,9 @@ export async function readShared(
         if (now >= nextPoll) {
           // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
           asked = pending;
-          wait = Math.min(wait * 2, context.pollMs());
+          // While the bus is up, each poll comes twice as late as the one before (up to the lease's end): a long
+          // cold start must not have every waiter of the fleet read its whole batch every second.
+          wait = context.pollMs() > POLL_MS ? Math.max(wait, context.pollMs()) * 2 : Math.min(wait * 2, POLL_MS);
           nextPoll = Math.min(now + wait, deadline);
           break;
         }
