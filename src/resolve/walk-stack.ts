@@ -46,11 +46,13 @@ export class StackWalk implements StringSite {
   protected at!: Entry;
   /** The key of the string being visited; an array index as a number (made a string only when asked for). */
   protected visitedKey: string | number = '';
+  /** The root container's entry. */
+  private root: Entry | undefined;
   /**
-   * The containers entered below the root, with their entries: a scan of a few (a connection holds a handful of
+   * The entries of the containers entered below the root: a scan of a few (a connection holds a handful of
    * containers, and a map per walk cost more than the scan), a map past {@link SCANNED}.
    */
-  private readonly entries: Entry[] = [];
+  private entries: Entry[] | undefined;
   private entered: Map<object, Entry> | undefined;
 
   constructor(
@@ -74,8 +76,16 @@ export class StackWalk implements StringSite {
 
   replacer(): ((next: string) => void) | undefined {
     const target = this.at.copy;
+    if (target === undefined) return undefined;
     const key = String(this.visitedKey);
-    return target ? (next) => setOwn(target, key, next) : undefined;
+    return (next) => setOwn(target, key, next);
+  }
+
+  /** Calls the visitor for the string at `key` of the container `at`, with this walk as its site. */
+  protected visit(text: string, at: Entry, key: string | number): void {
+    this.at = at;
+    this.visitedKey = key;
+    this.visitor(text, this);
   }
 
   /**
@@ -148,11 +158,7 @@ export class StackWalk implements StringSite {
         }
         // A leaf or a string: in place already in a whole copy; a string is put there before the visitor may swap it.
         if (copy && !cloned) setOwn(copy, key, child);
-        if (segment !== undefined && typeof child === 'string') {
-          this.at = at;
-          this.visitedKey = segment;
-          this.visitor(child, this);
-        }
+        if (segment !== undefined && typeof child === 'string') this.visit(child, at, segment);
       }
       stack.pop();
       at.open = false;
@@ -180,20 +186,23 @@ export class StackWalk implements StringSite {
 
   /** The entry of `source` if it was entered before. */
   private met(source: object): Entry | undefined {
+    if (source === this.root!.source) return this.root;
     const { entered, entries } = this;
     if (entered !== undefined) return entered.get(source);
+    if (entries === undefined) return undefined;
     for (let at = 0; at < entries.length; at++) if (entries[at]!.source === source) return entries[at];
     return undefined;
   }
 
-  /** Remembers the entry of a container entered, for {@link met}. */
+  /** Remembers the entry of a container entered, for {@link met}; a flat value allocates no list. */
   private remember(entry: Entry): void {
-    if (this.entered !== undefined) {
-      this.entered.set(entry.source, entry);
-      return;
+    if (this.root === undefined) this.root = entry;
+    else if (this.entered !== undefined) this.entered.set(entry.source, entry);
+    else {
+      this.entries ??= [];
+      const { entries } = this;
+      entries.push(entry);
+      if (entries.length > SCANNED) this.entered = new Map(entries.map((known) => [known.source, known]));
     }
-    const { entries } = this;
-    entries.push(entry);
-    if (entries.length > SCANNED) this.entered = new Map(entries.map((known) => [known.source, known]));
   }
 }

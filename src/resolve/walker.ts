@@ -48,7 +48,7 @@ class Walker extends StackWalk {
    * An enumerable key on `Object.prototype` would show up in `for…in` after the own keys; objects are then walked
    * by their own keys on the explicit stack.
    */
-  private readonly inheritedKeys = hasEnumerableKey({});
+  private readonly inheritedKeys = hasEnumerableKey(Object.prototype);
 
   /** Walks `source` (a container not met before) and returns its copy in a copying walk. */
   enter(
@@ -87,7 +87,8 @@ class Walker extends StackWalk {
         } catch (error) {
           throw readFailed(entry, key, error);
         }
-        this.item(value, entry, key, depth);
+        if (typeof value === 'string') this.visit(value, entry, key);
+        else if (typeof value === 'object' && value !== null) this.child(value, entry, key, depth);
       }
       return true;
     }
@@ -95,9 +96,13 @@ class Walker extends StackWalk {
     if (copy === undefined) return false;
     entry.copy = copy;
     for (const key in copy) {
-      // The copy holds every key as an own data property already, so assigning never reaches a setter.
-      const child = this.item(copy[key], entry, key, depth);
-      if (child !== undefined) copy[key] = child;
+      const value = copy[key];
+      if (typeof value === 'string') this.visit(value, entry, key);
+      else if (typeof value === 'object' && value !== null) {
+        // The copy holds every key as an own data property already, so assigning never reaches a setter.
+        const child = this.child(value, entry, key, depth);
+        if (child !== undefined) copy[key] = child;
+      }
     }
     return true;
   }
@@ -113,7 +118,8 @@ class Walker extends StackWalk {
         } catch (error) {
           throw readFailed(entry, index, error);
         }
-        this.item(value, entry, index, depth);
+        if (typeof value === 'string') this.visit(value, entry, index);
+        else if (typeof value === 'object' && value !== null) this.child(value, entry, index, depth);
       }
       return true;
     }
@@ -121,21 +127,18 @@ class Walker extends StackWalk {
     if (copy === undefined) return false;
     entry.copy = copy;
     for (let index = 0; index < copy.length; index++) {
-      const child = this.item(copy[index], entry, index, depth);
-      if (child !== undefined) copy[index] = child;
+      const value = copy[index];
+      if (typeof value === 'string') this.visit(value, entry, index);
+      else if (typeof value === 'object' && value !== null) {
+        const child = this.child(value, entry, index, depth);
+        if (child !== undefined) copy[index] = child;
+      }
     }
     return true;
   }
 
-  /** Visits a string or walks a container found at `key` of `at`; returns a container's copy, to put in its place. */
-  private item(value: unknown, at: Entry, key: string | number, depth: number): Container | undefined {
-    if (typeof value === 'string') {
-      this.at = at;
-      this.visitedKey = key;
-      this.visitor(value, this);
-      return undefined;
-    }
-    if (value === null || typeof value !== 'object') return undefined;
+  /** Walks the object found at `key` of `at` if it is a container; returns its copy, to put in its place. */
+  private child(value: object, at: Entry, key: string | number, depth: number): Container | undefined {
     const met = this.meet(value, at, key);
     if (typeof met === 'string') return this.enter(value as Container, met, at, key, depth + 1);
     return met?.copy;
