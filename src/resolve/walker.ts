@@ -111,7 +111,9 @@ class Walker extends StackWalk {
   private array(source: unknown[], entry: Entry, depth: number): boolean {
     if (source.length > LONG_ARRAY) return false;
     if (!this.copying) {
-      for (let index = 0; index < source.length; index++) {
+      // Read up to the length it had when met, as a copy would: a getter that grows the array cannot keep it going.
+      const { length } = source;
+      for (let index = 0; index < length; index++) {
         let value: unknown;
         try {
           value = source[index];
