@@ -33,7 +33,6 @@ export function walk(
     visitor(root, { path: () => [], replacer: () => replaceRoot, link: () => undefined, key: () => '' });
     return root;
   }
-  if (root === null || typeof root !== 'object') return root;
   const kind = kindOf(root, undefined, undefined);
   if (kind === undefined) return root;
   const copy = new Walker(visitor, copying, maxDepth).enter(root as Container, kind, undefined, undefined, 1);
