@@ -39,7 +39,10 @@ export function walk(
   return copying ? copy : root;
 }
 
-/** Containers deeper than this are walked on the explicit stack. */
+/**
+ * Containers deeper than this are walked on the explicit stack: a connection nests a few levels, and 32 small frames
+ * stay far from the call stack's limit even when the caller is deep in its own.
+ */
 const RECURSION_DEPTH = 32;
 
 class Walker extends StackWalk {
