@@ -30,18 +30,18 @@ describe('a reader waiting on another process’s lease', () => {
     for (const made of open.splice(0).reverse()) await made.close();
   });
 
-  it('waits leaseMs from when it learns the lease is held, not from when it asked, so a slow own read does not make it fetch', async () => {
-    const options = { namespace: 'lease-wait', leaseMs: 300, operationTimeoutMs: 3_000 };
+  it('counts its wait from when it learns the lease is held, not from when it asked, so a slow own read does not make it fetch', async () => {
+    const options = { namespace: 'lease-wait', leaseMs: 200, operationTimeoutMs: 5_000 };
     const holder = await makeCache('node-redis', redis().url, options);
     open.push(holder);
-    // Every reply to the waiter's process comes 400 ms late: its read answers after `leaseMs` has gone by.
+    // Every reply to the waiter's process comes 900 ms late: its read answers after four leases have gone by.
     const proxy = await startDelayProxy(redis().port, 0);
     open.push(proxy);
     const waiter = await makeCache('node-redis', proxy.url, options);
     open.push(waiter);
-    proxy.delayMs = 400;
+    proxy.delayMs = 900;
 
-    const holderSource = provider(500);
+    const holderSource = provider(1_000);
     const waiterSource = provider(0);
     const held = createSecretManager(holderSource, { cache: holder.cache }).getSecret('prod/db');
     while (holderSource.calls === 0) await sleep(5);
@@ -53,7 +53,7 @@ describe('a reader waiting on another process’s lease', () => {
   });
 
   it('looks at Redis less and less often while the bus is up and the holder is slow', async () => {
-    const options = { namespace: 'lease-polls', leaseMs: 10_000 };
+    const options = { namespace: 'lease-polls', leaseMs: 20_000 };
     const holder = await makeCache('node-redis', redis().url, options);
     open.push(holder);
     const waiter = await makeCache('node-redis', redis().url, options);
@@ -71,7 +71,8 @@ describe('a reader waiting on another process’s lease', () => {
     await sleep(500);
     const before = await scripts();
     await sleep(5_500);
-    // Only the waiter runs scripts meanwhile (the holder is fetching): its polls, at 1 s and 3 s, not every second.
+    // Only the waiter runs scripts meanwhile (the holder is fetching, and renews its lease only after 10 s): its
+    // polls, at 1 s and 3 s, not every second.
     expect((await scripts()) - before).toBeLessThanOrEqual(2);
     expect(await waited).toBe('pw-1');
     expect(await held).toBe('pw-1');
