@@ -75,7 +75,8 @@ describe('the shared tier never serves an older value', () => {
 
   it('a slow lease holder never writes its older version over a newer one a later read wrote', async () => {
     const aws: Store = { value: 'pw-1', version: 'v1' };
-    const slow = await member(aws, { delayMs: () => 800, cache: { leaseMs: 200 } });
+    // Slower than the four leases a waiter gives a holder (200 ms each), counted from its first answer.
+    const slow = await member(aws, { delayMs: () => 1_500, cache: { leaseMs: 200 } });
     const fast = await member(aws, { cache: { leaseMs: 200 } });
     const slowRead = slow.manager.getSecret('prod/db');
     await until(() => slow.source.calls === 1);

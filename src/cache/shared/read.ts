@@ -49,7 +49,7 @@ export interface ReadContext {
  */
 export const POLL_MS = 50;
 /**
- * The first poll while the bus is up, each later one twice as late (until the lease's end): `filled` messages do
+ * The first poll while the bus is up, each later one twice as late (at most a lease apart): `filled` messages do
  * the waking (a holder that lets its lease go unfilled sends one too), so a poll is only for a message that was lost,
  * and a thousand waiters polling every 50 ms, or every second through a long cold start, would load Redis.
  */
@@ -179,10 +179,14 @@ export async function readShared(
         if (now >= nextPoll) {
           // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
           asked = pending;
-          // While the bus is up, each poll comes twice as late as the one before (up to the lease's end): a long
-          // cold start must not have every waiter of the fleet read its whole batch every second.
+          // While the bus is up, each poll comes twice as late as the one before, at most a lease apart (a holder
+          // that died is found within a lease of its lease's end): a long cold start must not have every waiter of
+          // the fleet read its whole batch every second.
+          const most = Math.max(context.pollMs(), context.leaseMs);
           wait =
-            context.pollMs() > POLL_MS ? Math.max(wait, context.pollMs()) * 2 : Math.min(wait * 2, POLL_MS);
+            context.pollMs() > POLL_MS
+              ? Math.min(Math.max(wait, context.pollMs()) * 2, most)
+              : Math.min(wait * 2, POLL_MS);
           nextPoll = Math.min(now + wait, deadline);
           break;
         }
