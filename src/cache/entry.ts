@@ -1,12 +1,6 @@
 import type { SecretPayload } from '../types.js';
 import type { CachedPayload, EntryOwner } from './store-types.js';
 
-/** Refresh failures in a row (transient), and when the next try is due. */
-export interface Backoff {
-  readonly failures: number;
-  readonly retryAt: number;
-}
-
 /**
  * A cached secret version and its place in the store: the checked payload, the JSON parsed on first need, and
  * when it stops being fresh. The entry fields mean nothing on a value that was not stored.
@@ -15,7 +9,6 @@ export class Entry implements CachedPayload {
   json: CachedPayload['json'] = undefined;
   /** When it stops being fresh (`Date.now()` time); stale-if-error lasts `staleIfErrorMs` past it. */
   expiresAt = 0;
-  backoff: Backoff | undefined = undefined;
 
   /** The secret id the entry was read by. */
   readonly secretId: string;
@@ -40,7 +33,6 @@ export class Entry implements CachedPayload {
     const adopted = new Entry(value.payload, value.seq, value.spec, this.owner, this.secretId);
     adopted.json = value.json;
     adopted.expiresAt = this.expiresAt;
-    adopted.backoff = this.backoff;
     return adopted;
   }
 }

@@ -27,10 +27,9 @@ describe('cache entries', () => {
     }
   });
 
-  it('an adopted value keeps the entry fields (expiry, backoff, secret id) and takes the newer value', () => {
+  it('an adopted value keeps the entry fields (expiry, secret id) and takes the newer value', () => {
     const entry = new Entry({ secretString: 'old', arn: ARN, name: 'prod/db' }, 1, '', owner, 'prod/db');
     entry.expiresAt = Date.now() + 1_000;
-    entry.backoff = { failures: 2, retryAt: 5 };
     const newer = new Entry({ secretString: 'new', arn: ARN, name: 'prod/db' }, 2, '', owner, 'x');
     newer.json = NOT_JSON;
     const adopted = entry.adopting(newer);
@@ -41,6 +40,5 @@ describe('cache entries', () => {
       json: NOT_JSON,
       secretId: 'prod/db',
     });
-    expect(adopted.backoff).toEqual({ failures: 2, retryAt: 5 });
   });
 });
