@@ -31,12 +31,18 @@ export interface ReadOptions {
 
 /**
  * Reads secret versions through the cache: one outcome per locator, in order. The outcomes themselves when every
- * key is fresh in the in-process tier, else a promise of them, which rejects only when aborted.
+ * key is fresh in the in-process tier, else a promise of them, which rejects only when aborted. `keys`, when given,
+ * are the locators' cache keys from {@link ReadThrough.keyOf} (a caller that keeps them per reference passes them).
  */
-export type ReadThrough = (
-  locators: readonly SecretLocator[],
-  options?: ReadOptions,
-) => FlightOutcome[] | Promise<FlightOutcome[]>;
+export interface ReadThrough {
+  (
+    locators: readonly SecretLocator[],
+    options?: ReadOptions,
+    keys?: readonly string[],
+  ): FlightOutcome[] | Promise<FlightOutcome[]>;
+  /** The cache key of a locator; a parsed reference keeps its key, so each is built once. */
+  keyOf(locator: SecretLocator): string;
+}
 
 const NO_OPTIONS: ReadOptions = {};
 
@@ -210,10 +216,13 @@ export function createReadThrough({
     return outcomes;
   };
 
-  return (locators, options = NO_OPTIONS) => {
+  const read = (
+    locators: readonly SecretLocator[],
+    options: ReadOptions = NO_OPTIONS,
+    keys: readonly string[] = locators.map(keyOf),
+  ): FlightOutcome[] | Promise<FlightOutcome[]> => {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const keys = locators.map(keyOf);
     // (1) The warm path, inline and without `await`: a read whose every key is fresh returns its values in this
     // turn, so a resolve of cached secrets costs no promise and no microtask (the warm figures of `npm run bench`).
     if (options.refresh !== true) {
@@ -222,6 +231,7 @@ export function createReadThrough({
     }
     return slow(keys, locators, options);
   };
+  return Object.assign(read, { keyOf });
 }
 
 /**

@@ -29,10 +29,14 @@ export function readerOf(manager: SecretManager): RefReader | undefined {
   return readers.get(manager);
 }
 
-/** The result last read for a parsed reference, and the cached value it was read from. */
-interface LastRead {
-  readonly value: CachedPayload;
-  readonly result: SecretResult;
+/**
+ * What a reader keeps per parsed reference: its cache key (built once) and, for the reader `resolveConnection` uses,
+ * the result it last read together with the cached value it came from.
+ */
+interface RefState {
+  readonly key: string;
+  value: CachedPayload | undefined;
+  result: SecretResult | undefined;
 }
 
 /**
@@ -45,30 +49,55 @@ interface LastRead {
  * @internal
  */
 export function createRefReader(readThrough: ReadThrough, shareResults = false): RefReader {
-  const lastRead = shareResults ? new WeakMap<SecretRef, LastRead>() : undefined;
+  // One lookup per reference on a warm read: a reference found here is a parsed one (only those are kept).
+  const states = new WeakMap<SecretRef, RefState>();
+  const stateOf = (input: SecretRef | string): RefState | undefined => {
+    if (typeof input !== 'object' || input === null) return undefined;
+    let state = states.get(input);
+    if (state === undefined && isParsedRef(input)) {
+      state = { key: readThrough.keyOf(input), value: undefined, result: undefined };
+      states.set(input, state);
+    }
+    return state;
+  };
   return (inputs, options) => {
     if (!Array.isArray(inputs)) {
       throw new SecretRefConfigError('refs', '`refs` must be an array of secret references');
     }
-    const parsed = parseInputs(inputs);
-    const outcomes = readThrough(parsed.refs, options);
+    const parsed = parseInputs(inputs, stateOf);
+    const outcomes = readThrough(parsed.refs, options, parsed.keys);
+    const keep = shareResults ? parsed.states : undefined;
     return Array.isArray(outcomes)
-      ? toResults(inputs, parsed, outcomes, lastRead)
-      : outcomes.then((settled) => toResults(inputs, parsed, settled, lastRead));
+      ? toResults(inputs, parsed, outcomes, keep)
+      : outcomes.then((settled) => toResults(inputs, parsed, settled, keep));
   };
 }
 
-/** The good references, in order, and the error of each bad input (`undefined` when every input was good). */
+/** The good references, in order, with their cache keys, and the error of each bad input (`undefined` when none). */
 interface Parsed {
   refs: readonly SecretRef[];
+  keys: readonly string[] | undefined;
+  /** The state of each good reference, when every input was a parsed reference. */
+  states: readonly RefState[] | undefined;
   errors: (SecretRefError | undefined)[] | undefined;
 }
 
-function parseInputs(inputs: readonly (SecretRef | string)[]): Parsed {
+function parseInputs(
+  inputs: readonly (SecretRef | string)[],
+  stateOf: (input: SecretRef | string) => RefState | undefined,
+): Parsed {
+  const count = inputs.length;
+  const states: RefState[] = new Array(count);
+  const keys: string[] = new Array(count);
   let index = 0;
-  while (index < inputs.length && isParsedRef(inputs[index] as SecretRef)) index++;
+  for (; index < count; index++) {
+    const state = stateOf(inputs[index]!);
+    if (state === undefined) break;
+    states[index] = state;
+    keys[index] = state.key;
+  }
   // References the parser made (what `resolveConnection` passes) are valid already: nothing to copy or check.
-  if (index === inputs.length) return { refs: inputs as readonly SecretRef[], errors: undefined };
+  if (index === count) return { refs: inputs as readonly SecretRef[], keys, states, errors: undefined };
   const refs: SecretRef[] = [];
   const errors = inputs.map((input) => {
     try {
@@ -78,17 +107,15 @@ function parseInputs(inputs: readonly (SecretRef | string)[]): Parsed {
       return error as SecretRefError;
     }
   });
-  return { refs, errors };
+  return { refs, keys: undefined, states: undefined, errors };
 }
 
 function toResults(
   inputs: readonly (SecretRef | string)[],
   { refs, errors }: Parsed,
   outcomes: readonly FlightOutcome[],
-  lastRead: WeakMap<SecretRef, LastRead> | undefined,
+  states: readonly RefState[] | undefined,
 ): SecretResult[] {
-  // Every input a parsed (frozen, shared) reference: its result may be kept for the next read of the same value.
-  const keep = errors === undefined ? lastRead : undefined;
   const results: SecretResult[] = new Array(inputs.length);
   let next = 0;
   for (let index = 0; index < inputs.length; index++) {
@@ -98,19 +125,23 @@ function toResults(
       continue;
     }
     const outcome = outcomes[next]!;
-    const ref = refs[next++]!;
+    const ref = refs[next]!;
+    const state = states?.[next];
+    next++;
     if (!outcome.ok) {
       results[index] = outcome;
       continue;
     }
-    const last = keep?.get(ref);
-    if (last !== undefined && last.value === outcome.value) {
-      results[index] = last.result;
+    if (state !== undefined && state.value === outcome.value) {
+      results[index] = state.result!;
       continue;
     }
     try {
       const result = readSecretResult(outcome.value, ref);
-      keep?.set(ref, { value: outcome.value, result });
+      if (state !== undefined) {
+        state.value = outcome.value;
+        state.result = result;
+      }
       results[index] = result;
     } catch (failure) {
       results[index] = { ok: false, error: failure as SecretRefError };

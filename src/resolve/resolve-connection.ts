@@ -1,7 +1,8 @@
 import { readSignal, throwIfAborted } from '../abort.js';
 import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
+import { readerOf } from '../manager/read-refs.js';
 import type { SecretResult } from '../manager/types.js';
-import type { SecretRef, SecretRefMatch } from '../types.js';
+import type { CallOptions, SecretRef, SecretRefMatch } from '../types.js';
 import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
 import { fetchRefs } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
@@ -200,11 +201,20 @@ export function fetchAll(
   signal: AbortSignal | undefined,
   refresh = false,
 ): SecretResult[] | Promise<SecretResult[]> {
+  // One manager made by this library: its reader is the whole route (no grouping to do).
+  const read = router.single === undefined ? undefined : readerOf(router.single);
+  if (read !== undefined) {
+    throwIfAborted(signal);
+    return read(refs, refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS);
+  }
   const routing = router(refs, signal);
   return typeof routing === 'function'
     ? fetchRefs(refs, routing, signal, refresh)
     : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
+
+/** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
+const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /** The references of a resolve until its first is found (never pushed to: replaced first). */
 const NO_REFS: SecretRef[] = [];
