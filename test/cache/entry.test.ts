@@ -19,10 +19,16 @@ describe('cache entries', () => {
       { payload: { secretString: 's', arn: ARN, name: 'prod/db', versionId: 'v1' }, secretId: 'prod/db' },
       { payload: { secretString: 's', arn: ARN }, secretId: ARN },
       { payload: { secretBinary: new Uint8Array([1, 2]), name: 'bin' }, secretId: 'a|b' },
+      {
+        payload: { secretString: 't', secretBinary: new Uint8Array([3]), versionId: 'v2' },
+        secretId: 'both',
+      },
     ];
+    const fields = ['secretString', 'secretBinary', 'arn', 'name', 'versionId'] as const;
     for (const { payload, secretId } of cases) {
       const entry = new Entry(payload, 1, '', owner, secretId);
-      expect(entry.payload).toEqual(payload);
+      for (const field of fields)
+        expect({ field, value: entry.payload[field] }).toEqual({ field, value: payload[field] });
       expect(entry.secretId).toBe(secretId);
     }
   });
