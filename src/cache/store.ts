@@ -193,7 +193,7 @@ export function createCacheStore(
           if (current) inflight.delete(key);
           if (result.ok) {
             const previous = lru?.peek(key);
-            const value = new Entry(result.payload, ++lastSeq, item.spec, item.owner, item.secretId);
+            const value = Entry.of(result.payload, ++lastSeq, item.spec, item.owner, item.secretId);
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
             }

@@ -26,7 +26,7 @@ describe('cache entries', () => {
     ];
     const fields = ['secretString', 'secretBinary', 'arn', 'name', 'versionId'] as const;
     for (const { payload, secretId } of cases) {
-      const entry = new Entry(payload, 1, '', owner, secretId);
+      const entry = Entry.of(payload, 1, '', owner, secretId);
       for (const field of fields)
         expect({ field, value: entry.payload[field] }).toEqual({ field, value: payload[field] });
       expect(entry.secretId).toBe(secretId);
@@ -34,9 +34,9 @@ describe('cache entries', () => {
   });
 
   it('an adopted value keeps the entry fields (expiry, secret id) and takes the newer value', () => {
-    const entry = new Entry({ secretString: 'old', arn: ARN, name: 'prod/db' }, 1, '', owner, 'prod/db');
+    const entry = Entry.of({ secretString: 'old', arn: ARN, name: 'prod/db' }, 1, '', owner, 'prod/db');
     entry.expiresAt = Date.now() + 1_000;
-    const newer = new Entry({ secretString: 'new', arn: ARN, name: 'prod/db' }, 2, '', owner, 'x');
+    const newer = Entry.of({ secretString: 'new', arn: ARN, name: 'prod/db' }, 2, '', owner, 'x');
     newer.json = NOT_JSON;
     const adopted = entry.adopting(newer);
     expect(adopted.payload.secretString).toBe('new');
