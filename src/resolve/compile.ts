@@ -1,13 +1,14 @@
+import { throwIfAborted } from '../abort.js';
 import { SecretRefConfigError } from '../errors.js';
-import type { SecretRefMatch } from '../types.js';
-import { type Plan, planConnection } from './compile-plan.js';
+import { copyContainers, type Plan, planConnection } from './compile-plan.js';
 import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
 import type { FoundSecretRef } from './find.js';
 import type { SecretManagers } from './managers.js';
 import {
   type Resolution,
   type ResolveConnectionOptions,
-  resolveWith,
+  readAndSubstitute,
+  readOptions,
   type SettledResolution,
   settle,
   valueOrThrow,
@@ -82,12 +83,15 @@ class Compiled<T> implements CompiledConnection<T> {
   readonly #maxDepth: number;
   readonly #encode: EncodeOption | undefined;
   readonly #keepJsonTypes: boolean;
+  /** The options of a resolve given none: `undefined` (a plain resolve's defaults) unless compiled with some. */
+  readonly #defaults: ResolveConnectionOptions | undefined;
 
   constructor(plan: Plan, maxDepth: number, encode: EncodeOption | undefined, keepJsonTypes: boolean) {
     this.#plan = plan;
     this.#maxDepth = maxDepth;
     this.#encode = encode;
     this.#keepJsonTypes = keepJsonTypes;
+    this.#defaults = encode === undefined && !keepJsonTypes ? undefined : this.#merge({});
   }
 
   get refs(): readonly FoundSecretRef[] {
@@ -102,26 +106,34 @@ class Compiled<T> implements CompiledConnection<T> {
     return this.#run(managers, options, true, settle);
   }
 
+  #merge(options: CompiledResolveOptions): ResolveConnectionOptions {
+    return {
+      ...options,
+      encode: options.encode === undefined ? this.#encode : options.encode,
+      keepJsonTypes: options.keepJsonTypes === undefined ? this.#keepJsonTypes : options.keepJsonTypes,
+      maxDepth: this.#maxDepth,
+    };
+  }
+
+  /** What `resolveWith` does, with the walk replaced by the plan: copy the containers, rewrite the strings. */
   #run<R>(
     managers: SecretManagers,
     options: CompiledResolveOptions | undefined,
     settled: boolean,
     finish: (resolution: Resolution<T>) => R,
   ): Promise<R> {
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      return Promise.reject(new SecretRefConfigError('options', '`options` must be an object'));
+    try {
+      if (options !== undefined && (options === null || typeof options !== 'object')) {
+        throw new SecretRefConfigError('options', '`options` must be an object');
+      }
+      const read = readOptions(managers, options === undefined ? this.#defaults : this.#merge(options));
+      throwIfAborted(read.signal);
+      const plan = this.#plan;
+      const copies = copyContainers(plan);
+      const root = copies.length > 0 ? copies[0] : plan.snapshot;
+      return readAndSubstitute(root as T, plan.strings, plan.refs, read, settled, finish, copies);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const merged = {
-      ...options,
-      encode: options?.encode === undefined ? this.#encode : options.encode,
-      keepJsonTypes: options?.keepJsonTypes === undefined ? this.#keepJsonTypes : options.keepJsonTypes,
-      maxDepth: this.#maxDepth,
-    };
-    return resolveWith(this.#plan.snapshot as T, managers, merged, settled, finish, this.#scan);
   }
-
-  /** The walk done at compile time: the snapshot is private, so its strings are the ones scanned then. */
-  readonly #scan = (text: string): readonly SecretRefMatch[] => this.#plan.scans.get(text) ?? NO_MATCHES;
 }
-
-const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);

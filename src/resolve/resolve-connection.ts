@@ -16,7 +16,7 @@ import {
   UNCHANGED,
 } from './substitute.js';
 import { copyStringSites, DEFAULT_MAX_DEPTH, type PathLink, readMaxDepth, type WalkOptions } from './walk.js';
-import { setOwn } from './walk-access.js';
+import { type Container, setOwn } from './walk-access.js';
 
 export type { ResolvedSecretRef } from './substitute.js';
 
@@ -222,12 +222,18 @@ const NO_REFS: SecretRef[] = [];
 /** The substitution of a resolve that found no reference, in the throwing form: nothing to collect. */
 const NOTHING = new Substitution(undefined, false, false);
 
-/** A string of the copy that holds references; its place in the copy is its link and key. */
-interface Holder extends StringPlace {
-  source: string;
-  matches: readonly SecretRefMatch[];
+/**
+ * A string of the copy that holds references: its place in the copy is its link and key, or, in a compiled
+ * connection's copy, the index of its container among the copied containers; neither for a root string.
+ * @internal
+ */
+export interface Holder extends StringPlace {
+  readonly source: string;
+  readonly matches: readonly SecretRefMatch[];
   /** Index in the list sent to the managers of its first well-formed reference. */
-  slot: number;
+  readonly slot: number;
+  /** In a compiled connection: the index of its container in the copies (-1 for a root string). */
+  readonly container?: number;
 }
 
 /**
@@ -241,19 +247,17 @@ export function resolveWith<T, R>(
   options: ResolveConnectionOptions | undefined,
   settled: boolean,
   finish: (resolution: Resolution<T>) => R,
-  scan: (text: string) => readonly SecretRefMatch[] = scanSecretRefsMemo,
 ): Promise<R> {
   try {
     const read = readOptions(managers, options);
-    const { signal } = read;
-    throwIfAborted(signal);
+    throwIfAborted(read.signal);
     // Made at the first string holding a reference: a connection without any allocates neither.
     let holders: Holder[] | undefined;
     let refs = NO_REFS;
     const copy = copyStringSites(
       connection,
       (source, at) => {
-        const matches = scan(source);
+        const matches = scanSecretRefsMemo(source);
         if (matches.length === 0) return;
         if (holders === undefined) {
           holders = [];
@@ -265,20 +269,38 @@ export function resolveWith<T, R>(
       },
       read.maxDepth,
     );
-    if (holders === undefined) {
-      throwIfAborted(signal);
-      const sub = settled ? new Substitution(undefined, false, true) : NOTHING;
-      return Promise.resolve(finish({ value: copy.value as T, sub }));
-    }
-    const found = holders;
-    const fetched = fetchAll(refs, read.router, signal, read.refresh);
-    // All cached: the resolve is settled in this turn (see the warm path in src/cache/read-through.ts).
-    if (Array.isArray(fetched))
-      return Promise.resolve(finish(substituteAll(copy.value, found, fetched, read, settled)));
-    return fetched.then((outcomes) => finish(substituteAll(copy.value, found, outcomes, read, settled)));
+    return readAndSubstitute(copy.value as T, holders, refs, read, settled, finish);
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/**
+ * The second half of a resolve, once the copy is made and its strings holding references are known (by a walk, or
+ * by a compiled connection's plan): read every reference through its manager, substitute, `finish`. A throw is
+ * the caller's to turn into a rejection.
+ * @internal
+ */
+export function readAndSubstitute<T, R>(
+  copy: T,
+  holders: readonly Holder[] | undefined,
+  refs: readonly SecretRef[],
+  read: ReadOptions,
+  settled: boolean,
+  finish: (resolution: Resolution<T>) => R,
+  copies?: readonly Container[],
+): Promise<R> {
+  const { signal } = read;
+  if (holders === undefined || holders.length === 0) {
+    throwIfAborted(signal);
+    const sub = settled ? new Substitution(undefined, false, true) : NOTHING;
+    return Promise.resolve(finish({ value: copy, sub }));
+  }
+  const fetched = fetchAll(refs, read.router, signal, read.refresh);
+  // All cached: the resolve is settled in this turn (see the warm path in src/cache/read-through.ts).
+  if (Array.isArray(fetched))
+    return Promise.resolve(finish(substituteAll(copy, holders, fetched, read, settled, copies)));
+  return fetched.then((outcomes) => finish(substituteAll(copy, holders, outcomes, read, settled, copies)));
 }
 
 /** Writes each holder's substituted string into the copy (or the copy itself, for a root string). */
@@ -288,14 +310,18 @@ function substituteAll<T>(
   outcomes: readonly SecretResult[],
   read: ReadOptions,
   settled: boolean,
+  copies: readonly Container[] | undefined,
 ): Resolution<T> {
   const sub = new Substitution(read.encode, read.keepJsonTypes, settled);
   let value = copy;
   for (const holder of holders) {
     const next = substitute(sub, holder.source, holder.matches, outcomes, undefined, holder.slot, holder);
     if (next === UNCHANGED) continue;
-    if (holder.link === undefined) value = next;
-    else setOwn((holder.link as PathLink).copy!, holder.key, next);
+    const { container } = holder;
+    const target =
+      container === undefined ? (holder.link as PathLink | undefined)?.copy : copies?.[container];
+    if (target === undefined) value = next;
+    else setOwn(target, holder.key, next);
   }
   return { value: value as T, sub };
 }

@@ -155,7 +155,7 @@ describe('compileConnection', () => {
     expect(general.stats().hits - before).toBe(2); // one hit per secret read (db, api), however many references
   });
 
-  it('goes through the general path when the snapshot shares an object between two places', async () => {
+  it('copies an object the snapshot holds in two places once, as resolveConnection does', async () => {
     const shared = { user: '{{resolve:secretsmanager:db:SecretString:user}}' };
     const input = { a: shared, b: [shared] };
     const compiled = compileConnection(input);
@@ -205,5 +205,29 @@ describe('compileConnection', () => {
       'whole-secret',
     );
     expect(await compileConnection(42).resolve(manager())).toBe(42);
+  });
+
+  it('copies symbol keys, own __proto__ keys, null-prototype objects and long sparse arrays as resolveConnection does', async () => {
+    const tag = Symbol('tag');
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, {
+      user: '{{resolve:secretsmanager:db:SecretString:user}}',
+    });
+    const own = JSON.parse('{"__proto__": {"key": "{{conn1|ap_sep_v1|api:key}}"}}') as Record<string, unknown>;
+    const sparse: unknown[] = [];
+    sparse[2 ** 32 - 2] = '{{resolve:secretsmanager:plain}}';
+    const input = { [tag]: 'kept', bare, own, sparse, when: new Date(0) };
+    const compiled = compileConnection(input);
+    for (let round = 0; round < 2; round++) {
+      const value = await compiled.resolve(manager());
+      expect(value).toStrictEqual(await resolveConnection(input, manager()));
+      expect(value[tag]).toBe('kept');
+      expect(Object.getPrototypeOf(value.bare)).toBeNull();
+      expect(Object.hasOwn(value.own, '__proto__')).toBe(true);
+      expect(value.sparse.length).toBe(2 ** 32 - 1);
+      expect(value.sparse[2 ** 32 - 2]).toBe('whole-secret');
+      expect(value.when).toBe(input.when);
+      expect(value.bare).not.toBe(bare);
+      expectNoCanary(input);
+    }
   });
 });
