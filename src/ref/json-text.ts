@@ -24,9 +24,18 @@ const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
+const NUMBER_PART = /[0-9.eE+-]/;
 
-/** True when `text` may hold a JSON number: a `-` or a digit outside every string. */
-function mayHoldNumber(text: string): boolean {
+/** True when a JSON number's text is what its JavaScript number writes back (`5432`, `1.5`; not `1.10`, `1e2`, `-0`). */
+function writesBack(token: string): boolean {
+  return String(Number(token)) === token;
+}
+
+/**
+ * True when every number in `text` (a `-` or a digit outside the strings, up to the end of its token) writes back
+ * as its own text, so that `JSON.parse` reads each exactly.
+ */
+function numbersWriteBack(text: string): boolean {
   const { length } = text;
   for (let at = 0; at < length; at++) {
     const code = text.charCodeAt(at);
@@ -34,15 +43,18 @@ function mayHoldNumber(text: string): boolean {
       for (at++; at < length && text.charCodeAt(at) !== QUOTE; at++) {
         if (text.charCodeAt(at) === BACKSLASH) at++;
       }
-    } else if (code === MINUS || (code >= ZERO && code <= NINE)) return true;
+    } else if (code === MINUS || (code >= ZERO && code <= NINE)) {
+      const start = at;
+      while (at + 1 < length && NUMBER_PART.test(text[at + 1]!)) at++;
+      if (!writesBack(text.slice(start, at + 1))) return false;
+    }
   }
-  return false;
+  return true;
 }
 
 /** A JSON number as a JavaScript number when that number writes back as the same text, else as its text. */
 function exactNumber(text: string): unknown {
-  const number = Number(text);
-  return String(number) === text ? number : new LosslessNumber(text);
+  return writesBack(text) ? Number(text) : new LosslessNumber(text);
 }
 
 /**
@@ -51,8 +63,8 @@ function exactNumber(text: string): unknown {
  * `{ ok: false }` when the text is not JSON (or nests too deeply to read: a few thousand levels).
  *
  * The cache keeps this value for as long as the entry (see "memory per entry read by JSON key" in `npm run bench`,
- * `BENCH_ONLY=memory`): a text without numbers is read by `JSON.parse`, whose objects are the size of their keys
- * (lossless-json's have room for four more); a string found as is in the text is kept as a slice of it (a 32-byte
+ * `BENCH_ONLY=memory`): a text whose numbers all write back as their own text is read by `JSON.parse`, whose
+ * objects are the size of their keys (lossless-json's have room for four more); a string found as is in the text is kept as a slice of it (a 32-byte
  * view of the secret string the entry holds anyway) rather than as a copy.
  * @internal
  */
@@ -62,7 +74,7 @@ export function parseSecretJson(text: string): { ok: true; value: unknown } | { 
     const at = text.indexOf(value);
     return at >= 0 ? text.slice(at, at + value.length) : value;
   };
-  if (!mayHoldNumber(text)) {
+  if (numbersWriteBack(text)) {
     try {
       return { ok: true, value: JSON.parse(text, slices) };
     } catch {
