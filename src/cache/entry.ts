@@ -5,7 +5,7 @@ import type { CachedPayload, EntryOwner } from './store-types.js';
  * A cached secret version and its place in the store: the checked payload, the JSON parsed on first need, and
  * when it stops being fresh. The entry fields mean nothing on a value that was not stored.
  *
- * The entry holds the payload's fields itself and is its own `payload`: one object an entry rather than two (56
+ * The entry holds the payload's fields itself and is its own `payload`: one object an entry rather than two (~32
  * bytes less an entry in "memory per entry" of `npm run bench`, `BENCH_ONLY=memory`); the bytes of a binary secret
  * live in a subclass, so that a string secret carries no empty field for them. The fields are copied from the
  * checked, frozen payload and never change.
