@@ -1,7 +1,7 @@
 import type { SecretRefSyntaxError } from '../errors.js';
 import { scanSecretRefs } from '../ref/scan.js';
 import type { SecretRef } from '../types.js';
-import { type PathSegment, visitStrings, type WalkOptions } from './walk.js';
+import { type PathSegment, readMaxDepth, visitStringSites, type WalkOptions } from './walk.js';
 
 /**
  * One reference found inside a value. A well-formed reference has `ref`; a span that is clearly meant as a
@@ -35,12 +35,17 @@ export type FoundSecretRef = {
  */
 export function findSecretRefs(value: unknown, options?: WalkOptions): FoundSecretRef[] {
   const found: FoundSecretRef[] = [];
-  visitStrings(
+  visitStringSites(
     value,
-    (text, path) => {
-      for (const match of scanSecretRefs(text)) found.push(toFound(match, text, path));
+    (text, site) => {
+      // Most strings hold no reference: their path is never built.
+      if (text.indexOf('{{') === -1) return;
+      const matches = scanSecretRefs(text);
+      if (matches.length === 0) return;
+      const path = site.path();
+      for (const match of matches) found.push(toFound(match, text, path));
     },
-    options,
+    readMaxDepth(options),
   );
   return found;
 }

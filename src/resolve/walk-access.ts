@@ -1,5 +1,4 @@
 /** How the walker of walk.ts inspects, reads and writes containers, hostile ones included. @internal */
-import { types } from 'node:util';
 import { formatPath, SecretRefError } from '../errors.js';
 
 /**
@@ -46,9 +45,22 @@ export type SiteVisitor = (text: string, site: StringSite) => void;
 /** A plain object or array the walker enters. */
 export type Container = Record<PropertyKey, unknown> | unknown[];
 
-/** Where the walk is, for error messages: the path to the current container, then `last`. */
-export interface WalkPosition {
-  pathTo(last?: PathSegment): PathSegment[];
+/**
+ * A container the walk has entered: its {@link PathLink} (what a site's `link()` returns) and whether the walk is
+ * still inside it.
+ */
+export interface Entry extends PathLink {
+  copy: Container | undefined;
+  readonly source: Container;
+  /** Still being walked: meeting its source again is a cycle. */
+  open: boolean;
+}
+
+/** The path from the root to the container `at` (undefined: the root's parent), then `last`. */
+export function pathTo(at: PathLink | undefined, last?: PathSegment): PathSegment[] {
+  const path: PathSegment[] = last === undefined ? [] : [last];
+  for (let link = at; link?.segment !== undefined; link = link.parent) path.push(link.segment);
+  return path.reverse();
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
@@ -56,10 +68,18 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 /** What the walker descends into: arrays, objects with `Object.prototype` and objects with a null prototype. */
 export type Kind = 'array' | 'object' | 'bare';
 
-/** The kind of container `value` is, or `undefined` for a leaf; a value that cannot be inspected is refused. */
+/** Where a value sits, for an error message, to a caller that keeps no {@link PathLink}. */
+export interface WalkPosition {
+  pathTo(last?: PathSegment): PathSegment[];
+}
+
+/**
+ * The kind of container `value` (at `segment` of the container `at`) is, or `undefined` for a leaf; a value that
+ * cannot be inspected is refused.
+ */
 export function kindOf(
   value: unknown,
-  walker: WalkPosition,
+  at: PathLink | WalkPosition | undefined,
   segment: PathSegment | undefined,
 ): Kind | undefined {
   if (value === null || typeof value !== 'object') return undefined;
@@ -68,22 +88,23 @@ export function kindOf(
     if (Array.isArray(value)) return proto === Array.prototype ? 'array' : undefined;
     return proto === Object.prototype ? 'object' : proto === null ? 'bare' : undefined;
   } catch (error) {
-    throw invalidInput(`the value at ${shortPath(walker.pathTo(segment))} could not be inspected`, error);
+    const path = at !== undefined && 'pathTo' in at ? at.pathTo(segment) : pathTo(at, segment);
+    throw invalidInput(`the value at ${shortPath(path)} could not be inspected`, error);
   }
 }
 
+/** Arrays longer than this may be sparse (length 2^32 - 2, a few elements): they are walked by their present keys. */
+export const LONG_ARRAY = 1_024;
+
 /**
- * A copy of a plain object or array holding its own enumerable data (getters read once): a spread for an object
- * (spreading defines rather than assigns, so `__proto__` stays an own key; symbols are copied too), `slice` for an
- * array. `undefined` for a proxy, and when something throws, so the caller reads it key by key and reports where
- * it failed. The copy is read for the walk, so no getter of the source runs twice.
+ * A copy of a plain object or array (not a proxy) holding its own enumerable data (getters read once): a spread for
+ * an object (spreading defines rather than assigns, so `__proto__` stays an own key; symbols are copied too),
+ * `slice` for an array. `undefined` when something throws, so the caller reads it key by key and reports where it
+ * failed.
  */
 export function shallowCopy(source: Container, kind: Kind): Container | undefined {
-  if (types.isProxy(source)) return undefined;
   try {
-    // A long array may be sparse (length 2^32 - 2, a few elements): it is walked by its present keys instead.
-    if (kind === 'array')
-      return (source as unknown[]).length <= 1_024 ? (source as unknown[]).slice() : undefined;
+    if (kind === 'array') return (source as unknown[]).slice();
     return kind === 'object' ? { ...source } : Object.assign(Object.create(null), source);
   } catch {
     return undefined;
@@ -91,15 +112,10 @@ export function shallowCopy(source: Container, kind: Kind): Container | undefine
 }
 
 /** The keys to walk (enumerable own; array indexes only) and, for an array, its length; refused if unlistable. */
-export function shapeOf(
-  source: Container,
-  isArray: boolean,
-  walker: WalkPosition,
-  segment: PathSegment | undefined,
-): { keys: PropertyKey[]; length: number } {
+export function shapeOf(source: Container, at: Entry): { keys: PropertyKey[]; length: number } {
   try {
     const names = Object.keys(source);
-    if (isArray) {
+    if (at.isArray) {
       const keys = names.filter((name) => ARRAY_INDEX.test(name) && Number(name) < 2 ** 32 - 1);
       return { keys, length: (source as unknown[]).length };
     }
@@ -108,7 +124,7 @@ export function shapeOf(
     );
     return { keys: symbols.length === 0 ? names : [...names, ...symbols], length: 0 };
   } catch (error) {
-    throw invalidInput(`its keys could not be listed at ${shortPath(walker.pathTo(segment))}`, error);
+    throw invalidInput(`its keys could not be listed at ${shortPath(pathTo(at))}`, error);
   }
 }
 
@@ -116,19 +132,24 @@ export function shapeOf(
 export const ABSENT: unique symbol = Symbol('absent');
 
 /** The own property's value (a getter is called once), or {@link ABSENT} when it is gone. */
-export function readOwn(source: Container, key: PropertyKey, walker: WalkPosition): unknown {
+export function readOwn(source: Container, key: PropertyKey, at: Entry): unknown {
   try {
     const descriptor = Object.getOwnPropertyDescriptor(source, key);
     if (descriptor === undefined) return ABSENT;
     if ('value' in descriptor) return descriptor.value;
     return descriptor.get ? descriptor.get.call(source) : undefined;
   } catch (error) {
-    const where =
-      typeof key === 'symbol'
-        ? `${shortPath(walker.pathTo())} (key ${String(key)})`
-        : shortPath(walker.pathTo(Array.isArray(source) ? Number(key) : key));
-    throw invalidInput(`reading ${where} threw`, error);
+    throw readFailed(at, key, error);
   }
+}
+
+/** The error of a property of the container `at` that threw when read. */
+export function readFailed(at: PathLink, key: PropertyKey, cause: unknown): SecretRefError {
+  const where =
+    typeof key === 'symbol'
+      ? `${shortPath(pathTo(at))} (key ${String(key)})`
+      : shortPath(pathTo(at, at.isArray ? Number(key) : key));
+  return invalidInput(`reading ${where} threw`, cause);
 }
 
 /** The keys `Object.prototype` holds (`__proto__`, `constructor`, `toString`…), read once at load. */
@@ -138,11 +159,6 @@ const INHERITED: ReadonlySet<PropertyKey> = new Set(Reflect.ownKeys(Object.proto
  * Sets an own data property. Plain assignment would run an inherited setter (`__proto__`) or fail on a frozen
  * `Object.prototype`, so a key `Object.prototype` holds is defined instead.
  */
-/** True for a key `Object.prototype` holds, which {@link setOwn} defines rather than assigns. */
-export function isInheritedKey(key: PropertyKey): boolean {
-  return INHERITED.has(key);
-}
-
 export function setOwn(target: Container, key: PropertyKey, value: unknown): void {
   if (INHERITED.has(key) && !Array.isArray(target)) {
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });

@@ -1,5 +1,5 @@
 import { SecretRefConfigError } from '../errors.js';
-import type { PathLink, PathSegment, SiteVisitor } from './walk-access.js';
+import { type PathLink, type PathSegment, pathTo, type SiteVisitor } from './walk-access.js';
 import { walk } from './walker.js';
 
 export type { PathLink, PathSegment, SiteVisitor, StringSite } from './walk-access.js';
@@ -37,10 +37,7 @@ export const DEFAULT_MAX_DEPTH = 100;
  * @internal
  */
 export function linkPath(link: PathLink | undefined, key: string): PathSegment[] {
-  if (link === undefined) return [];
-  const path: PathSegment[] = [link.isArray ? Number(key) : key];
-  for (let at: PathLink | undefined = link; at?.segment !== undefined; at = at.parent) path.push(at.segment);
-  return path.reverse();
+  return link === undefined ? [] : pathTo(link, link.isArray ? Number(key) : key);
 }
 
 /**
@@ -67,6 +64,15 @@ export function readMaxDepth(options: WalkOptions | undefined): number {
  */
 export function visitStrings(value: unknown, visitor: StringVisitor, options?: WalkOptions): void {
   walk(value, eager(visitor), false, readMaxDepth(options));
+}
+
+/**
+ * {@link visitStrings} with a {@link SiteVisitor}, which builds a path only for the strings it cares about;
+ * `maxDepth` must come from {@link readMaxDepth}.
+ * @internal
+ */
+export function visitStringSites(value: unknown, visitor: SiteVisitor, maxDepth: number): void {
+  walk(value, visitor, false, maxDepth);
 }
 
 /**

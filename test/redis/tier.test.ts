@@ -219,7 +219,7 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
   it('tiers sharing one client load a script the server lost once, not once each', async () => {
     const client = await connectClient(flavour, redis().url);
     const caches = Array.from({ length: 20 }, () =>
-      createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: `tier-${flavour}` }),
+      createRedisSecretCache({ client, encryptionKey: KEY_A, namespace: `tier-${flavour}`, leaseMs: 0 }),
     );
     const raw = await rawClient(redis().url);
     const evals = async (): Promise<number> =>
@@ -232,7 +232,7 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
         return tier.read(tier.scopeOf(provider) as string, [{ secretId: 'prod/db' }]);
       }),
     );
-    // Every tier was answered by Redis (one holds the lease, the others waited past leaseMs or got it).
+    // Every tier was answered by Redis (leases off: twenty READs at once, and no other script).
     expect(reads.every(([read]) => read !== undefined)).toBe(true);
     expect((await evals()) - before).toBe(1);
     await raw.close();
@@ -240,13 +240,44 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
     await closeClient(client);
   });
 
-  it('a lease whose holder never answers is waited on for leaseMs at most', async () => {
-    const [a, b] = [await cache({ leaseMs: 200 }), await cache({ leaseMs: 200 })];
+  it('a lease whose holder never answers is waited on for four leases at most', async () => {
+    const [a, b] = [await cache({ leaseMs: 150 }), await cache({ leaseMs: 150 })];
     const scope = a.tier.scopeOf(provider) as string;
     const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
     expect(isMiss(holder)).toBe(true);
+    const started = Date.now();
     const [late] = await b.tier.read(scope, [{ secretId: 'prod/db' }]);
     expect(late?.hit).toBe(false);
+    // The holder renewed its lease (it is alive), so b waited past one lease, and gave up after four.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150 * 2);
+    expect(Date.now() - started).toBeLessThan(150 * 4 + 1_000);
+  });
+
+  it('a waiter keeps waiting while the holder’s fetch outlasts its lease, and gets the holder’s value', async () => {
+    const [a, b] = [await cache({ leaseMs: 200 }), await cache({ leaseMs: 200 })];
+    const scope = a.tier.scopeOf(provider) as string;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    // A slow provider: the holder answers after two and a half leases.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (isMiss(holder)) holder.commit(payload);
+    expect((await waiting)[0]).toMatchObject({ hit: true, payload });
+  });
+
+  it('a holder that is gone stops renewing, and a waiter takes its lease within about one lease', async () => {
+    const [a, b] = [await cache({ leaseMs: 1_000 }), await cache({ leaseMs: 1_000 })];
+    const scope = a.tier.scopeOf(provider) as string;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    expect(isMiss(holder)).toBe(true);
+    const started = Date.now();
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    await a.close();
+    const [taken] = await waiting;
+    expect(taken?.hit).toBe(false);
+    // Taken when the lease ran out (plus one poll), not at the end of four leases.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    if (isMiss(taken)) taken.commit(payload);
+    await until(async () => (await b.tier.read(scope, [{ secretId: 'prod/db' }]))[0]!.hit);
   });
 
   it('treats a tampered, swapped or foreign-key entry as a miss', async () => {

@@ -212,7 +212,10 @@ describe('compileConnection', () => {
     const bare = Object.assign(Object.create(null) as Record<string, unknown>, {
       user: '{{resolve:secretsmanager:db:SecretString:user}}',
     });
-    const own = JSON.parse('{"__proto__": {"key": "{{conn1|ap_sep_v1|api:key}}"}}') as Record<string, unknown>;
+    const own = JSON.parse('{"__proto__": {"key": "{{conn1|ap_sep_v1|api:key}}"}}') as Record<
+      string,
+      unknown
+    >;
     const sparse: unknown[] = [];
     sparse[2 ** 32 - 2] = '{{resolve:secretsmanager:plain}}';
     const input = { [tag]: 'kept', bare, own, sparse, when: new Date(0) };

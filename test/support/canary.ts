@@ -69,6 +69,8 @@ export function errorTextWithoutFrames(error: unknown, depth = 0): string {
   if (!(error instanceof Error) || depth > 20) return safe(() => JSON.stringify(error) ?? String(error));
   const own = Object.getOwnPropertyNames(error).filter((key) => key !== 'stack' && key !== 'cause');
   const cause = 'cause' in error ? `\ncause: ${errorTextWithoutFrames(error.cause, depth + 1)}` : '';
-  const fields = Object.fromEntries(own.map((key) => [key, (error as unknown as Record<string, unknown>)[key]]));
+  const fields = Object.fromEntries(
+    own.map((key) => [key, (error as unknown as Record<string, unknown>)[key]]),
+  );
   return `${error.message}\n${safe(() => JSON.stringify(fields))}${cause}`;
 }

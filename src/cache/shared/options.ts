@@ -45,8 +45,10 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
    */
   ttlMs?: number;
   /**
-   * How long a process that fetches a missing secret holds its lease, and how long the others wait for its result
-   * before fetching themselves. `0` turns leases off.
+   * How long the lease of a process that fetches a missing secret lasts. The holder renews it every half lease
+   * while its fetch runs (for at most four leases), and the others wait for its result as long as it is renewed
+   * (at most four leases) before fetching themselves; a holder that died stops renewing, and a waiter takes its
+   * lease within one lease. `0` turns leases off.
    * @default 1_500
    */
   leaseMs?: number;

@@ -9,8 +9,15 @@ import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js'
 import type { Filled } from './fills.js';
 import type { Guard } from './guard.js';
 import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
-import { commitArgs, decodeReadReply, readArgs, releaseArgs, splitEntryText } from './script-io.js';
-import { COMMIT, READ, RELEASE } from './scripts.js';
+import {
+  commitArgs,
+  decodeReadReply,
+  readArgs,
+  releaseArgs,
+  renewArgs,
+  splitEntryText,
+} from './script-io.js';
+import { COMMIT, READ, RELEASE, RENEW } from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
@@ -51,6 +58,13 @@ export const POLL_MS = 50;
  */
 export const LISTENING_POLL_MS = 1_000;
 const FIRST_POLL_MS = 5;
+/**
+ * A lease holder renews its lease (every half lease) while its fetch runs, for at most this many leases; a reader
+ * waits on a renewed lease as long, then fetches itself. A slow provider (AWS throttling a cold fleet, say) then
+ * costs one fetch per secret, not one per waiting process; a holder that died stops renewing, and its lease passes
+ * to a waiter within one lease.
+ */
+export const MAX_LEASES_HELD = 4;
 /** Index sets outlive their entries by this much, so an invalidation finds every entry still alive. */
 const INDEX_MARGIN_MS = 60_000;
 
@@ -102,7 +116,7 @@ export async function readShared(
   // (at a thousand readers, looking at a whole batch after every notice is what would load Redis).
   let asked = pending;
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
-  const deadline = Date.now() + context.leaseMs;
+  const deadline = Date.now() + context.leaseMs * MAX_LEASES_HELD;
   // While the bus is up, `filled` messages wake the waiters and polls only cover a lost one: the first comes late.
   let wait = context.pollMs() > POLL_MS ? context.pollMs() : FIRST_POLL_MS;
   let nextPoll = 0;
@@ -235,9 +249,11 @@ function missWithCommit(
 ): SharedRead {
   let settled = false;
   const leaseKey = `${context.prefix}l:${generation.epoch}:${name}`;
+  const stopRenewing = token === undefined ? noop : renewWhileFetching(context, leaseKey, token);
   const release = (): void => {
     if (settled) return;
     settled = true;
+    stopRenewing();
     if (token === undefined) return;
     // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
     const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
@@ -258,6 +274,7 @@ function missWithCommit(
     commit(payload: SecretPayload) {
       if (settled) return;
       settled = true;
+      stopRenewing();
       if (!writeEntry(context, names, locator, generation, token, payload)) {
         settled = false;
         release();
@@ -265,6 +282,34 @@ function missWithCommit(
     },
     release,
   };
+}
+
+/**
+ * Renews the lease `token` holds every half lease until the returned function is called, the lease is no longer
+ * this holder's (or Redis does not answer), or {@link MAX_LEASES_HELD} leases have passed. The timer does not keep
+ * the process alive.
+ */
+function renewWhileFetching(context: ReadContext, leaseKey: string, token: string): () => void {
+  const { leaseMs } = context;
+  if (leaseMs <= 0) return noop;
+  let renewals = MAX_LEASES_HELD * 2 - 2;
+  const args = renewArgs({ leaseKey, token, leaseMs });
+  const timer = setInterval(() => {
+    if (renewals-- <= 0) {
+      clearInterval(timer);
+      return;
+    }
+    context.guard
+      .run(() => runScript(context.connection, RENEW, leaseKey, args))
+      .then(
+        (renewed) => {
+          if (renewed !== 1) clearInterval(timer);
+        },
+        () => clearInterval(timer),
+      );
+  }, leaseMs / 2);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -33,6 +33,20 @@ export function releaseArgs(args: ReleaseArgs): string[] {
   return [args.leaseKey, args.token, `${args.prefix}bus`, args.notice];
 }
 
+/** The arguments of `RENEW`, by name. */
+export interface RenewArgs {
+  readonly leaseKey: string;
+  /** The holder's token: only the holder extends its lease. */
+  readonly token: string;
+  /** The lease's new lifetime, from now. */
+  readonly leaseMs: number;
+}
+
+/** ARGV of `RENEW`. */
+export function renewArgs(args: RenewArgs): string[] {
+  return [args.leaseKey, args.token, String(args.leaseMs)];
+}
+
 /** The arguments of `READ`, by name. */
 export interface ReadArgs {
   readonly prefix: string;

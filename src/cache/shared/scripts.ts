@@ -234,3 +234,13 @@ redis.call('DEL', ARGV[1])
 redis.call(PUBLISH, ARGV[3], ARGV[4])
 return 1
 `);
+
+/**
+ * Extends a lease the caller still holds (its fetch is still running), so that the readers waiting on it keep
+ * waiting rather than fetching themselves; a lease that is another's, or gone, is left alone. See `renewArgs`.
+ */
+export const RENEW = script(`
+if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('PEXPIRE', ARGV[1], ARGV[3])
+return 1
+`);
