@@ -130,7 +130,7 @@ export function createReadThrough({
         });
       }
     }
-    if (first.length > 1 && mayShareSecret(first, outcomes)) unifyDistinct(keys, first, outcomes, store);
+    if (first.length > 1) unifyDistinct(keys, first, outcomes, store);
     return outcomes;
   };
 
@@ -274,25 +274,6 @@ function earlierIndex(keys: readonly string[], end: number): number | undefined 
   const key = keys[end];
   for (let index = 0; index < end; index++) if (keys[index] === key) return index;
   return undefined;
-}
-
-/**
- * Whether two of the distinct fresh values read may be one secret (the same ARN): only then has step (6) anything
- * to do. Most reads name distinct secrets, and this test costs a few comparisons where (6) would cost a pass over
- * every pair.
- */
-function mayShareSecret(first: readonly number[], outcomes: readonly FlightOutcome[]): boolean {
-  if (first.length > SCANNED_KEYS) return true;
-  const arnOf = (index: number): string | undefined => {
-    const outcome = outcomes[index]!;
-    return outcome.ok ? outcome.value.payload.arn : undefined;
-  };
-  for (let at = 1; at < first.length; at++) {
-    const arn = arnOf(first[at]!);
-    if (arn === undefined) continue;
-    for (let before = 0; before < at; before++) if (arnOf(first[before]!) === arn) return true;
-  }
-  return false;
 }
 
 /**
