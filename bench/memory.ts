@@ -99,7 +99,7 @@ export async function memory(): Promise<ScenarioResult> {
       },
     ],
     notes: [
-      `Memory: each figure comes from its own child process (\`node --expose-gc --import tsx bench/memory-child.ts\`): \`heapUsed\` after three forced collections, before and after loading ${SECRET_COUNT.toLocaleString('en-US')} secrets of ${SECRET_BYTES} characters (the mock's own copies are allocated before the first reading). quick-lru keeps up to twice \`maxSize\` entries internally (a current and a previous generation), which is why the goal is 1/5 and not 1/10 of the heap.`,
+      `Memory: each figure comes from its own child process (\`node --expose-gc --import tsx bench/memory-child.ts\`): \`heapUsed\` after three forced collections, before and after loading ${SECRET_COUNT.toLocaleString('en-US')} secrets of ${SECRET_BYTES} characters (the mock's own copies and the secret names, as flat strings, are allocated before the first reading). Each library first loads and drops 5,000 other secrets through the same calls, so the code compiled while it warms up (over 1 MiB, the SDK's included, once per process) is not counted per entry; each measure waits 100 ms for the last answers' callbacks to end. quick-lru keeps up to twice \`maxSize\` entries internally (a current and a previous generation), which is why the goal is 1/5 and not 1/10 of the heap.`,
     ],
   };
 }

@@ -39,6 +39,9 @@ export function createCacheStore(
   const lru = options ? new QuickLRU<string, Entry>({ maxSize: options.maxSize }) : undefined;
   const staleForMs = options?.staleIfErrorMs ?? 0;
   const inflight = new Map<string, InFlight>();
+  // Refresh failures in a row (transient) and when the next try is due, for the few entries whose refresh failed:
+  // a side table rather than a field that every entry would carry ("memory per entry" in `npm run bench`).
+  const backoffs = new WeakMap<Entry, { readonly failures: number; readonly retryAt: number }>();
   const log: InvalidationLog = createInvalidationLog();
   let liveFlights = 0;
   let lastSeq = 0;
@@ -63,8 +66,8 @@ export function createCacheStore(
     const now = Date.now();
     if ((error as { transient?: unknown }).transient === true) {
       if (now < entry.expiresAt + staleForMs) {
-        const failures = (entry.backoff?.failures ?? 0) + 1;
-        entry.backoff = { failures, retryAt: now + errorBackoffMs(failures) };
+        const failures = (backoffs.get(entry)?.failures ?? 0) + 1;
+        backoffs.set(entry, { failures, retryAt: now + errorBackoffMs(failures) });
         return { ok: true, value: entry, stale: true };
       }
       return { ok: false, error };
@@ -128,7 +131,7 @@ export function createCacheStore(
       const entry = lru?.get(key);
       if (entry !== undefined) {
         if (now < entry.expiresAt) return { state: 'fresh', value: entry };
-        const { backoff } = entry;
+        const backoff = backoffs.get(entry);
         if (backoff !== undefined && now < backoff.retryAt && now < entry.expiresAt + staleForMs) {
           return { state: 'stale', value: entry };
         }
@@ -145,12 +148,9 @@ export function createCacheStore(
       if (!options || options.refreshAheadMs === 0) return false;
       const entry = lru?.peek(key);
       if (entry === undefined) return false;
-      return (
-        now < entry.expiresAt &&
-        now >= entry.expiresAt - options.refreshAheadMs &&
-        (entry.backoff === undefined || now >= entry.backoff.retryAt) &&
-        !inflight.has(key)
-      );
+      if (now >= entry.expiresAt || now < entry.expiresAt - options.refreshAheadMs) return false;
+      const backoff = backoffs.get(entry);
+      return (backoff === undefined || now >= backoff.retryAt) && !inflight.has(key);
     },
     begin(items) {
       const controller = new AbortController();
@@ -193,7 +193,7 @@ export function createCacheStore(
           if (current) inflight.delete(key);
           if (result.ok) {
             const previous = lru?.peek(key);
-            const value = new Entry(result.payload, ++lastSeq, item.spec, item.owner, item.secretId);
+            const value = Entry.of(result.payload, ++lastSeq, item.spec, item.owner, item.secretId);
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
             }
@@ -221,7 +221,10 @@ export function createCacheStore(
     adopt(key, value) {
       const entry = lru?.peek(key);
       if (entry === undefined || entry.seq >= value.seq) return;
-      lru!.set(key, entry.adopting(value));
+      const adopted = entry.adopting(value);
+      const backoff = backoffs.get(entry);
+      if (backoff !== undefined) backoffs.set(adopted, backoff);
+      lru!.set(key, adopted);
     },
     count(prefix) {
       if (!lru) return 0;

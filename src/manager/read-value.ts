@@ -23,9 +23,10 @@ export function parsedJson(cached: CachedPayload, text: string): unknown {
 
 /** The secret string of a payload; a binary-only secret is a `binary_secret` error. */
 export function secretString(cached: CachedPayload, ref: SecretRef): string {
-  const { secretString, secretBinary } = cached.payload;
+  const { payload } = cached;
+  const { secretString } = payload;
   if (typeof secretString === 'string') return secretString;
-  if (secretBinary !== undefined) {
+  if (payload.secretBinary !== undefined) {
     throw failure(
       'binary_secret',
       `Secret ${quoted(ref.secretId)} holds binary data (SecretBinary), not a string; read it with getSecretBinary()`,

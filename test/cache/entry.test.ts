@@ -19,19 +19,24 @@ describe('cache entries', () => {
       { payload: { secretString: 's', arn: ARN, name: 'prod/db', versionId: 'v1' }, secretId: 'prod/db' },
       { payload: { secretString: 's', arn: ARN }, secretId: ARN },
       { payload: { secretBinary: new Uint8Array([1, 2]), name: 'bin' }, secretId: 'a|b' },
+      {
+        payload: { secretString: 't', secretBinary: new Uint8Array([3]), versionId: 'v2' },
+        secretId: 'both',
+      },
     ];
+    const fields = ['secretString', 'secretBinary', 'arn', 'name', 'versionId'] as const;
     for (const { payload, secretId } of cases) {
-      const entry = new Entry(payload, 1, '', owner, secretId);
-      expect(entry.payload).toEqual(payload);
+      const entry = Entry.of(payload, 1, '', owner, secretId);
+      for (const field of fields)
+        expect({ field, value: entry.payload[field] }).toEqual({ field, value: payload[field] });
       expect(entry.secretId).toBe(secretId);
     }
   });
 
-  it('an adopted value keeps the entry fields (expiry, backoff, secret id) and takes the newer value', () => {
-    const entry = new Entry({ secretString: 'old', arn: ARN, name: 'prod/db' }, 1, '', owner, 'prod/db');
+  it('an adopted value keeps the entry fields (expiry, secret id) and takes the newer value', () => {
+    const entry = Entry.of({ secretString: 'old', arn: ARN, name: 'prod/db' }, 1, '', owner, 'prod/db');
     entry.expiresAt = Date.now() + 1_000;
-    entry.backoff = { failures: 2, retryAt: 5 };
-    const newer = new Entry({ secretString: 'new', arn: ARN, name: 'prod/db' }, 2, '', owner, 'x');
+    const newer = Entry.of({ secretString: 'new', arn: ARN, name: 'prod/db' }, 2, '', owner, 'x');
     newer.json = NOT_JSON;
     const adopted = entry.adopting(newer);
     expect(adopted.payload.secretString).toBe('new');
@@ -41,6 +46,5 @@ describe('cache entries', () => {
       json: NOT_JSON,
       secretId: 'prod/db',
     });
-    expect(adopted.backoff).toEqual({ failures: 2, retryAt: 5 });
   });
 });

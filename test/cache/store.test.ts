@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveCacheOptions } from '../../src/cache/options.js';
 import { createCacheStore, type FlightItem } from '../../src/cache/store.js';
+import { SecretFetchError } from '../../src/errors.js';
 import { limitedController, watchListenerWarnings } from '../support/listener-warnings.js';
 
 const leakWarnings = watchListenerWarnings();
@@ -48,5 +50,35 @@ describe('createCacheStore: flights', () => {
     settle('a', { ok: true, payload: { secretString: 'x' } });
     await expect(first).resolves.toMatchObject({ ok: true, stale: false });
     await expect(second).resolves.toMatchObject({ ok: true, value: { payload: { secretString: 'x' } } });
+  });
+});
+
+describe('createCacheStore: error backoff', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('an entry that adopts a newer version of its secret keeps its error backoff (served stale, no new try yet)', () => {
+    // Prepare
+    vi.useFakeTimers({ now: 1_000_000 });
+    const store = createCacheStore(resolveCacheOptions({ ttlMs: 1_000, staleIfErrorMs: 60_000, jitter: 0 }));
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf';
+    store.begin(items('a')).settle('a', { ok: true, payload: { secretString: 'v1', arn, versionId: '1' } });
+    vi.advanceTimersByTime(2_000);
+    const throttled = new SecretFetchError('throttled', 'slow down', { transient: true });
+    store.begin(items('a')).settle('a', { ok: false, error: throttled });
+    const before = store.lookup('a', Date.now());
+    store.begin(items('b')).settle('b', { ok: true, payload: { secretString: 'v2', arn, versionId: '2' } });
+    const newer = store.lookup('b', Date.now());
+    if (newer.state !== 'fresh') throw new Error('expected a fresh entry');
+
+    // Act
+    store.adopt('a', newer.value);
+
+    // Assess
+    expect(before.state).toBe('stale');
+    const after = store.lookup('a', Date.now());
+    expect(after.state).toBe('stale');
+    expect(after.state === 'stale' && after.value.payload.secretString).toBe('v2');
   });
 });

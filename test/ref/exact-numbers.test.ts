@@ -291,6 +291,41 @@ describe('exact JSON: parsing', () => {
     expect(readJsonKey({ nested: { big: 10n } }, 'nested')).toStrictEqual({ found: false });
   });
 
+  it('property: a number after strings holding quotes, backslashes, digits or minus signs keeps its exact text', () => {
+    const text = fc.string({ unit: fc.constantFrom('"', '\\', '-', '1', 'a', ':', ',', '{', ' ', '\u00e9') });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.tuple(
+            fc.string({ maxLength: 6 }),
+            fc.oneof(
+              text,
+              numberLiteral.map((n) => ({ n })),
+            ),
+          ),
+          {
+            minLength: 1,
+            maxLength: 6,
+            selector: ([key]) => key,
+          },
+        ),
+        (entries) => {
+          const members = entries.map(
+            ([key, value]) =>
+              `${JSON.stringify(key)}:${typeof value === 'string' ? JSON.stringify(value) : value.n}`,
+          );
+          const cached = payload(`{${members.join(',')}}`);
+          for (const [key, value] of entries) {
+            if (key === '' || (typeof value === 'string' && value === '')) continue;
+            const expected = typeof value === 'string' ? value : value.n;
+            expect(readSecretValue(cached, { secretId: 's', jsonKey: key })).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('a secret nested too deeply to read is not_json, a typed error', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const manager = createSecretManager(createMemoryProvider({ deep }));

@@ -14,8 +14,11 @@ describe('secret JSON is parsed once per fetched value', () => {
     // Prepare
     const text = JSON.stringify({ user: 'app', password: CANARY, port: 5432 });
     const manager = createSecretManager(createMemoryProvider({ db: text }));
-    const parses = () => vi.mocked(lossless.parse).mock.calls.filter(([input]) => input === text).length;
     const nativeParse = vi.spyOn(JSON, 'parse');
+    // Either parser may read it (JSON.parse when its numbers are exact as JavaScript numbers), never both.
+    const parses = () =>
+      [...vi.mocked(lossless.parse).mock.calls, ...nativeParse.mock.calls].filter(([input]) => input === text)
+        .length;
 
     // Act
     await manager.getSecret('db:user');
@@ -29,7 +32,6 @@ describe('secret JSON is parsed once per fetched value', () => {
     // Assess
     expect(keys).toStrictEqual(['user', 'password', 'port']);
     expect(parses()).toBe(1);
-    expect(nativeParse.mock.calls.filter(([input]) => input === text)).toHaveLength(0);
     manager.invalidate('db');
     expect(await manager.getSecret('db:port')).toBe('5432');
     expect(parses()).toBe(2);
