@@ -424,8 +424,10 @@ describe('a failover on a Redis Cluster', () => {
     const fetchedDuring = readers.reduce((sum, reader) => sum + reader.calls.fetched, 0) - fetchedBefore;
 
     expect(wrong).toStrictEqual([]);
-    // Bounded: at worst a wait on another process's lease (leaseMs, 1.5 s) plus one timed-out operation.
-    expect(Math.max(...durations), 'the longest read, ms').toBeLessThan(2_000);
+    // Bounded: at worst a wait on a lease whose holder's commit was lost with the primary (it ends leaseMs, 1.5 s,
+    // after its last renewal), the waiter's next look at Redis (at most a lease later while the bus seems up), and
+    // one timed-out operation (250 ms): 3.25 s.
+    expect(Math.max(...durations), 'the longest read, ms').toBeLessThan(3_500);
     expect(fetchedDuring, 'reads the provider served meanwhile').toBeGreaterThan(0);
     expect(unhandled).toStrictEqual([]);
 
