@@ -1,46 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretLocator, SecretPayload } from '../../types.js';
+import type { SecretLocator } from '../../types.js';
 import type { SharedRead } from '../tier.js';
-import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
-import type { RedisConnection } from './client.js';
 import { runScript } from './client.js';
-import { type DerivedKey, openEntry, sealEntry } from './crypto.js';
-import { decodeEntry, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
+import { MAX_LEASES_HELD, missWithCommit } from './commit.js';
+import type { Generation, ReadContext } from './context.js';
+import { openEntry } from './crypto.js';
+import { decodeEntry } from './entry.js';
 import type { FillWatch } from './fills.js';
-import type { Guard } from './guard.js';
-import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
-import {
-  commitArgs,
-  decodeReadReply,
-  readArgs,
-  releaseArgs,
-  renewArgs,
-  splitEntryText,
-} from './script-io.js';
-import { COMMIT, READ, RELEASE, RENEW } from './scripts.js';
-
-/** What a read and its commits need from the tier. */
-export interface ReadContext {
-  readonly connection: RedisConnection;
-  readonly guard: Guard;
-  readonly namespace: string;
-  readonly prefix: string;
-  readonly keys: readonly DerivedKey[];
-  readonly ttlMs: number;
-  readonly jitter: number;
-  readonly leaseMs: number;
-  /** The memo of names (see names.ts). */
-  readonly nameMemo: NameMemo;
-  /** Caps `freshForMs` of hits (while the bus is down, in-process copies must not outlive what they may miss). */
-  freshCap(): number;
-  /** Watches `names` for their `filled` messages on the bus (see fills.ts), until the watch is closed. */
-  watchFills(names: readonly string[]): FillWatch;
-  /** The longest a lease waiter goes without looking at Redis ({@link POLL_MS}, or longer while the bus is up). */
-  pollMs(): number;
-  onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
-  /** Told the namespace's epoch after each read that Redis answered. */
-  onEpoch?(epoch: string): void;
-}
+import type { ScopeNames } from './names.js';
+import { decodeReadReply, readArgs, splitEntryText } from './script-io.js';
+import { READ } from './scripts.js';
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again at all the entries it waits for (or a
@@ -55,16 +24,6 @@ export const POLL_MS = 50;
  */
 export const LISTENING_POLL_MS = 1_000;
 const FIRST_POLL_MS = 5;
-/**
- * A lease holder renews its lease (every half lease) while its fetch runs, for at most this many leases; a reader
- * waits on a renewed lease as long, then fetches itself. A slow provider (AWS throttling a cold fleet, say) then
- * costs one fetch per secret, not one per waiting process; a holder that died stops renewing, and its lease passes
- * to a waiter within one lease.
- */
-export const MAX_LEASES_HELD = 4;
-/** Index sets outlive their entries by this much, so an invalidation finds every entry still alive. */
-const INDEX_MARGIN_MS = 60_000;
-
 const noop = (): void => {};
 const PLAIN_MISS: SharedRead = Object.freeze({ hit: false, commit: noop, release: noop });
 
@@ -76,13 +35,6 @@ export function plainMiss(): SharedRead {
 const newEpoch = (): string => randomBytes(8).toString('hex');
 let tokens = 0;
 const PROCESS_TOKEN = randomBytes(8).toString('hex');
-
-/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
-export interface Generation {
-  readonly epoch: string;
-  readonly seq: string;
-  readonly order: string;
-}
 
 /**
  * Reads `locators` of one scope: hits are decrypted; a miss whose lease this process took is answered at once (the
@@ -245,132 +197,4 @@ function openFilled(context: ReadContext, epoch: string, name: string, text: str
   const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
   const left = entry ? Math.min(entry.expiresAt - Date.now(), context.freshCap()) : 0;
   return entry && left > 0 ? { hit: true, payload: entry.payload, freshForMs: left } : undefined;
-}
-
-function missWithCommit(
-  context: ReadContext,
-  names: readonly ScopeNames[],
-  locator: SecretLocator,
-  name: string,
-  generation: Generation,
-  token: string | undefined,
-  rejected: boolean,
-): SharedRead {
-  let settled = false;
-  const leaseKey = `${context.prefix}l:${generation.epoch}:${name}`;
-  const stopRenewing = token === undefined ? noop : renewWhileFetching(context, leaseKey, token);
-  const release = (): void => {
-    if (settled) return;
-    settled = true;
-    stopRenewing();
-    if (token === undefined) return;
-    // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
-    const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
-    context.guard
-      .run(() =>
-        runScript(
-          context.connection,
-          RELEASE,
-          leaseKey,
-          releaseArgs({ prefix: context.prefix, leaseKey, token, notice }),
-        ),
-      )
-      .catch(noop);
-  };
-  return {
-    hit: false,
-    ...(rejected ? { rejected: true } : {}),
-    commit(payload: SecretPayload) {
-      if (settled) return;
-      settled = true;
-      stopRenewing();
-      if (!writeEntry(context, names, locator, generation, token, payload)) {
-        settled = false;
-        release();
-      }
-    },
-    release,
-  };
-}
-
-/**
- * Renews the lease `token` holds every half lease until the returned function is called, the lease is no longer
- * this holder's (or Redis does not answer), or {@link MAX_LEASES_HELD} leases have passed. The timer does not keep
- * the process alive.
- */
-function renewWhileFetching(context: ReadContext, leaseKey: string, token: string): () => void {
-  const { leaseMs } = context;
-  if (leaseMs <= 0) return noop;
-  let renewals = MAX_LEASES_HELD * 2 - 2;
-  const args = renewArgs({ leaseKey, token, leaseMs });
-  const timer = setInterval(() => {
-    if (renewals-- <= 0) {
-      clearInterval(timer);
-      return;
-    }
-    context.guard
-      .run(() => runScript(context.connection, RENEW, leaseKey, args))
-      .then(
-        (renewed) => {
-          if (renewed !== 1) clearInterval(timer);
-        },
-        () => clearInterval(timer),
-      );
-  }, leaseMs / 2);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-/**
- * Commits `payload` for `locator` under `generation` (see COMMIT in scripts.ts); false when nothing was sent (an
- * entry that would live no time, a payload larger than the tier shares, or one that cannot be encoded). Never throws.
- * @example
- *   writeEntry(context, names, { secretId: 'prod/db' }, generation, undefined, payload);
- */
-export function writeEntry(
-  context: ReadContext,
-  names: readonly ScopeNames[],
-  locator: SecretLocator,
-  generation: Generation,
-  token: string | undefined,
-  payload: SecretPayload,
-): boolean {
-  try {
-    const lifetime = Math.floor(context.ttlMs * (1 - context.jitter * Math.random()));
-    if (lifetime <= 0) return false;
-    const name = names[0]!.entry(locator);
-    const expiresAt = Date.now() + lifetime;
-    const site = { namespace: context.namespace, epoch: generation.epoch, name, order: generation.order };
-    const plaintext = encodeEntry(payload, expiresAt);
-    // Larger than any entry a reader accepts (see MAX_ENTRY_CHARS in scripts.ts): not shared.
-    if (Buffer.byteLength(plaintext) > MAX_ENTRY_PLAINTEXT_BYTES) return false;
-    const sealed = sealEntry(names[0]!.key, site, plaintext);
-    const ids = idForms(locator.secretId, payload);
-    const args = commitArgs({
-      prefix: context.prefix,
-      epoch: generation.epoch,
-      seq: generation.seq,
-      order: generation.order,
-      name,
-      sealed,
-      ttlMs: lifetime,
-      token: token ?? '',
-      indexTtlMs: lifetime + INDEX_MARGIN_MS,
-      notice: encodeBusMessage(context.namespace, {
-        kind: 'filled',
-        entry: name,
-        text: sealed.length + 21 <= MAX_FILLED_TEXT ? `${generation.order}.${sealed}` : undefined,
-      }),
-      scopes: names.map((scope) => scope.scope),
-      forms: names.flatMap((scope) => [
-        ...ids.map((id) => scope.form(id)),
-        ...ids.map((id) => anyScopeForm(scope.key, id, context.nameMemo)),
-      ]),
-    });
-    context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);
-    return true;
-  } catch {
-    // A payload that cannot be encoded is simply not shared; the caller already has it.
-    return false;
-  }
 }

@@ -10,12 +10,14 @@ import {
   invalidationsOf,
 } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
+import { writeEntry } from './commit.js';
+import type { ReadContext } from './context.js';
 import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
 import { type FleetInvalidation, fleetInvalidation, type Invalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix } from './names.js';
-import { LISTENING_POLL_MS, POLL_MS, plainMiss, type ReadContext, readShared, writeEntry } from './read.js';
+import { LISTENING_POLL_MS, POLL_MS, plainMiss, readShared } from './read.js';
 import { createTierScopes } from './scopes.js';
 import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
 import { INVALIDATE } from './scripts.js';

@@ -1,0 +1,158 @@
+/**
+ * The write side of a shared read: the commit or release of a miss (and the renewal of its lease while the fetch
+ * runs), and `writeEntry`. See PROTOCOL.md, "Writing" and "Leases".
+ */
+import type { SecretLocator, SecretPayload } from '../../types.js';
+import type { SharedRead } from '../tier.js';
+import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
+import { runScript } from './client.js';
+import type { Generation, ReadContext } from './context.js';
+import { sealEntry } from './crypto.js';
+import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
+import { anyScopeForm, idForms, type ScopeNames } from './names.js';
+import { commitArgs, releaseArgs, renewArgs } from './script-io.js';
+import { COMMIT, RELEASE, RENEW } from './scripts.js';
+
+/**
+ * A lease holder renews its lease (every half lease) while its fetch runs, for at most this many leases; a reader
+ * waits on a renewed lease as long, then fetches itself. A slow provider (AWS throttling a cold fleet, say) then
+ * costs one fetch per secret, not one per waiting process; a holder that died stops renewing, and its lease passes
+ * to a waiter within one lease.
+ */
+export const MAX_LEASES_HELD = 4;
+/** Index sets outlive their entries by this much, so an invalidation finds every entry still alive. */
+const INDEX_MARGIN_MS = 60_000;
+
+const noop = (): void => {};
+
+/**
+ * A miss that the caller fills: `commit` writes the fetched value (and lets the lease `token` go, telling the
+ * waiters), `release` lets the lease go without a value; the lease is renewed until either is called.
+ */
+export function missWithCommit(
+  context: ReadContext,
+  names: readonly ScopeNames[],
+  locator: SecretLocator,
+  name: string,
+  generation: Generation,
+  token: string | undefined,
+  rejected: boolean,
+): SharedRead {
+  let settled = false;
+  const leaseKey = `${context.prefix}l:${generation.epoch}:${name}`;
+  const stopRenewing = token === undefined ? noop : renewWhileFetching(context, leaseKey, token);
+  const release = (): void => {
+    if (settled) return;
+    settled = true;
+    stopRenewing();
+    if (token === undefined) return;
+    // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
+    const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
+    context.guard
+      .run(() =>
+        runScript(
+          context.connection,
+          RELEASE,
+          leaseKey,
+          releaseArgs({ prefix: context.prefix, leaseKey, token, notice }),
+        ),
+      )
+      .catch(noop);
+  };
+  return {
+    hit: false,
+    ...(rejected ? { rejected: true } : {}),
+    commit(payload: SecretPayload) {
+      if (settled) return;
+      settled = true;
+      stopRenewing();
+      if (!writeEntry(context, names, locator, generation, token, payload)) {
+        settled = false;
+        release();
+      }
+    },
+    release,
+  };
+}
+
+/**
+ * Renews the lease `token` holds every half lease until the returned function is called, the lease is no longer
+ * this holder's (or Redis does not answer), or {@link MAX_LEASES_HELD} leases have passed. The timer does not keep
+ * the process alive.
+ */
+function renewWhileFetching(context: ReadContext, leaseKey: string, token: string): () => void {
+  const { leaseMs } = context;
+  if (leaseMs <= 0) return noop;
+  let renewals = MAX_LEASES_HELD * 2 - 2;
+  const args = renewArgs({ leaseKey, token, leaseMs });
+  const timer = setInterval(() => {
+    if (renewals-- <= 0) {
+      clearInterval(timer);
+      return;
+    }
+    context.guard
+      .run(() => runScript(context.connection, RENEW, leaseKey, args))
+      .then(
+        (renewed) => {
+          if (renewed !== 1) clearInterval(timer);
+        },
+        () => clearInterval(timer),
+      );
+  }, leaseMs / 2);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Commits `payload` for `locator` under `generation` (see COMMIT in scripts.ts); false when nothing was sent (an
+ * entry that would live no time, a payload larger than the tier shares, or one that cannot be encoded). Never throws.
+ * @example
+ *   writeEntry(context, names, { secretId: 'prod/db' }, generation, undefined, payload);
+ */
+export function writeEntry(
+  context: ReadContext,
+  names: readonly ScopeNames[],
+  locator: SecretLocator,
+  generation: Generation,
+  token: string | undefined,
+  payload: SecretPayload,
+): boolean {
+  try {
+    const lifetime = Math.floor(context.ttlMs * (1 - context.jitter * Math.random()));
+    if (lifetime <= 0) return false;
+    const name = names[0]!.entry(locator);
+    const expiresAt = Date.now() + lifetime;
+    const site = { namespace: context.namespace, epoch: generation.epoch, name, order: generation.order };
+    const plaintext = encodeEntry(payload, expiresAt);
+    // Larger than any entry a reader accepts (see MAX_ENTRY_CHARS in scripts.ts): not shared.
+    if (Buffer.byteLength(plaintext) > MAX_ENTRY_PLAINTEXT_BYTES) return false;
+    const sealed = sealEntry(names[0]!.key, site, plaintext);
+    const ids = idForms(locator.secretId, payload);
+    const args = commitArgs({
+      prefix: context.prefix,
+      epoch: generation.epoch,
+      seq: generation.seq,
+      order: generation.order,
+      name,
+      sealed,
+      ttlMs: lifetime,
+      token: token ?? '',
+      indexTtlMs: lifetime + INDEX_MARGIN_MS,
+      notice: encodeBusMessage(context.namespace, {
+        kind: 'filled',
+        entry: name,
+        text: sealed.length + 21 <= MAX_FILLED_TEXT ? `${generation.order}.${sealed}` : undefined,
+      }),
+      scopes: names.map((scope) => scope.scope),
+      forms: names.flatMap((scope) => [
+        ...ids.map((id) => scope.form(id)),
+        ...ids.map((id) => anyScopeForm(scope.key, id, context.nameMemo)),
+      ]),
+    });
+    context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);
+    return true;
+  } catch {
+    // A payload that cannot be encoded is simply not shared; the caller already has it.
+    return false;
+  }
+}
