@@ -40,7 +40,7 @@ export interface ReadThrough {
     options?: ReadOptions,
     keys?: readonly string[],
   ): FlightOutcome[] | Promise<FlightOutcome[]>;
-  /** The cache key of a locator; a parsed reference keeps its key, so each is built once. */
+  /** Builds the cache key of a locator (not remembered: a caller that keeps keys per reference keeps its own). */
   keyOf(locator: SecretLocator): string;
 }
 
@@ -231,7 +231,7 @@ export function createReadThrough({
     }
     return slow(keys, locators, options);
   };
-  return Object.assign(read, { keyOf });
+  return Object.assign(read, { keyOf: cacheKeyFor(provider.identity) });
 }
 
 /**
