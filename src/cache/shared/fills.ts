@@ -22,6 +22,8 @@ export interface FillWatch {
    * never rejects.
    */
   next(ms: number, signal: AbortSignal | undefined): Promise<Filled>;
+  /** Stops watching every name but `names` (a reader watches its whole batch until it knows what it waits for). */
+  narrow(names: readonly string[]): void;
   /** Stops watching. */
   close(): void;
 }
@@ -60,6 +62,11 @@ export function createFills(): Fills {
         wakers.add(onFill);
         waiting.set(name, wakers);
       }
+      const unwatch = (name: string): void => {
+        const wakers = waiting.get(name);
+        wakers?.delete(onFill);
+        if (wakers?.size === 0) waiting.delete(name);
+      };
       return {
         next(ms, signal) {
           return new Promise((resolve) => {
@@ -81,13 +88,18 @@ export function createFills(): Fills {
             if (collected.size > 0) grace = setTimeout(done, GRACE_MS);
           });
         },
+        narrow(kept) {
+          const keep = new Set(kept);
+          for (const name of names) {
+            if (keep.has(name)) continue;
+            unwatch(name);
+            left.delete(name);
+            collected.delete(name);
+          }
+        },
         close() {
           wake?.();
-          for (const name of names) {
-            const wakers = waiting.get(name);
-            wakers?.delete(onFill);
-            if (wakers?.size === 0) waiting.delete(name);
-          }
+          for (const name of names) unwatch(name);
         },
       };
     },

@@ -158,6 +158,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     probe: () => connection.command(['PING']),
     onProblem: (kind, cause) => report(kind, cause),
     onRecovered: replay,
+    answers: connection.answers,
   });
 
   const readContext: ReadContext = {
