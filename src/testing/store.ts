@@ -26,12 +26,6 @@ export interface StoredSecret {
   seq: number;
 }
 
-/** Where a store's secrets live: the region and account that appear in their ARNs. */
-export interface SecretStoreOptions {
-  region: string;
-  accountId: string;
-}
-
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The AWS partition a region belongs to, for ARNs. */
@@ -56,6 +50,14 @@ function moveStage(secret: StoredSecret, stage: string, to: StoredVersion): void
   if (!to.stages.includes(stage)) to.stages.push(stage);
 }
 
+/** Moves `stage` to `to`; moving `AWSCURRENT` hands `AWSPREVIOUS` to the version it left, as Secrets Manager does. */
+export function attachStage(secret: StoredSecret, stage: string, to: StoredVersion): void {
+  const holder = secret.versions.find((v) => v.stages.includes(stage));
+  moveStage(secret, stage, to);
+  if (stage === 'AWSCURRENT' && holder !== undefined && holder !== to)
+    moveStage(secret, 'AWSPREVIOUS', holder);
+}
+
 function makeVersion(
   value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
   now: Date,
@@ -68,15 +70,13 @@ function makeVersion(
 
 /** In-memory secrets of one account and region, with AWS's id resolution and staging-label rules. */
 export class SecretStore {
-  readonly region: string;
-  readonly accountId: string;
   readonly #secrets = new Map<string, StoredSecret>();
   #seq = 0;
 
-  constructor(options: SecretStoreOptions) {
-    this.region = options.region;
-    this.accountId = options.accountId;
-  }
+  constructor(
+    readonly region: string,
+    readonly accountId: string,
+  ) {}
 
   /** Every secret, in creation order. */
   all(): StoredSecret[] {
@@ -119,10 +119,8 @@ export class SecretStore {
     let added: StoredVersion | undefined;
     if (seed.secretString !== undefined || seed.secretBinary !== undefined) {
       added = makeVersion(seed, now);
-      const current = secret.versions.find((v) => v.stages.includes('AWSCURRENT'));
       secret.versions.push(added);
-      if (current !== undefined) moveStage(secret, 'AWSPREVIOUS', current);
-      moveStage(secret, 'AWSCURRENT', added);
+      attachStage(secret, 'AWSCURRENT', added);
     }
     for (const extra of seed.versions ?? []) {
       const version = makeVersion(extra, now);
