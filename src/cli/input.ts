@@ -51,9 +51,7 @@ export async function readDocument(
   const source = fromStdin ? 'standard input' : file;
   let bytes: Uint8Array;
   try {
-    bytes = fromStdin
-      ? await readStream(io.stdin, signal)
-      : await readFile(file, signal === undefined ? {} : { signal });
+    bytes = fromStdin ? await readStream(io.stdin, signal) : await readFile(file, { signal });
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
     throw new CliUsageError(

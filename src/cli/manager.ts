@@ -6,6 +6,7 @@ import { withoutValues } from '../provider/aws/map-error.js';
 import { loadFromProcess, loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
 import { type CliCredentialSource, chainSource, profileKind } from './credential-source.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
+import { positiveInteger } from './options.js';
 
 /**
  * The CLI's default manager factory: the AWS provider configured the way the AWS CLI resolves things.
@@ -196,10 +197,8 @@ function configPaths(): string {
 function maxAttemptsFromEnv(env: CliManagerOptions['env']): number | undefined {
   const text = nonEmpty(env.AWS_MAX_ATTEMPTS);
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new CliUsageError('AWS_MAX_ATTEMPTS must be a whole number, 1 or more');
-  }
+  const value = positiveInteger(text);
+  if (value === undefined) throw new CliUsageError('AWS_MAX_ATTEMPTS must be a whole number, 1 or more');
   return value;
 }
 

@@ -104,3 +104,32 @@ export function encodeOption(values: Readonly<Record<string, string | boolean | 
   if (value === 'uri') return { encode: 'uri' };
   throw new CliUsageError('option --encode must be uri');
 }
+
+/** A string option's value (the parser has checked its type), or `undefined` when not given. */
+export function stringValue(values: Readonly<Record<string, string | boolean | undefined>>, name: string) {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * `text` as a whole number, 1 or more (surrounding blanks allowed); `undefined` for anything else.
+ * @example
+ *   positiveInteger(' 3 '); // 3
+ */
+export function positiveInteger(text: string): number | undefined {
+  const value = Number(text.trim());
+  return /^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+}
+
+/** A `--flag` that must be a whole number, 1 or more: its value, or `undefined` when not given. */
+export function positiveIntegerOption(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  flag: string,
+  what: string,
+): number | undefined {
+  const text = stringValue(values, flag);
+  if (text === undefined) return undefined;
+  const value = positiveInteger(text);
+  if (value === undefined) throw new CliUsageError(`option --${flag} must be ${what}`);
+  return value;
+}

@@ -60,7 +60,7 @@ export function reportUnresolved(
       message: explain(issue),
       ok: false,
       path: [...issue.path],
-      ...(where === undefined ? {} : { at: where(issue) }),
+      at: where?.(issue),
     })),
   );
   for (const line of lines) stderr.write(`  ${line}\n`);

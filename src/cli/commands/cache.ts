@@ -5,6 +5,7 @@ import { createRedisSecretCache, type FleetInvalidation } from '../../redis/inde
 import { parseSecretRef } from '../../ref/parse.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../io.js';
+import { stringValue } from '../options.js';
 import {
   CACHE_KEY_VARIABLE,
   connectRedis,
@@ -78,10 +79,9 @@ export async function clearCache(
   const secretId = given === undefined ? undefined : secretIdOf(given);
   const timeoutMs = timeoutOption(values.timeout);
   const options = checkedOptions(io.env[CACHE_KEY_VARIABLE], values.namespace, timeoutMs);
-  const url = redisUrl(
-    typeof values['redis-url'] === 'string' ? values['redis-url'] : io.env[REDIS_URL_VARIABLE],
-  );
-  const ca = typeof values['redis-ca'] === 'string' ? await caFile(values['redis-ca']) : undefined;
+  const url = redisUrl(stringValue(values, 'redis-url') ?? io.env[REDIS_URL_VARIABLE]);
+  const caPath = stringValue(values, 'redis-ca');
+  const ca = caPath === undefined ? undefined : await caFile(caPath);
   const client = await connectRedis(url, { timeoutMs, signal, ca }, load);
   const cache = createRedisSecretCache({ ...options, client });
   let result: FleetInvalidation;

@@ -42,7 +42,7 @@ no credentials or region needed (for CI).`,
       const manager = await getManager();
       const results = await manager.getSecrets(
         fetchable.map((item) => withoutManager(item.ref)),
-        signal === undefined ? {} : { signal },
+        { signal },
       );
       results.forEach((result, position) => {
         const report = reports[fetchable[position]?.index ?? -1];

@@ -20,7 +20,7 @@ export const getCommand: CliCommand = {
   maxArgs: 1,
   async run({ io, values, args, getManager, signal }) {
     const ref = parseReference(args[0] ?? '');
-    const options = signal === undefined ? {} : { signal };
+    const options = { signal };
     if (values.binary === true) {
       if (ref.jsonKey !== undefined) {
         throw new CliUsageError(

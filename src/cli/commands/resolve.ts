@@ -3,7 +3,7 @@ import { findSecretRefs } from '../../resolve/find.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand } from '../command.js';
 import { FORMAT_OPTION, formatJsonDocument, formatOption, lineAndColumn, readDocument } from '../input.js';
-import { ENCODE_OPTION, encodeOption } from '../options.js';
+import { ENCODE_OPTION, encodeOption, stringValue } from '../options.js';
 import { writePrivateFile } from '../output.js';
 import { reportUnresolved } from '../report.js';
 
@@ -42,11 +42,7 @@ value) and the exit status is 1.`,
     let resolved: unknown = input.value;
     try {
       if (findSecretRefs(input.value).length > 0) {
-        resolved = await resolveConnection(
-          input.value,
-          await getManager(),
-          signal === undefined ? encode : { ...encode, signal },
-        );
+        resolved = await resolveConnection(input.value, await getManager(), { ...encode, signal });
       }
     } catch (error) {
       if (!(error instanceof SecretResolutionError)) throw error;
@@ -59,7 +55,7 @@ value) and the exit status is 1.`,
       return 1;
     }
     const text = input.format === 'text' ? String(resolved) : formatJsonDocument(resolved);
-    const output = typeof values.output === 'string' ? values.output : undefined;
+    const output = stringValue(values, 'output');
     if (output === undefined || output === '-') io.stdout.write(text);
     else await writePrivateFile(output, text, fileSystem);
     return 0;

@@ -10,7 +10,7 @@ import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand, CommandContext } from '../command.js';
 import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
 import { createMaskingWriter } from '../mask-stream.js';
-import { ENCODE_OPTION, encodeOption } from '../options.js';
+import { ENCODE_OPTION, encodeOption, stringValue } from '../options.js';
 import { withoutManager } from '../refs.js';
 import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
@@ -50,7 +50,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     const [file, ...commandArgs] = args;
     if (file === undefined || file === '') throw new CliUsageError('run needs a command after --', 'run');
     const encode = encodeOption(values);
-    const envFile = typeof values['env-file'] === 'string' ? values['env-file'] : undefined;
+    const envFile = stringValue(values, 'env-file');
     const environment = {
       ...(envFile === undefined ? {} : await readEnvFile(envFile)),
       ...definedOnly(io.env),
@@ -61,11 +61,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     if (found.length > 0) {
       const manager = await getManager();
       try {
-        resolved = await resolveConnection(
-          environment,
-          manager,
-          signal === undefined ? encode : { ...encode, signal },
-        );
+        resolved = await resolveConnection(environment, manager, { ...encode, signal });
       } catch (error) {
         if (!(error instanceof SecretResolutionError)) throw error;
         reportUnresolved(io.stderr, error, {
@@ -114,7 +110,7 @@ async function secretValues(
   signal: AbortSignal | undefined,
 ): Promise<string[]> {
   const refs = found.flatMap((item) => (item.ref === undefined ? [] : [withoutManager(item.ref)]));
-  const results = await manager.getSecrets(refs, signal === undefined ? {} : { signal });
+  const results = await manager.getSecrets(refs, { signal });
   return results.flatMap((result, index) => {
     if (!result.ok) return [];
     return refs[index]?.jsonKey === undefined
