@@ -1,4 +1,5 @@
 import type { SecretManager } from '../manager/types.js';
+import type { SecretRef } from '../types.js';
 import type { CliIo } from './io.js';
 import type { CliOption, GLOBAL_OPTIONS } from './options.js';
 import type { PrivateFileSystem } from './private-file-system.js';
@@ -46,4 +47,10 @@ export interface CliCommand {
   /** What the progress line says while the command waits on AWS: `checking references`. */
   progress?: string;
   run(context: CommandContext): Promise<number>;
+}
+
+/** The reference without its manager id: the CLI has one manager, and it serves every reference. */
+export function withoutManager(ref: SecretRef): SecretRef {
+  const { manager: _manager, ...rest } = ref;
+  return rest;
 }

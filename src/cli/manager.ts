@@ -21,8 +21,6 @@ import { positiveInteger } from './options.js';
  * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`. Parameter Store's:
  *   `AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL` (the CLI reads its environment from `env`, as the SDK would).
  * - `--max-attempts` (else `AWS_MAX_ATTEMPTS`) and `--timeout` (per attempt).
- * @example
- *   const manager = await createCliManager({ region: 'eu-west-1', env: process.env });
  */
 export async function createCliManager(options: CliManagerOptions): Promise<SecretManager> {
   const { env } = options;
@@ -77,8 +75,6 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
 /**
  * Which profile (if any) supplies the credentials: `--profile`, else `AWS_PROFILE` unless static keys are set in
  * the environment (they win over `AWS_PROFILE`, as in the AWS CLI).
- * @example
- *   credentialSource({ env: { AWS_PROFILE: 'ops' } }); // { profile: { name: 'ops', from: 'AWS_PROFILE' } }
  */
 export function credentialSource(options: CliManagerOptions): CliCredentialSource {
   const flag = nonEmpty(options.profile);

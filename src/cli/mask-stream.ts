@@ -8,20 +8,10 @@ import {
   valueSpellings,
 } from '../resolve/mask-forms.js';
 
-/**
- * Receives the masked bytes.
- * @example
- *   const sink: MaskedSink = (chunk) => process.stdout.write(chunk);
- */
+/** Receives the masked bytes. */
 export type MaskedSink = (chunk: Uint8Array) => void;
 
-/**
- * A byte stream's writer that hides secret values, even when one is split across chunks.
- * @example
- *   const writer: MaskingWriter = createMaskingWriter([password], sink);
- *   writer.write(chunk);
- *   writer.end();
- */
+/** A byte stream's writer that hides secret values, even when one is split across chunks. */
 export interface MaskingWriter {
   write(chunk: Uint8Array): void;
   /** Writes what is still held back (masked). */
@@ -38,9 +28,6 @@ const MIN_LENGTH = 4;
  * percent-encoded forms programs print (the library's {@link createMasker}). Output is written at once, except a
  * trailing part that could be the start of a value: it is held back until the next chunk (or the end) shows
  * whether it is one, so what is held never exceeds the longest form of a value.
- * @example
- *   const writer = createMaskingWriter([password], (chunk) => process.stdout.write(chunk));
- *   child.stdout.on('data', (chunk) => writer.write(chunk)).on('end', () => writer.end());
  */
 export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink): MaskingWriter {
   const spelled: ValueSpellings[] = [];

@@ -48,11 +48,7 @@ export const GLOBAL_OPTIONS = {
   version: { type: 'boolean', description: 'Show the version' },
 } as const satisfies Record<string, CliOption>;
 
-/**
- * The global options `command` takes: all of {@link GLOBAL_OPTIONS}, or the ones it names.
- * @example
- *   'region' in globalOptionsOf(cacheCommand); // false
- */
+/** The global options `command` takes: all of {@link GLOBAL_OPTIONS}, or the ones it names. */
 export function globalOptionsOf(command: {
   globalOptions?: readonly (keyof typeof GLOBAL_OPTIONS)[];
 }): Readonly<Record<string, CliOption>> {
@@ -79,11 +75,7 @@ export function optionUsage(name: string, option: CliOption): string {
   return option.valueName === undefined ? flag : `${flag} ${option.valueName}`;
 }
 
-/**
- * The `--encode` option shared by `resolve` and `run`: the library's `encode` option.
- * @example
- *   const options = { encode: ENCODE_OPTION };
- */
+/** The `--encode` option shared by `resolve` and `run`: the library's `encode` option. */
 export const ENCODE_OPTION = {
   type: 'string',
   valueName: 'uri',
@@ -91,11 +83,7 @@ export const ENCODE_OPTION = {
     'Percent-encode each value substituted inside a longer string (a URL, a DSN); a value that is the whole field or text is left as is',
 } as const satisfies CliOption;
 
-/**
- * The `--encode` value as `resolveConnection` options: `{ encode: 'uri' }`, or nothing.
- * @example
- *   await resolveConnection(value, manager, { ...encodeOption(values) });
- */
+/** The `--encode` value as `resolveConnection` options: `{ encode: 'uri' }`, or nothing. */
 export function encodeOption(values: Readonly<Record<string, string | boolean | undefined>>): {
   encode?: 'uri';
 } {
@@ -111,11 +99,7 @@ export function stringValue(values: Readonly<Record<string, string | boolean | u
   return typeof value === 'string' ? value : undefined;
 }
 
-/**
- * `text` as a whole number, 1 or more (surrounding blanks allowed); `undefined` for anything else.
- * @example
- *   positiveInteger(' 3 '); // 3
- */
+/** `text` as a whole number, 1 or more (surrounding blanks allowed); `undefined` for anything else. */
 export function positiveInteger(text: string): number | undefined {
   const value = Number(text.trim());
   return /^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1 ? value : undefined;

@@ -45,8 +45,6 @@ const pending = new Set<string>();
  *
  * Errors are one line naming `file` and the system code — a {@link CliUsageError} (exit 2) for a path problem, a
  * {@link CliFailure} (exit 1) otherwise.
- * @example
- *   await writePrivateFile('resolved.json', `${JSON.stringify(resolved, null, 2)}\n`);
  */
 export async function writePrivateFile(
   file: string,

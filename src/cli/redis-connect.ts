@@ -21,8 +21,6 @@ export type RedisLoader = () => Promise<unknown>;
 /**
  * The Redis URL, checked: `redis://` or `rediss://` with a host. The message of a bad one never quotes it (it may
  * hold a password).
- * @example
- *   const url = redisUrl('redis://:pw@cache.internal:6379'); // URL { host: 'cache.internal:6379', … }
  */
 export function redisUrl(text: string | undefined): URL {
   if (text === undefined || text.trim() === '') {
@@ -53,8 +51,6 @@ export interface RedisConnectOptions {
  * reconnection: a command-line run either reaches Redis or says why. `rediss://` verifies the server's certificate
  * against Node's CAs (with `NODE_EXTRA_CA_CERTS`) and `ca`. Failures are `SecretRefError`s (`network`, `timeout`)
  * naming the host and port, never the password; a missing `redis` package is a usage error.
- * @example
- *   const client = await connectRedis(redisUrl(values['redis-url']), { timeoutMs: 2_000 });
  */
 export async function connectRedis(
   url: URL,

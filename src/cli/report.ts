@@ -16,12 +16,7 @@ export interface ReferenceReport {
 
 const MAX_COLUMN = 80;
 
-/**
- * One aligned line per reference: `path  reference  ok` or `path  reference  code: message`.
- * @example
- *   formatReportLines([{ path: ['password'], ref: '{{resolve:secretsmanager:db:SecretString:password}}', ok: true }]);
- *   // ['password  {{resolve:secretsmanager:db:SecretString:password}}  ok']
- */
+/** One aligned line per reference: `path  reference  ok` or `path  reference  code: message`. */
 export function formatReportLines(reports: readonly ReferenceReport[]): string[] {
   const rows = reports.map((report) => ({
     at: report.at ?? formatPath(report.path),
@@ -37,8 +32,6 @@ export function formatReportLines(reports: readonly ReferenceReport[]): string[]
  * Reports a failed resolve on `stderr`: `secret-refs: 2 references could not be resolved; <outcome>`, then one
  * indented line per failing reference (where, which reference, code and reason; never a value). `where` gives the
  * place shown instead of the JSON path (`line 3:12` in text, the variable's name for `run`).
- * @example
- *   reportUnresolved(io.stderr, error, { outcome: 'nothing written', explain });
  */
 export function reportUnresolved(
   stderr: CliWritable,

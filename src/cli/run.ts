@@ -1,3 +1,4 @@
+import pkg from '../../package.json' with { type: 'json' };
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
 import { parseCommandLine } from './args.js';
@@ -16,8 +17,10 @@ import { createCliManager, credentialSource } from './manager.js';
 import { positiveIntegerOption, stringValue } from './options.js';
 import { createProgress } from './progress.js';
 import { createVerboseLog } from './verbose.js';
-import { CLI_VERSION } from './version.js';
 import { type CliProblem, cliWording } from './wording.js';
+
+/** The package version, shown by `secret-refs --version`. */
+export const CLI_VERSION: string = pkg.version;
 
 /** Every `secret-refs` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -87,10 +90,10 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   };
   const explain = (problem: CliProblem): string => cliWording(problem, source);
   // With --verbose, stderr has lines of its own: no progress line is drawn over them.
-  const progress = createProgress({
-    stderr: verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
-    label: command.progress ?? 'waiting for AWS',
-  });
+  const progress = createProgress(
+    verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
+    command.progress ?? 'waiting for AWS',
+  );
   // Ctrl-C aborts, and the bin entry then ends the process at once: the line is cleared now, not left on screen.
   const clear = (): void => progress.stop();
   deps.signal?.addEventListener('abort', clear, { once: true });

@@ -1,8 +1,7 @@
 import { SecretRefError } from '../../errors.js';
 import { findSecretRefs } from '../../resolve/find.js';
-import type { CliCommand } from '../command.js';
+import { type CliCommand, withoutManager } from '../command.js';
 import { FORMAT_OPTION, formatOption, lineAndColumn, readDocument } from '../input.js';
-import { withoutManager } from '../refs.js';
 import { formatReportLines, formatSummary, type ReferenceReport, reportToJson } from '../report.js';
 
 /** `secret-refs check [file]`: fetches every reference in a document and reports each, never a value. */

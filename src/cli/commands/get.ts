@@ -1,9 +1,8 @@
 import { SecretRefSyntaxError } from '../../errors.js';
 import { parseSecretRef } from '../../ref/parse.js';
 import type { SecretRef } from '../../types.js';
-import type { CliCommand } from '../command.js';
+import { type CliCommand, withoutManager } from '../command.js';
 import { CliUsageError } from '../io.js';
-import { withoutManager } from '../refs.js';
 
 /** `secret-refs get <reference>`: prints one secret value. */
 export const getCommand: CliCommand = {
