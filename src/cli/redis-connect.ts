@@ -1,4 +1,5 @@
-import { SecretRefError } from '../errors.js';
+import { raceAbort } from '../abort.js';
+import { SecretRefAbortError, SecretRefError } from '../errors.js';
 import { CliUsageError } from './io.js';
 
 /**
@@ -138,30 +139,14 @@ async function connected(
   }
 }
 
-class Deadline extends Error {}
-
-/** `promise`, or a rejection once `ms` have passed or `signal` aborts. */
+/** `promise`, or a `SecretRefAbortError` once `ms` have passed (its cause a `TimeoutError`) or `signal` aborts. */
 export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Deadline()), ms);
-    if (signal !== undefined) {
-      onAbort = () => reject(signal.reason);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  return Promise.race([promise, stop]).finally(() => {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-  });
+  return raceAbort(raceAbort(promise, AbortSignal.timeout(ms)), signal);
 }
 
 function connectFailure(url: URL, error: unknown, timeoutMs: number): SecretRefError {
   const where = `Redis at ${url.host}`;
-  if (error instanceof Deadline) {
+  if (error instanceof SecretRefAbortError && (error.cause as Error | undefined)?.name === 'TimeoutError') {
     return new SecretRefError('timeout', `${where} did not answer within ${timeoutMs} ms (raise --timeout)`);
   }
   const code = (error as { code?: unknown } | null)?.code;
