@@ -130,8 +130,13 @@ export function formatOption(
 
 /** `line 3:12`: where `offset` sits in `text`, 1-based line and column, for reports on text input. */
 export function lineAndColumn(text: string, offset: number): string {
+  return `line ${position(text, offset).join(':')}`;
+}
+
+/** The 1-based line and column of `offset` in `text`. */
+function position(text: string, offset: number): [line: number, column: number] {
   const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+  return [before.length, (before.at(-1)?.length ?? 0) + 1];
 }
 
 /**
@@ -178,8 +183,6 @@ function describePosition(text: string, error: unknown): string {
   if (match?.[1] !== undefined) offset = Number(match[1]);
   else if (/unexpected end of JSON input/i.test(message)) offset = text.length;
   if (offset === undefined) return '';
-  const before = text.slice(0, offset).split('\n');
-  const line = before.length;
-  const column = (before.at(-1)?.length ?? 0) + 1;
+  const [line, column] = position(text, offset);
   return ` (line ${line}, column ${column})`;
 }

@@ -25,16 +25,16 @@ export type RedisLoader = () => Promise<unknown>;
  */
 export function redisUrl(text: string | undefined): URL {
   if (text === undefined || text.trim() === '') {
-    throw new CliUsageError(`cache clear needs --redis-url <url> (or ${REDIS_URL_VARIABLE})`, 'cache');
+    throw new CliUsageError(`cache clear needs --redis-url <url> (or ${REDIS_URL_VARIABLE})`);
   }
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL', 'cache');
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL');
   }
   if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL with a host', 'cache');
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL with a host');
   }
   return url;
 }
@@ -64,14 +64,10 @@ export async function connectRedis(
   } catch {
     throw new CliUsageError(
       'cache clear needs the node-redis package: npm install redis (version 5 or later)',
-      'cache',
     );
   }
   if (typeof module.createClient !== 'function') {
-    throw new CliUsageError(
-      'the installed redis package has no createClient: install redis 5 or later',
-      'cache',
-    );
+    throw new CliUsageError('the installed redis package has no createClient: install redis 5 or later');
   }
   // The same for the node of the URL and, on a cluster, every node it leads to (they inherit nothing from the URL).
   const socket = {

@@ -43,9 +43,7 @@ export function reportUnresolved(
   },
 ): void {
   const count = error.issues.length;
-  stderr.write(
-    `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; ${options.outcome}\n`,
-  );
+  stderr.write(`secret-refs: ${plural(count, 'reference')} could not be resolved; ${options.outcome}\n`);
   const { explain, where } = options;
   const lines = formatReportLines(
     error.issues.map((issue) => ({
@@ -62,8 +60,7 @@ export function reportUnresolved(
 /** `3 references, 2 ok, 1 failed`. */
 export function formatSummary(reports: readonly ReferenceReport[]): string {
   const ok = reports.filter((report) => report.ok).length;
-  const noun = reports.length === 1 ? 'reference' : 'references';
-  return `${reports.length} ${noun}, ${ok} ok, ${reports.length - ok} failed`;
+  return `${plural(reports.length, 'reference')}, ${ok} ok, ${reports.length - ok} failed`;
 }
 
 /** The JSON form of a report line, with the path both as segments and as text. */
@@ -81,4 +78,9 @@ export function reportToJson(report: ReferenceReport): Record<string, unknown> {
 function reason(report: ReferenceReport): string {
   const message = (report.message ?? '').replace(/\s*\n\s*/g, ' ').trim();
   return message.startsWith(`${report.ref}: `) ? message.slice(report.ref.length + 2) : message;
+}
+
+/** `1 reference`, `2 references`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

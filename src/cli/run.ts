@@ -16,6 +16,7 @@ import { type CliDeps, CliFailure, type CliIo, type CliManagerOptions, CliUsageE
 import { createCliManager, credentialSource } from './manager.js';
 import { positiveIntegerOption, stringValue } from './options.js';
 import { createProgress } from './progress.js';
+import { plural } from './report.js';
 import { createVerboseLog } from './verbose.js';
 import { type CliProblem, cliWording } from './wording.js';
 
@@ -141,7 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
 function argumentCountProblem(command: CliCommand, count: number): string {
   if (command.maxArgs === 0) return `${command.name} takes no argument`;
   if (count < command.minArgs) return `${command.name} needs ${command.argsUsage}`;
-  return `${command.name} takes at most ${command.maxArgs} argument${command.maxArgs === 1 ? '' : 's'}, got ${count}`;
+  return `${command.name} takes at most ${plural(command.maxArgs, 'argument')}, got ${count}`;
 }
 
 function usageFailure(io: CliIo, error: unknown, command: CliCommand | undefined): number {

@@ -1,5 +1,6 @@
 import type { SecretEvent, SecretRequest } from '../events.js';
 import type { CliWritable } from './io.js';
+import { plural } from './report.js';
 
 /**
  * What `--verbose` prints on stderr, from the manager's events: a line per AWS call as it ends, where the
@@ -26,9 +27,10 @@ export function createVerboseLog(stderr: CliWritable) {
       stderr.write(`secret-refs: credentials: ${description}\n`);
     },
     finish(): void {
-      const hit = `${hits} ${hits === 1 ? 'hit' : 'hits'}`;
-      const miss = `${misses} ${misses === 1 ? 'miss' : 'misses'}`;
-      stderr.write(`secret-refs: cache: ${hit}, ${miss}; ${calls} AWS ${calls === 1 ? 'call' : 'calls'}\n`);
+      const aws = plural(calls, 'AWS call');
+      stderr.write(
+        `secret-refs: cache: ${plural(hits, 'hit')}, ${plural(misses, 'miss', 'misses')}; ${aws}\n`,
+      );
     },
   };
 }
@@ -38,15 +40,13 @@ export function createVerboseLog(stderr: CliWritable) {
  * HTTP 200, request 5c1f…, 1 attempt, 42 ms`.
  */
 function formatRequest(request: SecretRequest, durationMs: number | undefined): string {
-  const ids = request.ids === undefined ? '' : ` (${request.ids} ${request.ids === 1 ? 'id' : 'ids'})`;
+  const ids = request.ids === undefined ? '' : ` (${plural(request.ids, 'id')})`;
   const where = [request.region, request.host].filter((part) => part !== undefined).join(' ');
   const outcome = [
     request.error === undefined ? undefined : `failed (${request.error})`,
     request.status === undefined ? 'no answer' : `HTTP ${request.status}`,
     request.requestId === undefined ? undefined : `request ${request.requestId}`,
-    request.attempts === undefined
-      ? undefined
-      : `${request.attempts} ${request.attempts === 1 ? 'attempt' : 'attempts'}`,
+    request.attempts === undefined ? undefined : plural(request.attempts, 'attempt'),
     durationMs === undefined ? undefined : `${Math.round(durationMs)} ms`,
   ].filter((part) => part !== undefined);
   return `${request.service} ${request.action}${ids}${where === '' ? '' : ` ${where}`}: ${outcome.join(', ')}`;

@@ -47,7 +47,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
   async run(context) {
     const { io, values, args, getManager, explain, signal } = context;
     const [file, ...commandArgs] = args;
-    if (file === undefined || file === '') throw new CliUsageError('run needs a command after --', 'run');
+    if (file === undefined || file === '') throw new CliUsageError('run needs a command after --');
     const encode = encodeOption(values);
     const envFile = stringValue(values, 'env-file');
     const environment = {
