@@ -111,23 +111,6 @@ export function formatJsonDocument(value: unknown): string {
   return `${stringify(value, null, 2) ?? 'null'}\n`;
 }
 
-/** The `--format` option shared by `check` and `resolve`. */
-export const FORMAT_OPTION = {
-  type: 'string',
-  valueName: 'json|text',
-  description: 'Read the input as JSON or as any text (.env, YAML…) (default: by file name and content)',
-} as const;
-
-/** The `--format` value, checked: `json`, `text`, or `undefined` (decide by file name and content). */
-export function formatOption(
-  values: Readonly<Record<string, string | boolean | undefined>>,
-): InputFormat | undefined {
-  const value = values.format;
-  if (value === undefined || typeof value !== 'string') return undefined;
-  if (value === 'json' || value === 'text') return value;
-  throw new CliUsageError('option --format must be json or text');
-}
-
 /** `line 3:12`: where `offset` sits in `text`, 1-based line and column, for reports on text input. */
 export function lineAndColumn(text: string, offset: number): string {
   return `line ${position(text, offset).join(':')}`;

@@ -83,14 +83,22 @@ export const ENCODE_OPTION = {
     'Percent-encode each value substituted inside a longer string (a URL, a DSN); a value that is the whole field or text is left as is',
 } as const satisfies CliOption;
 
-/** The `--encode` value as `resolveConnection` options: `{ encode: 'uri' }`, or nothing. */
-export function encodeOption(values: Readonly<Record<string, string | boolean | undefined>>): {
-  encode?: 'uri';
-} {
-  const value = values.encode;
-  if (value === undefined || typeof value !== 'string') return {};
-  if (value === 'uri') return { encode: 'uri' };
-  throw new CliUsageError('option --encode must be uri');
+/** The `--format` option shared by `check` and `resolve`. */
+export const FORMAT_OPTION = {
+  type: 'string',
+  valueName: 'json|text',
+  description: 'Read the input as JSON or as any text (.env, YAML…) (default: by file name and content)',
+} as const satisfies CliOption;
+
+/** A string option that takes one of `choices` (`--encode uri`): its value, or `undefined` when not given. */
+export function choiceValue<T extends string>(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
+  const value = stringValue(values, name);
+  if (value === undefined || choices.some((choice) => choice === value)) return value as T | undefined;
+  throw new CliUsageError(`option --${name} must be ${choices.join(' or ')}`);
 }
 
 /** A string option's value (the parser has checked its type), or `undefined` when not given. */

@@ -57,12 +57,6 @@ export function reportUnresolved(
   for (const line of lines) stderr.write(`  ${line}\n`);
 }
 
-/** `3 references, 2 ok, 1 failed`. */
-export function formatSummary(reports: readonly ReferenceReport[]): string {
-  const ok = reports.filter((report) => report.ok).length;
-  return `${plural(reports.length, 'reference')}, ${ok} ok, ${reports.length - ok} failed`;
-}
-
 /** The JSON form of a report line, with the path both as segments and as text. */
 export function reportToJson(report: ReferenceReport): Record<string, unknown> {
   return {

@@ -10,7 +10,7 @@ import { resolveConnection } from '../../resolve/resolve-connection.js';
 import { type CliCommand, type CommandContext, withoutManager } from '../command.js';
 import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
 import { createMaskingWriter } from '../mask-stream.js';
-import { ENCODE_OPTION, encodeOption, stringValue } from '../options.js';
+import { choiceValue, ENCODE_OPTION, stringValue } from '../options.js';
 import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
 import { systemReason } from '../system-reason.js';
@@ -48,7 +48,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     const { io, values, args, getManager, explain, signal } = context;
     const [file, ...commandArgs] = args;
     if (file === undefined || file === '') throw new CliUsageError('run needs a command after --');
-    const encode = encodeOption(values);
+    const encode = choiceValue(values, 'encode', ['uri']);
     const envFile = stringValue(values, 'env-file');
     const environment = {
       ...(envFile === undefined ? {} : await readEnvFile(envFile)),
@@ -60,7 +60,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     if (found.length > 0) {
       const manager = await getManager();
       try {
-        resolved = await resolveConnection(environment, manager, { ...encode, signal });
+        resolved = await resolveConnection(environment, manager, { encode, signal });
       } catch (error) {
         if (!(error instanceof SecretResolutionError)) throw error;
         reportUnresolved(io.stderr, error, {
