@@ -22,7 +22,7 @@ import {
   optionalStringList,
   requiredString,
 } from './input.js';
-import { attachStage, type StoredSecret, type StoredVersion } from './store.js';
+import { attachStage, type StoredVersion, versionById } from './store.js';
 import type { LocalSecretsManager } from './types.js';
 
 const CURRENT = 'AWSCURRENT';
@@ -83,12 +83,6 @@ const putSecretValue: ActionHandler = (input, ctx) => {
   secret.lastChangedDate = now;
   return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: [...version.stages] };
 };
-
-function versionById(secret: StoredSecret, versionId: string): StoredVersion {
-  const version = secret.versions.find((v) => v.versionId === versionId);
-  if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
-  return version;
-}
 
 const updateSecretVersionStage: ActionHandler = (input, ctx) => {
   const secret = ctx.store.resolve(requiredString(input, 'SecretId'));

@@ -161,8 +161,7 @@ export class SecretStore {
     if (secret.deletedDate !== undefined) throw awsErrors.deleted();
     let version: StoredVersion | undefined;
     if (versionId !== undefined) {
-      version = secret.versions.find((v) => v.versionId === versionId);
-      if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
+      version = versionById(secret, versionId);
       if (versionStage !== undefined && !version.stages.includes(versionStage))
         throw awsErrors.stageMismatch();
     } else {
@@ -173,6 +172,13 @@ export class SecretStore {
     if (secret.kmsFailure) throw awsErrors.decryption();
     return version;
   }
+}
+
+/** The version with this id, or `ResourceNotFoundException` as AWS answers. */
+export function versionById(secret: StoredSecret, versionId: string): StoredVersion {
+  const version = secret.versions.find((v) => v.versionId === versionId);
+  if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
+  return version;
 }
 
 /** Epoch seconds with milliseconds, as AWS JSON timestamps are written. */
