@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'lossless-json';
+import pTimeout from 'p-timeout';
 import { SecretRefError } from '../errors.js';
 import { parseSecretJson } from '../ref/json-text.js';
 import { type CliIo, CliUsageError } from './io.js';
@@ -143,19 +144,8 @@ async function readStream(
     for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     return Buffer.concat(chunks);
   })();
-  if (signal === undefined) return reading;
-  reading.catch(() => undefined);
-  signal.throwIfAborted();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([reading, aborted]);
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-  }
+  // Standard input that never ends still gives way to the signal (it rejects with the signal's reason).
+  return pTimeout(reading, { milliseconds: Number.POSITIVE_INFINITY, signal });
 }
 
 /** ` (line 3, column 7)` from the offset in a `JSON.parse` message; the message itself may quote the input. */

@@ -1,5 +1,5 @@
-import { raceAbort } from '../abort.js';
-import { SecretRefAbortError, SecretRefError } from '../errors.js';
+import pTimeout, { TimeoutError } from 'p-timeout';
+import { SecretRefError } from '../errors.js';
 import { CliUsageError } from './io.js';
 
 /**
@@ -83,7 +83,7 @@ export async function connectRedis(
   await connected(client, url, timeoutMs, signal);
   let info: unknown;
   try {
-    info = await within(client.sendCommand(['INFO', 'cluster']), timeoutMs, signal);
+    info = await pTimeout(client.sendCommand(['INFO', 'cluster']), { milliseconds: timeoutMs, signal });
   } catch (error) {
     // A user whose ACL denies INFO (an error reply, NOPERM) is taken to be on one server, as before.
     if (error instanceof Error && /^[A-Z]{3,}\b/.test(error.message)) return client;
@@ -123,7 +123,7 @@ async function connected(
   // Without a listener, a socket error would be thrown from the event emitter and end the process.
   client.on('error', () => undefined);
   try {
-    await within(client.connect(), timeoutMs, signal);
+    await pTimeout(client.connect(), { milliseconds: timeoutMs, signal });
   } catch (error) {
     try {
       client.destroy();
@@ -135,14 +135,9 @@ async function connected(
   }
 }
 
-/** `promise`, or a `SecretRefAbortError` once `ms` have passed (its cause a `TimeoutError`) or `signal` aborts. */
-export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
-  return raceAbort(raceAbort(promise, AbortSignal.timeout(ms)), signal);
-}
-
 function connectFailure(url: URL, error: unknown, timeoutMs: number): SecretRefError {
   const where = `Redis at ${url.host}`;
-  if (error instanceof SecretRefAbortError && (error.cause as Error | undefined)?.name === 'TimeoutError') {
+  if (error instanceof TimeoutError) {
     return new SecretRefError('timeout', `${where} did not answer within ${timeoutMs} ms (raise --timeout)`);
   }
   const code = (error as { code?: unknown } | null)?.code;

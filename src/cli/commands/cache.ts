@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import pTimeout from 'p-timeout';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
 import { SecretRefConfigError, SecretRefError } from '../../errors.js';
 import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
@@ -11,7 +12,6 @@ import {
   REDIS_URL_VARIABLE,
   type RedisLoader,
   redisUrl,
-  within,
 } from '../redis-connect.js';
 import { plural } from '../report.js';
 
@@ -91,7 +91,7 @@ export async function clearCache(
     await untilListening(cache, Date.now() + timeoutMs, signal);
     // The tier bounds each command by `operationTimeoutMs`; the outer bound covers a Redis that stops answering.
     const done = secretId === undefined ? cache.clearNamespace() : cache.invalidateSecret(secretId);
-    result = await within(done, timeoutMs * 2, signal);
+    result = await pTimeout(done, { milliseconds: timeoutMs * 2, signal });
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
     const code = error instanceof SecretRefError ? error.code : 'timeout';
@@ -100,7 +100,7 @@ export async function clearCache(
       `Redis at ${url.host} did not record the ${secretId === undefined ? 'clear' : 'invalidation'}; it may not reach every process: run it again`,
     );
   } finally {
-    await within(cache.close(), timeoutMs).catch(() => undefined);
+    await pTimeout(cache.close(), { milliseconds: timeoutMs }).catch(() => undefined);
     client.destroy();
   }
   const namespace = options.namespace ?? 'default';
