@@ -59,22 +59,6 @@ export function globalOptionsOf(command: {
   );
 }
 
-/** Help lines for a set of options, their descriptions aligned at `width` (at least). */
-export function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
-  const rows = Object.entries(options).map(([name, option]) => [
-    optionUsage(name, option),
-    option.description,
-  ]);
-  const column = Math.max(width, ...rows.map(([flag]) => flag?.length ?? 0));
-  return rows.map(([flag, description]) => `  ${flag?.padEnd(column)}  ${description}`).join('\n');
-}
-
-/** How an option is written in help: `-o, --output <file>`. */
-export function optionUsage(name: string, option: CliOption): string {
-  const flag = `${option.short === undefined ? '    ' : `-${option.short}, `}--${name}`;
-  return option.valueName === undefined ? flag : `${flag} ${option.valueName}`;
-}
-
 /** The `--encode` option shared by `resolve` and `run`: the library's `encode` option. */
 export const ENCODE_OPTION = {
   type: 'string',
