@@ -226,7 +226,7 @@ describe('a compiled connection resolved again never answers a dropped or replac
     const manager = createSecretManager(provider, {
       cache: { ttlMs: TTL },
       onEvent: (event) => {
-        if (event.type === 'hit') events.push(event.secretId);
+        if (event.type === 'hit') events.push(String(event.secretId));
       },
     });
     const compiled = await warmCompiled(manager);
