@@ -5,7 +5,7 @@ import { cacheKeyFor, isCurrentLocator, normalizeLocator } from './cache-key.js'
 import { type Missing, type RequestContext, startRequest } from './fetch.js';
 import type { NegativeMemo } from './negative.js';
 import { servedServices, unservedOutcome } from './services.js';
-import type { CacheStore, EntryOwner, FlightOutcome, InFlight } from './store.js';
+import type { CachedPayload, CacheStore, EntryOwner, FlightOutcome, InFlight } from './store.js';
 import { oneVersionPerSecret } from './versions.js';
 
 export type { FlightOutcome } from './store.js';
@@ -41,6 +41,28 @@ export interface ReadThrough {
   ): FlightOutcome[] | Promise<FlightOutcome[]>;
   /** Builds the cache key of a locator (not remembered: a caller that keeps keys per reference keeps its own). */
   keyOf(locator: SecretLocator): string;
+  /**
+   * What a caller keeps of a read it will make again (the same keys): `undefined` unless every outcome is a fresh
+   * value. See {@link ReadThrough.reuse}.
+   */
+  keep(
+    keys: readonly string[],
+    outcomes: readonly FlightOutcome[],
+    locators: readonly SecretLocator[],
+  ): KeptRead | undefined;
+  /**
+   * Step (1) again for a read kept by {@link ReadThrough.keep}: true, the hits counted, when each key's fresh value
+   * is still the one that read returned (not invalidated, evicted, replaced or expired since); false, nothing
+   * counted, otherwise. Those values were made one version per secret by that read, so they still are.
+   */
+  reuse(kept: KeptRead): boolean;
+}
+
+/** The distinct keys of a read, the value each returned and the locator that named it. */
+export interface KeptRead {
+  readonly keys: readonly string[];
+  readonly values: readonly CachedPayload[];
+  readonly locators: readonly SecretLocator[];
 }
 
 const NO_OPTIONS: ReadOptions = {};
@@ -95,6 +117,15 @@ export function createReadThrough({
   const keyOf = cacheKeyFor(provider.identity);
   const served = servedServices(provider);
 
+  /** A read of `key` answered by the in-process tier: counted, told, and refreshed ahead when due. */
+  const hit = (key: string, locator: SecretLocator, now: number): void => {
+    counters.hits++;
+    emit?.({ type: 'hit', secretId: locator.secretId, tier: 'memory' });
+    if (aheadMs > 0 && store.refreshDue(key, now)) {
+      startRequest(context, [{ key, locator: normalizeLocator(locator) }], { background: true });
+    }
+  };
+
   /** Step (1): the outcomes when every key is fresh, counted as hits; `undefined`, nothing counted, otherwise. */
   const fresh = (
     keys: readonly string[],
@@ -109,15 +140,7 @@ export function createReadThrough({
       if (value === undefined) return undefined;
       distinct[place] = { ok: true, value, stale: false };
     }
-    for (const index of first) {
-      counters.hits++;
-      emit?.({ type: 'hit', secretId: locators[index]!.secretId, tier: 'memory' });
-      if (aheadMs > 0 && store.refreshDue(keys[index]!, now)) {
-        startRequest(context, [{ key: keys[index]!, locator: normalizeLocator(locators[index]!) }], {
-          background: true,
-        });
-      }
-    }
+    for (const index of first) hit(keys[index]!, locators[index]!, now);
     if (first.length === keys.length) {
       if (first.length > 1) oneVersionPerSecret(keys, distinct, store);
       return distinct;
@@ -229,7 +252,32 @@ export function createReadThrough({
     }
     return slow(keys, locators, options);
   };
-  return Object.assign(read, { keyOf });
+  const keep = (
+    keys: readonly string[],
+    outcomes: readonly FlightOutcome[],
+    locators: readonly SecretLocator[],
+  ): KeptRead | undefined => {
+    const values: CachedPayload[] = [];
+    for (const outcome of outcomes) {
+      if (!outcome.ok || outcome.stale) return undefined;
+      values.push(outcome.value);
+    }
+    const { first } = distinctKeys(keys);
+    return {
+      keys: first.map((index) => keys[index]!),
+      values: first.map((index) => values[index]!),
+      locators: first.map((index) => locators[index]!),
+    };
+  };
+  const reuse = ({ keys, values, locators }: KeptRead): boolean => {
+    const now = Date.now();
+    for (let index = 0; index < keys.length; index++) {
+      if (store.fresh(keys[index]!, now) !== values[index]) return false;
+    }
+    for (let index = 0; index < keys.length; index++) hit(keys[index]!, locators[index]!, now);
+    return true;
+  };
+  return Object.assign(read, { keyOf, keep, reuse });
 }
 
 const ONLY: readonly number[] = [0];

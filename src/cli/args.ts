@@ -4,7 +4,7 @@ import { CliUsageError } from './io.js';
 import { type CliOption, GLOBAL_OPTIONS, globalOptionsOf } from './options.js';
 
 /** The command line, understood: which command (if any), option values and the command's arguments. */
-export interface ParsedCommandLine {
+interface ParsedCommandLine {
   command?: CliCommand;
   values: Record<string, string | boolean | undefined>;
   args: string[];
@@ -34,7 +34,8 @@ export function parseCommandLine(
     ]),
   );
 
-  const { tokens } = parseArgs({
+  // Not strict: each option token is checked here, so that a message names the option and never its value.
+  const parsed = parseArgs({
     args: [...argv],
     options: config,
     strict: false,
@@ -42,35 +43,22 @@ export function parseCommandLine(
     tokens: true,
   });
   const given = new Set<string>();
-  for (const token of tokens) {
+  for (const token of parsed.tokens) {
     if (token.kind !== 'option') continue;
     const option = known[token.name];
     if (option === undefined) throw new CliUsageError(`unknown option ${token.rawName}`);
     if (option.type === 'boolean' && token.value !== undefined) {
       throw new CliUsageError(`option ${token.rawName} takes no value`);
     }
-    if (option.type === 'string' && !hasValue(token.value, token.inlineValue)) {
-      throw new CliUsageError(`option ${token.rawName} needs a value`);
-    }
     if (option.type === 'string') {
+      if (!hasValue(token.value, token.inlineValue))
+        throw new CliUsageError(`option ${token.rawName} needs a value`);
       if (token.value?.trim() === '') throw new CliUsageError(`option ${token.rawName} has an empty value`);
       if (given.has(token.name)) throw new CliUsageError(`option --${token.name} is given more than once`);
       given.add(token.name);
     }
   }
 
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: config,
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-    });
-  } catch {
-    throw new CliUsageError('invalid command line');
-  }
   const [name, ...positionals] = parsed.positionals;
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (name === RUN && values.help !== true) {
@@ -92,7 +80,7 @@ export function parseCommandLine(
 
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) throw new CliUsageError(`unknown command "${name}"`);
-  for (const token of parsed.tokens ?? []) {
+  for (const token of parsed.tokens) {
     if (
       token.kind === 'option' &&
       !(token.name in globalOptionsOf(command)) &&

@@ -1,5 +1,8 @@
+import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
-import type { CliIo } from './io.js';
+import { parseSecretRef } from '../ref/parse.js';
+import type { SecretRef } from '../types.js';
+import { type CliIo, CliUsageError } from './io.js';
 import type { CliOption, GLOBAL_OPTIONS } from './options.js';
 import type { PrivateFileSystem } from './private-file-system.js';
 import type { CliProgress } from './progress.js';
@@ -46,4 +49,23 @@ export interface CliCommand {
   /** What the progress line says while the command waits on AWS: `checking references`. */
   progress?: string;
   run(context: CommandContext): Promise<number>;
+}
+
+/** The reference without its manager id: the CLI has one manager, and it serves every reference. */
+export function withoutManager(ref: SecretRef): SecretRef {
+  const { manager: _manager, ...rest } = ref;
+  return rest;
+}
+
+/**
+ * A reference given as an argument, in any form (`db/prod`, `db/prod:password`, an ARN, `{{resolve:…}}`), without its
+ * manager id; bad syntax is bad usage, `what` naming the argument.
+ */
+export function referenceArgument(text: string, what: string): SecretRef {
+  try {
+    return withoutManager(parseSecretRef(text));
+  } catch (error) {
+    if (error instanceof SecretRefSyntaxError) throw new CliUsageError(`invalid ${what}: ${error.message}`);
+    throw error;
+  }
 }

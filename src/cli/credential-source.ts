@@ -1,17 +1,11 @@
 import type { AwsProfileSettings, SharedAwsFiles } from './aws-config.js';
 
-/**
- * How a profile gets its credentials, read from its settings: what advice fits when they cannot be loaded.
- * @example
- *   const kind: ProfileKind = 'credential_process';
- */
+/** How a profile gets its credentials, read from its settings: what advice fits when they cannot be loaded. */
 export type ProfileKind = 'credential_process' | 'sso' | 'role' | 'web_identity' | 'keys' | 'unknown';
 
 /**
  * Where the credentials of a CLI run come from, for messages and `--verbose`; filled in as the run learns more
  * (the profile's kind once the shared files are read, a failing credential_process's first line).
- * @example
- *   const source: CliCredentialSource = { profile: { name: 'ops', from: '--profile' } };
  */
 export interface CliCredentialSource {
   /** The profile in use, what chose it, and its kind once known. */
@@ -26,11 +20,7 @@ export interface CliCredentialSource {
   unloaded?: boolean;
 }
 
-/**
- * The kind of a profile, from its settings in both shared files (the config file's win, as in the SDK).
- * @example
- *   profileKind({ configFile: { ops: { sso_session: 'corp' } }, credentialsFile: {} }, 'ops'); // 'sso'
- */
+/** The kind of a profile, from its settings in both shared files (the config file's win, as in the SDK). */
 export function profileKind(files: SharedAwsFiles, name: string): ProfileKind {
   const settings: AwsProfileSettings = { ...files.credentialsFile[name], ...files.configFile[name] };
   if (settings.role_arn !== undefined) return 'role';
@@ -50,11 +40,7 @@ const KIND_WORDS: Readonly<Record<ProfileKind, string>> = {
   unknown: 'settings of an unknown kind',
 };
 
-/**
- * The credential source in a few words, for `--verbose`: `profile "ops" (AWS_PROFILE): static keys`.
- * @example
- *   describeSource({ environment: true }); // 'environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)'
- */
+/** The credential source in a few words, for `--verbose`: `profile "ops" (AWS_PROFILE): static keys`. */
 export function describeSource(source: CliCredentialSource): string {
   if (source.environment === true) return 'environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)';
   const { profile } = source;
@@ -79,8 +65,6 @@ const SDK_SOURCES: readonly [string, string][] = [
 /**
  * Which link of the SDK's default chain answered, from the marks the SDK puts on the identity (`$source`); only
  * the mark names are read, never a key.
- * @example
- *   chainSource({ $source: { CREDENTIALS_IMDS: '0' } }); // "the SDK's default chain: instance metadata (IMDS)"
  */
 export function chainSource(identity: unknown): string {
   const marks = (identity as { $source?: unknown } | null)?.$source;

@@ -1,5 +1,5 @@
 import type { CliCommand } from './command.js';
-import { formatOptions, GLOBAL_OPTIONS, globalOptionsOf, optionUsage } from './options.js';
+import { type CliOption, GLOBAL_OPTIONS, globalOptionsOf } from './options.js';
 
 const CREDENTIALS = `Credentials and region are found as the AWS CLI finds them: --profile, else AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), else AWS_PROFILE, else the default chain (SSO,
@@ -53,4 +53,20 @@ ${formatOptions(global, width)}
 
 ${'region' in global ? CREDENTIALS : ''}${EXIT}
 `;
+}
+
+/** Help lines for a set of options, their descriptions aligned at `width` (at least). */
+function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
+  const rows = Object.entries(options).map(([name, option]) => [
+    optionUsage(name, option),
+    option.description,
+  ]);
+  const column = Math.max(width, ...rows.map(([flag]) => flag?.length ?? 0));
+  return rows.map(([flag, description]) => `  ${flag?.padEnd(column)}  ${description}`).join('\n');
+}
+
+/** How an option is written in help: `-o, --output <file>`. */
+function optionUsage(name: string, option: CliOption): string {
+  const flag = `${option.short === undefined ? '    ' : `-${option.short}, `}--${name}`;
+  return option.valueName === undefined ? flag : `${flag} ${option.valueName}`;
 }

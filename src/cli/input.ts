@@ -1,42 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'lossless-json';
+import pTimeout from 'p-timeout';
 import { SecretRefError } from '../errors.js';
 import { parseSecretJson } from '../ref/json-text.js';
 import { type CliIo, CliUsageError } from './io.js';
 import { systemReason } from './system-reason.js';
 
-/**
- * How an input is read: a JSON document, or any text (`.env`, YAML, a config template).
- * @example
- *   const format: InputFormat = formatOption(values) ?? 'json';
- */
+/** How an input is read: a JSON document, or any text (`.env`, YAML, a config template). */
 export type InputFormat = 'json' | 'text';
 
-/**
- * A document read from a file or standard input, with a label naming where it came from.
- * @example
- *   const input: DocumentInput = await readDocument('app.env', io);
- *   if (input.format === 'text') lines = input.value.split('\n');
- */
+/** A document read from a file or standard input, with a label naming where it came from. */
 export type DocumentInput = {
   /** `connection.json` or `standard input`, for messages. */
   source: string;
 } & ({ format: 'json'; value: unknown } | { format: 'text'; value: string });
-
-/** A JSON document read from a file or standard input, with a label naming where it came from. */
-export interface JsonInput {
-  value: unknown;
-  /** `connection.json` or `standard input`, for messages. */
-  source: string;
-}
 
 /**
  * Reads a document from `file`, or from standard input when `file` is `-` or absent and stdin is not a terminal.
  * The format is `format` when given; otherwise JSON for a `.json` file or for content that starts (after
  * whitespace and a BOM) with `[`, or with `{` not followed by another `{`; anything else is text. Failures are usage
  * errors that name the source and, for bad JSON, the line and column — never the content.
- * @example
- *   const input = await readDocument('app.env', io); // { format: 'text', value: 'DB_PASSWORD={{…}}\n', … }
  */
 export async function readDocument(
   file: string | undefined,
@@ -51,9 +34,7 @@ export async function readDocument(
   const source = fromStdin ? 'standard input' : file;
   let bytes: Uint8Array;
   try {
-    bytes = fromStdin
-      ? await readStream(io.stdin, signal)
-      : await readFile(file, signal === undefined ? {} : { signal });
+    bytes = fromStdin ? await readStream(io.stdin, signal) : await readFile(file, { signal });
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
     throw new CliUsageError(
@@ -76,8 +57,7 @@ function decodeUtf8(bytes: Uint8Array, source: string): string {
   try {
     return UTF8.decode(bytes);
   } catch {
-    const offset = invalidUtf8Offset(bytes);
-    const before = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, offset));
+    const { offset, before } = firstInvalidByte(bytes);
     const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
     throw new CliUsageError(
       `${source} is not UTF-8: byte 0x${byte} at offset ${offset} (${lineAndColumn(before, before.length)}); convert it first (iconv -f latin1 -t utf-8)`,
@@ -85,33 +65,22 @@ function decodeUtf8(bytes: Uint8Array, source: string): string {
   }
 }
 
-/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
-function invalidUtf8Offset(bytes: Uint8Array): number {
-  let index = 0;
-  while (index < bytes.length) {
-    const [length, low, high] = utf8Sequence(bytes[index] ?? 0);
-    if (length === 0) return index;
-    for (let next = 1; next < length; next += 1) {
-      const byte = bytes[index + next];
-      const [min, max] = next === 1 ? [low, high] : [0x80, 0xbf];
-      if (byte === undefined || byte < min || byte > max) return index;
+/** Where the first byte that does not belong to well-formed UTF-8 is, and the text before it. */
+function firstInvalidByte(bytes: Uint8Array): { offset: number; before: string } {
+  // The lenient decoder puts U+FFFD where each ill-formed sequence starts; one written in the input (EF BF BD) is
+  // text, not a failure.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  let offset = 0;
+  let counted = 0;
+  for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) {
+    offset += Buffer.byteLength(text.slice(counted, at));
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) {
+      return { offset, before: text.slice(0, at) };
     }
-    index += length;
+    offset += 3;
+    counted = at + 1;
   }
-  return index;
-}
-
-/** A lead byte's sequence length and the range of the byte after it (later ones: 0x80–0xBF); length 0: invalid. */
-function utf8Sequence(lead: number): [number, number, number] {
-  if (lead < 0x80) return [1, 0, 0];
-  if (lead >= 0xc2 && lead <= 0xdf) return [2, 0x80, 0xbf];
-  if (lead === 0xe0) return [3, 0xa0, 0xbf]; // no overlong form
-  if (lead === 0xed) return [3, 0x80, 0x9f]; // no surrogate
-  if (lead >= 0xe1 && lead <= 0xef) return [3, 0x80, 0xbf];
-  if (lead === 0xf0) return [4, 0x90, 0xbf]; // no overlong form
-  if (lead >= 0xf1 && lead <= 0xf3) return [4, 0x80, 0xbf];
-  if (lead === 0xf4) return [4, 0x80, 0x8f]; // up to U+10FFFF
-  return [0, 0, 0];
+  return { offset: bytes.length, before: text };
 }
 
 /**
@@ -136,66 +105,27 @@ function parseJsonDocument(text: string, source: string): unknown {
 }
 
 /**
- * Reads and parses JSON from `file`, or from standard input when `file` is `-` or absent and stdin is not a terminal.
- * Failures are usage errors that name the source and, for bad JSON, the line and column — never the content.
- * @example
- *   const { value } = await readJsonInput('connection.json', io);
- */
-export async function readJsonInput(file: string | undefined, io: CliIo): Promise<JsonInput> {
-  const input = await readDocument(file, io, 'json');
-  return { value: input.value, source: input.source };
-}
-
-/**
  * A JSON document read by {@link readDocument} (and resolved) as text, 2-space indented, with a final newline:
  * each number exactly as the input wrote it.
- * @example
- *   io.stdout.write(formatJsonDocument(resolved)); // '{\n  "pin": 9007199254740993\n}\n'
  */
 export function formatJsonDocument(value: unknown): string {
   return `${stringify(value, null, 2) ?? 'null'}\n`;
 }
 
-/**
- * The `--format` option shared by `check` and `resolve`.
- * @example
- *   const options = { format: FORMAT_OPTION };
- */
-export const FORMAT_OPTION = {
-  type: 'string',
-  valueName: 'json|text',
-  description: 'Read the input as JSON or as any text (.env, YAML…) (default: by file name and content)',
-} as const;
-
-/**
- * The `--format` value, checked: `json`, `text`, or `undefined` (decide by file name and content).
- * @example
- *   const format = formatOption(values); // 'text' for --format text
- */
-export function formatOption(
-  values: Readonly<Record<string, string | boolean | undefined>>,
-): InputFormat | undefined {
-  const value = values.format;
-  if (value === undefined || typeof value !== 'string') return undefined;
-  if (value === 'json' || value === 'text') return value;
-  throw new CliUsageError('option --format must be json or text');
+/** `line 3:12`: where `offset` sits in `text`, 1-based line and column, for reports on text input. */
+export function lineAndColumn(text: string, offset: number): string {
+  return `line ${position(text, offset).join(':')}`;
 }
 
-/**
- * `line 3:12`: where `offset` sits in `text`, 1-based line and column, for reports on text input.
- * @example
- *   lineAndColumn('a\nb{{x}}', 3); // 'line 2:2'
- */
-export function lineAndColumn(text: string, offset: number): string {
+/** The 1-based line and column of `offset` in `text`. */
+function position(text: string, offset: number): [line: number, column: number] {
   const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+  return [before.length, (before.at(-1)?.length ?? 0) + 1];
 }
 
 /**
  * `json` for a `.json` file name or JSON-looking content, else `text`. A text template may well start with `{{`
  * (a reference), which JSON never does.
- * @example
- *   detectFormat('app.env', 'DB_PASSWORD={{resolve:secretsmanager:db}}'); // 'text'
  */
 export function detectFormat(file: string | undefined, text: string): InputFormat {
   if (file !== undefined && /\.json$/i.test(file)) return 'json';
@@ -214,19 +144,8 @@ async function readStream(
     for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     return Buffer.concat(chunks);
   })();
-  if (signal === undefined) return reading;
-  reading.catch(() => undefined);
-  signal.throwIfAborted();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([reading, aborted]);
-  } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-  }
+  // Standard input that never ends still gives way to the signal (it rejects with the signal's reason).
+  return pTimeout(reading, { milliseconds: Number.POSITIVE_INFINITY, signal });
 }
 
 /** ` (line 3, column 7)` from the offset in a `JSON.parse` message; the message itself may quote the input. */
@@ -237,8 +156,6 @@ function describePosition(text: string, error: unknown): string {
   if (match?.[1] !== undefined) offset = Number(match[1]);
   else if (/unexpected end of JSON input/i.test(message)) offset = text.length;
   if (offset === undefined) return '';
-  const before = text.slice(0, offset).split('\n');
-  const line = before.length;
-  const column = (before.at(-1)?.length ?? 0) + 1;
+  const [line, column] = position(text, offset);
   return ` (line ${line}, column ${column})`;
 }

@@ -6,6 +6,7 @@ import { withoutValues } from '../provider/aws/map-error.js';
 import { loadFromProcess, loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
 import { type CliCredentialSource, chainSource, profileKind } from './credential-source.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
+import { positiveInteger } from './options.js';
 
 /**
  * The CLI's default manager factory: the AWS provider configured the way the AWS CLI resolves things.
@@ -20,8 +21,6 @@ import { type CliManagerOptions, CliUsageError } from './io.js';
  * - Endpoint: `--endpoint`, else `AWS_ENDPOINT_URL_SECRETS_MANAGER`, else `AWS_ENDPOINT_URL`. Parameter Store's:
  *   `AWS_ENDPOINT_URL_SSM`, else `AWS_ENDPOINT_URL` (the CLI reads its environment from `env`, as the SDK would).
  * - `--max-attempts` (else `AWS_MAX_ATTEMPTS`) and `--timeout` (per attempt).
- * @example
- *   const manager = await createCliManager({ region: 'eu-west-1', env: process.env });
  */
 export async function createCliManager(options: CliManagerOptions): Promise<SecretManager> {
   const { env } = options;
@@ -54,12 +53,7 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   const ssmEndpoint = nonEmpty(env.AWS_ENDPOINT_URL_SSM) ?? nonEmpty(env.AWS_ENDPOINT_URL);
   const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
   tell({});
-  const credentials =
-    source.profile !== undefined
-      ? await profileCredentials(source.profile, region, tell)
-      : keys === undefined
-        ? await chainCredentials(region, tell)
-        : undefined;
+  const credentials = keys === undefined ? await sdkCredentials(source.profile, region, tell) : undefined;
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
   return createAwsSecretsManager({
     region,
@@ -76,8 +70,6 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
 /**
  * Which profile (if any) supplies the credentials: `--profile`, else `AWS_PROFILE` unless static keys are set in
  * the environment (they win over `AWS_PROFILE`, as in the AWS CLI).
- * @example
- *   credentialSource({ env: { AWS_PROFILE: 'ops' } }); // { profile: { name: 'ops', from: 'AWS_PROFILE' } }
  */
 export function credentialSource(options: CliManagerOptions): CliCredentialSource {
   const flag = nonEmpty(options.profile);
@@ -116,52 +108,36 @@ function checkProfile(
 }
 
 /**
- * The credentials of a profile. A credential_process profile runs the SDK's own `fromProcess`, so that the process's
- * failure reaches the CLI instead of the default chain's "Could not load credentials from any providers"; any other
- * kind gets the chain the SDK builds for a client of this profile (SSO, keys, roles).
+ * The credentials the SDK finds for `profile` (or with no profile, its default chain: SSO, keys, roles…), as a client
+ * of that profile builds them. A credential_process profile runs the SDK's own `fromProcess` instead, so that the
+ * process's failure reaches the CLI instead of the chain's "Could not load credentials from any providers".
  */
-async function profileCredentials(
-  profile: NonNullable<CliCredentialSource['profile']>,
+async function sdkCredentials(
+  profile: CliCredentialSource['profile'],
   region: string,
   tell: (learnt: Partial<CliCredentialSource>) => void,
 ): Promise<AwsCredentialsOption> {
-  const fromProcess = profile.kind === 'credential_process' ? loadFromProcess() : undefined;
-  if (fromProcess !== undefined) {
-    const provider = fromProcess({ profile: profile.name });
-    return (async () => {
-      try {
-        return await provider();
-      } catch (error) {
-        // What the process wrote is not trusted: only its first line goes on, cleaned of what looks like a value.
-        const said = processFailure(error);
-        tell({ processSaid: said, unloaded: true });
-        const failure = new Error(`Command failed: credential_process\n${said}`);
-        failure.name = error instanceof Error ? error.name : failure.name;
-        throw failure;
-      }
-    }) as AwsCredentialsOption;
+  const fromProcess = profile?.kind === 'credential_process' ? loadFromProcess() : undefined;
+  if (profile !== undefined && fromProcess !== undefined) {
+    return observed(fromProcess({ profile: profile.name }), tell, true);
   }
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const provider = new SecretsManagerClient({ region, profile: profile.name }).config.credentials;
-  return observed(provider, tell);
-}
-
-/** The SDK's default chain (the one a client builds), observed. */
-async function chainCredentials(
-  region: string,
-  tell: (learnt: Partial<CliCredentialSource>) => void,
-): Promise<AwsCredentialsOption> {
-  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  return observed(new SecretsManagerClient({ region }).config.credentials, tell);
+  const client = new SecretsManagerClient({
+    region,
+    ...(profile === undefined ? {} : { profile: profile.name }),
+  });
+  return observed(client.config.credentials, tell, false);
 }
 
 /**
- * A credential chain of the SDK that tells what it learns: which link answered (from the SDK's marks, never a key),
- * or that nothing could be loaded. The error itself goes on unchanged to the SDK and the library.
+ * A credential provider of the SDK that tells what it learns: which link answered (from the SDK's marks, never a
+ * key), or that nothing could be loaded. The error goes on unchanged to the SDK and the library, except a
+ * credential_process's, which is cut to its first line.
  */
 function observed(
   provider: () => Promise<unknown>,
   tell: (learnt: Partial<CliCredentialSource>) => void,
+  isProcess: boolean,
 ): AwsCredentialsOption {
   return (async () => {
     try {
@@ -169,8 +145,16 @@ function observed(
       tell({ resolvedBy: chainSource(identity) });
       return identity;
     } catch (error) {
-      tell({ unloaded: true });
-      throw error;
+      if (!isProcess) {
+        tell({ unloaded: true });
+        throw error;
+      }
+      // What the process wrote is not trusted: only its first line goes on, cleaned of what looks like a value.
+      const said = processFailure(error);
+      tell({ processSaid: said, unloaded: true });
+      const failure = new Error(`Command failed: credential_process\n${said}`);
+      failure.name = error instanceof Error ? error.name : failure.name;
+      throw failure;
     }
   }) as AwsCredentialsOption;
 }
@@ -196,10 +180,8 @@ function configPaths(): string {
 function maxAttemptsFromEnv(env: CliManagerOptions['env']): number | undefined {
   const text = nonEmpty(env.AWS_MAX_ATTEMPTS);
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new CliUsageError('AWS_MAX_ATTEMPTS must be a whole number, 1 or more');
-  }
+  const value = positiveInteger(text);
+  if (value === undefined) throw new CliUsageError('AWS_MAX_ATTEMPTS must be a whole number, 1 or more');
   return value;
 }
 

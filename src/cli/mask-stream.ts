@@ -8,26 +8,6 @@ import {
   valueSpellings,
 } from '../resolve/mask-forms.js';
 
-/**
- * Receives the masked bytes.
- * @example
- *   const sink: MaskedSink = (chunk) => process.stdout.write(chunk);
- */
-export type MaskedSink = (chunk: Uint8Array) => void;
-
-/**
- * A byte stream's writer that hides secret values, even when one is split across chunks.
- * @example
- *   const writer: MaskingWriter = createMaskingWriter([password], sink);
- *   writer.write(chunk);
- *   writer.end();
- */
-export interface MaskingWriter {
-  write(chunk: Uint8Array): void;
-  /** Writes what is still held back (masked). */
-  end(): void;
-}
-
 /** Values shorter than this are not masked, as with `createMasker`'s default. */
 const MIN_LENGTH = 4;
 
@@ -37,12 +17,9 @@ const MIN_LENGTH = 4;
  * unchanged apart from the masked values; each value is matched by its UTF-8 bytes and by the escaped and
  * percent-encoded forms programs print (the library's {@link createMasker}). Output is written at once, except a
  * trailing part that could be the start of a value: it is held back until the next chunk (or the end) shows
- * whether it is one, so what is held never exceeds the longest form of a value.
- * @example
- *   const writer = createMaskingWriter([password], (chunk) => process.stdout.write(chunk));
- *   child.stdout.on('data', (chunk) => writer.write(chunk)).on('end', () => writer.end());
+ * whether it is one, so what is held never exceeds the longest form of a value; `end` writes what is held.
  */
-export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink): MaskingWriter {
+export function createMaskingWriter(values: Iterable<string>, sink: (chunk: Uint8Array) => void) {
   const spelled: ValueSpellings[] = [];
   for (const value of new Set(values)) {
     if (value.length >= MIN_LENGTH) spelled.push(valueSpellings(value, 'bytes'));
@@ -56,7 +33,7 @@ export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink):
       sink(Buffer.from(pattern === undefined ? text : text.replace(pattern, REPLACEMENT), 'latin1'));
   };
   return {
-    write(chunk) {
+    write(chunk: Uint8Array): void {
       if (pattern === undefined) {
         sink(chunk);
         return;
@@ -66,7 +43,7 @@ export function createMaskingWriter(values: Iterable<string>, sink: MaskedSink):
       emit(pending.slice(0, cut));
       pending = pending.slice(cut);
     },
-    end() {
+    end(): void {
       emit(pending);
       pending = '';
     },

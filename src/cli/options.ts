@@ -48,11 +48,7 @@ export const GLOBAL_OPTIONS = {
   version: { type: 'boolean', description: 'Show the version' },
 } as const satisfies Record<string, CliOption>;
 
-/**
- * The global options `command` takes: all of {@link GLOBAL_OPTIONS}, or the ones it names.
- * @example
- *   'region' in globalOptionsOf(cacheCommand); // false
- */
+/** The global options `command` takes: all of {@link GLOBAL_OPTIONS}, or the ones it names. */
 export function globalOptionsOf(command: {
   globalOptions?: readonly (keyof typeof GLOBAL_OPTIONS)[];
 }): Readonly<Record<string, CliOption>> {
@@ -63,27 +59,7 @@ export function globalOptionsOf(command: {
   );
 }
 
-/** Help lines for a set of options, their descriptions aligned at `width` (at least). */
-export function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
-  const rows = Object.entries(options).map(([name, option]) => [
-    optionUsage(name, option),
-    option.description,
-  ]);
-  const column = Math.max(width, ...rows.map(([flag]) => flag?.length ?? 0));
-  return rows.map(([flag, description]) => `  ${flag?.padEnd(column)}  ${description}`).join('\n');
-}
-
-/** How an option is written in help: `-o, --output <file>`. */
-export function optionUsage(name: string, option: CliOption): string {
-  const flag = `${option.short === undefined ? '    ' : `-${option.short}, `}--${name}`;
-  return option.valueName === undefined ? flag : `${flag} ${option.valueName}`;
-}
-
-/**
- * The `--encode` option shared by `resolve` and `run`: the library's `encode` option.
- * @example
- *   const options = { encode: ENCODE_OPTION };
- */
+/** The `--encode` option shared by `resolve` and `run`: the library's `encode` option. */
 export const ENCODE_OPTION = {
   type: 'string',
   valueName: 'uri',
@@ -91,16 +67,45 @@ export const ENCODE_OPTION = {
     'Percent-encode each value substituted inside a longer string (a URL, a DSN); a value that is the whole field or text is left as is',
 } as const satisfies CliOption;
 
-/**
- * The `--encode` value as `resolveConnection` options: `{ encode: 'uri' }`, or nothing.
- * @example
- *   await resolveConnection(value, manager, { ...encodeOption(values) });
- */
-export function encodeOption(values: Readonly<Record<string, string | boolean | undefined>>): {
-  encode?: 'uri';
-} {
-  const value = values.encode;
-  if (value === undefined || typeof value !== 'string') return {};
-  if (value === 'uri') return { encode: 'uri' };
-  throw new CliUsageError('option --encode must be uri');
+/** The `--format` option shared by `check` and `resolve`. */
+export const FORMAT_OPTION = {
+  type: 'string',
+  valueName: 'json|text',
+  description: 'Read the input as JSON or as any text (.env, YAML…) (default: by file name and content)',
+} as const satisfies CliOption;
+
+/** A string option that takes one of `choices` (`--encode uri`): its value, or `undefined` when not given. */
+export function choiceValue<T extends string>(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
+  const value = stringValue(values, name);
+  if (value === undefined || choices.some((choice) => choice === value)) return value as T | undefined;
+  throw new CliUsageError(`option --${name} must be ${choices.join(' or ')}`);
+}
+
+/** A string option's value (the parser has checked its type), or `undefined` when not given. */
+export function stringValue(values: Readonly<Record<string, string | boolean | undefined>>, name: string) {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `text` as a whole number, 1 or more (surrounding blanks allowed); `undefined` for anything else. */
+export function positiveInteger(text: string): number | undefined {
+  const value = Number(text.trim());
+  return /^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+}
+
+/** A `--flag` that must be a whole number, 1 or more: its value, or `undefined` when not given. */
+export function positiveIntegerOption(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  flag: string,
+  what: string,
+): number | undefined {
+  const text = stringValue(values, flag);
+  if (text === undefined) return undefined;
+  const value = positiveInteger(text);
+  if (value === undefined) throw new CliUsageError(`option --${flag} must be ${what}`);
+  return value;
 }

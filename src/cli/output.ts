@@ -3,7 +3,7 @@ import { constants, unlinkSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliFailure, CliUsageError } from './io.js';
-import type { PrivateFileHandle, PrivateFileStats, PrivateFileSystem } from './private-file-system.js';
+import type { PrivateFileStats, PrivateFileSystem } from './private-file-system.js';
 import { systemReason } from './system-reason.js';
 
 /**
@@ -45,8 +45,6 @@ const pending = new Set<string>();
  *
  * Errors are one line naming `file` and the system code — a {@link CliUsageError} (exit 2) for a path problem, a
  * {@link CliFailure} (exit 1) otherwise.
- * @example
- *   await writePrivateFile('resolved.json', `${JSON.stringify(resolved, null, 2)}\n`);
  */
 export async function writePrivateFile(
   file: string,
@@ -97,51 +95,40 @@ export function removePendingFiles(): void {
 
 async function replaceFile(file: string, text: string, fs: PrivateFileSystem): Promise<void> {
   const temp = join(dirname(file), `.${basename(file).slice(0, 100)}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: PrivateFileHandle;
+  pending.add(temp);
   try {
-    pending.add(temp);
-    handle = await fs.open(temp, 'wx', 0o600);
-  } catch (error) {
+    const handle = await fs.open(temp, 'wx', 0o600).catch((error: unknown) => {
+      throw writeError(file, error);
+    });
+    try {
+      await handle.chmod(0o600);
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+      await handle.close();
+      await fs.rename(temp, file);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.unlink(temp).catch(() => undefined);
+      throw writeError(file, error);
+    }
+  } finally {
     pending.delete(temp);
-    throw writeError(file, error);
-  }
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    throw await discard(fs, temp, file, error);
-  }
-  try {
-    await handle.close();
-    await fs.rename(temp, file);
-    pending.delete(temp);
-  } catch (error) {
-    throw await discard(fs, temp, file, error);
   }
 }
 
 /** Opens an existing FIFO or device for writing (no create, no truncate) and writes to it. */
 async function writeThrough(file: string, text: string, fs: PrivateFileSystem): Promise<void> {
-  let handle: PrivateFileHandle;
-  try {
-    handle = await fs.open(file, constants.O_WRONLY | constants.O_NOCTTY);
-  } catch (error) {
+  const handle = await fs.open(file, constants.O_WRONLY | constants.O_NOCTTY).catch((error: unknown) => {
     throw writeError(file, error);
-  }
+  });
   try {
     // The path may have been swapped for a regular file since it was looked at: never write into one in place.
     if ((await handle.stat()).isFile()) throw notWritable(file);
     await handle.writeFile(text, 'utf8');
+    await handle.close();
   } catch (error) {
     await handle.close().catch(() => undefined);
     if (error instanceof CliUsageError) throw error;
-    throw writeError(file, error, false);
-  }
-  try {
-    await handle.close();
-  } catch (error) {
     throw writeError(file, error, false);
   }
 }
@@ -150,17 +137,6 @@ function notWritable(file: string): CliUsageError {
   return new CliUsageError(
     `cannot write ${file}: not a regular file, a FIFO or a character device; nothing written`,
   );
-}
-
-async function discard(
-  fs: PrivateFileSystem,
-  temp: string,
-  file: string,
-  error: unknown,
-): Promise<CliUsageError | CliFailure> {
-  await fs.unlink(temp).catch(() => undefined);
-  pending.delete(temp);
-  return writeError(file, error);
 }
 
 function writeError(file: string, error: unknown, unchanged = true): CliUsageError | CliFailure {

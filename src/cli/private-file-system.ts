@@ -1,8 +1,4 @@
-/**
- * What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits.
- * @example
- *   const stats: PrivateFileStats = await stat('out.json');
- */
+/** What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits. */
 export interface PrivateFileStats {
   isFile(): boolean;
   isDirectory(): boolean;

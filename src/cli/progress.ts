@@ -1,42 +1,19 @@
 import type { CliWritable } from './io.js';
 
-/**
- * A progress line on a terminal's stderr; {@link CliProgress.stop} clears it.
- * @example
- *   const progress: CliProgress = createProgress({ stderr: process.stderr, label: 'listing secrets' });
- */
+/** A progress line on a terminal's stderr. */
 export interface CliProgress {
-  /** Shows the line from `delayMs` after this call on, if the run is still going; calling it again does nothing. */
+  /** Shows the line from a second after this call on, if the run is still going; calling it again does nothing. */
   start(): void;
   /** Clears the line if shown; it is not shown again. */
   stop(): void;
 }
 
 /**
- * What {@link createProgress} needs: the stderr stream (shown only when it is a terminal) and the label.
- * @example
- *   const options: CliProgressOptions = { stderr: process.stderr, label: 'checking references', delayMs: 1_000 };
- */
-export interface CliProgressOptions {
-  stderr: CliWritable & { isTTY?: boolean };
-  label: string;
-  /** @default 1000 */
-  delayMs?: number;
-}
-
-/**
  * A progress line for runs that take long: nothing for the first second (a fast run prints nothing extra), then
  * `secret-refs: <label>… 3 s` on stderr, rewritten in place each second, cleared when the command is done or
  * first writes to stdout. Only when stderr is a terminal: logs and pipes never get it.
- * @example
- *   const progress = createProgress({ stderr: process.stderr, label: 'checking references' });
- *   progress.start();
- *   await work();
- *   progress.stop();
  */
-export function createProgress(options: CliProgressOptions): CliProgress {
-  const { stderr, label } = options;
-  const delayMs = options.delayMs ?? 1_000;
+export function createProgress(stderr: CliWritable, label: string): CliProgress {
   let timer: NodeJS.Timeout | undefined;
   let started = 0;
   let shown = false;
@@ -54,7 +31,7 @@ export function createProgress(options: CliProgressOptions): CliProgress {
         draw();
         timer = setInterval(draw, 1_000);
         timer.unref();
-      }, delayMs);
+      }, 1_000);
       timer.unref();
     },
     stop() {

@@ -1,3 +1,4 @@
+import pTimeout, { TimeoutError } from 'p-timeout';
 import { SecretRefError } from '../errors.js';
 import { CliUsageError } from './io.js';
 
@@ -21,21 +22,19 @@ export type RedisLoader = () => Promise<unknown>;
 /**
  * The Redis URL, checked: `redis://` or `rediss://` with a host. The message of a bad one never quotes it (it may
  * hold a password).
- * @example
- *   const url = redisUrl('redis://:pw@cache.internal:6379'); // URL { host: 'cache.internal:6379', … }
  */
 export function redisUrl(text: string | undefined): URL {
   if (text === undefined || text.trim() === '') {
-    throw new CliUsageError(`cache clear needs --redis-url <url> (or ${REDIS_URL_VARIABLE})`, 'cache');
+    throw new CliUsageError(`cache clear needs --redis-url <url> (or ${REDIS_URL_VARIABLE})`);
   }
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL', 'cache');
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL');
   }
   if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL with a host', 'cache');
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL with a host');
   }
   return url;
 }
@@ -53,8 +52,6 @@ export interface RedisConnectOptions {
  * reconnection: a command-line run either reaches Redis or says why. `rediss://` verifies the server's certificate
  * against Node's CAs (with `NODE_EXTRA_CA_CERTS`) and `ca`. Failures are `SecretRefError`s (`network`, `timeout`)
  * naming the host and port, never the password; a missing `redis` package is a usage error.
- * @example
- *   const client = await connectRedis(redisUrl(values['redis-url']), { timeoutMs: 2_000 });
  */
 export async function connectRedis(
   url: URL,
@@ -67,14 +64,10 @@ export async function connectRedis(
   } catch {
     throw new CliUsageError(
       'cache clear needs the node-redis package: npm install redis (version 5 or later)',
-      'cache',
     );
   }
   if (typeof module.createClient !== 'function') {
-    throw new CliUsageError(
-      'the installed redis package has no createClient: install redis 5 or later',
-      'cache',
-    );
+    throw new CliUsageError('the installed redis package has no createClient: install redis 5 or later');
   }
   // The same for the node of the URL and, on a cluster, every node it leads to (they inherit nothing from the URL).
   const socket = {
@@ -90,7 +83,7 @@ export async function connectRedis(
   await connected(client, url, timeoutMs, signal);
   let info: unknown;
   try {
-    info = await within(client.sendCommand(['INFO', 'cluster']), timeoutMs, signal);
+    info = await pTimeout(client.sendCommand(['INFO', 'cluster']), { milliseconds: timeoutMs, signal });
   } catch (error) {
     // A user whose ACL denies INFO (an error reply, NOPERM) is taken to be on one server, as before.
     if (error instanceof Error && /^[A-Z]{3,}\b/.test(error.message)) return client;
@@ -130,7 +123,7 @@ async function connected(
   // Without a listener, a socket error would be thrown from the event emitter and end the process.
   client.on('error', () => undefined);
   try {
-    await within(client.connect(), timeoutMs, signal);
+    await pTimeout(client.connect(), { milliseconds: timeoutMs, signal });
   } catch (error) {
     try {
       client.destroy();
@@ -142,30 +135,9 @@ async function connected(
   }
 }
 
-class Deadline extends Error {}
-
-/** `promise`, or a rejection once `ms` have passed or `signal` aborts. */
-export function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Deadline()), ms);
-    if (signal !== undefined) {
-      onAbort = () => reject(signal.reason);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  return Promise.race([promise, stop]).finally(() => {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
-  });
-}
-
 function connectFailure(url: URL, error: unknown, timeoutMs: number): SecretRefError {
   const where = `Redis at ${url.host}`;
-  if (error instanceof Deadline) {
+  if (error instanceof TimeoutError) {
     return new SecretRefError('timeout', `${where} did not answer within ${timeoutMs} ms (raise --timeout)`);
   }
   const code = (error as { code?: unknown } | null)?.code;

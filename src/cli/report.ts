@@ -16,12 +16,7 @@ export interface ReferenceReport {
 
 const MAX_COLUMN = 80;
 
-/**
- * One aligned line per reference: `path  reference  ok` or `path  reference  code: message`.
- * @example
- *   formatReportLines([{ path: ['password'], ref: '{{resolve:secretsmanager:db:SecretString:password}}', ok: true }]);
- *   // ['password  {{resolve:secretsmanager:db:SecretString:password}}  ok']
- */
+/** One aligned line per reference: `path  reference  ok` or `path  reference  code: message`. */
 export function formatReportLines(reports: readonly ReferenceReport[]): string[] {
   const rows = reports.map((report) => ({
     at: report.at ?? formatPath(report.path),
@@ -37,8 +32,6 @@ export function formatReportLines(reports: readonly ReferenceReport[]): string[]
  * Reports a failed resolve on `stderr`: `secret-refs: 2 references could not be resolved; <outcome>`, then one
  * indented line per failing reference (where, which reference, code and reason; never a value). `where` gives the
  * place shown instead of the JSON path (`line 3:12` in text, the variable's name for `run`).
- * @example
- *   reportUnresolved(io.stderr, error, { outcome: 'nothing written', explain });
  */
 export function reportUnresolved(
   stderr: CliWritable,
@@ -50,9 +43,7 @@ export function reportUnresolved(
   },
 ): void {
   const count = error.issues.length;
-  stderr.write(
-    `secret-refs: ${count} ${count === 1 ? 'reference' : 'references'} could not be resolved; ${options.outcome}\n`,
-  );
+  stderr.write(`secret-refs: ${plural(count, 'reference')} could not be resolved; ${options.outcome}\n`);
   const { explain, where } = options;
   const lines = formatReportLines(
     error.issues.map((issue) => ({
@@ -60,17 +51,10 @@ export function reportUnresolved(
       message: explain(issue),
       ok: false,
       path: [...issue.path],
-      ...(where === undefined ? {} : { at: where(issue) }),
+      at: where?.(issue),
     })),
   );
   for (const line of lines) stderr.write(`  ${line}\n`);
-}
-
-/** `3 references, 2 ok, 1 failed`. */
-export function formatSummary(reports: readonly ReferenceReport[]): string {
-  const ok = reports.filter((report) => report.ok).length;
-  const noun = reports.length === 1 ? 'reference' : 'references';
-  return `${reports.length} ${noun}, ${ok} ok, ${reports.length - ok} failed`;
 }
 
 /** The JSON form of a report line, with the path both as segments and as text. */
@@ -88,4 +72,9 @@ export function reportToJson(report: ReferenceReport): Record<string, unknown> {
 function reason(report: ReferenceReport): string {
   const message = (report.message ?? '').replace(/\s*\n\s*/g, ' ').trim();
   return message.startsWith(`${report.ref}: `) ? message.slice(report.ref.length + 2) : message;
+}
+
+/** `1 reference`, `2 references`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

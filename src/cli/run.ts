@@ -1,3 +1,4 @@
+import pkg from '../../package.json' with { type: 'json' };
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
 import { parseCommandLine } from './args.js';
@@ -13,10 +14,14 @@ import { describeSource } from './credential-source.js';
 import { commandHelp, globalHelp } from './help.js';
 import { type CliDeps, CliFailure, type CliIo, type CliManagerOptions, CliUsageError } from './io.js';
 import { createCliManager, credentialSource } from './manager.js';
+import { positiveIntegerOption, stringValue } from './options.js';
 import { createProgress } from './progress.js';
+import { plural } from './report.js';
 import { createVerboseLog } from './verbose.js';
-import { CLI_VERSION } from './version.js';
 import { type CliProblem, cliWording } from './wording.js';
+
+/** The package version, shown by `secret-refs --version`. */
+export const CLI_VERSION: string = pkg.version;
 
 /** Every `secret-refs` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -61,22 +66,19 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   }
 
   const createManager = deps.createManager ?? createCliManager;
-  let numbers: { maxAttempts?: number; requestTimeoutMs?: number };
+  let managerOptions: CliManagerOptions;
   try {
-    numbers = {
-      ...positiveInteger(values, 'max-attempts', 'maxAttempts', 'a whole number, 1 or more'),
-      ...positiveInteger(values, 'timeout', 'requestTimeoutMs', 'a whole number of milliseconds, 1 or more'),
+    managerOptions = {
+      region: stringValue(values, 'region'),
+      profile: stringValue(values, 'profile'),
+      endpoint: stringValue(values, 'endpoint'),
+      maxAttempts: positiveIntegerOption(values, 'max-attempts', 'a whole number, 1 or more'),
+      requestTimeoutMs: positiveIntegerOption(values, 'timeout', 'a whole number of milliseconds, 1 or more'),
+      env: io.env,
     };
   } catch (error) {
     return usageFailure(io, error, command);
   }
-  const managerOptions = {
-    ...stringOption(values, 'region'),
-    ...stringOption(values, 'profile'),
-    ...stringOption(values, 'endpoint'),
-    ...numbers,
-    env: io.env,
-  };
   let source = credentialSource(managerOptions);
   const verbose = values.verbose === true ? createVerboseLog(io.stderr) : undefined;
   const observed: CliManagerOptions = {
@@ -85,27 +87,28 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       source = learnt;
       verbose?.credentials(describeSource(learnt));
     },
-    ...(verbose === undefined ? {} : { onEvent: verbose.onEvent }),
+    onEvent: verbose?.onEvent,
   };
   const explain = (problem: CliProblem): string => cliWording(problem, source);
   // With --verbose, stderr has lines of its own: no progress line is drawn over them.
-  const progress = createProgress({
-    stderr: verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
-    label: command.progress ?? 'waiting for AWS',
-  });
+  const progress = createProgress(
+    verbose === undefined ? io.stderr : { write: () => true, isTTY: false },
+    command.progress ?? 'waiting for AWS',
+  );
   // Ctrl-C aborts, and the bin entry then ends the process at once: the line is cleared now, not left on screen.
   const clear = (): void => progress.stop();
   deps.signal?.addEventListener('abort', clear, { once: true });
+  const { stdout } = io;
   const commandIo: CliIo = {
     ...io,
     stdout: {
-      ...(io.stdout.isTTY === undefined ? {} : { isTTY: io.stdout.isTTY }),
-      ...(io.stdout.fd === undefined ? {} : { fd: io.stdout.fd }),
-      ...(io.stdout.on === undefined ? {} : { on: io.stdout.on.bind(io.stdout) }),
-      ...(io.stdout.off === undefined ? {} : { off: io.stdout.off.bind(io.stdout) }),
+      isTTY: stdout.isTTY,
+      fd: stdout.fd,
+      on: stdout.on?.bind(stdout),
+      off: stdout.off?.bind(stdout),
       write: (chunk) => {
         progress.stop();
-        return io.stdout.write(chunk);
+        return stdout.write(chunk);
       },
     },
   };
@@ -123,9 +126,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       getManager,
       explain,
       progress,
-      ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-      ...(deps.signals === undefined ? {} : { signals: deps.signals }),
-      ...(deps.fileSystem === undefined ? {} : { fileSystem: deps.fileSystem }),
+      signal: deps.signal,
+      signals: deps.signals,
+      fileSystem: deps.fileSystem,
     });
   } catch (error) {
     return failure(io, error, explain);
@@ -139,7 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
 function argumentCountProblem(command: CliCommand, count: number): string {
   if (command.maxArgs === 0) return `${command.name} takes no argument`;
   if (count < command.minArgs) return `${command.name} needs ${command.argsUsage}`;
-  return `${command.name} takes at most ${command.maxArgs} argument${command.maxArgs === 1 ? '' : 's'}, got ${count}`;
+  return `${command.name} takes at most ${plural(command.maxArgs, 'argument')}, got ${count}`;
 }
 
 function usageFailure(io: CliIo, error: unknown, command: CliCommand | undefined): number {
@@ -174,27 +177,4 @@ function failure(io: CliIo, error: unknown, explain: (problem: CliProblem) => st
   const description = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown failure';
   io.stderr.write(`secret-refs: unexpected error: ${description}\n`);
   return 1;
-}
-
-function stringOption<K extends string>(
-  values: Readonly<Record<string, string | boolean | undefined>>,
-  name: K,
-): Partial<Record<K, string>> {
-  const value = values[name];
-  return typeof value === 'string' ? ({ [name]: value } as Record<K, string>) : {};
-}
-
-function positiveInteger<K extends string>(
-  values: Readonly<Record<string, string | boolean | undefined>>,
-  flag: string,
-  name: K,
-  what: string,
-): Partial<Record<K, number>> {
-  const text = values[flag];
-  if (typeof text !== 'string') return {};
-  const value = Number(text.trim());
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new CliUsageError(`option --${flag} must be ${what}`);
-  }
-  return { [name]: value } as Record<K, number>;
 }

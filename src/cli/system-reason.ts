@@ -32,8 +32,6 @@ const ADVICE: Readonly<Record<string, Readonly<Record<PathAction, string>>>> = {
 /**
  * A system error code as a reason a person can act on, the code kept in parentheses for searching:
  * `no such file (ENOENT); check the path`. Unknown codes are given as they are.
- * @example
- *   systemReason('EACCES', 'start'); // 'permission denied (EACCES); make it executable (chmod +x) or …'
  */
 export function systemReason(code: unknown, action: PathAction): string {
   if (typeof code !== 'string') return `${action} failed`;

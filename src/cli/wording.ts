@@ -6,8 +6,6 @@ import type { CliCredentialSource, ProfileKind } from './credential-source.js';
 /**
  * A failure as the library reports it: its code and message, and the structured fields that come with it (the
  * reference of a `SecretRefError`, the option of a `SecretRefConfigError`, the SDK error kept as `cause`).
- * @example
- *   const problem: CliProblem = { code: 'binary_secret', message: error.message, ref: 'prod/cert' };
  */
 export interface CliProblem {
   code: SecretRefErrorCode | string;
@@ -35,9 +33,6 @@ const OPTION_WORDS: Readonly<Record<string, string>> = {
  * they came from (the environment's keys, or the profile's kind: credential_process — with the first line it
  * wrote, cleaned — SSO, role, static keys); option names the library quotes become the flags and environment
  * variables. Library messages hold no secret value, and neither does this.
- * @example
- *   cliWording({ code: 'not_binary', message: '…', ref: '{{resolve:secretsmanager:prod/db}}' });
- *   // 'secret "prod/db" holds a string (SecretString), not binary data; leave out --binary'
  */
 export function cliWording(problem: CliProblem, source: CliCredentialSource = {}): string {
   const secret = secretOf(problem.ref);

@@ -65,7 +65,17 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
     const container = holder === undefined ? -1 : indexOf.get(holder)!;
     return { container, link: undefined, key, path, source, matches, slot };
   });
-  return { snapshot, found: Object.freeze(found), containers, kinds, edges, strings, refs };
+  // Frozen: a manager's reader keeps what it read for a frozen list, and a compiled connection reads this one again
+  // and again.
+  return {
+    snapshot,
+    found: Object.freeze(found),
+    containers,
+    kinds,
+    edges,
+    strings,
+    refs: Object.freeze(refs),
+  };
 }
 
 /** The containers of the snapshot (plain data the walk made: nothing in it can throw or be a proxy). */

@@ -1,7 +1,8 @@
-import type { ActionContext, ActionHandler } from './action-handler.js';
 import { AwsError, awsErrors } from './aws-error.js';
 import { matchesFilters, paginate, parseFilters } from './filters.js';
 import {
+  type ActionContext,
+  type ActionHandler,
   type Input,
   optionalBoolean,
   optionalInt,
@@ -10,7 +11,7 @@ import {
   requiredString,
 } from './input.js';
 import { rotationActions } from './rotation.js';
-import { epochSeconds, type SecretStore, type StoredSecret, secretValueJson } from './store.js';
+import { epochSeconds, type StoredSecret, secretValueJson } from './store.js';
 
 function versionsToStages(secret: StoredSecret): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -132,9 +133,3 @@ export const actions: ReadonlyMap<string, ActionHandler> = new Map([
   ['DescribeSecret', describeSecret],
   ...rotationActions,
 ]);
-
-/** The resource named in an action-level AccessDenied message. */
-export function resourceOf(input: Input, store: SecretStore): string {
-  if (typeof input.SecretId !== 'string') return '*';
-  return store.find(input.SecretId)?.arn ?? input.SecretId;
-}

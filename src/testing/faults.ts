@@ -32,8 +32,4 @@ export class FaultQueue {
     if (entry.remaining <= 0) this.#queue.splice(index, 1);
     return entry.fault;
   }
-
-  get size(): number {
-    return this.#queue.length;
-  }
 }

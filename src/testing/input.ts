@@ -1,7 +1,22 @@
 import { awsErrors } from './aws-error.js';
+import type { ParameterStore } from './parameters.js';
+import type { SecretStore } from './store.js';
 
 /** A parsed JSON request body. */
 export type Input = Record<string, unknown>;
+
+/** What a handler may consult besides its input. */
+export interface ActionContext {
+  store: SecretStore;
+  parameters: ParameterStore;
+  /** Actions denied to the caller (IAM-style). */
+  denied: ReadonlySet<string>;
+  /** ARN of the caller, for AccessDenied messages. */
+  principal: string;
+}
+
+/** Answers one operation: the JSON response body, or a thrown `AwsError`. */
+export type ActionHandler = (input: Input, ctx: ActionContext) => Record<string, unknown>;
 
 const camel = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
 
@@ -65,11 +80,4 @@ export function optionalBoolean(input: Input, member: string): boolean | undefin
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw constraint(member, value, 'Member must be a boolean');
   return value;
-}
-
-/** The secret ids a request names, for the request log. */
-export function secretIdsOf(input: Input): string[] {
-  if (typeof input.SecretId === 'string') return [input.SecretId];
-  if (Array.isArray(input.SecretIdList)) return input.SecretIdList.filter((v) => typeof v === 'string');
-  return [];
 }

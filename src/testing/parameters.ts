@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { AwsError } from './aws-error.js';
+import { AwsError, awsErrors } from './aws-error.js';
 import { partitionOf } from './store.js';
 import type { SeedParameter } from './types.js';
 
@@ -59,7 +59,6 @@ export const ssmErrors = {
       'InvalidKeyId',
       'The query key ID is not valid: the stand-in KMS key is disabled for this parameter.',
     ),
-  validation: (message: string) => new AwsError('ValidationException', message),
 };
 
 /** In-memory parameters of one account and region, with Parameter Store's version, label and selector rules. */
@@ -103,19 +102,19 @@ export class ParameterStore {
    */
   put(seed: SeedParameter, overwrite = true): number {
     if (typeof seed.name !== 'string' || !NAME.test(seed.name)) {
-      throw ssmErrors.validation(
+      throw awsErrors.validation(
         'Parameter name: can\'t be prefixed with "aws" or "ssm" (case-insensitive) and must hold only a-zA-Z0-9_.-/',
       );
     }
     if (typeof seed.value !== 'string' || seed.value === '') {
-      throw ssmErrors.validation(
+      throw awsErrors.validation(
         "1 validation error detected: Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
       );
     }
     const existing = this.#parameters.get(seed.name);
     const type = seed.type ?? existing?.type ?? 'String';
     if (!TYPES.includes(type))
-      throw ssmErrors.validation(`Type ${String(type)} is not one of String, StringList, SecureString`);
+      throw awsErrors.validation(`Type ${String(type)} is not one of String, StringList, SecureString`);
     if (existing !== undefined && !overwrite) throw ssmErrors.alreadyExists();
     const parameter: StoredParameter = existing ?? {
       name: seed.name,
@@ -195,7 +194,7 @@ export class ParameterStore {
     const selector = colon === -1 ? undefined : requested.slice(colon + 1);
     const parameter = this.#byName(name);
     if (selector === undefined) return { parameter, version: parameter.versions.at(-1)! };
-    if (selector === '') throw ssmErrors.validation('Parameter selector is empty');
+    if (selector === '') throw awsErrors.validation('Parameter selector is empty');
     const found = /^\d+$/.test(selector)
       ? parameter.versions.find((v) => v.version === Number(selector))
       : parameter.versions.find((v) => v.labels.includes(selector));

@@ -14,23 +14,19 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { ActionHandler } from './action-handler.js';
 import { AwsError, awsErrors } from './aws-error.js';
-import { type Input, optionalString, optionalStringList, requiredString } from './input.js';
-import type { StoredSecret, StoredVersion } from './store.js';
+import {
+  type ActionHandler,
+  type Input,
+  optionalString,
+  optionalStringList,
+  requiredString,
+} from './input.js';
+import { attachStage, type StoredVersion, versionById } from './store.js';
 import type { LocalSecretsManager } from './types.js';
 
 const CURRENT = 'AWSCURRENT';
-const PREVIOUS = 'AWSPREVIOUS';
 const PENDING = 'AWSPENDING';
-
-function attach(secret: StoredSecret, stage: string, to: StoredVersion): void {
-  const holder = secret.versions.find((v) => v.stages.includes(stage));
-  if (holder === to) return;
-  if (holder !== undefined) holder.stages = holder.stages.filter((s) => s !== stage);
-  to.stages.push(stage);
-  if (stage === CURRENT && holder !== undefined) attach(secret, PREVIOUS, holder);
-}
 
 function readBinary(input: Input): Uint8Array | undefined {
   const value = input.SecretBinary;
@@ -83,16 +79,10 @@ const putSecretValue: ActionHandler = (input, ctx) => {
   if (text !== undefined) version.secretString = text;
   if (bytes !== undefined) version.secretBinary = bytes;
   secret.versions.push(version);
-  for (const stage of stages) attach(secret, stage, version);
+  for (const stage of stages) attachStage(secret, stage, version);
   secret.lastChangedDate = now;
   return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: [...version.stages] };
 };
-
-function versionById(secret: StoredSecret, versionId: string): StoredVersion {
-  const version = secret.versions.find((v) => v.versionId === versionId);
-  if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
-  return version;
-}
 
 const updateSecretVersionStage: ActionHandler = (input, ctx) => {
   const secret = ctx.store.resolve(requiredString(input, 'SecretId'));
@@ -109,7 +99,7 @@ const updateSecretVersionStage: ActionHandler = (input, ctx) => {
           'so you must explicitly reference that version in RemoveFromVersionId.',
       );
     }
-    attach(secret, stage, target);
+    attachStage(secret, stage, target);
   } else if (removeFrom !== undefined) {
     const version = versionById(secret, removeFrom);
     if (!version.stages.includes(stage)) {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ActionContext } from './action-handler.js';
-import { actions, resourceOf } from './actions.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { actions } from './actions.js';
 import { AwsError, awsErrors } from './aws-error.js';
 import { FaultQueue } from './faults.js';
-import { type Input, secretIdsOf } from './input.js';
+import type { ActionContext, ActionHandler, Input } from './input.js';
 import { ParameterStore } from './parameters.js';
 import { parseAuthorization, verifyRequest } from './sigv4.js';
-import { parameterNamesOf, ssmActions } from './ssm-actions.js';
+import { ssmActions } from './ssm-actions.js';
 import { partitionOf, SecretStore } from './store.js';
 import type {
   LocalCredentials,
@@ -17,8 +17,6 @@ import type {
   RecordedRequest,
 } from './types.js';
 
-const TARGET_PREFIX = 'secretsmanager.';
-const SSM_TARGET_PREFIX = 'AmazonSSM.';
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
@@ -28,17 +26,46 @@ export const DEFAULT_LOCAL_CREDENTIALS: Readonly<LocalCredentials> = Object.free
   secretAccessKey: 'local/test/secret/access/key/000000000000',
 });
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** One AWS service the endpoint speaks: its `X-Amz-Target` prefix, operations, logged ids and denied resource. */
+interface Service {
+  prefix: string;
+  name: RecordedRequest['service'];
+  actions: ReadonlyMap<string, ActionHandler>;
+  idsOf(input: Input): string[];
+  resourceOf(input: Input, ctx: ActionContext): string;
+}
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+
+const SECRETS_MANAGER: Service = {
+  prefix: 'secretsmanager.',
+  name: 'secretsmanager',
+  actions,
+  idsOf: (input) => (typeof input.SecretId === 'string' ? [input.SecretId] : strings(input.SecretIdList)),
+  resourceOf: (input, ctx) =>
+    typeof input.SecretId === 'string' ? (ctx.store.find(input.SecretId)?.arn ?? input.SecretId) : '*',
+};
+
+const PARAMETER_STORE: Service = {
+  prefix: 'AmazonSSM.',
+  name: 'ssm',
+  actions: ssmActions,
+  idsOf(input) {
+    if (typeof input.Name === 'string') return [input.Name];
+    return typeof input.Path === 'string' ? [input.Path] : strings(input.Names);
+  },
+  resourceOf: (input, ctx) => (typeof input.Name === 'string' ? ctx.parameters.arnOf(input.Name) : '*'),
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 function parseInput(body: Buffer | undefined): Input | AwsError {
@@ -106,41 +133,27 @@ export async function startLocalSecretsManager(
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
   const credentials: LocalCredentials = { ...(options.credentials ?? DEFAULT_LOCAL_CREDENTIALS) };
-  const store = new SecretStore({ region, accountId });
+  const store = new SecretStore(region, accountId);
   for (const seed of options.secrets ?? []) store.put(seed);
   const parameters = new ParameterStore(region, accountId);
   for (const seed of options.parameters ?? []) parameters.put(seed);
   const faults = new FaultQueue();
   let denied = new Set(options.deniedActions ?? []);
   const requests: RecordedRequest[] = [];
-  const sleepers = new Set<() => void>();
   const principal = `arn:${partitionOf(region)}:iam::${accountId}:user/local-test`;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      sleepers.add(wake);
-    });
+  // Aborted by close(), so that a request held by a `delay` fault does not keep the server open.
+  const closed = new AbortController();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const isSsm = target.startsWith(SSM_TARGET_PREFIX);
-    const action = target.startsWith(TARGET_PREFIX)
-      ? target.slice(TARGET_PREFIX.length)
-      : isSsm
-        ? target.slice(SSM_TARGET_PREFIX.length)
-        : target;
+    const service = [SECRETS_MANAGER, PARAMETER_STORE].find(({ prefix }) => target.startsWith(prefix));
+    const action = service === undefined ? target : target.slice(service.prefix.length);
     const input = parseInput(body);
     const record: RecordedRequest = {
       action,
-      service: isSsm ? 'ssm' : 'secretsmanager',
-      secretIds: input instanceof AwsError ? [] : isSsm ? parameterNamesOf(input) : secretIdsOf(input),
+      service: (service ?? SECRETS_MANAGER).name,
+      secretIds: input instanceof AwsError ? [] : (service ?? SECRETS_MANAGER).idsOf(input),
       status: 0,
       region,
     };
@@ -163,27 +176,17 @@ export async function startLocalSecretsManager(
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'delay') await sleep(fault.ms);
+      if (fault?.kind === 'delay')
+        await delay(fault.ms, undefined, { signal: closed.signal }).catch(() => undefined);
       if (fault?.kind === 'throttle') throw awsErrors.throttle();
       if (fault?.kind === 'http500') throw awsErrors.internal();
       if (input instanceof AwsError) throw input;
-      if (isSsm) {
-        const ssmHandler = ssmActions.get(action);
-        if (ssmHandler === undefined) throw awsErrors.unknownOperation(target);
-        if (fault?.kind === 'accessDenied' || denied.has(action)) {
-          const name = typeof input.Name === 'string' ? parameters.arnOf(input.Name) : '*';
-          throw awsErrors.accessDenied(principal, action, name, 'ssm');
-        }
-        record.status = 200;
-        send(res, 200, ssmHandler(input, { parameters }));
-        return;
-      }
-      const handler = target.startsWith(TARGET_PREFIX) ? actions.get(action) : undefined;
-      if (handler === undefined) throw awsErrors.unknownOperation(target);
+      const handler = service?.actions.get(action);
+      if (service === undefined || handler === undefined) throw awsErrors.unknownOperation(target);
+      const ctx: ActionContext = { store, parameters, denied, principal };
       if (fault?.kind === 'accessDenied' || denied.has(action)) {
-        throw awsErrors.accessDenied(principal, action, resourceOf(input, store));
+        throw awsErrors.accessDenied(principal, action, service.resourceOf(input, ctx), service.name);
       }
-      const ctx: ActionContext = { store, denied, principal };
       record.status = 200;
       send(res, 200, handler(input, ctx));
     } catch (err) {
@@ -239,7 +242,7 @@ export async function startLocalSecretsManager(
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
-        for (const wake of [...sleepers]) wake();
+        closed.abort();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       });

@@ -1,32 +1,24 @@
-import { AwsError } from './aws-error.js';
+import { AwsError, awsErrors } from './aws-error.js';
 import {
-  type Input,
+  type ActionHandler,
   optionalBoolean,
   optionalInt,
   optionalString,
   optionalStringList,
   requiredString,
 } from './input.js';
-import { type ParameterStore, type ParameterType, ssmErrors } from './parameters.js';
+import type { ParameterType } from './parameters.js';
 
-/** What a Parameter Store handler may consult besides its input. */
-export interface SsmContext {
-  parameters: ParameterStore;
-}
-
-/** Answers one `AmazonSSM.*` operation: the JSON response body, or a thrown `AwsError`. */
-export type SsmHandler = (input: Input, ctx: SsmContext) => Record<string, unknown>;
-
-const getParameter: SsmHandler = (input, ctx) => {
+const getParameter: ActionHandler = (input, ctx) => {
   const name = requiredString(input, 'Name');
   const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
   return { Parameter: ctx.parameters.json(ctx.parameters.read(name), name, decrypt) };
 };
 
-const getParameters: SsmHandler = (input, ctx) => {
+const getParameters: ActionHandler = (input, ctx) => {
   const names = optionalStringList(input, 'Names', 10);
   if (names === undefined)
-    throw ssmErrors.validation(
+    throw awsErrors.validation(
       "1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null",
     );
   const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
@@ -48,10 +40,10 @@ const getParameters: SsmHandler = (input, ctx) => {
   return { Parameters, InvalidParameters };
 };
 
-const getParametersByPath: SsmHandler = (input, ctx) => {
+const getParametersByPath: ActionHandler = (input, ctx) => {
   const path = requiredString(input, 'Path');
   if (!path.startsWith('/'))
-    throw ssmErrors.validation('The parameter path must begin with a forward slash (/).');
+    throw awsErrors.validation('The parameter path must begin with a forward slash (/).');
   const recursive = optionalBoolean(input, 'Recursive') ?? false;
   const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
   const maxResults = optionalInt(input, 'MaxResults', 1, 10) ?? 10;
@@ -68,7 +60,7 @@ const getParametersByPath: SsmHandler = (input, ctx) => {
   return next < matching.length ? { Parameters, NextToken: String(next) } : { Parameters };
 };
 
-const putParameter: SsmHandler = (input, ctx) => {
+const putParameter: ActionHandler = (input, ctx) => {
   const type = optionalString(input, 'Type') as ParameterType | undefined;
   const Version = ctx.parameters.put(
     {
@@ -81,10 +73,10 @@ const putParameter: SsmHandler = (input, ctx) => {
   return { Version, Tier: 'Standard' };
 };
 
-const labelParameterVersion: SsmHandler = (input, ctx) => {
+const labelParameterVersion: ActionHandler = (input, ctx) => {
   const labels = optionalStringList(input, 'Labels', 10);
   if (labels === undefined)
-    throw ssmErrors.validation(
+    throw awsErrors.validation(
       "1 validation error detected: Value null at 'labels' failed to satisfy constraint: Member must not be null",
     );
   const version = optionalInt(input, 'ParameterVersion', 1, Number.MAX_SAFE_INTEGER);
@@ -92,13 +84,13 @@ const labelParameterVersion: SsmHandler = (input, ctx) => {
   return { InvalidLabels: result.invalid, ParameterVersion: result.version };
 };
 
-const deleteParameter: SsmHandler = (input, ctx) => {
+const deleteParameter: ActionHandler = (input, ctx) => {
   ctx.parameters.delete(requiredString(input, 'Name'));
   return {};
 };
 
 /** The Parameter Store operations the local endpoint implements, by `X-Amz-Target` action name. */
-export const ssmActions: ReadonlyMap<string, SsmHandler> = new Map([
+export const ssmActions: ReadonlyMap<string, ActionHandler> = new Map([
   ['GetParameter', getParameter],
   ['GetParameters', getParameters],
   ['GetParametersByPath', getParametersByPath],
@@ -106,11 +98,3 @@ export const ssmActions: ReadonlyMap<string, SsmHandler> = new Map([
   ['LabelParameterVersion', labelParameterVersion],
   ['DeleteParameter', deleteParameter],
 ]);
-
-/** The parameter names a request names, for the request log. */
-export function parameterNamesOf(input: Input): string[] {
-  if (typeof input.Name === 'string') return [input.Name];
-  if (typeof input.Path === 'string') return [input.Path];
-  if (Array.isArray(input.Names)) return input.Names.filter((v) => typeof v === 'string');
-  return [];
-}

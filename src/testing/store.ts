@@ -26,12 +26,6 @@ export interface StoredSecret {
   seq: number;
 }
 
-/** Where a store's secrets live: the region and account that appear in their ARNs. */
-export interface SecretStoreOptions {
-  region: string;
-  accountId: string;
-}
-
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The AWS partition a region belongs to, for ARNs. */
@@ -56,6 +50,14 @@ function moveStage(secret: StoredSecret, stage: string, to: StoredVersion): void
   if (!to.stages.includes(stage)) to.stages.push(stage);
 }
 
+/** Moves `stage` to `to`; moving `AWSCURRENT` hands `AWSPREVIOUS` to the version it left, as Secrets Manager does. */
+export function attachStage(secret: StoredSecret, stage: string, to: StoredVersion): void {
+  const holder = secret.versions.find((v) => v.stages.includes(stage));
+  moveStage(secret, stage, to);
+  if (stage === 'AWSCURRENT' && holder !== undefined && holder !== to)
+    moveStage(secret, 'AWSPREVIOUS', holder);
+}
+
 function makeVersion(
   value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
   now: Date,
@@ -68,15 +70,13 @@ function makeVersion(
 
 /** In-memory secrets of one account and region, with AWS's id resolution and staging-label rules. */
 export class SecretStore {
-  readonly region: string;
-  readonly accountId: string;
   readonly #secrets = new Map<string, StoredSecret>();
   #seq = 0;
 
-  constructor(options: SecretStoreOptions) {
-    this.region = options.region;
-    this.accountId = options.accountId;
-  }
+  constructor(
+    readonly region: string,
+    readonly accountId: string,
+  ) {}
 
   /** Every secret, in creation order. */
   all(): StoredSecret[] {
@@ -119,10 +119,8 @@ export class SecretStore {
     let added: StoredVersion | undefined;
     if (seed.secretString !== undefined || seed.secretBinary !== undefined) {
       added = makeVersion(seed, now);
-      const current = secret.versions.find((v) => v.stages.includes('AWSCURRENT'));
       secret.versions.push(added);
-      if (current !== undefined) moveStage(secret, 'AWSPREVIOUS', current);
-      moveStage(secret, 'AWSCURRENT', added);
+      attachStage(secret, 'AWSCURRENT', added);
     }
     for (const extra of seed.versions ?? []) {
       const version = makeVersion(extra, now);
@@ -163,8 +161,7 @@ export class SecretStore {
     if (secret.deletedDate !== undefined) throw awsErrors.deleted();
     let version: StoredVersion | undefined;
     if (versionId !== undefined) {
-      version = secret.versions.find((v) => v.versionId === versionId);
-      if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
+      version = versionById(secret, versionId);
       if (versionStage !== undefined && !version.stages.includes(versionStage))
         throw awsErrors.stageMismatch();
     } else {
@@ -175,6 +172,13 @@ export class SecretStore {
     if (secret.kmsFailure) throw awsErrors.decryption();
     return version;
   }
+}
+
+/** The version with this id, or `ResourceNotFoundException` as AWS answers. */
+export function versionById(secret: StoredSecret, versionId: string): StoredVersion {
+  const version = secret.versions.find((v) => v.versionId === versionId);
+  if (version === undefined) throw awsErrors.noVersion(`VersionId: ${versionId}`);
+  return version;
 }
 
 /** Epoch seconds with milliseconds, as AWS JSON timestamps are written. */

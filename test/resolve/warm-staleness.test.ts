@@ -143,6 +143,102 @@ describe('a warm resolve never answers a dropped or replaced cache entry', () =>
   });
 });
 
+describe('a compiled connection resolved again never answers a dropped or replaced cache entry', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const first = { user: 'u1', url: 'postgres://app:p1@host/db', nested: { list: ['a1', 5], again: 'u1' } };
+
+  /** A compiled connection resolved until what it read is kept for its next resolve. */
+  async function warmCompiled(manager: ReturnType<typeof createSecretManager>) {
+    const compiled = compileConnection(connection);
+    for (let round = 0; round < 3; round++) expect(await compiled.resolve(manager)).toEqual(first);
+    return compiled;
+  }
+
+  it('reads the new version after invalidate', async () => {
+    const { provider, manager } = setup();
+    const compiled = await warmCompiled(manager);
+    rotate(provider);
+    manager.invalidate('db');
+    expect(await compiled.resolve(manager)).toEqual({
+      ...first,
+      user: 'u2',
+      url: 'postgres://app:p2@host/db',
+      nested: { list: ['a1', 5], again: 'u2' },
+    });
+    manager.invalidate('api');
+    expect(await compiled.resolve(manager)).toEqual(rotated);
+  });
+
+  it('reads the secret again after its entry was evicted (maxSize)', async () => {
+    const { provider, manager } = setup({ cache: { ttlMs: TTL, jitter: 0, maxSize: 2 } });
+    const compiled = await warmCompiled(manager);
+    rotate(provider);
+    for (let n = 0; n < 6; n++) provider.setSecret(`filler-${n}`, `f${n}`);
+    for (let n = 0; n < 6; n++) await manager.getSecret(`filler-${n}`);
+    expect(await compiled.resolve(manager)).toEqual(rotated);
+  });
+
+  it('reads the value that replaced an entry (a refresh: true read elsewhere), without a call', async () => {
+    const { provider, manager } = setup();
+    const compiled = await warmCompiled(manager);
+    rotate(provider);
+    expect(await manager.getSecret('db:user', { refresh: true })).toBe('u2');
+    expect(await manager.getSecret('api', { refresh: true })).toBe('a2');
+    const calls = provider.apiCalls();
+    expect(await compiled.resolve(manager)).toEqual(rotated);
+    expect(provider.apiCalls()).toBe(calls);
+  });
+
+  it('reads the rotated version once the entry has expired (ttlMs), and with refresh: true before', async () => {
+    const { provider, manager } = setup();
+    const compiled = await warmCompiled(manager);
+    rotate(provider);
+    vi.advanceTimersByTime(TTL - 1);
+    expect(await compiled.resolve(manager)).toEqual(first);
+    expect(await compiled.resolve(manager, { refresh: true })).toEqual(rotated);
+    provider.setSecret('api', 'a3');
+    vi.advanceTimersByTime(TTL);
+    expect((await compiled.resolve(manager)).nested.list[0]).toBe('a3');
+  });
+
+  it('gives each manager its own secrets, alternating', async () => {
+    const { manager } = setup();
+    const other = createSecretManager(
+      createMemoryProvider({ db: JSON.stringify({ user: 'x1', password: 'y1' }), api: 'z1' }),
+      { cache: { ttlMs: TTL } },
+    );
+    const compiled = await warmCompiled(manager);
+    for (let round = 0; round < 3; round++) {
+      expect((await compiled.resolve(other)).user).toBe('x1');
+      expect((await compiled.resolve(manager)).user).toBe('u1');
+    }
+  });
+
+  it('counts the reads of each resolve as hits and tells them as events, one per secret', async () => {
+    const events: string[] = [];
+    const provider = createMemoryProvider({ db: JSON.stringify({ user: 'u1', password: 'p1' }), api: 'a1' });
+    const manager = createSecretManager(provider, {
+      cache: { ttlMs: TTL },
+      onEvent: (event) => {
+        if (event.type === 'hit') events.push(String(event.secretId));
+      },
+    });
+    const compiled = await warmCompiled(manager);
+    const hits = manager.stats().hits;
+    events.length = 0;
+    await compiled.resolve(manager);
+    await compiled.resolve(manager);
+    expect(manager.stats().hits - hits).toBe(4);
+    expect(events.sort()).toEqual(['api', 'api', 'db', 'db']);
+  });
+});
+
 describe('a warm resolve gives each caller its own values', () => {
   it('gives a fresh copy of a JSON value each time (keepJsonTypes), whatever the caller did to the last one', async () => {
     const provider = createMemoryProvider({ cfg: JSON.stringify({ pool: { max: 5 }, tags: ['a'] }) });

@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import pTimeout from 'p-timeout';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
-import { SecretRefConfigError, SecretRefError, SecretRefSyntaxError } from '../../errors.js';
+import { SecretRefConfigError, SecretRefError } from '../../errors.js';
 import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
-import { parseSecretRef } from '../../ref/parse.js';
-import type { CliCommand } from '../command.js';
+import { type CliCommand, referenceArgument } from '../command.js';
 import { CliUsageError } from '../io.js';
+import { stringValue } from '../options.js';
 import {
   CACHE_KEY_VARIABLE,
   connectRedis,
   REDIS_URL_VARIABLE,
   type RedisLoader,
   redisUrl,
-  within,
 } from '../redis-connect.js';
+import { plural } from '../report.js';
 
 /** How long each Redis step (connect, record the invalidation) may take unless `--timeout` says otherwise. */
 const DEFAULT_TIMEOUT_MS = 2_000;
@@ -72,16 +73,15 @@ export async function clearCache(
   if (action !== 'clear') {
     throw new CliUsageError(
       action === undefined ? 'cache needs clear' : `unknown cache action "${action}": use clear`,
-      'cache',
     );
   }
-  const secretId = given === undefined ? undefined : secretIdOf(given);
+  // Whatever JSON key or version the reference picks, the whole secret is cleared.
+  const secretId = given === undefined ? undefined : referenceArgument(given, 'secret id').secretId;
   const timeoutMs = timeoutOption(values.timeout);
   const options = checkedOptions(io.env[CACHE_KEY_VARIABLE], values.namespace, timeoutMs);
-  const url = redisUrl(
-    typeof values['redis-url'] === 'string' ? values['redis-url'] : io.env[REDIS_URL_VARIABLE],
-  );
-  const ca = typeof values['redis-ca'] === 'string' ? await caFile(values['redis-ca']) : undefined;
+  const url = redisUrl(stringValue(values, 'redis-url') ?? io.env[REDIS_URL_VARIABLE]);
+  const caPath = stringValue(values, 'redis-ca');
+  const ca = caPath === undefined ? undefined : await caFile(caPath);
   const client = await connectRedis(url, { timeoutMs, signal, ca }, load);
   const cache = createRedisSecretCache({ ...options, client });
   let result: FleetInvalidation;
@@ -91,7 +91,7 @@ export async function clearCache(
     await untilListening(cache, Date.now() + timeoutMs, signal);
     // The tier bounds each command by `operationTimeoutMs`; the outer bound covers a Redis that stops answering.
     const done = secretId === undefined ? cache.clearNamespace() : cache.invalidateSecret(secretId);
-    result = await within(done, timeoutMs * 2, signal);
+    result = await pTimeout(done, { milliseconds: timeoutMs * 2, signal });
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
     const code = error instanceof SecretRefError ? error.code : 'timeout';
@@ -100,7 +100,7 @@ export async function clearCache(
       `Redis at ${url.host} did not record the ${secretId === undefined ? 'clear' : 'invalidation'}; it may not reach every process: run it again`,
     );
   } finally {
-    await within(cache.close(), timeoutMs).catch(() => undefined);
+    await pTimeout(cache.close(), { milliseconds: timeoutMs }).catch(() => undefined);
     client.destroy();
   }
   const namespace = options.namespace ?? 'default';
@@ -127,10 +127,6 @@ async function untilListening(
   }
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 /** What the clear could not do, from the namespace's key marker (see FleetInvalidation.keyInUse). */
 function unconfirmed(result: FleetInvalidation, namespace: string): string | undefined {
   if (result.keyInUse === 'yes') return undefined;
@@ -148,21 +144,7 @@ async function caFile(path: string): Promise<string> {
   } catch {
     // reported below, with the option's name
   }
-  throw new CliUsageError('option --redis-ca must name a readable file of PEM certificates', 'cache');
-}
-
-/**
- * The secret a reference names, in any form the CLI reads (`prod/db`, `prod/db:password`, an ARN, `{{resolve:…}}`):
- * the whole secret is cleared, whatever JSON key or version the reference picks.
- */
-function secretIdOf(text: string): string {
-  try {
-    return parseSecretRef(text).secretId;
-  } catch (error) {
-    if (error instanceof SecretRefSyntaxError)
-      throw new CliUsageError(`invalid secret id: ${error.message}`, 'cache');
-    throw error;
-  }
+  throw new CliUsageError('option --redis-ca must name a readable file of PEM certificates');
 }
 
 function timeoutOption(value: string | boolean | undefined): number {
@@ -183,7 +165,6 @@ function checkedOptions(
   if (key === undefined || key.trim() === '') {
     throw new CliUsageError(
       `${CACHE_KEY_VARIABLE} is not set: export the cache's encryption key (base64), the one the workers use`,
-      'cache',
     );
   }
   const keys = key.split(',').map((part) => part.trim());
@@ -197,11 +178,10 @@ function checkedOptions(
   } catch (error) {
     if (!(error instanceof SecretRefConfigError)) throw error;
     if (error.option === 'namespace') {
-      throw new CliUsageError('option --namespace must be 1 to 64 letters, digits, ".", "_" or "-"', 'cache');
+      throw new CliUsageError('option --namespace must be 1 to 64 letters, digits, ".", "_" or "-"');
     }
     throw new CliUsageError(
       `${CACHE_KEY_VARIABLE} must hold 32 bytes as base64 (openssl rand -base64 32), comma-separated while keys rotate`,
-      'cache',
     );
   }
   return options;

@@ -1,9 +1,9 @@
 import { SecretRefError } from '../../errors.js';
 import { findSecretRefs } from '../../resolve/find.js';
-import type { CliCommand } from '../command.js';
-import { FORMAT_OPTION, formatOption, lineAndColumn, readDocument } from '../input.js';
-import { withoutManager } from '../refs.js';
-import { formatReportLines, formatSummary, type ReferenceReport, reportToJson } from '../report.js';
+import { type CliCommand, withoutManager } from '../command.js';
+import { lineAndColumn, readDocument } from '../input.js';
+import { choiceValue, FORMAT_OPTION } from '../options.js';
+import { formatReportLines, plural, type ReferenceReport, reportToJson } from '../report.js';
 
 /** `secret-refs check [file]`: fetches every reference in a document and reports each, never a value. */
 export const checkCommand: CliCommand = {
@@ -24,49 +24,47 @@ no credentials or region needed (for CI).`,
   maxArgs: 1,
   progress: 'checking references',
   async run({ io, values, args, getManager, explain, signal }) {
-    const input = await readDocument(args[0], io, formatOption(values), signal);
+    const input = await readDocument(args[0], io, choiceValue(values, 'format', ['json', 'text']), signal);
+    const offline = values.offline === true;
     const found = findSecretRefs(input.value);
-    const reports: ReferenceReport[] = found.map((item) => {
-      const where =
-        input.format === 'text'
-          ? { path: item.path, at: lineAndColumn(input.value, item.start) }
-          : { path: item.path };
-      return item.error === undefined
-        ? { ...where, ref: item.text, ok: true }
-        : { ...where, ref: item.text, ok: false, code: item.error.code, message: item.error.message };
-    });
-    const fetchable = found.flatMap((item, index) =>
-      item.ref === undefined ? [] : [{ ref: item.ref, index }],
+    const reports: ReferenceReport[] = found.map((item) => ({
+      path: item.path,
+      at: input.format === 'text' ? lineAndColumn(input.value, item.start) : undefined,
+      ref: item.text,
+      ok: item.error === undefined,
+      code: item.error?.code,
+      message: item.error?.message,
+    }));
+    const fetched = found.flatMap((item, index) =>
+      item.ref === undefined ? [] : [{ ref: withoutManager(item.ref), report: reports[index] }],
     );
-    if (fetchable.length > 0 && values.offline !== true) {
-      const manager = await getManager();
-      const results = await manager.getSecrets(
-        fetchable.map((item) => withoutManager(item.ref)),
-        signal === undefined ? {} : { signal },
+    if (fetched.length > 0 && !offline) {
+      const results = await (await getManager()).getSecrets(
+        fetched.map((item) => item.ref),
+        { signal },
       );
-      results.forEach((result, position) => {
-        const report = reports[fetchable[position]?.index ?? -1];
+      results.forEach((result, index) => {
+        const report = fetched[index]?.report;
         if (report === undefined || result.ok) return;
         report.ok = false;
         report.code = result.error instanceof SecretRefError ? result.error.code : 'provider_error';
         report.message = explain(result.error);
       });
     }
-    const failed = reports.some((report) => !report.ok);
-    const offline = values.offline === true;
+    const ok = reports.filter((report) => report.ok).length;
+    const failed = ok < reports.length;
     if (values.json === true) {
-      const ok = reports.filter((report) => report.ok).length;
-      const summary = { references: reports.length, ok, failed: reports.length - ok };
       const report = {
         ok: !failed,
         ...(offline ? { offline } : {}),
-        summary,
+        summary: { references: reports.length, ok, failed: reports.length - ok },
         references: reports.map(reportToJson),
       };
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const line of formatReportLines(reports)) io.stdout.write(`${line}\n`);
-      io.stdout.write(`${formatSummary(reports)}${offline ? ' (syntax only, nothing fetched)' : ''}\n`);
+      const summary = `${plural(reports.length, 'reference')}, ${ok} ok, ${reports.length - ok} failed`;
+      io.stdout.write(`${summary}${offline ? ' (syntax only, nothing fetched)' : ''}\n`);
     }
     return failed ? 1 : 0;
   },

@@ -1,9 +1,5 @@
-import { SecretRefSyntaxError } from '../../errors.js';
-import { parseSecretRef } from '../../ref/parse.js';
-import type { SecretRef } from '../../types.js';
-import type { CliCommand } from '../command.js';
+import { type CliCommand, referenceArgument } from '../command.js';
 import { CliUsageError } from '../io.js';
-import { withoutManager } from '../refs.js';
 
 /** `secret-refs get <reference>`: prints one secret value. */
 export const getCommand: CliCommand = {
@@ -19,13 +15,12 @@ export const getCommand: CliCommand = {
   minArgs: 1,
   maxArgs: 1,
   async run({ io, values, args, getManager, signal }) {
-    const ref = parseReference(args[0] ?? '');
-    const options = signal === undefined ? {} : { signal };
+    const ref = referenceArgument(args[0] ?? '', 'reference');
+    const options = { signal };
     if (values.binary === true) {
       if (ref.jsonKey !== undefined) {
         throw new CliUsageError(
           `--binary writes a whole binary secret: leave out the JSON key ${JSON.stringify(ref.jsonKey)}`,
-          'get',
         );
       }
       io.stdout.write(await (await getManager()).getSecretBinary(ref, options));
@@ -36,12 +31,3 @@ export const getCommand: CliCommand = {
     return 0;
   },
 };
-
-function parseReference(text: string): SecretRef {
-  try {
-    return withoutManager(parseSecretRef(text));
-  } catch (error) {
-    if (error instanceof SecretRefSyntaxError) throw new CliUsageError(`invalid reference: ${error.message}`);
-    throw error;
-  }
-}

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { stringValue } from '../options.js';
 
 /** `secret-refs list [--prefix p]`: prints Secrets Manager secret names (metadata only; Parameter Store is not listed). */
 export const listCommand: CliCommand = {
@@ -25,11 +26,7 @@ export const listCommand: CliCommand = {
   maxArgs: 0,
   async run({ io, values, getManager, signal }) {
     const manager = await getManager();
-    const prefix = typeof values.prefix === 'string' ? values.prefix : undefined;
-    const secrets = manager.listSecrets({
-      ...(prefix === undefined ? {} : { prefix }),
-      ...(signal === undefined ? {} : { signal }),
-    });
+    const secrets = manager.listSecrets({ prefix: stringValue(values, 'prefix'), signal });
     if (values.json === true) {
       const all = [];
       for await (const secret of secrets) {

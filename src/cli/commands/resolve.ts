@@ -2,8 +2,8 @@ import { SecretResolutionError } from '../../errors.js';
 import { findSecretRefs } from '../../resolve/find.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
 import type { CliCommand } from '../command.js';
-import { FORMAT_OPTION, formatJsonDocument, formatOption, lineAndColumn, readDocument } from '../input.js';
-import { ENCODE_OPTION, encodeOption } from '../options.js';
+import { formatJsonDocument, lineAndColumn, readDocument } from '../input.js';
+import { choiceValue, ENCODE_OPTION, FORMAT_OPTION, stringValue } from '../options.js';
 import { writePrivateFile } from '../output.js';
 import { reportUnresolved } from '../report.js';
 
@@ -37,16 +37,12 @@ value) and the exit status is 1.`,
   maxArgs: 1,
   progress: 'resolving references',
   async run({ io, values, args, getManager, explain, signal, fileSystem }) {
-    const encode = encodeOption(values);
-    const input = await readDocument(args[0], io, formatOption(values), signal);
+    const encode = choiceValue(values, 'encode', ['uri']);
+    const input = await readDocument(args[0], io, choiceValue(values, 'format', ['json', 'text']), signal);
     let resolved: unknown = input.value;
     try {
       if (findSecretRefs(input.value).length > 0) {
-        resolved = await resolveConnection(
-          input.value,
-          await getManager(),
-          signal === undefined ? encode : { ...encode, signal },
-        );
+        resolved = await resolveConnection(input.value, await getManager(), { encode, signal });
       }
     } catch (error) {
       if (!(error instanceof SecretResolutionError)) throw error;
@@ -59,7 +55,7 @@ value) and the exit status is 1.`,
       return 1;
     }
     const text = input.format === 'text' ? String(resolved) : formatJsonDocument(resolved);
-    const output = typeof values.output === 'string' ? values.output : undefined;
+    const output = stringValue(values, 'output');
     if (output === undefined || output === '-') io.stdout.write(text);
     else await writePrivateFile(output, text, fileSystem);
     return 0;

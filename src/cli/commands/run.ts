@@ -7,11 +7,10 @@ import type { SecretManager } from '../../manager/types.js';
 import { findSecretRefs } from '../../resolve/find.js';
 import { jsonStringLeaves } from '../../resolve/mask-forms.js';
 import { resolveConnection } from '../../resolve/resolve-connection.js';
-import type { CliCommand, CommandContext } from '../command.js';
+import { type CliCommand, type CommandContext, withoutManager } from '../command.js';
 import { CliFailure, CliUsageError, type CliWritable } from '../io.js';
 import { createMaskingWriter } from '../mask-stream.js';
-import { ENCODE_OPTION, encodeOption } from '../options.js';
-import { withoutManager } from '../refs.js';
+import { choiceValue, ENCODE_OPTION, stringValue } from '../options.js';
 import { reportUnresolved } from '../report.js';
 import { signalExitCode } from '../signals.js';
 import { systemReason } from '../system-reason.js';
@@ -48,9 +47,9 @@ variables are listed on standard error (no value), exit 1. A command that cannot
   async run(context) {
     const { io, values, args, getManager, explain, signal } = context;
     const [file, ...commandArgs] = args;
-    if (file === undefined || file === '') throw new CliUsageError('run needs a command after --', 'run');
-    const encode = encodeOption(values);
-    const envFile = typeof values['env-file'] === 'string' ? values['env-file'] : undefined;
+    if (file === undefined || file === '') throw new CliUsageError('run needs a command after --');
+    const encode = choiceValue(values, 'encode', ['uri']);
+    const envFile = stringValue(values, 'env-file');
     const environment = {
       ...(envFile === undefined ? {} : await readEnvFile(envFile)),
       ...definedOnly(io.env),
@@ -61,11 +60,7 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     if (found.length > 0) {
       const manager = await getManager();
       try {
-        resolved = await resolveConnection(
-          environment,
-          manager,
-          signal === undefined ? encode : { ...encode, signal },
-        );
+        resolved = await resolveConnection(environment, manager, { encode, signal });
       } catch (error) {
         if (!(error instanceof SecretResolutionError)) throw error;
         reportUnresolved(io.stderr, error, {
@@ -114,7 +109,7 @@ async function secretValues(
   signal: AbortSignal | undefined,
 ): Promise<string[]> {
   const refs = found.flatMap((item) => (item.ref === undefined ? [] : [withoutManager(item.ref)]));
-  const results = await manager.getSecrets(refs, signal === undefined ? {} : { signal });
+  const results = await manager.getSecrets(refs, { signal });
   return results.flatMap((result, index) => {
     if (!result.ok) return [];
     return refs[index]?.jsonKey === undefined

@@ -1,6 +1,6 @@
-import type { AwsTestConnectionOptions } from '../../provider/aws/test-connection.js';
 import type { TestConnectionResult } from '../../types.js';
 import type { CliCommand } from '../command.js';
+import { stringValue } from '../options.js';
 import type { CliProblem } from '../wording.js';
 
 /** `secret-refs test-connection [--secret id]`: checks that the credentials and the endpoint answer. */
@@ -25,12 +25,7 @@ printed). Shows the account and the principal when AWS names them.`,
   progress: 'testing the connection',
   async run({ io, values, getManager, explain, signal }) {
     const manager = await getManager();
-    const secretId = typeof values.secret === 'string' ? values.secret : undefined;
-    const options: AwsTestConnectionOptions = {
-      ...(signal === undefined ? {} : { signal }),
-      ...(secretId === undefined ? {} : { secretId }),
-    };
-    const result = await manager.testConnection(options);
+    const result = await manager.testConnection({ signal, secretId: stringValue(values, 'secret') });
     // A failure is the CLI's failure line on stderr, as for every other command; --json prints the result either way.
     if (values.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.ok) io.stdout.write(`${describe(result, explain)}\n`);
