@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SecretFetchError, SecretRefConfigError } from '../errors.js';
+import { CURRENT_STAGE, extendsBySuffix, stageAskedFor } from '../ref/secret-names.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../types.js';
 
 /**
@@ -69,7 +70,7 @@ export function storeSecret(name: string, input: MemorySecretInput, region: stri
   const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix(name)}`;
   const versions: StoredVersion[] =
     typeof input === 'string' || input instanceof Uint8Array
-      ? [{ value: copy(input), versionId: randomUUID(), stages: ['AWSCURRENT'] }]
+      ? [{ value: copy(input), versionId: randomUUID(), stages: [CURRENT_STAGE] }]
       : input.versions.map((version) => ({
           value: copy(version.value),
           versionId: version.versionId ?? randomUUID(),
@@ -78,8 +79,8 @@ export function storeSecret(name: string, input: MemorySecretInput, region: stri
   if (versions.length === 0) {
     throw new SecretRefConfigError(`secrets.${name}`, `\`secrets.${name}\` must have at least one version`);
   }
-  if (!versions.some((version) => version.stages.includes('AWSCURRENT')))
-    versions.at(-1)?.stages.push('AWSCURRENT');
+  if (!versions.some((version) => version.stages.includes(CURRENT_STAGE)))
+    versions.at(-1)?.stages.push(CURRENT_STAGE);
   const secret: StoredSecret = { name, arn, versions };
   if (typeof input === 'object' && !(input instanceof Uint8Array)) {
     if (input.description !== undefined) secret.description = input.description;
@@ -106,13 +107,11 @@ export function findSecret(secrets: ReadonlyMap<string, StoredSecret>, locator: 
   const secret =
     secrets.get(locator.secretId) ??
     [...secrets.values()].find(
-      (candidate) =>
-        candidate.arn === locator.secretId ||
-        candidate.arn === `${locator.secretId}-${suffix(candidate.name)}`,
+      (candidate) => candidate.arn === locator.secretId || extendsBySuffix(candidate.arn, locator.secretId),
     );
   if (!secret) return { ok: false, error: notFound(locator, 'was not found') };
-  const { versionId, versionStage } = locator;
-  const stage = versionStage ?? (versionId === undefined ? 'AWSCURRENT' : undefined);
+  const { versionId } = locator;
+  const stage = stageAskedFor(locator);
   const version = secret.versions.find(
     (candidate) =>
       (versionId === undefined || candidate.versionId === versionId) &&

@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-secrets-manager';
 import { throwIfAborted } from '../../abort.js';
 import { SecretFetchError } from '../../errors.js';
-import { parseSecretArn } from './arn.js';
+import { parseSecretArn } from '../../ref/secret-names.js';
 import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
 import { describeValue } from './describe-value.js';
 import { buildRegionClient, createRegionClients } from './region-clients.js';

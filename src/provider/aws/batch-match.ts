@@ -1,6 +1,5 @@
-import { nameOfArn } from '../../ref/secret-names.js';
+import { extendsBySuffix, nameOfArn, parseSecretArn } from '../../ref/secret-names.js';
 import type { SecretPayload } from '../../types.js';
-import { parseSecretArn } from './arn.js';
 
 /** One entry of `SecretValues[]` whose identity could be read: the payload, or why its value cannot be read. */
 export type BatchEntry = {
@@ -81,7 +80,7 @@ export function matchBatch(
     }
   };
   for (const id of arnIds) {
-    if (!matches.has(id)) claimLeft(id, (group) => group.arn !== undefined && isPartialOf(id, group.arn));
+    if (!matches.has(id)) claimLeft(id, (group) => group.arn !== undefined && extendsBySuffix(group.arn, id));
   }
   for (const id of names) {
     claimLeft(
@@ -127,10 +126,6 @@ function answerOf(group: Group, error: BatchErrorEntry | undefined): BatchMatch 
     return { kind: 'alone' };
   }
   return { kind: 'entry', entry: first! };
-}
-
-function isPartialOf(secretId: string, arn: string): boolean {
-  return arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`);
 }
 
 function sameAnswer(a: BatchEntry, b: BatchEntry): boolean {

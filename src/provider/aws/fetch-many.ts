@@ -1,16 +1,14 @@
 import pLimit from 'p-limit';
 import { throwIfAborted } from '../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../errors.js';
+import { CURRENT_STAGE, isCurrentLocator } from '../../ref/secret-names.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
-import { AnswerShapeError } from './answer-shape.js';
+import { AnswerShapeError, createPageGuard, MAX_BATCH_PAGES, readBatchPage } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match.js';
-import { readBatchPage } from './batch-page.js';
 import { awsErrorKindOf } from './error-names.js';
 import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { mapAwsError, mapAwsErrorCode } from './map-error.js';
-import { createPageGuard, MAX_BATCH_PAGES } from './page-guard.js';
+import { malformedAnswer, mapAwsError, mapAwsErrorCode } from './map-error.js';
 
 /** Secret ids per `BatchGetSecretValue` call: the API's limit. */
 export const BATCH_SIZE = 20;
@@ -54,7 +52,7 @@ export async function fetchManyFromAws(
 
   const byRegion = new Map<string, Set<string>>();
   for (const locator of locators) {
-    const current = isCurrentVersion(locator);
+    const current = isCurrentLocator(locator);
     const target = current ? { secretId: locator.secretId } : locator;
     const key = keyOf(target);
     if (current && !state.batchDenied) {
@@ -97,18 +95,11 @@ export async function fetchManyFromAws(
 
   const results = await Promise.all(
     locators.map(
-      (locator) => outcomes.get(keyOf(isCurrentVersion(locator) ? { secretId: locator.secretId } : locator))!,
+      (locator) => outcomes.get(keyOf(isCurrentLocator(locator) ? { secretId: locator.secretId } : locator))!,
     ),
   );
   throwIfAborted(signal);
   return results;
-}
-
-function isCurrentVersion(locator: SecretLocator): boolean {
-  return (
-    locator.versionId === undefined &&
-    (locator.versionStage === undefined || locator.versionStage === 'AWSCURRENT')
-  );
 }
 
 async function settle(promise: Promise<SecretPayload>): Promise<Outcome> {
@@ -187,7 +178,7 @@ async function batchChunk(
         return { ok: false, error: malformedAnswer(context(secretId), match.entry.problem) };
       }
       const stages = match.entry.payload.versionStages;
-      if (stages !== undefined && !stages.includes('AWSCURRENT')) {
+      if (stages !== undefined && !stages.includes(CURRENT_STAGE)) {
         return {
           ok: false,
           error: malformedAnswer(context(secretId), 'its entry is not the current version (`VersionStages`)'),

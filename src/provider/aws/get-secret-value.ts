@@ -1,10 +1,8 @@
+import { extendsBySuffix, parseSecretArn, stageAskedFor } from '../../ref/secret-names.js';
 import type { SecretLocator, SecretPayload } from '../../types.js';
-import { AnswerShapeError } from './answer-shape.js';
-import { parseSecretArn } from './arn.js';
+import { AnswerShapeError, toPayload } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
-import { toPayload } from './payload.js';
+import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
 
 /** What error messages need to know about the provider's transport. */
 export interface AwsCallSettings {
@@ -101,11 +99,6 @@ function answersFor(secretId: string, payload: SecretPayload): boolean {
   return resource === undefined || extendsBySuffix(resource, secretId);
 }
 
-/** Whether `text` is `base`, `-` and AWS's 6-character suffix. */
-function extendsBySuffix(text: string, base: string): boolean {
-  return text.length === base.length + 7 && text.startsWith(`${base}-`);
-}
-
 /** Whether an answer's `VersionId` and `VersionStages` (when AWS sent them) fit the version it was asked for. */
 function isVersionAskedFor(locator: SecretLocator, payload: SecretPayload): boolean {
   if (
@@ -115,6 +108,6 @@ function isVersionAskedFor(locator: SecretLocator, payload: SecretPayload): bool
   ) {
     return false;
   }
-  const stage = locator.versionStage ?? (locator.versionId === undefined ? 'AWSCURRENT' : undefined);
+  const stage = stageAskedFor(locator);
   return stage === undefined || payload.versionStages === undefined || payload.versionStages.includes(stage);
 }

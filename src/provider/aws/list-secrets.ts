@@ -1,12 +1,18 @@
 import { readSignal } from '../../abort.js';
 import { SecretRefConfigError } from '../../errors.js';
 import type { ListSecretsOptions, SecretSummary } from '../../types.js';
-import { AnswerShapeError, readDate, readList, readRecord, readString } from './answer-shape.js';
+import {
+  AnswerShapeError,
+  createPageGuard,
+  MAX_LIST_PAGES,
+  readDate,
+  readList,
+  readRecord,
+  readString,
+} from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import type { AwsCallSettings } from './get-secret-value.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
-import { createPageGuard, MAX_LIST_PAGES } from './page-guard.js';
+import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
 
 /** The page size asked of `ListSecrets` when none is given: the API's maximum. */
 export const DEFAULT_PAGE_SIZE = 100;

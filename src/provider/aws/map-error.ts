@@ -4,12 +4,60 @@ import {
   SecretRefError,
   type SecretRefErrorCode,
 } from '../../errors.js';
-import { type AwsErrorContext, capitalize, describeSubject, oneLine } from './call-subject.js';
 import { type AwsErrorKind, awsErrorKind } from './error-names.js';
 import { originOf } from './origin.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
-export type { AwsErrorContext } from './call-subject.js';
+/** The call an AWS error came from, for a message that says what to fix. */
+export interface AwsErrorContext {
+  action: 'GetSecretValue' | 'BatchGetSecretValue' | 'ListSecrets' | 'DescribeSecret';
+  /** The secret id as the caller wrote it. */
+  secretId?: string | undefined;
+  versionStage?: string | undefined;
+  versionId?: string | undefined;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  requestTimeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** How messages name what a call was about: `secret "db" (version stage "AWSPREVIOUS")`, or `secrets`. */
+function describeSubject(context: AwsErrorContext): string {
+  if (context.secretId === undefined) return 'secrets';
+  const version =
+    context.versionId !== undefined
+      ? ` (version id "${context.versionId}")`
+      : context.versionStage !== undefined
+        ? ` (version stage "${context.versionStage}")`
+        : '';
+  return `secret "${context.secretId}"${version}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** AWS's message on one line, cut at 200 characters. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/**
+ * The error for an answer that does not have the shape Secrets Manager gives (a field of the wrong type, a
+ * repeated page token): `provider_error`, not transient. `detail` names fields and types, never a value.
+ * @example
+ *   throw malformedAnswer(context, '`SecretBinary` is a number, not bytes');
+ */
+export function malformedAnswer(context: AwsErrorContext, detail: string): SecretFetchError {
+  const target =
+    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+  return new SecretFetchError(
+    'provider_error',
+    `The answer of ${target} to ${context.action} for ${describeSubject(context)} is malformed: ${detail}; check that \`endpoint\` is a Secrets Manager endpoint`,
+    { ...(context.secretId === undefined ? {} : { ref: context.secretId }), transient: false },
+  );
+}
 
 /** System codes (`error.code`) of a socket or request that timed out; error names are classified by `awsErrorKind`. */
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);

@@ -1,13 +1,12 @@
 import { readSignal } from '../../abort.js';
 import { SecretRefAbortError, SecretRefConfigError, type SecretRefError } from '../../errors.js';
+import { parseSecretArn } from '../../ref/secret-names.js';
 import type { TestConnectionOptions, TestConnectionResult } from '../../types.js';
 import { AnswerShapeError, readList, readRecord, readString } from './answer-shape.js';
-import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
 import { awsErrorKindOf } from './error-names.js';
 import type { AwsCallSettings } from './get-secret-value.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
+import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
 import { originOf } from './origin.js';
 
 /** Options of the AWS provider's `testConnection`: {@link TestConnectionOptions}. */
