@@ -69,18 +69,9 @@ function parseActivepieces(input: string, start: number, separator: number, clos
   return ref;
 }
 
-/**
- * Where the opener of a CloudFormation reference to Secrets Manager ends, if the text after `{{` at
- * `bodyStart` is meant as one: `resolve:secretsmanager` in any case, possibly after whitespace, and the `:`
- * after it when present, all within `limit`. Returns -1 when the text is not meant as one.
- */
-export function cloudFormationOpenerEnd(input: string, bodyStart: number, limit: number): number {
-  const opener = readResolveOpener(input, bodyStart, limit);
-  return opener !== undefined && namesSecretsManager(input, opener) ? opener.end : -1;
-}
-
 function explainBadBody(input: string, bodyStart: number, close: number): SecretRefSyntaxError {
-  if (cloudFormationOpenerEnd(input, bodyStart, close) !== -1) {
+  const opener = readResolveOpener(input, bodyStart, close);
+  if (opener !== undefined && namesSecretsManager(input, opener)) {
     if (isSpace(input.charCodeAt(bodyStart))) {
       return new SecretRefSyntaxError(input, bodyStart, 'unexpected whitespace after "{{"');
     }

@@ -71,35 +71,26 @@ export function applyTail(
   first: number,
   bounds: readonly number[],
 ): SecretRef {
-  const count = bounds.length / 2;
-  if (first < count) {
-    const start = bounds[2 * first]!;
-    const end = bounds[2 * first + 1]!;
-    if (end > start) ref.jsonKey = input.slice(start, end);
+  const segment = (index: number): [number, number] => [bounds[2 * index] ?? 0, bounds[2 * index + 1] ?? 0];
+  const [keyStart, keyEnd] = segment(first);
+  if (keyEnd > keyStart) ref.jsonKey = input.slice(keyStart, keyEnd);
+  const [stageStart, stageEnd] = segment(first + 1);
+  if (stageEnd > stageStart) {
+    ref.versionStage = checkChars(
+      input,
+      stageStart,
+      stageEnd,
+      isSecretNameChar,
+      MAX_VERSION_STAGE_LENGTH,
+      'version stage',
+    );
   }
-  if (first + 1 < count) {
-    const start = bounds[2 * (first + 1)]!;
-    const end = bounds[2 * (first + 1) + 1]!;
-    if (end > start) {
-      ref.versionStage = checkChars(
-        input,
-        start,
-        end,
-        isSecretNameChar,
-        MAX_VERSION_STAGE_LENGTH,
-        'version stage',
-      );
+  const [idStart, idEnd] = segment(first + 2);
+  if (idEnd > idStart) {
+    if (ref.versionStage !== undefined) {
+      throw new SecretRefSyntaxError(input, idStart, 'versionStage and versionId are mutually exclusive');
     }
-  }
-  if (first + 2 < count) {
-    const start = bounds[2 * (first + 2)]!;
-    const end = bounds[2 * (first + 2) + 1]!;
-    if (end > start) {
-      if (ref.versionStage !== undefined) {
-        throw new SecretRefSyntaxError(input, start, 'versionStage and versionId are mutually exclusive');
-      }
-      ref.versionId = checkChars(input, start, end, isVersionIdChar, MAX_VERSION_ID_LENGTH, 'version id');
-    }
+    ref.versionId = checkChars(input, idStart, idEnd, isVersionIdChar, MAX_VERSION_ID_LENGTH, 'version id');
   }
   return ref;
 }
