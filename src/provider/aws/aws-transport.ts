@@ -9,11 +9,9 @@ import type {
   ListSecretsCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
 import { throwIfAborted } from '../../abort.js';
-import { SecretFetchError } from '../../errors.js';
 import { parseSecretArn } from '../../ref/secret-names.js';
-import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
-import { describeValue } from './describe-value.js';
-import { buildRegionClient, createRegionClients } from './region-clients.js';
+import type { ResolvedAwsConfig } from './config.js';
+import { buildRegionClient, checkedArnRegion, createRegionClients, lazySdk } from './region-clients.js';
 import { observeRequest } from './request-events.js';
 import { warmUpClient } from './warm-up.js';
 
@@ -71,20 +69,11 @@ export { MAX_REGION_CLIENTS } from './region-clients.js';
  *   const transport = createAwsTransport(resolveAwsConfig({ region: 'us-east-1' }));
  */
 export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
-  let sdkPromise: Promise<Sdk> | undefined;
   let sent = 0;
-
-  const loadSdk = (): Promise<Sdk> => {
-    sdkPromise ??= import('@aws-sdk/client-secrets-manager').catch((error: unknown) => {
-      sdkPromise = undefined;
-      throw new SecretFetchError(
-        'provider_error',
-        'The AWS SDK could not be loaded; install it with `npm install @aws-sdk/client-secrets-manager`',
-        { cause: error, transient: false },
-      );
-    });
-    return sdkPromise;
-  };
+  const loadSdk = lazySdk<Sdk>(
+    () => import('@aws-sdk/client-secrets-manager'),
+    'The AWS SDK could not be loaded; install it with `npm install @aws-sdk/client-secrets-manager`',
+  );
 
   const clients = createRegionClients((region) =>
     loadSdk().then((sdk) =>
@@ -136,15 +125,9 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     regionFor: (secretId) => {
       if (config.client !== undefined) return undefined;
       const arn = parseSecretArn(secretId);
-      if (arn === undefined) return config.region;
-      if (!isRegionOfPartition(arn.partition, arn.region)) {
-        throw new SecretFetchError(
-          'invalid_reference',
-          `Secret ${JSON.stringify(secretId)} names region ${describeValue(arn.region)}, which is not a region of the AWS partition ${describeValue(arn.partition)}`,
-          { ref: secretId, transient: false },
-        );
-      }
-      return arn.region;
+      return arn === undefined
+        ? config.region
+        : checkedArnRegion('Secret', secretId, arn.partition, arn.region);
     },
     getSecretValue: (region, input, signal) =>
       send<GetSecretValueCommandOutput>(region, (sdk) => new sdk.GetSecretValueCommand(input), signal),

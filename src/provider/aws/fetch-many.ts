@@ -21,8 +21,6 @@ export interface BatchState {
   batchDenied: boolean;
 }
 
-type Outcome = { ok: true; payload: SecretPayload } | { ok: false; error: SecretRefError };
-
 /**
  * Fetches many locators with as few calls as possible: current versions through `BatchGetSecretValue`
  * (20 ids a call, per region, up to 10 calls in parallel), pinned versions and lone secrets through `GetSecretValue`.
@@ -43,11 +41,11 @@ export async function fetchManyFromAws(
   throwIfAborted(signal);
   const limit = pLimit(FALLBACK_CONCURRENCY);
   const limitBatches = pLimit(FALLBACK_CONCURRENCY);
-  const outcomes = new Map<string, Promise<Outcome>>();
+  const outcomes = new Map<string, Promise<FetchResult>>();
   const keyOf = (locator: SecretLocator): string =>
     JSON.stringify([locator.secretId, locator.versionStage ?? null, locator.versionId ?? null]);
 
-  const getOne = (locator: SecretLocator): Promise<Outcome> =>
+  const getOne = (locator: SecretLocator): Promise<FetchResult> =>
     limit(() => settle(getSecretValue(transport, settings, locator, signal)));
 
   const byRegion = new Map<string, Set<string>>();
@@ -102,7 +100,7 @@ export async function fetchManyFromAws(
   return results;
 }
 
-async function settle(promise: Promise<SecretPayload>): Promise<Outcome> {
+async function settle(promise: Promise<SecretPayload>): Promise<FetchResult> {
   try {
     return { ok: true, payload: await promise };
   } catch (error) {
@@ -118,10 +116,11 @@ async function batchChunk(
   state: BatchState,
   region: string | undefined,
   ids: string[],
-  getOne: (locator: SecretLocator) => Promise<Outcome>,
+  getOne: (locator: SecretLocator) => Promise<FetchResult>,
   signal: AbortSignal | undefined,
-): Promise<Outcome[]> {
-  if (state.batchDenied) return Promise.all(ids.map((secretId) => getOne({ secretId })));
+): Promise<FetchResult[]> {
+  const eachAlone = () => Promise.all(ids.map((secretId) => getOne({ secretId })));
+  if (state.batchDenied) return eachAlone();
   const context = (secretId: string) =>
     locatorContext('BatchGetSecretValue', { secretId }, region, settings, signal);
   const entries: BatchEntry[] = [];
@@ -140,7 +139,7 @@ async function batchChunk(
       // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
       if (isBatchRefused(error) && !signal?.aborted) {
         state.batchDenied = true;
-        return Promise.all(ids.map((secretId) => getOne({ secretId })));
+        return eachAlone();
       }
       const mapped = ids.map((secretId) => mapAwsError(error, context(secretId)));
       const aborted = mapped.find((each) => each instanceof SecretRefAbortError);
@@ -148,9 +147,7 @@ async function batchChunk(
       // AWS fails the whole call for one id's fault (a secret without a current value, a malformed id, a KMS key
       // that will not decrypt): only a failure of the call itself is every id's answer; otherwise each id is asked
       // on its own, so that the healthy ones get their values and the culprit its own error.
-      if (!isWholeCallFailure(error, mapped[0]!)) {
-        return Promise.all(ids.map((secretId) => getOne({ secretId })));
-      }
+      if (!isWholeCallFailure(error, mapped[0]!)) return eachAlone();
       return mapped.map((each) => ({ ok: false, error: each }));
     }
     try {
@@ -166,7 +163,7 @@ async function batchChunk(
   } while (nextToken !== undefined);
   const matches = matchBatch(ids, entries, errors, { region });
   return Promise.all(
-    ids.map((secretId): Outcome | Promise<Outcome> => {
+    ids.map((secretId): FetchResult | Promise<FetchResult> => {
       const match = matches.get(secretId) ?? { kind: 'alone' };
       const where = locatorContext('GetSecretValue', { secretId }, region, settings, undefined);
       if (match.kind === 'alone') return getOne({ secretId });

@@ -43,20 +43,18 @@ function oneLine(text: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+/** Where a call went, for messages: the endpoint's origin, else Secrets Manager in the region. */
+function targetOf(context: AwsErrorContext): string {
+  return originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+}
+
 /**
  * The error for an answer that does not have the shape Secrets Manager gives (a field of the wrong type, a
  * repeated page token): `provider_error`, not transient. `detail` names fields and types, never a value.
- * @example
- *   throw malformedAnswer(context, '`SecretBinary` is a number, not bytes');
  */
 export function malformedAnswer(context: AwsErrorContext, detail: string): SecretFetchError {
-  const target =
-    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
-  return new SecretFetchError(
-    'provider_error',
-    `The answer of ${target} to ${context.action} for ${describeSubject(context)} is malformed: ${detail}; check that \`endpoint\` is a Secrets Manager endpoint`,
-    { ...(context.secretId === undefined ? {} : { ref: context.secretId }), transient: false },
-  );
+  const message = `The answer of ${targetOf(context)} to ${context.action} for ${describeSubject(context)} is malformed: ${detail}; check that \`endpoint\` is a Secrets Manager endpoint`;
+  return toError({ code: 'provider_error', message, transient: false }, context, undefined);
 }
 
 /** System codes (`error.code`) of a socket or request that timed out; error names are classified by `awsErrorKind`. */
@@ -79,8 +77,6 @@ const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
  * Turns an error thrown by the AWS SDK into a `SecretFetchError` whose code and message say what to fix, or a
  * `SecretRefAbortError` when the call was cancelled. The library's own errors are returned unchanged; the SDK
  * error becomes the `cause`, stripped of the raw HTTP exchange it may hold.
- * @example
- *   try { await client.send(command) } catch (error) { throw mapAwsError(error, { action: 'GetSecretValue', secretId }) }
  */
 export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRefError {
   if (error instanceof SecretRefError) return error;
@@ -89,24 +85,19 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRef
   if (context.signal?.aborted || details.kind === 'aborted') {
     return new SecretRefAbortError('The operation was aborted', { cause });
   }
-  const classified = classify(details, context);
-  return new SecretFetchError(classified.code, classified.message, {
-    cause,
-    ...(context.secretId === undefined ? {} : { ref: context.secretId }),
-    ...(classified.transient === undefined ? {} : { transient: classified.transient }),
-  });
+  return toError(classify(details, context), context, cause);
 }
 
-/**
- * Maps one entry of `BatchGetSecretValue`'s `Errors[]` (an error code and AWS's message, no exception object).
- * @example
- *   mapAwsErrorCode('ResourceNotFoundException', 'Secrets Manager can't find the specified secret.', context)
- */
+/** Maps one entry of `BatchGetSecretValue`'s `Errors[]` (an error code and AWS's message, no exception object). */
 export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefined, context: AwsErrorContext) {
   const name = errorName(errorCode);
   const cause = new Error(awsMessage === undefined ? name : `${name}: ${oneLine(awsMessage)}`);
   cause.name = name;
-  const classified = classify({ name, kind: awsErrorKind(errorCode), awsMessage: awsMessage ?? '' }, context);
+  const details = { name, kind: awsErrorKind(errorCode), awsMessage: awsMessage ?? '' };
+  return toError(classify(details, context), context, cause);
+}
+
+function toError(classified: Classified, context: AwsErrorContext, cause: unknown): SecretFetchError {
   return new SecretFetchError(classified.code, classified.message, {
     cause,
     ...(context.secretId === undefined ? {} : { ref: context.secretId }),
@@ -115,7 +106,7 @@ export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefine
 }
 
 /** An error code as the endpoint sent it, when it looks like one; messages quote it, so junk is not passed on. */
-function errorName(value: unknown): string {
+export function errorName(value: unknown): string {
   return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:#-]{0,99}$/.test(value) ? value : 'UnknownError';
 }
 
@@ -177,8 +168,7 @@ interface Classified {
 function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   const { name, kind, systemCode, status } = details;
   const subject = describeSubject(context);
-  const target =
-    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+  const target = targetOf(context);
   if (kind === 'not_found') {
     const what = context.versionStage !== undefined || context.versionId !== undefined ? ', the version' : '';
     return {

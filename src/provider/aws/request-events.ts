@@ -1,4 +1,5 @@
 import type { Emit, SecretRequest } from '../../events.js';
+import { errorName } from './map-error.js';
 
 /** The part of an SDK command this module uses: its own middleware stack (the client's is left alone). */
 interface ObservableCommand {
@@ -89,8 +90,4 @@ function fromMetadata(metadata: unknown): Partial<SecretRequest> {
     ...(typeof attempts === 'number' ? { attempts } : {}),
     ...(typeof totalRetryDelay === 'number' ? { retryDelayMs: totalRetryDelay } : {}),
   };
-}
-
-function errorName(name: unknown): string {
-  return typeof name === 'string' && /^[A-Za-z][\w.:#-]{0,99}$/.test(name) ? name : 'UnknownError';
 }
