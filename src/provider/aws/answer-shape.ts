@@ -129,8 +129,6 @@ interface BatchPage {
  * `AnswerShapeError`. An entry whose `ARN` or `Name` is not text, or that is not an object, cannot be
  * attributed to any id and is left out (its id then finds no entry and is fetched alone); an attributable entry
  * whose value fields are malformed keeps the reason as `problem`.
- * @example
- *   const { entries, errors } = readBatchPage(await transport.batchGetSecretValue(region, input));
  */
 export function readBatchPage(output: unknown): BatchPage {
   const page = readRecord(output, 'the answer');

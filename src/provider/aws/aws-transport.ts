@@ -65,8 +65,6 @@ export { MAX_REGION_CLIENTS } from './region-clients.js';
  * nothing here keeps them on an enumerable property. Region ids come from references, that is from connection data,
  * so the region of an ARN is checked against its partition, and the clients of ARN regions live in the bounded
  * per-region cache that Parameter Store's clients use too (`createRegionClients`).
- * @example
- *   const transport = createAwsTransport(resolveAwsConfig({ region: 'us-east-1' }));
  */
 export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   let sent = 0;

@@ -43,8 +43,6 @@ interface Group {
  * share an ARN but differ in value are never chosen between. An entry without `ARN` (as minimal test mocks write
  * them: `{ Name, SecretString }`) cannot say its account or region: it answers a name only when every id of the call
  * is a name (so no other account's secret was asked for) and it is the only entry of that name.
- * @example
- *   matchBatch(['prod/db', otherAccountArn], entries, errors, { region: 'us-east-1' }).get('prod/db')
  */
 export function matchBatch(
   ids: readonly string[],

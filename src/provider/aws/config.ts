@@ -220,9 +220,6 @@ const PARTITION_REGIONS: Readonly<Record<string, RegExp>> = {
 /**
  * Whether `region` is a region name of `partition` (`us-east-1` of `aws`, `cn-north-1` of `aws-cn`); the region of
  * an ARN read from connection data must pass before a client is made for it.
- * @example
- *   isRegionOfPartition('aws', 'eu-west-1'); // true
- *   isRegionOfPartition('aws', 'cn-north-1'); // false
  */
 export function isRegionOfPartition(partition: string, region: string): boolean {
   const pattern = Object.hasOwn(PARTITION_REGIONS, partition) ? PARTITION_REGIONS[partition] : undefined;

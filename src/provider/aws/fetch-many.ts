@@ -28,8 +28,6 @@ export interface BatchState {
  * fails as a whole for any other reason that is not transient nor about the credentials or the endpoint (one secret
  * without a current value fails it for all) is asked again id by id, so that each id gets its own answer.
  * Rejects only when aborted.
- * @example
- *   const results = await fetchManyFromAws(transport, settings, { batchDenied: false }, [{ secretId: 'db' }]);
  */
 export async function fetchManyFromAws(
   transport: AwsTransport,

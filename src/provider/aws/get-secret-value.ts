@@ -13,8 +13,6 @@ export interface AwsCallSettings {
 
 /**
  * The error context of one locator: which call, which secret and version, where it was sent.
- * @example
- *   mapAwsError(error, locatorContext('GetSecretValue', locator, 'us-east-1', settings, signal))
  */
 export function locatorContext(
   action: AwsErrorContext['action'],
@@ -38,8 +36,6 @@ export function locatorContext(
 /**
  * Fetches one secret version with `GetSecretValue` from the region its id names; failures become
  * `SecretFetchError`s (or `SecretRefAbortError`).
- * @example
- *   const payload = await getSecretValue(transport, settings, { secretId: 'db', versionStage: 'AWSPREVIOUS' });
  */
 export async function getSecretValue(
   transport: AwsTransport,

@@ -22,8 +22,6 @@ export const DEFAULT_PAGE_SIZE = 100;
  * and then applied exactly (AWS matches it case-insensitively), so every name yielded starts with `prefix`.
  * Options are checked before the first call: options that are not an object, or a bad option, throw a
  * `SecretRefConfigError` naming it.
- * @example
- *   for await (const secret of listAwsSecrets(transport, settings, { prefix: 'prod/' })) names.push(secret.name);
  */
 export function listAwsSecrets(
   transport: AwsTransport,

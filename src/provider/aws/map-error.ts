@@ -5,7 +5,6 @@ import {
   type SecretRefErrorCode,
 } from '../../errors.js';
 import { type AwsErrorKind, awsErrorKind } from './error-names.js';
-import { originOf } from './origin.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
 /** The call an AWS error came from, for a message that says what to fix. */
@@ -41,6 +40,20 @@ function capitalize(text: string): string {
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/**
+ * The endpoint's scheme, host and port: a path can hold a proxy's token, and messages, identities and
+ * `testConnection()` results end up in logs.
+ */
+export function originOf(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  try {
+    return new URL(endpoint).origin;
+  } catch {
+    // The endpoint is the user's setting: one that is not a URL is named, never quoted.
+    return 'the configured endpoint';
+  }
 }
 
 /** Where a call went, for messages: the endpoint's origin, else Secrets Manager in the region. */
@@ -310,8 +323,6 @@ function credentialProcessLine(message: string): string | undefined {
  * A line written by a program the library does not control (a `credential_process`), with whatever looks like a
  * value taken out — the part after `=` or `:` in `name=value`, quoted text, long runs of letters and digits (keys,
  * tokens, base64, hex) — and cut at 160 characters.
- * @example
- *   withoutValues('error: expired; key=AKIA…'); // 'error: expired; key=…'
  */
 export function withoutValues(line: string): string {
   return line

@@ -22,9 +22,6 @@ interface Entry<C> {
  * The one per-region client cache of the AWS services (Secrets Manager, Parameter Store). Region ids come from
  * references, that is from connection data, so clients live in a small LRU: an evicted client is destroyed once its
  * calls in flight have ended, and a client whose construction failed is forgotten, so the next call tries again.
- * @example
- *   const clients = createRegionClients((region) => loadSdk().then((sdk) => new sdk.SSMClient({ region })));
- *   const answer = await clients.use('eu-west-1', (client) => client.send(command));
  */
 export function createRegionClients<C extends { destroy(): void }>(create: (region: string) => Promise<C>) {
   const destroy = (entry: Entry<C>): void => {

@@ -26,9 +26,6 @@ interface Metadata {
  * `$metadata` the HTTP status, request id and attempts. The middleware sits on the command, in the build step (the
  * request built, retries and signing still ahead), so it sees one whole call whatever the client, and a warm-up's
  * dry run on the client's stack never reaches it. Nothing of the input but counts is read; no value, no credential.
- * @example
- *   const command = new sdk.GetSecretValueCommand(input);
- *   observeRequest(command, config.emit, 'secretsmanager', region);
  */
 export function observeRequest(
   command: object,

@@ -8,8 +8,6 @@ const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
  * itself (a secret value); both are read-only on the original, so a copy of the same class is kept instead.
  * A credential provider's error keeps only the first line of its message: a `credential_process` failure carries
  * the process's standard error after it, which may print a key. Other errors without an exchange are returned unchanged.
- * @example
- *   new SecretFetchError('network', message, { cause: sanitizeSdkError(error) })
  */
 export function sanitizeSdkError(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;

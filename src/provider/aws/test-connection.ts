@@ -6,8 +6,7 @@ import { AnswerShapeError, readList, readRecord, readString } from './answer-sha
 import type { AwsTransport } from './aws-transport.js';
 import { awsErrorKindOf } from './error-names.js';
 import type { AwsCallSettings } from './get-secret-value.js';
-import { type AwsErrorContext, malformedAnswer, mapAwsError } from './map-error.js';
-import { originOf } from './origin.js';
+import { type AwsErrorContext, malformedAnswer, mapAwsError, originOf } from './map-error.js';
 
 /** Options of the AWS provider's `testConnection`: {@link TestConnectionOptions}. */
 export type AwsTestConnectionOptions = TestConnectionOptions;
@@ -21,8 +20,6 @@ const PRINCIPAL = /\barn:aws[a-z-]{0,20}:(?:iam|sts)::(\d{12}):[A-Za-z0-9+=,.@_/
  * keys authenticated, so it is `ok: true` with `listAllowed: false` (refused keys are `ok: false`,
  * `invalid_credentials`). `account` and `principal` are reported when AWS names them (an ARN it returns for the
  * caller's own secrets, or the principal in an AccessDenied message). `endpoint` is the origin only.
- * @example
- *   const result = await testAwsConnection(transport, settings, { secretId: 'prod/db' });
  */
 export async function testAwsConnection(
   transport: AwsTransport,
