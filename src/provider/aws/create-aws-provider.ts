@@ -11,9 +11,10 @@ import type {
   TestConnectionResult,
 } from '../../types.js';
 import { createAwsTransport } from './aws-transport.js';
+import type { AwsCallSettings } from './call-context.js';
 import { type AwsSecretsManagerConfig, resolveAwsConfig } from './config.js';
 import { type BatchState, fetchManyFromAws } from './fetch-many.js';
-import { type AwsCallSettings, getSecretValue } from './get-secret-value.js';
+import { getSecretValue } from './get-secret-value.js';
 import { awsIdentity, awsSharedIdentity } from './identity.js';
 import { listAwsSecrets } from './list-secrets.js';
 import { fetchParameters } from './ssm/fetch-parameters.js';

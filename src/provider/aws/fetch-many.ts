@@ -6,9 +6,10 @@ import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
 import { AnswerShapeError, createPageGuard, MAX_BATCH_PAGES, readBatchPage } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match.js';
+import { type AwsCallSettings, callContext, malformedAnswer } from './call-context.js';
 import { awsErrorKindOf } from './error-names.js';
-import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
-import { malformedAnswer, mapAwsError, mapAwsErrorCode } from './map-error.js';
+import { getSecretValue } from './get-secret-value.js';
+import { mapAwsError, mapAwsErrorCode } from './map-error.js';
 
 /** Secret ids per `BatchGetSecretValue` call: the API's limit. */
 export const BATCH_SIZE = 20;
@@ -120,7 +121,7 @@ async function batchChunk(
   const eachAlone = () => Promise.all(ids.map((secretId) => getOne({ secretId })));
   if (state.batchDenied) return eachAlone();
   const context = (secretId: string) =>
-    locatorContext('BatchGetSecretValue', { secretId }, region, settings, signal);
+    callContext('BatchGetSecretValue', { secretId }, region, settings, signal);
   const entries: BatchEntry[] = [];
   const errors: BatchErrorEntry[] = [];
   const guard = createPageGuard(MAX_BATCH_PAGES);
@@ -163,7 +164,7 @@ async function batchChunk(
   return Promise.all(
     ids.map((secretId): FetchResult | Promise<FetchResult> => {
       const match = matches.get(secretId) ?? { kind: 'alone' };
-      const where = locatorContext('GetSecretValue', { secretId }, region, settings, undefined);
+      const where = callContext('GetSecretValue', { secretId }, region, settings, undefined);
       if (match.kind === 'alone') return getOne({ secretId });
       if (match.kind === 'error') {
         const { errorCode, message } = match.error;

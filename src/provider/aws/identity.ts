@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { SecretRefConfigError } from '../../errors.js';
+import { originOf } from './call-context.js';
 import type { ResolvedAwsConfig } from './config.js';
-import { originOf } from './map-error.js';
 
 /** Keys the digests of identities: chosen once per process, so a digest seen in a log cannot be tested offline. */
 const DIGEST_KEY = randomBytes(32);

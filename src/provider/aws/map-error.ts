@@ -4,70 +4,42 @@ import {
   SecretRefError,
   type SecretRefErrorCode,
 } from '../../errors.js';
+import { AnswerShapeError } from './answer-shape.js';
+import {
+  type AwsErrorContext,
+  capitalize,
+  describeSubject,
+  malformedAnswer,
+  oneLine,
+  originOf,
+  targetOf,
+} from './call-context.js';
 import { type AwsErrorKind, awsErrorKind } from './error-names.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
-/** The call an AWS error came from, for a message that says what to fix. */
-export interface AwsErrorContext {
-  action: 'GetSecretValue' | 'BatchGetSecretValue' | 'ListSecrets' | 'DescribeSecret';
-  /** The secret id as the caller wrote it. */
-  secretId?: string | undefined;
-  versionStage?: string | undefined;
-  versionId?: string | undefined;
-  region?: string | undefined;
-  endpoint?: string | undefined;
-  requestTimeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-/** How messages name what a call was about: `secret "db" (version stage "AWSPREVIOUS")`, or `secrets`. */
-function describeSubject(context: AwsErrorContext): string {
-  if (context.secretId === undefined) return 'secrets';
-  const version =
-    context.versionId !== undefined
-      ? ` (version id "${context.versionId}")`
-      : context.versionStage !== undefined
-        ? ` (version stage "${context.versionStage}")`
-        : '';
-  return `secret "${context.secretId}"${version}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** AWS's message on one line, cut at 200 characters. */
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
-
 /**
- * The endpoint's scheme, host and port: a path can hold a proxy's token, and messages, identities and
- * `testConnection()` results end up in logs.
+ * Sends one call and reads its answer: a failure of the call becomes a typed error, an answer of the wrong shape
+ * a malformed-answer error; anything else thrown is the library's own and propagates.
  */
-export function originOf(endpoint: string | undefined): string | undefined {
-  if (endpoint === undefined) return undefined;
+export async function callAws<T>(
+  contextOf: () => AwsErrorContext | Promise<AwsErrorContext>,
+  send: () => Promise<unknown>,
+  read: (output: unknown) => T,
+): Promise<T> {
+  let output: unknown;
   try {
-    return new URL(endpoint).origin;
-  } catch {
-    // The endpoint is the user's setting: one that is not a URL is named, never quoted.
-    return 'the configured endpoint';
+    output = await send();
+  } catch (error) {
+    // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
+    throw mapAwsError(error, await contextOf());
   }
-}
-
-/** Where a call went, for messages: the endpoint's origin, else Secrets Manager in the region. */
-function targetOf(context: AwsErrorContext): string {
-  return originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
-}
-
-/**
- * The error for an answer that does not have the shape Secrets Manager gives (a field of the wrong type, a
- * repeated page token): `provider_error`, not transient. `detail` names fields and types, never a value.
- */
-export function malformedAnswer(context: AwsErrorContext, detail: string): SecretFetchError {
-  const message = `The answer of ${targetOf(context)} to ${context.action} for ${describeSubject(context)} is malformed: ${detail}; check that \`endpoint\` is a Secrets Manager endpoint`;
-  return toError({ code: 'provider_error', message, transient: false }, context, undefined);
+  try {
+    return read(output);
+  } catch (error) {
+    // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
+    if (!(error instanceof AnswerShapeError)) throw error;
+    throw malformedAnswer(await contextOf(), error.message);
+  }
 }
 
 /** System codes (`error.code`) of a socket or request that timed out; error names are classified by `awsErrorKind`. */

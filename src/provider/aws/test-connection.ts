@@ -4,9 +4,15 @@ import { parseSecretArn } from '../../ref/secret-names.js';
 import type { TestConnectionOptions, TestConnectionResult } from '../../types.js';
 import { AnswerShapeError, readList, readRecord, readString } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
+import {
+  type AwsCallSettings,
+  type AwsErrorContext,
+  callContext,
+  malformedAnswer,
+  originOf,
+} from './call-context.js';
 import { awsErrorKindOf } from './error-names.js';
-import type { AwsCallSettings } from './get-secret-value.js';
-import { type AwsErrorContext, malformedAnswer, mapAwsError, originOf } from './map-error.js';
+import { mapAwsError } from './map-error.js';
 
 /** Options of the AWS provider's `testConnection`: {@link TestConnectionOptions}. */
 export type AwsTestConnectionOptions = TestConnectionOptions;
@@ -36,14 +42,8 @@ export async function testAwsConnection(
     ...(region === undefined ? {} : { region }),
     ...(endpoint === undefined ? {} : { endpoint }),
   };
-  const context = (action: AwsErrorContext['action'], secretRegion = region): AwsErrorContext => ({
-    action,
-    secretId,
-    region: secretRegion,
-    endpoint: settings.endpoint,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal,
-  });
+  const context = (action: AwsErrorContext['action'], secretRegion = region): AwsErrorContext =>
+    callContext(action, secretId === undefined ? undefined : { secretId }, secretRegion, settings, signal);
   const failed = (error: SecretRefError, who: Who = {}): TestConnectionResult => {
     if (error instanceof SecretRefAbortError) throw error;
     return { ok: false, code: error.code, message: error.message, latencyMs: latencyMs(), ...who };

@@ -2,8 +2,8 @@ import type { Parameter } from '@aws-sdk/client-ssm';
 import { throwIfAborted } from '../../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../../types.js';
+import { type AwsCallSettings, callContext } from '../call-context.js';
 import { awsErrorBaseNameOf, awsErrorKind } from '../error-names.js';
-import type { AwsCallSettings } from '../get-secret-value.js';
 import { mapAwsError } from '../map-error.js';
 import type { SsmTransport } from './ssm-transport.js';
 
@@ -61,14 +61,10 @@ function callError(
       { ref: locator.secretId, transient: false },
     );
   }
-  const mapped = mapAwsError(error, {
-    action: 'GetSecretValue',
-    secretId: locator.secretId,
-    region,
-    endpoint: settings.endpoint,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal,
-  });
+  const mapped = mapAwsError(
+    error,
+    callContext('GetSecretValue', { secretId: locator.secretId }, region, settings, signal),
+  );
   if (mapped.code === 'access_denied') {
     const kms = locator.service === 'ssm-secure' ? ' (and kms:Decrypt on the key of a SecureString)' : '';
     return new SecretFetchError(
