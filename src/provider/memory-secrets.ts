@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SecretFetchError, SecretRefConfigError } from '../errors.js';
 import { CURRENT_STAGE, extendsBySuffix, stageAskedFor } from '../ref/secret-names.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../types.js';
@@ -49,12 +49,6 @@ export interface StoredSecret {
   tags?: Record<string, string>;
 }
 
-function suffix(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return hash.toString(36).padStart(6, '0').slice(-6);
-}
-
 /** Checks and copies one secret given to the memory provider, as it will hold it in `region`. */
 export function storeSecret(name: string, input: MemorySecretInput, region: string): StoredSecret {
   const valid =
@@ -67,7 +61,9 @@ export function storeSecret(name: string, input: MemorySecretInput, region: stri
       `\`secrets.${name}\` must be a string, a Uint8Array or an object with \`versions\``,
     );
   }
-  const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix(name)}`;
+  // AWS's 6-character suffix, the same for a name in every process.
+  const suffix = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix}`;
   const versions: StoredVersion[] =
     typeof input === 'string' || input instanceof Uint8Array
       ? [{ value: copy(input), versionId: randomUUID(), stages: [CURRENT_STAGE] }]

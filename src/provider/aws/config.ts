@@ -227,7 +227,7 @@ export function isRegionOfPartition(partition: string, region: string): boolean 
 }
 
 /** Whether `value` has the shape of an AWS region name such as `eu-west-1` or `us-gov-east-1`. */
-export function isRegionName(value: string): boolean {
+function isRegionName(value: string): boolean {
   return REGION_PATTERN.test(value);
 }
 

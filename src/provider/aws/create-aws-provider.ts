@@ -136,9 +136,6 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
       throw result?.error;
     },
     fetchMany(locators: readonly SecretLocator[], options: CallOptions = {}): Promise<FetchResult[]> {
-      if (locators.every((locator) => locator.service === undefined)) {
-        return fetchManyFromAws(transport, settings, state, locators, options.signal);
-      }
       return fetchAll(locators, options.signal);
     },
     listSecrets(options: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {

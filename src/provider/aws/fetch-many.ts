@@ -70,8 +70,7 @@ export async function fetchManyFromAws(
   }
 
   for (const [region, idSet] of byRegion) {
-    const ids = [...idSet].filter((secretId) => !outcomes.has(keyOf({ secretId })));
-    if (ids.length === 0) continue;
+    const ids = [...idSet];
     if (ids.length === 1) {
       outcomes.set(keyOf({ secretId: ids[0]! }), getOne({ secretId: ids[0]! }));
       continue;
