@@ -1,3 +1,5 @@
+import { SecretRefSyntaxError } from '../errors.js';
+
 /** Character classes and message helpers shared by the reference grammar. */
 
 /** Longest secret name AWS accepts. */
@@ -45,4 +47,31 @@ export function describeChar(text: string, offset: number): string {
 /** A fragment of reference text, quoted for a message and shortened past `max` characters. */
 export function quote(text: string, max = 40): string {
   return text.length > max ? `${JSON.stringify(text.slice(0, max))}…` : JSON.stringify(text);
+}
+
+/**
+ * `input[start, end)` when every character is `allowed` and there are at most `maxLength`.
+ * @throws {SecretRefSyntaxError} at the first bad character, or where the text runs past `maxLength`.
+ */
+export function checkChars(
+  input: string,
+  start: number,
+  end: number,
+  allowed: (code: number) => boolean,
+  maxLength: number,
+  what: string,
+): string {
+  for (let i = start; i < end; i++) {
+    if (!allowed(input.charCodeAt(i))) {
+      throw new SecretRefSyntaxError(input, i, `${what} has invalid character ${describeChar(input, i)}`);
+    }
+  }
+  if (end - start > maxLength) {
+    throw new SecretRefSyntaxError(
+      input,
+      start + maxLength,
+      `${what} is longer than ${maxLength} characters`,
+    );
+  }
+  return input.slice(start, end);
 }

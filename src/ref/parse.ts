@@ -1,6 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
-import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
+import { checkChars, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
 import {
   namesSecretsManager,
   type ResolveOpener,
@@ -45,27 +45,12 @@ function parseActivepieces(input: string, start: number, separator: number, clos
   if (separator === start) {
     throw new SecretRefSyntaxError(input, start, `empty connection id before "${ACTIVEPIECES_SEPARATOR}"`);
   }
-  for (let i = start; i < separator; i++) {
-    if (!isManagerChar(input.charCodeAt(i))) {
-      throw new SecretRefSyntaxError(
-        input,
-        i,
-        `connection id has invalid character ${describeChar(input, i)}`,
-      );
-    }
-  }
-  if (separator - start > MAX_MANAGER_LENGTH) {
-    throw new SecretRefSyntaxError(
-      input,
-      start + MAX_MANAGER_LENGTH,
-      `connection id is longer than ${MAX_MANAGER_LENGTH} characters`,
-    );
-  }
+  const manager = checkChars(input, start, separator, isManagerChar, MAX_MANAGER_LENGTH, 'connection id');
   const pathStart = separator + ACTIVEPIECES_SEPARATOR.length;
   const idEnd = readSecretId(input, pathStart, close);
   const ref: SecretRef = { secretId: input.slice(pathStart, idEnd) };
   if (idEnd + 1 < close) ref.jsonKey = input.slice(idEnd + 1, close);
-  ref.manager = input.slice(start, separator);
+  ref.manager = manager;
   return ref;
 }
 

@@ -1,7 +1,7 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
 import {
-  describeChar,
+  checkChars,
   isSecretNameChar,
   isVersionIdChar,
   MAX_VERSION_ID_LENGTH,
@@ -34,29 +34,6 @@ export function splitSegments(
     pos = next;
   }
   return bounds;
-}
-
-function checkChars(
-  input: string,
-  start: number,
-  end: number,
-  allowed: (code: number) => boolean,
-  maxLength: number,
-  what: string,
-): string {
-  for (let i = start; i < end; i++) {
-    if (!allowed(input.charCodeAt(i))) {
-      throw new SecretRefSyntaxError(input, i, `${what} has invalid character ${describeChar(input, i)}`);
-    }
-  }
-  if (end - start > maxLength) {
-    throw new SecretRefSyntaxError(
-      input,
-      start + maxLength,
-      `${what} is longer than ${maxLength} characters`,
-    );
-  }
-  return input.slice(start, end);
 }
 
 /**
