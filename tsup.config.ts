@@ -15,7 +15,7 @@ const entry = { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'sr
 
 export default defineConfig([
   { ...shared, entry, format: 'esm', dts: true, splitting: true },
-  // quick-lru and p-limit are ESM-only: the CommonJS build carries its own copy so `require('secret-refs')`
+  // quick-lru, p-limit and p-timeout are ESM-only: the CommonJS build carries its own copy so `require('secret-refs')`
   // works on every Node 20 release, including those without require(esm).
   {
     ...shared,
@@ -23,7 +23,7 @@ export default defineConfig([
     format: 'cjs',
     dts: true,
     splitting: true,
-    noExternal: ['quick-lru', 'p-limit', 'yocto-queue'],
+    noExternal: ['quick-lru', 'p-limit', 'yocto-queue', 'p-timeout'],
   },
   { ...shared, entry: { cli: 'src/cli/main.ts' }, format: 'esm' },
 ]);

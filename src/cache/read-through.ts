@@ -1,6 +1,5 @@
 import { abortError, raceAbort } from '../abort.js';
 import type { Emit } from '../events.js';
-import { isParsedRef } from '../ref/parsed-ref.js';
 import type { SecretLocator, SecretProvider } from '../types.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from './cache-key.js';
 import { type Missing, type RequestContext, startRequest } from './fetch.js';
@@ -93,7 +92,7 @@ export function createReadThrough({
       counters.sharedRejected++;
     },
   };
-  const keyOf = keysOf(provider.identity);
+  const keyOf = cacheKeyFor(provider.identity);
   const served = servedServices(provider);
 
   /** Step (1): the outcomes when every key is fresh, counted as hits; `undefined`, nothing counted, otherwise. */
@@ -102,24 +101,13 @@ export function createReadThrough({
     locators: readonly SecretLocator[],
   ): FlightOutcome[] | undefined => {
     const now = Date.now();
-    const count = keys.length;
-    const outcomes: FlightOutcome[] = new Array(count);
-    // Each distinct key is looked up once and its outcome shared by its repeats (outcomes are never changed, only
-    // replaced); `first` holds the index of each key's first occurrence.
-    const first: number[] = [];
-    const firstOf = count > SCANNED_KEYS ? new Map<string, number>() : undefined;
-    for (let index = 0; index < count; index++) {
-      const key = keys[index]!;
-      const earlier = firstOf === undefined ? earlierIndex(keys, index) : firstOf.get(key);
-      if (earlier !== undefined) {
-        outcomes[index] = outcomes[earlier]!;
-        continue;
-      }
-      const value = store.fresh(key, now);
+    const { first, placeOf } = distinctKeys(keys);
+    // One outcome per distinct key, shared by its repeats (outcomes are never changed, only replaced).
+    const distinct: FlightOutcome[] = new Array(first.length);
+    for (let place = 0; place < first.length; place++) {
+      const value = store.fresh(keys[first[place]!]!, now);
       if (value === undefined) return undefined;
-      outcomes[index] = { ok: true, value, stale: false };
-      first.push(index);
-      firstOf?.set(key, index);
+      distinct[place] = { ok: true, value, stale: false };
     }
     for (const index of first) {
       counters.hits++;
@@ -130,8 +118,18 @@ export function createReadThrough({
         });
       }
     }
-    if (first.length > 1) unifyDistinct(keys, first, outcomes, store);
-    return outcomes;
+    if (first.length === keys.length) {
+      if (first.length > 1) oneVersionPerSecret(keys, distinct, store);
+      return distinct;
+    }
+    if (first.length > 1) {
+      oneVersionPerSecret(
+        first.map((index) => keys[index]!),
+        distinct,
+        store,
+      );
+    }
+    return placeOf.map((place) => distinct[place]!);
   };
 
   const slow = async (
@@ -147,7 +145,7 @@ export function createReadThrough({
       return store.join(running);
     };
     const missing: Missing[] = [];
-    for (const index of firstIndexes(keys)) {
+    for (const index of distinctKeys(keys).first) {
       const key = keys[index]!;
       const locator = normalizeLocator(locators[index]!);
       const { secretId } = locator;
@@ -231,74 +229,39 @@ export function createReadThrough({
     }
     return slow(keys, locators, options);
   };
-  return Object.assign(read, { keyOf: cacheKeyFor(provider.identity) });
-}
-
-/**
- * The cache key of a locator for one provider identity; a parsed reference (frozen by the parser) keeps its key,
- * so each key is built once.
- */
-function keysOf(identity: string): (locator: SecretLocator) => string {
-  const keyOf = cacheKeyFor(identity);
-  const known = new WeakMap<SecretLocator, string>();
-  return (locator) => {
-    // Only parsed references are ever remembered, so a key found needs no check.
-    let key = known.get(locator);
-    if (key !== undefined) return key;
-    key = keyOf(locator);
-    if (isParsedRef(locator)) known.set(locator, key);
-    return key;
-  };
+  return Object.assign(read, { keyOf });
 }
 
 const ONLY: readonly number[] = [0];
 
-/** The index of each key's first occurrence, in order: the one repeat detector of the cache-key space. */
-function firstIndexes(keys: readonly string[]): readonly number[] {
-  if (keys.length === 1) return ONLY;
-  const first: number[] = [];
-  const seen = new Set<string>();
-  for (let index = 0; index < keys.length; index++) {
-    if (seen.has(keys[index]!)) continue;
-    seen.add(keys[index]!);
-    first.push(index);
-  }
-  return first;
-}
-
 /** Up to this many keys in one read are told apart by a scan; more get a map. */
 const SCANNED_KEYS = 16;
 
-/** The index of the first key before `end` equal to `keys[end]`, if any. */
-function earlierIndex(keys: readonly string[], end: number): number | undefined {
-  const key = keys[end];
-  for (let index = 0; index < end; index++) if (keys[index] === key) return index;
-  return undefined;
+/**
+ * The one repeat detector of the cache-key space: the index of each distinct key's first occurrence, in order, and
+ * for each key its place among the distinct ones.
+ */
+function distinctKeys(keys: readonly string[]): { first: readonly number[]; placeOf: readonly number[] } {
+  if (keys.length === 1) return { first: ONLY, placeOf: ONLY };
+  const first: number[] = [];
+  const placeOf: number[] = new Array(keys.length);
+  const seen = keys.length > SCANNED_KEYS ? new Map<string, number>() : undefined;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    let place = seen === undefined ? placeAmong(keys, first, key) : seen.get(key);
+    if (place === undefined) {
+      place = first.length;
+      first.push(index);
+      seen?.set(key, place);
+    }
+    placeOf[index] = place;
+  }
+  return { first, placeOf };
 }
 
-/**
- * (6) One version per secret per read, over the distinct keys only (a key's repeats hold the same value): `first`
- * lists the first index of each distinct key.
- */
-function unifyDistinct(
-  keys: readonly string[],
-  first: readonly number[],
-  outcomes: FlightOutcome[],
-  store: CacheStore,
-): void {
-  if (first.length === keys.length) {
-    oneVersionPerSecret(keys, outcomes, store);
-    return;
-  }
-  const distinct = first.map((index) => outcomes[index]!);
-  oneVersionPerSecret(
-    first.map((index) => keys[index]!),
-    distinct,
-    store,
-  );
-  if (distinct.every((outcome, place) => outcome === outcomes[first[place]!])) return;
-  const placeOf = new Map(first.map((index, place) => [keys[index]!, place]));
-  for (let index = 0; index < keys.length; index++) outcomes[index] = distinct[placeOf.get(keys[index]!)!]!;
+function placeAmong(keys: readonly string[], first: readonly number[], key: string): number | undefined {
+  for (let place = 0; place < first.length; place++) if (keys[first[place]!] === key) return place;
+  return undefined;
 }
 
 /** The requests for `missing`: current versions together when the provider batches and there are several. */

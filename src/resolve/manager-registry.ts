@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import pTimeout from 'p-timeout';
 import QuickLRU from 'quick-lru';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
@@ -67,6 +68,12 @@ const NO_ID = '\u0000none';
 /** The default of {@link ManagerRegistryOptions.lookupTimeoutMs}. */
 const LOOKUP_TIMEOUT_MS = 10_000;
 
+/** The bound's timer, unref'd: a lookup that never answers does not keep the process alive. */
+const UNREF_TIMERS = {
+  setTimeout: ((run: () => void, ms: number) => setTimeout(run, ms).unref()) as typeof setTimeout,
+  clearTimeout: ((timer) => clearTimeout(timer)) as typeof clearTimeout,
+} as const;
+
 /**
  * Builds and keeps the managers of a platform's connections, for `managers` given as a function: `lookup(id)` gives
  * the connection's settings, `create(settings, id)` its manager, made on first use, kept (at most `maxSize`, least
@@ -133,21 +140,15 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
     const settings = lookup(id);
     if (!isThenable(settings)) return build(slot, id, settings);
     // The user's lookup is not trusted to settle: it is bounded, and `delete` forgets it.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new SecretRefError(
-              'unknown_manager',
-              `\`lookup\` did not answer within ${lookupTimeoutMs} ms for id ${JSON.stringify(id)}`,
-            ),
-          ),
-        lookupTimeoutMs,
-      );
-      timer.unref?.();
+    const settled = pTimeout(Promise.resolve(settings), {
+      milliseconds: lookupTimeoutMs,
+      message: new SecretRefError(
+        'unknown_manager',
+        `\`lookup\` did not answer within ${lookupTimeoutMs} ms for id ${JSON.stringify(id)}`,
+      ),
+      customTimers: UNREF_TIMERS,
     });
-    const pending: Promise<SecretManager> = Promise.race([Promise.resolve(settings), timeout])
+    const pending: Promise<SecretManager> = settled
       .then((found) => {
         if (building.get(slot) !== pending) {
           throw new SecretRefError(
@@ -158,7 +159,6 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
         return build(slot, id, found);
       })
       .finally(() => {
-        clearTimeout(timer);
         if (building.get(slot) === pending) building.delete(slot);
       });
     building.set(slot, pending);
