@@ -7,6 +7,7 @@ import type {
   GetSecretValueCommandOutput,
   ListSecretsCommandInput,
   ListSecretsCommandOutput,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { throwIfAborted } from '../../abort.js';
 import { parseSecretArn } from '../../ref/secret-names.js';
@@ -80,30 +81,25 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   );
   const keyOf = (region: string | undefined): string => region ?? config.region ?? '';
 
-  const command = (sdk: Sdk, build: (sdk: Sdk) => object, region: string | undefined): never => {
-    const built = build(sdk);
-    observeRequest(built, config.emit, 'secretsmanager', region ?? config.region);
-    return built as never;
-  };
-
   const send = async <Output>(
     region: string | undefined,
     build: (sdk: Sdk) => object,
     signal: AbortSignal | undefined,
   ): Promise<Output> => {
     throwIfAborted(signal);
-    if (config.client !== undefined) {
+    const call = async (client: SecretsManagerClient, target: string | undefined): Promise<Output> => {
       const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
-      return (await config.client.send(command(sdk, build, undefined), sendOptions(signal))) as Output;
-    }
-    return clients.use(keyOf(region), async (client) => {
-      const sdk = await loadSdk();
-      throwIfAborted(signal);
-      sent += 1;
-      return (await client.send(command(sdk, build, region), sendOptions(signal))) as Output;
-    });
+      const command = build(sdk);
+      observeRequest(command, config.emit, 'secretsmanager', target ?? config.region);
+      return (await client.send(
+        command as never,
+        signal === undefined ? {} : { abortSignal: signal },
+      )) as Output;
+    };
+    if (config.client !== undefined) return call(config.client, undefined);
+    return clients.use(keyOf(region), (client) => call(client, region));
   };
 
   return {
@@ -156,8 +152,4 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     calls: () => sent,
     clientCount: () => clients.size(),
   };
-}
-
-function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
-  return signal === undefined ? {} : { abortSignal: signal };
 }
