@@ -67,9 +67,9 @@ export interface AwsSecretsManagerConfig {
 }
 
 /** The default of {@link AwsSecretsManagerConfig.maxAttempts}. */
-export const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_MAX_ATTEMPTS = 3;
 /** The default of {@link AwsSecretsManagerConfig.requestTimeoutMs}. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 /** A validated configuration; static keys stay inside `credentials` and are never copied elsewhere. */
 export interface ResolvedAwsConfig {

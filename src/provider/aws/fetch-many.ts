@@ -12,9 +12,9 @@ import { getSecretValue } from './get-secret-value.js';
 import { mapAwsError, mapAwsErrorCode } from './map-error.js';
 
 /** Secret ids per `BatchGetSecretValue` call: the API's limit. */
-export const BATCH_SIZE = 20;
+const BATCH_SIZE = 20;
 /** `GetSecretValue` calls in flight at once when batching is not possible; also the bound on batch calls. */
-export const FALLBACK_CONCURRENCY = 10;
+const FALLBACK_CONCURRENCY = 10;
 
 /** What a provider remembers between batched fetches. */
 export interface BatchState {

@@ -14,7 +14,7 @@ import { type AwsCallSettings, callContext } from './call-context.js';
 import { callAws } from './map-error.js';
 
 /** The page size asked of `ListSecrets` when none is given: the API's maximum. */
-export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 
 /**
  * Lists the secrets of the default region, every page, as metadata only. `prefix` is sent as AWS's `name` filter
