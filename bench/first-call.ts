@@ -1,6 +1,8 @@
 /**
  * The first call in a fresh process: 10 secrets, 20 ms a call at the local endpoint (the real SDK over HTTP),
- * each run in its own `node` process, for secret-refs and for Powertools (`first-call-child-powertools.ts`). "At once" reads right after creating the manager; "after start-up" waits
+ * each run in its own plain `node` process (JavaScript children, no TypeScript loader: what a service runs), for
+ * secret-refs and for Powertools (`first-call-child-powertools.mjs`). "At once" reads right after creating the
+ * manager; "after start-up" waits
  * 800 ms first, as an application does while it sets up the rest — the SDK's import, the client's construction and
  * its warm-up (a dry run through the SDK's middleware that sends nothing), started when the manager is created, are
  * done by then. Each child then reads 10 other secrets: a steady-state call, about 1.5 round trips at this endpoint
@@ -29,11 +31,11 @@ interface ChildResult {
   calls: number;
 }
 
-const CHILDREN = { ours: './first-call-child.ts', powertools: './first-call-child-powertools.ts' } as const;
+const CHILDREN = { ours: './first-call-child.mjs', powertools: './first-call-child-powertools.mjs' } as const;
 
 async function firstCall(who: keyof typeof CHILDREN, endpoint: string, waitMs: number): Promise<ChildResult> {
   const child = fileURLToPath(new URL(CHILDREN[who], import.meta.url));
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', child, endpoint, String(waitMs)], {
+  const { stdout } = await run(process.execPath, [child, endpoint, String(waitMs)], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   return JSON.parse(stdout.trim()) as ChildResult;
@@ -139,6 +141,9 @@ export async function firstCallScenario(): Promise<ScenarioResult> {
           measured: `${(ours.fromStart / peer.fromStart).toFixed(2)}× (${figure(ours.fromStart, 'ms')} vs ${figure(peer.fromStart, 'ms')})`,
           pass: ours.fromStart <= peer.fromStart,
         },
+      ],
+      notes: [
+        `First call: median of ${RUNS} fresh processes a side, alternating; each child is plain JavaScript run by plain \`node\` (ours imports the built \`dist/\`), as a service runs. Under a TypeScript loader (\`node --import tsx\`) the figures differ: the loader's hooks run on a thread of their own, and every module imported after start-up — the AWS SDK, which secret-refs imports when a manager is created, not at import — waits on that thread; Powertools imports the SDK at start-up, before the loader's cost shows.`,
       ],
     };
   } finally {

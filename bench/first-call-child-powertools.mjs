@@ -1,5 +1,5 @@
 /**
- * The peer of bench/first-call-child.ts: `node --import tsx bench/first-call-child-powertools.ts <endpoint> <waitMs>`.
+ * The peer of bench/first-call-child.ts: `node bench/first-call-child-powertools.mjs <endpoint> <waitMs>`.
  * Imports Powertools' `SecretsProvider`, creates it as its users do (its own client, from `clientConfig`), waits
  * `waitMs`, then times the first read of 10 secrets (`Promise.all` of `get`, as a user reads several), and a second
  * read of 10 other secrets; prints `{ "ms": …, "fromStartMs": …, "steadyMs": …, "calls": 10 }` (one GetSecretValue per secret).
@@ -20,7 +20,8 @@ const provider = new SecretsProvider({
 await new Promise((resolve) => setTimeout(resolve, Number(waitText)));
 
 // process.hrtime, as in the library's child, so both pay the same for the clock.
-const read = async (prefix: string): Promise<number> => {
+/** @param {string} prefix @returns {Promise<number>} */
+const read = async (prefix) => {
   const started = process.hrtime.bigint();
   const values = await Promise.all(Array.from({ length: 10 }, (_, n) => provider.get(`${prefix}${n}`)));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
