@@ -53,7 +53,7 @@ export function createRegionClients<C extends { destroy(): void }>(create: (regi
 
   return {
     /** The client of `region` (`''` stands for "no region": an injected client's), built at first use. */
-    get: get as (region: string) => Readonly<Entry<C>>,
+    get: (region: string): Readonly<Entry<C>> => get(region),
     /** Runs `call` with the client of `region`; an evicted client is destroyed only once its calls have ended. */
     async use<R>(region: string, call: (client: C) => Promise<R>): Promise<R> {
       const entry = get(region);
