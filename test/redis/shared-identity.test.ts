@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { resolveAwsConfig } from '../../src/provider/aws/config.js';
-import { awsSharedIdentity } from '../../src/provider/aws/shared-identity.js';
+import { awsSharedIdentity } from '../../src/provider/aws/identity.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 
 const digest = (text: string): string => `<${Buffer.from(text).toString('hex').length}:${text.length}>`;
