@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { SecretPayload } from '../../types.js';
 import type { SharedInvalidation } from '../tier.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
-import { type ScopeNames, someIdForm } from './names.js';
+import { type IdFormMatch, idFormMatch, type ScopeNames } from './names.js';
 
 /**
  * What travels on the namespace's channel, as data. Only hashes travel: no secret name, ARN or credential.
@@ -66,8 +65,46 @@ type ParsedText =
       readonly mac: string;
       readonly body: string;
       /** What verifying it under a `bus` key in a namespace said, for the tiers of this process that ask again. */
-      readonly verified: { bus: Buffer; namespace: string; ok: boolean }[];
+      readonly verified: Verified[];
     };
+
+/** One verification of a parsed text, and what the message answers, shared by the tiers that hear it. */
+interface Verified {
+  readonly bus: Buffer;
+  readonly namespace: string;
+  readonly ok: boolean;
+  readonly answers: SharedAnswers;
+}
+
+/**
+ * What one verified invalidation answers for the in-process entries, shared by the tiers of the process that hear it:
+ * 250 tiers holding the same 200 secrets then test 200 secrets, not 50,000 entries. An answer is a function of the
+ * message, the `names` key its forms are derived with and, for a `form` message, the scope text of that key
+ * (`text`, `undefined` for `any-scope-form`): it is shared only where all three are the same.
+ */
+type SharedAnswers = {
+  readonly names: Buffer;
+  readonly text: string | undefined;
+  readonly matches: IdFormMatch;
+}[];
+/** Answers kept per message: distinct scope texts and keys among the tiers of one process. */
+const MAX_ANSWERS = 8;
+
+function sharedMatch(
+  answers: SharedAnswers,
+  names: Buffer,
+  text: string | undefined,
+  test: (id: string) => boolean,
+): IdFormMatch {
+  const found = answers.find((answer) => answer.text === text && answer.names.equals(names));
+  if (found) return found.matches;
+  const matches = idFormMatch(test);
+  if (answers.length < MAX_ANSWERS) answers.push({ names, text, matches });
+  return matches;
+}
+
+/** The answers of a decoded message, by the message object `decodeBusMessage` gave a tier. */
+const answersOf = new WeakMap<InvalidationMessage, SharedAnswers>();
 
 /**
  * The text parsed last: a process's shared subscription hands each message to every tier over its client in turn,
@@ -122,11 +159,22 @@ export function decodeBusMessage(
   let check = parsed.verified.find((done) => done.namespace === namespace && done.bus.equals(key.bus));
   if (!check) {
     const expected = hmacHex(key.bus, namespace, parsed.body);
-    check = { bus: key.bus, namespace, ok: timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.mac)) };
+    const ok = timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.mac));
+    check = { bus: key.bus, namespace, ok, answers: [] };
     if (parsed.verified.length < MAX_VERIFIED) parsed.verified.push(check);
   }
   if (!check.ok) return undefined;
-  const { kind, scope, form } = parsed;
+  const message = messageOf(parsed.kind, key, parsed.scope, parsed.form);
+  answersOf.set(message, check.answers);
+  return message;
+}
+
+function messageOf(
+  kind: InvalidationMessage['kind'],
+  key: DerivedKey,
+  scope: string,
+  form: string,
+): InvalidationMessage {
   switch (kind) {
     case 'form':
       return { kind, key, scope, form };
@@ -162,23 +210,16 @@ export interface KnownScopes {
  */
 export function invalidationsOf(message: InvalidationMessage, known: KnownScopes): SharedInvalidation[] {
   if (message.kind === 'namespace') return [DROP_ALL];
+  const answers = answersOf.get(message) ?? [];
   if (message.kind === 'any-scope-form') {
-    return [
-      {
-        scope: undefined,
-        matches: (secretId: string, payload: SecretPayload | undefined) =>
-          someIdForm(secretId, payload, (id) => known.anyForm(message.key, id) === message.form),
-      },
-    ];
+    const { key, form } = message;
+    const matches = sharedMatch(answers, key.names, undefined, (id) => known.anyForm(key, id) === form);
+    return [{ scope: undefined, matches }];
   }
   const found = known.find(message.key, message.scope);
   if (!found) return [];
   if (message.kind === 'scope') return [{ scope: found.scope, matches: everything }];
-  return [
-    {
-      scope: found.scope,
-      matches: (secretId: string, payload: SecretPayload | undefined) =>
-        someIdForm(secretId, payload, (id) => found.names.form(id) === message.form),
-    },
-  ];
+  const { names } = found;
+  const matches = sharedMatch(answers, names.key.names, names.text, (id) => names.form(id) === message.form);
+  return [{ scope: found.scope, matches }];
 }

@@ -26,6 +26,8 @@ export function keyPrefix(namespace: string): string {
 /** The names one key derives for one scope (the scope text that `sharedIdentity` computed with that key). */
 export interface ScopeNames {
   readonly key: DerivedKey;
+  /** The scope text the names are derived from (this key's part of the tier's scope). */
+  readonly text: string;
   /** The scope as hashed into Redis. */
   readonly scope: string;
   /** The entry name of a locator. */
@@ -112,6 +114,7 @@ export function scopeNames(key: DerivedKey, scopeText: string, memo?: NameMemo):
   const formSlot = key.id + formHead;
   return {
     key,
+    text: scopeText,
     scope: hmacHex(key.names, 'scope', scopeText),
     entry(locator) {
       const { secretId, versionStage, versionId, service } = normalizeLocator(locator);
@@ -160,4 +163,37 @@ export function someIdForm(
   const arn = payload?.arn;
   if (arn === undefined) return false;
   return test(arn) || (ARN_SUFFIX.test(arn) && test(arn.slice(0, -7)));
+}
+
+/** Whether an entry, read by `secretId` and fetched as `payload`, is named by one invalidation. */
+export type IdFormMatch = (secretId: string, payload: SecretPayload | undefined) => boolean;
+
+/**
+ * `someIdForm(secretId, payload, test)` remembered: each id tested once, each entry's answer kept by its secret id
+ * with the name and ARN it was computed from (all that `someIdForm` reads), so that the many in-process entries
+ * of one secret (one per manager of a process) cost a lookup each, and an entry whose payload differs is asked
+ * afresh. `test` must be a function of the id alone.
+ * @example
+ *   const matches = idFormMatch((id) => names.form(id) === message.form);
+ */
+export function idFormMatch(test: (id: string) => boolean): IdFormMatch {
+  const byId = new Map<string, boolean>();
+  const testOnce = (id: string): boolean => {
+    let answer = byId.get(id);
+    if (answer === undefined) {
+      answer = test(id);
+      byId.set(id, answer);
+    }
+    return answer;
+  };
+  const answers = new Map<string, { name: string | undefined; arn: string | undefined; matches: boolean }>();
+  return (secretId, payload) => {
+    const name = payload?.name;
+    const arn = payload?.arn;
+    const known = answers.get(secretId);
+    if (known !== undefined && known.name === name && known.arn === arn) return known.matches;
+    const matches = someIdForm(secretId, payload, testOnce);
+    answers.set(secretId, { name, arn, matches });
+    return matches;
+  };
 }
