@@ -264,6 +264,24 @@ describe.each(FLAVOURS)('the Redis tier over %s', (flavour) => {
     expect((await waiting)[0]).toMatchObject({ hit: true, payload });
   });
 
+  it('a waiter’s four leases do not count the time its process’s loop was stalled: it gets the holder’s value', async () => {
+    const [a, b] = [await cache({ leaseMs: 5_000 }), await cache({ leaseMs: 150 })];
+    const scope = a.tier.scopeOf(provider) as string;
+    const [holder] = await a.tier.read(scope, [{ secretId: 'prod/db' }]);
+    expect(isMiss(holder)).toBe(true);
+    const waiting = b.tier.read(scope, [{ secretId: 'prod/db' }]);
+    // b has heard that the lease is held; then the process is busy (a saturated cold start) past b's four leases.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const busyUntil = Date.now() + 150 * 4 + 300;
+    while (Date.now() < busyUntil) {
+      // stalled
+    }
+    // The holder's value comes after b's four leases of wall time, within four leases of b's loop running.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (isMiss(holder)) holder.commit(payload);
+    expect((await waiting)[0]).toMatchObject({ hit: true, payload });
+  });
+
   it('a holder that is gone stops renewing, and a waiter takes its lease within about one lease', async () => {
     const [a, b] = [await cache({ leaseMs: 1_000 }), await cache({ leaseMs: 1_000 })];
     const scope = a.tier.scopeOf(provider) as string;

@@ -67,7 +67,21 @@ export async function readShared(
   const token = `${PROCESS_TOKEN}.${(tokens++).toString(36)}`;
   // A held lease is waited on for up to MAX_LEASES_HELD leases from when this reader learns it is held (its first
   // answer), not from when it asked: a process whose own read queued behind its other work must not fetch at once.
+  // Counted in the time this process's loop ran: a saturated process (a cold start of many managers in one process,
+  // on a machine with fewer cores than processes) has its values waiting unread in the socket while the wall clock
+  // runs, and a waiter that then fetched for itself would send the whole fleet to the provider at once.
   let deadline = Number.POSITIVE_INFINITY;
+  // The loop's stalls counted so far, from when this reader began to wait (`undefined` until then).
+  let stalledAtDeadline: number | undefined;
+  const deadlineNow = (): number => {
+    if (stalledAtDeadline === undefined) return deadline;
+    const stalled = stalledSoFar() - stalledAtDeadline;
+    if (stalled > 0) {
+      deadline += stalled;
+      stalledAtDeadline += stalled;
+    }
+    return deadline;
+  };
   // While the bus is up, `filled` messages wake the waiters and polls only cover a lost one: the first comes late.
   let wait = context.pollMs() > POLL_MS ? context.pollMs() : FIRST_POLL_MS;
   let nextPoll = 0;
@@ -90,7 +104,7 @@ export async function readShared(
     ahead: number,
   ): Promise<{ indexes: readonly number[]; reply: ReturnType<typeof decodeReadReply> } | undefined> => {
     if (indexes.length === 0) return undefined;
-    const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
+    const leaseMs = Date.now() < deadlineNow() ? context.leaseMs : 0;
     const askedNames = indexes.map((index) => entryNames[index]!);
     const args = readArgs({
       prefix: context.prefix,
@@ -162,7 +176,7 @@ export async function readShared(
                   );
           } else if (slot.lease === 1) {
             out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
-          } else if (slot.lease !== -1 || Date.now() >= deadline || signal?.aborted) {
+          } else if (slot.lease !== -1 || Date.now() >= deadlineNow() || signal?.aborted) {
             out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
           }
         });
@@ -173,9 +187,10 @@ export async function readShared(
         continue;
       }
       if (nextPoll === 0) {
-        nextPoll = Math.min(Date.now() + wait, deadline);
         unwatchStalls = watchStalls();
         stalledAtWait = stalledSoFar();
+        stalledAtDeadline = stalledAtWait;
+        nextPoll = Math.min(Date.now() + wait, deadline);
         watch.narrow(pending.map((index) => entryNames[index]!));
       }
       asked = [];
@@ -189,7 +204,7 @@ export async function readShared(
           const stalled = stalledSoFar() - stalledAtWait;
           stalledAtWait += stalled;
           if (stalled > 0) {
-            nextPoll = Math.min(nextPoll + stalled, deadline);
+            nextPoll = Math.min(nextPoll + stalled, deadlineNow());
             if (nextPoll > Date.now()) continue;
           }
           // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
@@ -202,7 +217,7 @@ export async function readShared(
             context.pollMs() > POLL_MS
               ? Math.min(Math.max(wait, context.pollMs()) * 2, most)
               : Math.min(wait * 2, POLL_MS);
-          nextPoll = Math.min(now + wait, deadline);
+          nextPoll = Math.min(now + wait, deadlineNow());
           break;
         }
         const filled = await watch.next(Math.max(0, nextPoll - now), signal);
