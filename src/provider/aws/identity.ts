@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { SecretRefConfigError } from '../../errors.js';
+import { within } from '../../timeout.js';
 import { originOf } from './call-context.js';
 import type { ResolvedAwsConfig } from './config.js';
 
@@ -117,12 +118,7 @@ const targets = new WeakMap<object, Promise<ClientTarget>>();
 function clientTarget(client: object): Promise<ClientTarget> {
   let target = targets.get(client);
   if (target === undefined) {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(unreadable('did not answer within 5 s')), CLIENT_TARGET_TIMEOUT_MS);
-      timer.unref?.();
-    });
-    target = Promise.race([readTarget(client), late]).finally(() => clearTimeout(timer));
+    target = within(readTarget(client), CLIENT_TARGET_TIMEOUT_MS, unreadable('did not answer within 5 s'));
     // Each caller that awaits it reads its failure: this only keeps it from being reported unhandled.
     target.catch(() => {});
     targets.set(client, target);
