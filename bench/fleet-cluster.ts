@@ -259,6 +259,11 @@ async function runTopology(
       );
       const times = heard.flatMap((answer) => answer.heard);
       for (const time of times) delays.push(time - sent);
+      // Per message: the first of a run costs each process more (its code not yet optimised, see docs/redis-cluster.md).
+      const these = times.map((time) => time - sent);
+      console.error(
+        `${topology} invalidation ${round}: p50 ${percentile(these, 50).toFixed(1)} ms, p99 ${percentile(these, 99).toFixed(1)} ms, heard by ${these.length}`,
+      );
       for (let missing = times.length; missing < setup.managers * PROCESSES; missing++) {
         delays.push(Number.POSITIVE_INFINITY);
       }
