@@ -1,5 +1,5 @@
 /** The first wait after a failed refresh, before jitter. */
-export const ERROR_BACKOFF_BASE_MS = 1_000;
+const ERROR_BACKOFF_BASE_MS = 1_000;
 /** The longest wait between two tries while refreshes keep failing. */
 export const ERROR_BACKOFF_MAX_MS = 60_000;
 

@@ -17,7 +17,7 @@ function optional(part: string | undefined): string {
  * The stage a locator names when it names none; a locator that asks for it explicitly (and no version id)
  * reads the same value, so both share one cache entry and one batched fetch.
  */
-export const CURRENT_STAGE = 'AWSCURRENT';
+const CURRENT_STAGE = 'AWSCURRENT';
 
 /** The locator with an explicit `AWSCURRENT` stage (and no version id) reduced to the plain current form. */
 export function normalizeLocator(locator: SecretLocator): SecretLocator {

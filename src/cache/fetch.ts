@@ -13,7 +13,7 @@ export interface Missing {
 }
 
 /** How a request runs: a read past the caches (`refresh`), or a refresh ahead of expiry in the background. */
-export interface RequestMode {
+interface RequestMode {
   refresh?: boolean;
   background?: boolean;
 }

@@ -2,7 +2,7 @@ import type { SecretPayload } from '../types.js';
 import type { EntryOwner } from './store-types.js';
 
 /** Whether an invalidation concerns a value: the provider identity, the secret id it was read by, its payload. */
-export type Concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean;
+type Concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean;
 
 /**
  * The invalidations made while fetches were in flight, so that a fetch which began before one of them never stores
@@ -21,7 +21,7 @@ export interface InvalidationLog {
 }
 
 /** Records kept at most; past that the oldest go, and fetches older than they are are never stored. */
-export const INVALIDATION_LOG_SIZE = 1_000;
+const INVALIDATION_LOG_SIZE = 1_000;
 
 /** Creates an empty log. */
 export function createInvalidationLog(size = INVALIDATION_LOG_SIZE): InvalidationLog {

@@ -1,4 +1,4 @@
-import { raceAbort, readSignal } from '../abort.js';
+import { checkOptionsObject, raceAbort, readFlag, readSignal } from '../abort.js';
 import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
 import { createNegativeMemo } from '../cache/negative.js';
@@ -50,11 +50,7 @@ const OPTIONS = new Set(['cache', 'onEvent']);
 /** The call options of a read: its signal and `refresh`, checked (`SecretRefConfigError` naming the option). */
 function readOptions(options: unknown): ReadOptions {
   const signal = readSignal(options);
-  const refresh = (options as { refresh?: unknown } | undefined)?.refresh;
-  if (refresh !== undefined && typeof refresh !== 'boolean') {
-    throw new SecretRefConfigError('refresh', '`refresh` must be a boolean');
-  }
-  return { signal, refresh: refresh === true };
+  return { signal, refresh: readFlag((options as { refresh?: unknown } | undefined)?.refresh, 'refresh') };
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -101,9 +97,7 @@ export function createSecretManager(
   options: SecretManagerOptions = {},
 ): SecretManager {
   checkProvider(provider);
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
+  checkOptionsObject(options);
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) {
       throw new SecretRefConfigError(

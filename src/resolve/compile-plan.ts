@@ -7,7 +7,7 @@ import { copyStringSites, linkPath, type PathSegment } from './walk.js';
 import { type Container, type Kind, kindOf, setOwn } from './walk-access.js';
 
 /** Where a container of the snapshot is held: by `containers[parent]`, at `key`. @internal */
-export interface PlannedEdge {
+interface PlannedEdge {
   parent: number;
   key: PropertyKey;
   child: number;

@@ -19,6 +19,11 @@ interface Group {
 /** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
 const NO_OPTIONS: CallOptions = Object.freeze({});
 
+/** The options a resolve passes to each manager; a read with neither a signal nor `refresh` allocates none. @internal */
+export function callOptionsOf(signal: AbortSignal | undefined, refresh: boolean): CallOptions {
+  return refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
+}
+
 /** Up to this many managers in one resolve are told apart by a scan; more get a map. */
 const SCANNED_GROUPS = 8;
 
@@ -76,7 +81,7 @@ export function fetchRefs(
       group.firstOf.set(key, at[index]!);
     }
   }
-  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
+  const options = callOptionsOf(signal, refresh);
   let waiting: Promise<void>[] | undefined;
   for (const group of groups) {
     const results = group.read ? group.read(group.refs, options) : callManager(group, options);
@@ -160,7 +165,7 @@ const keyOfParsed = new WeakMap<SecretRef, string>();
  * parsed (frozen) reference keeps its key, so it is built once.
  * @internal
  */
-export function refKey(ref: SecretRef): string {
+function refKey(ref: SecretRef): string {
   const parsed = isParsedRef(ref);
   let key = parsed ? keyOfParsed.get(ref) : undefined;
   if (key === undefined) {

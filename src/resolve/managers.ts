@@ -23,7 +23,7 @@ export type ManagerLookup = (id: string | undefined) => SecretManager | Promise<
 export type SecretManagers = SecretManager | Readonly<Record<string, SecretManager>> | ManagerLookup;
 
 /** Which manager serves a reference, or why none does. */
-export type Route = { ok: true; manager: SecretManager } | { ok: false; message: string };
+type Route = { ok: true; manager: SecretManager } | { ok: false; message: string };
 
 /** Picks the manager of a reference. */
 export type RouteOf = (ref: SecretRef) => Route;

@@ -1,10 +1,10 @@
-import { readSignal, throwIfAborted } from '../abort.js';
-import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
+import { readFlag, readSignal, throwIfAborted } from '../abort.js';
+import { SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
 import { readerOf } from '../manager/read-refs.js';
 import type { SecretResult } from '../manager/types.js';
-import type { CallOptions, SecretRef, SecretRefMatch } from '../types.js';
-import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
-import { fetchRefs } from './fetch-refs.js';
+import type { SecretRef, SecretRefMatch } from '../types.js';
+import { type EncodeOption, readEncode } from './encode.js';
+import { callOptionsOf, fetchRefs } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
 import { createLazyMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
@@ -130,18 +130,22 @@ export function readOptions(
   options: ResolveConnectionOptions | undefined,
 ): ReadOptions {
   if (options === undefined) return defaultsFor(managers);
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
   const signal = readSignal(options);
   const router = createRouter(managers, options.defaultManager);
+  return { signal, router, ...readValueOptions(options), refresh: readFlag(options.refresh, 'refresh') };
+}
+
+/** The options that shape the resolved value, checked: those a compiled connection keeps. @internal */
+export type ValueOptions = Pick<ReadOptions, 'maxDepth' | 'encode' | 'keepJsonTypes'>;
+
+/** Checks `maxDepth`, `encode` and `keepJsonTypes` of resolve or compile options. @internal */
+export function readValueOptions(
+  options: WalkOptions & { encode?: unknown; keepJsonTypes?: unknown },
+): ValueOptions {
   return {
-    signal,
-    router,
     maxDepth: readMaxDepth(options),
     encode: readEncode(options.encode),
-    keepJsonTypes: readKeepJsonTypes(options.keepJsonTypes),
-    refresh: readRefresh(options.refresh),
+    keepJsonTypes: readFlag(options.keepJsonTypes, 'keepJsonTypes'),
   };
 }
 
@@ -160,12 +164,6 @@ function defaultsFor(managers: SecretManagers): ReadOptions {
   // A router made once per manager keeps them, so a resolve without options allocates no options.
   if (router.single !== undefined) router.defaults = Object.freeze(defaults);
   return defaults;
-}
-
-function readRefresh(refresh: unknown): boolean {
-  if (refresh === undefined) return false;
-  if (typeof refresh !== 'boolean') throw new SecretRefConfigError('refresh', '`refresh` must be a boolean');
-  return refresh;
 }
 
 /** The result of a resolve, before it is thrown or settled. @internal */
@@ -205,16 +203,13 @@ export function fetchAll(
   const read = router.single === undefined ? undefined : readerOf(router.single);
   if (read !== undefined) {
     throwIfAborted(signal);
-    return read(refs, refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS);
+    return read(refs, callOptionsOf(signal, refresh));
   }
   const routing = router(refs, signal);
   return typeof routing === 'function'
     ? fetchRefs(refs, routing, signal, refresh)
     : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
-
-/** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
-const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /** The references of a resolve until its first is found (never pushed to: replaced first). */
 const NO_REFS: SecretRef[] = [];
