@@ -2,7 +2,6 @@ import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
-import { errorEvent } from './events.js';
 import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
 import type { SharedRead } from './tier.js';
 
@@ -82,7 +81,8 @@ export function startRequest(
     const durationMs = performance.now() - began;
     const { secretId } = item.locator;
     if (!answer.ok) {
-      emit?.(errorEvent(secretId, answer.error, from, durationMs));
+      const { code, message } = answer.error;
+      emit?.({ type: 'error', secretId, tier: from, durationMs, code, message });
       if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: false });
       return;
     }

@@ -3,7 +3,7 @@ import pTimeout from 'p-timeout';
 import QuickLRU from 'quick-lru';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
-import { isManager, type ManagerLookup } from './managers.js';
+import { isManager, isThenable, type ManagerLookup } from './managers.js';
 import { settingsText } from './settings-digest.js';
 
 /**
@@ -214,12 +214,4 @@ function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOpti
     throw new SecretRefConfigError('onEvict', '`onEvict` must be a function');
   }
   return options;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

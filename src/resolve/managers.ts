@@ -180,7 +180,8 @@ function notFound(id: string | undefined, what: string): Route {
   return { ok: false, message: `the \`managers\` function ${what} ${named}` };
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** True for a promise-like value; one whose `then` throws when read is not one. @internal */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   try {
     return (
       value !== null &&

@@ -310,7 +310,7 @@ function substituteAll<T>(
   const sub = new Substitution(read.encode, read.keepJsonTypes, settled);
   let value = copy;
   for (const holder of holders) {
-    const next = substitute(sub, holder.source, holder.matches, outcomes, undefined, holder.slot, holder);
+    const next = substitute(sub, holder.source, holder.matches, outcomes, holder.slot, holder);
     if (next === UNCHANGED) continue;
     const { container } = holder;
     const target =
