@@ -2,7 +2,6 @@ import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError } from '../errors.js';
 import { type RefReader, readerOf } from '../manager/read-refs.js';
 import type { SecretManager, SecretResult } from '../manager/types.js';
-import { isParsedRef } from '../ref/parsed-ref.js';
 import type { CallOptions, SecretRef } from '../types.js';
 import type { RouteOf } from './managers.js';
 
@@ -158,28 +157,14 @@ function failed(message: string): SecretResult {
   return { ok: false, error: new SecretRefError('provider_error', message) };
 }
 
-const keyOfParsed = new WeakMap<SecretRef, string>();
-
-/**
- * One key per distinct reference: each part is written with its length, so no two references share a key. A
- * parsed (frozen) reference keeps its key, so it is built once.
- * @internal
- */
+/** One key per distinct reference (every part, the service included: a parameter is not the secret of its name). */
 function refKey(ref: SecretRef): string {
-  const parsed = isParsedRef(ref);
-  let key = parsed ? keyOfParsed.get(ref) : undefined;
-  if (key === undefined) {
-    key =
-      part(ref.manager) +
-      part(ref.secretId) +
-      part(ref.jsonKey) +
-      part(ref.versionStage) +
-      part(ref.versionId);
-    if (parsed) keyOfParsed.set(ref, key);
-  }
-  return key;
-}
-
-function part(text: string | undefined): string {
-  return text === undefined ? '-' : `${text.length}:${text}`;
+  return JSON.stringify([
+    ref.manager,
+    ref.service,
+    ref.secretId,
+    ref.jsonKey,
+    ref.versionStage,
+    ref.versionId,
+  ]);
 }
