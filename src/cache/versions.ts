@@ -6,7 +6,7 @@ function sameSecret(first: CachedPayload, second: CachedPayload): boolean {
   );
 }
 
-function valueOf(outcome: FlightOutcome): CachedPayload | undefined {
+function payloadOf(outcome: FlightOutcome): CachedPayload | undefined {
   return outcome.ok ? outcome.value : undefined;
 }
 
@@ -26,13 +26,13 @@ export function oneVersionPerSecret(
   const newest = count <= 16 ? undefined : newestBySecret(outcomes);
   for (let index = 0; index < count; index++) {
     const outcome = outcomes[index]!;
-    const value = valueOf(outcome);
+    const value = payloadOf(outcome);
     if (value === undefined || value.payload.arn === undefined) continue;
     let latest = value;
     if (newest !== undefined) latest = newest.get(groupOf(latest)) ?? latest;
     else {
       for (let other = 0; other < count; other++) {
-        const candidate = valueOf(outcomes[other]!);
+        const candidate = payloadOf(outcomes[other]!);
         if (candidate !== undefined && candidate.seq > latest.seq && sameSecret(candidate, latest)) {
           latest = candidate;
         }
@@ -52,7 +52,7 @@ function groupOf(value: CachedPayload): string {
 function newestBySecret(outcomes: readonly FlightOutcome[]): Map<string, CachedPayload> {
   const newest = new Map<string, CachedPayload>();
   for (const outcome of outcomes) {
-    const value = valueOf(outcome);
+    const value = payloadOf(outcome);
     if (value === undefined || value.payload.arn === undefined) continue;
     const group = groupOf(value);
     const known = newest.get(group);

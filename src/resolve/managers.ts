@@ -64,7 +64,8 @@ const singleRouters = new WeakMap<SecretManager, Router>();
 function singleRouter(manager: SecretManager): Router {
   let router = singleRouters.get(manager);
   if (router === undefined) {
-    router = fixedRouter(recordRouter(manager, undefined));
+    const route: Route = { ok: true, manager };
+    router = fixedRouter(() => route);
     router.single = manager;
     singleRouters.set(manager, router);
   }
@@ -75,16 +76,15 @@ function fixedRouter(route: RouteOf): Router {
   return () => route;
 }
 
-function recordRouter(managers: SecretManagers, defaultManager: string | undefined): RouteOf {
+function recordRouter(
+  managers: Exclude<SecretManagers, SecretManager | ManagerLookup>,
+  defaultManager: string | undefined,
+): RouteOf {
   if (managers === null || typeof managers !== 'object') {
     throw new SecretRefConfigError(
       'managers',
       '`managers` must be a secret manager, a record of them by id, or a function giving the manager of an id',
     );
-  }
-  if (isManager(managers)) {
-    const route: Route = { ok: true, manager: managers };
-    return () => route;
   }
   const ids = Object.keys(managers);
   for (const id of ids) {
