@@ -169,21 +169,18 @@ async function fetchFromProvider(
     // checked, every failure becomes a typed error for its keys.
     try {
       const results: unknown = await provider.fetchMany(locators, { signal });
-      const list = Array.isArray(results) ? results : undefined;
       missing.forEach((item, index) => {
-        if (list === undefined) {
-          settle(item, {
-            ok: false,
-            error: malformed(provider, item.locator, '`fetchMany` did not resolve with an array'),
-          });
-        } else if (index >= list.length) {
-          settle(item, {
-            ok: false,
-            error: malformed(provider, item.locator, '`fetchMany` gave no result for it'),
-          });
-        } else {
-          settle(item, checkFetchResult(list[index], provider, item.locator));
-        }
+        const problem = !Array.isArray(results)
+          ? '`fetchMany` did not resolve with an array'
+          : index >= results.length
+            ? '`fetchMany` gave no result for it'
+            : undefined;
+        settle(
+          item,
+          problem === undefined
+            ? checkFetchResult((results as unknown[])[index], provider, item.locator)
+            : { ok: false, error: malformed(provider, item.locator, problem) },
+        );
       });
     } catch (error) {
       for (const item of missing)

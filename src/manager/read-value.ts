@@ -79,10 +79,7 @@ function keyText(value: unknown, ref: SecretRef, jsonKey: string): string {
 
 /** What `getSecret` returns for a reference: the whole string, or the value of its JSON key. */
 export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
-  const { jsonKey } = ref;
-  if (!jsonKey) return secretString(cached, ref);
-  const value = jsonKeyValue(cached, ref, jsonKey);
-  return typeof value === 'string' ? value : keyText(value, ref, jsonKey);
+  return readSecretResult(cached, ref).value;
 }
 
 /**

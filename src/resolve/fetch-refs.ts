@@ -23,9 +23,6 @@ export function callOptionsOf(signal: AbortSignal | undefined, refresh: boolean)
   return refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
 }
 
-/** Up to this many managers in one resolve are told apart by a scan; more get a map. */
-const SCANNED_GROUPS = 8;
-
 /**
  * Routes each reference to its manager, asks each manager once for its distinct references (all managers
  * concurrently) and returns one result per reference, in order: the results themselves when every manager answered
@@ -40,8 +37,7 @@ export function fetchRefs(
 ): SecretResult[] | Promise<SecretResult[]> {
   throwIfAborted(signal);
   const count = refs.length;
-  const groups: Group[] = [];
-  let groupByManager: Map<SecretManager, Group> | undefined;
+  const groups = new Map<SecretManager, Group>();
   // Where each reference's result comes from, in two parallel lists rather than an object per reference: its
   // group (or its routing failure) and its index there. A warm resolve allocates only these.
   const from: (Group | SecretResult)[] = new Array(count);
@@ -54,16 +50,11 @@ export function fetchRefs(
       continue;
     }
     const { manager } = target;
-    let group = groupByManager?.get(manager);
-    if (group === undefined && groupByManager === undefined) {
-      for (const candidate of groups) if (candidate.manager === manager) group = candidate;
-    }
+    let group = groups.get(manager);
     if (group === undefined) {
       const read = readerOf(manager);
       group = { manager, read, refs: [], firstOf: read ? undefined : new Map(), results: undefined };
-      groups.push(group);
-      if (groupByManager !== undefined) groupByManager.set(manager, group);
-      else if (groups.length > SCANNED_GROUPS) groupByManager = new Map(groups.map((g) => [g.manager, g]));
+      groups.set(manager, group);
     }
     from[index] = group;
     // A manager this library made reads each cache key once however often it is named, so its references go as
@@ -82,7 +73,7 @@ export function fetchRefs(
   }
   const options = callOptionsOf(signal, refresh);
   let waiting: Promise<void>[] | undefined;
-  for (const group of groups) {
+  for (const group of groups.values()) {
     const results = group.read ? group.read(group.refs, options) : callManager(group, options);
     if (Array.isArray(results)) group.results = results;
     else {
