@@ -3,7 +3,7 @@ import { SecretRefError } from '../errors.js';
 import { type RefReader, readerOf } from '../manager/read-refs.js';
 import type { SecretManager, SecretResult } from '../manager/types.js';
 import type { CallOptions, SecretRef } from '../types.js';
-import type { RouteOf } from './managers.js';
+import type { RouteOf, Router } from './managers.js';
 
 interface Group {
   manager: SecretManager;
@@ -18,18 +18,40 @@ interface Group {
 /** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
 const NO_OPTIONS: CallOptions = Object.freeze({});
 
-/** The options a resolve passes to each manager; a read with neither a signal nor `refresh` allocates none. @internal */
-export function callOptionsOf(signal: AbortSignal | undefined, refresh: boolean): CallOptions {
+/** The options a resolve passes to each manager; a read with neither a signal nor `refresh` allocates none. */
+function callOptionsOf(signal: AbortSignal | undefined, refresh: boolean): CallOptions {
   return refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
+}
+
+/**
+ * The result of each reference, in order, read through its manager: at once when every manager answers from its
+ * cache, else a promise.
+ * @internal
+ */
+export function fetchAll(
+  refs: readonly SecretRef[],
+  router: Router,
+  signal: AbortSignal | undefined,
+  refresh = false,
+): SecretResult[] | Promise<SecretResult[]> {
+  // One manager made by this library: its reader is the whole route (no grouping to do).
+  const read = router.single === undefined ? undefined : readerOf(router.single);
+  if (read !== undefined) {
+    throwIfAborted(signal);
+    return read(refs, callOptionsOf(signal, refresh));
+  }
+  const routing = router(refs, signal);
+  return typeof routing === 'function'
+    ? fetchRefs(refs, routing, signal, refresh)
+    : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
 
 /**
  * Routes each reference to its manager, asks each manager once for its distinct references (all managers
  * concurrently) and returns one result per reference, in order: the results themselves when every manager answered
  * from its cache at once, else a promise of them.
- * @internal
  */
-export function fetchRefs(
+function fetchRefs(
   refs: readonly SecretRef[],
   route: RouteOf,
   signal: AbortSignal | undefined,

@@ -1,10 +1,9 @@
 import { readFlag, readSignal, throwIfAborted } from '../abort.js';
 import { SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
-import { readerOf } from '../manager/read-refs.js';
 import type { SecretResult } from '../manager/types.js';
 import type { SecretRef, SecretRefMatch } from '../types.js';
 import { type EncodeOption, readEncode } from './encode.js';
-import { callOptionsOf, fetchRefs } from './fetch-refs.js';
+import { fetchAll } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
 import { createLazyMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
@@ -186,29 +185,6 @@ export function settle<T>({ value, sub }: Resolution<T>): SettledResolution<T> {
     resolved: sub.resolved ?? [],
     masker: createLazyMasker(sub.values ?? []),
   };
-}
-
-/**
- * The result of each reference, in order, read through its manager: at once when every manager answers from its
- * cache, else a promise.
- * @internal
- */
-export function fetchAll(
-  refs: readonly SecretRef[],
-  router: Router,
-  signal: AbortSignal | undefined,
-  refresh = false,
-): SecretResult[] | Promise<SecretResult[]> {
-  // One manager made by this library: its reader is the whole route (no grouping to do).
-  const read = router.single === undefined ? undefined : readerOf(router.single);
-  if (read !== undefined) {
-    throwIfAborted(signal);
-    return read(refs, callOptionsOf(signal, refresh));
-  }
-  const routing = router(refs, signal);
-  return typeof routing === 'function'
-    ? fetchRefs(refs, routing, signal, refresh)
-    : routing.then((route) => fetchRefs(refs, route, signal, refresh));
 }
 
 /** The references of a resolve until its first is found (never pushed to: replaced first). */
