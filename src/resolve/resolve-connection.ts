@@ -5,7 +5,7 @@ import type { SecretRef, SecretRefMatch } from '../types.js';
 import { type EncodeOption, readEncode } from './encode.js';
 import { fetchAll } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
-import { createLazyMasker, type Masker } from './mask.js';
+import { createMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
 import {
   type ResolvedSecretRef,
@@ -183,7 +183,7 @@ export function settle<T>({ value, sub }: Resolution<T>): SettledResolution<T> {
     value,
     issues: sub.issues ?? [],
     resolved: sub.resolved ?? [],
-    masker: createLazyMasker(sub.values ?? []),
+    masker: createMasker(sub.values ?? []),
   };
 }
 

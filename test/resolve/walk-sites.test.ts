@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { SecretManager } from '../../src/manager/types.js';
-import { createLazyMasker, createMasker } from '../../src/resolve/mask.js';
-import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+import { createMasker } from '../../src/resolve/mask.js';
+import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
 import { copyStringSites, copyStrings, type PathSegment, readMaxDepth } from '../../src/resolve/walk.js';
 import type { SecretRef } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
@@ -100,10 +100,18 @@ describe('resolveConnection reference keys', () => {
   });
 });
 
-describe('createLazyMasker', () => {
-  it('masks like createMasker, shows only its size and leaks no value', () => {
+describe('the masker of a settled resolve', () => {
+  it('masks like createMasker, shows only its size and leaks no value', async () => {
     const values = [CANARY, 'on', 'pa"ss'];
-    const lazy = createLazyMasker(values);
+    const fake = createFakeManager({ a: CANARY, b: 'on', c: 'pa"ss' });
+    const { masker: lazy } = await resolveConnectionSettled(
+      {
+        a: '{{resolve:secretsmanager:a}}',
+        b: '{{resolve:secretsmanager:b}}',
+        c: '{{resolve:secretsmanager:c}}',
+      },
+      fake,
+    );
     expect(inspect(lazy, { showHidden: true, depth: Number.POSITIVE_INFINITY })).not.toContain(CANARY);
     const eager = createMasker(values);
     const text = `x ${CANARY} on ${JSON.stringify({ p: 'pa"ss' })}`;
