@@ -2,7 +2,7 @@ import type { SecretPayload } from '../types.js';
 import type { EntryOwner } from './store-types.js';
 
 /** Whether an invalidation concerns a value: the provider identity, the secret id it was read by, its payload. */
-type Concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean;
+export type Concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean;
 
 /**
  * The invalidations made while fetches were in flight, so that a fetch which began before one of them never stores
