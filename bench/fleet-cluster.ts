@@ -85,6 +85,8 @@ function percentile(values: readonly number[], p: number): number {
 /** INFO figures and key memory, summed over the nodes `ports` names (the primaries that hold the namespace). */
 interface RedisProbe {
   commands(): Promise<number>;
+  /** INFO commandstats summed over the nodes: calls per command (commands run inside scripts included). */
+  commandStats(): Promise<Map<string, number>>;
   /** MEMORY USAGE summed over the keys matching `pattern`, and how many of them are entries. */
   keyBytes(pattern: string): Promise<{ bytes: number; entries: number }>;
 }
@@ -116,6 +118,16 @@ function probe(ports: () => Promise<number[]>): RedisProbe {
       });
       return sum;
     },
+    async commandStats() {
+      const calls = new Map<string, number>();
+      await eachNode(async (client) => {
+        const text = String(await client.sendCommand(['INFO', 'commandstats']));
+        for (const [, name, count] of text.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) {
+          calls.set(name!, (calls.get(name!) ?? 0) + Number(count));
+        }
+      });
+      return calls;
+    },
     async keyBytes(pattern) {
       let bytes = 0;
       let entries = 0;
@@ -130,6 +142,26 @@ function probe(ports: () => Promise<number[]>): RedisProbe {
       return { bytes, entries };
     },
   };
+}
+
+/**
+ * FLEET_COMMANDSTATS=1: prints, per phase, the Redis commands by kind (INFO commandstats, commands inside scripts
+ * included), divided by `per` (resolves at a cold start, seconds in the steady state).
+ */
+const COMMAND_STATS = process.env.FLEET_COMMANDSTATS === '1';
+async function printCommandKinds(
+  label: string,
+  redis: RedisProbe,
+  before: Map<string, number> | undefined,
+  per: number,
+): Promise<void> {
+  if (!before) return;
+  const after = await redis.commandStats();
+  const kinds = [...after]
+    .map(([name, calls]) => [name, (calls - (before.get(name) ?? 0)) / per] as const)
+    .filter(([name, calls]) => calls > 0 && name !== 'info' && name !== 'memory|usage' && name !== 'scan')
+    .sort((a, b) => b[1] - a[1]);
+  console.error(`${label}: ${kinds.map(([name, calls]) => `${name} ${calls.toFixed(1)}`).join(', ')}`);
 }
 
 interface Figures {
@@ -194,6 +226,7 @@ async function runTopology(
   try {
     // Cold start, every manager at once.
     sm.resetRequests();
+    const kindsBefore = COMMAND_STATS ? await redis.commandStats() : undefined;
     const commandsBefore = await redis.commands();
     const coldAnswers = await Promise.all(
       workers.map((worker) =>
@@ -207,6 +240,7 @@ async function runTopology(
         coldErrors[code] = (coldErrors[code] ?? 0) + count;
     }
     const commandsAfter = await redis.commands();
+    await printCommandKinds(`${topology} cold start, per resolve`, redis, kindsBefore, cold.length);
     const stored = await owner.keyBytes(`secret-refs:{${namespace}}:*`);
     const secretCalls = sm.requests.filter((request) => request.action.includes('SecretValue'));
     const ok = cold.filter((ms) => ms >= 0);
@@ -232,6 +266,7 @@ async function runTopology(
 
     // Steady state: every manager resolves PER_READ secrets every READ_EVERY_MS.
     sm.resetRequests();
+    const steadyKindsBefore = COMMAND_STATS ? await redis.commandStats() : undefined;
     const steadyBefore = await redis.commands();
     const steady = await Promise.all(
       workers.map((worker) =>
@@ -245,6 +280,7 @@ async function runTopology(
       ),
     );
     const steadyCommands = (await redis.commands()) - steadyBefore;
+    await printCommandKinds(`${topology} steady, per second`, redis, steadyKindsBefore, STEADY_MS / 1_000);
     const steadyAws = sm.requests
       .filter((request) => request.action.includes('SecretValue'))
       .reduce((sum, request) => sum + request.secretIds.length, 0);

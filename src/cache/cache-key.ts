@@ -1,4 +1,7 @@
+import { isCurrentLocator } from '../ref/secret-names.js';
 import type { SecretLocator } from '../types.js';
+
+export { isCurrentLocator };
 
 const SEPARATOR = '|';
 
@@ -13,12 +16,6 @@ function optional(part: string | undefined): string {
   return part === undefined ? '-' : `=${escapePart(part)}`;
 }
 
-/**
- * The stage a locator names when it names none; a locator that asks for it explicitly (and no version id)
- * reads the same value, so both share one cache entry and one batched fetch.
- */
-const CURRENT_STAGE = 'AWSCURRENT';
-
 /** The locator with an explicit `AWSCURRENT` stage (and no version id) reduced to the plain current form. */
 export function normalizeLocator(locator: SecretLocator): SecretLocator {
   const out: SecretLocator = { secretId: locator.secretId };
@@ -28,16 +25,6 @@ export function normalizeLocator(locator: SecretLocator): SecretLocator {
     out.versionStage = locator.versionStage;
   }
   return out;
-}
-
-/**
- * True when the locator asks for the current version (what a batched read returns): the one "current" rule. A
- * Parameter Store label is never "current", whatever its text: only a parameter named without version or label is.
- */
-export function isCurrentLocator(locator: SecretLocator): boolean {
-  if (locator.versionId !== undefined) return false;
-  if (locator.service !== undefined) return locator.versionStage === undefined;
-  return (locator.versionStage ?? CURRENT_STAGE) === CURRENT_STAGE;
 }
 
 /** Which version a locator asks for, as text: `''` for the current one, `stage:<label>` or `id:<version id>`. */

@@ -42,64 +42,55 @@ function typeName(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function optionalString(
-  source: Record<string, unknown>,
-  field: keyof SecretPayload,
-): { ok: true; value: string | undefined } | { ok: false; what: string } {
-  const value = source[field];
-  if (value === undefined || typeof value === 'string') return { ok: true, value };
-  return { ok: false, what: `\`${field}\` is ${typeName(value)}, not a string` };
-}
-
 /**
  * Checks what a provider's `fetch` resolved with (or a `fetchMany` result carried) and copies it into a frozen
- * payload the cache can keep (string or bytes, ARN, name, version id; the stages are checked but not kept): a later change to the provider's object cannot change a cached value, and a wrong
- * type (`undefined`, a `secretBinary` that is a string, stages that are not strings) is a typed `provider_error`,
- * never a crash or a cached `undefined`. Reading a field that throws (a getter, a proxy) is malformed too.
+ * payload the cache can keep (string or bytes, ARN, name, version id; the stages are checked but not kept): a later
+ * change to the provider's object cannot change a cached value, and a wrong type (`undefined`, a `secretBinary` that
+ * is a string, stages that are not strings) is a typed `provider_error`, never a crash or a cached `undefined`.
+ * Reading a field that throws (a getter, a proxy) is malformed too.
  */
 export function checkPayload(value: unknown, provider: SecretProvider, locator: SecretLocator): FetchResult {
+  let read: SecretPayload | string;
   // The provider's answer is not trusted: a custom provider may resolve with anything, getters and proxies included.
   try {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { ok: false, error: malformed(provider, locator, `the payload is ${typeName(value)}`) };
-    }
-    const source = value as Record<string, unknown>;
-    const payload: SecretPayload = {};
-    for (const field of ['secretString', 'arn', 'name', 'versionId'] as const) {
-      const read = optionalString(source, field);
-      if (!read.ok) return { ok: false, error: malformed(provider, locator, read.what) };
-      if (read.value !== undefined) payload[field] = read.value;
-    }
-    const binary = source.secretBinary;
-    if (binary !== undefined) {
-      if (!(binary instanceof Uint8Array)) {
-        return {
-          ok: false,
-          error: malformed(provider, locator, `\`secretBinary\` is ${typeName(binary)}, not a Uint8Array`),
-        };
-      }
-      payload.secretBinary = new Uint8Array(binary);
-    }
-    if (payload.secretString === undefined && payload.secretBinary === undefined) {
-      return {
-        ok: false,
-        error: malformed(provider, locator, 'it has neither `secretString` nor `secretBinary`'),
-      };
-    }
-    const stages = source.versionStages;
-    if (stages !== undefined) {
-      if (!Array.isArray(stages) || !stages.every((stage) => typeof stage === 'string')) {
-        return {
-          ok: false,
-          error: malformed(provider, locator, '`versionStages` is not an array of strings'),
-        };
-      }
-      // Checked, not kept: nothing reads a cached version's stages, and they cost ~100 bytes an entry.
-    }
-    return { ok: true, payload: Object.freeze(payload) };
+    read = copyPayload(value);
   } catch {
-    return { ok: false, error: malformed(provider, locator, 'reading it threw') };
+    read = 'reading it threw';
   }
+  if (typeof read === 'string') return { ok: false, error: malformed(provider, locator, read) };
+  return { ok: true, payload: Object.freeze(read) };
+}
+
+/** The payload's copy, or what is wrong with it (by field name and type only). */
+function copyPayload(value: unknown): SecretPayload | string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `the payload is ${typeName(value)}`;
+  }
+  const source = value as Record<string, unknown>;
+  const payload: SecretPayload = {};
+  for (const field of ['secretString', 'arn', 'name', 'versionId'] as const) {
+    const text = source[field];
+    if (text !== undefined && typeof text !== 'string')
+      return `\`${field}\` is ${typeName(text)}, not a string`;
+    if (text !== undefined) payload[field] = text;
+  }
+  const binary = source.secretBinary;
+  if (binary !== undefined && !(binary instanceof Uint8Array)) {
+    return `\`secretBinary\` is ${typeName(binary)}, not a Uint8Array`;
+  }
+  if (binary !== undefined) payload.secretBinary = new Uint8Array(binary);
+  if (payload.secretString === undefined && payload.secretBinary === undefined) {
+    return 'it has neither `secretString` nor `secretBinary`';
+  }
+  // Checked, not kept: nothing reads a cached version's stages, and they cost ~100 bytes an entry.
+  const stages = source.versionStages;
+  if (
+    stages !== undefined &&
+    (!Array.isArray(stages) || !stages.every((stage) => typeof stage === 'string'))
+  ) {
+    return '`versionStages` is not an array of strings';
+  }
+  return payload;
 }
 
 /**

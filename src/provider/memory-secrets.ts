@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SecretFetchError, SecretRefConfigError } from '../errors.js';
+import { CURRENT_STAGE, extendsBySuffix, stageAskedFor } from '../ref/secret-names.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../types.js';
 
 /**
@@ -48,12 +49,6 @@ export interface StoredSecret {
   tags?: Record<string, string>;
 }
 
-function suffix(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return hash.toString(36).padStart(6, '0').slice(-6);
-}
-
 /** Checks and copies one secret given to the memory provider, as it will hold it in `region`. */
 export function storeSecret(name: string, input: MemorySecretInput, region: string): StoredSecret {
   const valid =
@@ -66,10 +61,12 @@ export function storeSecret(name: string, input: MemorySecretInput, region: stri
       `\`secrets.${name}\` must be a string, a Uint8Array or an object with \`versions\``,
     );
   }
-  const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix(name)}`;
+  // AWS's 6-character suffix, the same for a name in every process.
+  const suffix = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const arn = `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${suffix}`;
   const versions: StoredVersion[] =
     typeof input === 'string' || input instanceof Uint8Array
-      ? [{ value: copy(input), versionId: randomUUID(), stages: ['AWSCURRENT'] }]
+      ? [{ value: copy(input), versionId: randomUUID(), stages: [CURRENT_STAGE] }]
       : input.versions.map((version) => ({
           value: copy(version.value),
           versionId: version.versionId ?? randomUUID(),
@@ -78,8 +75,8 @@ export function storeSecret(name: string, input: MemorySecretInput, region: stri
   if (versions.length === 0) {
     throw new SecretRefConfigError(`secrets.${name}`, `\`secrets.${name}\` must have at least one version`);
   }
-  if (!versions.some((version) => version.stages.includes('AWSCURRENT')))
-    versions.at(-1)?.stages.push('AWSCURRENT');
+  if (!versions.some((version) => version.stages.includes(CURRENT_STAGE)))
+    versions.at(-1)?.stages.push(CURRENT_STAGE);
   const secret: StoredSecret = { name, arn, versions };
   if (typeof input === 'object' && !(input instanceof Uint8Array)) {
     if (input.description !== undefined) secret.description = input.description;
@@ -106,13 +103,11 @@ export function findSecret(secrets: ReadonlyMap<string, StoredSecret>, locator: 
   const secret =
     secrets.get(locator.secretId) ??
     [...secrets.values()].find(
-      (candidate) =>
-        candidate.arn === locator.secretId ||
-        candidate.arn === `${locator.secretId}-${suffix(candidate.name)}`,
+      (candidate) => candidate.arn === locator.secretId || extendsBySuffix(candidate.arn, locator.secretId),
     );
   if (!secret) return { ok: false, error: notFound(locator, 'was not found') };
-  const { versionId, versionStage } = locator;
-  const stage = versionStage ?? (versionId === undefined ? 'AWSCURRENT' : undefined);
+  const { versionId } = locator;
+  const stage = stageAskedFor(locator);
   const version = secret.versions.find(
     (candidate) =>
       (versionId === undefined || candidate.versionId === versionId) &&

@@ -1,8 +1,6 @@
-/**
- * Character classes and message helpers shared by the reference grammar.
- *
- * Kept as small lookup functions (no regular expressions over user text) so that every scan is linear.
- */
+import { SecretRefSyntaxError } from '../errors.js';
+
+/** Character classes and message helpers shared by the reference grammar. */
 
 /** Longest secret name AWS accepts. */
 export const MAX_SECRET_NAME_LENGTH = 512;
@@ -16,41 +14,28 @@ export const MAX_VERSION_ID_LENGTH = 64;
 /** Longest connection id (the `manager` of an Activepieces reference) this library accepts. */
 export const MAX_MANAGER_LENGTH = 128;
 
-function isAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
 /**
- * Whether a character may appear in a secret name: ASCII letters, digits and `/_+=.@-`, plus `!` used by
- * AWS-managed secrets such as `rds!cluster-…`. Staging labels use the same alphabet.
+ * A test for one character: ASCII letters and digits plus `extra`. A lookup table, not a regular expression over
+ * user text, so that every scan stays linear and allocation-free.
  */
-export function isSecretNameChar(code: number): boolean {
-  return (
-    isAlphanumeric(code) ||
-    code === 47 /* / */ ||
-    code === 95 /* _ */ ||
-    code === 43 /* + */ ||
-    code === 61 /* = */ ||
-    code === 46 /* . */ ||
-    code === 64 /* @ */ ||
-    code === 45 /* - */ ||
-    code === 33 /* ! */
-  );
+export function charClass(extra: string): (code: number) => boolean {
+  const allowed = new Uint8Array(128);
+  for (const char of `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz${extra}`) {
+    allowed[char.charCodeAt(0)] = 1;
+  }
+  return (code) => code < 128 && allowed[code] === 1;
 }
 
-/** Whether a character may appear in a version id: ASCII letters, digits, `-` and `_`. */
-export function isVersionIdChar(code: number): boolean {
-  return isAlphanumeric(code) || code === 45 || code === 95;
-}
-
-/** Whether a character may appear in a connection id: ASCII letters, digits, `-`, `_` and `.`. */
-export function isManagerChar(code: number): boolean {
-  return isAlphanumeric(code) || code === 45 || code === 95 || code === 46;
-}
+/** A secret name's characters, plus `!` of AWS-managed secrets such as `rds!cluster-…`; staging labels too. */
+export const isSecretNameChar = charClass('/_+=.@-!');
+/** A version id's characters. */
+export const isVersionIdChar = charClass('-_');
+/** A connection id's characters. */
+export const isManagerChar = charClass('-_.');
 
 /** Whether a character is whitespace that a reference may be surrounded by. */
 export function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+  return code === 32 || (code >= 9 && code <= 13);
 }
 
 /** The character (whole code point) at `offset`, quoted for a message: `"#"`, `" "`, `"\n"`. */
@@ -62,4 +47,31 @@ export function describeChar(text: string, offset: number): string {
 /** A fragment of reference text, quoted for a message and shortened past `max` characters. */
 export function quote(text: string, max = 40): string {
   return text.length > max ? `${JSON.stringify(text.slice(0, max))}…` : JSON.stringify(text);
+}
+
+/**
+ * `input[start, end)` when every character is `allowed` and there are at most `maxLength`.
+ * @throws {SecretRefSyntaxError} at the first bad character, or where the text runs past `maxLength`.
+ */
+export function checkChars(
+  input: string,
+  start: number,
+  end: number,
+  allowed: (code: number) => boolean,
+  maxLength: number,
+  what: string,
+): string {
+  for (let i = start; i < end; i++) {
+    if (!allowed(input.charCodeAt(i))) {
+      throw new SecretRefSyntaxError(input, i, `${what} has invalid character ${describeChar(input, i)}`);
+    }
+  }
+  if (end - start > maxLength) {
+    throw new SecretRefSyntaxError(
+      input,
+      start + maxLength,
+      `${what} is longer than ${maxLength} characters`,
+    );
+  }
+  return input.slice(start, end);
 }

@@ -1,5 +1,5 @@
 import { SecretRefSyntaxError } from '../errors.js';
-import { isSpace, quote } from './chars.js';
+import { charClass, isSpace, quote } from './chars.js';
 
 /**
  * CloudFormation dynamic references name a service after `resolve:` (`ssm`, `ssm-secure`, `secretsmanager`), and
@@ -12,7 +12,7 @@ import { isSpace, quote } from './chars.js';
  */
 
 /** The Secrets Manager service name. */
-export const SECRETS_MANAGER_SERVICE = 'secretsmanager';
+const SECRETS_MANAGER_SERVICE = 'secretsmanager';
 
 /** Every service name read after `resolve:`, with the edit distance within which a misspelling is suggested. */
 const SUPPORTED_SERVICES: readonly (readonly [string, number])[] = [
@@ -37,15 +37,7 @@ export interface ResolveOpener {
   tooLong: boolean;
 }
 
-function isServiceChar(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 45 /* - */ ||
-    code === 95 /* _ */
-  );
-}
+const isServiceChar = charClass('-_');
 
 function startsWithIgnoringCase(input: string, offset: number, lowercase: string): boolean {
   if (offset + lowercase.length > input.length) return false;
@@ -53,25 +45,6 @@ function startsWithIgnoringCase(input: string, offset: number, lowercase: string
     if ((input.charCodeAt(offset + i) | 0x20) !== lowercase.charCodeAt(i)) return false;
   }
   return true;
-}
-
-/** Offset of the service name when the text at `bodyStart` is whitespace then `resolve:` (any case); else -1. */
-function serviceStartOf(input: string, bodyStart: number, limit: number): number {
-  let i = bodyStart;
-  while (i < limit && isSpace(input.charCodeAt(i))) i++;
-  return i + 8 <= limit && startsWithIgnoringCase(input, i, 'resolve:') ? i + 8 : -1;
-}
-
-/** Offset just past the service name at `serviceStart`; -1 when it runs past {@link MAX_SERVICE_LENGTH}. */
-function serviceEndOf(input: string, serviceStart: number, limit: number): number {
-  const runLimit = Math.min(limit, serviceStart + MAX_SERVICE_LENGTH + 1);
-  let j = serviceStart;
-  while (j < runLimit && isServiceChar(input.charCodeAt(j))) j++;
-  return j - serviceStart > MAX_SERVICE_LENGTH ? -1 : j;
-}
-
-function openerEnd(input: string, serviceEnd: number, limit: number): number {
-  return serviceEnd < limit && input.charCodeAt(serviceEnd) === 58 /* : */ ? serviceEnd + 1 : serviceEnd;
 }
 
 /**
@@ -84,19 +57,18 @@ export function readResolveOpener(
   bodyStart: number,
   limit: number,
 ): ResolveOpener | undefined {
-  const serviceStart = serviceStartOf(input, bodyStart, limit);
-  if (serviceStart === -1) return undefined;
-  const serviceEnd = serviceEndOf(input, serviceStart, limit);
-  if (serviceEnd === -1) return { serviceStart, serviceEnd: serviceStart, end: serviceStart, tooLong: true };
-  return { serviceStart, serviceEnd, end: openerEnd(input, serviceEnd, limit), tooLong: false };
-}
-
-/** `readResolveOpener(…)?.end ?? -1`, without allocating: the scanner asks this at every `{{`. */
-export function resolveOpenerEnd(input: string, bodyStart: number, limit: number): number {
-  const serviceStart = serviceStartOf(input, bodyStart, limit);
-  if (serviceStart === -1) return -1;
-  const serviceEnd = serviceEndOf(input, serviceStart, limit);
-  return serviceEnd === -1 ? serviceStart : openerEnd(input, serviceEnd, limit);
+  let serviceStart = bodyStart;
+  while (serviceStart < limit && isSpace(input.charCodeAt(serviceStart))) serviceStart++;
+  if (serviceStart + 8 > limit || !startsWithIgnoringCase(input, serviceStart, 'resolve:')) return undefined;
+  serviceStart += 8;
+  const runLimit = Math.min(limit, serviceStart + MAX_SERVICE_LENGTH + 1);
+  let serviceEnd = serviceStart;
+  while (serviceEnd < runLimit && isServiceChar(input.charCodeAt(serviceEnd))) serviceEnd++;
+  if (serviceEnd - serviceStart > MAX_SERVICE_LENGTH) {
+    return { serviceStart, serviceEnd: serviceStart, end: serviceStart, tooLong: true };
+  }
+  const end = serviceEnd < limit && input.charCodeAt(serviceEnd) === 58 /* : */ ? serviceEnd + 1 : serviceEnd;
+  return { serviceStart, serviceEnd, end, tooLong: false };
 }
 
 /** Whether the opener names Secrets Manager, in any case (the grammar then asks for lowercase). */

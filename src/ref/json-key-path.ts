@@ -45,9 +45,6 @@ function readName(path: string, start: number): { value: string; end: number } |
  * A name runs until `.` or `[`; `[n]` is an array index (no leading zeros); a key holding `.`, `[` or `]` is
  * written as a JSON string in brackets: `db["a.b"]`, `["x[1]"].y`. Returns `undefined` for text that is not a
  * path (empty, `a..b`, `a[`, `a.`, `a[01]`, `a['b']`).
- *
- * @example
- * parseJsonKeyPath('db["a.b"].hosts[0]'); // ['db', 'a.b', 'hosts', 0]
  */
 export function parseJsonKeyPath(path: string): JsonKeyPathSegment[] | undefined {
   const segments: JsonKeyPathSegment[] = [];

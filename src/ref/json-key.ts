@@ -90,9 +90,6 @@ export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
 /**
  * The top-level key names of a parsed JSON object, for pickers that show names and never values.
  * Anything else (an array, a string, `null`) has no keys: `[]`; the caller decides whether that is an error.
- *
- * @example
- * listJsonKeys({ username: 'app', password: '…' }); // ['username', 'password']
  */
 export function listJsonKeys(json: unknown): string[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];

@@ -98,19 +98,13 @@ export function parseSecretJson(text: string): { ok: true; value: unknown } | { 
   }
 }
 
-/** The source text of a JSON number read by {@link parseSecretJson}; `undefined` for any other value. @internal */
-export function numberText(value: unknown): string | undefined {
-  return isLosslessNumber(value) ? value.toString() : undefined;
-}
-
 /**
  * The text of a non-string JSON value: JSON-encoded with numbers written as their source text (so a nested value
  * keeps its digits too); `undefined` for a value that cannot be encoded.
  * @internal
  */
 export function encodeJson(value: unknown): string | undefined {
-  const text = numberText(value);
-  if (text !== undefined) return text;
+  if (isLosslessNumber(value)) return value.toString();
   try {
     return stringify(value, refuseBigInt);
   } catch {

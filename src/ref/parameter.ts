@@ -1,6 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { ParameterService, SecretRef } from '../types.js';
-import { describeChar, quote } from './chars.js';
+import { charClass, describeChar, quote } from './chars.js';
 
 /**
  * Parameter Store references: CloudFormation's `{{resolve:ssm:<name>[:<version>]}}` and
@@ -13,40 +13,18 @@ import { describeChar, quote } from './chars.js';
 export const PARAMETER_SERVICES: readonly ParameterService[] = ['ssm', 'ssm-secure'];
 
 /** The longest parameter name (or ARN) read. */
-export const MAX_PARAMETER_NAME_LENGTH = 2048;
+const MAX_PARAMETER_NAME_LENGTH = 2048;
 
 /** The longest label Parameter Store accepts. */
-export const MAX_PARAMETER_LABEL_LENGTH = 100;
+const MAX_PARAMETER_LABEL_LENGTH = 100;
 
 /** The longest version number read (Parameter Store keeps at most 100 versions, numbered upward). */
 const MAX_PARAMETER_VERSION_LENGTH = 19;
 
 const ARN_PATTERN = /^arn:[a-z][a-z0-9-]{0,31}:ssm:[a-z0-9-]{1,32}:\d{12}:parameter\//;
 
-/** Letters, digits and `_.-/`. */
-export function isParameterNameChar(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 95 /* _ */ ||
-    code === 46 /* . */ ||
-    code === 45 /* - */ ||
-    code === 47 /* / */
-  );
-}
-
-function isLabelChar(code: number): boolean {
-  return (
-    (code >= 48 && code <= 57) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    code === 95 ||
-    code === 46 ||
-    code === 45
-  );
-}
-
+const isParameterNameChar = charClass('_.-/');
+const isLabelChar = charClass('_.-');
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
 /** The service named by `input[start, end)`, exactly as CloudFormation spells it; else undefined. */

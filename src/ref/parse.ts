@@ -1,6 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
-import { describeChar, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
+import { checkChars, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
 import {
   namesSecretsManager,
   type ResolveOpener,
@@ -45,60 +45,34 @@ function parseActivepieces(input: string, start: number, separator: number, clos
   if (separator === start) {
     throw new SecretRefSyntaxError(input, start, `empty connection id before "${ACTIVEPIECES_SEPARATOR}"`);
   }
-  for (let i = start; i < separator; i++) {
-    if (!isManagerChar(input.charCodeAt(i))) {
-      throw new SecretRefSyntaxError(
-        input,
-        i,
-        `connection id has invalid character ${describeChar(input, i)}`,
-      );
-    }
-  }
-  if (separator - start > MAX_MANAGER_LENGTH) {
-    throw new SecretRefSyntaxError(
-      input,
-      start + MAX_MANAGER_LENGTH,
-      `connection id is longer than ${MAX_MANAGER_LENGTH} characters`,
-    );
-  }
+  const manager = checkChars(input, start, separator, isManagerChar, MAX_MANAGER_LENGTH, 'connection id');
   const pathStart = separator + ACTIVEPIECES_SEPARATOR.length;
   const idEnd = readSecretId(input, pathStart, close);
   const ref: SecretRef = { secretId: input.slice(pathStart, idEnd) };
   if (idEnd + 1 < close) ref.jsonKey = input.slice(idEnd + 1, close);
-  ref.manager = input.slice(start, separator);
+  ref.manager = manager;
   return ref;
 }
 
-/**
- * Where the opener of a CloudFormation reference to Secrets Manager ends, if the text after `{{` at
- * `bodyStart` is meant as one: `resolve:secretsmanager` in any case, possibly after whitespace, and the `:`
- * after it when present, all within `limit`. Returns -1 when the text is not meant as one.
- */
-export function cloudFormationOpenerEnd(input: string, bodyStart: number, limit: number): number {
-  const opener = readResolveOpener(input, bodyStart, limit);
-  return opener !== undefined && namesSecretsManager(input, opener) ? opener.end : -1;
-}
-
-function explainBadBody(input: string, bodyStart: number, close: number): SecretRefSyntaxError {
-  if (cloudFormationOpenerEnd(input, bodyStart, close) !== -1) {
+/** The error for a dynamic reference's opener not written as CloudFormation writes it: `resolve:<service>:`. */
+function openerError(
+  input: string,
+  bodyStart: number,
+  opener: ResolveOpener,
+  service: string,
+): SecretRefSyntaxError | undefined {
+  const written = input.slice(bodyStart, opener.serviceEnd);
+  if (written !== `resolve:${service}`) {
     if (isSpace(input.charCodeAt(bodyStart))) {
       return new SecretRefSyntaxError(input, bodyStart, 'unexpected whitespace after "{{"');
     }
-    const found = input.slice(bodyStart, bodyStart + 22);
-    if (found === 'resolve:secretsmanager') {
-      return new SecretRefSyntaxError(input, bodyStart + 22, 'expected ":" after "resolve:secretsmanager"');
-    }
-    return new SecretRefSyntaxError(
-      input,
-      bodyStart,
-      `expected "resolve:secretsmanager:" in lowercase but found ${quote(found)}`,
-    );
+    const reason = `expected "resolve:${service}:" in lowercase but found ${quote(written)}`;
+    return new SecretRefSyntaxError(input, bodyStart, reason);
   }
-  return new SecretRefSyntaxError(
-    input,
-    bodyStart,
-    `expected "${CLOUDFORMATION_PREFIX}" or "<connectionId>${ACTIVEPIECES_SEPARATOR}" after "{{"`,
-  );
+  if (opener.end === opener.serviceEnd) {
+    return new SecretRefSyntaxError(input, opener.serviceEnd, `expected ":" after ${quote(written)}`);
+  }
+  return undefined;
 }
 
 /** The Parameter Store service an opener names in any case (the grammar then asks for lowercase), if any. */
@@ -106,25 +80,6 @@ function parameterServiceOf(input: string, opener: ResolveOpener | undefined) {
   if (opener === undefined) return undefined;
   const name = input.slice(opener.serviceStart, opener.serviceEnd).toLowerCase();
   return parameterServiceAt(name, 0, name.length);
-}
-
-/** Checks a Parameter Store opener is written as CloudFormation writes it: `resolve:ssm:` in lowercase. */
-function checkParameterOpener(input: string, bodyStart: number, opener: ResolveOpener): void {
-  const written = input.slice(bodyStart, opener.serviceEnd);
-  if (parameterServiceAt(written, 8, written.length) === undefined || !written.startsWith('resolve:')) {
-    if (isSpace(input.charCodeAt(bodyStart))) {
-      throw new SecretRefSyntaxError(input, bodyStart, 'unexpected whitespace after "{{"');
-    }
-    const expected = `resolve:${written.slice(-10).toLowerCase() === 'ssm-secure' ? 'ssm-secure' : 'ssm'}`;
-    throw new SecretRefSyntaxError(
-      input,
-      bodyStart,
-      `expected "${expected}:" in lowercase but found ${quote(written)}`,
-    );
-  }
-  if (opener.end === opener.serviceEnd) {
-    throw new SecretRefSyntaxError(input, opener.serviceEnd, `expected ":" after ${quote(written)}`);
-  }
 }
 
 /**
@@ -141,7 +96,10 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
   if (opener !== undefined && service === undefined && !namesSecretsManager(input, opener)) {
     throw unsupportedReference(input, opener);
   }
-  if (opener !== undefined && service !== undefined) checkParameterOpener(input, bodyStart, opener);
+  if (opener !== undefined && service !== undefined) {
+    const error = openerError(input, bodyStart, opener, service);
+    if (error !== undefined) throw error;
+  }
   const found = input.indexOf('}}', bodyStart);
   const close = found === -1 || found + 2 > end ? -1 : found;
   const bodyEnd = close === -1 ? end : close;
@@ -160,7 +118,15 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
   if (canonical) return parseCloudFormation(input, bodyStart + CLOUDFORMATION_PREFIX.length, close);
   if (opener !== undefined && service !== undefined) return parseParameter(input, opener.end, close, service);
   if (isActivepieces) return parseActivepieces(input, bodyStart, separator, close);
-  throw explainBadBody(input, bodyStart, close);
+  // A Secrets Manager opener in another case, after whitespace or without its `:`; else no known form at all.
+  throw (
+    (opener && openerError(input, bodyStart, opener, 'secretsmanager')) ??
+    new SecretRefSyntaxError(
+      input,
+      bodyStart,
+      `expected "${CLOUDFORMATION_PREFIX}" or "<connectionId>${ACTIVEPIECES_SEPARATOR}" after "{{"`,
+    )
+  );
 }
 
 function parseBare(input: string, start: number, end: number): SecretRef {

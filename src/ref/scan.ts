@@ -1,6 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRefMatch } from '../types.js';
-import { resolveOpenerEnd } from './dynamic-reference.js';
+import { readResolveOpener } from './dynamic-reference.js';
 import { CLOUDFORMATION_PREFIX, parseBraced, parseCloudFormation } from './parse.js';
 import { SEPARATOR_STEM, separatorEnd } from './separator.js';
 
@@ -63,11 +63,11 @@ export function scanSecretRefs(text: string): readonly SecretRefMatch[] {
     // A `}}` that comes after the next `{{` closes that one, not this: this reference is unterminated.
     const terminated = close !== -1 && (nextOpen === -1 || close < nextOpen);
     const limit = terminated ? close : nextOpen === -1 ? text.length : nextOpen;
-    // The canonical opener holds no brace, so it never runs past `limit`: it ends where resolveOpenerEnd says.
+    // The canonical opener holds no brace, so it never runs past `limit`.
     const canonical = text.startsWith(CLOUDFORMATION_PREFIX, bodyStart);
     const openerEnd = canonical
       ? bodyStart + CLOUDFORMATION_PREFIX.length
-      : resolveOpenerEnd(text, bodyStart, limit);
+      : (readResolveOpener(text, bodyStart, limit)?.end ?? -1);
     let isActivepieces = false;
     if (openerEnd === -1) {
       // Searched only past a `{{` that is no dynamic reference, and never twice over the same text.

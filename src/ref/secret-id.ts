@@ -97,8 +97,6 @@ function readArn(input: string, start: number, end: number): number {
  * followed by nothing (or be written as its ARN).
  *
  * @throws {SecretRefSyntaxError} with the offset of the first bad character or field.
- * @example
- * readSecretId('db:password', 0, 11); // 2
  */
 export function readSecretId(input: string, start: number, end: number): number {
   if (start >= end || input.charCodeAt(start) === 58) {

@@ -1,7 +1,7 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
 import {
-  describeChar,
+  checkChars,
   isSecretNameChar,
   isVersionIdChar,
   MAX_VERSION_ID_LENGTH,
@@ -36,29 +36,6 @@ export function splitSegments(
   return bounds;
 }
 
-function checkChars(
-  input: string,
-  start: number,
-  end: number,
-  allowed: (code: number) => boolean,
-  maxLength: number,
-  what: string,
-): string {
-  for (let i = start; i < end; i++) {
-    if (!allowed(input.charCodeAt(i))) {
-      throw new SecretRefSyntaxError(input, i, `${what} has invalid character ${describeChar(input, i)}`);
-    }
-  }
-  if (end - start > maxLength) {
-    throw new SecretRefSyntaxError(
-      input,
-      start + maxLength,
-      `${what} is longer than ${maxLength} characters`,
-    );
-  }
-  return input.slice(start, end);
-}
-
 /**
  * Applies the optional `json-key`, `version-stage` and `version-id` segments (`bounds` from {@link splitSegments})
  * to `ref`, skipping empty ones: the key is segment `first`, then the stage and the id.
@@ -71,35 +48,26 @@ export function applyTail(
   first: number,
   bounds: readonly number[],
 ): SecretRef {
-  const count = bounds.length / 2;
-  if (first < count) {
-    const start = bounds[2 * first]!;
-    const end = bounds[2 * first + 1]!;
-    if (end > start) ref.jsonKey = input.slice(start, end);
+  const segment = (index: number): [number, number] => [bounds[2 * index] ?? 0, bounds[2 * index + 1] ?? 0];
+  const [keyStart, keyEnd] = segment(first);
+  if (keyEnd > keyStart) ref.jsonKey = input.slice(keyStart, keyEnd);
+  const [stageStart, stageEnd] = segment(first + 1);
+  if (stageEnd > stageStart) {
+    ref.versionStage = checkChars(
+      input,
+      stageStart,
+      stageEnd,
+      isSecretNameChar,
+      MAX_VERSION_STAGE_LENGTH,
+      'version stage',
+    );
   }
-  if (first + 1 < count) {
-    const start = bounds[2 * (first + 1)]!;
-    const end = bounds[2 * (first + 1) + 1]!;
-    if (end > start) {
-      ref.versionStage = checkChars(
-        input,
-        start,
-        end,
-        isSecretNameChar,
-        MAX_VERSION_STAGE_LENGTH,
-        'version stage',
-      );
+  const [idStart, idEnd] = segment(first + 2);
+  if (idEnd > idStart) {
+    if (ref.versionStage !== undefined) {
+      throw new SecretRefSyntaxError(input, idStart, 'versionStage and versionId are mutually exclusive');
     }
-  }
-  if (first + 2 < count) {
-    const start = bounds[2 * (first + 2)]!;
-    const end = bounds[2 * (first + 2) + 1]!;
-    if (end > start) {
-      if (ref.versionStage !== undefined) {
-        throw new SecretRefSyntaxError(input, start, 'versionStage and versionId are mutually exclusive');
-      }
-      ref.versionId = checkChars(input, start, end, isVersionIdChar, MAX_VERSION_ID_LENGTH, 'version id');
-    }
+    ref.versionId = checkChars(input, idStart, idEnd, isVersionIdChar, MAX_VERSION_ID_LENGTH, 'version id');
   }
   return ref;
 }

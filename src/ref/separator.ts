@@ -1,5 +1,5 @@
 import { SecretRefSyntaxError } from '../errors.js';
-import { quote } from './chars.js';
+import { charClass, quote } from './chars.js';
 
 /**
  * Activepieces writes `{{<connectionId>|ap_sep_v1|<secret-id>:<json-key>}}`. A braced span holding the separator's
@@ -16,9 +16,7 @@ export const SEPARATOR_STEM = '|ap_sep_';
 /** A separator's version (`v1`) longer than this is not read as one. */
 const MAX_VERSION_LENGTH = 16;
 
-function isAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
+const isAlphanumeric = charClass('');
 
 /**
  * Offset just past the separator whose stem starts at `stem`: past its version (ASCII letters and digits, at most

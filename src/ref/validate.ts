@@ -91,9 +91,6 @@ function checkStyle(ref: SecretRef, style: SecretRefStyle): void {
  * With `style`, also checks that the style can write it (see `formatSecretRef`).
  *
  * @throws {SecretRefError} with code `invalid_reference` naming the field at fault.
- * @example
- * validateSecretRef({ secretId: 'db', jsonKey: 'password', versionId: undefined });
- * // { secretId: 'db', jsonKey: 'password' }
  */
 export function validateSecretRef(ref: unknown, style?: SecretRefStyle): SecretRef {
   if (typeof ref !== 'object' || ref === null || Array.isArray(ref)) {

@@ -65,8 +65,6 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
     const container = holder === undefined ? -1 : indexOf.get(holder)!;
     return { container, link: undefined, key, path, source, matches, slot };
   });
-  // Frozen: a manager's reader keeps what it read for a frozen list, and a compiled connection reads this one again
-  // and again.
   return {
     snapshot,
     found: Object.freeze(found),
@@ -74,7 +72,7 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
     kinds,
     edges,
     strings,
-    refs: Object.freeze(refs),
+    refs,
   };
 }
 

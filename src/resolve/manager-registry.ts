@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import pTimeout from 'p-timeout';
 import QuickLRU from 'quick-lru';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
+import { within } from '../timeout.js';
 import { isManager, isThenable, type ManagerLookup } from './managers.js';
 import { settingsText } from './settings-digest.js';
 
@@ -67,12 +67,6 @@ const NO_ID = '\u0000none';
 
 /** The default of {@link ManagerRegistryOptions.lookupTimeoutMs}. */
 const LOOKUP_TIMEOUT_MS = 10_000;
-
-/** The bound's timer, unref'd: a lookup that never answers does not keep the process alive. */
-const UNREF_TIMERS = {
-  setTimeout: ((run: () => void, ms: number) => setTimeout(run, ms).unref()) as typeof setTimeout,
-  clearTimeout: ((timer) => clearTimeout(timer)) as typeof clearTimeout,
-} as const;
 
 /**
  * Builds and keeps the managers of a platform's connections, for `managers` given as a function: `lookup(id)` gives
@@ -142,14 +136,14 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
     const settings = lookup(id);
     if (!isThenable(settings)) return build(slot, id, settings);
     // The user's lookup is not trusted to settle: it is bounded, and `delete` forgets it.
-    const settled = pTimeout(Promise.resolve(settings), {
-      milliseconds: lookupTimeoutMs,
-      message: new SecretRefError(
+    const settled = within(
+      settings,
+      lookupTimeoutMs,
+      new SecretRefError(
         'unknown_manager',
         `\`lookup\` did not answer within ${lookupTimeoutMs} ms for id ${JSON.stringify(id)}`,
       ),
-      customTimers: UNREF_TIMERS,
-    });
+    );
     const pending: Promise<SecretManager> = settled
       .then((found) => {
         if (building.get(slot) !== pending) {

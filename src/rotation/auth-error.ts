@@ -11,8 +11,11 @@ const AUTH_FIELDS: readonly (readonly [string, ReadonlySet<unknown>])[] = [
   ['codeName', new Set(['AuthenticationFailed'])],
 ];
 
-function read(value: unknown, key: string): unknown {
-  // The error is whatever the user's callback threw: a getter on it may throw too.
+/**
+ * `value[key]` of a value the library does not trust (what a user's callback threw, an EventBridge event): a
+ * getter or a Proxy trap that throws reads as missing. @internal
+ */
+export function readField(value: unknown, key: string): unknown {
   try {
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   } catch {
@@ -32,10 +35,12 @@ function read(value: unknown, key: string): unknown {
  *   });
  */
 export function isCommonAuthError(error: unknown): boolean {
-  for (const [key, values] of AUTH_FIELDS) if (values.has(read(error, key))) return true;
-  const message = read(error, 'message');
+  for (const [key, values] of AUTH_FIELDS) if (values.has(readField(error, key))) return true;
+  const message = readField(error, 'message');
   if (typeof message === 'string' && message.startsWith('WRONGPASS')) return true;
   const status =
-    read(error, 'status') ?? read(error, 'statusCode') ?? read(read(error, 'response'), 'status');
+    readField(error, 'status') ??
+    readField(error, 'statusCode') ??
+    readField(readField(error, 'response'), 'status');
   return status === 401;
 }

@@ -15,11 +15,14 @@
  * - The native `Secret Label Updated` event (sent when a label other than AWSPENDING and AWSPREVIOUS moves): the
  *   secret's ARN in `resources[0]`, its name in `detail.name` ("Secret Label Updated event",
  *   event-detail-secret-label-updated-secretsmanager).
+ * - Parameter Store's `Parameter Store Change` (`source` `aws.ssm`): the parameter's name in `detail.name`, its ARN
+ *   in `resources[0]`; every operation (Create, Update, Delete, LabelParameterVersion, …) may change what a
+ *   reference reads, so each one invalidates.
  * The China partition's pages spell the detail types with "Amazon" instead of "AWS"; both are read.
  */
 import { SecretRefConfigError } from '../errors.js';
 import type { SecretRef } from '../types.js';
-import { readParameterEvent } from './parameter-event.js';
+import { readField as field } from './auth-error.js';
 
 /**
  * Anything with the `invalidate` of a manager: a `SecretManager`, or your own wrapper.
@@ -74,6 +77,7 @@ const CHANGING_SERVICE_EVENTS: ReadonlySet<string> = new Set(['RotationSucceeded
 const API_CALL = /^(AWS|Amazon) API Call via CloudTrail$/;
 const SERVICE_EVENT = /^(AWS|Amazon) Service Event via CloudTrail$/;
 const LABEL_UPDATED = 'Secret Label Updated';
+const PARAMETER_CHANGE = 'Parameter Store Change';
 
 /**
  * Entries of `resources` looked at for the ARN: EventBridge puts it first; a list the event claims is longer (a
@@ -84,14 +88,6 @@ const MAX_RESOURCES = 16;
 // The event is not trusted: it is parsed JSON in a Lambda, but any object in a queue consumer or a test, and any
 // property may be a throwing getter or a Proxy trap. Every read of it goes through `field` or `firstText`, which
 // read a value as missing rather than throw.
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null) return undefined;
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
 
 /** The first non-empty string among the first entries of what should be a list, if it is one. */
 function firstText(list: unknown): string | undefined {
@@ -134,11 +130,17 @@ function readTargets(targets: unknown): InvalidationTarget[] {
   return list as InvalidationTarget[];
 }
 
-/** The event's name and the secret ids it names, or why it is ignored. */
+/** The event's name and the ids it names, or why it is ignored. */
 function readEvent(
   event: unknown,
 ): { eventName: string; ids: (string | undefined)[] } | { reason: IgnoredEventReason; eventName?: string } {
-  if (field(event, 'source') !== 'aws.secretsmanager') return { reason: 'not_secrets_manager' };
+  const source = field(event, 'source');
+  if (source === 'aws.ssm') {
+    if (field(event, 'detail-type') !== PARAMETER_CHANGE) return { reason: 'not_a_change' };
+    const ids = [firstText(field(event, 'resources')), text(field(field(event, 'detail'), 'name'))];
+    return { eventName: PARAMETER_CHANGE, ids: ids.filter((id) => id === undefined || id.length <= 2048) };
+  }
+  if (source !== 'aws.secretsmanager') return { reason: 'not_secrets_manager' };
   const type = field(event, 'detail-type');
   const detail = field(event, 'detail');
   if (type === LABEL_UPDATED) {
@@ -149,8 +151,8 @@ function readEvent(
   }
   const isCall = typeof type === 'string' && API_CALL.test(type);
   if (!isCall && !(typeof type === 'string' && SERVICE_EVENT.test(type))) return { reason: 'not_a_change' };
-  const source = field(detail, 'eventSource');
-  if (source !== undefined && source !== 'secretsmanager.amazonaws.com')
+  const eventSource = field(detail, 'eventSource');
+  if (eventSource !== undefined && eventSource !== 'secretsmanager.amazonaws.com')
     return { reason: 'not_secrets_manager' };
   const eventName = text(field(detail, 'eventName'));
   if (eventName === undefined) return { reason: 'not_a_change' };
@@ -191,10 +193,9 @@ export function invalidateFromEventBridge(
   managers: InvalidationTarget | readonly InvalidationTarget[] | Readonly<Record<string, InvalidationTarget>>,
 ): SecretEventOutcome {
   const targets = readTargets(managers);
-  const parameterEvent = readParameterEvent(event);
-  const read = parameterEvent ?? readEvent(event);
+  const read = readEvent(event);
   // A parameter is invalidated as a Parameter Store reference: both `ssm` and `ssm-secure` reads of it drop.
-  const service = parameterEvent === undefined ? {} : { service: 'ssm' as const };
+  const service = read.eventName === PARAMETER_CHANGE ? { service: 'ssm' as const } : {};
   if ('reason' in read) {
     return read.eventName === undefined
       ? { handled: false, reason: read.reason }

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
+import QuickLRU from 'quick-lru';
 import { SecretRefConfigError } from '../errors.js';
 import { findSecretRefs } from '../resolve/find.js';
 import type { SecretManagers } from '../resolve/managers.js';
 import { type ResolveConnectionOptions, resolveConnection } from '../resolve/resolve-connection.js';
+import type { SecretRef } from '../types.js';
 import { isCommonAuthError } from './auth-error.js';
-import { type ReRead, type ReReadSlot, reReadSlots } from './cooldown.js';
 
 /**
  * Options of {@link withConnection}: those of `resolveConnection` (passed on to both resolves), and how to tell
@@ -38,8 +39,62 @@ export interface WithConnectionAttempt {
   attempt: 1 | 2;
 }
 
-/** The default of {@link WithConnectionOptions.cooldownMs}. */
-export const DEFAULT_COOLDOWN_MS = 5_000;
+const DEFAULT_COOLDOWN_MS = 5_000;
+
+/** One re-read of a secret: when it began, and a promise that settles (never rejects) when it ends. */
+interface ReRead {
+  at: number;
+  done: Promise<void>;
+}
+
+/** Where the last re-read of one secret is remembered: the map of the manager that serves it, and its key there. */
+interface ReReadSlot {
+  reReads: QuickLRU<string, ReRead>;
+  key: string;
+}
+
+/** The last re-reads of each manager, by owner (see `ownerOf`): the 1,000 most recent secrets each. */
+const byOwner = new WeakMap<object, QuickLRU<string, ReRead>>();
+
+/**
+ * What the re-reads of a reference are kept by: the manager that serves it (for a record, its entry, so that a
+ * record built anew for each call still shares the cool-down of its managers), else the `managers` value itself
+ * (a lookup function). Kept in a WeakMap: dropped with the managers they belong to.
+ */
+function ownerOf(managers: SecretManagers, defaultManager: string | undefined, ref: SecretRef): object {
+  if (
+    typeof managers === 'function' ||
+    typeof (managers as { getSecrets?: unknown }).getSecrets === 'function'
+  ) {
+    return managers;
+  }
+  const record = managers as Readonly<Record<string, unknown>>;
+  const ids = Object.keys(record);
+  const id = ref.manager ?? defaultManager ?? (ids.length === 1 ? ids[0] : undefined);
+  const entry = id !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+  return typeof entry === 'object' && entry !== null ? entry : managers;
+}
+
+/**
+ * The slot of each secret (service, id, stage, version, manager) among `refs`: a parameter and a secret of the same
+ * name are two slots, so re-reading one never holds back the other. A secret met twice has its slot twice: harmless.
+ */
+function reReadSlots(
+  refs: readonly SecretRef[],
+  managers: SecretManagers,
+  defaultManager: string | undefined,
+): ReReadSlot[] {
+  return refs.map((ref) => {
+    const owner = ownerOf(managers, defaultManager, ref);
+    let reReads = byOwner.get(owner);
+    if (reReads === undefined) {
+      reReads = new QuickLRU({ maxSize: 1_000 });
+      byOwner.set(owner, reReads);
+    }
+    const { manager = '', service = '', secretId, versionStage = '', versionId = '' } = ref;
+    return { reReads, key: JSON.stringify([manager, service, secretId, versionStage, versionId]) };
+  });
+}
 
 interface Settings {
   isAuthError: (error: unknown) => boolean;

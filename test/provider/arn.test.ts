@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSecretArn, regionOfSecretId } from '../../src/provider/aws/arn.js';
 import { matchBatch } from '../../src/provider/aws/batch-match.js';
+import { parseSecretArn, regionOfSecretId } from '../../src/ref/secret-names.js';
 
 const FULL = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf';
 

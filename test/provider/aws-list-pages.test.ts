@@ -6,8 +6,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SecretRefError } from '../../src/errors.js';
+import { MAX_LIST_PAGES } from '../../src/provider/aws/answer-shape.js';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { MAX_LIST_PAGES } from '../../src/provider/aws/page-guard.js';
 
 const smMock = mockClient(SecretsManagerClient);
 

@@ -1,7 +1,8 @@
 import { DecryptionFailure, ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../src/errors.js';
-import { type AwsErrorContext, mapAwsError, mapAwsErrorCode } from '../../src/provider/aws/map-error.js';
+import type { AwsErrorContext } from '../../src/provider/aws/call-context.js';
+import { mapAwsError, mapAwsErrorCode } from '../../src/provider/aws/map-error.js';
 import { sanitizeSdkError } from '../../src/provider/aws/sanitize-error.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 

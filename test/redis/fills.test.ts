@@ -17,6 +17,20 @@ afterEach(() => {
 });
 
 describe('readers waiting for a lease holder’s fill', () => {
+  it('forget the values received before an invalidation, and still wake their readers (who then read Redis)', async () => {
+    const fills = createFills();
+    const watch = fills.watch(['a', 'b']);
+    fills.filled('a', 'text-a');
+    fills.invalidated();
+    fills.filled('b', 'text-b');
+    const filled = await watch.next(1_000, undefined);
+    expect([...filled]).toEqual([
+      ['a', undefined],
+      ['b', 'text-b'],
+    ]);
+    watch.close();
+  });
+
   it('wake when every awaited entry is filled, shortly after the first, at the poll time, or on abort', async () => {
     vi.useFakeTimers();
     const fills = createFills();

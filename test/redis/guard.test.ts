@@ -64,6 +64,36 @@ describe('the guard around Redis operations', () => {
     guard.close();
   });
 
+  it('lets an operation queued behind the client’s other commands wait while Redis answers them, up to four bounds', async () => {
+    const answers = { at: 0 };
+    const guard = createGuard({
+      operationTimeoutMs: 100,
+      backoffMs: 1_000,
+      maxBackoffMs: 4_000,
+      ready: () => true,
+      probe: () => Promise.resolve('PONG'),
+      onProblem: () => {},
+      onRecovered: () => {},
+      answers,
+    });
+    // Four commands sent together on one connection, answered one after another every 80 ms (a process's own
+    // burst): the last waits 320 ms, more than its bound, while Redis answered every 80 ms.
+    const answeredAt = [80, 160, 240, 320];
+    const burst = answeredAt.map((ms) =>
+      guard.run(() => new Promise((resolve) => setTimeout(() => resolve(ms), ms))),
+    );
+    await expect(Promise.all(burst)).resolves.toEqual(answeredAt);
+    expect(guard.skipping).toBe(false);
+    // A command never answered, while Redis answers others: given up after four bounds, not waited on for ever.
+    const others = setInterval(() => guard.run(() => Promise.resolve('PONG')).catch(() => {}), 30);
+    const started = Date.now();
+    await expect(guard.run(() => new Promise(() => {}))).rejects.toBeInstanceOf(TierUnavailable);
+    clearInterval(others);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    guard.close();
+  });
+
   it('fails at once, without sending, when the client is not ready; a rejection is not unhandled', async () => {
     const { guard, events } = setup(() => false);
     let sent = false;

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolveAwsConfig } from '../../src/provider/aws/config.js';
-import { awsSharedIdentity } from '../../src/provider/aws/shared-identity.js';
+import { awsSharedIdentity } from '../../src/provider/aws/identity.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 
 const digest = (text: string): string => `<${Buffer.from(text).toString('hex').length}:${text.length}>`;
@@ -54,6 +54,37 @@ describe('sharing follows trust: the identity a provider is shared under', () =>
       code: 'invalid_config',
       option: 'client',
     });
+  });
+
+  it('an injected client whose region never settles is refused after 5 s, naming client', async () => {
+    vi.useFakeTimers();
+    try {
+      const hanging = resolveAwsConfig({
+        client: { send: async () => ({}), config: { region: () => new Promise(() => {}) } } as never,
+      });
+      const outcome = Promise.resolve(awsSharedIdentity(hanging, digest, 'workers')).then(
+        () => 'answered',
+        (error: { code: string; option: string; message: string }) => [
+          error.code,
+          error.option,
+          error.message,
+        ],
+      );
+      let settled = false;
+      void outcome.then(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await outcome).toEqual([
+        'invalid_config',
+        'client',
+        expect.stringContaining('did not answer within 5 s'),
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('memory providers share only under an identity given explicitly', () => {

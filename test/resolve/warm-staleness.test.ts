@@ -239,6 +239,56 @@ describe('a compiled connection resolved again never answers a dropped or replac
   });
 });
 
+describe('a warm resolve of a connection that changed reads what it now holds', () => {
+  const ref = (id: string, key = 'user') => `{{resolve:secretsmanager:${id}:SecretString:${key}}}`;
+
+  it('gives each connection its own values when they begin with the same reference', async () => {
+    const provider = createMemoryProvider({
+      a: JSON.stringify({ user: 'ua' }),
+      b: JSON.stringify({ user: 'ub' }),
+      c: JSON.stringify({ user: 'uc' }),
+    });
+    const manager = createSecretManager(provider, { cache: { ttlMs: TTL } });
+    const shapes = [
+      { x: ref('a'), y: ref('b') },
+      { x: ref('a'), y: ref('c') },
+      { x: ref('a') },
+      { x: ref('a'), y: ref('b'), z: ref('c') },
+      { x: ref('b'), y: ref('a') },
+    ];
+    const expected = [
+      { x: 'ua', y: 'ub' },
+      { x: 'ua', y: 'uc' },
+      { x: 'ua' },
+      { x: 'ua', y: 'ub', z: 'uc' },
+      { x: 'ub', y: 'ua' },
+    ];
+    // Several rounds: strings are remembered from their second sight on, and each shape follows another that begins
+    // with the same reference.
+    for (let round = 0; round < 4; round++) {
+      for (const [index, shape] of shapes.entries()) {
+        expect(await resolveConnection(shape, manager)).toEqual(expected[index]);
+      }
+    }
+  });
+
+  it('counts one hit per secret for each warm resolve, however many references name it', async () => {
+    const provider = createMemoryProvider({ db: JSON.stringify({ user: 'u', password: 'p' }), api: 'k' });
+    const manager = createSecretManager(provider, { cache: { ttlMs: TTL } });
+    const shape = {
+      u: ref('db'),
+      p: ref('db', 'password'),
+      again: ref('db'),
+      api: '{{resolve:secretsmanager:api}}',
+    };
+    for (let round = 0; round < 3; round++) await resolveConnection(shape, manager);
+    const before = manager.stats().hits;
+    await resolveConnection(shape, manager);
+    await resolveConnection(shape, manager);
+    expect(manager.stats().hits - before).toBe(4);
+  });
+});
+
 describe('a warm resolve gives each caller its own values', () => {
   it('gives a fresh copy of a JSON value each time (keepJsonTypes), whatever the caller did to the last one', async () => {
     const provider = createMemoryProvider({ cfg: JSON.stringify({ pool: { max: 5 }, tags: ['a'] }) });

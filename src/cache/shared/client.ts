@@ -1,4 +1,5 @@
 import { SecretRefConfigError } from '../../errors.js';
+import type { ClientAnswers } from './guard.js';
 import type { TierScript } from './scripts.js';
 
 /**
@@ -18,6 +19,8 @@ export interface RedisConnection {
   command(args: readonly string[], key?: string): Promise<unknown>;
   /** Scripts being loaded through this client (shared by every tier on it), by SHA and routing key. */
   readonly loads: Map<string, Promise<unknown>>;
+  /** When this client last had an answer (shared by every tier on it; see `ClientAnswers` in guard.ts). */
+  readonly answers: ClientAnswers;
 }
 
 /** A subscriber connection, listening on one channel. */
@@ -49,8 +52,11 @@ export function isClusterClient(client: AnyClient): boolean {
   return client.isCluster === true || typeof client.getSlotMaster === 'function';
 }
 
-/** Per user client: the tiers of a process that share a client share its script loads. */
-const loadsByClient = new WeakMap<object, Map<string, Promise<unknown>>>();
+/** Per user client: the tiers of a process that share a client share its script loads and its answers. */
+const sharedByClient = new WeakMap<
+  object,
+  { loads: Map<string, Promise<unknown>>; answers: ClientAnswers }
+>();
 
 /**
  * Wraps the user's client; throws a `SecretRefConfigError` naming `option` when it is neither kind.
@@ -61,17 +67,19 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
   const client = value as AnyClient;
   if (client !== null && typeof client === 'object' && typeof client.on === 'function') {
     const cluster = isClusterClient(client);
-    let loads = loadsByClient.get(client);
-    if (!loads) {
-      loads = new Map();
-      loadsByClient.set(client, loads);
+    let shared = sharedByClient.get(client);
+    if (!shared) {
+      shared = { loads: new Map(), answers: { at: 0 } };
+      sharedByClient.set(client, shared);
     }
+    const { loads, answers } = shared;
     if (isIoredis(client)) {
       // An ioredis Cluster routes by the keys it finds in the command itself (EVALSHA's numkeys included).
       return {
         flavour: 'ioredis',
         cluster,
         loads,
+        answers,
         ready: () => client.status === 'ready',
         command: ([name, ...args]) => (client.call as Fn).call(client, name, ...args) as Promise<unknown>,
       };
@@ -81,6 +89,7 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
         flavour: 'node-redis',
         cluster,
         loads,
+        answers,
         ready: () => client.isReady === true,
         command: cluster
           ? (args, key) => (client.sendCommand as Fn).call(client, key, false, [...args]) as Promise<unknown>

@@ -11,6 +11,11 @@ export interface Fills {
   watch(names: readonly string[]): FillWatch;
   /** Wakes the readers watching `name`, with the entry's text when its message carried it. */
   filled(name: string, text: string | undefined): void;
+  /**
+   * An invalidation came on the bus: the texts of the fills received before it and not yet taken are forgotten (their
+   * readers are still woken, and read Redis), so a value written before an invalidation is never taken after it.
+   */
+  invalidated(): void;
 }
 
 /** One reader's watch over its entries. */
@@ -22,6 +27,8 @@ export interface FillWatch {
    * never rejects.
    */
   next(ms: number, signal: AbortSignal | undefined): Promise<Filled>;
+  /** Stops watching every name but `names` (a reader watches its whole batch until it knows what it waits for). */
+  narrow(names: readonly string[]): void;
   /** Stops watching. */
   close(): void;
 }
@@ -41,9 +48,12 @@ const GRACE_MS = 2;
  */
 export function createFills(): Fills {
   const waiting = new Map<string, Set<(name: string, text: string | undefined) => void>>();
+  // What each open watch received and its reader has not taken yet.
+  const received = new Set<Map<string, string | undefined>>();
   return {
     watch(names) {
       let collected = new Map<string, string | undefined>();
+      received.add(collected);
       // Names not filled yet: when none is left, a fill wakes the reader at once.
       const left = new Set(names);
       let wake: (() => void) | undefined;
@@ -60,6 +70,11 @@ export function createFills(): Fills {
         wakers.add(onFill);
         waiting.set(name, wakers);
       }
+      const unwatch = (name: string): void => {
+        const wakers = waiting.get(name);
+        wakers?.delete(onFill);
+        if (wakers?.size === 0) waiting.delete(name);
+      };
       return {
         next(ms, signal) {
           return new Promise((resolve) => {
@@ -71,7 +86,9 @@ export function createFills(): Fills {
               wake = undefined;
               signal?.removeEventListener('abort', done);
               const filled = collected;
+              received.delete(collected);
               collected = new Map();
+              received.add(collected);
               resolve(filled);
             };
             if (signal?.aborted || (collected.size > 0 && left.size === 0)) return done();
@@ -81,18 +98,27 @@ export function createFills(): Fills {
             if (collected.size > 0) grace = setTimeout(done, GRACE_MS);
           });
         },
+        narrow(kept) {
+          const keep = new Set(kept);
+          for (const name of names) {
+            if (keep.has(name)) continue;
+            unwatch(name);
+            left.delete(name);
+            collected.delete(name);
+          }
+        },
         close() {
           wake?.();
-          for (const name of names) {
-            const wakers = waiting.get(name);
-            wakers?.delete(onFill);
-            if (wakers?.size === 0) waiting.delete(name);
-          }
+          received.delete(collected);
+          for (const name of names) unwatch(name);
         },
       };
     },
     filled(name, text) {
       for (const wake of [...(waiting.get(name) ?? [])]) wake(name, text);
+    },
+    invalidated() {
+      for (const texts of received) for (const name of texts.keys()) texts.set(name, undefined);
     },
   };
 }

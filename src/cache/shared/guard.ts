@@ -32,7 +32,22 @@ export interface GuardOptions {
   onProblem(kind: 'unavailable' | 'recovered', cause?: unknown): void;
   /** Called once Redis answers again after being skipped (to replay what could not be sent). */
   onRecovered(): void;
+  /** What the client's other operations (every tier over it) tell of Redis: shared by the guards of one client. */
+  answers?: ClientAnswers;
 }
+
+/**
+ * When the client last had an answer from Redis, for every guard over it. An operation that waits its bound while
+ * Redis keeps answering the commands sent before it on the client's connection (a burst of this process's own
+ * reads: a thousand managers starting together over one client) is queued, not lost: it waits on, while answers keep
+ * coming, up to {@link MAX_QUEUED_BOUNDS} bounds in all.
+ */
+export interface ClientAnswers {
+  at: number;
+}
+
+/** The longest a queued operation waits, in bounds (`operationTimeoutMs`), stalls of the loop not counted. */
+export const MAX_QUEUED_BOUNDS = 4;
 
 /**
  * How long this process's event loop was blocked, in total, while any Redis operation was pending: a timer that
@@ -48,7 +63,15 @@ let watching = 0;
 let ticker: NodeJS.Timeout | undefined;
 let lastTick = 0;
 
-function watchStalls(): () => void {
+/**
+ * Starts measuring the loop's stalls (see {@link stalledSoFar}) until the returned function is called.
+ * @example
+ *   const unwatch = watchStalls();
+ *   const before = stalledSoFar();
+ *   // … later: stalledSoFar() - before is how long the loop could not have heard Redis meanwhile
+ *   unwatch();
+ */
+export function watchStalls(): () => void {
   if (watching++ === 0) {
     lastTick = Date.now();
     ticker = setInterval(() => {
@@ -69,7 +92,7 @@ function lateness(now: number): number {
 }
 
 /** The loop's stalled time so far, including a stall in progress (the ticker has not yet run since it began). */
-function stalledSoFar(): number {
+export function stalledSoFar(): number {
   return stalledMs + lateness(Date.now());
 }
 
@@ -89,6 +112,8 @@ export function createGuard(options: GuardOptions): Guard {
       const unwatch = watchStalls();
       let settled = false;
       let stalledAtStart = stalledSoFar();
+      const sentAt = Date.now();
+      let stalledInAll = 0;
       const expire = (): void => {
         // Replies that arrived while the loop was busy are read (poll phase) before this runs (check phase).
         setImmediate(() => {
@@ -96,7 +121,15 @@ export function createGuard(options: GuardOptions): Guard {
           const stalled = stalledSoFar() - stalledAtStart;
           if (stalled > 0) {
             stalledAtStart += stalled;
+            stalledInAll += stalled;
             deadline = setTimeout(expire, stalled);
+            return;
+          }
+          const now = Date.now();
+          const answeredAt = options.answers?.at ?? 0;
+          const latest = sentAt + stalledInAll + options.operationTimeoutMs * MAX_QUEUED_BOUNDS;
+          if (answeredAt > sentAt && answeredAt + options.operationTimeoutMs > now && now < latest) {
+            deadline = setTimeout(expire, Math.min(answeredAt + options.operationTimeoutMs, latest) - now);
             return;
           }
           settled = true;
@@ -116,8 +149,12 @@ export function createGuard(options: GuardOptions): Guard {
       } catch (error) {
         pending = Promise.reject(error);
       }
+      const answered = (): void => {
+        if (options.answers) options.answers.at = Date.now();
+      };
       Promise.resolve(pending).then(
         (value) => {
+          answered();
           if (settled) return;
           settle();
           resolve(value);

@@ -57,7 +57,9 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
   /**
    * The longest any Redis operation may take before it counts as a miss (and Redis is skipped for a while). Time in
    * which this process's own event loop was blocked is not counted: a process busy with its own work does not blame
-   * Redis for the answer it could not read yet. @default 250
+   * Redis for the answer it could not read yet. Nor is an operation given up while Redis keeps answering the commands
+   * sent before it on the client (a burst of this process's own reads, queued on one connection): it then waits on,
+   * up to four times this bound in all. @default 250
    */
   operationTimeoutMs?: number;
 }

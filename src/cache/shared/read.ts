@@ -6,7 +6,7 @@ import { MAX_LEASES_HELD, missWithCommit } from './commit.js';
 import type { Generation, ReadContext } from './context.js';
 import { openEntry } from './crypto.js';
 import { decodeEntry } from './entry.js';
-import type { FillWatch } from './fills.js';
+import { stalledSoFar, watchStalls } from './guard.js';
 import type { ScopeNames } from './names.js';
 import { decodeReadReply, readArgs, splitEntryText } from './script-io.js';
 import { READ } from './scripts.js';
@@ -73,62 +73,125 @@ export async function readShared(
   let nextPoll = 0;
   let epoch = '';
   const reported = new Set<number>();
-  let watch: FillWatch | undefined;
+  let unwatchStalls = noop;
+  let stalledAtWait = 0;
+  // Entries Redis still held past the expiry sealed into them (their commit reached Redis late, or the writer's
+  // clock runs behind): asked again as a refresh ahead, so that the one process that takes the lease fetches and
+  // replaces it, and the others wait for it, rather than the whole fleet fetching until Redis drops it. Once only.
+  // Each asked again with the time Redis gave it to live as `aheadMs`: it is then a miss to refresh, while an entry
+  // written since, which lives longer, is a hit.
+  const renewing = new Map<number, number>();
+  // Watched before the first read: a holder's `filled` message may come before this reader hears that the lease
+  // is held (its read queued behind its process's other work), and waiting for the next poll would cost it a second
+  // read of its batch, and its value a second or more.
+  const watch = context.watchFills(pending.map((index) => entryNames[index]!));
+  const readRound = async (
+    indexes: readonly number[],
+    ahead: number,
+  ): Promise<{ indexes: readonly number[]; reply: ReturnType<typeof decodeReadReply> } | undefined> => {
+    if (indexes.length === 0) return undefined;
+    const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
+    const askedNames = indexes.map((index) => entryNames[index]!);
+    const args = readArgs({
+      prefix: context.prefix,
+      epochCandidate: newEpoch(),
+      token,
+      leaseMs,
+      aheadMs: ahead,
+      names: askedNames,
+    });
+    const raw = await context.guard.run(() =>
+      runScript(context.connection, READ, `${context.prefix}gen`, args),
+    );
+    return { indexes, reply: decodeReadReply(raw, askedNames.length) };
+  };
   try {
     while (asked.length > 0) {
-      let reply: ReturnType<typeof decodeReadReply>;
+      let rounds: Awaited<ReturnType<typeof readRound>>[];
       try {
-        const leaseMs = Date.now() < deadline ? context.leaseMs : 0;
-        const askedNames = asked.map((index) => entryNames[index]!);
-        const args = readArgs({
-          prefix: context.prefix,
-          epochCandidate: newEpoch(),
-          token,
-          leaseMs,
-          aheadMs,
-          names: askedNames,
-        });
-        reply = decodeReadReply(
-          await context.guard.run(() => runScript(context.connection, READ, `${context.prefix}gen`, args)),
-          askedNames.length,
-        );
+        rounds = await Promise.all([
+          readRound(
+            asked.filter((index) => !renewing.has(index)),
+            aheadMs,
+          ),
+          readRound(
+            asked.filter((index) => renewing.has(index)),
+            Math.max(aheadMs, ...asked.map((index) => renewing.get(index) ?? 0)),
+          ),
+        ]);
       } catch {
         break;
       }
-      if (!reply) break;
+      if (rounds.some((round) => round !== undefined && !round.reply)) break;
       if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + context.leaseMs * MAX_LEASES_HELD;
-      const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
-      epoch = generation.epoch;
-      context.onEpoch?.(generation.epoch);
-      const slots = reply.slots;
-      asked.forEach((index, position) => {
-        const slot = slots[position]!;
-        const locator = locators[index]!;
-        const name = entryNames[index]!;
-        // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
-        const oversized = !slot.found && slot.oversized;
-        if (oversized && !reported.has(index)) {
-          reported.add(index);
-          context.onProblem('oversized');
-        }
-        if (slot.found) {
-          const opened = openHit(context, generation.epoch, name, slot.text, slot.pttl);
-          out[index] =
-            typeof opened === 'object'
-              ? opened
-              : missWithCommit(context, names, locator, name, generation, undefined, opened === 'unreadable');
-        } else if (slot.lease === 1) {
-          out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
-        } else if (slot.lease !== -1 || Date.now() >= deadline || signal?.aborted) {
-          out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
-        }
-      });
+      const again: number[] = [];
+      for (const round of rounds) {
+        if (!round?.reply) continue;
+        const { reply } = round;
+        const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
+        epoch = generation.epoch;
+        context.onEpoch?.(generation.epoch);
+        round.indexes.forEach((index, position) => {
+          const slot = reply.slots[position]!;
+          const locator = locators[index]!;
+          const name = entryNames[index]!;
+          // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
+          const oversized = !slot.found && slot.oversized;
+          if (oversized && !reported.has(index)) {
+            reported.add(index);
+            context.onProblem('oversized');
+          }
+          if (slot.found) {
+            const opened = openHit(context, generation.epoch, name, slot.text, slot.pttl);
+            if (opened === 'expired' && !renewing.has(index)) {
+              renewing.set(index, Math.max(1, slot.pttl));
+              again.push(index);
+              return;
+            }
+            out[index] =
+              typeof opened === 'object'
+                ? opened
+                : missWithCommit(
+                    context,
+                    names,
+                    locator,
+                    name,
+                    generation,
+                    undefined,
+                    opened === 'unreadable',
+                  );
+          } else if (slot.lease === 1) {
+            out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
+          } else if (slot.lease !== -1 || Date.now() >= deadline || signal?.aborted) {
+            out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
+          }
+        });
+      }
       pending = pending.filter((index) => out[index] === undefined);
-      if (nextPoll === 0) nextPoll = Math.min(Date.now() + wait, deadline);
+      if (again.length > 0) {
+        asked = again;
+        continue;
+      }
+      if (nextPoll === 0) {
+        nextPoll = Math.min(Date.now() + wait, deadline);
+        unwatchStalls = watchStalls();
+        stalledAtWait = stalledSoFar();
+        watch.narrow(pending.map((index) => entryNames[index]!));
+      }
       asked = [];
       while (pending.length > 0 && asked.length === 0) {
         const now = Date.now();
         if (now >= nextPoll) {
+          // A poll is for a notice that never came, not for one this busy process has not read yet: the time its
+          // loop was stalled (its messages then wait in the socket, read after the timers that fire late) does not
+          // count, and what arrived meanwhile is read first.
+          await new Promise((resolve) => setImmediate(resolve));
+          const stalled = stalledSoFar() - stalledAtWait;
+          stalledAtWait += stalled;
+          if (stalled > 0) {
+            nextPoll = Math.min(nextPoll + stalled, deadline);
+            if (nextPoll > Date.now()) continue;
+          }
           // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
           asked = pending;
           // While the bus is up, each poll comes twice as late as the one before, at most a lease apart (a holder
@@ -142,7 +205,6 @@ export async function readShared(
           nextPoll = Math.min(now + wait, deadline);
           break;
         }
-        watch ??= context.watchFills(pending.map((index) => entryNames[index]!));
         const filled = await watch.next(Math.max(0, nextPoll - now), signal);
         if (signal?.aborted) {
           asked = pending;
@@ -161,7 +223,8 @@ export async function readShared(
       }
     }
   } finally {
-    watch?.close();
+    watch.close();
+    unwatchStalls();
   }
   return entryNames.map((name) => out[firstOf.get(name)!] ?? PLAIN_MISS);
 }

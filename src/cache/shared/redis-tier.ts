@@ -129,6 +129,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
    * are gone when its call settles, however late its own bus message arrives (it still arrives, and finds nothing).
    */
   const tellSelf = (invalidation: Invalidation): void => {
+    fills.invalidated();
     if (invalidation.kind === 'all') {
       emit(DROP_ALL);
       return;
@@ -158,6 +159,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     probe: () => connection.command(['PING']),
     onProblem: (kind, cause) => report(kind, cause),
     onRecovered: replay,
+    answers: connection.answers,
   });
 
   const readContext: ReadContext = {
@@ -232,6 +234,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
           case 'any-scope-form':
           case 'scope':
           case 'namespace':
+            fills.invalidated();
             for (const invalidation of invalidationsOf(message, scopes.known)) emit(invalidation);
             return;
         }

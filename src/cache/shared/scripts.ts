@@ -50,8 +50,11 @@ export const READ = script(`
 local maxChars = ${MAX_ENTRY_CHARS}
 local prefix = ARGV[1]
 local gen = prefix .. 'gen'
-redis.call('HSETNX', gen, 'epoch', ARGV[2])
 local epoch = redis.call('HGET', gen, 'epoch')
+if not epoch then
+  redis.call('HSETNX', gen, 'epoch', ARGV[2])
+  epoch = ARGV[2]
+end
 local seq = redis.call('HGET', gen, 'seq') or '0'
 local leaseMs = tonumber(ARGV[4])
 local aheadMs = tonumber(ARGV[5])
@@ -59,10 +62,12 @@ local out = { epoch, seq, '0' }
 local fetching = false
 for i = 6, #ARGV do
   local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[i]
-  local oversized = redis.call('STRLEN', key) > maxChars
+  -- A missing key has length 0: nothing more to ask of it.
+  local length = redis.call('STRLEN', key)
+  local oversized = length > maxChars
   local value = false
   local pttl = -2
-  if not oversized then value = redis.call('GET', key) end
+  if length > 0 and not oversized then value = redis.call('GET', key) end
   if value then pttl = redis.call('PTTL', key) end
   if value and (leaseMs == 0 or aheadMs <= 0 or pttl < 0 or pttl > aheadMs) then
     out[#out + 1] = value

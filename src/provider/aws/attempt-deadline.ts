@@ -39,8 +39,6 @@ function deadlineError(timeoutMs: number): Error {
  * attempt and the SDK's retry strategy still decides whether to try again; a call ends within about
  * `maxAttempts × timeoutMs` plus backoff. An attempt past its deadline is aborted (its socket closed) and fails
  * with a `TimeoutError`; the caller's own abort signal still aborts it as before.
- * @example
- *   client.config.requestHandler = withAttemptDeadline(client.config.requestHandler, 5_000);
  */
 export function withAttemptDeadline<Handler extends HttpHandlerLike>(
   inner: Handler,

@@ -7,13 +7,12 @@ import type {
   GetSecretValueCommandOutput,
   ListSecretsCommandInput,
   ListSecretsCommandOutput,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { throwIfAborted } from '../../abort.js';
-import { SecretFetchError } from '../../errors.js';
-import { parseSecretArn } from './arn.js';
-import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
-import { describeValue } from './describe-value.js';
-import { buildRegionClient, createRegionClients } from './region-clients.js';
+import { parseSecretArn } from '../../ref/secret-names.js';
+import type { ResolvedAwsConfig } from './config.js';
+import { buildRegionClient, checkedArnRegion, createRegionClients, lazySdk } from './region-clients.js';
 import { observeRequest } from './request-events.js';
 import { warmUpClient } from './warm-up.js';
 
@@ -67,24 +66,13 @@ export { MAX_REGION_CLIENTS } from './region-clients.js';
  * nothing here keeps them on an enumerable property. Region ids come from references, that is from connection data,
  * so the region of an ARN is checked against its partition, and the clients of ARN regions live in the bounded
  * per-region cache that Parameter Store's clients use too (`createRegionClients`).
- * @example
- *   const transport = createAwsTransport(resolveAwsConfig({ region: 'us-east-1' }));
  */
 export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
-  let sdkPromise: Promise<Sdk> | undefined;
   let sent = 0;
-
-  const loadSdk = (): Promise<Sdk> => {
-    sdkPromise ??= import('@aws-sdk/client-secrets-manager').catch((error: unknown) => {
-      sdkPromise = undefined;
-      throw new SecretFetchError(
-        'provider_error',
-        'The AWS SDK could not be loaded; install it with `npm install @aws-sdk/client-secrets-manager`',
-        { cause: error, transient: false },
-      );
-    });
-    return sdkPromise;
-  };
+  const loadSdk = lazySdk<Sdk>(
+    () => import('@aws-sdk/client-secrets-manager'),
+    'The AWS SDK could not be loaded; install it with `npm install @aws-sdk/client-secrets-manager`',
+  );
 
   const clients = createRegionClients((region) =>
     loadSdk().then((sdk) =>
@@ -93,30 +81,25 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
   );
   const keyOf = (region: string | undefined): string => region ?? config.region ?? '';
 
-  const command = (sdk: Sdk, build: (sdk: Sdk) => object, region: string | undefined): never => {
-    const built = build(sdk);
-    observeRequest(built, config.emit, 'secretsmanager', region ?? config.region);
-    return built as never;
-  };
-
   const send = async <Output>(
     region: string | undefined,
     build: (sdk: Sdk) => object,
     signal: AbortSignal | undefined,
   ): Promise<Output> => {
     throwIfAborted(signal);
-    if (config.client !== undefined) {
+    const call = async (client: SecretsManagerClient, target: string | undefined): Promise<Output> => {
       const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
-      return (await config.client.send(command(sdk, build, undefined), sendOptions(signal))) as Output;
-    }
-    return clients.use(keyOf(region), async (client) => {
-      const sdk = await loadSdk();
-      throwIfAborted(signal);
-      sent += 1;
-      return (await client.send(command(sdk, build, region), sendOptions(signal))) as Output;
-    });
+      const command = build(sdk);
+      observeRequest(command, config.emit, 'secretsmanager', target ?? config.region);
+      return (await client.send(
+        command as never,
+        signal === undefined ? {} : { abortSignal: signal },
+      )) as Output;
+    };
+    if (config.client !== undefined) return call(config.client, undefined);
+    return clients.use(keyOf(region), (client) => call(client, region));
   };
 
   return {
@@ -136,15 +119,9 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     regionFor: (secretId) => {
       if (config.client !== undefined) return undefined;
       const arn = parseSecretArn(secretId);
-      if (arn === undefined) return config.region;
-      if (!isRegionOfPartition(arn.partition, arn.region)) {
-        throw new SecretFetchError(
-          'invalid_reference',
-          `Secret ${JSON.stringify(secretId)} names region ${describeValue(arn.region)}, which is not a region of the AWS partition ${describeValue(arn.partition)}`,
-          { ref: secretId, transient: false },
-        );
-      }
-      return arn.region;
+      return arn === undefined
+        ? config.region
+        : checkedArnRegion('Secret', secretId, arn.partition, arn.region);
     },
     getSecretValue: (region, input, signal) =>
       send<GetSecretValueCommandOutput>(region, (sdk) => new sdk.GetSecretValueCommand(input), signal),
@@ -175,8 +152,4 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     calls: () => sent,
     clientCount: () => clients.size(),
   };
-}
-
-function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
-  return signal === undefined ? {} : { abortSignal: signal };
 }

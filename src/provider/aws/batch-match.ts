@@ -1,6 +1,5 @@
-import { nameOfArn } from '../../ref/secret-names.js';
+import { extendsBySuffix, nameOfArn, parseSecretArn } from '../../ref/secret-names.js';
 import type { SecretPayload } from '../../types.js';
-import { parseSecretArn } from './arn.js';
 
 /** One entry of `SecretValues[]` whose identity could be read: the payload, or why its value cannot be read. */
 export type BatchEntry = {
@@ -44,8 +43,6 @@ interface Group {
  * share an ARN but differ in value are never chosen between. An entry without `ARN` (as minimal test mocks write
  * them: `{ Name, SecretString }`) cannot say its account or region: it answers a name only when every id of the call
  * is a name (so no other account's secret was asked for) and it is the only entry of that name.
- * @example
- *   matchBatch(['prod/db', otherAccountArn], entries, errors, { region: 'us-east-1' }).get('prod/db')
  */
 export function matchBatch(
   ids: readonly string[],
@@ -81,7 +78,7 @@ export function matchBatch(
     }
   };
   for (const id of arnIds) {
-    if (!matches.has(id)) claimLeft(id, (group) => group.arn !== undefined && isPartialOf(id, group.arn));
+    if (!matches.has(id)) claimLeft(id, (group) => group.arn !== undefined && extendsBySuffix(group.arn, id));
   }
   for (const id of names) {
     claimLeft(
@@ -127,10 +124,6 @@ function answerOf(group: Group, error: BatchErrorEntry | undefined): BatchMatch 
     return { kind: 'alone' };
   }
   return { kind: 'entry', entry: first! };
-}
-
-function isPartialOf(secretId: string, arn: string): boolean {
-  return arn.length === secretId.length + 7 && arn.startsWith(`${secretId}-`);
 }
 
 function sameAnswer(a: BatchEntry, b: BatchEntry): boolean {

@@ -67,9 +67,9 @@ export interface AwsSecretsManagerConfig {
 }
 
 /** The default of {@link AwsSecretsManagerConfig.maxAttempts}. */
-export const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_MAX_ATTEMPTS = 3;
 /** The default of {@link AwsSecretsManagerConfig.requestTimeoutMs}. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 /** A validated configuration; static keys stay inside `credentials` and are never copied elsewhere. */
 export interface ResolvedAwsConfig {
@@ -220,9 +220,6 @@ const PARTITION_REGIONS: Readonly<Record<string, RegExp>> = {
 /**
  * Whether `region` is a region name of `partition` (`us-east-1` of `aws`, `cn-north-1` of `aws-cn`); the region of
  * an ARN read from connection data must pass before a client is made for it.
- * @example
- *   isRegionOfPartition('aws', 'eu-west-1'); // true
- *   isRegionOfPartition('aws', 'cn-north-1'); // false
  */
 export function isRegionOfPartition(partition: string, region: string): boolean {
   const pattern = Object.hasOwn(PARTITION_REGIONS, partition) ? PARTITION_REGIONS[partition] : undefined;
@@ -230,7 +227,7 @@ export function isRegionOfPartition(partition: string, region: string): boolean 
 }
 
 /** Whether `value` has the shape of an AWS region name such as `eu-west-1` or `us-gov-east-1`. */
-export function isRegionName(value: string): boolean {
+function isRegionName(value: string): boolean {
   return REGION_PATTERN.test(value);
 }
 

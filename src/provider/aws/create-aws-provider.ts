@@ -11,12 +11,12 @@ import type {
   TestConnectionResult,
 } from '../../types.js';
 import { createAwsTransport } from './aws-transport.js';
+import type { AwsCallSettings } from './call-context.js';
 import { type AwsSecretsManagerConfig, resolveAwsConfig } from './config.js';
 import { type BatchState, fetchManyFromAws } from './fetch-many.js';
-import { type AwsCallSettings, getSecretValue } from './get-secret-value.js';
-import { awsIdentity } from './identity.js';
+import { getSecretValue } from './get-secret-value.js';
+import { awsIdentity, awsSharedIdentity } from './identity.js';
 import { listAwsSecrets } from './list-secrets.js';
-import { awsSharedIdentity } from './shared-identity.js';
 import { fetchParameters } from './ssm/fetch-parameters.js';
 import { createSsmTransport } from './ssm/ssm-transport.js';
 import { type AwsTestConnectionOptions, testAwsConnection } from './test-connection.js';
@@ -136,9 +136,6 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
       throw result?.error;
     },
     fetchMany(locators: readonly SecretLocator[], options: CallOptions = {}): Promise<FetchResult[]> {
-      if (locators.every((locator) => locator.service === undefined)) {
-        return fetchManyFromAws(transport, settings, state, locators, options.signal);
-      }
       return fetchAll(locators, options.signal);
     },
     listSecrets(options: ListSecretsOptions = {}): AsyncIterable<SecretSummary> {

@@ -13,8 +13,6 @@ export type AwsCredentialsOption = NonNullable<SecretsManagerClientConfig['crede
 /**
  * Checks the credential options (static keys, session token, `credentials`) and returns what the SDK client gets:
  * an identity object, a provider, or `undefined` for the SDK's default chain.
- * @example
- *   resolveCredentials({ accessKeyId: 'AKIA…', secretAccessKey: '…' });
  */
 export function resolveCredentials(options: Record<string, unknown>): AwsCredentialsOption | undefined {
   const { accessKeyId, secretAccessKey, sessionToken, credentials } = options;

@@ -4,9 +4,6 @@ const QUOTABLE = /^[a-z0-9-]{1,20}$/;
 /**
  * Names a rejected option value in a message: numbers and short region-like strings as they are, other strings by
  * their length only (a secret key pasted into `region` must not end up in a log), anything else by its type.
- * @example
- *   describeValue(2.5); // '2.5'
- *   describeValue('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'); // 'a string of 40 characters'
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {

@@ -9,31 +9,24 @@
  * of them are one base name here.
  */
 
-/** What an AWS error name means to the library. */
+/**
+ * What an AWS error name means to the library: `access_denied` is a refusal, not a fault; `unknown_operation` an
+ * endpoint without the action (an older one, LocalStack without `BatchGetSecretValue`); `invalid_credentials` keys
+ * refused (unknown key, bad signature, missing token), `expired_credentials` keys recognised but expired,
+ * `no_credentials` none found by the SDK; `decryption_failed` KMS refused (a key disabled, missing or not allowed).
+ */
 export type AwsErrorKind =
-  /** The secret (or the version asked for) does not exist. */
   | 'not_found'
-  /** The caller is not allowed this action on this resource: a refusal, not a fault. */
   | 'access_denied'
-  /** The service does not know the action (an older endpoint, LocalStack without `BatchGetSecretValue`). */
   | 'unknown_operation'
-  /** The credentials were recognised but have expired. */
   | 'expired_credentials'
-  /** The credentials were refused (unknown key, bad signature, missing token). */
   | 'invalid_credentials'
-  /** The SDK found no credentials to sign with. */
   | 'no_credentials'
-  /** The request rate was too high. */
   | 'throttled'
-  /** The request itself is wrong (bad parameter, bad pagination token). */
   | 'invalid_request'
-  /** KMS could not decrypt the secret or SecureString (the key refused, disabled, missing or not allowed). */
   | 'decryption_failed'
-  /** The service failed on its side. */
   | 'server'
-  /** No answer within the time allowed. */
   | 'timeout'
-  /** The call was cancelled through its `AbortSignal`. */
   | 'aborted';
 
 /** Base names (without `Exception`) and what they mean; a name is looked up after {@link awsErrorBaseName}. */
@@ -82,11 +75,9 @@ const KMS_PREFIX = 'KMS.';
 
 /**
  * The base of an AWS error name: the part after a `namespace#`, before a `:` and its URL, without a trailing
- * `Exception`. `undefined` for anything that is not a non-empty string.
- * @example
- *   awsErrorBaseName('com.amazonaws.secretsmanager#AccessDeniedException'); // 'AccessDenied'
+ * `Exception` (`com.amazonaws.secretsmanager#AccessDeniedException` → `AccessDenied`).
  */
-export function awsErrorBaseName(name: unknown): string | undefined {
+function awsErrorBaseName(name: unknown): string | undefined {
   if (typeof name !== 'string' || name === '' || name.length > 512) return undefined;
   let base = name.slice(name.lastIndexOf('#') + 1);
   const colon = base.indexOf(':');
@@ -100,8 +91,6 @@ export function awsErrorBaseName(name: unknown): string | undefined {
 /**
  * What an AWS error name (an exception's `name`, an `ErrorCode` of `Errors[]`, a `__type`) means, or `undefined`
  * when it is not one the library knows.
- * @example
- *   awsErrorKind('AccessDenied') === awsErrorKind('AccessDeniedException'); // true: 'access_denied'
  */
 export function awsErrorKind(name: unknown): AwsErrorKind | undefined {
   const base = awsErrorBaseName(name);
@@ -110,14 +99,10 @@ export function awsErrorKind(name: unknown): AwsErrorKind | undefined {
   return base.startsWith(KMS_PREFIX) && base.length > KMS_PREFIX.length ? 'decryption_failed' : undefined;
 }
 
-/**
- * {@link awsErrorBaseName} of a thrown value's `name`. The value comes from the SDK or from an injected client, so
- * it is not trusted to be an object whose `name` can be read.
- * @example
- *   awsErrorBaseNameOf(Object.assign(new Error('no'), { name: 'KMS.DisabledException' })); // 'KMS.Disabled'
- */
+/** {@link awsErrorBaseName} of a thrown value's `name`. */
 export function awsErrorBaseNameOf(error: unknown): string | undefined {
   if (error === null || (typeof error !== 'object' && typeof error !== 'function')) return undefined;
+  // The value comes from the SDK or from an injected client: its `name` may be a getter that throws.
   try {
     return awsErrorBaseName((error as { name?: unknown }).name);
   } catch {
@@ -125,11 +110,7 @@ export function awsErrorBaseNameOf(error: unknown): string | undefined {
   }
 }
 
-/**
- * {@link awsErrorKind} of a thrown value's `name` (read as {@link awsErrorBaseNameOf} does).
- * @example
- *   if (awsErrorKindOf(error) === 'access_denied') return { ok: true, listAllowed: false };
- */
+/** {@link awsErrorKind} of a thrown value's `name` (read as {@link awsErrorBaseNameOf} does). */
 export function awsErrorKindOf(error: unknown): AwsErrorKind | undefined {
   return awsErrorKind(awsErrorBaseNameOf(error));
 }

@@ -1,29 +1,26 @@
 import pLimit from 'p-limit';
 import { throwIfAborted } from '../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../errors.js';
+import { CURRENT_STAGE, isCurrentLocator } from '../../ref/secret-names.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../types.js';
-import { AnswerShapeError } from './answer-shape.js';
+import { AnswerShapeError, createPageGuard, MAX_BATCH_PAGES, readBatchPage } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
 import { type BatchEntry, type BatchErrorEntry, matchBatch } from './batch-match.js';
-import { readBatchPage } from './batch-page.js';
+import { type AwsCallSettings, callContext, malformedAnswer } from './call-context.js';
 import { awsErrorKindOf } from './error-names.js';
-import { type AwsCallSettings, getSecretValue, locatorContext } from './get-secret-value.js';
-import { malformedAnswer } from './malformed-answer.js';
+import { getSecretValue } from './get-secret-value.js';
 import { mapAwsError, mapAwsErrorCode } from './map-error.js';
-import { createPageGuard, MAX_BATCH_PAGES } from './page-guard.js';
 
 /** Secret ids per `BatchGetSecretValue` call: the API's limit. */
-export const BATCH_SIZE = 20;
+const BATCH_SIZE = 20;
 /** `GetSecretValue` calls in flight at once when batching is not possible; also the bound on batch calls. */
-export const FALLBACK_CONCURRENCY = 10;
+const FALLBACK_CONCURRENCY = 10;
 
 /** What a provider remembers between batched fetches. */
 export interface BatchState {
   /** Set once `BatchGetSecretValue` was refused; from then on every secret is read with `GetSecretValue`. */
   batchDenied: boolean;
 }
-
-type Outcome = { ok: true; payload: SecretPayload } | { ok: false; error: SecretRefError };
 
 /**
  * Fetches many locators with as few calls as possible: current versions through `BatchGetSecretValue`
@@ -32,8 +29,6 @@ type Outcome = { ok: true; payload: SecretPayload } | { ok: false; error: Secret
  * fails as a whole for any other reason that is not transient nor about the credentials or the endpoint (one secret
  * without a current value fails it for all) is asked again id by id, so that each id gets its own answer.
  * Rejects only when aborted.
- * @example
- *   const results = await fetchManyFromAws(transport, settings, { batchDenied: false }, [{ secretId: 'db' }]);
  */
 export async function fetchManyFromAws(
   transport: AwsTransport,
@@ -45,16 +40,16 @@ export async function fetchManyFromAws(
   throwIfAborted(signal);
   const limit = pLimit(FALLBACK_CONCURRENCY);
   const limitBatches = pLimit(FALLBACK_CONCURRENCY);
-  const outcomes = new Map<string, Promise<Outcome>>();
+  const outcomes = new Map<string, Promise<FetchResult>>();
   const keyOf = (locator: SecretLocator): string =>
     JSON.stringify([locator.secretId, locator.versionStage ?? null, locator.versionId ?? null]);
 
-  const getOne = (locator: SecretLocator): Promise<Outcome> =>
+  const getOne = (locator: SecretLocator): Promise<FetchResult> =>
     limit(() => settle(getSecretValue(transport, settings, locator, signal)));
 
   const byRegion = new Map<string, Set<string>>();
   for (const locator of locators) {
-    const current = isCurrentVersion(locator);
+    const current = isCurrentLocator(locator);
     const target = current ? { secretId: locator.secretId } : locator;
     const key = keyOf(target);
     if (current && !state.batchDenied) {
@@ -75,8 +70,7 @@ export async function fetchManyFromAws(
   }
 
   for (const [region, idSet] of byRegion) {
-    const ids = [...idSet].filter((secretId) => !outcomes.has(keyOf({ secretId })));
-    if (ids.length === 0) continue;
+    const ids = [...idSet];
     if (ids.length === 1) {
       outcomes.set(keyOf({ secretId: ids[0]! }), getOne({ secretId: ids[0]! }));
       continue;
@@ -97,21 +91,14 @@ export async function fetchManyFromAws(
 
   const results = await Promise.all(
     locators.map(
-      (locator) => outcomes.get(keyOf(isCurrentVersion(locator) ? { secretId: locator.secretId } : locator))!,
+      (locator) => outcomes.get(keyOf(isCurrentLocator(locator) ? { secretId: locator.secretId } : locator))!,
     ),
   );
   throwIfAborted(signal);
   return results;
 }
 
-function isCurrentVersion(locator: SecretLocator): boolean {
-  return (
-    locator.versionId === undefined &&
-    (locator.versionStage === undefined || locator.versionStage === 'AWSCURRENT')
-  );
-}
-
-async function settle(promise: Promise<SecretPayload>): Promise<Outcome> {
+async function settle(promise: Promise<SecretPayload>): Promise<FetchResult> {
   try {
     return { ok: true, payload: await promise };
   } catch (error) {
@@ -127,12 +114,13 @@ async function batchChunk(
   state: BatchState,
   region: string | undefined,
   ids: string[],
-  getOne: (locator: SecretLocator) => Promise<Outcome>,
+  getOne: (locator: SecretLocator) => Promise<FetchResult>,
   signal: AbortSignal | undefined,
-): Promise<Outcome[]> {
-  if (state.batchDenied) return Promise.all(ids.map((secretId) => getOne({ secretId })));
+): Promise<FetchResult[]> {
+  const eachAlone = () => Promise.all(ids.map((secretId) => getOne({ secretId })));
+  if (state.batchDenied) return eachAlone();
   const context = (secretId: string) =>
-    locatorContext('BatchGetSecretValue', { secretId }, region, settings, signal);
+    callContext('BatchGetSecretValue', { secretId }, region, settings, signal);
   const entries: BatchEntry[] = [];
   const errors: BatchErrorEntry[] = [];
   const guard = createPageGuard(MAX_BATCH_PAGES);
@@ -149,7 +137,7 @@ async function batchChunk(
       // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
       if (isBatchRefused(error) && !signal?.aborted) {
         state.batchDenied = true;
-        return Promise.all(ids.map((secretId) => getOne({ secretId })));
+        return eachAlone();
       }
       const mapped = ids.map((secretId) => mapAwsError(error, context(secretId)));
       const aborted = mapped.find((each) => each instanceof SecretRefAbortError);
@@ -157,9 +145,7 @@ async function batchChunk(
       // AWS fails the whole call for one id's fault (a secret without a current value, a malformed id, a KMS key
       // that will not decrypt): only a failure of the call itself is every id's answer; otherwise each id is asked
       // on its own, so that the healthy ones get their values and the culprit its own error.
-      if (!isWholeCallFailure(error, mapped[0]!)) {
-        return Promise.all(ids.map((secretId) => getOne({ secretId })));
-      }
+      if (!isWholeCallFailure(error, mapped[0]!)) return eachAlone();
       return mapped.map((each) => ({ ok: false, error: each }));
     }
     try {
@@ -175,9 +161,9 @@ async function batchChunk(
   } while (nextToken !== undefined);
   const matches = matchBatch(ids, entries, errors, { region });
   return Promise.all(
-    ids.map((secretId): Outcome | Promise<Outcome> => {
+    ids.map((secretId): FetchResult | Promise<FetchResult> => {
       const match = matches.get(secretId) ?? { kind: 'alone' };
-      const where = locatorContext('GetSecretValue', { secretId }, region, settings, undefined);
+      const where = callContext('GetSecretValue', { secretId }, region, settings, undefined);
       if (match.kind === 'alone') return getOne({ secretId });
       if (match.kind === 'error') {
         const { errorCode, message } = match.error;
@@ -187,7 +173,7 @@ async function batchChunk(
         return { ok: false, error: malformedAnswer(context(secretId), match.entry.problem) };
       }
       const stages = match.entry.payload.versionStages;
-      if (stages !== undefined && !stages.includes('AWSCURRENT')) {
+      if (stages !== undefined && !stages.includes(CURRENT_STAGE)) {
         return {
           ok: false,
           error: malformedAnswer(context(secretId), 'its entry is not the current version (`VersionStages`)'),

@@ -1,47 +1,13 @@
+import { extendsBySuffix, parseSecretArn, stageAskedFor } from '../../ref/secret-names.js';
 import type { SecretLocator, SecretPayload } from '../../types.js';
-import { AnswerShapeError } from './answer-shape.js';
-import { parseSecretArn } from './arn.js';
+import { AnswerShapeError, toPayload } from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
-import { toPayload } from './payload.js';
-
-/** What error messages need to know about the provider's transport. */
-export interface AwsCallSettings {
-  endpoint: string | undefined;
-  /** Undefined with an injected client, whose timeout is unknown. */
-  requestTimeoutMs: number | undefined;
-}
-
-/**
- * The error context of one locator: which call, which secret and version, where it was sent.
- * @example
- *   mapAwsError(error, locatorContext('GetSecretValue', locator, 'us-east-1', settings, signal))
- */
-export function locatorContext(
-  action: AwsErrorContext['action'],
-  locator: SecretLocator,
-  region: string | undefined,
-  settings: AwsCallSettings,
-  signal: AbortSignal | undefined,
-): AwsErrorContext {
-  return {
-    action,
-    secretId: locator.secretId,
-    versionStage: locator.versionStage,
-    versionId: locator.versionId,
-    region,
-    endpoint: settings.endpoint,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal,
-  };
-}
+import { type AwsCallSettings, callContext } from './call-context.js';
+import { callAws } from './map-error.js';
 
 /**
  * Fetches one secret version with `GetSecretValue` from the region its id names; failures become
  * `SecretFetchError`s (or `SecretRefAbortError`).
- * @example
- *   const payload = await getSecretValue(transport, settings, { secretId: 'db', versionStage: 'AWSPREVIOUS' });
  */
 export async function getSecretValue(
   transport: AwsTransport,
@@ -50,37 +16,27 @@ export async function getSecretValue(
   signal?: AbortSignal,
 ): Promise<SecretPayload> {
   const region = transport.regionFor(locator.secretId);
-  let output: unknown;
-  try {
-    output = await transport.getSecretValue(
-      region,
-      {
-        SecretId: locator.secretId,
-        ...(locator.versionStage === undefined ? {} : { VersionStage: locator.versionStage }),
-        ...(locator.versionId === undefined ? {} : { VersionId: locator.versionId }),
-      },
-      signal,
-    );
-  } catch (error) {
-    // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
-    throw mapAwsError(error, locatorContext('GetSecretValue', locator, region, settings, signal));
-  }
-  try {
-    const payload = toPayload(output);
-    if (!answersFor(locator.secretId, payload)) {
-      throw new AnswerShapeError('it names another secret (`ARN` / `Name` do not fit the id asked for)');
-    }
-    if (!isVersionAskedFor(locator, payload)) {
-      throw new AnswerShapeError(
-        'it holds another version (`VersionId` / `VersionStages` do not fit the version asked for)',
-      );
-    }
-    return payload;
-  } catch (error) {
-    // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
-    if (!(error instanceof AnswerShapeError)) throw error;
-    throw malformedAnswer(locatorContext('GetSecretValue', locator, region, settings, signal), error.message);
-  }
+  const input = {
+    SecretId: locator.secretId,
+    ...(locator.versionStage === undefined ? {} : { VersionStage: locator.versionStage }),
+    ...(locator.versionId === undefined ? {} : { VersionId: locator.versionId }),
+  };
+  return callAws(
+    () => callContext('GetSecretValue', locator, region, settings, signal),
+    () => transport.getSecretValue(region, input, signal),
+    (output) => {
+      const payload = toPayload(output);
+      if (!answersFor(locator.secretId, payload)) {
+        throw new AnswerShapeError('it names another secret (`ARN` / `Name` do not fit the id asked for)');
+      }
+      if (!isVersionAskedFor(locator, payload)) {
+        throw new AnswerShapeError(
+          'it holds another version (`VersionId` / `VersionStages` do not fit the version asked for)',
+        );
+      }
+      return payload;
+    },
+  );
 }
 
 /**
@@ -101,11 +57,6 @@ function answersFor(secretId: string, payload: SecretPayload): boolean {
   return resource === undefined || extendsBySuffix(resource, secretId);
 }
 
-/** Whether `text` is `base`, `-` and AWS's 6-character suffix. */
-function extendsBySuffix(text: string, base: string): boolean {
-  return text.length === base.length + 7 && text.startsWith(`${base}-`);
-}
-
 /** Whether an answer's `VersionId` and `VersionStages` (when AWS sent them) fit the version it was asked for. */
 function isVersionAskedFor(locator: SecretLocator, payload: SecretPayload): boolean {
   if (
@@ -115,6 +66,6 @@ function isVersionAskedFor(locator: SecretLocator, payload: SecretPayload): bool
   ) {
     return false;
   }
-  const stage = locator.versionStage ?? (locator.versionId === undefined ? 'AWSCURRENT' : undefined);
+  const stage = stageAskedFor(locator);
   return stage === undefined || payload.versionStages === undefined || payload.versionStages.includes(stage);
 }

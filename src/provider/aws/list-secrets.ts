@@ -1,23 +1,26 @@
 import { readSignal } from '../../abort.js';
 import { SecretRefConfigError } from '../../errors.js';
 import type { ListSecretsOptions, SecretSummary } from '../../types.js';
-import { AnswerShapeError, readDate, readList, readRecord, readString } from './answer-shape.js';
+import {
+  createPageGuard,
+  MAX_LIST_PAGES,
+  readDate,
+  readList,
+  readRecord,
+  readString,
+} from './answer-shape.js';
 import type { AwsTransport } from './aws-transport.js';
-import type { AwsCallSettings } from './get-secret-value.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
-import { createPageGuard, MAX_LIST_PAGES } from './page-guard.js';
+import { type AwsCallSettings, callContext } from './call-context.js';
+import { callAws } from './map-error.js';
 
 /** The page size asked of `ListSecrets` when none is given: the API's maximum. */
-export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 
 /**
  * Lists the secrets of the default region, every page, as metadata only. `prefix` is sent as AWS's `name` filter
  * and then applied exactly (AWS matches it case-insensitively), so every name yielded starts with `prefix`.
  * Options are checked before the first call: options that are not an object, or a bad option, throw a
  * `SecretRefConfigError` naming it.
- * @example
- *   for await (const secret of listAwsSecrets(transport, settings, { prefix: 'prod/' })) names.push(secret.name);
  */
 export function listAwsSecrets(
   transport: AwsTransport,
@@ -46,43 +49,28 @@ async function* pages(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<SecretSummary> {
   const guard = createPageGuard(MAX_LIST_PAGES);
-  const context = async (): Promise<AwsErrorContext> => ({
-    action: 'ListSecrets',
-    region: await transport.defaultRegion(),
-    endpoint: settings.endpoint,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal,
-  });
+  const context = async () =>
+    callContext('ListSecrets', undefined, await transport.defaultRegion(), settings, signal);
   let nextToken: string | undefined;
   do {
-    let output: unknown;
-    try {
-      output = await transport.listSecrets(
-        undefined,
-        {
-          MaxResults: pageSize,
-          ...(prefix === undefined ? {} : { Filters: [{ Key: 'name', Values: [prefix] }] }),
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        },
-        signal,
-      );
-    } catch (error) {
-      // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
-      throw mapAwsError(error, await context());
-    }
-    let summaries: SecretSummary[];
-    try {
-      const page = readRecord(output, 'the answer');
-      summaries = (readList(page, 'SecretList', readSummary) ?? []).filter(
-        (summary): summary is SecretSummary =>
-          summary !== undefined && (prefix === undefined || summary.name.startsWith(prefix)),
-      );
-      nextToken = guard.next(page);
-    } catch (error) {
-      // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
-      if (!(error instanceof AnswerShapeError)) throw error;
-      throw malformedAnswer(await context(), error.message);
-    }
+    const input = {
+      MaxResults: pageSize,
+      ...(prefix === undefined ? {} : { Filters: [{ Key: 'name' as const, Values: [prefix] }] }),
+      ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+    };
+    const summaries = await callAws(
+      context,
+      () => transport.listSecrets(undefined, input, signal),
+      (output) => {
+        const page = readRecord(output, 'the answer');
+        const listed = (readList(page, 'SecretList', readSummary) ?? []).filter(
+          (summary): summary is SecretSummary =>
+            summary !== undefined && (prefix === undefined || summary.name.startsWith(prefix)),
+        );
+        nextToken = guard.next(page);
+        return listed;
+      },
+    );
     yield* summaries;
   } while (nextToken !== undefined);
 }

@@ -4,12 +4,43 @@ import {
   SecretRefError,
   type SecretRefErrorCode,
 } from '../../errors.js';
-import { type AwsErrorContext, capitalize, describeSubject, oneLine } from './call-subject.js';
+import { AnswerShapeError } from './answer-shape.js';
+import {
+  type AwsErrorContext,
+  capitalize,
+  describeSubject,
+  malformedAnswer,
+  oneLine,
+  originOf,
+  targetOf,
+} from './call-context.js';
 import { type AwsErrorKind, awsErrorKind } from './error-names.js';
-import { originOf } from './origin.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
-export type { AwsErrorContext } from './call-subject.js';
+/**
+ * Sends one call and reads its answer: a failure of the call becomes a typed error, an answer of the wrong shape
+ * a malformed-answer error; anything else thrown is the library's own and propagates.
+ */
+export async function callAws<T>(
+  contextOf: () => AwsErrorContext | Promise<AwsErrorContext>,
+  send: () => Promise<unknown>,
+  read: (output: unknown) => T,
+): Promise<T> {
+  let output: unknown;
+  try {
+    output = await send();
+  } catch (error) {
+    // AWS, through the SDK, may fail in any way: each failure becomes a typed error.
+    throw mapAwsError(error, await contextOf());
+  }
+  try {
+    return read(output);
+  } catch (error) {
+    // The answer is AWS's: a field of the wrong shape makes it malformed; any other throw is ours.
+    if (!(error instanceof AnswerShapeError)) throw error;
+    throw malformedAnswer(await contextOf(), error.message);
+  }
+}
 
 /** System codes (`error.code`) of a socket or request that timed out; error names are classified by `awsErrorKind`. */
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
@@ -31,8 +62,6 @@ const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
  * Turns an error thrown by the AWS SDK into a `SecretFetchError` whose code and message say what to fix, or a
  * `SecretRefAbortError` when the call was cancelled. The library's own errors are returned unchanged; the SDK
  * error becomes the `cause`, stripped of the raw HTTP exchange it may hold.
- * @example
- *   try { await client.send(command) } catch (error) { throw mapAwsError(error, { action: 'GetSecretValue', secretId }) }
  */
 export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRefError {
   if (error instanceof SecretRefError) return error;
@@ -41,24 +70,19 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretRef
   if (context.signal?.aborted || details.kind === 'aborted') {
     return new SecretRefAbortError('The operation was aborted', { cause });
   }
-  const classified = classify(details, context);
-  return new SecretFetchError(classified.code, classified.message, {
-    cause,
-    ...(context.secretId === undefined ? {} : { ref: context.secretId }),
-    ...(classified.transient === undefined ? {} : { transient: classified.transient }),
-  });
+  return toError(classify(details, context), context, cause);
 }
 
-/**
- * Maps one entry of `BatchGetSecretValue`'s `Errors[]` (an error code and AWS's message, no exception object).
- * @example
- *   mapAwsErrorCode('ResourceNotFoundException', 'Secrets Manager can't find the specified secret.', context)
- */
+/** Maps one entry of `BatchGetSecretValue`'s `Errors[]` (an error code and AWS's message, no exception object). */
 export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefined, context: AwsErrorContext) {
   const name = errorName(errorCode);
   const cause = new Error(awsMessage === undefined ? name : `${name}: ${oneLine(awsMessage)}`);
   cause.name = name;
-  const classified = classify({ name, kind: awsErrorKind(errorCode), awsMessage: awsMessage ?? '' }, context);
+  const details = { name, kind: awsErrorKind(errorCode), awsMessage: awsMessage ?? '' };
+  return toError(classify(details, context), context, cause);
+}
+
+function toError(classified: Classified, context: AwsErrorContext, cause: unknown): SecretFetchError {
   return new SecretFetchError(classified.code, classified.message, {
     cause,
     ...(context.secretId === undefined ? {} : { ref: context.secretId }),
@@ -67,7 +91,7 @@ export function mapAwsErrorCode(errorCode: string, awsMessage: string | undefine
 }
 
 /** An error code as the endpoint sent it, when it looks like one; messages quote it, so junk is not passed on. */
-function errorName(value: unknown): string {
+export function errorName(value: unknown): string {
   return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:#-]{0,99}$/.test(value) ? value : 'UnknownError';
 }
 
@@ -129,8 +153,7 @@ interface Classified {
 function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   const { name, kind, systemCode, status } = details;
   const subject = describeSubject(context);
-  const target =
-    originOf(context.endpoint) ?? `Secrets Manager in ${context.region ?? "the client's region"}`;
+  const target = targetOf(context);
   if (kind === 'not_found') {
     const what = context.versionStage !== undefined || context.versionId !== undefined ? ', the version' : '';
     return {
@@ -272,8 +295,6 @@ function credentialProcessLine(message: string): string | undefined {
  * A line written by a program the library does not control (a `credential_process`), with whatever looks like a
  * value taken out — the part after `=` or `:` in `name=value`, quoted text, long runs of letters and digits (keys,
  * tokens, base64, hex) — and cut at 160 characters.
- * @example
- *   withoutValues('error: expired; key=AKIA…'); // 'error: expired; key=…'
  */
 export function withoutValues(line: string): string {
   return line

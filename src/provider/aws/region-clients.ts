@@ -1,48 +1,29 @@
 import QuickLRU from 'quick-lru';
+import { SecretFetchError } from '../../errors.js';
 import { withAttemptDeadline } from './attempt-deadline.js';
-import type { ResolvedAwsConfig } from './config.js';
+import { isRegionOfPartition, type ResolvedAwsConfig } from './config.js';
 import type { AwsCredentialsOption } from './credentials.js';
+import { describeValue } from './describe-value.js';
 
 /** SDK clients kept for the regions of full ARNs; quick-lru holds between this many and twice as many. */
 export const MAX_REGION_CLIENTS = 16;
 
 /** One region's client, as built (or still being built). */
-export interface RegionClient<C> {
-  readonly client: Promise<C>;
-  /** Set by the first call through this client: a warm-up still running skips what is left. */
-  readonly used: boolean;
-  /** Set once it left the cache: nothing new should start on it. */
-  readonly evicted: boolean;
-}
-
-/** The SDK clients of one service, one per region, bounded (see {@link createRegionClients}). */
-export interface RegionClients<C> {
-  /** The client of `region` (`''` stands for "no region": an injected client's), built at first use. */
-  get(region: string): RegionClient<C>;
-  /** Runs `call` with the client of `region`; an evicted client is destroyed only once its calls have ended. */
-  use<R>(region: string, call: (client: C) => Promise<R>): Promise<R>;
-  /** Clients held now. */
-  size(): number;
-}
-
 interface Entry<C> {
-  client: Promise<C>;
+  readonly client: Promise<C>;
   inFlight: number;
-  evicted: boolean;
+  /** Set by the first call through this client: a warm-up still running skips what is left. */
   used: boolean;
+  /** Set once it left the cache: nothing new should start on it. */
+  evicted: boolean;
 }
 
 /**
  * The one per-region client cache of the AWS services (Secrets Manager, Parameter Store). Region ids come from
  * references, that is from connection data, so clients live in a small LRU: an evicted client is destroyed once its
  * calls in flight have ended, and a client whose construction failed is forgotten, so the next call tries again.
- * @example
- *   const clients = createRegionClients((region) => loadSdk().then((sdk) => new sdk.SSMClient({ region })));
- *   const answer = await clients.use('eu-west-1', (client) => client.send(command));
  */
-export function createRegionClients<C extends { destroy(): void }>(
-  create: (region: string) => Promise<C>,
-): RegionClients<C> {
+export function createRegionClients<C extends { destroy(): void }>(create: (region: string) => Promise<C>) {
   const destroy = (entry: Entry<C>): void => {
     entry.client.then(
       (client) => client.destroy(),
@@ -71,8 +52,10 @@ export function createRegionClients<C extends { destroy(): void }>(
   };
 
   return {
-    get,
-    async use(region, call) {
+    /** The client of `region` (`''` stands for "no region": an injected client's), built at first use. */
+    get: (region: string): Readonly<Entry<C>> => get(region),
+    /** Runs `call` with the client of `region`; an evicted client is destroyed only once its calls have ended. */
+    async use<R>(region: string, call: (client: C) => Promise<R>): Promise<R> {
       const entry = get(region);
       entry.inFlight += 1;
       entry.used = true;
@@ -88,7 +71,7 @@ export function createRegionClients<C extends { destroy(): void }>(
 }
 
 /** What the library sets on every SDK client it builds, whatever the service. */
-export interface RegionClientOptions {
+interface RegionClientOptions {
   region: string | undefined;
   maxAttempts: number;
   retryMode: 'standard';
@@ -102,15 +85,13 @@ export interface RegionClientOptions {
   credentials?: AwsCredentialsOption;
 }
 
-/**
- * A client of one service for one region, with the configured retries, timeouts and credentials, and `endpoint`
- * (each service has its own option); its HTTP handler ends each attempt at `requestTimeoutMs` (`withAttemptDeadline`).
- * @example
- *   const client = buildRegionClient((options) => new sdk.SSMClient(options), config, 'eu-west-1', config.ssmEndpoint);
- */
 /** The HTTP handler shape `withAttemptDeadline` wraps. */
 type Handler = Parameters<typeof withAttemptDeadline>[0];
 
+/**
+ * A client of one service for one region, with the configured retries, timeouts and credentials, and `endpoint`
+ * (each service has its own option); its HTTP handler ends each attempt at `requestTimeoutMs` (`withAttemptDeadline`).
+ */
 export function buildRegionClient<C extends { config: { requestHandler: Handler } }>(
   make: (options: RegionClientOptions) => C,
   config: ResolvedAwsConfig,
@@ -132,4 +113,26 @@ export function buildRegionClient<C extends { config: { requestHandler: Handler 
   });
   client.config.requestHandler = withAttemptDeadline(client.config.requestHandler, config.requestTimeoutMs);
   return client;
+}
+
+/** Loads an SDK package at its first use; a failed import is not kept, so the next call tries again. */
+export function lazySdk<T>(load: () => Promise<T>, message: string): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw new SecretFetchError('provider_error', message, { cause: error, transient: false });
+    });
+    return loading;
+  };
+}
+
+/** The region an ARN from connection data names, refused unless it is a region of the ARN's partition. */
+export function checkedArnRegion(what: string, id: string, partition: string, region: string): string {
+  if (isRegionOfPartition(partition, region)) return region;
+  throw new SecretFetchError(
+    'invalid_reference',
+    `${what} ${JSON.stringify(id)} names region ${describeValue(region)}, which is not a region of the AWS partition ${describeValue(partition)}`,
+    { ref: id, transient: false },
+  );
 }

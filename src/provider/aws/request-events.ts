@@ -1,4 +1,5 @@
 import type { Emit, SecretRequest } from '../../events.js';
+import { errorName } from './map-error.js';
 
 /** The part of an SDK command this module uses: its own middleware stack (the client's is left alone). */
 interface ObservableCommand {
@@ -25,9 +26,6 @@ interface Metadata {
  * `$metadata` the HTTP status, request id and attempts. The middleware sits on the command, in the build step (the
  * request built, retries and signing still ahead), so it sees one whole call whatever the client, and a warm-up's
  * dry run on the client's stack never reaches it. Nothing of the input but counts is read; no value, no credential.
- * @example
- *   const command = new sdk.GetSecretValueCommand(input);
- *   observeRequest(command, config.emit, 'secretsmanager', region);
  */
 export function observeRequest(
   command: object,
@@ -89,8 +87,4 @@ function fromMetadata(metadata: unknown): Partial<SecretRequest> {
     ...(typeof attempts === 'number' ? { attempts } : {}),
     ...(typeof totalRetryDelay === 'number' ? { retryDelayMs: totalRetryDelay } : {}),
   };
-}
-
-function errorName(name: unknown): string {
-  return typeof name === 'string' && /^[A-Za-z][\w.:#-]{0,99}$/.test(name) ? name : 'UnknownError';
 }

@@ -8,51 +8,43 @@ const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
  * itself (a secret value); both are read-only on the original, so a copy of the same class is kept instead.
  * A credential provider's error keeps only the first line of its message: a `credential_process` failure carries
  * the process's standard error after it, which may print a key. Other errors without an exchange are returned unchanged.
- * @example
- *   new SecretFetchError('network', message, { cause: sanitizeSdkError(error) })
  */
 export function sanitizeSdkError(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;
   const record = error as Record<string, unknown>;
-  if (awsErrorKindOf(error) === 'no_credentials') return firstLineOnly(error, record);
+  if (awsErrorKindOf(error) === 'no_credentials') {
+    const message = typeof record.message === 'string' ? record.message : '';
+    const newline = message.indexOf('\n');
+    if (newline === -1) return error;
+    const line = message.slice(0, newline);
+    return copyError(error, (key) => key === 'cause', line, `CredentialsProviderError: ${line}`);
+  }
   const holdsExchange = HIDDEN_EXCHANGE.some((key) => Object.hasOwn(error, key) && record[key] !== undefined);
   if (!holdsExchange) return error;
   const parseFailure = record.$responseBodyText !== undefined || typeof record.$fault !== 'string';
-  const copy = Object.create(Object.getPrototypeOf(error)) as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(error)) {
-    if ((HIDDEN_EXCHANGE as readonly string[]).includes(key)) continue;
-    if (key === 'cause' && parseFailure) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (descriptor !== undefined) Object.defineProperty(copy, key, descriptor);
-  }
-  if (parseFailure) {
-    const name = typeof copy.name === 'string' ? copy.name : 'Error';
-    const message = 'The response body could not be parsed (body withheld: it may hold a secret value)';
-    Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
-    Object.defineProperty(copy, 'stack', {
-      value: `${name}: ${message}`,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return copy;
+  const hidden = (key: string) =>
+    (HIDDEN_EXCHANGE as readonly string[]).includes(key) || (key === 'cause' && parseFailure);
+  if (!parseFailure) return copyError(error, hidden);
+  const message = 'The response body could not be parsed (body withheld: it may hold a secret value)';
+  const name = typeof record.name === 'string' ? record.name : 'Error';
+  return copyError(error, hidden, message, `${name}: ${message}`);
 }
 
-function firstLineOnly(error: object, record: Record<string, unknown>): unknown {
-  const message = typeof record.message === 'string' ? record.message : '';
-  const newline = message.indexOf('\n');
-  if (newline === -1) return error;
-  const copy = Object.create(Object.getPrototypeOf(error)) as Record<string, unknown>;
+/** A copy of `error`, of its class, without the own properties `hidden` names; with `message` and `stack` when given. */
+function copyError(
+  error: object,
+  hidden: (key: string) => boolean,
+  message?: string,
+  stack?: string,
+): object {
+  const copy = Object.create(Object.getPrototypeOf(error)) as object;
   for (const key of Object.getOwnPropertyNames(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (descriptor !== undefined && key !== 'cause') Object.defineProperty(copy, key, descriptor);
+    if (descriptor !== undefined && !hidden(key)) Object.defineProperty(copy, key, descriptor);
   }
-  const line = message.slice(0, newline);
-  Object.defineProperty(copy, 'message', { value: line, writable: true, configurable: true });
-  Object.defineProperty(copy, 'stack', {
-    value: `CredentialsProviderError: ${line}`,
-    writable: true,
-    configurable: true,
-  });
+  if (message !== undefined) {
+    Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+    Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true });
+  }
   return copy;
 }

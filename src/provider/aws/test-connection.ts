@@ -1,14 +1,18 @@
 import { readSignal } from '../../abort.js';
 import { SecretRefAbortError, SecretRefConfigError, type SecretRefError } from '../../errors.js';
+import { parseSecretArn } from '../../ref/secret-names.js';
 import type { TestConnectionOptions, TestConnectionResult } from '../../types.js';
 import { AnswerShapeError, readList, readRecord, readString } from './answer-shape.js';
-import { parseSecretArn } from './arn.js';
 import type { AwsTransport } from './aws-transport.js';
+import {
+  type AwsCallSettings,
+  type AwsErrorContext,
+  callContext,
+  malformedAnswer,
+  originOf,
+} from './call-context.js';
 import { awsErrorKindOf } from './error-names.js';
-import type { AwsCallSettings } from './get-secret-value.js';
-import { malformedAnswer } from './malformed-answer.js';
-import { type AwsErrorContext, mapAwsError } from './map-error.js';
-import { originOf } from './origin.js';
+import { mapAwsError } from './map-error.js';
 
 /** Options of the AWS provider's `testConnection`: {@link TestConnectionOptions}. */
 export type AwsTestConnectionOptions = TestConnectionOptions;
@@ -22,8 +26,6 @@ const PRINCIPAL = /\barn:aws[a-z-]{0,20}:(?:iam|sts)::(\d{12}):[A-Za-z0-9+=,.@_/
  * keys authenticated, so it is `ok: true` with `listAllowed: false` (refused keys are `ok: false`,
  * `invalid_credentials`). `account` and `principal` are reported when AWS names them (an ARN it returns for the
  * caller's own secrets, or the principal in an AccessDenied message). `endpoint` is the origin only.
- * @example
- *   const result = await testAwsConnection(transport, settings, { secretId: 'prod/db' });
  */
 export async function testAwsConnection(
   transport: AwsTransport,
@@ -40,14 +42,8 @@ export async function testAwsConnection(
     ...(region === undefined ? {} : { region }),
     ...(endpoint === undefined ? {} : { endpoint }),
   };
-  const context = (action: AwsErrorContext['action'], secretRegion = region): AwsErrorContext => ({
-    action,
-    secretId,
-    region: secretRegion,
-    endpoint: settings.endpoint,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal,
-  });
+  const context = (action: AwsErrorContext['action'], secretRegion = region): AwsErrorContext =>
+    callContext(action, secretId === undefined ? undefined : { secretId }, secretRegion, settings, signal);
   const failed = (error: SecretRefError, who: Who = {}): TestConnectionResult => {
     if (error instanceof SecretRefAbortError) throw error;
     return { ok: false, code: error.code, message: error.message, latencyMs: latencyMs(), ...who };

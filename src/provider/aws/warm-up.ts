@@ -66,8 +66,6 @@ async function dryRun(client: SecretsManagerClient, command: Resolvable, body: s
  * middleware may have side effects. `idle()` is checked before each dry run: once a real call has started, what
  * is left is skipped, so the warm-up does not compete with it. Never rejects; a failure (a credential provider
  * that throws, say) is dropped, and the first real call meets it again as it would have.
- * @example
- *   void warmUpClient(sdk, client, () => !used);
  */
 export async function warmUpClient(
   sdk: Sdk,

@@ -2,18 +2,18 @@ import type { Parameter } from '@aws-sdk/client-ssm';
 import { throwIfAborted } from '../../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../../types.js';
+import { type AwsCallSettings, callContext } from '../call-context.js';
 import { awsErrorBaseNameOf, awsErrorKind } from '../error-names.js';
-import type { AwsCallSettings } from '../get-secret-value.js';
 import { mapAwsError } from '../map-error.js';
 import type { SsmTransport } from './ssm-transport.js';
 
 /** Names per `GetParameters` call: the API's limit. */
-export const PARAMETERS_PER_CALL = 10;
+const PARAMETERS_PER_CALL = 10;
 
 const TYPES = new Set(['String', 'StringList', 'SecureString']);
 
 /** The name GetParameters is asked for: the name or ARN, then `:<version>` or `:<label>` when pinned. */
-export function requestedName(locator: SecretLocator): string {
+function requestedName(locator: SecretLocator): string {
   const selector = locator.versionId ?? locator.versionStage;
   return selector === undefined ? locator.secretId : `${locator.secretId}:${selector}`;
 }
@@ -61,14 +61,10 @@ function callError(
       { ref: locator.secretId, transient: false },
     );
   }
-  const mapped = mapAwsError(error, {
-    action: 'GetSecretValue',
-    secretId: locator.secretId,
-    region,
-    endpoint: settings.endpoint,
-    requestTimeoutMs: settings.requestTimeoutMs,
-    signal,
-  });
+  const mapped = mapAwsError(
+    error,
+    callContext('GetSecretValue', { secretId: locator.secretId }, region, settings, signal),
+  );
   if (mapped.code === 'access_denied') {
     const kms = locator.service === 'ssm-secure' ? ' (and kms:Decrypt on the key of a SecureString)' : '';
     return new SecretFetchError(
@@ -168,58 +164,50 @@ export async function fetchParameters(
     group.items.set(name, [...(group.items.get(name) ?? []), index]);
   });
 
+  /** The result of each locator of one call, by the name it was asked as. */
+  const answerChunk = async (
+    group: { region: string | undefined; decrypt: boolean },
+    chunk: string[],
+  ): Promise<(locator: SecretLocator, name: string) => FetchResult> => {
+    let answer: Awaited<ReturnType<SsmTransport['getParameters']>>;
+    try {
+      answer = await transport.getParameters(
+        group.region,
+        { Names: chunk, WithDecryption: group.decrypt },
+        signal,
+      );
+    } catch (error) {
+      if (signal?.aborted || error instanceof SecretRefAbortError) throw error;
+      return (locator) => ({ ok: false, error: callError(error, locator, group.region, settings, signal) });
+    }
+    // The answer is not trusted: anything but arrays of objects is malformed for every name asked.
+    const parameters = Array.isArray(answer?.Parameters) ? answer.Parameters : undefined;
+    const invalid = Array.isArray(answer?.InvalidParameters) ? answer.InvalidParameters : [];
+    return (locator, name) => {
+      if (parameters === undefined)
+        return { ok: false, error: malformed(locator, '`Parameters` is not a list') };
+      const found = parameters.filter((p) => p !== null && typeof p === 'object' && answers(p, locator));
+      if (found.length > 1) return { ok: false, error: malformed(locator, 'it was answered twice') };
+      if (found.length === 1) return toPayload(found[0]!, locator);
+      if (invalid.includes(name)) return { ok: false, error: notFound(locator, group.region) };
+      return {
+        ok: false,
+        error: malformed(locator, 'it is neither in `Parameters` nor in `InvalidParameters`'),
+      };
+    };
+  };
+
   const calls: Promise<void>[] = [];
   for (const group of groups.values()) {
     const names = [...group.items.keys()];
     for (let start = 0; start < names.length; start += PARAMETERS_PER_CALL) {
       const chunk = names.slice(start, start + PARAMETERS_PER_CALL);
       calls.push(
-        (async () => {
-          let answer: Awaited<ReturnType<SsmTransport['getParameters']>>;
-          try {
-            answer = await transport.getParameters(
-              group.region,
-              { Names: chunk, WithDecryption: group.decrypt },
-              signal,
-            );
-          } catch (error) {
-            if (signal?.aborted || error instanceof SecretRefAbortError) throw error;
-            for (const name of chunk) {
-              for (const index of group.items.get(name)!) {
-                results[index] = {
-                  ok: false,
-                  error: callError(error, locators[index]!, group.region, settings, signal),
-                };
-              }
-            }
-            return;
-          }
-          // The answer is not trusted: anything but arrays of objects is malformed for every name asked.
-          const parameters = Array.isArray(answer?.Parameters) ? answer.Parameters : undefined;
-          const invalid = Array.isArray(answer?.InvalidParameters) ? answer.InvalidParameters : [];
+        answerChunk(group, chunk).then((answerOf) => {
           for (const name of chunk) {
-            for (const index of group.items.get(name)!) {
-              const locator = locators[index]!;
-              if (parameters === undefined) {
-                results[index] = { ok: false, error: malformed(locator, '`Parameters` is not a list') };
-                continue;
-              }
-              const found = parameters.filter(
-                (p) => p !== null && typeof p === 'object' && answers(p, locator),
-              );
-              if (found.length > 1)
-                results[index] = { ok: false, error: malformed(locator, 'it was answered twice') };
-              else if (found.length === 1) results[index] = toPayload(found[0]!, locator);
-              else if (invalid.includes(name))
-                results[index] = { ok: false, error: notFound(locator, group.region) };
-              else
-                results[index] = {
-                  ok: false,
-                  error: malformed(locator, 'it is neither in `Parameters` nor in `InvalidParameters`'),
-                };
-            }
+            for (const index of group.items.get(name)!) results[index] = answerOf(locators[index]!, name);
           }
-        })(),
+        }),
       );
     }
   }

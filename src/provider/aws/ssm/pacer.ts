@@ -1,3 +1,4 @@
+import QuickLRU from 'quick-lru';
 import { abortError } from '../../../abort.js';
 
 /**
@@ -9,20 +10,20 @@ export const RATE = 30;
 export const BURST = 10;
 
 /** A token bucket: `take()` resolves when a call may go. */
-export interface Pacer {
+interface Pacer {
   take(signal?: AbortSignal): Promise<void>;
 }
 
-/** One bucket per account and region (the identity stands for the account: same credentials, same account). */
-const pacers = new Map<string, Pacer>();
-/** Buckets kept at most; an old one dropped only forgets its tokens (a fresh bucket starts full). */
-const MAX_PACERS = 256;
+/**
+ * One bucket per account and region (the identity stands for the account: same credentials, same account), for the
+ * 256 to 512 most recent; a bucket dropped only forgets its tokens (a fresh bucket starts full).
+ */
+const pacers = new QuickLRU<string, Pacer>({ maxSize: 256 });
 
 /** The shared bucket of `key` (identity and region). */
 export function pacerFor(key: string): Pacer {
   let pacer = pacers.get(key);
   if (pacer === undefined) {
-    if (pacers.size >= MAX_PACERS) pacers.delete(pacers.keys().next().value as string);
     pacer = createPacer(RATE, BURST);
     pacers.set(key, pacer);
   }

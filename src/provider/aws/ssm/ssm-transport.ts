@@ -1,16 +1,14 @@
 import type { GetParametersCommandInput, GetParametersCommandOutput, SSMClient } from '@aws-sdk/client-ssm';
 import { throwIfAborted } from '../../../abort.js';
-import { SecretFetchError } from '../../../errors.js';
-import { isRegionOfPartition, type ResolvedAwsConfig } from '../config.js';
-import { describeValue } from '../describe-value.js';
-import { buildRegionClient, createRegionClients } from '../region-clients.js';
+import type { ResolvedAwsConfig } from '../config.js';
+import { buildRegionClient, checkedArnRegion, createRegionClients, lazySdk } from '../region-clients.js';
 import { observeRequest } from '../request-events.js';
 import { pacerFor } from './pacer.js';
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm');
 
 /** The package Parameter Store references need: an optional peer dependency, loaded at the first such reference. */
-export const SSM_PACKAGE = '@aws-sdk/client-ssm';
+const SSM_PACKAGE = '@aws-sdk/client-ssm';
 
 const PARAMETER_ARN = /^arn:([a-z][a-z0-9-]*):ssm:([a-z0-9-]+):\d{12}:parameter\//;
 
@@ -32,20 +30,11 @@ export interface SsmTransport {
  * `SecretsManagerClient`, the Parameter Store client takes that client's region and credentials.
  */
 export function createSsmTransport(config: ResolvedAwsConfig, identity: string): SsmTransport {
-  let sdkPromise: Promise<SsmSdk> | undefined;
   let sent = 0;
-
-  const loadSdk = (): Promise<SsmSdk> => {
-    sdkPromise ??= import('@aws-sdk/client-ssm').catch((error: unknown) => {
-      sdkPromise = undefined;
-      throw new SecretFetchError(
-        'provider_error',
-        `Parameter Store references need the package ${SSM_PACKAGE}; install it with \`npm install ${SSM_PACKAGE}\``,
-        { cause: error, transient: false },
-      );
-    });
-    return sdkPromise;
-  };
+  const loadSdk = lazySdk<SsmSdk>(
+    () => import('@aws-sdk/client-ssm'),
+    `Parameter Store references need the package ${SSM_PACKAGE}; install it with \`npm install ${SSM_PACKAGE}\``,
+  );
 
   // Keyed as Secrets Manager's clients are; `''` (an injected client, no region) builds with that client's region.
   const clients = createRegionClients((key) =>
@@ -55,16 +44,7 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string):
   return {
     regionFor(name) {
       const arn = PARAMETER_ARN.exec(name);
-      if (arn === null) return config.region;
-      const [, partition, region] = arn as unknown as [string, string, string];
-      if (!isRegionOfPartition(partition, region)) {
-        throw new SecretFetchError(
-          'invalid_reference',
-          `Parameter ${JSON.stringify(name)} names region ${describeValue(region)}, which is not a region of the AWS partition ${describeValue(partition)}`,
-          { ref: name, transient: false },
-        );
-      }
-      return region;
+      return arn === null ? config.region : checkedArnRegion('Parameter', name, arn[1]!, arn[2]!);
     },
     async getParameters(region, input, signal) {
       throwIfAborted(signal);
