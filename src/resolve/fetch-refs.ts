@@ -18,11 +18,6 @@ interface Group {
 /** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
 const NO_OPTIONS: CallOptions = Object.freeze({});
 
-/** The options a resolve passes to each manager; a read with neither a signal nor `refresh` allocates none. */
-function callOptionsOf(signal: AbortSignal | undefined, refresh: boolean): CallOptions {
-  return refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
-}
-
 /**
  * The result of each reference, in order, read through its manager: at once when every manager answers from its
  * cache, else a promise.
@@ -34,16 +29,17 @@ export function fetchAll(
   signal: AbortSignal | undefined,
   refresh = false,
 ): SecretResult[] | Promise<SecretResult[]> {
+  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
   // One manager made by this library: its reader is the whole route (no grouping to do).
   const read = router.single === undefined ? undefined : readerOf(router.single);
   if (read !== undefined) {
     throwIfAborted(signal);
-    return read(refs, callOptionsOf(signal, refresh));
+    return read(refs, options);
   }
   const routing = router(refs, signal);
   return typeof routing === 'function'
-    ? fetchRefs(refs, routing, signal, refresh)
-    : routing.then((route) => fetchRefs(refs, route, signal, refresh));
+    ? fetchRefs(refs, routing, options)
+    : routing.then((route) => fetchRefs(refs, route, options));
 }
 
 /**
@@ -54,9 +50,9 @@ export function fetchAll(
 function fetchRefs(
   refs: readonly SecretRef[],
   route: RouteOf,
-  signal: AbortSignal | undefined,
-  refresh = false,
+  options: CallOptions,
 ): SecretResult[] | Promise<SecretResult[]> {
+  const { signal } = options;
   throwIfAborted(signal);
   const count = refs.length;
   const groups = new Map<SecretManager, Group>();
@@ -93,7 +89,6 @@ function fetchRefs(
       group.firstOf.set(key, at[index]!);
     }
   }
-  const options = callOptionsOf(signal, refresh);
   let waiting: Promise<void>[] | undefined;
   for (const group of groups.values()) {
     const results = group.read ? group.read(group.refs, options) : callManager(group, options);
