@@ -28,15 +28,27 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
  */
 export function readSignal(options: unknown): AbortSignal | undefined {
   if (options === undefined) return undefined;
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
+  checkOptionsObject(options);
   const { signal } = options as { signal?: unknown };
   if (signal === undefined) return undefined;
   if (!(signal instanceof AbortSignal)) {
     throw new SecretRefConfigError('signal', '`signal` must be an AbortSignal');
   }
   return signal;
+}
+
+/** Throws a `SecretRefConfigError` naming `options` when `options` is not an object. @internal */
+export function checkOptionsObject(options: unknown): asserts options is object {
+  if (options === null || typeof options !== 'object') {
+    throw new SecretRefConfigError('options', '`options` must be an object');
+  }
+}
+
+/** A boolean option (`refresh`, `keepJsonTypes`): `false` when absent, a `SecretRefConfigError` when not a boolean. @internal */
+export function readFlag(value: unknown, option: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new SecretRefConfigError(option, `\`${option}\` must be a boolean`);
+  return value;
 }
 
 /**

@@ -44,7 +44,7 @@ export type SecretRefErrorCode =
   | 'provider_error';
 
 /** Codes of failures that may pass if tried again later (stale-if-error applies to these only). */
-export const TRANSIENT_CODES: ReadonlySet<SecretRefErrorCode> = new Set(['throttled', 'network', 'timeout']);
+const TRANSIENT_CODES: ReadonlySet<SecretRefErrorCode> = new Set(['throttled', 'network', 'timeout']);
 
 /**
  * What a {@link SecretRefError} may carry besides its code and message.

@@ -1,5 +1,5 @@
 /** The first wait after a failed refresh, before jitter. */
-export const ERROR_BACKOFF_BASE_MS = 1_000;
+const ERROR_BACKOFF_BASE_MS = 1_000;
 /** The longest wait between two tries while refreshes keep failing. */
 export const ERROR_BACKOFF_MAX_MS = 60_000;
 
@@ -7,8 +7,6 @@ export const ERROR_BACKOFF_MAX_MS = 60_000;
  * How long a stale value is served, without asking the backend, after the `failures`-th transient refresh failure
  * in a row: 1 s, 2 s, 4 s … up to a minute, each taken at random between half and all of it (so a fleet does not
  * retry in lock-step). The AWS caching libraries back off the same way after an error.
- * @example
- *   errorBackoffMs(1); // between 500 and 1,000
  */
 export function errorBackoffMs(failures: number, random: () => number = Math.random): number {
   const ceiling = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));

@@ -53,12 +53,7 @@ export function cacheKey(identity: string, locator: SecretLocator): string {
   return cacheKeyFor(identity)(locator);
 }
 
-/**
- * {@link cacheKey} for one provider identity, escaped once rather than on every read.
- * @example
- *   const keyOf = cacheKeyFor(provider.identity);
- *   const key = keyOf({ secretId: 'prod/db' });
- */
+/** {@link cacheKey} for one provider identity, escaped once rather than on every read. */
 export function cacheKeyFor(identity: string): (locator: SecretLocator) => string {
   const start = identityKeyPrefix(identity);
   return (locator) => {

@@ -2,7 +2,6 @@ import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
-import { errorEvent } from './events.js';
 import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
 import type { SharedRead } from './tier.js';
 
@@ -13,7 +12,7 @@ export interface Missing {
 }
 
 /** How a request runs: a read past the caches (`refresh`), or a refresh ahead of expiry in the background. */
-export interface RequestMode {
+interface RequestMode {
   refresh?: boolean;
   background?: boolean;
 }
@@ -82,7 +81,8 @@ export function startRequest(
     const durationMs = performance.now() - began;
     const { secretId } = item.locator;
     if (!answer.ok) {
-      emit?.(errorEvent(secretId, answer.error, from, durationMs));
+      const { code, message } = answer.error;
+      emit?.({ type: 'error', secretId, tier: from, durationMs, code, message });
       if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: false });
       return;
     }
@@ -169,21 +169,18 @@ async function fetchFromProvider(
     // checked, every failure becomes a typed error for its keys.
     try {
       const results: unknown = await provider.fetchMany(locators, { signal });
-      const list = Array.isArray(results) ? results : undefined;
       missing.forEach((item, index) => {
-        if (list === undefined) {
-          settle(item, {
-            ok: false,
-            error: malformed(provider, item.locator, '`fetchMany` did not resolve with an array'),
-          });
-        } else if (index >= list.length) {
-          settle(item, {
-            ok: false,
-            error: malformed(provider, item.locator, '`fetchMany` gave no result for it'),
-          });
-        } else {
-          settle(item, checkFetchResult(list[index], provider, item.locator));
-        }
+        const problem = !Array.isArray(results)
+          ? '`fetchMany` did not resolve with an array'
+          : index >= results.length
+            ? '`fetchMany` gave no result for it'
+            : undefined;
+        settle(
+          item,
+          problem === undefined
+            ? checkFetchResult((results as unknown[])[index], provider, item.locator)
+            : { ok: false, error: malformed(provider, item.locator, problem) },
+        );
       });
     } catch (error) {
       for (const item of missing)

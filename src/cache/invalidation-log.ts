@@ -21,7 +21,7 @@ export interface InvalidationLog {
 }
 
 /** Records kept at most; past that the oldest go, and fetches older than they are are never stored. */
-export const INVALIDATION_LOG_SIZE = 1_000;
+const INVALIDATION_LOG_SIZE = 1_000;
 
 /** Creates an empty log. */
 export function createInvalidationLog(size = INVALIDATION_LOG_SIZE): InvalidationLog {

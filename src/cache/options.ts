@@ -93,12 +93,19 @@ export function resolveCacheOptions(
       );
     }
   }
-  const ttlMs = duration(options.ttlMs, DEFAULT_CACHE_OPTIONS.ttlMs, `${prefix}.ttlMs`);
-  const staleIfErrorMs = duration(
-    options.staleIfErrorMs,
-    DEFAULT_CACHE_OPTIONS.staleIfErrorMs,
-    `${prefix}.staleIfErrorMs`,
-  );
+  const duration = (name: 'ttlMs' | 'staleIfErrorMs' | 'refreshAheadMs' | 'negativeTtlMs'): number => {
+    const value = options[name];
+    if (value === undefined) return DEFAULT_CACHE_OPTIONS[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new SecretRefConfigError(
+        `${prefix}.${name}`,
+        `\`${prefix}.${name}\` must be a finite number of milliseconds, 0 or more (got ${describe(value)})`,
+      );
+    }
+    return value;
+  };
+  const ttlMs = duration('ttlMs');
+  const staleIfErrorMs = duration('staleIfErrorMs');
   const maxSize = options.maxSize ?? DEFAULT_CACHE_OPTIONS.maxSize;
   if (typeof maxSize !== 'number' || !Number.isSafeInteger(maxSize) || maxSize < 1) {
     throw new SecretRefConfigError(
@@ -113,34 +120,15 @@ export function resolveCacheOptions(
       `\`${prefix}.jitter\` must be a fraction of \`ttlMs\` between 0 and 1 (got ${describe(jitter)})`,
     );
   }
-  const refreshAheadMs = duration(
-    options.refreshAheadMs,
-    DEFAULT_CACHE_OPTIONS.refreshAheadMs,
-    `${prefix}.refreshAheadMs`,
-  );
+  const refreshAheadMs = duration('refreshAheadMs');
   if (refreshAheadMs > 0 && refreshAheadMs >= ttlMs) {
     throw new SecretRefConfigError(
       `${prefix}.refreshAheadMs`,
       `\`${prefix}.refreshAheadMs\` must be less than \`${prefix}.ttlMs\` (got ${refreshAheadMs} with a ttlMs of ${ttlMs})`,
     );
   }
-  const negativeTtlMs = duration(
-    options.negativeTtlMs,
-    DEFAULT_CACHE_OPTIONS.negativeTtlMs,
-    `${prefix}.negativeTtlMs`,
-  );
+  const negativeTtlMs = duration('negativeTtlMs');
   return Object.freeze({ ttlMs, maxSize, staleIfErrorMs, jitter, refreshAheadMs, negativeTtlMs });
-}
-
-function duration(value: unknown, fallback: number, option: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new SecretRefConfigError(
-      option,
-      `\`${option}\` must be a finite number of milliseconds, 0 or more (got ${describe(value)})`,
-    );
-  }
-  return value;
 }
 
 function describe(value: unknown): string {

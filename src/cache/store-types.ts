@@ -57,7 +57,7 @@ export interface EntryOwner {
 }
 
 /** What a key holds now. `stale`: expired, but a refresh failed a moment ago and the next try is not due yet. */
-export type Lookup =
+type Lookup =
   | { state: 'fresh'; value: CachedPayload }
   | { state: 'stale'; value: CachedPayload }
   | { state: 'inflight'; inflight: InFlight }

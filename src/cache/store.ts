@@ -5,7 +5,7 @@ import { mayNameSameSecret, namesSecret } from '../ref/secret-names.js';
 import type { SecretPayload } from '../types.js';
 import { errorBackoffMs } from './backoff.js';
 import { Entry } from './entry.js';
-import { createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
+import { type Concerns, createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import type {
   CacheStore,
@@ -76,10 +76,7 @@ export function createCacheStore(
     return { ok: false, error };
   };
 
-  const dropMatching = (
-    concerns: (owner: EntryOwner, secretId: string, payload?: SecretPayload) => boolean,
-    dropped?: (owner: EntryOwner, secretId: string) => void,
-  ) => {
+  const dropMatching = (concerns: Concerns, dropped?: (owner: EntryOwner, secretId: string) => void) => {
     for (const [key, running] of [...inflight]) {
       if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
@@ -94,7 +91,7 @@ export function createCacheStore(
 
   const invalidate = (target: InvalidationTarget): void => {
     const { identity, secretId } = target;
-    const concerns = (owner: EntryOwner, entrySecretId: string, payload?: SecretPayload): boolean => {
+    const concerns: Concerns = (owner, entrySecretId, payload) => {
       if (identity !== undefined && owner.identity !== identity) return false;
       if (secretId === undefined) return true;
       return (
@@ -107,7 +104,7 @@ export function createCacheStore(
   };
 
   const fromBus = (message: SharedInvalidation): void => {
-    const concerns = (owner: EntryOwner, secretId: string, payload?: SecretPayload): boolean => {
+    const concerns: Concerns = (owner, secretId, payload) => {
       const { scope } = owner;
       if (scope === undefined) return false;
       if (message.scope !== undefined && scope !== message.scope) return false;

@@ -1,10 +1,10 @@
-import { raceAbort, readSignal } from '../abort.js';
+import { checkOptionsObject, raceAbort, readFlag, readSignal } from '../abort.js';
 import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
 import { createNegativeMemo } from '../cache/negative.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
 import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
-import { type CachedPayload, type CacheStore, createCacheStore, type FlightOutcome } from '../cache/store.js';
+import { type CachedPayload, type CacheStore, createCacheStore } from '../cache/store.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretEvent } from '../events.js';
 import { createEmitter } from '../events.js';
@@ -50,11 +50,7 @@ const OPTIONS = new Set(['cache', 'onEvent']);
 /** The call options of a read: its signal and `refresh`, checked (`SecretRefConfigError` naming the option). */
 function readOptions(options: unknown): ReadOptions {
   const signal = readSignal(options);
-  const refresh = (options as { refresh?: unknown } | undefined)?.refresh;
-  if (refresh !== undefined && typeof refresh !== 'boolean') {
-    throw new SecretRefConfigError('refresh', '`refresh` must be a boolean');
-  }
-  return { signal, refresh: refresh === true };
+  return { signal, refresh: readFlag((options as { refresh?: unknown } | undefined)?.refresh, 'refresh') };
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -84,11 +80,6 @@ function unsupported(provider: SecretProvider, method: string): SecretRefError {
   return new SecretRefError('provider_error', `The ${provider.kind} provider does not support ${method}()`);
 }
 
-function orThrow(outcome: FlightOutcome): FlightOutcome & { ok: true } {
-  if (!outcome.ok) throw outcome.error;
-  return outcome;
-}
-
 /**
  * Wraps a provider with the cache: TTL with jitter, an LRU bound, merged concurrent fetches, stale-if-error on
  * transient failures, batched reads, JSON parsed once per fetched value. The result shows no secret when logged.
@@ -101,9 +92,7 @@ export function createSecretManager(
   options: SecretManagerOptions = {},
 ): SecretManager {
   checkProvider(provider);
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
+  checkOptionsObject(options);
   for (const key of Object.keys(options)) {
     if (!OPTIONS.has(key)) {
       throw new SecretRefConfigError(
@@ -114,7 +103,9 @@ export function createSecretManager(
   }
   const store = storeFor(options.cache);
   const emit = createEmitter(options.onEvent);
-  const shared = sharedScope(store, provider);
+  // The provider's scope in the shared tier (checked in tier-guard.ts); a promise when its identity is read
+  // asynchronously.
+  const shared = store.tier?.scopeOf(provider);
   const owner: {
     identity: string;
     scope: string | undefined;
@@ -164,27 +155,28 @@ export function createSecretManager(
     scopeReady,
   });
   const readRefs = createRefReader(readThrough);
-  /** One secret's cached value: the value itself when fresh (no microtask, as for `resolveConnection`). */
-  const readOne = (ref: SecretRef, read: ReadOptions): CachedPayload | Promise<CachedPayload> => {
+  /** Reads one secret and gives `use` its cached value; a fresh value is used in this turn (no await). */
+  const readOne = async <R>(
+    input: SecretRef | string,
+    callOptions: CallOptions | undefined,
+    use: (cached: CachedPayload, ref: SecretRef) => R,
+  ): Promise<R> => {
+    const read = readOptions(callOptions);
+    const ref = toRef(input);
     const outcomes = readThrough([ref], read);
-    if (Array.isArray(outcomes)) return orThrow(outcomes[0]!).value;
-    return outcomes.then((settled) => orThrow(settled[0]!).value);
+    const outcome = Array.isArray(outcomes) ? outcomes[0]! : (await outcomes)[0]!;
+    if (!outcome.ok) throw outcome.error;
+    return use(outcome.value, ref);
   };
   const ownPrefix = identityKeyPrefix(provider.identity);
   const summary = { provider: provider.kind, identity: provider.identity };
 
   const manager = {
-    async getSecret(input: SecretRef | string, callOptions?: CallOptions): Promise<string> {
-      const read = readOptions(callOptions);
-      const ref = toRef(input);
-      const value = readOne(ref, read);
-      return readSecretValue(value instanceof Promise ? await value : value, ref);
+    getSecret(input: SecretRef | string, callOptions?: CallOptions): Promise<string> {
+      return readOne(input, callOptions, readSecretValue);
     },
-    async getSecretBinary(input: SecretRef | string, callOptions?: CallOptions): Promise<Uint8Array> {
-      const read = readOptions(callOptions);
-      const ref = toRef(input);
-      const value = readOne(ref, read);
-      return readSecretBinary(value instanceof Promise ? await value : value, ref);
+    getSecretBinary(input: SecretRef | string, callOptions?: CallOptions): Promise<Uint8Array> {
+      return readOne(input, callOptions, readSecretBinary);
     },
     async getSecrets(
       inputs: readonly (SecretRef | string)[],
@@ -192,10 +184,8 @@ export function createSecretManager(
     ): Promise<SecretResult[]> {
       return readRefs(inputs, readOptions(callOptions));
     },
-    async listJsonKeys(input: SecretRef | string, callOptions?: CallOptions): Promise<string[]> {
-      const read = readOptions(callOptions);
-      const ref = toRef(input);
-      return listJsonKeys(secretJson(await readOne(ref, read), ref, 'it has no JSON keys'));
+    listJsonKeys(input: SecretRef | string, callOptions?: CallOptions): Promise<string[]> {
+      return readOne(input, callOptions, (cached, ref) => listJsonKeys(secretJson(cached, ref)));
     },
     async testConnection(callOptions?: TestConnectionOptions): Promise<TestConnectionResult> {
       const signal = readSignal(callOptions);
@@ -256,17 +246,6 @@ export function createSecretManager(
   const frozen: SecretManager = Object.freeze(manager);
   registerReader(frozen, createRefReader(readThrough, true));
   return frozen;
-}
-
-/**
- * The provider's shared scope in the store's tier (checked there, see tier-guard.ts); `undefined` when not shared;
- * a promise when the provider's identity is read asynchronously (rejecting when it cannot be read).
- */
-function sharedScope(
-  store: CacheStore,
-  provider: SecretProvider,
-): string | undefined | Promise<string | undefined> {
-  return store.tier?.scopeOf(provider);
 }
 
 /** The provider's call count, or 0 when it keeps none (or answers with something that is not a count). */

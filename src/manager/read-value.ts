@@ -36,10 +36,15 @@ export function secretString(cached: CachedPayload, ref: SecretRef): string {
   throw noValue(ref);
 }
 
-/** The JSON value of a secret string; a string that is not JSON is a `not_json` error (without the parser's message). */
-export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: string): unknown {
+/**
+ * The JSON value of a secret string, to read `jsonKey` from (or to list its keys, without one); a string that is
+ * not JSON is a `not_json` error (without the parser's message).
+ */
+export function secretJson(cached: CachedPayload, ref: SecretRef, jsonKey?: string): unknown {
   const parsed = parsedJson(cached, secretString(cached, ref));
   if (parsed === NOT_JSON) {
+    const purpose =
+      jsonKey === undefined ? 'it has no JSON keys' : `JSON key ${quoted(jsonKey)} cannot be read from it`;
     throw failure('not_json', `Secret ${quoted(ref.secretId)} is not valid JSON, so ${purpose}`, ref);
   }
   return parsed;
@@ -47,15 +52,7 @@ export function secretJson(cached: CachedPayload, ref: SecretRef, purpose: strin
 
 /** The value of a reference's JSON key, as parsed; a string that is not JSON, a missing key or `null` throws. */
 function jsonKeyValue(cached: CachedPayload, ref: SecretRef, jsonKey: string): unknown {
-  const parsed = parsedJson(cached, secretString(cached, ref));
-  if (parsed === NOT_JSON) {
-    throw failure(
-      'not_json',
-      `Secret ${quoted(ref.secretId)} is not valid JSON, so JSON key ${quoted(jsonKey)} cannot be read from it`,
-      ref,
-    );
-  }
-  const value = lookupJsonKey(parsed, jsonKey);
+  const value = lookupJsonKey(secretJson(cached, ref, jsonKey), jsonKey);
   if (value === MISSING_KEY || value === null || value === undefined) {
     throw failure(
       'json_key_not_found',
@@ -82,10 +79,7 @@ function keyText(value: unknown, ref: SecretRef, jsonKey: string): string {
 
 /** What `getSecret` returns for a reference: the whole string, or the value of its JSON key. */
 export function readSecretValue(cached: CachedPayload, ref: SecretRef): string {
-  const { jsonKey } = ref;
-  if (!jsonKey) return secretString(cached, ref);
-  const value = jsonKeyValue(cached, ref, jsonKey);
-  return typeof value === 'string' ? value : keyText(value, ref, jsonKey);
+  return readSecretResult(cached, ref).value;
 }
 
 /**

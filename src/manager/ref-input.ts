@@ -2,7 +2,7 @@ import { formatSecretRef } from '../ref/format.js';
 import { parseSecretRef } from '../ref/parse.js';
 import { isParsedRef } from '../ref/parsed-ref.js';
 import { validateSecretRef } from '../ref/validate.js';
-import type { SecretLocator, SecretRef } from '../types.js';
+import type { SecretRef } from '../types.js';
 
 /**
  * The reference a caller passed: text is parsed (`SecretRefSyntaxError` on bad text); an object is checked, so
@@ -12,15 +12,6 @@ import type { SecretLocator, SecretRef } from '../types.js';
 export function toRef(input: SecretRef | string): SecretRef {
   if (typeof input === 'string') return parseSecretRef(input);
   return isParsedRef(input) ? input : validateSecretRef(input);
-}
-
-/** Which secret version a reference reads. */
-export function locatorOf(ref: SecretRef): SecretLocator {
-  const locator: SecretLocator = { secretId: ref.secretId };
-  if (ref.versionStage) locator.versionStage = ref.versionStage;
-  if (ref.versionId) locator.versionId = ref.versionId;
-  if (ref.service !== undefined) locator.service = ref.service;
-  return locator;
 }
 
 /** The reference as canonical text for an error's `ref` (never a value); the secret id when no style fits. */

@@ -4,10 +4,10 @@ import type { SecretRef, SecretRefMatch } from '../types.js';
 import { type FoundSecretRef, toFound } from './find.js';
 import type { Holder } from './resolve-connection.js';
 import { copyStringSites, linkPath, type PathSegment } from './walk.js';
-import { type Container, type Kind, kindOf, setOwn } from './walk-access.js';
+import { type Container, type Kind, kindOf, LONG_ARRAY, setOwn } from './walk-access.js';
 
 /** Where a container of the snapshot is held: by `containers[parent]`, at `key`. @internal */
-export interface PlannedEdge {
+interface PlannedEdge {
   parent: number;
   key: PropertyKey;
   child: number;
@@ -88,7 +88,7 @@ function containersOf(snapshot: unknown): Pick<Plan, 'containers' | 'kinds' | 'e
     kinds.push(kind);
     return containers.length - 1;
   };
-  const rootKind = kindOf(snapshot, ROOT, undefined);
+  const rootKind = kindOf(snapshot, undefined, undefined);
   if (rootKind === undefined) return { containers, kinds, edges };
   add(snapshot as Container, rootKind);
   // An explicit stack: a snapshot may nest as deep as `maxDepth` allows (Infinity included).
@@ -97,7 +97,7 @@ function containersOf(snapshot: unknown): Pick<Plan, 'containers' | 'kinds' | 'e
     for (const key of Reflect.ownKeys(parent)) {
       if (Array.isArray(parent) && key === 'length') continue;
       const child = (parent as Record<PropertyKey, unknown>)[key];
-      const kind = kindOf(child, ROOT, undefined);
+      const kind = kindOf(child, undefined, undefined);
       if (kind === undefined) continue;
       const known = indexOf.get(child as object);
       edges.push({ parent: next, key, child: known ?? add(child as Container, kind) });
@@ -105,8 +105,6 @@ function containersOf(snapshot: unknown): Pick<Plan, 'containers' | 'kinds' | 'e
   }
   return { containers, kinds, edges };
 }
-
-const ROOT = { pathTo: () => [] };
 
 /**
  * A new copy of the snapshot's containers, linked as in the snapshot (a container held twice is copied once);
@@ -128,7 +126,7 @@ function copyOf(container: Container, kind: Kind): Container {
   if (kind === 'bare') return Object.assign(Object.create(null), container);
   const list = container as unknown[];
   // A long array may be sparse (length 2^32 - 2, a few elements): copied by its present keys.
-  if (list.length <= 1_024) return list.slice();
+  if (list.length <= LONG_ARRAY) return list.slice();
   const copy: unknown[] = new Array(list.length);
   for (const key of Object.keys(list)) copy[key as unknown as number] = list[key as unknown as number];
   return copy;

@@ -1,7 +1,6 @@
-import { throwIfAborted } from '../abort.js';
-import { SecretRefConfigError } from '../errors.js';
+import { checkOptionsObject, throwIfAborted } from '../abort.js';
 import { copyContainers, type Plan, planConnection } from './compile-plan.js';
-import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
+import type { EncodeOption } from './encode.js';
 import type { FoundSecretRef } from './find.js';
 import type { SecretManagers } from './managers.js';
 import {
@@ -9,11 +8,13 @@ import {
   type ResolveConnectionOptions,
   readAndSubstitute,
   readOptions,
+  readValueOptions,
   type SettledResolution,
   settle,
+  type ValueOptions,
   valueOrThrow,
 } from './resolve-connection.js';
-import { readMaxDepth, type WalkOptions } from './walk.js';
+import type { WalkOptions } from './walk.js';
 
 /**
  * Options of {@link compileConnection}: how deep it may walk, and the defaults of its resolves.
@@ -66,32 +67,23 @@ export interface CompiledConnection<T> {
  */
 export function compileConnection<T>(
   connection: T,
-  options?: CompileConnectionOptions,
+  options: CompileConnectionOptions = {},
 ): CompiledConnection<T> {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
-  const maxDepth = readMaxDepth(options);
-  const encode = readEncode(options.encode);
-  const keepJsonTypes = readKeepJsonTypes(options.keepJsonTypes);
-  return new Compiled<T>(planConnection(connection, maxDepth), maxDepth, encode, keepJsonTypes);
+  checkOptionsObject(options);
+  const compiled = readValueOptions(options);
+  return new Compiled<T>(planConnection(connection, compiled.maxDepth), compiled);
 }
 
 class Compiled<T> implements CompiledConnection<T> {
   readonly #plan: Plan;
-  readonly #maxDepth: number;
-  readonly #encode: EncodeOption | undefined;
-  readonly #keepJsonTypes: boolean;
+  readonly #compiled: ValueOptions;
   /** The options of a resolve given none: `undefined` (a plain resolve's defaults) unless compiled with some. */
   readonly #defaults: ResolveConnectionOptions | undefined;
 
-  constructor(plan: Plan, maxDepth: number, encode: EncodeOption | undefined, keepJsonTypes: boolean) {
+  constructor(plan: Plan, compiled: ValueOptions) {
     this.#plan = plan;
-    this.#maxDepth = maxDepth;
-    this.#encode = encode;
-    this.#keepJsonTypes = keepJsonTypes;
-    this.#defaults = encode === undefined && !keepJsonTypes ? undefined : this.#merge({});
+    this.#compiled = compiled;
+    this.#defaults = compiled.encode === undefined && !compiled.keepJsonTypes ? undefined : this.#merge({});
   }
 
   get refs(): readonly FoundSecretRef[] {
@@ -107,11 +99,12 @@ class Compiled<T> implements CompiledConnection<T> {
   }
 
   #merge(options: CompiledResolveOptions): ResolveConnectionOptions {
+    const { encode, keepJsonTypes, maxDepth } = this.#compiled;
     return {
       ...options,
-      encode: options.encode === undefined ? this.#encode : options.encode,
-      keepJsonTypes: options.keepJsonTypes === undefined ? this.#keepJsonTypes : options.keepJsonTypes,
-      maxDepth: this.#maxDepth,
+      encode: options.encode === undefined ? encode : options.encode,
+      keepJsonTypes: options.keepJsonTypes === undefined ? keepJsonTypes : options.keepJsonTypes,
+      maxDepth,
     };
   }
 
@@ -123,9 +116,7 @@ class Compiled<T> implements CompiledConnection<T> {
     finish: (resolution: Resolution<T>) => R,
   ): Promise<R> {
     try {
-      if (options !== undefined && (options === null || typeof options !== 'object')) {
-        throw new SecretRefConfigError('options', '`options` must be an object');
-      }
+      if (options !== undefined) checkOptionsObject(options);
       const read = readOptions(managers, options === undefined ? this.#defaults : this.#merge(options));
       throwIfAborted(read.signal);
       const plan = this.#plan;

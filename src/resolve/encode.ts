@@ -42,15 +42,8 @@ export function readEncode(encode: unknown): EncodeOption | undefined {
   throw new SecretRefConfigError('encode', "`encode` must be 'uri' or a function (value, site) => string");
 }
 
-/** @internal Validates `keepJsonTypes` at once. */
-export function readKeepJsonTypes(keep: unknown): boolean {
-  if (keep === undefined) return false;
-  if (typeof keep === 'boolean') return keep;
-  throw new SecretRefConfigError('keepJsonTypes', '`keepJsonTypes` must be a boolean');
-}
-
 /** The text to substitute, or why it cannot be given (never quoting the value). */
-export type Encoded = { ok: true; text: string } | { ok: false; reason: string };
+type Encoded = { ok: true; text: string } | { ok: false; reason: string };
 
 /**
  * Applies `encode` to one value; a throwing encoder, one returning a non-string, or a value `'uri'` cannot encode

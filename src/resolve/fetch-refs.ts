@@ -2,9 +2,8 @@ import { raceAbort, throwIfAborted } from '../abort.js';
 import { SecretRefError } from '../errors.js';
 import { type RefReader, readerOf } from '../manager/read-refs.js';
 import type { SecretManager, SecretResult } from '../manager/types.js';
-import { isParsedRef } from '../ref/parsed-ref.js';
 import type { CallOptions, SecretRef } from '../types.js';
-import type { RouteOf } from './managers.js';
+import type { RouteOf, Router } from './managers.js';
 
 interface Group {
   manager: SecretManager;
@@ -19,25 +18,44 @@ interface Group {
 /** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
 const NO_OPTIONS: CallOptions = Object.freeze({});
 
-/** Up to this many managers in one resolve are told apart by a scan; more get a map. */
-const SCANNED_GROUPS = 8;
+/**
+ * The result of each reference, in order, read through its manager: at once when every manager answers from its
+ * cache, else a promise.
+ * @internal
+ */
+export function fetchAll(
+  refs: readonly SecretRef[],
+  router: Router,
+  signal: AbortSignal | undefined,
+  refresh = false,
+): SecretResult[] | Promise<SecretResult[]> {
+  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
+  // One manager made by this library: its reader is the whole route (no grouping to do).
+  const read = router.single === undefined ? undefined : readerOf(router.single);
+  if (read !== undefined) {
+    throwIfAborted(signal);
+    return read(refs, options);
+  }
+  const routing = router(refs, signal);
+  return typeof routing === 'function'
+    ? fetchRefs(refs, routing, options)
+    : routing.then((route) => fetchRefs(refs, route, options));
+}
 
 /**
  * Routes each reference to its manager, asks each manager once for its distinct references (all managers
  * concurrently) and returns one result per reference, in order: the results themselves when every manager answered
  * from its cache at once, else a promise of them.
- * @internal
  */
-export function fetchRefs(
+function fetchRefs(
   refs: readonly SecretRef[],
   route: RouteOf,
-  signal: AbortSignal | undefined,
-  refresh = false,
+  options: CallOptions,
 ): SecretResult[] | Promise<SecretResult[]> {
+  const { signal } = options;
   throwIfAborted(signal);
   const count = refs.length;
-  const groups: Group[] = [];
-  let groupByManager: Map<SecretManager, Group> | undefined;
+  const groups = new Map<SecretManager, Group>();
   // Where each reference's result comes from, in two parallel lists rather than an object per reference: its
   // group (or its routing failure) and its index there. A warm resolve allocates only these.
   const from: (Group | SecretResult)[] = new Array(count);
@@ -50,16 +68,11 @@ export function fetchRefs(
       continue;
     }
     const { manager } = target;
-    let group = groupByManager?.get(manager);
-    if (group === undefined && groupByManager === undefined) {
-      for (const candidate of groups) if (candidate.manager === manager) group = candidate;
-    }
+    let group = groups.get(manager);
     if (group === undefined) {
       const read = readerOf(manager);
       group = { manager, read, refs: [], firstOf: read ? undefined : new Map(), results: undefined };
-      groups.push(group);
-      if (groupByManager !== undefined) groupByManager.set(manager, group);
-      else if (groups.length > SCANNED_GROUPS) groupByManager = new Map(groups.map((g) => [g.manager, g]));
+      groups.set(manager, group);
     }
     from[index] = group;
     // A manager this library made reads each cache key once however often it is named, so its references go as
@@ -76,9 +89,8 @@ export function fetchRefs(
       group.firstOf.set(key, at[index]!);
     }
   }
-  const options: CallOptions = refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS;
   let waiting: Promise<void>[] | undefined;
-  for (const group of groups) {
+  for (const group of groups.values()) {
     const results = group.read ? group.read(group.refs, options) : callManager(group, options);
     if (Array.isArray(results)) group.results = results;
     else {
@@ -153,28 +165,14 @@ function failed(message: string): SecretResult {
   return { ok: false, error: new SecretRefError('provider_error', message) };
 }
 
-const keyOfParsed = new WeakMap<SecretRef, string>();
-
-/**
- * One key per distinct reference: each part is written with its length, so no two references share a key. A
- * parsed (frozen) reference keeps its key, so it is built once.
- * @internal
- */
-export function refKey(ref: SecretRef): string {
-  const parsed = isParsedRef(ref);
-  let key = parsed ? keyOfParsed.get(ref) : undefined;
-  if (key === undefined) {
-    key =
-      part(ref.manager) +
-      part(ref.secretId) +
-      part(ref.jsonKey) +
-      part(ref.versionStage) +
-      part(ref.versionId);
-    if (parsed) keyOfParsed.set(ref, key);
-  }
-  return key;
-}
-
-function part(text: string | undefined): string {
-  return text === undefined ? '-' : `${text.length}:${text}`;
+/** One key per distinct reference (every part, the service included: a parameter is not the secret of its name). */
+function refKey(ref: SecretRef): string {
+  return JSON.stringify([
+    ref.manager,
+    ref.service,
+    ref.secretId,
+    ref.jsonKey,
+    ref.versionStage,
+    ref.versionId,
+  ]);
 }

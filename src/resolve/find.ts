@@ -1,7 +1,8 @@
 import type { SecretRefSyntaxError } from '../errors.js';
 import { scanSecretRefs } from '../ref/scan.js';
 import type { SecretRef } from '../types.js';
-import { type PathSegment, readMaxDepth, visitStringSites, type WalkOptions } from './walk.js';
+import { type PathSegment, readMaxDepth, type WalkOptions } from './walk.js';
+import { walk } from './walker.js';
 
 /**
  * One reference found inside a value. A well-formed reference has `ref`; a span that is clearly meant as a
@@ -35,7 +36,7 @@ export type FoundSecretRef = {
  */
 export function findSecretRefs(value: unknown, options?: WalkOptions): FoundSecretRef[] {
   const found: FoundSecretRef[] = [];
-  visitStringSites(
+  walk(
     value,
     (text, site) => {
       // Most strings hold no reference: their path is never built.
@@ -45,6 +46,7 @@ export function findSecretRefs(value: unknown, options?: WalkOptions): FoundSecr
       const path = site.path();
       for (const match of matches) found.push(toFound(match, text, path));
     },
+    false,
     readMaxDepth(options),
   );
   return found;

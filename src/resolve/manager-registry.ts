@@ -3,7 +3,7 @@ import QuickLRU from 'quick-lru';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
 import { within } from '../timeout.js';
-import { isManager, type ManagerLookup } from './managers.js';
+import { isManager, isThenable, type ManagerLookup } from './managers.js';
 import { settingsText } from './settings-digest.js';
 
 /**
@@ -98,6 +98,8 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
     } catch {}
   };
   const entries = new QuickLRU<string, Entry>({ maxSize, onEviction: dropped });
+  // QuickLRU holds up to twice `maxSize` (two generations) and its `size` may count a key twice: counted by keys.
+  const count = (): number => [...entries.keys()].length;
   const building = new Map<string, Promise<SecretManager>>();
 
   const build = (slot: string, id: string | undefined, settings: S | undefined): SecretManager => {
@@ -122,8 +124,8 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
       dropped(slot, known);
     }
     entries.set(slot, { digest, manager });
-    const count = [...entries.keys()].length;
-    if (count > maxSize) entries.evict(count - maxSize);
+    const excess = count() - maxSize;
+    if (excess > 0) entries.evict(excess);
     return manager;
   };
 
@@ -169,13 +171,12 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
         for (const [slot, entry] of all) dropped(slot, entry);
         return;
       }
-      const slot = id;
-      building.delete(slot);
-      const entry = entries.peek(slot);
-      if (entry && entries.delete(slot)) dropped(slot, entry);
+      building.delete(id);
+      const entry = entries.peek(id);
+      if (entry && entries.delete(id)) dropped(id, entry);
     },
     get size() {
-      return [...entries.keys()].length;
+      return count();
     },
   };
 }
@@ -208,12 +209,4 @@ function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOpti
     throw new SecretRefConfigError('onEvict', '`onEvict` must be a function');
   }
   return options;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

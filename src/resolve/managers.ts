@@ -23,7 +23,7 @@ export type ManagerLookup = (id: string | undefined) => SecretManager | Promise<
 export type SecretManagers = SecretManager | Readonly<Record<string, SecretManager>> | ManagerLookup;
 
 /** Which manager serves a reference, or why none does. */
-export type Route = { ok: true; manager: SecretManager } | { ok: false; message: string };
+type Route = { ok: true; manager: SecretManager } | { ok: false; message: string };
 
 /** Picks the manager of a reference. */
 export type RouteOf = (ref: SecretRef) => Route;
@@ -64,7 +64,8 @@ const singleRouters = new WeakMap<SecretManager, Router>();
 function singleRouter(manager: SecretManager): Router {
   let router = singleRouters.get(manager);
   if (router === undefined) {
-    router = fixedRouter(recordRouter(manager, undefined));
+    const route: Route = { ok: true, manager };
+    router = fixedRouter(() => route);
     router.single = manager;
     singleRouters.set(manager, router);
   }
@@ -75,16 +76,15 @@ function fixedRouter(route: RouteOf): Router {
   return () => route;
 }
 
-function recordRouter(managers: SecretManagers, defaultManager: string | undefined): RouteOf {
+function recordRouter(
+  managers: Exclude<SecretManagers, SecretManager | ManagerLookup>,
+  defaultManager: string | undefined,
+): RouteOf {
   if (managers === null || typeof managers !== 'object') {
     throw new SecretRefConfigError(
       'managers',
       '`managers` must be a secret manager, a record of them by id, or a function giving the manager of an id',
     );
-  }
-  if (isManager(managers)) {
-    const route: Route = { ok: true, manager: managers };
-    return () => route;
   }
   const ids = Object.keys(managers);
   for (const id of ids) {
@@ -180,7 +180,8 @@ function notFound(id: string | undefined, what: string): Route {
   return { ok: false, message: `the \`managers\` function ${what} ${named}` };
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** True for a promise-like value; one whose `then` throws when read is not one. @internal */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   try {
     return (
       value !== null &&

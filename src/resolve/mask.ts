@@ -56,9 +56,12 @@ export function createMasker(values: Iterable<string>, options: MaskerOptions = 
   }
   const raw = new Set<string>();
   for (const value of values) if (typeof value === 'string' && value.length >= minLength) raw.add(value);
-  const pattern = spellingsPattern([...raw].map((value) => valueSpellings(value, 'text')));
-  const mask = (text: string): string =>
-    pattern === undefined ? text : text.replace(pattern, () => replacement);
+  // Compiled on first use: the masker of a settled resolve is often never used.
+  let compiled: { pattern: RegExp | undefined } | undefined;
+  const mask = (text: string): string => {
+    compiled ??= { pattern: spellingsPattern([...raw].map((value) => valueSpellings(value, 'text'))) };
+    return compiled.pattern === undefined ? text : text.replace(compiled.pattern, () => replacement);
+  };
   const size = raw.size;
   const masker: Masker = {
     mask,
@@ -70,26 +73,4 @@ export function createMasker(values: Iterable<string>, options: MaskerOptions = 
   };
   Object.defineProperty(masker, 'toJSON', { value: () => ({ size }), enumerable: false });
   return Object.freeze(masker);
-}
-
-/**
- * A {@link Masker} for `values` (default options) that compiles its pattern on first use, so a resolve whose
- * masker is never used pays nothing for it.
- * @internal
- */
-export function createLazyMasker(values: readonly string[]): Masker {
-  let built: Masker | undefined;
-  const masker = (): Masker => {
-    built ??= createMasker(values);
-    return built;
-  };
-  const lazy = {
-    mask: (text: string): string => masker().mask(text),
-    maskValue: <T>(value: T): T => masker().maskValue(value),
-    get size(): number {
-      return masker().size;
-    },
-  };
-  Object.defineProperty(lazy, 'toJSON', { value: () => ({ size: masker().size }), enumerable: false });
-  return Object.freeze(lazy);
 }

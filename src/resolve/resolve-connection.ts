@@ -1,12 +1,11 @@
-import { readSignal, throwIfAborted } from '../abort.js';
-import { SecretRefConfigError, SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
-import { readerOf } from '../manager/read-refs.js';
+import { readFlag, readSignal, throwIfAborted } from '../abort.js';
+import { SecretResolutionError, type SecretResolutionIssue } from '../errors.js';
 import type { SecretResult } from '../manager/types.js';
-import type { CallOptions, SecretRef, SecretRefMatch } from '../types.js';
-import { type EncodeOption, readEncode, readKeepJsonTypes } from './encode.js';
-import { fetchRefs } from './fetch-refs.js';
+import type { SecretRef, SecretRefMatch } from '../types.js';
+import { type EncodeOption, readEncode } from './encode.js';
+import { fetchAll } from './fetch-refs.js';
 import { createRouter, type Router, type SecretManagers } from './managers.js';
-import { createLazyMasker, type Masker } from './mask.js';
+import { createMasker, type Masker } from './mask.js';
 import { scanSecretRefsMemo } from './scan-memo.js';
 import {
   type ResolvedSecretRef,
@@ -130,18 +129,22 @@ export function readOptions(
   options: ResolveConnectionOptions | undefined,
 ): ReadOptions {
   if (options === undefined) return defaultsFor(managers);
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
   const signal = readSignal(options);
   const router = createRouter(managers, options.defaultManager);
+  return { signal, router, ...readValueOptions(options), refresh: readFlag(options.refresh, 'refresh') };
+}
+
+/** The options that shape the resolved value, checked: those a compiled connection keeps. @internal */
+export type ValueOptions = Pick<ReadOptions, 'maxDepth' | 'encode' | 'keepJsonTypes'>;
+
+/** Checks `maxDepth`, `encode` and `keepJsonTypes` of resolve or compile options. @internal */
+export function readValueOptions(
+  options: WalkOptions & { encode?: unknown; keepJsonTypes?: unknown },
+): ValueOptions {
   return {
-    signal,
-    router,
     maxDepth: readMaxDepth(options),
     encode: readEncode(options.encode),
-    keepJsonTypes: readKeepJsonTypes(options.keepJsonTypes),
-    refresh: readRefresh(options.refresh),
+    keepJsonTypes: readFlag(options.keepJsonTypes, 'keepJsonTypes'),
   };
 }
 
@@ -162,12 +165,6 @@ function defaultsFor(managers: SecretManagers): ReadOptions {
   return defaults;
 }
 
-function readRefresh(refresh: unknown): boolean {
-  if (refresh === undefined) return false;
-  if (typeof refresh !== 'boolean') throw new SecretRefConfigError('refresh', '`refresh` must be a boolean');
-  return refresh;
-}
-
 /** The result of a resolve, before it is thrown or settled. @internal */
 export interface Resolution<T> {
   value: T;
@@ -186,35 +183,9 @@ export function settle<T>({ value, sub }: Resolution<T>): SettledResolution<T> {
     value,
     issues: sub.issues ?? [],
     resolved: sub.resolved ?? [],
-    masker: createLazyMasker(sub.values ?? []),
+    masker: createMasker(sub.values ?? []),
   };
 }
-
-/**
- * The result of each reference, in order, read through its manager: at once when every manager answers from its
- * cache, else a promise.
- * @internal
- */
-export function fetchAll(
-  refs: readonly SecretRef[],
-  router: Router,
-  signal: AbortSignal | undefined,
-  refresh = false,
-): SecretResult[] | Promise<SecretResult[]> {
-  // One manager made by this library: its reader is the whole route (no grouping to do).
-  const read = router.single === undefined ? undefined : readerOf(router.single);
-  if (read !== undefined) {
-    throwIfAborted(signal);
-    return read(refs, refresh ? { signal, refresh } : signal ? { signal } : NO_OPTIONS);
-  }
-  const routing = router(refs, signal);
-  return typeof routing === 'function'
-    ? fetchRefs(refs, routing, signal, refresh)
-    : routing.then((route) => fetchRefs(refs, route, signal, refresh));
-}
-
-/** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
-const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /** The references of a resolve until its first is found (never pushed to: replaced first). */
 const NO_REFS: SecretRef[] = [];
@@ -315,7 +286,7 @@ function substituteAll<T>(
   const sub = new Substitution(read.encode, read.keepJsonTypes, settled);
   let value = copy;
   for (const holder of holders) {
-    const next = substitute(sub, holder.source, holder.matches, outcomes, undefined, holder.slot, holder);
+    const next = substitute(sub, holder.source, holder.matches, outcomes, holder.slot, holder);
     if (next === UNCHANGED) continue;
     const { container } = holder;
     const target =

@@ -19,18 +19,13 @@ const memo = new QuickLRU<string, readonly SecretRefMatch[]>({ maxSize: SCAN_MEM
 /** Strings seen once: a string is remembered only when it comes back, so a stream of new strings does not churn. */
 const seen = new QuickLRU<string, true>({ maxSize: SCAN_MEMO_SIZE });
 /**
- * {@link scanSecretRefs} remembered per string, for the strings of connections resolved again and again. A string
- * is remembered the second time it is met (admitted on second sight), so strings met once — a new reference per
- * call over many secrets — cost a plain scan and a set insert, never a memo's churn. A remembered result, its
- * matches and references are frozen and marked as parsed (see `isParsedRef`), so no caller can change what the
- * next one gets and a manager need not validate them again. A string met for the first time gets a plain scan of
- * its own, neither frozen nor marked: nothing else shares it, and marking (a weak-set entry per reference, and a
- * cached key per reference in the manager) would cost more than the validation it saves for a string never met
- * again. A string holding a malformed reference, or longer than {@link SCAN_MEMO_MAX_LENGTH}, is scanned anew
- * each time (so each caller gets its own error).
+ * {@link scanSecretRefs} remembered per string, for connections resolved again and again. A string is remembered
+ * the second time it is met, so strings met once (a new reference per call) cost a plain scan, never a memo's
+ * churn, and are neither frozen nor marked (marking costs more than the validation it saves for a string never met
+ * again). A remembered result is frozen and marked as parsed (see `isParsedRef`): no caller can change what the
+ * next one gets, and a manager need not validate it again. A string holding a malformed reference, or longer than
+ * {@link SCAN_MEMO_MAX_LENGTH}, is scanned anew each time (each caller gets its own error).
  * @internal
- * @example
- *   const matches = scanSecretRefsMemo(text); // the same frozen array for the same text, from its second scan on
  */
 export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
   // Most strings hold no brace at all: a one-character search turns them away faster than `includes('{{')`.

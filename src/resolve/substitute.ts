@@ -73,7 +73,7 @@ function pathOf(place: StringPlace): PathSegment[] {
 /**
  * The new value of a string holding references, or {@link UNCHANGED}: each reference whose outcome is ok is
  * replaced by its (encoded) value, each failing one is left as written and recorded as an issue. The outcome of the
- * k-th well-formed match is `outcomes[slots[k]]`, or `outcomes[firstSlot + k]` without `slots`. With
+ * k-th well-formed match is `outcomes[firstSlot + k]`. With
  * `keepJsonTypes`, a whole-field reference to a non-string JSON value gives a fresh copy of that value.
  * @internal
  */
@@ -82,7 +82,6 @@ export function substitute(
   source: string,
   matches: readonly SecretRefMatch[],
   outcomes: readonly SecretResult[],
-  slots: readonly number[] | undefined,
   firstSlot: number,
   place: StringPlace,
 ): unknown {
@@ -92,19 +91,15 @@ export function substitute(
   let cursor = 0;
   let changed = false;
   let k = 0;
+  // A failing reference leaves `cursor` where it is, so it is copied as written with the text around it.
   for (const match of matches) {
     if (match.error) {
       sub.fail(place, match, match.error.code, match.error.message);
-      out += source.slice(cursor, match.end);
-      cursor = match.end;
       continue;
     }
-    const outcome = outcomes[slots ? slots[k]! : firstSlot + k]!;
-    k++;
+    const outcome = outcomes[firstSlot + k++]!;
     if (!outcome.ok) {
       sub.fail(place, match, outcome.error.code, outcome.error.message);
-      out += source.slice(cursor, match.end);
-      cursor = match.end;
       continue;
     }
     if (whole && sub.keepJsonTypes && outcome.json !== undefined) {
@@ -116,8 +111,6 @@ export function substitute(
       const encoded = applyEncode(encode, text, whole, () => siteOf(place, match, whole));
       if (!encoded.ok) {
         sub.fail(place, match, 'invalid_config', encoded.reason);
-        out += source.slice(cursor, match.end);
-        cursor = match.end;
         continue;
       }
       text = encoded.text;

@@ -68,18 +68,13 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 /** What the walker descends into: arrays, objects with `Object.prototype` and objects with a null prototype. */
 export type Kind = 'array' | 'object' | 'bare';
 
-/** Where a value sits, for an error message, to a caller that keeps no {@link PathLink}. */
-export interface WalkPosition {
-  pathTo(last?: PathSegment): PathSegment[];
-}
-
 /**
  * The kind of container `value` (at `segment` of the container `at`) is, or `undefined` for a leaf; a value that
  * cannot be inspected is refused.
  */
 export function kindOf(
   value: unknown,
-  at: PathLink | WalkPosition | undefined,
+  at: PathLink | undefined,
   segment: PathSegment | undefined,
 ): Kind | undefined {
   if (value === null || typeof value !== 'object') return undefined;
@@ -88,8 +83,7 @@ export function kindOf(
     if (Array.isArray(value)) return proto === Array.prototype ? 'array' : undefined;
     return proto === Object.prototype ? 'object' : proto === null ? 'bare' : undefined;
   } catch (error) {
-    const path = at !== undefined && 'pathTo' in at ? at.pathTo(segment) : pathTo(at, segment);
-    throw invalidInput(`the value at ${shortPath(path)} could not be inspected`, error);
+    throw invalidInput(`the value at ${shortPath(pathTo(at, segment))} could not be inspected`, error);
   }
 }
 

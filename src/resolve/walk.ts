@@ -67,15 +67,6 @@ export function visitStrings(value: unknown, visitor: StringVisitor, options?: W
 }
 
 /**
- * {@link visitStrings} with a {@link SiteVisitor}, which builds a path only for the strings it cares about;
- * `maxDepth` must come from {@link readMaxDepth}.
- * @internal
- */
-export function visitStringSites(value: unknown, visitor: SiteVisitor, maxDepth: number): void {
-  walk(value, visitor, false, maxDepth);
-}
-
-/**
  * Copies `value`: every plain object and array is new, every other value is passed through as the same reference,
  * and `visitor` may replace strings in the copy, now or later. The input is never mutated. An object met twice
  * (not a cycle) is copied once and its copy is shared, like the input; its strings are visited at the first path

@@ -1,8 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createLazyMasker, createMasker } from '../../src/resolve/mask.js';
-import { resolveConnection } from '../../src/resolve/resolve-connection.js';
+import type { SecretManager } from '../../src/manager/types.js';
+import { createMasker } from '../../src/resolve/mask.js';
+import { resolveConnection, resolveConnectionSettled } from '../../src/resolve/resolve-connection.js';
 import { copyStringSites, copyStrings, type PathSegment, readMaxDepth } from '../../src/resolve/walk.js';
+import type { SecretRef } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { createFakeManager } from './fake-manager.js';
 
@@ -76,12 +78,40 @@ describe('resolveConnection reference keys', () => {
     expect(value).toEqual({ x: 'one', y: 'two' });
     expect(fake.calls[0]).toHaveLength(2);
   });
+
+  it('passes a Parameter Store and a Secrets Manager reference of one name as distinct references', async () => {
+    const asked: SecretRef[] = [];
+    const manager: SecretManager = {
+      ...createFakeManager({}),
+      async getSecrets(refs) {
+        asked.push(...(refs as SecretRef[]));
+        return (refs as SecretRef[]).map((ref) => ({
+          ok: true,
+          value: `${ref.service ?? 'sm'}:${ref.secretId}`,
+        }));
+      },
+    };
+    const value = await resolveConnection(
+      { parameter: '{{resolve:ssm:db}}', secret: '{{resolve:secretsmanager:db}}' },
+      manager,
+    );
+    expect(value).toEqual({ parameter: 'ssm:db', secret: 'sm:db' });
+    expect(asked).toHaveLength(2);
+  });
 });
 
-describe('createLazyMasker', () => {
-  it('masks like createMasker, shows only its size and leaks no value', () => {
+describe('the masker of a settled resolve', () => {
+  it('masks like createMasker, shows only its size and leaks no value', async () => {
     const values = [CANARY, 'on', 'pa"ss'];
-    const lazy = createLazyMasker(values);
+    const fake = createFakeManager({ a: CANARY, b: 'on', c: 'pa"ss' });
+    const { masker: lazy } = await resolveConnectionSettled(
+      {
+        a: '{{resolve:secretsmanager:a}}',
+        b: '{{resolve:secretsmanager:b}}',
+        c: '{{resolve:secretsmanager:c}}',
+      },
+      fake,
+    );
     expect(inspect(lazy, { showHidden: true, depth: Number.POSITIVE_INFINITY })).not.toContain(CANARY);
     const eager = createMasker(values);
     const text = `x ${CANARY} on ${JSON.stringify({ p: 'pa"ss' })}`;
