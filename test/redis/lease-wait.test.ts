@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import type { SecretLocator, SecretProvider } from '../../src/types.js';
 import { startDelayProxy } from '../support/delay-proxy.js';
-import { makeCache, rawClient, useRedisServer } from './helpers.js';
+import { makeCache, rawClient, until, useRedisServer } from './helpers.js';
 
 const redis = useRedisServer();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,10 +24,87 @@ function provider(delayMs: number): SecretProvider & { calls: number } {
   return made;
 }
 
+/** A batching provider (its reads of several secrets are one shared read), answering after `delayMs`. */
+function batchingProvider(delayMs: number, value: () => string): SecretProvider & { calls: number } {
+  const made = {
+    kind: 'memory',
+    identity: 'lease-cycle',
+    calls: 0,
+    sharedIdentity: (digest: (text: string) => string) => digest('lease-cycle'),
+    async fetch(locator: SecretLocator) {
+      made.calls++;
+      await sleep(delayMs);
+      return { secretString: `${value()}-${locator.secretId}`, name: locator.secretId };
+    },
+    async fetchMany(locators: readonly SecretLocator[]) {
+      made.calls++;
+      await sleep(delayMs);
+      return locators.map((locator) => ({
+        ok: true as const,
+        payload: { secretString: `${value()}-${locator.secretId}`, name: locator.secretId },
+      }));
+    },
+    apiCalls: () => made.calls,
+  };
+  return made;
+}
+
 describe('a reader waiting on another process’s lease', () => {
   const open: { close(): Promise<void> }[] = [];
   afterEach(async () => {
     for (const made of open.splice(0).reverse()) await made.close();
+  });
+
+  it('never waits while it holds a lease itself, so two readers each holding what the other waits on do not wait out their leases', async () => {
+    // Entry `b` is in Redis past the expiry sealed into it, so a reader asks for it again (a second lease round)
+    // after it has leased `a`; the holder's replies come late, so the other reader leases `b` in between and waits
+    // on `a`: each holds what the other waits on.
+    const options = {
+      namespace: 'lease-cycle',
+      leaseMs: 1_000,
+      ttlMs: 400,
+      jitter: 0,
+      operationTimeoutMs: 5_000,
+    };
+    const direct = await makeCache('node-redis', redis().url, options);
+    open.push(direct);
+    const proxy = await startDelayProxy(redis().port, 0);
+    open.push(proxy);
+    const late = await makeCache('node-redis', proxy.url, options);
+    open.push(late);
+    const raw = await rawClient(redis().url);
+    open.push(raw);
+    let version = 1;
+    const seed = createSecretManager(
+      batchingProvider(0, () => `v${version}`),
+      { cache: direct.cache },
+    );
+    expect(await seed.getSecret('b')).toBe('v1-b');
+    const entryKeys = async () => (await raw.command(['KEYS', 'secret-refs:{lease-cycle}:e:*'])) as string[];
+    await until(async () => (await entryKeys()).length > 0);
+    for (const key of await entryKeys()) await raw.command(['PEXPIRE', key, '60000']);
+    await sleep(500);
+    version = 2;
+    proxy.delayMs = 150;
+    const started = Date.now();
+    const first = createSecretManager(
+      batchingProvider(50, () => `v${version}`),
+      { cache: late.cache },
+    ).getSecrets(['a', 'b']);
+    await sleep(30);
+    const second = createSecretManager(
+      batchingProvider(50, () => `v${version}`),
+      { cache: direct.cache },
+    ).getSecrets(['b', 'a']);
+    const values = (await Promise.all([first, second])).map((results) =>
+      results.map((result) => (result.ok ? result.value : result.error.code)),
+    );
+    expect(values).toEqual([
+      ['v2-a', 'v2-b'],
+      ['v2-b', 'v2-a'],
+    ]);
+    // Four leases (4 s) is what a reader waits on a held lease at most: both would take that long.
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   it('counts its wait from when it learns the lease is held, not from when it asked, so a slow own read does not make it fetch', async () => {

@@ -71,6 +71,8 @@ export async function readShared(
   // on a machine with fewer cores than processes) has its values waiting unread in the socket while the wall clock
   // runs, and a waiter that then fetched for itself would send the whole fleet to the provider at once.
   let deadline = Number.POSITIVE_INFINITY;
+  // This reader holds a lease (it took one in some round): it then waits on no other process's lease (see below).
+  let holding = false;
   // The loop's stalls counted so far, from when this reader began to wait (`undefined` until then).
   let stalledAtDeadline: number | undefined;
   const deadlineNow = (): number => {
@@ -139,13 +141,16 @@ export async function readShared(
       if (rounds.some((round) => round !== undefined && !round.reply)) break;
       if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + context.leaseMs * MAX_LEASES_HELD;
       const again: number[] = [];
+      let generation: Generation | undefined;
       for (const round of rounds) {
         if (!round?.reply) continue;
         const { reply } = round;
-        const generation: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
-        epoch = generation.epoch;
-        context.onEpoch?.(generation.epoch);
+        const answered: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
+        generation = answered;
+        epoch = answered.epoch;
+        context.onEpoch?.(answered.epoch);
         round.indexes.forEach((index, position) => {
+          const generation = answered;
           const slot = reply.slots[position]!;
           const locator = locators[index]!;
           const name = entryNames[index]!;
@@ -175,11 +180,29 @@ export async function readShared(
                     opened === 'unreadable',
                   );
           } else if (slot.lease === 1) {
+            holding = true;
             out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
           } else if (slot.lease !== -1 || Date.now() >= deadlineNow() || signal?.aborted) {
             out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
           }
         });
+      }
+      // A reader that holds a lease waits on no other: the entries of its batch are leased in more than one round (an
+      // expired entry is asked again), so two readers could each hold what the other waits on, and both would wait
+      // out their whole allowance. What another process holds is then read from the provider, not shared.
+      if (holding && generation !== undefined) {
+        for (const index of pending) {
+          if (out[index] !== undefined || again.includes(index)) continue;
+          out[index] = missWithCommit(
+            context,
+            names,
+            locators[index]!,
+            entryNames[index]!,
+            generation,
+            undefined,
+            false,
+          );
+        }
       }
       pending = pending.filter((index) => out[index] === undefined);
       if (again.length > 0) {
