@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
-import type { SecretLocator, SecretProvider } from '../../src/types.js';
 import { startDelayProxy } from '../support/delay-proxy.js';
 import {
   closeClient,
   connectClient,
+  countingProvider,
   isMiss,
   makeCache,
   rawClient,
@@ -16,22 +16,8 @@ import {
 const redis = useRedisServer();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A provider shared under one identity, answering `value()` after `delayMs`, counting its calls. */
-function provider(delayMs: number, value: () => string = () => 'pw-1'): SecretProvider & { calls: number } {
-  const made = {
-    kind: 'memory',
-    identity: 'fleet-costs',
-    calls: 0,
-    sharedIdentity: (digest: (text: string) => string) => digest('fleet-costs'),
-    async fetch(locator: SecretLocator) {
-      made.calls++;
-      await sleep(delayMs);
-      return { secretString: value(), name: locator.secretId };
-    },
-    apiCalls: () => made.calls,
-  };
-  return made;
-}
+const provider = (delayMs: number, value: () => string = () => 'pw-1') =>
+  countingProvider('fleet-costs', delayMs, () => value());
 
 /** Calls per command since Redis started (INFO commandstats: the commands scripts run included). */
 async function commandCalls(url: string): Promise<Map<string, number>> {

@@ -8,6 +8,7 @@ import {
   type RedisSecretCache,
   type RedisSecretCacheOptions,
 } from '../../src/redis/index.js';
+import type { SecretLocator, SecretProvider } from '../../src/types.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 
 export type Flavour = 'node-redis' | 'ioredis';
@@ -177,4 +178,42 @@ export async function dumpRedis(raw: RawClient): Promise<string> {
     }
   } while (cursor !== '0');
   return parts.join('\n');
+}
+
+/**
+ * A provider shared under `identity`, answering `value(secretId)` after `delayMs` — with `fetchMany` too when
+ * `batching`, so that a read of several secrets is one shared read — and counting its calls.
+ */
+export function countingProvider(
+  identity: string,
+  delayMs: number,
+  value: (secretId: string) => string = () => 'pw-1',
+  batching = false,
+): SecretProvider & { calls: number } {
+  const answer = async (locator: SecretLocator) => {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return { secretString: value(locator.secretId), name: locator.secretId };
+  };
+  const made = {
+    kind: 'memory',
+    identity,
+    calls: 0,
+    sharedIdentity: (digest: (text: string) => string) => digest(identity),
+    async fetch(locator: SecretLocator) {
+      made.calls++;
+      return answer(locator);
+    },
+    ...(batching
+      ? {
+          async fetchMany(locators: readonly SecretLocator[]) {
+            made.calls++;
+            return Promise.all(
+              locators.map(async (locator) => ({ ok: true as const, payload: await answer(locator) })),
+            );
+          },
+        }
+      : {}),
+    apiCalls: () => made.calls,
+  };
+  return made;
 }

@@ -1,53 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
-import type { SecretLocator, SecretProvider } from '../../src/types.js';
 import { startDelayProxy } from '../support/delay-proxy.js';
-import { makeCache, rawClient, until, useRedisServer } from './helpers.js';
+import { countingProvider, makeCache, rawClient, until, useRedisServer } from './helpers.js';
 
 const redis = useRedisServer();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A provider shared under one identity, answering after `delayMs`, counting its calls. */
-function provider(delayMs: number): SecretProvider & { calls: number } {
-  const made = {
-    kind: 'memory',
-    identity: 'lease-wait',
-    calls: 0,
-    sharedIdentity: (digest: (text: string) => string) => digest('lease-wait'),
-    async fetch(locator: SecretLocator) {
-      made.calls++;
-      await sleep(delayMs);
-      return { secretString: 'pw-1', name: locator.secretId };
-    },
-    apiCalls: () => made.calls,
-  };
-  return made;
-}
-
-/** A batching provider (its reads of several secrets are one shared read), answering after `delayMs`. */
-function batchingProvider(delayMs: number, value: () => string): SecretProvider & { calls: number } {
-  const made = {
-    kind: 'memory',
-    identity: 'lease-cycle',
-    calls: 0,
-    sharedIdentity: (digest: (text: string) => string) => digest('lease-cycle'),
-    async fetch(locator: SecretLocator) {
-      made.calls++;
-      await sleep(delayMs);
-      return { secretString: `${value()}-${locator.secretId}`, name: locator.secretId };
-    },
-    async fetchMany(locators: readonly SecretLocator[]) {
-      made.calls++;
-      await sleep(delayMs);
-      return locators.map((locator) => ({
-        ok: true as const,
-        payload: { secretString: `${value()}-${locator.secretId}`, name: locator.secretId },
-      }));
-    },
-    apiCalls: () => made.calls,
-  };
-  return made;
-}
+const provider = (delayMs: number) => countingProvider('lease-wait', delayMs);
+const batchingProvider = (delayMs: number, value: () => string) =>
+  countingProvider('lease-cycle', delayMs, (secretId) => `${value()}-${secretId}`, true);
 
 describe('a reader waiting on another process’s lease', () => {
   const open: { close(): Promise<void> }[] = [];
