@@ -4,6 +4,7 @@ import { scanSecretRefs } from '../ref/scan.js';
 import type { SecretRefMatch } from '../types.js';
 
 const NO_MATCHES: readonly SecretRefMatch[] = Object.freeze([]);
+const OPEN_BRACE = 0x7b;
 
 function isWellFormed(matches: readonly SecretRefMatch[]): boolean {
   for (const match of matches) if (match.error !== undefined) return false;
@@ -28,8 +29,13 @@ const seen = new QuickLRU<string, true>({ maxSize: SCAN_MEMO_SIZE });
  * @internal
  */
 export function scanSecretRefsMemo(text: string): readonly SecretRefMatch[] {
-  // Most strings hold no brace at all: a one-character search turns them away faster than `includes('{{')`.
-  if (typeof text !== 'string' || text.indexOf('{') === -1 || !text.includes('{{')) return NO_MATCHES;
+  if (typeof text !== 'string') return NO_MATCHES;
+  // Most strings hold no brace at all: a one-character search turns them away faster than a search for `{{`; a
+  // reference usually begins at the first brace, so the second character is looked at before searching again.
+  const brace = text.indexOf('{');
+  if (brace === -1 || (text.charCodeAt(brace + 1) !== OPEN_BRACE && text.indexOf('{{', brace + 1) === -1)) {
+    return NO_MATCHES;
+  }
   if (text.length > SCAN_MEMO_MAX_LENGTH) return scanSecretRefs(text);
   const known = memo.get(text);
   if (known !== undefined) return known;
