@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCli } from '../../src/cli/cli.js';
 import { CLI_MAIN, exitWithin, spawnCli, untilIdle } from '../support/cli-spawn.js';
 
 let dir: string;

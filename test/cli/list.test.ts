@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { runCli } from '../../src/cli/cli.js';
 import { SecretFetchError } from '../../src/errors.js';
 import type { SecretManager } from '../../src/manager/types.js';
 import { fakeManager, makeIo } from './helpers.js';

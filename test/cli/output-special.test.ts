@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/cli/io.js';
 import { writePrivateFile } from '../../src/cli/output.js';
 import type { PrivateFileSystem } from '../../src/cli/private-file-system.js';
-import { runCli } from '../../src/cli/run.js';
+import { runCli } from '../../src/cli/cli.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMaskingWriter } from '../../src/cli/mask-stream.js';
-import { runCli } from '../../src/cli/run.js';
+import { runCli } from '../../src/cli/cli.js';
 import { createMasker } from '../../src/resolve/mask.js';
 import { CANARY } from '../support/canary.js';
 import { exitWithin, spawnCli } from '../support/cli-spawn.js';

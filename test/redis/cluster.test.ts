@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import type { SharedInvalidation } from '../../src/cache/tier.js';
-import { runCli } from '../../src/cli/run.js';
+import { runCli } from '../../src/cli/cli.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import { createRedisSecretCache, type RedisSecretCache } from '../../src/redis/index.js';
