@@ -13,7 +13,7 @@ import { readDemoSecrets, readDemoSeed, startDemoEndpoint } from '../examples/de
 import { quickStart } from '../examples/quick-start.js';
 import type { CliIo } from '../src/cli/io.js';
 import { createCliManager } from '../src/cli/manager.js';
-import { runCli } from '../src/cli/run.js';
+import { runCli } from '../src/cli/cli.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
