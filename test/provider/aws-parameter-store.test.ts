@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretResolutionError } from '../../src/errors.js';
 import type { SecretEvent } from '../../src/events.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { CANARY, errorTextWithoutFrames, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
