@@ -169,6 +169,26 @@ describe('createAwsSecretsManager reads Parameter Store through @aws-sdk/client-
     });
   });
 
+  it("a Parameter Store call that cannot connect names ssmEndpoint's host, not Secrets Manager's endpoint", async () => {
+    const sm = endpoint();
+    const manager = createAwsSecretsManager({
+      region: sm.region,
+      endpoint: sm.endpoint,
+      ssmEndpoint: 'http://127.0.0.1:9',
+      accessKeyId: sm.credentials.accessKeyId,
+      secretAccessKey: sm.credentials.secretAccessKey,
+      maxAttempts: 1,
+    });
+    const error = await manager.getSecret('{{resolve:ssm:/app/url}}').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ code: 'network' });
+    expect(error?.message).toBe(
+      'Could not reach http://127.0.0.1:9 (ECONNREFUSED); check `ssmEndpoint`, proxies and the network',
+    );
+  });
+
   it('throttling is retried by the SDK', async () => {
     const sm = endpoint();
     sm.injectFault({ kind: 'throttle', action: 'GetParameters', times: 1 });

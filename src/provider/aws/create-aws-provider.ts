@@ -77,6 +77,7 @@ export function createAwsProvider(config: AwsProviderConfig): AwsProvider {
     endpoint: resolved.endpoint,
     requestTimeoutMs: resolved.client === undefined ? resolved.requestTimeoutMs : undefined,
   };
+  const ssmSettings: AwsCallSettings = { ...settings, endpoint: resolved.ssmEndpoint };
   const state: BatchState = { batchDenied: false };
   const identity = awsIdentity(resolved);
   const ssm = createSsmTransport(resolved, identity);
@@ -109,7 +110,7 @@ export function createAwsProvider(config: AwsProviderConfig): AwsProvider {
         ? []
         : fetchParameters(
             ssm,
-            settings,
+            ssmSettings,
             parameters.map((p) => p.locator),
             signal,
           ),
