@@ -1,5 +1,5 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { createAwsSecretsManager } from '../src/provider/aws/create-aws-secrets-manager.js';
+import { createAwsSecretsManager } from '../src/manager/create-aws-secrets-manager.js';
 import { resolveConnection } from '../src/resolve/resolve-connection.js';
 import { connection, seedSecrets } from './fixtures.js';
 import { wallMs } from './measure.js';

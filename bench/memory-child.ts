@@ -3,7 +3,7 @@
  * fills a cache with 10,000 secrets of 1 KiB and prints the heap growth as JSON on standard output.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { createAwsSecretsManager } from '../src/provider/aws/create-aws-secrets-manager.js';
+import { createAwsSecretsManager } from '../src/manager/create-aws-secrets-manager.js';
 import { SECRET_BYTES, SECRET_COUNT } from './fixtures.js';
 import { createBenchClient } from './mock-client.js';
 

@@ -6,7 +6,7 @@
 
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createAwsSecretsManager } from '../src/provider/aws/index.js';
+import { createAwsSecretsManager } from '../src/manager/create-aws-secrets-manager.js';
 import { resolveConnection } from '../src/resolve/resolve-connection.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../src/testing/index.js';
 import { pairedRatio } from './measure.js';

@@ -19,16 +19,13 @@ export {
   SecretResolutionError,
 } from './errors.js';
 export type { SecretEvent, SecretRequest } from './events.js';
+export type { AwsSecretsManagerConfig } from './manager/create-aws-secrets-manager.js';
+export { createAwsSecretsManager } from './manager/create-aws-secrets-manager.js';
 export type { SecretManagerOptions } from './manager/create-secret-manager.js';
 export { createSecretManager } from './manager/create-secret-manager.js';
 export type { SecretManager, SecretManagerStats, SecretResult } from './manager/types.js';
-export type {
-  AwsCredentialsOption,
-  AwsProvider,
-  AwsSecretsManagerConfig,
-  AwsTestConnectionOptions,
-} from './provider/aws/index.js';
-export { createAwsProvider, createAwsSecretsManager } from './provider/aws/index.js';
+export type { AwsCredentialsOption, AwsProvider, AwsTestConnectionOptions } from './provider/aws/index.js';
+export { createAwsProvider } from './provider/aws/index.js';
 export type {
   MemoryProvider,
   MemoryProviderCall,

@@ -54,7 +54,7 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
   tell({});
   const credentials = keys === undefined ? await sdkCredentials(source.profile, region, tell) : undefined;
-  const { createAwsSecretsManager } = await import('../provider/aws/index.js');
+  const { createAwsSecretsManager } = await import('../manager/create-aws-secrets-manager.js');
   return createAwsSecretsManager({
     region,
     ...(endpoint === undefined ? {} : { endpoint }),

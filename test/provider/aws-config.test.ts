@@ -1,9 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecretRefConfigError } from '../../src/errors.js';
+import {
+  type AwsSecretsManagerConfig,
+  createAwsSecretsManager,
+} from '../../src/manager/create-aws-secrets-manager.js';
 import { resolveAwsConfig } from '../../src/provider/aws/config.js';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { expectNoCanary } from '../support/canary.js';
 
 const SECRET_KEY = 'SECRETKEY-CANARY-4b1d-do-not-leak';
@@ -77,6 +80,11 @@ describe('AWS configuration', () => {
     expect(() => createAwsSecretsManager({ region: 'us-east-1', cache: { ttlMs: -1 } })).toThrow(
       /cache\.ttlMs/,
     );
+  });
+
+  it("accepts createAwsSecretsManager's configuration in createAwsProvider, `cache` included", () => {
+    const config: AwsSecretsManagerConfig = { region: 'us-east-1', cache: { ttlMs: 1_000 } };
+    expect(createAwsProvider(config).kind).toBe('aws');
   });
 
   it('never quotes a value that could be a key pasted into the wrong option', () => {

@@ -14,7 +14,8 @@ const AWS_FOLDER = join(import.meta.dirname, '../../src/provider/aws');
 describe('the AWS SDK is loaded lazily', () => {
   it('is not loaded by importing the provider or creating it, only by the first call', async () => {
     // Act: import and construct
-    const { createAwsProvider, createAwsSecretsManager } = await import('../../src/provider/aws/index.js');
+    const { createAwsProvider } = await import('../../src/provider/aws/index.js');
+    const { createAwsSecretsManager } = await import('../../src/manager/create-aws-secrets-manager.js');
     const provider = createAwsProvider({
       region: 'us-east-1',
       endpoint: 'http://127.0.0.1:9',

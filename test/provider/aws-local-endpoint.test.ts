@@ -4,9 +4,9 @@ import { createSecretCache } from '../../src/cache/create-secret-cache.js';
 import type { SecretRefError } from '../../src/errors.js';
 import {
   type AwsSecretsManagerConfig,
-  createAwsProvider,
   createAwsSecretsManager,
-} from '../../src/provider/aws/index.js';
+} from '../../src/manager/create-aws-secrets-manager.js';
+import { createAwsProvider } from '../../src/provider/aws/index.js';
 import type { LocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';

@@ -124,6 +124,53 @@ describe('mapAwsError', () => {
     );
   });
 
+  it("words a Parameter Store call's failures in Parameter Store's terms, never Secrets Manager's", () => {
+    // Prepare
+    const ssm: AwsErrorContext = {
+      action: 'GetParameters',
+      secretId: '/app/url',
+      versionStage: 'live',
+      service: 'ssm-secure',
+      region: 'us-east-1',
+    };
+    const failures = [
+      sdkError('AccessDeniedException'),
+      sdkError('ParameterNotFound'),
+      sdkError('ResourceNotFoundException'),
+      sdkError('InvalidKeyId'),
+      sdkError('ThrottlingException'),
+      sdkError('InvalidSignatureException', { message: 'Credential should be scoped to a valid region.' }),
+      sdkError('InternalServerError', { $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      sdkError('UnknownOperationException', { $metadata: { httpStatusCode: 404 } }),
+      sdkError('Error', { code: 'ECONNREFUSED' }),
+      sdkError('Error', { code: 'ENOTFOUND' }),
+      sdkError('TimeoutError'),
+    ];
+
+    // Act
+    const messages = failures.map((failure) => mapAwsError(failure, ssm).message);
+
+    // Assess
+    expect(messages[0]).toBe(
+      'The credentials are not allowed ssm:GetParameters on parameter "/app/url" (label "live"); grant it in the IAM policy (and kms:Decrypt on the key of a SecureString)',
+    );
+    expect(messages[3]).toBe(
+      'AWS could not decrypt parameter "/app/url" (label "live") with its KMS key (InvalidKeyId); grant kms:Decrypt on the key to these credentials',
+    );
+    expect(messages[6]).toBe(
+      'Parameter Store failed with a server error (InternalServerError, HTTP 500) on GetParameters for parameter "/app/url" (label "live"); try again later',
+    );
+    expect(messages[8]).toBe(
+      'Could not reach Parameter Store in us-east-1 (ECONNREFUSED); check `ssmEndpoint`, proxies and the network',
+    );
+    for (const message of messages) {
+      expect(message).not.toMatch(/Secrets Manager|secretsmanager|secret "|GetSecretValue|`endpoint`/);
+    }
+    expect(mapAwsError(sdkError('AccessDeniedException'), { ...ssm, service: 'ssm' }).message).not.toContain(
+      'kms:Decrypt',
+    );
+  });
+
   it('keeps modeled SDK exceptions as the cause', () => {
     const original = new DecryptionFailure({ message: 'KMS said no', $metadata: { httpStatusCode: 400 } });
     const mapped = mapAwsError(original, CONTEXT);

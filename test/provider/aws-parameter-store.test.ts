@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretResolutionError } from '../../src/errors.js';
 import type { SecretEvent } from '../../src/events.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { CANARY, errorTextWithoutFrames, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
@@ -167,6 +167,26 @@ describe('createAwsSecretsManager reads Parameter Store through @aws-sdk/client-
     await expect(manager.getSecret('{{resolve:ssm:/app/locked}}')).rejects.toMatchObject({
       code: 'invalid_reference',
     });
+  });
+
+  it("a Parameter Store call that cannot connect names ssmEndpoint's host, not Secrets Manager's endpoint", async () => {
+    const sm = endpoint();
+    const manager = createAwsSecretsManager({
+      region: sm.region,
+      endpoint: sm.endpoint,
+      ssmEndpoint: 'http://127.0.0.1:9',
+      accessKeyId: sm.credentials.accessKeyId,
+      secretAccessKey: sm.credentials.secretAccessKey,
+      maxAttempts: 1,
+    });
+    const error = await manager.getSecret('{{resolve:ssm:/app/url}}').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toMatchObject({ code: 'network' });
+    expect(error?.message).toBe(
+      'Could not reach http://127.0.0.1:9 (ECONNREFUSED); check `ssmEndpoint`, proxies and the network',
+    );
   });
 
   it('throttling is retried by the SDK', async () => {

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SecretEvent } from '../../src/events.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { createAwsProvider } from '../../src/provider/aws/create-aws-provider.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 

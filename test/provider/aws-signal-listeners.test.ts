@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { limitedController, watchListenerWarnings } from '../support/listener-warnings.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';

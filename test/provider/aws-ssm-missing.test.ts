@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 
 const sdk = vi.hoisted(() => ({ loads: 0 }));
 

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import {
   type AwsSecretsManagerConfig,
-  createAwsProvider,
   createAwsSecretsManager,
-} from '../../src/provider/aws/index.js';
+} from '../../src/manager/create-aws-secrets-manager.js';
+import { createSecretManager } from '../../src/manager/create-secret-manager.js';
+import { createAwsProvider } from '../../src/provider/aws/index.js';
 import { startLocalSecretsManager } from '../../src/testing/index.js';
 import { expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SecretFetchError } from '../../src/errors.js';
 import type { SecretEvent } from '../../src/events.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 type Keys = { accessKeyId: string; secretAccessKey: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
 describe('the AWS provider warms up when it is created', () => {

@@ -1,13 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { SecretManager } from '../../src/manager/types.js';
 import {
-  type AwsProvider,
   type AwsSecretsManagerConfig,
-  createAwsProvider,
   createAwsSecretsManager,
-} from '../../src/provider/aws/index.js';
+} from '../../src/manager/create-aws-secrets-manager.js';
+import type { SecretManager } from '../../src/manager/types.js';
+import { type AwsProvider, createAwsProvider } from '../../src/provider/aws/index.js';
 import type { SecretProvider } from '../../src/types.js';
 
 describe('AWS provider types', () => {

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretEvent } from '../../src/events.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { useCaches, useRedisServer } from './helpers.js';
 

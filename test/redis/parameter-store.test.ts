@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SecretEvent } from '../../src/events.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import type { SecretManager } from '../../src/manager/types.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { invalidateFromEventBridge } from '../../src/rotation/eventbridge.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';

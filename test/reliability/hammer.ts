@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
 import { SecretRefError, type SecretRefErrorCode } from '../../src/errors.js';
+import {
+  type AwsSecretsManagerConfig,
+  createAwsSecretsManager,
+} from '../../src/manager/create-aws-secrets-manager.js';
 import type { SecretManager } from '../../src/manager/types.js';
-import { type AwsSecretsManagerConfig, createAwsSecretsManager } from '../../src/provider/aws/index.js';
 import type { LocalSecretsManager, SeedSecret } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 

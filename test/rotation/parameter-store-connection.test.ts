@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import type { SecretManager } from '../../src/manager/types.js';
-import { createAwsSecretsManager } from '../../src/provider/aws/create-aws-secrets-manager.js';
 import { compileConnection } from '../../src/resolve/compile.js';
 import { resolveConnection } from '../../src/resolve/resolve-connection.js';
 import { withConnection } from '../../src/rotation/with-connection.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAwsSecretsManager } from '../../src/provider/aws/index.js';
+import { createAwsSecretsManager } from '../../src/manager/create-aws-secrets-manager.js';
 import { invalidateFromEventBridge } from '../../src/rotation/eventbridge.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 

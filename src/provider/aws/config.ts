@@ -1,17 +1,16 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretRefConfigError } from '../../errors.js';
-import { createEmitter, type Emit } from '../../events.js';
-import type { SecretManagerOptions } from '../../manager/create-secret-manager.js';
+import { createEmitter, type Emit, type SecretEvent } from '../../events.js';
 import { type AwsCredentialsOption, resolveCredentials } from './credentials.js';
 import { describeValue } from './describe-value.js';
 
 /**
- * How `createAwsSecretsManager` and `createAwsProvider` reach AWS Secrets Manager.
+ * How `createAwsProvider` reaches AWS Secrets Manager and Parameter Store: the transport half of
+ * `AwsSecretsManagerConfig`, which adds the manager's `cache`.
  * @example
- *   const config: AwsSecretsManagerConfig = { region: 'us-east-1', endpoint: 'http://localhost:4566' };
- *   const manager = createAwsSecretsManager(config);
+ *   const provider = createAwsProvider({ region: 'us-east-1', endpoint: 'http://localhost:4566' });
  */
-export interface AwsSecretsManagerConfig {
+export interface AwsProviderConfig {
   /**
    * AWS region such as `us-east-1`. Required unless `client` is given or `AWS_REGION` / `AWS_DEFAULT_REGION` is set.
    * @default process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION
@@ -54,21 +53,16 @@ export interface AwsSecretsManagerConfig {
    */
   requestTimeoutMs?: number;
   /**
-   * Cache options passed to the manager, `false` for no cache, or a shared cache.
-   * @default the manager's defaults
-   */
-  cache?: SecretManagerOptions['cache'];
-  /**
-   * Told what the manager's cache does (`hit`, `miss`, `fetch`, `changed`, …) and of each AWS call (`request`: the
-   * action, status, request id, attempts, duration), for metrics and logs; never a value.
+   * Told of each AWS call (`request`: the action, status, request id, attempts, duration), for metrics and logs;
+   * never a value.
    * @default undefined
    */
-  onEvent?: SecretManagerOptions['onEvent'];
+  onEvent?: (event: SecretEvent) => void;
 }
 
-/** The default of {@link AwsSecretsManagerConfig.maxAttempts}. */
+/** The default of {@link AwsProviderConfig.maxAttempts}. */
 const DEFAULT_MAX_ATTEMPTS = 3;
-/** The default of {@link AwsSecretsManagerConfig.requestTimeoutMs}. */
+/** The default of {@link AwsProviderConfig.requestTimeoutMs}. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 
 /** A validated configuration; static keys stay inside `credentials` and are never copied elsewhere. */
@@ -86,6 +80,10 @@ export interface ResolvedAwsConfig {
   emit?: Emit;
 }
 
+/**
+ * The options accepted, for the message naming an unknown one. `cache` is `createAwsSecretsManager`'s, accepted and
+ * unused here so that one configuration object serves both factories.
+ */
 const KNOWN_OPTIONS = new Set([
   'region',
   'accessKeyId',
@@ -118,7 +116,7 @@ const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
  * Checks every option at once and returns the transport settings; throws a `SecretRefConfigError` naming the
  * first bad option. Reads `AWS_REGION` / `AWS_DEFAULT_REGION` when `region` and `client` are both absent.
  */
-export function resolveAwsConfig(config: AwsSecretsManagerConfig): ResolvedAwsConfig {
+export function resolveAwsConfig(config: AwsProviderConfig): ResolvedAwsConfig {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new SecretRefConfigError(
       'config',

@@ -12,7 +12,7 @@ import type {
 } from '../../types.js';
 import { createAwsTransport } from './aws-transport.js';
 import type { AwsCallSettings } from './call-context.js';
-import { type AwsSecretsManagerConfig, resolveAwsConfig } from './config.js';
+import { type AwsProviderConfig, resolveAwsConfig } from './config.js';
 import { type BatchState, fetchManyFromAws } from './fetch-many.js';
 import { getSecretValue } from './get-secret-value.js';
 import { awsIdentity, awsSharedIdentity } from './identity.js';
@@ -67,7 +67,7 @@ export interface AwsProvider extends SecretProvider {
  *   const provider = createAwsProvider({ region: 'eu-west-1' });
  *   const payload = await provider.fetch({ secretId: 'prod/db' });
  */
-export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider {
+export function createAwsProvider(config: AwsProviderConfig): AwsProvider {
   const resolved = resolveAwsConfig(config);
   const transport = createAwsTransport(resolved);
   // The SDK's import and the client's construction take a round trip's worth of time; start them now, so that a
@@ -77,6 +77,7 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
     endpoint: resolved.endpoint,
     requestTimeoutMs: resolved.client === undefined ? resolved.requestTimeoutMs : undefined,
   };
+  const ssmSettings: AwsCallSettings = { ...settings, endpoint: resolved.ssmEndpoint };
   const state: BatchState = { batchDenied: false };
   const identity = awsIdentity(resolved);
   const ssm = createSsmTransport(resolved, identity);
@@ -109,7 +110,7 @@ export function createAwsProvider(config: AwsSecretsManagerConfig): AwsProvider 
         ? []
         : fetchParameters(
             ssm,
-            settings,
+            ssmSettings,
             parameters.map((p) => p.locator),
             signal,
           ),

@@ -13,6 +13,7 @@ import {
   oneLine,
   originOf,
   targetOf,
+  termsOf,
 } from './call-context.js';
 import { type AwsErrorKind, awsErrorKind } from './error-names.js';
 import { sanitizeSdkError } from './sanitize-error.js';
@@ -152,23 +153,21 @@ interface Classified {
 
 function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   const { name, kind, systemCode, status } = details;
+  const terms = termsOf(context);
   const subject = describeSubject(context);
   const target = targetOf(context);
   if (kind === 'not_found') {
     const what = context.versionStage !== undefined || context.versionId !== undefined ? ', the version' : '';
     return {
       code: 'secret_not_found',
-      message: `${capitalize(subject)} was not found in ${context.region ?? "the client's region"}; check the secret name or ARN${what} and the region`,
+      message: `${capitalize(subject)} was not found in ${context.region ?? "the client's region"}; check the ${terms.item} name or ARN${what} and the region`,
     };
   }
   if (kind === 'access_denied') {
-    const kms =
-      context.action === 'ListSecrets'
-        ? ''
-        : ' (and kms:Decrypt on its KMS key if it uses a customer managed key)';
+    const kms = context.action === 'ListSecrets' ? '' : terms.kmsAdvice;
     return {
       code: 'access_denied',
-      message: `The credentials are not allowed secretsmanager:${context.action} on ${subject}; grant it in the IAM policy${kms}`,
+      message: `The credentials are not allowed ${terms.iam}:${context.action} on ${subject}; grant it in the IAM policy${kms}`,
     };
   }
   if (kind === 'expired_credentials') {
@@ -181,7 +180,7 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     const signed = context.region === undefined ? 'the client region' : `region ${context.region}`;
     return {
       code: 'invalid_credentials',
-      message: `${originOf(context.endpoint) ?? 'The Secrets Manager endpoint'} refused a request signed for ${signed}: it serves another region (${name}); set \`region\` to the endpoint's region, or use the endpoint of ${signed}`,
+      message: `${originOf(context.endpoint) ?? `The ${terms.name} endpoint`} refused a request signed for ${signed}: it serves another region (${name}); set \`region\` to the endpoint's region, or use the endpoint of ${signed}`,
     };
   }
   if (kind === 'invalid_credentials') {
@@ -213,7 +212,7 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   if (kind === 'decryption_failed') {
     return {
       code: 'decryption_failed',
-      message: `AWS could not decrypt ${subject} with its KMS key (DecryptionFailure); grant kms:Decrypt on the key to these credentials`,
+      message: `AWS could not decrypt ${subject} with its KMS key (${name}); grant kms:Decrypt on the key to these credentials`,
     };
   }
   if (kind === 'invalid_request') {
@@ -226,13 +225,13 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   if (systemCode !== undefined && NETWORK_CODES.has(systemCode)) {
     return {
       code: 'network',
-      message: `Could not reach ${target} (${systemCode ?? name}); check \`endpoint\`, proxies and the network`,
+      message: `Could not reach ${target} (${systemCode}); check \`${terms.endpointOption}\`, proxies and the network`,
     };
   }
   if (systemCode !== undefined && DNS_CODES.has(systemCode)) {
     return {
       code: 'unknown_endpoint',
-      message: `The host of ${target} could not be found (${systemCode}); check \`endpoint\` and \`region\``,
+      message: `The host of ${target} could not be found (${systemCode}); check \`${terms.endpointOption}\` and \`region\``,
       transient: systemCode === 'EAI_AGAIN',
     };
   }
@@ -256,7 +255,7 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
   if (details.parseFailure) {
     return {
       code: 'provider_error',
-      message: `The answer of ${target} to ${context.action} could not be read; check that \`endpoint\` is a Secrets Manager endpoint`,
+      message: `The answer of ${target} to ${context.action} could not be read; check that \`${terms.endpointOption}\` is a ${terms.name} endpoint`,
       transient: status !== undefined && status >= 500,
     };
   }
@@ -264,14 +263,14 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     const http = status === undefined ? '' : `, HTTP ${status}`;
     return {
       code: 'provider_error',
-      message: `Secrets Manager failed with a server error (${name}${http}) on ${context.action} for ${subject}; try again later`,
+      message: `${terms.name} failed with a server error (${name}${http}) on ${context.action} for ${subject}; try again later`,
       transient: true,
     };
   }
   if (status === 404 || kind === 'unknown_operation') {
     return {
       code: 'unknown_endpoint',
-      message: `${target} did not answer like a Secrets Manager endpoint (${name}); check \`endpoint\``,
+      message: `${target} did not answer like a ${terms.name} endpoint (${name}); check \`${terms.endpointOption}\``,
     };
   }
   return {

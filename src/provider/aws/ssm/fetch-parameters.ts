@@ -2,8 +2,7 @@ import type { Parameter } from '@aws-sdk/client-ssm';
 import { throwIfAborted } from '../../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../../types.js';
-import { type AwsCallSettings, callContext } from '../call-context.js';
-import { awsErrorBaseNameOf, awsErrorKind } from '../error-names.js';
+import { type AwsCallSettings, callContext, describeSubject } from '../call-context.js';
 import { mapAwsError } from '../map-error.js';
 import type { SsmTransport } from './ssm-transport.js';
 
@@ -18,20 +17,10 @@ function requestedName(locator: SecretLocator): string {
   return selector === undefined ? locator.secretId : `${locator.secretId}:${selector}`;
 }
 
-function describe(locator: SecretLocator): string {
-  const selector =
-    locator.versionId !== undefined
-      ? ` version ${locator.versionId}`
-      : locator.versionStage !== undefined
-        ? ` label "${locator.versionStage}"`
-        : '';
-  return `parameter ${JSON.stringify(locator.secretId)}${selector}`;
-}
-
 function notFound(locator: SecretLocator, region: string | undefined): SecretFetchError {
   return new SecretFetchError(
     'secret_not_found',
-    `The ${describe(locator)} was not found in Parameter Store in ${region ?? "the client's region"}; check the name, the version or label, and the region`,
+    `The ${describeSubject(locator)} was not found in Parameter Store in ${region ?? "the client's region"}; check the name, the version or label, and the region`,
     { ref: locator.secretId, transient: false },
   );
 }
@@ -39,51 +28,8 @@ function notFound(locator: SecretLocator, region: string | undefined): SecretFet
 function malformed(locator: SecretLocator, what: string): SecretFetchError {
   return new SecretFetchError(
     'provider_error',
-    `Parameter Store gave a malformed answer for the ${describe(locator)}: ${what}`,
+    `Parameter Store gave a malformed answer for the ${describeSubject(locator)}: ${what}`,
     { ref: locator.secretId, transient: false },
-  );
-}
-
-/** A call's failure, for each locator it carried: AWS's error mapped, with Parameter Store's own wording. */
-function callError(
-  error: unknown,
-  locator: SecretLocator,
-  region: string | undefined,
-  settings: AwsCallSettings,
-  signal?: AbortSignal,
-): SecretRefError {
-  if (error instanceof SecretRefError) return error;
-  const name = awsErrorBaseNameOf(error);
-  if (awsErrorKind(name) === 'decryption_failed') {
-    return new SecretFetchError(
-      'decryption_failed',
-      `AWS could not decrypt the ${describe(locator)} with its KMS key (${name}); grant kms:Decrypt on the key to these credentials`,
-      { ref: locator.secretId, transient: false },
-    );
-  }
-  const mapped = mapAwsError(
-    error,
-    callContext('GetSecretValue', { secretId: locator.secretId }, region, settings, signal),
-  );
-  if (mapped.code === 'access_denied') {
-    const kms = locator.service === 'ssm-secure' ? ' (and kms:Decrypt on the key of a SecureString)' : '';
-    return new SecretFetchError(
-      'access_denied',
-      `The credentials are not allowed ssm:GetParameters on the ${describe(locator)}; grant it in the IAM policy${kms}`,
-      { ref: locator.secretId, cause: mapped.cause, transient: false },
-    );
-  }
-  // Messages name Secrets Manager's call: say which call it was.
-  return new SecretFetchError(
-    mapped.code,
-    mapped.message.replaceAll('GetSecretValue', 'GetParameters').replaceAll('secret "', 'parameter "'),
-    {
-      ref: locator.secretId,
-      cause: mapped.cause,
-      ...((mapped as { transient?: boolean }).transient === undefined
-        ? {}
-        : { transient: (mapped as { transient?: boolean }).transient }),
-    },
   );
 }
 
@@ -101,7 +47,7 @@ function toPayload(parameter: Parameter, locator: SecretLocator): FetchResult {
       ok: false,
       error: new SecretRefError(
         'invalid_reference',
-        `The ${describe(locator)} is a SecureString: read it with {{resolve:ssm-secure:…}} (an ssm reference reads without decryption, and its ciphertext is never returned)`,
+        `The ${describeSubject(locator)} is a SecureString: read it with {{resolve:ssm-secure:…}} (an ssm reference reads without decryption, and its ciphertext is never returned)`,
         { ref: locator.secretId },
       ),
     };
@@ -178,7 +124,11 @@ export async function fetchParameters(
       );
     } catch (error) {
       if (signal?.aborted || error instanceof SecretRefAbortError) throw error;
-      return (locator) => ({ ok: false, error: callError(error, locator, group.region, settings, signal) });
+      // AWS's error, mapped in Parameter Store's words for each locator the call carried.
+      return (locator) => ({
+        ok: false,
+        error: mapAwsError(error, callContext('GetParameters', locator, group.region, settings, signal)),
+      });
     }
     // The answer is not trusted: anything but arrays of objects is malformed for every name asked.
     const parameters = Array.isArray(answer?.Parameters) ? answer.Parameters : undefined;
