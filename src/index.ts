@@ -24,7 +24,12 @@ export { createAwsSecretsManager } from './manager/create-aws-secrets-manager.js
 export type { SecretManagerOptions } from './manager/create-secret-manager.js';
 export { createSecretManager } from './manager/create-secret-manager.js';
 export type { SecretManager, SecretManagerStats, SecretResult } from './manager/types.js';
-export type { AwsCredentialsOption, AwsProvider, AwsTestConnectionOptions } from './provider/aws/index.js';
+export type {
+  AwsCredentialsOption,
+  AwsProvider,
+  AwsProviderConfig,
+  AwsTestConnectionOptions,
+} from './provider/aws/index.js';
 export { createAwsProvider } from './provider/aws/index.js';
 export type {
   MemoryProvider,
