@@ -6,10 +6,10 @@ import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
 import { runScript } from './client.js';
-import type { Generation, ReadContext } from './context.js';
 import { sealEntry } from './crypto.js';
 import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
+import type { Generation, ReadContext } from './read.js';
 import { commitArgs, releaseArgs, renewArgs } from './script-io.js';
 import { COMMIT, RELEASE, RENEW } from './scripts.js';
 

@@ -11,13 +11,12 @@ import {
 } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { writeEntry } from './commit.js';
-import type { ReadContext } from './context.js';
 import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
 import { type FleetInvalidation, fleetInvalidation, type Invalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix } from './names.js';
-import { LISTENING_POLL_MS, POLL_MS, plainMiss, readShared } from './read.js';
+import { PLAIN_MISS, type ReadContext, readShared } from './read.js';
 import { createTierScopes } from './scopes.js';
 import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
 import { INVALIDATE } from './scripts.js';
@@ -63,8 +62,6 @@ export interface RedisTier extends SharedTier {
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
 const MAX_LOG = 10_000;
-/** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
-const BUS_DOWN_FRESH_MS = 1_000;
 
 /**
  * Creates the tier and starts listening on the bus.
@@ -171,10 +168,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     ttlMs: config.ttlMs,
     jitter: config.jitter,
     leaseMs: config.leaseMs,
-    freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
     nameMemo,
+    listening: () => listening,
     watchFills: fills.watch,
-    pollMs: () => (listening ? LISTENING_POLL_MS : POLL_MS),
     onProblem: (kind) => report(kind),
     onEpoch: (epoch) => markKeys(epoch),
   };
@@ -274,13 +270,8 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     scopeOf: scopes.scopeOf,
     async read(scope, locators, signal, options) {
       const names = namesOf(scope);
-      if (!names || closed || guard.skipping) return locators.map(plainMiss);
-      const aheadMs = Math.max(0, Number(options?.aheadMs) || 0);
-      try {
-        return await readShared(readContext, names, locators, signal, aheadMs);
-      } catch {
-        return locators.map(plainMiss);
-      }
+      if (!names || closed || guard.skipping) return locators.map(() => PLAIN_MISS);
+      return readShared(readContext, names, locators, signal, Math.max(0, Number(options?.aheadMs) || 0));
     },
     async invalidate(scope, secretId, replacement) {
       const names = namesOf(scope);
