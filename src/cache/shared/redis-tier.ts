@@ -13,7 +13,7 @@ import { type RedisConnection, type RedisSubscriber, runScript } from './client.
 import { writeEntry } from './commit.js';
 import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
-import { type FleetInvalidation, fleetInvalidation, type Invalidation } from './fleet-invalidation.js';
+import type { FleetInvalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix } from './names.js';
 import { PLAIN_MISS, type ReadContext, readShared } from './read.js';
@@ -58,6 +58,15 @@ export interface RedisTier extends SharedTier {
   close(): Promise<void>;
 }
 
+/** One invalidation to record in Redis: its kind, its bus message per key, and what it deletes. */
+interface Invalidation {
+  kind: 'form' | 'scope' | 'all';
+  messages: string[];
+  /** Entry names deleted directly too. */
+  entries: string[];
+  hashes: string[];
+}
+
 /** Invalidations kept for replay while Redis cannot be reached; past this, one namespace clear replaces them. */
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
@@ -90,14 +99,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
 
   const fills = createFills();
 
+  // The listeners are the store's, each wrapped by the tier guard (src/cache/tier-guard.ts): none throws.
   const emit = (message: SharedInvalidation): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(message);
-      } catch {
-        // A listener's failure is its own; the others still hear the message.
-      }
-    }
+    for (const listener of [...listeners]) listener(message);
   };
 
   const send = (invalidation: Invalidation): Promise<InvalidateReply | undefined> =>
@@ -154,7 +158,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     maxBackoffMs: 10_000,
     ready: connection.ready,
     probe: () => connection.command(['PING']),
-    onProblem: (kind, cause) => report(kind, cause),
+    onProblem: report,
     onRecovered: replay,
     answers: connection.answers,
   });
@@ -171,16 +175,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     nameMemo,
     listening: () => listening,
     watchFills: fills.watch,
-    onProblem: (kind) => report(kind),
+    onProblem: report,
     onEpoch: (epoch) => markKeys(epoch),
   };
-
-  const allInvalidation = (): Invalidation => ({
-    kind: 'all',
-    messages: keys.map((key) => encodeBusMessage(namespace, { kind: 'namespace', key })),
-    entries: [],
-    hashes: [],
-  });
 
   const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<InvalidateReply | undefined> =>
     send(invalidation).then(
@@ -254,17 +251,25 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     );
 
   /** One invalidation, told in one message per key (`messageOf` gives each key's, from the key's index). */
-  const invalidationOf = (
+  function invalidationOf(
     kind: Invalidation['kind'],
     messageOf: (key: DerivedKey, index: number) => BusMessage,
     hashes: string[],
     entries: string[] = [],
-  ): Invalidation => ({
-    kind,
-    messages: keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index))),
-    entries,
-    hashes,
-  });
+  ): Invalidation {
+    const messages = keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index)));
+    return { kind, messages, entries, hashes };
+  }
+  const allInvalidation = (): Invalidation =>
+    invalidationOf('all', (key) => ({ kind: 'namespace', key }), []);
+
+  /** What INVALIDATE's reply says the fleet did; this process's own subscription, when up, is not counted. */
+  const fleetInvalidation = (reply: InvalidateReply | undefined): FleetInvalidation =>
+    Object.freeze({
+      removed: reply?.removed ?? 0,
+      processes: Math.max(0, (reply?.heard ?? 0) - (subscribed && listening ? 1 : 0)),
+      keyInUse: reply?.marker === 2 ? 'yes' : reply?.marker === 1 ? 'other-key' : 'unused',
+    });
 
   return {
     scopeOf: scopes.scopeOf,
@@ -301,7 +306,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       };
     },
     async clearNamespace() {
-      return fleetInvalidation(await invalidateNow(allInvalidation(), true), subscribed && listening);
+      return fleetInvalidation(await invalidateNow(allInvalidation(), true));
     },
     async invalidateEverywhere(secretId) {
       const forms = keys.map((key) => anyScopeForm(key, secretId, nameMemo));
@@ -309,7 +314,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
         true,
       );
-      return fleetInvalidation(reply, subscribed && listening);
+      return fleetInvalidation(reply);
     },
     get listening() {
       return listening;
