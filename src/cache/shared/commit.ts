@@ -10,7 +10,7 @@ import { sealEntry } from './crypto.js';
 import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
 import type { Generation, ReadContext } from './read.js';
-import { commitArgs, releaseArgs, renewArgs } from './script-io.js';
+import { commitArgs } from './script-io.js';
 import { COMMIT, RELEASE, RENEW } from './scripts.js';
 
 /**
@@ -50,12 +50,7 @@ export function missWithCommit(
     const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
     context.guard
       .run(() =>
-        runScript(
-          context.connection,
-          RELEASE,
-          leaseKey,
-          releaseArgs({ prefix: context.prefix, leaseKey, token, notice }),
-        ),
+        runScript(context.connection, RELEASE, leaseKey, [leaseKey, token, `${context.prefix}bus`, notice]),
       )
       .catch(noop);
   };
@@ -84,7 +79,7 @@ function renewWhileFetching(context: ReadContext, leaseKey: string, token: strin
   const { leaseMs } = context;
   if (leaseMs <= 0) return noop;
   let renewals = MAX_LEASES_HELD * 2 - 2;
-  const args = renewArgs({ leaseKey, token, leaseMs });
+  const args = [leaseKey, token, String(leaseMs)];
   const timer = setInterval(() => {
     if (renewals-- <= 0) {
       clearInterval(timer);

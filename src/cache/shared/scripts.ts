@@ -232,7 +232,11 @@ local order = redis.call('HINCRBY', gen, 'fetch', 1)
 return { seq, redis.call('HGET', gen, 'epoch') or false, order, removed, heard, marker }
 `);
 
-/** Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice. See `releaseArgs`. */
+/**
+ * Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice, which wakes the
+ * readers waiting on the lease. ARGV: the lease key, the holder's token (a lease taken over by another process after
+ * `leaseMs` is not the caller's to drop), the channel and the notice.
+ */
 export const RELEASE = script(`
 if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('DEL', ARGV[1])
@@ -242,7 +246,8 @@ return 1
 
 /**
  * Extends a lease the caller still holds (its fetch is still running), so that the readers waiting on it keep
- * waiting rather than fetching themselves; a lease that is another's, or gone, is left alone. See `renewArgs`.
+ * waiting rather than fetching themselves; a lease that is another's, or gone, is left alone. ARGV: the lease key,
+ * the holder's token and the lease's new lifetime from now.
  */
 export const RENEW = script(`
 if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end
