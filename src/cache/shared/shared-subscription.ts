@@ -33,14 +33,8 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
     .listen(
       channel,
       (message) => {
-        // Each message once per process, to every tier in turn; a tier's failure is its own.
-        for (const member of hub.members) {
-          try {
-            member.onMessage(message);
-          } catch {
-            // the tiers' handlers do not throw; another tier still hears the message
-          }
-        }
+        // Each message once per process, to every tier in turn.
+        for (const member of hub.members) member.onMessage(message);
       },
       (up) => {
         // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
