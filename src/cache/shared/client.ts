@@ -25,7 +25,10 @@ export interface RedisConnection {
 
 /** A subscriber connection, listening on one channel. */
 export interface RedisSubscriber {
-  /** Starts listening; `onMessage` gets each message, `onState` each change between up and down. */
+  /**
+   * Starts listening; `onMessage` gets each message, `onState` each change between up and down once `listen` has
+   * resolved (before the first SUBSCRIBE answers, connection events say nothing about the subscription).
+   */
   listen(
     channel: string,
     onMessage: (message: string) => void,

@@ -94,7 +94,6 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const { namesOf, nameMemo } = scopes;
   let pending: Invalidation[] = [];
   let listening = false;
-  let subscribed = false;
   let closed = false;
 
   const fills = createFills();
@@ -233,8 +232,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         }
       },
       (up) => {
-        // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
-        if (closed || !subscribed || up === listening) return;
+        if (closed || up === listening) return;
         listening = up;
         if (!up) report('subscription_lost');
         // Down: what is published now cannot be heard. Up again: what was published meanwhile was missed.
@@ -244,7 +242,6 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     .then(
       () => {
         if (closed) return;
-        subscribed = true;
         listening = true;
       },
       (error: unknown) => report('subscription_lost', error),
@@ -267,7 +264,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const fleetInvalidation = (reply: InvalidateReply | undefined): FleetInvalidation =>
     Object.freeze({
       removed: reply?.removed ?? 0,
-      processes: Math.max(0, (reply?.heard ?? 0) - (subscribed && listening ? 1 : 0)),
+      processes: Math.max(0, (reply?.heard ?? 0) - (listening ? 1 : 0)),
       keyInUse: reply?.marker === 2 ? 'yes' : reply?.marker === 1 ? 'other-key' : 'unused',
     });
 

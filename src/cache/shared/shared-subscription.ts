@@ -12,8 +12,6 @@ interface Member {
 interface Hub {
   readonly members: Set<Member>;
   readonly subscription: RedisSubscriber;
-  /** The first SUBSCRIBE has answered: from then on, state changes are the subscription's. */
-  subscribed: boolean;
   up: boolean;
 }
 
@@ -21,7 +19,7 @@ interface Hub {
 const hubs = new WeakMap<object, Map<string, Hub>>();
 
 function openHub(byChannel: Map<string, Hub>, channel: string, open: () => RedisSubscriber): Hub {
-  const hub: Hub = { members: new Set(), subscription: open(), subscribed: false, up: false };
+  const hub: Hub = { members: new Set(), subscription: open(), up: false };
   byChannel.set(channel, hub);
   const joinAll = (): void => {
     for (const member of hub.members) {
@@ -37,8 +35,6 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
         for (const member of hub.members) member.onMessage(message);
       },
       (up) => {
-        // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
-        if (!hub.subscribed || up === hub.up) return;
         hub.up = up;
         for (const member of hub.members) if (!member.joined) member.onState(up);
         // A tier that joined while the subscription was down listens from now on.
@@ -47,7 +43,6 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
     )
     .then(
       () => {
-        hub.subscribed = true;
         hub.up = true;
         joinAll();
       },

@@ -67,8 +67,14 @@ function connectionSubscriber(source: AnyClient, owned: boolean): RedisSubscribe
       const current = owned ? ((source.duplicate as Fn).call(source) as AnyClient) : source;
       sub = current;
       channelName = channel;
-      for (const event of STATE_EVENTS.down) listeners.push([event, () => onState(false)]);
-      for (const event of STATE_EVENTS.up) listeners.push([event, () => onState(true)]);
+      let up: boolean | undefined;
+      const state = (now: boolean) => (): void => {
+        if (up === undefined || up === now) return;
+        up = now;
+        onState(now);
+      };
+      for (const event of STATE_EVENTS.down) listeners.push([event, state(false)]);
+      for (const event of STATE_EVENTS.up) listeners.push([event, state(true)]);
       for (const [event, listener] of listeners) current.on(event, listener);
       if (ioredis) {
         messageListener = (from: unknown, message: unknown) => {
@@ -89,6 +95,7 @@ function connectionSubscriber(source: AnyClient, owned: boolean): RedisSubscribe
           if (await closedWhile(current)) throw new Error('closed');
           await (current.subscribe as Fn).call(current, channel, ...(ioredis ? [] : [messageListener]));
           if (await closedWhile(current)) throw new Error('closed');
+          up = true;
           return;
         } catch (error) {
           if (await closedWhile(current)) throw error;
