@@ -58,7 +58,7 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
  * tier opens it (`open`: the connection the tier would have opened alone), later ones add their listener, every
  * message and every change between up and down goes to each of them, and the last to close closes it.
  * @example
- *   const subscriber = sharedSubscriberOf(client, () => shardSubscriberOf(client, connection));
+ *   const subscriber = sharedSubscriberOf(client, () => ownSubscriber(client, connection));
  */
 export function sharedSubscriberOf(client: object, open: () => RedisSubscriber): RedisSubscriber {
   let joined: { hub: Hub; member: Member; channel: string } | undefined;
