@@ -124,21 +124,21 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       )
       .then(decodeInvalidateReply);
 
-  /**
-   * Tells this process's own listeners of an invalidation it made, as the bus would, so that the caller's copies
-   * are gone when its call settles, however late its own bus message arrives (it still arrives, and finds nothing).
-   */
-  const tellSelf = (invalidation: Invalidation): void => {
-    fills.invalidated();
-    if (invalidation.kind === 'all') {
-      emit(DROP_ALL);
-      return;
-    }
-    const message = invalidation.messages[0] && decodeBusMessage(keys, namespace, invalidation.messages[0]);
-    if (message && message.kind !== 'filled') {
-      for (const dropped of invalidationsOf(message, scopes.known)) emit(dropped);
+  /** What a bus message means for this process: a waiting reader woken, or in-process copies dropped. */
+  const hear = (message: BusMessage | undefined): void => {
+    if (message?.kind === 'filled') fills.filled(message.entry, message.text);
+    else if (message) {
+      fills.invalidated();
+      for (const invalidation of invalidationsOf(message, scopes.known)) emit(invalidation);
     }
   };
+
+  /**
+   * Tells this process of an invalidation it made, as the bus would, so that the caller's copies are gone when its
+   * call settles, however late its own bus message arrives (it still arrives, and finds nothing).
+   */
+  const tellSelf = (invalidation: Invalidation): void =>
+    hear(decodeBusMessage(keys, namespace, invalidation.messages[0]!));
 
   const queue = (invalidation: Invalidation): void => {
     pending.push(invalidation);
@@ -215,22 +215,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   config.subscriber
     .listen(
       channel,
-      (text) => {
-        const message = decodeBusMessage(keys, namespace, text);
-        if (!message) return;
-        switch (message.kind) {
-          case 'filled':
-            fills.filled(message.entry, message.text);
-            return;
-          case 'form':
-          case 'any-scope-form':
-          case 'scope':
-          case 'namespace':
-            fills.invalidated();
-            for (const invalidation of invalidationsOf(message, scopes.known)) emit(invalidation);
-            return;
-        }
-      },
+      (text) => hear(decodeBusMessage(keys, namespace, text)),
       (up) => {
         if (closed || up === listening) return;
         listening = up;
