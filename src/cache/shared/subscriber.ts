@@ -200,16 +200,10 @@ async function subscribeAt(
   const onChannel = channelListener(ioredis, channel, onMessage);
   // A cluster's channel is a shard channel (SSUBSCRIBE), in the namespace's slot; one server's a plain one.
   if (ioredis) sub.on(connection.cluster ? 'smessage' : 'message', onChannel);
-  const subscribe = ioredis
-    ? connection.cluster
-      ? sub.ssubscribe
-      : sub.subscribe
-    : connection.cluster
-      ? sub.sSubscribe
-      : sub.subscribe;
+  const subscribe = connection.cluster ? (ioredis ? 'ssubscribe' : 'sSubscribe') : 'subscribe';
   try {
     await (sub.connect as Fn).call(sub);
-    await (subscribe as Fn).call(sub, channel, ...(ioredis ? [] : [onChannel]));
+    await (sub[subscribe] as Fn).call(sub, channel, ...(ioredis ? [] : [onChannel]));
   } catch (error) {
     stop();
     throw error;
