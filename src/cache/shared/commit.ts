@@ -5,7 +5,6 @@
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
-import { runScript } from './client.js';
 import { sealEntry } from './crypto.js';
 import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
@@ -48,11 +47,7 @@ export function missWithCommit(
     if (token === undefined) return;
     // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
     const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
-    context.guard
-      .run(() =>
-        runScript(context.connection, RELEASE, leaseKey, [leaseKey, token, `${context.prefix}bus`, notice]),
-      )
-      .catch(noop);
+    context.run(RELEASE, leaseKey, [leaseKey, token, `${context.prefix}bus`, notice]).catch(noop);
   };
   return {
     hit: false,
@@ -85,14 +80,12 @@ function renewWhileFetching(context: ReadContext, leaseKey: string, token: strin
       clearInterval(timer);
       return;
     }
-    context.guard
-      .run(() => runScript(context.connection, RENEW, leaseKey, args))
-      .then(
-        (renewed) => {
-          if (renewed !== 1) clearInterval(timer);
-        },
-        () => clearInterval(timer),
-      );
+    context.run(RENEW, leaseKey, args).then(
+      (renewed) => {
+        if (renewed !== 1) clearInterval(timer);
+      },
+      () => clearInterval(timer),
+    );
   }, leaseMs / 2);
   timer.unref();
   return () => clearInterval(timer);
@@ -144,7 +137,7 @@ export function writeEntry(
         ...ids.map((id) => anyScopeForm(scope.key, id, context.nameMemo)),
       ]),
     });
-    context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);
+    context.run(COMMIT, `${context.prefix}gen`, args).catch(noop);
     return true;
   } catch {
     // A payload that cannot be encoded is simply not shared; the caller already has it.

@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretLocator } from '../../types.js';
 import type { SharedRead } from '../tier.js';
-import { type RedisConnection, runScript } from './client.js';
 import { MAX_LEASES_HELD, missWithCommit } from './commit.js';
 import { type DerivedKey, openEntry } from './crypto.js';
 import { decodeEntry } from './entry.js';
 import type { FillWatch } from './fills.js';
-import { type Guard, stalledSoFar, watchStalls } from './guard.js';
+import { stalledSoFar, watchStalls } from './guard.js';
 import type { NameMemo, ScopeNames } from './names.js';
 import { decodeReadReply, type ReadReply, readArgs, splitEntryText } from './script-io.js';
-import { READ } from './scripts.js';
+import { READ, type TierScript } from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
-  readonly connection: RedisConnection;
-  readonly guard: Guard;
+  /** Runs a script (routed by `key`) within the tier's guard: bounded, and rejected at once while Redis is skipped. */
+  run(script: TierScript, key: string, args: readonly string[]): Promise<unknown>;
   readonly namespace: string;
   readonly prefix: string;
   readonly keys: readonly DerivedKey[];
@@ -145,9 +144,7 @@ export async function readShared(
       aheadMs: ahead,
       names: askedNames,
     });
-    const raw = await context.guard.run(() =>
-      runScript(context.connection, READ, `${context.prefix}gen`, args),
-    );
+    const raw = await context.run(READ, `${context.prefix}gen`, args);
     return { indexes, reply: decodeReadReply(raw, askedNames.length) };
   };
   try {

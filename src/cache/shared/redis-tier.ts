@@ -19,7 +19,7 @@ import { anyScopeForm, keyPrefix } from './names.js';
 import { PLAIN_MISS, type ReadContext, readShared } from './read.js';
 import { createTierScopes } from './scopes.js';
 import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
-import { INVALIDATE } from './scripts.js';
+import { INVALIDATE, type TierScript } from './scripts.js';
 
 /** What the Redis tier is built from (options already checked). */
 export interface RedisTierConfig {
@@ -103,26 +103,24 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     for (const listener of [...listeners]) listener(message);
   };
 
+  const run = (script: TierScript, key: string, args: readonly string[]): Promise<unknown> =>
+    guard.run(() => runScript(connection, script, key, args));
+
   const send = (invalidation: Invalidation): Promise<InvalidateReply | undefined> =>
-    guard
-      .run(() =>
-        runScript(
-          connection,
-          INVALIDATE,
-          `${prefix}gen`,
-          invalidateArgs({
-            prefix,
-            channel,
-            kind: invalidation.kind,
-            maxLog: MAX_LOG,
-            epochCandidate: randomBytes(8).toString('hex'),
-            messages: invalidation.messages,
-            entries: invalidation.entries,
-            hashes: invalidation.hashes,
-          }),
-        ),
-      )
-      .then(decodeInvalidateReply);
+    run(
+      INVALIDATE,
+      `${prefix}gen`,
+      invalidateArgs({
+        prefix,
+        channel,
+        kind: invalidation.kind,
+        maxLog: MAX_LOG,
+        epochCandidate: randomBytes(8).toString('hex'),
+        messages: invalidation.messages,
+        entries: invalidation.entries,
+        hashes: invalidation.hashes,
+      }),
+    ).then(decodeInvalidateReply);
 
   /** What a bus message means for this process: a waiting reader woken, or in-process copies dropped. */
   const hear = (message: BusMessage | undefined): void => {
@@ -163,8 +161,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   });
 
   const readContext: ReadContext = {
-    connection,
-    guard,
+    run,
     namespace,
     prefix,
     keys,
