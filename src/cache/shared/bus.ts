@@ -164,27 +164,16 @@ export function decodeBusMessage(
     if (parsed.verified.length < MAX_VERIFIED) parsed.verified.push(check);
   }
   if (!check.ok) return undefined;
-  const message = messageOf(parsed.kind, key, parsed.scope, parsed.form);
+  // `parse` checked that the message has the fields its kind needs, and only those.
+  const { kind, scope, form } = parsed;
+  const message = {
+    kind,
+    key,
+    ...(scope === '-' ? {} : { scope }),
+    ...(form === '-' ? {} : { form }),
+  } as InvalidationMessage;
   answersOf.set(message, check.answers);
   return message;
-}
-
-function messageOf(
-  kind: InvalidationMessage['kind'],
-  key: DerivedKey,
-  scope: string,
-  form: string,
-): InvalidationMessage {
-  switch (kind) {
-    case 'form':
-      return { kind, key, scope, form };
-    case 'any-scope-form':
-      return { kind, key, form };
-    case 'scope':
-      return { kind, key, scope };
-    case 'namespace':
-      return { kind, key };
-  }
 }
 
 /** Matches every entry (a scope-wide or namespace-wide invalidation). */

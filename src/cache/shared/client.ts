@@ -25,7 +25,10 @@ export interface RedisConnection {
 
 /** A subscriber connection, listening on one channel. */
 export interface RedisSubscriber {
-  /** Starts listening; `onMessage` gets each message, `onState` each change between up and down. */
+  /**
+   * Starts listening; `onMessage` gets each message, `onState` each change between up and down once `listen` has
+   * resolved (before the first SUBSCRIBE answers, connection events say nothing about the subscription).
+   */
   listen(
     channel: string,
     onMessage: (message: string) => void,
@@ -72,24 +75,21 @@ export function connectionOf(value: unknown, option: string): RedisConnection {
       shared = { loads: new Map(), answers: { at: 0 } };
       sharedByClient.set(client, shared);
     }
-    const { loads, answers } = shared;
     if (isIoredis(client)) {
       // An ioredis Cluster routes by the keys it finds in the command itself (EVALSHA's numkeys included).
       return {
+        ...shared,
         flavour: 'ioredis',
         cluster,
-        loads,
-        answers,
         ready: () => client.status === 'ready',
         command: ([name, ...args]) => (client.call as Fn).call(client, name, ...args) as Promise<unknown>,
       };
     }
     if (isNodeRedis(client)) {
       return {
+        ...shared,
         flavour: 'node-redis',
         cluster,
-        loads,
-        answers,
         ready: () => client.isReady === true,
         command: cluster
           ? (args, key) => (client.sendCommand as Fn).call(client, key, false, [...args]) as Promise<unknown>

@@ -5,12 +5,11 @@
 import type { SecretLocator, SecretPayload } from '../../types.js';
 import type { SharedRead } from '../tier.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
-import { runScript } from './client.js';
-import type { Generation, ReadContext } from './context.js';
 import { sealEntry } from './crypto.js';
 import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
 import { anyScopeForm, idForms, type ScopeNames } from './names.js';
-import { commitArgs, releaseArgs, renewArgs } from './script-io.js';
+import type { Generation, ReadContext } from './read.js';
+import { commitArgs } from './script-io.js';
 import { COMMIT, RELEASE, RENEW } from './scripts.js';
 
 /**
@@ -48,16 +47,7 @@ export function missWithCommit(
     if (token === undefined) return;
     // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
     const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
-    context.guard
-      .run(() =>
-        runScript(
-          context.connection,
-          RELEASE,
-          leaseKey,
-          releaseArgs({ prefix: context.prefix, leaseKey, token, notice }),
-        ),
-      )
-      .catch(noop);
+    context.run(RELEASE, leaseKey, [leaseKey, token, `${context.prefix}bus`, notice]).catch(noop);
   };
   return {
     hit: false,
@@ -84,20 +74,18 @@ function renewWhileFetching(context: ReadContext, leaseKey: string, token: strin
   const { leaseMs } = context;
   if (leaseMs <= 0) return noop;
   let renewals = MAX_LEASES_HELD * 2 - 2;
-  const args = renewArgs({ leaseKey, token, leaseMs });
+  const args = [leaseKey, token, String(leaseMs)];
   const timer = setInterval(() => {
     if (renewals-- <= 0) {
       clearInterval(timer);
       return;
     }
-    context.guard
-      .run(() => runScript(context.connection, RENEW, leaseKey, args))
-      .then(
-        (renewed) => {
-          if (renewed !== 1) clearInterval(timer);
-        },
-        () => clearInterval(timer),
-      );
+    context.run(RENEW, leaseKey, args).then(
+      (renewed) => {
+        if (renewed !== 1) clearInterval(timer);
+      },
+      () => clearInterval(timer),
+    );
   }, leaseMs / 2);
   timer.unref();
   return () => clearInterval(timer);
@@ -149,7 +137,7 @@ export function writeEntry(
         ...ids.map((id) => anyScopeForm(scope.key, id, context.nameMemo)),
       ]),
     });
-    context.guard.run(() => runScript(context.connection, COMMIT, `${context.prefix}gen`, args)).catch(noop);
+    context.run(COMMIT, `${context.prefix}gen`, args).catch(noop);
     return true;
   } catch {
     // A payload that cannot be encoded is simply not shared; the caller already has it.

@@ -21,6 +21,14 @@ interface EntryJson {
   x: number;
 }
 
+/** The payload's text fields, by their short names. */
+const TEXTS = [
+  ['s', 'secretString'],
+  ['a', 'arn'],
+  ['n', 'name'],
+  ['v', 'versionId'],
+] as const;
+
 /**
  * The JSON text encrypted into a shared entry.
  * @example
@@ -28,11 +36,8 @@ interface EntryJson {
  */
 export function encodeEntry(payload: SecretPayload, expiresAt: number): string {
   const json: EntryJson = { x: expiresAt };
-  if (payload.secretString !== undefined) json.s = payload.secretString;
+  for (const [field, name] of TEXTS) if (payload[name] !== undefined) json[field] = payload[name];
   if (payload.secretBinary !== undefined) json.b = Buffer.from(payload.secretBinary).toString('base64');
-  if (payload.arn !== undefined) json.a = payload.arn;
-  if (payload.name !== undefined) json.n = payload.name;
-  if (payload.versionId !== undefined) json.v = payload.versionId;
   if (payload.versionStages !== undefined) json.g = [...payload.versionStages];
   return JSON.stringify(json);
 }
@@ -54,23 +59,15 @@ export function decodeEntry(text: string): { payload: SecretPayload; expiresAt: 
   }
   if (json === null || typeof json !== 'object' || typeof json.x !== 'number') return undefined;
   const payload: SecretPayload = {};
-  if (json.s !== undefined) {
-    if (!isString(json.s)) return undefined;
-    payload.secretString = json.s;
-  }
-  if (json.b !== undefined) {
-    if (!isString(json.b)) return undefined;
-    payload.secretBinary = new Uint8Array(Buffer.from(json.b, 'base64'));
-  }
-  for (const [field, name] of [
-    ['a', 'arn'],
-    ['n', 'name'],
-    ['v', 'versionId'],
-  ] as const) {
+  for (const [field, name] of TEXTS) {
     const value = json[field];
     if (value === undefined) continue;
     if (!isString(value)) return undefined;
     payload[name] = value;
+  }
+  if (json.b !== undefined) {
+    if (!isString(json.b)) return undefined;
+    payload.secretBinary = new Uint8Array(Buffer.from(json.b, 'base64'));
   }
   if (json.g !== undefined) {
     if (!Array.isArray(json.g) || !json.g.every(isString)) return undefined;

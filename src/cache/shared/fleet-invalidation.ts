@@ -1,5 +1,3 @@
-import type { InvalidateReply } from './script-io.js';
-
 /**
  * What a fleet-wide invalidation did, as Redis recorded it.
  * @example
@@ -21,25 +19,4 @@ export interface FleetInvalidation {
    * emptied: a misspelt namespace, or a fleet not started).
    */
   readonly keyInUse: 'yes' | 'other-key' | 'unused';
-}
-
-/** One invalidation to record in Redis: its kind, its bus message per key, and what it deletes. */
-export interface Invalidation {
-  kind: 'form' | 'scope' | 'all';
-  messages: string[];
-  /** Entry names deleted directly too. */
-  entries: string[];
-  hashes: string[];
-}
-
-const NOT_RECORDED: FleetInvalidation = Object.freeze({ removed: 0, processes: 0, keyInUse: 'unused' });
-
-/** What INVALIDATE's decoded reply says the fleet did (see scripts.ts); `self` when this process heard it too. */
-export function fleetInvalidation(reply: InvalidateReply | undefined, self: boolean): FleetInvalidation {
-  if (reply === undefined) return NOT_RECORDED;
-  return Object.freeze({
-    removed: reply.removed,
-    processes: Math.max(0, reply.heard - (self ? 1 : 0)),
-    keyInUse: reply.marker === 2 ? 'yes' : reply.marker === 1 ? 'other-key' : 'unused',
-  });
 }

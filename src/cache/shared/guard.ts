@@ -62,6 +62,7 @@ let stalledMs = 0;
 let watching = 0;
 let ticker: NodeJS.Timeout | undefined;
 let lastTick = 0;
+const noop = (): void => {};
 
 /**
  * Starts measuring the loop's stalls (see {@link stalledSoFar}) until the returned function is called.
@@ -107,13 +108,14 @@ export function createGuard(options: GuardOptions): Guard {
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const bounded = <T>(operation: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const unwatch = watchStalls();
-      let settled = false;
-      let stalledAtStart = stalledSoFar();
-      const sentAt = Date.now();
-      let stalledInAll = 0;
+  const bounded = async <T>(operation: () => Promise<T>): Promise<T> => {
+    const unwatch = watchStalls();
+    let stalledAtStart = stalledSoFar();
+    let stalledInAll = 0;
+    let settled = false;
+    const sentAt = Date.now();
+    let deadline: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
       const expire = (): void => {
         // Replies that arrived while the loop was busy are read (poll phase) before this runs (check phase).
         setImmediate(() => {
@@ -132,40 +134,24 @@ export function createGuard(options: GuardOptions): Guard {
             deadline = setTimeout(expire, Math.min(answeredAt + options.operationTimeoutMs, latest) - now);
             return;
           }
-          settled = true;
-          unwatch();
           reject(new TierUnavailable(`Redis did not answer within ${options.operationTimeoutMs} ms`));
         });
       };
-      let deadline = setTimeout(expire, options.operationTimeoutMs);
-      const settle = (): void => {
-        settled = true;
-        clearTimeout(deadline);
-        unwatch();
-      };
-      let pending: Promise<T>;
-      try {
-        pending = operation();
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      const answered = (): void => {
-        if (options.answers) options.answers.at = Date.now();
-      };
-      Promise.resolve(pending).then(
-        (value) => {
-          answered();
-          if (settled) return;
-          settle();
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          settle();
-          reject(error);
-        },
-      );
+      deadline = setTimeout(expire, options.operationTimeoutMs);
     });
+    // Called now (a throw is a rejection); an answer, even one given up on, tells that Redis answers.
+    const pending = new Promise<T>((resolve) => resolve(operation()));
+    pending.then(() => {
+      if (options.answers) options.answers.at = Date.now();
+    }, noop);
+    try {
+      return await Promise.race([pending, expired]);
+    } finally {
+      settled = true;
+      clearTimeout(deadline);
+      unwatch();
+    }
+  };
 
   const schedule = (): void => {
     if (closed || timer) return;

@@ -3,19 +3,8 @@ import { normalizeLocator } from '../cache-key.js';
 import { type DerivedKey, hmacHex, hmacHexOf, lengthPrefixed } from './crypto.js';
 
 /**
- * Names in Redis. Every key starts with `secret-refs:{<namespace>}:` (one hash tag, so an ACL or a cluster slot
- * can hold a namespace), followed by one of:
- *
- * - `gen`: a hash with `epoch` (random; a namespace clear or a flush gives a new one), `seq` (the invalidation
- *   counter) and `floor` (the oldest sequence the log still covers);
- * - `log`: a sorted set of recent invalidations, `<seq>:<hashed form>` scored by sequence;
- * - `e:<epoch>:<entry name>`: an encrypted entry; `l:<epoch>:<entry name>`: its fetch lease;
- * - `i:<epoch>:<form>`: the entry keys an id form names; `s:<epoch>:<scope>`: the entry keys of a scope;
- * - `keys`: a hash of the key ids (see crypto.ts) of the processes that read the namespace, each with when it was
- *   marked, so that an operator's clear can tell a wrong key or a misspelt namespace;
- * - the channel `bus`.
- *
- * Entry names, forms and scopes are HMACs under the `names` key: no secret name, ARN, region or credential.
+ * The start of every key of a namespace: one hash tag, so that an ACL pattern or a cluster slot holds the namespace.
+ * What follows it (`gen`, `log`, `e:`, `l:`, `i:`, `s:`, `keys`, the channel `bus`) is in PROTOCOL.md, "Keys".
  * @example
  *   keyPrefix('prod'); // 'secret-refs:{prod}:'
  */

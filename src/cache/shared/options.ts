@@ -18,8 +18,9 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
   /**
    * The connection that listens for invalidations (a Redis connection in subscriber mode can send nothing else).
    * Not used with a cluster client: the cache then opens a connection to the shard of its channel, shared as below.
-   * @default `client.duplicate()`, opened by the first cache over `client` for its namespace, shared by every cache
-   * over `client` for that namespace, and closed when the last of them closes
+   * @default `client.duplicate()` (reconnected by the cache, not by your client's strategy), opened by the first
+   * cache over `client` for its namespace, shared by every cache over `client` for that namespace, and closed when the
+   * last of them closes
    */
   subscriber?: unknown;
   /**

@@ -1,36 +1,62 @@
 import { randomBytes } from 'node:crypto';
 import type { SecretLocator } from '../../types.js';
 import type { SharedRead } from '../tier.js';
-import { runScript } from './client.js';
 import { MAX_LEASES_HELD, missWithCommit } from './commit.js';
-import type { Generation, ReadContext } from './context.js';
-import { openEntry } from './crypto.js';
+import { type DerivedKey, openEntry } from './crypto.js';
 import { decodeEntry } from './entry.js';
+import type { FillWatch } from './fills.js';
 import { stalledSoFar, watchStalls } from './guard.js';
-import type { ScopeNames } from './names.js';
-import { decodeReadReply, readArgs, splitEntryText } from './script-io.js';
-import { READ } from './scripts.js';
+import type { NameMemo, ScopeNames } from './names.js';
+import { decodeReadReply, type ReadReply, readArgs, splitEntryText } from './script-io.js';
+import { READ, type TierScript } from './scripts.js';
+
+/** What a read and its commits need from the tier. */
+export interface ReadContext {
+  /** Runs a script (routed by `key`) within the tier's guard: bounded, and rejected at once while Redis is skipped. */
+  run(script: TierScript, key: string, args: readonly string[]): Promise<unknown>;
+  readonly namespace: string;
+  readonly prefix: string;
+  readonly keys: readonly DerivedKey[];
+  readonly ttlMs: number;
+  readonly jitter: number;
+  readonly leaseMs: number;
+  /** The memo of names (see names.ts). */
+  readonly nameMemo: NameMemo;
+  /** True while the bus is up: `filled` messages wake lease waiters, and invalidations reach in-process copies. */
+  listening(): boolean;
+  /** Watches `names` for their `filled` messages on the bus (see fills.ts), until the watch is closed. */
+  watchFills(names: readonly string[]): FillWatch;
+  onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
+  /** Told the namespace's epoch after each read that Redis answered. */
+  onEpoch?(epoch: string): void;
+}
+
+/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
+export interface Generation {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly order: string;
+}
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again at all the entries it waits for (or a
  * free lease) while the bus is down. The holder's `filled` message on the bus wakes it for that entry at once;
  * polling (after 5 ms, 10 ms, 20 ms, then every 50 ms) is for a bus that is down or a message that was lost.
  */
-export const POLL_MS = 50;
+const POLL_MS = 50;
 /**
  * The first poll while the bus is up, each later one twice as late (at most a lease apart): `filled` messages do
  * the waking (a holder that lets its lease go unfilled sends one too), so a poll is only for a message that was lost,
  * and a thousand waiters polling every 50 ms, or every second through a long cold start, would load Redis.
  */
-export const LISTENING_POLL_MS = 1_000;
+const LISTENING_POLL_MS = 1_000;
 const FIRST_POLL_MS = 5;
+/** While the bus is down, an in-process copy of a shared entry lives no longer than this (it may miss invalidations). */
+const BUS_DOWN_FRESH_MS = 1_000;
 const noop = (): void => {};
-const PLAIN_MISS: SharedRead = Object.freeze({ hit: false, commit: noop, release: noop });
 
 /** A miss that writes nothing (Redis skipped, or no scope). */
-export function plainMiss(): SharedRead {
-  return PLAIN_MISS;
-}
+export const PLAIN_MISS: SharedRead = Object.freeze({ hit: false, commit: noop, release: noop });
 
 const newEpoch = (): string => randomBytes(8).toString('hex');
 let tokens = 0;
@@ -85,7 +111,7 @@ export async function readShared(
     return deadline;
   };
   // While the bus is up, `filled` messages wake the waiters and polls only cover a lost one: the first comes late.
-  let wait = context.pollMs() > POLL_MS ? context.pollMs() : FIRST_POLL_MS;
+  let wait = context.listening() ? LISTENING_POLL_MS : FIRST_POLL_MS;
   let nextPoll = 0;
   let epoch = '';
   const reported = new Set<number>();
@@ -101,10 +127,12 @@ export async function readShared(
   // is held (its read queued behind its process's other work), and waiting for the next poll would cost it a second
   // read of its batch, and its value a second or more.
   const watch = context.watchFills(pending.map((index) => entryNames[index]!));
+  const miss = (index: number, generation: Generation, holder: string | undefined, rejected: boolean) =>
+    missWithCommit(context, names, locators[index]!, entryNames[index]!, generation, holder, rejected);
   const readRound = async (
     indexes: readonly number[],
     ahead: number,
-  ): Promise<{ indexes: readonly number[]; reply: ReturnType<typeof decodeReadReply> } | undefined> => {
+  ): Promise<{ indexes: readonly number[]; reply: ReadReply | undefined } | undefined> => {
     if (indexes.length === 0) return undefined;
     const leaseMs = Date.now() < deadlineNow() ? context.leaseMs : 0;
     const askedNames = indexes.map((index) => entryNames[index]!);
@@ -116,9 +144,7 @@ export async function readShared(
       aheadMs: ahead,
       names: askedNames,
     });
-    const raw = await context.guard.run(() =>
-      runScript(context.connection, READ, `${context.prefix}gen`, args),
-    );
+    const raw = await context.run(READ, `${context.prefix}gen`, args);
     return { indexes, reply: decodeReadReply(raw, askedNames.length) };
   };
   try {
@@ -150,10 +176,7 @@ export async function readShared(
         epoch = answered.epoch;
         context.onEpoch?.(answered.epoch);
         round.indexes.forEach((index, position) => {
-          const generation = answered;
           const slot = reply.slots[position]!;
-          const locator = locators[index]!;
-          const name = entryNames[index]!;
           // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
           const oversized = !slot.found && slot.oversized;
           if (oversized && !reported.has(index)) {
@@ -161,29 +184,19 @@ export async function readShared(
             context.onProblem('oversized');
           }
           if (slot.found) {
-            const opened = openHit(context, generation.epoch, name, slot.text, slot.pttl);
+            const opened = openHit(context, answered.epoch, entryNames[index]!, slot.text, slot.pttl);
             if (opened === 'expired' && !renewing.has(index)) {
               renewing.set(index, Math.max(1, slot.pttl));
               again.push(index);
               return;
             }
             out[index] =
-              typeof opened === 'object'
-                ? opened
-                : missWithCommit(
-                    context,
-                    names,
-                    locator,
-                    name,
-                    generation,
-                    undefined,
-                    opened === 'unreadable',
-                  );
+              typeof opened === 'object' ? opened : miss(index, answered, undefined, opened === 'unreadable');
           } else if (slot.lease === 1) {
             holding = true;
-            out[index] = missWithCommit(context, names, locator, name, generation, token, oversized);
+            out[index] = miss(index, answered, token, oversized);
           } else if (slot.lease !== -1 || Date.now() >= deadlineNow() || signal?.aborted) {
-            out[index] = missWithCommit(context, names, locator, name, generation, undefined, oversized);
+            out[index] = miss(index, answered, undefined, oversized);
           }
         });
       }
@@ -192,16 +205,8 @@ export async function readShared(
       // out their whole allowance. What another process holds is then read from the provider, not shared.
       if (holding && generation !== undefined) {
         for (const index of pending) {
-          if (out[index] !== undefined || again.includes(index)) continue;
-          out[index] = missWithCommit(
-            context,
-            names,
-            locators[index]!,
-            entryNames[index]!,
-            generation,
-            undefined,
-            false,
-          );
+          if (out[index] === undefined && !again.includes(index))
+            out[index] = miss(index, generation, undefined, false);
         }
       }
       pending = pending.filter((index) => out[index] === undefined);
@@ -235,11 +240,9 @@ export async function readShared(
           // While the bus is up, each poll comes twice as late as the one before, at most a lease apart (a holder
           // that died is found within a lease of its lease's end): a long cold start must not have every waiter of
           // the fleet read its whole batch every second.
-          const most = Math.max(context.pollMs(), context.leaseMs);
-          wait =
-            context.pollMs() > POLL_MS
-              ? Math.min(Math.max(wait, context.pollMs()) * 2, most)
-              : Math.min(wait * 2, POLL_MS);
+          wait = context.listening()
+            ? Math.min(Math.max(wait, LISTENING_POLL_MS) * 2, Math.max(LISTENING_POLL_MS, context.leaseMs))
+            : Math.min(wait * 2, POLL_MS);
           nextPoll = Math.min(now + wait, deadlineNow());
           break;
         }
@@ -251,10 +254,12 @@ export async function readShared(
         for (const index of pending) {
           const name = entryNames[index]!;
           if (!filled.has(name)) continue;
-          // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it.
+          // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it. It is
+          // not authenticated, and needs not be: it opens only if it was sealed for this entry under this epoch.
           const text = filled.get(name);
-          const opened = text === undefined ? undefined : openFilled(context, epoch, name, text);
-          if (opened) out[index] = opened;
+          const entry = text === undefined ? undefined : openText(context, epoch, name, text);
+          const left = entry ? Math.min(entry.expiresAt - Date.now(), freshCap(context)) : 0;
+          if (entry && left > 0) out[index] = { hit: true, payload: entry.payload, freshForMs: left };
           else asked.push(index);
         }
         pending = pending.filter((index) => out[index] === undefined);
@@ -275,27 +280,24 @@ function openHit(
   value: string,
   pttl: number,
 ): SharedRead | 'expired' | 'unreadable' {
-  const { order, sealed } = splitEntryText(value);
-  const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name, order }, sealed);
-  const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
+  const entry = openText(context, epoch, name, value);
   if (!entry) {
     context.onProblem('tampered');
     return 'unreadable';
   }
   const now = Date.now();
   if (entry.expiresAt <= now) return 'expired';
-  const left = Math.min(entry.expiresAt - now, pttl > 0 ? pttl : entry.expiresAt - now, context.freshCap());
+  const left = Math.min(entry.expiresAt - now, pttl > 0 ? pttl : entry.expiresAt - now, freshCap(context));
   return { hit: true, payload: entry.payload, freshForMs: Math.max(0, left) };
 }
 
-/**
- * Opens the text a `filled` message carried (unauthenticated: it opens only if it was sealed for this entry under
- * this epoch); `undefined` when it does not, or has expired: the reader then reads Redis.
- */
-function openFilled(context: ReadContext, epoch: string, name: string, text: string): SharedRead | undefined {
+/** The payload and expiry of an entry's text, sealed for `name` under `epoch`; `undefined` when it does not open. */
+function openText(context: ReadContext, epoch: string, name: string, text: string) {
   const { order, sealed } = splitEntryText(text);
   const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name, order }, sealed);
-  const entry = plaintext === undefined ? undefined : decodeEntry(plaintext);
-  const left = entry ? Math.min(entry.expiresAt - Date.now(), context.freshCap()) : 0;
-  return entry && left > 0 ? { hit: true, payload: entry.payload, freshForMs: left } : undefined;
+  return plaintext === undefined ? undefined : decodeEntry(plaintext);
 }
+
+/** How long a hit may be served in-process: while the bus is down, it may miss the invalidations of its entry. */
+const freshCap = (context: ReadContext): number =>
+  context.listening() ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS;

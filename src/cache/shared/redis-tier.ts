@@ -11,16 +11,15 @@ import {
 } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
 import { writeEntry } from './commit.js';
-import type { ReadContext } from './context.js';
 import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
-import { type FleetInvalidation, fleetInvalidation, type Invalidation } from './fleet-invalidation.js';
+import type { FleetInvalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix } from './names.js';
-import { LISTENING_POLL_MS, POLL_MS, plainMiss, readShared } from './read.js';
+import { PLAIN_MISS, type ReadContext, readShared } from './read.js';
 import { createTierScopes } from './scopes.js';
 import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
-import { INVALIDATE } from './scripts.js';
+import { INVALIDATE, type TierScript } from './scripts.js';
 
 /** What the Redis tier is built from (options already checked). */
 export interface RedisTierConfig {
@@ -59,12 +58,19 @@ export interface RedisTier extends SharedTier {
   close(): Promise<void>;
 }
 
+/** One invalidation to record in Redis: its kind, its bus message per key, and what it deletes. */
+interface Invalidation {
+  kind: 'form' | 'scope' | 'all';
+  messages: string[];
+  /** Entry names deleted directly too. */
+  entries: string[];
+  hashes: string[];
+}
+
 /** Invalidations kept for replay while Redis cannot be reached; past this, one namespace clear replaces them. */
 const MAX_PENDING = 1_000;
 /** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
 const MAX_LOG = 10_000;
-/** While the bus is down, an in-process copy of a shared entry lives no longer than this. */
-const BUS_DOWN_FRESH_MS = 1_000;
 
 /**
  * Creates the tier and starts listening on the bus.
@@ -88,57 +94,49 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const { namesOf, nameMemo } = scopes;
   let pending: Invalidation[] = [];
   let listening = false;
-  let subscribed = false;
   let closed = false;
 
   const fills = createFills();
 
+  // The listeners are the store's, each wrapped by the tier guard (src/cache/tier-guard.ts): none throws.
   const emit = (message: SharedInvalidation): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(message);
-      } catch {
-        // A listener's failure is its own; the others still hear the message.
-      }
-    }
+    for (const listener of [...listeners]) listener(message);
   };
+
+  const run = (script: TierScript, key: string, args: readonly string[]): Promise<unknown> =>
+    guard.run(() => runScript(connection, script, key, args));
 
   const send = (invalidation: Invalidation): Promise<InvalidateReply | undefined> =>
-    guard
-      .run(() =>
-        runScript(
-          connection,
-          INVALIDATE,
-          `${prefix}gen`,
-          invalidateArgs({
-            prefix,
-            channel,
-            kind: invalidation.kind,
-            maxLog: MAX_LOG,
-            epochCandidate: randomBytes(8).toString('hex'),
-            messages: invalidation.messages,
-            entries: invalidation.entries,
-            hashes: invalidation.hashes,
-          }),
-        ),
-      )
-      .then(decodeInvalidateReply);
+    run(
+      INVALIDATE,
+      `${prefix}gen`,
+      invalidateArgs({
+        prefix,
+        channel,
+        kind: invalidation.kind,
+        maxLog: MAX_LOG,
+        epochCandidate: randomBytes(8).toString('hex'),
+        messages: invalidation.messages,
+        entries: invalidation.entries,
+        hashes: invalidation.hashes,
+      }),
+    ).then(decodeInvalidateReply);
 
-  /**
-   * Tells this process's own listeners of an invalidation it made, as the bus would, so that the caller's copies
-   * are gone when its call settles, however late its own bus message arrives (it still arrives, and finds nothing).
-   */
-  const tellSelf = (invalidation: Invalidation): void => {
-    fills.invalidated();
-    if (invalidation.kind === 'all') {
-      emit(DROP_ALL);
-      return;
-    }
-    const message = invalidation.messages[0] && decodeBusMessage(keys, namespace, invalidation.messages[0]);
-    if (message && message.kind !== 'filled') {
-      for (const dropped of invalidationsOf(message, scopes.known)) emit(dropped);
+  /** What a bus message means for this process: a waiting reader woken, or in-process copies dropped. */
+  const hear = (message: BusMessage | undefined): void => {
+    if (message?.kind === 'filled') fills.filled(message.entry, message.text);
+    else if (message) {
+      fills.invalidated();
+      for (const invalidation of invalidationsOf(message, scopes.known)) emit(invalidation);
     }
   };
+
+  /**
+   * Tells this process of an invalidation it made, as the bus would, so that the caller's copies are gone when its
+   * call settles, however late its own bus message arrives (it still arrives, and finds nothing).
+   */
+  const tellSelf = (invalidation: Invalidation): void =>
+    hear(decodeBusMessage(keys, namespace, invalidation.messages[0]!));
 
   const queue = (invalidation: Invalidation): void => {
     pending.push(invalidation);
@@ -157,34 +155,25 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     maxBackoffMs: 10_000,
     ready: connection.ready,
     probe: () => connection.command(['PING']),
-    onProblem: (kind, cause) => report(kind, cause),
+    onProblem: report,
     onRecovered: replay,
     answers: connection.answers,
   });
 
   const readContext: ReadContext = {
-    connection,
-    guard,
+    run,
     namespace,
     prefix,
     keys,
     ttlMs: config.ttlMs,
     jitter: config.jitter,
     leaseMs: config.leaseMs,
-    freshCap: () => (listening ? Number.POSITIVE_INFINITY : BUS_DOWN_FRESH_MS),
     nameMemo,
+    listening: () => listening,
     watchFills: fills.watch,
-    pollMs: () => (listening ? LISTENING_POLL_MS : POLL_MS),
-    onProblem: (kind) => report(kind),
+    onProblem: report,
     onEpoch: (epoch) => markKeys(epoch),
   };
-
-  const allInvalidation = (): Invalidation => ({
-    kind: 'all',
-    messages: keys.map((key) => encodeBusMessage(namespace, { kind: 'namespace', key })),
-    entries: [],
-    hashes: [],
-  });
 
   const invalidateNow = (invalidation: Invalidation, strict: boolean): Promise<InvalidateReply | undefined> =>
     send(invalidation).then(
@@ -223,25 +212,9 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   config.subscriber
     .listen(
       channel,
-      (text) => {
-        const message = decodeBusMessage(keys, namespace, text);
-        if (!message) return;
-        switch (message.kind) {
-          case 'filled':
-            fills.filled(message.entry, message.text);
-            return;
-          case 'form':
-          case 'any-scope-form':
-          case 'scope':
-          case 'namespace':
-            fills.invalidated();
-            for (const invalidation of invalidationsOf(message, scopes.known)) emit(invalidation);
-            return;
-        }
-      },
+      (text) => hear(decodeBusMessage(keys, namespace, text)),
       (up) => {
-        // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
-        if (closed || !subscribed || up === listening) return;
+        if (closed || up === listening) return;
         listening = up;
         if (!up) report('subscription_lost');
         // Down: what is published now cannot be heard. Up again: what was published meanwhile was missed.
@@ -251,36 +224,38 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     .then(
       () => {
         if (closed) return;
-        subscribed = true;
         listening = true;
       },
       (error: unknown) => report('subscription_lost', error),
     );
 
   /** One invalidation, told in one message per key (`messageOf` gives each key's, from the key's index). */
-  const invalidationOf = (
+  function invalidationOf(
     kind: Invalidation['kind'],
     messageOf: (key: DerivedKey, index: number) => BusMessage,
     hashes: string[],
     entries: string[] = [],
-  ): Invalidation => ({
-    kind,
-    messages: keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index))),
-    entries,
-    hashes,
-  });
+  ): Invalidation {
+    const messages = keys.map((key, index) => encodeBusMessage(namespace, messageOf(key, index)));
+    return { kind, messages, entries, hashes };
+  }
+  const allInvalidation = (): Invalidation =>
+    invalidationOf('all', (key) => ({ kind: 'namespace', key }), []);
+
+  /** What INVALIDATE's reply says the fleet did; this process's own subscription, when up, is not counted. */
+  const fleetInvalidation = (reply: InvalidateReply | undefined): FleetInvalidation =>
+    Object.freeze({
+      removed: reply?.removed ?? 0,
+      processes: Math.max(0, (reply?.heard ?? 0) - (listening ? 1 : 0)),
+      keyInUse: reply?.marker === 2 ? 'yes' : reply?.marker === 1 ? 'other-key' : 'unused',
+    });
 
   return {
     scopeOf: scopes.scopeOf,
     async read(scope, locators, signal, options) {
       const names = namesOf(scope);
-      if (!names || closed || guard.skipping) return locators.map(plainMiss);
-      const aheadMs = Math.max(0, Number(options?.aheadMs) || 0);
-      try {
-        return await readShared(readContext, names, locators, signal, aheadMs);
-      } catch {
-        return locators.map(plainMiss);
-      }
+      if (!names || closed || guard.skipping) return locators.map(() => PLAIN_MISS);
+      return readShared(readContext, names, locators, signal, Math.max(0, Number(options?.aheadMs) || 0));
     },
     async invalidate(scope, secretId, replacement) {
       const names = namesOf(scope);
@@ -310,7 +285,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       };
     },
     async clearNamespace() {
-      return fleetInvalidation(await invalidateNow(allInvalidation(), true), subscribed && listening);
+      return fleetInvalidation(await invalidateNow(allInvalidation(), true));
     },
     async invalidateEverywhere(secretId) {
       const forms = keys.map((key) => anyScopeForm(key, secretId, nameMemo));
@@ -318,7 +293,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
         invalidationOf('form', (key, i) => ({ kind: 'any-scope-form', key, form: forms[i]! }), forms),
         true,
       );
-      return fleetInvalidation(reply, subscribed && listening);
+      return fleetInvalidation(reply);
     },
     get listening() {
       return listening;

@@ -18,35 +18,6 @@ export function splitEntryText(text: string): { order: string | undefined; seale
     : { order: undefined, sealed: text };
 }
 
-/** The arguments of `RELEASE`, by name. */
-export interface ReleaseArgs {
-  readonly prefix: string;
-  readonly leaseKey: string;
-  /** The holder's token: a lease taken over by another process (after `leaseMs`) is not this caller's to drop. */
-  readonly token: string;
-  /** The entry's `filled` message, which wakes the readers waiting on the lease. */
-  readonly notice: string;
-}
-
-/** ARGV of `RELEASE`. */
-export function releaseArgs(args: ReleaseArgs): string[] {
-  return [args.leaseKey, args.token, `${args.prefix}bus`, args.notice];
-}
-
-/** The arguments of `RENEW`, by name. */
-export interface RenewArgs {
-  readonly leaseKey: string;
-  /** The holder's token: only the holder extends its lease. */
-  readonly token: string;
-  /** The lease's new lifetime, from now. */
-  readonly leaseMs: number;
-}
-
-/** ARGV of `RENEW`. */
-export function renewArgs(args: RenewArgs): string[] {
-  return [args.leaseKey, args.token, String(args.leaseMs)];
-}
-
 /** The arguments of `READ`, by name. */
 export interface ReadArgs {
   readonly prefix: string;

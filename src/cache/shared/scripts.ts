@@ -35,16 +35,11 @@ function script(source: string): TierScript {
 }
 
 /**
- * Reads entries and takes leases, in one atomic step that also reads the generation (epoch and sequence) the
- * caller's later commit is checked against, and, when something is to be fetched, takes the fetch's place in the
- * namespace's order (`gen.fetch`, one more for each read that may lead to a commit). A missing epoch (a new
- * namespace, or a flushed Redis) is set to the caller's random candidate. With `aheadMs`, an entry that expires
- * within `aheadMs` is answered like a miss while its lease is free (the caller refreshes it from the provider) or
- * held (the caller waits for the refresh); once the caller asks for no lease, it is a hit again. A value longer
- * than {@link MAX_ENTRY_CHARS} is never sent (its length is checked first): it is a miss to report. See PROTOCOL.md.
- *
- * ARGV and reply: `ReadArgs`, `ReadReply` (built and decoded by `readArgs` and
- * `decodeReadReply`).
+ * Reads entries and takes leases in one atomic step, with the generation (epoch and sequence) the caller's later
+ * commit is checked against and, when something is to be fetched, the fetch's place in the namespace's order
+ * (`gen.fetch`). A missing epoch (a new namespace, a flushed Redis) is set to the caller's random candidate. Refresh
+ * ahead (`aheadMs`) and values longer than {@link MAX_ENTRY_CHARS} (never sent): PROTOCOL.md, "Reading (`READ`)".
+ * ARGV and reply: `readArgs`, `decodeReadReply`.
  */
 export const READ = script(`
 local maxChars = ${MAX_ENTRY_CHARS}
@@ -169,18 +164,12 @@ return 1
 `);
 
 /**
- * Records an invalidation and drops what it names, then publishes the bus messages, in one atomic step.
- * `kind` is `form` (the hashes are id forms), `scope` (scope hashes) or `all` (a new epoch: every entry of the
- * namespace becomes unreachable and every commit in flight is refused).
- *
- * `entries` are entry names to delete directly as well (the current version under the id as given), so that an
- * index evicted by a Redis short of memory does not keep the commonest entry alive.
- *
- * ARGV: `InvalidateArgs` (built by `invalidateArgs`). Reply: `InvalidateReply` (decoded by
- * `decodeInvalidateReply`): the new sequence, the epoch and a fetch order, so that a caller that fetched
- * before invalidating (a `refresh: true` read) can commit what it fetched under this very invalidation; then, always
- * as its last three fields, the entries deleted, the most subscribers one bus message reached and what the key
- * marker says of the messages' keys.
+ * Records an invalidation and drops what it names, then publishes the bus messages, in one atomic step. `kind` is
+ * `form` (the hashes are id forms), `scope` (scope hashes) or `all` (a new epoch: every entry of the namespace
+ * becomes unreachable and every commit in flight is refused). `entries` are deleted directly as well (the current
+ * version under the id as given), so that an index evicted by a Redis short of memory does not keep the commonest
+ * entry alive. See PROTOCOL.md, "Invalidating (`INVALIDATE`)". ARGV and reply: `invalidateArgs`,
+ * `decodeInvalidateReply` (a fetch order too, for a `refresh: true` read that commits under this invalidation).
  */
 export const INVALIDATE = script(`
 local prefix = ARGV[1]
@@ -232,7 +221,11 @@ local order = redis.call('HINCRBY', gen, 'fetch', 1)
 return { seq, redis.call('HGET', gen, 'epoch') or false, order, removed, heard, marker }
 `);
 
-/** Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice. See `releaseArgs`. */
+/**
+ * Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice, which wakes the
+ * readers waiting on the lease. ARGV: the lease key, the holder's token (a lease taken over by another process after
+ * `leaseMs` is not the caller's to drop), the channel and the notice.
+ */
 export const RELEASE = script(`
 if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('DEL', ARGV[1])
@@ -242,7 +235,8 @@ return 1
 
 /**
  * Extends a lease the caller still holds (its fetch is still running), so that the readers waiting on it keep
- * waiting rather than fetching themselves; a lease that is another's, or gone, is left alone. See `renewArgs`.
+ * waiting rather than fetching themselves; a lease that is another's, or gone, is left alone. ARGV: the lease key,
+ * the holder's token and the lease's new lifetime from now.
  */
 export const RENEW = script(`
 if redis.call('GET', ARGV[1]) ~= ARGV[2] then return 0 end

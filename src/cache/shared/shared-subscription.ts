@@ -12,8 +12,6 @@ interface Member {
 interface Hub {
   readonly members: Set<Member>;
   readonly subscription: RedisSubscriber;
-  /** The first SUBSCRIBE has answered: from then on, state changes are the subscription's. */
-  subscribed: boolean;
   up: boolean;
 }
 
@@ -21,7 +19,7 @@ interface Hub {
 const hubs = new WeakMap<object, Map<string, Hub>>();
 
 function openHub(byChannel: Map<string, Hub>, channel: string, open: () => RedisSubscriber): Hub {
-  const hub: Hub = { members: new Set(), subscription: open(), subscribed: false, up: false };
+  const hub: Hub = { members: new Set(), subscription: open(), up: false };
   byChannel.set(channel, hub);
   const joinAll = (): void => {
     for (const member of hub.members) {
@@ -33,18 +31,10 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
     .listen(
       channel,
       (message) => {
-        // Each message once per process, to every tier in turn; a tier's failure is its own.
-        for (const member of hub.members) {
-          try {
-            member.onMessage(message);
-          } catch {
-            // the tiers' handlers do not throw; another tier still hears the message
-          }
-        }
+        // Each message once per process, to every tier in turn.
+        for (const member of hub.members) member.onMessage(message);
       },
       (up) => {
-        // Until the first SUBSCRIBE has answered, connection events say nothing about the subscription.
-        if (!hub.subscribed || up === hub.up) return;
         hub.up = up;
         for (const member of hub.members) if (!member.joined) member.onState(up);
         // A tier that joined while the subscription was down listens from now on.
@@ -53,7 +43,6 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
     )
     .then(
       () => {
-        hub.subscribed = true;
         hub.up = true;
         joinAll();
       },
@@ -69,7 +58,7 @@ function openHub(byChannel: Map<string, Hub>, channel: string, open: () => Redis
  * tier opens it (`open`: the connection the tier would have opened alone), later ones add their listener, every
  * message and every change between up and down goes to each of them, and the last to close closes it.
  * @example
- *   const subscriber = sharedSubscriberOf(client, () => shardSubscriberOf(client, connection));
+ *   const subscriber = sharedSubscriberOf(client, () => ownSubscriber(client, connection));
  */
 export function sharedSubscriberOf(client: object, open: () => RedisSubscriber): RedisSubscriber {
   let joined: { hub: Hub; member: Member; channel: string } | undefined;

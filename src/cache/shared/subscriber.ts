@@ -7,113 +7,278 @@ import {
   type RedisConnection,
   type RedisSubscriber,
 } from './client.js';
-import { shardSubscriberOf } from './shard-subscriber.js';
 import { sharedSubscriberOf } from './shared-subscription.js';
 
-/** Pause between attempts to subscribe while Redis does not answer. */
-const RETRY_MS = 1_000;
+/** Pause between attempts to subscribe while Redis (or every node of the channel's shard) does not answer. */
+const RETRY_MS = 500;
+/** The longest one attempt to reach a node may take (a node that is gone, not refused). */
+const CONNECT_MS = 2_000;
 
 const STATE_EVENTS = { down: ['end', 'close', 'reconnecting', 'error'], up: ['ready'] } as const;
 
+const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+
+/** What a client hands a channel's messages to: ioredis emits `(channel, message)`, node-redis calls `(message)`. */
+function channelListener(ioredis: boolean, channel: string, onMessage: (message: string) => void): Fn {
+  return ioredis
+    ? (from, message) => {
+        if (from === channel && typeof message === 'string') onMessage(message);
+      }
+    : (message) => {
+        if (typeof message === 'string') onMessage(message);
+      };
+}
+
 /**
- * The subscriber: `given` (the user's, left open on close), or the one subscription of the process over `client`
- * (a duplicate of it; on a cluster, a connection to the shard of the channel, see {@link shardSubscriberOf}),
- * shared by every tier over that client and closed when the last of them closes (see {@link sharedSubscriberOf}).
+ * The subscriber: `given` (the user's, left open on close), or the one subscription of the process over `client`,
+ * on a connection of its own (see {@link ownSubscriber}), shared by every tier over that client and closed when the
+ * last of them closes (see {@link sharedSubscriberOf}).
  * @example
  *   await subscriberOf(client, undefined, connection).listen(channel, onMessage, onState);
  */
 export function subscriberOf(client: unknown, given: unknown, connection: RedisConnection): RedisSubscriber {
-  if (connection.cluster) {
-    if (given !== undefined) {
+  if (given !== undefined) {
+    if (connection.cluster) {
       throw new SecretRefConfigError(
         'subscriber',
         '`subscriber` is not used with a cluster client: the cache opens its own connection to the shard of its channel',
       );
     }
-    return sharedSubscriberOf(client as AnyClient, () => shardSubscriberOf(client as AnyClient, connection));
+    if (connectionOf(given, 'subscriber').cluster) {
+      throw new SecretRefConfigError(
+        'subscriber',
+        '`subscriber` must be a single-server client, as `client` is',
+      );
+    }
+    return givenSubscriber(given as AnyClient);
   }
-  if (given !== undefined && connectionOf(given, 'subscriber').cluster) {
-    throw new SecretRefConfigError(
-      'subscriber',
-      '`subscriber` must be a single-server client, as `client` is',
-    );
-  }
-  if (given !== undefined) return connectionSubscriber(given as AnyClient, false);
-  return sharedSubscriberOf(client as AnyClient, () => connectionSubscriber(client as AnyClient, true));
+  return sharedSubscriberOf(client as AnyClient, () => ownSubscriber(client as AnyClient, connection));
 }
 
-/** Listening on `source` itself (the user's subscriber), or, when `owned`, on a duplicate of it that it closes. */
-function connectionSubscriber(source: AnyClient, owned: boolean): RedisSubscriber {
-  const ioredis = isIoredis(source);
-  let sub: AnyClient | undefined;
+/** Listening on the user's own subscriber connection, which reconnects by itself and is left open on close. */
+function givenSubscriber(sub: AnyClient): RedisSubscriber {
+  const ioredis = isIoredis(sub);
+  let closed = false;
   let channelName: string | undefined;
-  let messageListener: Fn | undefined;
+  let onChannel: Fn | undefined;
   const listeners: [string, Fn][] = [];
-
-  // Ends a connection the tier opened, whatever its state. node-redis's destroy() during the TCP connect finds no
-  // socket to destroy and the connect completes afterwards, so `listen` ends it again once connect settles.
-  const end = async (current: AnyClient): Promise<void> => {
-    if (ioredis) (current.disconnect as Fn).call(current);
-    else await ((current.destroy ?? current.disconnect) as Fn).call(current);
-  };
-  const closedWhile = async (current: AnyClient): Promise<boolean> => {
-    if (sub === current) return false;
-    if (owned) await Promise.resolve(end(current)).catch(() => undefined);
-    return true;
-  };
-
   return {
     async listen(channel, onMessage, onState) {
-      const current = owned ? ((source.duplicate as Fn).call(source) as AnyClient) : source;
-      sub = current;
       channelName = channel;
-      for (const event of STATE_EVENTS.down) listeners.push([event, () => onState(false)]);
-      for (const event of STATE_EVENTS.up) listeners.push([event, () => onState(true)]);
-      for (const [event, listener] of listeners) current.on(event, listener);
-      if (ioredis) {
-        messageListener = (from: unknown, message: unknown) => {
-          if (from === channel && typeof message === 'string') onMessage(message);
-        };
-        current.on('message', messageListener);
-      } else {
-        messageListener = (message: unknown) => {
-          if (typeof message === 'string') onMessage(message);
-        };
-      }
+      onChannel = channelListener(ioredis, channel, onMessage);
+      let up: boolean | undefined;
+      const state = (now: boolean) => (): void => {
+        if (up === undefined || up === now) return;
+        up = now;
+        onState(now);
+      };
+      for (const event of STATE_EVENTS.down) listeners.push([event, state(false)]);
+      for (const event of STATE_EVENTS.up) listeners.push([event, state(true)]);
+      for (const [event, listener] of listeners) sub.on(event, listener);
+      if (ioredis) sub.on('message', onChannel);
       // Retried until it works or the tier closes: a Redis that is down at start (ioredis gives up on a command
       // after its retries; node-redis waits) must not leave the process deaf once Redis is back.
-      for (;;) {
-        if (await closedWhile(current)) throw new Error('closed');
+      while (!closed) {
         try {
-          if (!ioredis && owned && current.isOpen !== true) await (current.connect as Fn).call(current);
-          if (await closedWhile(current)) throw new Error('closed');
-          await (current.subscribe as Fn).call(current, channel, ...(ioredis ? [] : [messageListener]));
-          if (await closedWhile(current)) throw new Error('closed');
+          await (sub.subscribe as Fn).call(sub, channel, ...(ioredis ? [] : [onChannel]));
+          if (closed) break;
+          up = true;
           return;
-        } catch (error) {
-          if (await closedWhile(current)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+        } catch {
+          await pause();
         }
       }
+      throw new Error('closed');
     },
     async close() {
-      const current = sub;
-      sub = undefined;
-      if (!current) return;
+      if (closed || channelName === undefined) return;
+      closed = true;
+      for (const [event, listener] of listeners) sub.off?.(event, listener);
+      if (ioredis) sub.off?.('message', onChannel!);
       try {
-        if (ioredis && messageListener) current.off?.('message', messageListener);
-        if (owned) await end(current);
-        else if (ioredis) {
-          await (current.unsubscribe as Fn).call(current, channelName);
-        } else {
-          await (current.unsubscribe as Fn).call(current, channelName, messageListener);
-        }
+        await (sub.unsubscribe as Fn).call(sub, channelName, ...(ioredis ? [] : [onChannel]));
       } catch {
-        // Closing a connection that is already down: nothing left to release.
-      } finally {
-        for (const [event, listener] of listeners) current.off?.(event, listener);
-        if (owned) current.on('error', () => {});
+        // Its connection is down: nothing left to release.
       }
+    },
+  };
+}
+
+interface Address {
+  host: string;
+  port: number;
+}
+
+/** One subscribed connection: `lost` resolves (with where the slot went, after a migration) when it stops. */
+interface Subscription {
+  lost: Promise<Address | undefined>;
+  stop(): void;
+}
+
+const movedTo = (text: unknown): Address | undefined => {
+  const match = /^MOVED \d+ (.+):(\d+)$/.exec(String(text).trim());
+  return match ? { host: match[1]!, port: Number(match[2]) } : undefined;
+};
+
+/** Where the user's cluster client says the slot lives: its primary first, then its replicas. */
+function addressesOf(cluster: AnyClient, ioredis: boolean, slot: number): Address[] {
+  if (ioredis) {
+    const keys = (cluster.slots as (string[] | undefined)[] | undefined)?.[slot] ?? [];
+    return keys.map((key) => {
+      const at = key.lastIndexOf(':');
+      return { host: key.slice(0, at), port: Number(key.slice(at + 1)) };
+    });
+  }
+  const shard = (cluster.slots as ({ master: Address; replicas?: Address[] } | undefined)[] | undefined)?.[
+    slot
+  ];
+  return shard ? [shard.master, ...(shard.replicas ?? [])] : [];
+}
+
+/**
+ * A connection with the options of the user's client (credentials, TLS), made from it or, on a cluster, from one
+ * of its node clients, to `address` (on a cluster) or the client's own server; it does not reconnect (the
+ * subscriber decides where to go next).
+ */
+function connectionTo(
+  client: AnyClient,
+  connection: RedisConnection,
+  address: Address | undefined,
+): AnyClient {
+  const ioredis = connection.flavour === 'ioredis';
+  let base: AnyClient | undefined = client;
+  if (connection.cluster) {
+    base = ioredis
+      ? ((client.nodes as Fn).call(client, 'all') as AnyClient[])[0]
+      : [...((client.masters as { client?: AnyClient }[] | undefined) ?? [])].find((node) => node.client)
+          ?.client;
+  }
+  if (!base) throw new Error('the cluster client knows no node yet');
+  if (ioredis) {
+    return (base.duplicate as Fn).call(base, {
+      ...address,
+      lazyConnect: true,
+      retryStrategy: null,
+      readOnly: false,
+      connectTimeout: CONNECT_MS,
+    }) as AnyClient;
+  }
+  const socket = (base.options as { socket?: object } | undefined)?.socket ?? {};
+  return (base.duplicate as Fn).call(base, {
+    readonly: false,
+    socket: { ...socket, ...address, connectTimeout: CONNECT_MS, reconnectStrategy: false },
+  }) as AnyClient;
+}
+
+async function subscribeAt(
+  client: AnyClient,
+  connection: RedisConnection,
+  address: Address | undefined,
+  channel: string,
+  onMessage: (message: string) => void,
+): Promise<Subscription> {
+  const ioredis = connection.flavour === 'ioredis';
+  const sub = connectionTo(client, connection, address);
+  let settle: (to: Address | undefined) => void = () => {};
+  const lost = new Promise<Address | undefined>((resolve) => {
+    settle = resolve;
+  });
+  let stopped = false;
+  const stop = (): void => {
+    // Once: ending the connection makes it emit `end` and `error` again, which would call this again, and again.
+    if (stopped) return;
+    stopped = true;
+    settle(undefined);
+    try {
+      (((ioredis ? sub.disconnect : sub.destroy) ?? sub.disconnect) as Fn).call(sub);
+    } catch {
+      // already closed
+    }
+  };
+  // An `error` event without a listener would end the process; every one of them means this connection is done.
+  for (const event of ['error', 'end', 'close', 'moved', 'sharded-channel-moved']) sub.on(event, stop);
+  const onChannel = channelListener(ioredis, channel, onMessage);
+  // A cluster's channel is a shard channel (SSUBSCRIBE), in the namespace's slot; one server's a plain one.
+  if (ioredis) sub.on(connection.cluster ? 'smessage' : 'message', onChannel);
+  const subscribe = connection.cluster ? (ioredis ? 'ssubscribe' : 'sSubscribe') : 'subscribe';
+  try {
+    await (sub.connect as Fn).call(sub);
+    await (sub[subscribe] as Fn).call(sub, channel, ...(ioredis ? [] : [onChannel]));
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { lost, stop };
+}
+
+/**
+ * The subscriber on a connection of its own, made from the user's client: to its server, or on a Redis Cluster to a
+ * node of the shard that serves the channel's slot (the primary, else a replica: a replica delivers its shard's
+ * messages too, and keeps doing so when it is promoted), listening with SSUBSCRIBE. The user's cluster client says
+ * where the shard is; a MOVED answer, or the server unsubscribing it when the slot migrates, sends it where the slot
+ * went. The connection does not reconnect by itself: every loss is reported before the next subscription, so the
+ * tier drops what it may have missed.
+ */
+function ownSubscriber(client: AnyClient, connection: RedisConnection): RedisSubscriber {
+  let closed = false;
+  let current: Subscription | undefined;
+
+  return {
+    listen(channel, onMessage, onState) {
+      return new Promise<void>((resolve, reject) => {
+        let first = true;
+        let slot: number | undefined;
+        let next: Address | undefined;
+        let attempt = 0;
+        let redirected = 0;
+        const loop = async (): Promise<void> => {
+          while (!closed) {
+            try {
+              let address: Address | undefined;
+              if (connection.cluster) {
+                slot ??= Number(await connection.command(['CLUSTER', 'KEYSLOT', channel], channel));
+                const candidates = next
+                  ? [next]
+                  : addressesOf(client, connection.flavour === 'ioredis', slot);
+                next = undefined;
+                address = candidates[attempt++ % Math.max(1, candidates.length)];
+                if (!address) throw new Error('the cluster client knows no node for the slot yet');
+              }
+              const subscription = await subscribeAt(client, connection, address, channel, onMessage);
+              if (closed) {
+                subscription.stop();
+                break;
+              }
+              current = subscription;
+              attempt = 0;
+              redirected = 0;
+              if (first) {
+                first = false;
+                resolve();
+              } else onState(true);
+              next = await subscription.lost;
+              current = undefined;
+              if (closed) break;
+              onState(false);
+              if (!next) await pause();
+            } catch (error) {
+              // Not trusted: a server or node that is down, a slot that moved (MOVED names where), a topology not
+              // known yet.
+              next = movedTo((error as { message?: unknown } | null)?.message);
+              // One redirection is followed at once; while a slot migrates, its two nodes send each other's address
+              // back and forth, and that is waited out rather than spun on.
+              if (!next || redirected++ > 0) await pause();
+            }
+          }
+          if (first) reject(new Error('closed'));
+        };
+        void loop();
+      });
+    },
+    async close() {
+      closed = true;
+      current?.stop();
+      current = undefined;
     },
   };
 }
