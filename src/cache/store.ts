@@ -185,7 +185,7 @@ export function createCacheStore(
           // The one commit rule. `current`: no later fetch of this key has replaced this one (an invalidation or a
           // `refresh` read starts afresh); the log: no invalidation since this fetch began names its secret, by the
           // id it was read by or by the name and ARN of its answer. The shared tier applies the same rule with its
-          // own generation (see src/cache/shared/PROTOCOL.md).
+          // own generation (see src/redis/PROTOCOL.md).
           const current = inflight.get(key) === record;
           if (current) inflight.delete(key);
           if (result.ok) {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { SharedInvalidation } from '../tier.js';
+import type { SharedInvalidation } from '../cache/tier.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
 import { type IdFormMatch, idFormMatch, type ScopeNames } from './names.js';
 

@@ -1,4 +1,4 @@
-import { SecretRefConfigError } from '../../errors.js';
+import { SecretRefConfigError } from '../errors.js';
 import type { ClientAnswers } from './guard.js';
 import type { TierScript } from './scripts.js';
 

@@ -2,8 +2,9 @@
  * The write side of a shared read: the commit or release of a miss (and the renewal of its lease while the fetch
  * runs), and `writeEntry`. See PROTOCOL.md, "Writing" and "Leases".
  */
-import type { SecretLocator, SecretPayload } from '../../types.js';
-import type { SharedRead } from '../tier.js';
+
+import type { SharedRead } from '../cache/tier.js';
+import type { SecretLocator, SecretPayload } from '../types.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
 import { sealEntry } from './crypto.js';
 import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';

@@ -1,4 +1,4 @@
-import type { SecretPayload } from '../../types.js';
+import type { SecretPayload } from '../types.js';
 
 /** The largest secret AWS stores: 64 KiB, as a string or as binary. */
 const MAX_SECRET_BYTES = 65_536;

@@ -1,5 +1,5 @@
 /**
- * Readers waiting on another process's lease, woken when the holder's `filled` message (src/cache/shared/bus.ts) arrives on the
+ * Readers waiting on another process's lease, woken when the holder's `filled` message (src/redis/bus.ts) arrives on the
  * bus, so that a cold fleet gets the value as soon as it is in Redis rather than at its next poll.
  */
 export interface Fills {

@@ -3,16 +3,16 @@
  * reach every process. No Redis package is imported: pass your own node-redis or ioredis client.
  */
 import { buildSecretCache, type SecretCache } from '../cache/create-secret-cache.js';
-import { connectionOf } from '../cache/shared/client.js';
-import type { FleetInvalidation } from '../cache/shared/fleet-invalidation.js';
-import { type RedisSecretCacheOptions, resolveRedisOptions } from '../cache/shared/options.js';
-import { createRedisTier } from '../cache/shared/redis-tier.js';
-import { subscriberOf } from '../cache/shared/subscriber.js';
 import { createCacheStore } from '../cache/store.js';
 import { SecretRefConfigError } from '../errors.js';
+import { connectionOf } from './client.js';
+import type { FleetInvalidation } from './fleet-invalidation.js';
+import { type RedisSecretCacheOptions, resolveRedisOptions } from './options.js';
+import { createRedisTier } from './redis-tier.js';
+import { subscriberOf } from './subscriber.js';
 
-export type { FleetInvalidation } from '../cache/shared/fleet-invalidation.js';
-export type { RedisSecretCacheOptions } from '../cache/shared/options.js';
+export type { FleetInvalidation } from './fleet-invalidation.js';
+export type { RedisSecretCacheOptions } from './options.js';
 
 /**
  * A {@link SecretCache} with a shared tier in Redis: pass it as `cache` wherever `createSecretCache()` goes.

@@ -1,5 +1,5 @@
-import type { SecretLocator, SecretPayload } from '../../types.js';
-import { normalizeLocator } from '../cache-key.js';
+import { normalizeLocator } from '../cache/cache-key.js';
+import type { SecretLocator, SecretPayload } from '../types.js';
 import { type DerivedKey, hmacHex, hmacHexOf, lengthPrefixed } from './crypto.js';
 
 /**

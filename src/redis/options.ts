@@ -1,5 +1,9 @@
-import { SecretRefConfigError } from '../../errors.js';
-import { type ResolvedSecretCacheOptions, resolveCacheOptions, type SecretCacheOptions } from '../options.js';
+import {
+  type ResolvedSecretCacheOptions,
+  resolveCacheOptions,
+  type SecretCacheOptions,
+} from '../cache/options.js';
+import { SecretRefConfigError } from '../errors.js';
 import { type DerivedKey, deriveKey } from './crypto.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { SecretLocator } from '../../types.js';
-import type { SharedRead } from '../tier.js';
+import type { SharedRead } from '../cache/tier.js';
+import type { SecretLocator } from '../types.js';
 import { MAX_LEASES_HELD, missWithCommit } from './commit.js';
 import { type DerivedKey, openEntry } from './crypto.js';
 import { decodeEntry } from './entry.js';

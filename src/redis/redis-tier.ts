@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SecretRefError } from '../../errors.js';
-import type { SharedInvalidation, SharedTier } from '../tier.js';
+import type { SharedInvalidation, SharedTier } from '../cache/tier.js';
+import { SecretRefError } from '../errors.js';
 import {
   type BusMessage,
   DROP_ALL,

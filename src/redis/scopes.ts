@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import QuickLRU from 'quick-lru';
-import type { SecretProvider } from '../../types.js';
+import type { SecretProvider } from '../types.js';
 import type { KnownScopes } from './bus.js';
 import { type DerivedKey, hmacHex } from './crypto.js';
 import { anyScopeForm, createNameMemo, type NameMemo, type ScopeNames, scopeNames } from './names.js';

@@ -1,4 +1,4 @@
-import { SecretRefConfigError } from '../../errors.js';
+import { SecretRefConfigError } from '../errors.js';
 import {
   type AnyClient,
   connectionOf,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sealedLength } from '../../src/cache/shared/crypto.js';
-import { MAX_ENTRY_PLAINTEXT_BYTES } from '../../src/cache/shared/entry.js';
-import { decodeInvalidateReply, decodeReadReply, splitEntryText } from '../../src/cache/shared/script-io.js';
-import { MAX_ENTRY_CHARS } from '../../src/cache/shared/scripts.js';
+import { sealedLength } from '../../src/redis/crypto.js';
+import { MAX_ENTRY_PLAINTEXT_BYTES } from '../../src/redis/entry.js';
+import { decodeInvalidateReply, decodeReadReply, splitEntryText } from '../../src/redis/script-io.js';
+import { MAX_ENTRY_CHARS } from '../../src/redis/scripts.js';
 
 describe('the tier scripts’ replies, decoded by name', () => {
   it('tells an oversized value (0) from a plain miss (false) and an entry in a read reply', () => {

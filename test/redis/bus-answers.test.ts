@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { SharedInvalidation } from '../../src/cache/tier.js';
+import { createMemoryProvider } from '../../src/provider/memory.js';
 import {
   decodeBusMessage,
   encodeBusMessage,
   type InvalidationMessage,
   invalidationsOf,
   type KnownScopes,
-} from '../../src/cache/shared/bus.js';
-import { type DerivedKey, deriveKey } from '../../src/cache/shared/crypto.js';
-import { type ScopeNames, scopeNames } from '../../src/cache/shared/names.js';
-import { createTierScopes } from '../../src/cache/shared/scopes.js';
-import type { SharedInvalidation } from '../../src/cache/tier.js';
-import { createMemoryProvider } from '../../src/provider/memory.js';
+} from '../../src/redis/bus.js';
+import { type DerivedKey, deriveKey } from '../../src/redis/crypto.js';
+import { type ScopeNames, scopeNames } from '../../src/redis/names.js';
+import { createTierScopes } from '../../src/redis/scopes.js';
 import type { SecretPayload } from '../../src/types.js';
 
 const material = randomBytes(32);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BusMessage, decodeBusMessage, encodeBusMessage } from '../../src/cache/shared/bus.js';
-import { deriveKey, openEntry, sealEntry } from '../../src/cache/shared/crypto.js';
-import { decodeEntry, encodeEntry } from '../../src/cache/shared/entry.js';
+import { type BusMessage, decodeBusMessage, encodeBusMessage } from '../../src/redis/bus.js';
+import { deriveKey, openEntry, sealEntry } from '../../src/redis/crypto.js';
+import { decodeEntry, encodeEntry } from '../../src/redis/entry.js';
 import { CANARY } from '../support/canary.js';
 
 const key = deriveKey(randomBytes(32));

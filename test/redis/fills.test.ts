@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFills, type Filled, type Fills } from '../../src/cache/shared/fills.js';
+import { createFills, type Filled, type Fills } from '../../src/redis/fills.js';
 
 /** One wait of a reader that watches `names` for that wait alone. */
 function waitOnce(

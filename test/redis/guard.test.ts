@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createGuard, TierUnavailable } from '../../src/cache/shared/guard.js';
+import { createGuard, TierUnavailable } from '../../src/redis/guard.js';
 
 afterEach(() => {
   vi.useRealTimers();

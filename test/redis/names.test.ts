@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveKey } from '../../src/cache/shared/crypto.js';
-import {
-  anyScopeForm,
-  createNameMemo,
-  idForms,
-  keyPrefix,
-  scopeNames,
-} from '../../src/cache/shared/names.js';
+import { deriveKey } from '../../src/redis/crypto.js';
+import { anyScopeForm, createNameMemo, idForms, keyPrefix, scopeNames } from '../../src/redis/names.js';
 
 const key = deriveKey(randomBytes(32));
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf';

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionOf } from '../../src/cache/shared/client.js';
-import { deriveKey } from '../../src/cache/shared/crypto.js';
-import { createRedisTier, type RedisTier, type TierProblem } from '../../src/cache/shared/redis-tier.js';
-import { MAX_ENTRY_CHARS } from '../../src/cache/shared/scripts.js';
-import { subscriberOf } from '../../src/cache/shared/subscriber.js';
 import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
+import { connectionOf } from '../../src/redis/client.js';
+import { deriveKey } from '../../src/redis/crypto.js';
+import { createRedisTier, type RedisTier, type TierProblem } from '../../src/redis/redis-tier.js';
+import { MAX_ENTRY_CHARS } from '../../src/redis/scripts.js';
+import { subscriberOf } from '../../src/redis/subscriber.js';
 import {
   closeClient,
   connectClient,

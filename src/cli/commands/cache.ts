@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import pTimeout from 'p-timeout';
-import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../cache/shared/options.js';
 import { SecretRefConfigError, SecretRefError } from '../../errors.js';
 import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
+import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../redis/options.js';
 import { type CliCommand, referenceArgument } from '../command.js';
 import { CliUsageError } from '../io.js';
 import { stringValue } from '../options.js';
