@@ -6,12 +6,40 @@
 import type { SharedRead } from '../cache/tier.js';
 import type { SecretLocator, SecretPayload } from '../types.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
-import { sealEntry } from './crypto.js';
+import { type DerivedKey, sealEntry } from './crypto.js';
 import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
-import { anyScopeForm, idForms, type ScopeNames } from './names.js';
-import type { Generation, ReadContext } from './read.js';
+import type { FillWatch } from './fills.js';
+import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
 import { commitArgs } from './script-io.js';
-import { COMMIT, RELEASE, RENEW } from './scripts.js';
+import { COMMIT, RELEASE, RENEW, type TierScript } from './scripts.js';
+
+/** What a read and its commits need from the tier. */
+export interface ReadContext {
+  /** Runs a script (routed by `key`) within the tier's guard: bounded, and rejected at once while Redis is skipped. */
+  run(script: TierScript, key: string, args: readonly string[]): Promise<unknown>;
+  readonly namespace: string;
+  readonly prefix: string;
+  readonly keys: readonly DerivedKey[];
+  readonly ttlMs: number;
+  readonly jitter: number;
+  readonly leaseMs: number;
+  /** The memo of names (see names.ts). */
+  readonly nameMemo: NameMemo;
+  /** True while the bus is up: `filled` messages wake lease waiters, and invalidations reach in-process copies. */
+  listening(): boolean;
+  /** Watches `names` for their `filled` messages on the bus (see fills.ts), until the watch is closed. */
+  watchFills(names: readonly string[]): FillWatch;
+  onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
+  /** Told the namespace's epoch after each read that Redis answered. */
+  onEpoch?(epoch: string): void;
+}
+
+/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
+export interface Generation {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly order: string;
+}
 
 /**
  * A lease holder renews its lease (every half lease) while its fetch runs, for at most this many leases; a reader

@@ -1,42 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { SharedRead } from '../cache/tier.js';
 import type { SecretLocator } from '../types.js';
-import { MAX_LEASES_HELD, missWithCommit } from './commit.js';
-import { type DerivedKey, openEntry } from './crypto.js';
+import { type Generation, MAX_LEASES_HELD, missWithCommit, type ReadContext } from './commit.js';
+import { openEntry } from './crypto.js';
 import { decodeEntry } from './entry.js';
-import type { FillWatch } from './fills.js';
 import { stalledSoFar, watchStalls } from './guard.js';
-import type { NameMemo, ScopeNames } from './names.js';
+import type { ScopeNames } from './names.js';
 import { decodeReadReply, type ReadReply, readArgs, splitEntryText } from './script-io.js';
-import { READ, type TierScript } from './scripts.js';
-
-/** What a read and its commits need from the tier. */
-export interface ReadContext {
-  /** Runs a script (routed by `key`) within the tier's guard: bounded, and rejected at once while Redis is skipped. */
-  run(script: TierScript, key: string, args: readonly string[]): Promise<unknown>;
-  readonly namespace: string;
-  readonly prefix: string;
-  readonly keys: readonly DerivedKey[];
-  readonly ttlMs: number;
-  readonly jitter: number;
-  readonly leaseMs: number;
-  /** The memo of names (see names.ts). */
-  readonly nameMemo: NameMemo;
-  /** True while the bus is up: `filled` messages wake lease waiters, and invalidations reach in-process copies. */
-  listening(): boolean;
-  /** Watches `names` for their `filled` messages on the bus (see fills.ts), until the watch is closed. */
-  watchFills(names: readonly string[]): FillWatch;
-  onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
-  /** Told the namespace's epoch after each read that Redis answered. */
-  onEpoch?(epoch: string): void;
-}
-
-/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
-export interface Generation {
-  readonly epoch: string;
-  readonly seq: string;
-  readonly order: string;
-}
+import { READ } from './scripts.js';
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again at all the entries it waits for (or a

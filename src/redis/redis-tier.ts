@@ -10,13 +10,13 @@ import {
   invalidationsOf,
 } from './bus.js';
 import { type RedisConnection, type RedisSubscriber, runScript } from './client.js';
-import { writeEntry } from './commit.js';
+import { type ReadContext, writeEntry } from './commit.js';
 import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
 import type { FleetInvalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix } from './names.js';
-import { PLAIN_MISS, type ReadContext, readShared } from './read.js';
+import { PLAIN_MISS, readShared } from './read.js';
 import { createTierScopes } from './scopes.js';
 import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
 import { INVALIDATE, type TierScript } from './scripts.js';
