@@ -1,5 +1,5 @@
 import { AwsError, awsErrors } from './aws-error.js';
-import { matchesFilters, paginate, parseFilters } from './filters.js';
+import { matchesFilters, parseFilters } from './filters.js';
 import {
   type ActionContext,
   type ActionHandler,
@@ -8,6 +8,7 @@ import {
   optionalInt,
   optionalString,
   optionalStringList,
+  paginate,
   requiredString,
 } from './input.js';
 import { rotationActions } from './rotation.js';

@@ -83,10 +83,6 @@ export class SecretStore {
     return [...this.#secrets.values()];
   }
 
-  byName(name: string): StoredSecret | undefined {
-    return this.#secrets.get(name);
-  }
-
   /** Creates a secret or adds versions to it; returns its ARN and the `AWSCURRENT` version id. */
   put(seed: SeedSecret): { arn: string; versionId: string } {
     if (typeof seed.name !== 'string' || seed.name === '')
@@ -182,9 +178,7 @@ export function versionById(secret: StoredSecret, versionId: string): StoredVers
 }
 
 /** Epoch seconds with milliseconds, as AWS JSON timestamps are written. */
-export function epochSeconds(date: Date): number {
-  return date.getTime() / 1000;
-}
+export const epochSeconds = (date: Date): number => date.getTime() / 1000;
 
 /** The `GetSecretValue` / `SecretValueEntry` shape of one version. */
 export function secretValueJson(secret: StoredSecret, version: StoredVersion): Record<string, unknown> {
