@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { findSecretRefs, resolveConnection, type SecretManager } from 'secret-refs';
 import { readDemoSecrets, readDemoSeed, startDemoEndpoint } from '../examples/demo-endpoint.js';
 import { quickStart } from '../examples/quick-start.js';
+import { runCli } from '../src/cli/cli.js';
 import type { CliIo } from '../src/cli/io.js';
 import { createCliManager } from '../src/cli/manager.js';
-import { runCli } from '../src/cli/cli.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

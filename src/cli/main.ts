@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { removePendingFiles } from './output.js';
 import { runCli } from './cli.js';
+import { removePendingFiles } from './output.js';
 import { installSignalHandlers, signalExitCode } from './signals.js';
 
 // The environment as given: what the commands read, and what `run` hands to its command.

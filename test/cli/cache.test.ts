@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearCache } from '../../src/cli/commands/cache.js';
 import { runCli } from '../../src/cli/cli.js';
+import { clearCache } from '../../src/cli/commands/cache.js';
 import { type Member, startMember } from '../redis/fleet.js';
 import { KEY_A, KEY_B, rawClient, useRedisServer } from '../redis/helpers.js';
 import { CANARY } from '../support/canary.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CliUsageError } from '../../src/cli/io.js';
 import { CLI_COMMANDS, CLI_VERSION, runCli } from '../../src/cli/cli.js';
+import { CliUsageError } from '../../src/cli/io.js';
 import { SecretRefConfigError } from '../../src/errors.js';
 import { fakeManager, makeIo } from './helpers.js';
 

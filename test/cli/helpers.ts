@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/cli.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { SecretFetchError } from '../../src/errors.js';
 import type { SecretManager, SecretManagerStats } from '../../src/manager/types.js';
 import type { LocalSecretsManager } from '../../src/testing/index.js';

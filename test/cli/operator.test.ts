@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/cli.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { cliWording } from '../../src/cli/wording.js';
 import { CANARY } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
 import { chainSource, describeSource } from '../../src/cli/credential-source.js';
 import { createCliManager } from '../../src/cli/manager.js';
-import { runCli } from '../../src/cli/cli.js';
 import type { SecretEvent } from '../../src/events.js';
 import { CANARY } from '../support/canary.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
