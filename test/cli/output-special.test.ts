@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliUsageError } from '../../src/cli/io.js';
-import { writePrivateFile } from '../../src/cli/output.js';
-import type { PrivateFileSystem } from '../../src/cli/private-file-system.js';
 import { runCli } from '../../src/cli/cli.js';
+import { CliUsageError } from '../../src/cli/io.js';
+import type { PrivateFileSystem } from '../../src/cli/output.js';
+import { writePrivateFile } from '../../src/cli/output.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
 
