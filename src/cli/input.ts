@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { stringify } from 'lossless-json';
 import pTimeout from 'p-timeout';
 import { SecretRefError } from '../errors.js';
@@ -34,7 +35,10 @@ export async function readDocument(
   const source = fromStdin ? 'standard input' : file;
   let bytes: Uint8Array;
   try {
-    bytes = fromStdin ? await readStream(io.stdin, signal) : await readFile(file, { signal });
+    // Standard input that never ends still gives way to the signal (it rejects with the signal's reason).
+    bytes = fromStdin
+      ? await pTimeout(buffer(io.stdin), { milliseconds: Number.POSITIVE_INFINITY, signal })
+      : await readFile(file, { signal });
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
     throw new CliUsageError(
@@ -133,19 +137,6 @@ export function detectFormat(file: string | undefined, text: string): InputForma
   if (start.startsWith('[')) return 'json';
   if (start.startsWith('{') && !start.startsWith('{{')) return 'json';
   return 'text';
-}
-
-async function readStream(
-  stream: AsyncIterable<string | Uint8Array>,
-  signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  const reading = (async () => {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks);
-  })();
-  // Standard input that never ends still gives way to the signal (it rejects with the signal's reason).
-  return pTimeout(reading, { milliseconds: Number.POSITIVE_INFINITY, signal });
 }
 
 /** ` (line 3, column 7)` from the offset in a `JSON.parse` message; the message itself may quote the input. */
