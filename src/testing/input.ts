@@ -20,10 +20,14 @@ export type ActionHandler = (input: Input, ctx: ActionContext) => Record<string,
 
 const camel = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
 
+// Members that may hold a secret: their value stays out of the message, as AWS leaves out sensitive members'.
+const SENSITIVE = new Set(['SecretString', 'Value']);
+
 function constraint(member: string, value: unknown, rule: string) {
-  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  const absent = value === undefined || value === null;
+  const shown = absent ? ' null' : SENSITIVE.has(member) ? '' : ` '${String(value)}'`;
   return awsErrors.validation(
-    `1 validation error detected: Value ${shown} at '${camel(member)}' failed to satisfy constraint: ${rule}`,
+    `1 validation error detected: Value${shown} at '${camel(member)}' failed to satisfy constraint: ${rule}`,
   );
 }
 
