@@ -15,6 +15,7 @@ import {
 import {
   attachStage,
   epochSeconds,
+  makeVersion,
   type StoredSecret,
   type StoredVersion,
   secretValueJson,
@@ -190,9 +191,7 @@ const putSecretValue: ActionHandler = (input, ctx) => {
     return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: [...existing.stages] };
   }
   const now = new Date();
-  const version: StoredVersion = { versionId, stages: [], createdDate: now };
-  if (text !== undefined) version.secretString = text;
-  if (bytes !== undefined) version.secretBinary = bytes;
+  const version = makeVersion({ versionId, secretString: text, secretBinary: bytes }, now);
   secret.versions.push(version);
   for (const stage of stages) attachStage(secret, stage, version);
   secret.lastChangedDate = now;

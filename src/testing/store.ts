@@ -58,7 +58,8 @@ export function attachStage(secret: StoredSecret, stage: string, to: StoredVersi
     moveStage(secret, 'AWSPREVIOUS', holder);
 }
 
-function makeVersion(
+/** A new version, with no stage yet; its id is random unless given. */
+export function makeVersion(
   value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
   now: Date,
 ): StoredVersion {
