@@ -46,12 +46,8 @@ export function cliWording(problem: CliProblem, source: CliCredentialSource = {}
     const words = credentialWords(problem.cause, source);
     if (words !== undefined) return words;
   }
-  return optionWords(problem.message);
-}
-
-/** Option names quoted in a library message (`` `requestTimeoutMs` ``) → the CLI's (`--timeout`). */
-function optionWords(message: string): string {
-  return message.replace(/`(\w+)`/g, (quoted, name: string) => OPTION_WORDS[name] ?? quoted);
+  // Option names quoted in a library message (`` `requestTimeoutMs` ``) → the CLI's (`--timeout`).
+  return problem.message.replace(/`(\w+)`/g, (quoted, name: string) => OPTION_WORDS[name] ?? quoted);
 }
 
 /**
