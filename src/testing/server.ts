@@ -105,13 +105,8 @@ function validateOptions(options: LocalSecretsManagerOptions): void {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new RangeError('`port` must be an integer from 0 to 65535');
   }
-  if (
-    credentials !== undefined &&
-    (typeof credentials.accessKeyId !== 'string' ||
-      credentials.accessKeyId === '' ||
-      typeof credentials.secretAccessKey !== 'string' ||
-      credentials.secretAccessKey === '')
-  ) {
+  const keys = credentials === undefined ? [] : [credentials.accessKeyId, credentials.secretAccessKey];
+  if (keys.some((key) => typeof key !== 'string' || key === '')) {
     throw new TypeError('`credentials` needs a non-empty `accessKeyId` and `secretAccessKey`');
   }
 }

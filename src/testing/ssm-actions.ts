@@ -60,12 +60,11 @@ const getParametersByPath: ActionHandler = (input, ctx) => {
 };
 
 const putParameter: ActionHandler = (input, ctx) => {
-  const type = optionalString(input, 'Type') as ParameterType | undefined;
   const Version = ctx.parameters.put(
     {
       name: requiredString(input, 'Name'),
       value: requiredString(input, 'Value'),
-      ...(type === undefined ? {} : { type }),
+      type: optionalString(input, 'Type') as ParameterType | undefined,
     },
     optionalBoolean(input, 'Overwrite') ?? false,
   );
