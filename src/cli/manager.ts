@@ -59,14 +59,15 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   const credentials = keys === undefined ? await sdkCredentials(source.profile, region, tell) : undefined;
   const { createAwsSecretsManager } = await import('../provider/aws/index.js');
   return createAwsSecretsManager({
+    // The library reads an option left undefined as not given.
     region,
-    ...(endpoint === undefined ? {} : { endpoint }),
-    ...(ssmEndpoint === undefined ? {} : { ssmEndpoint }),
-    ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    endpoint,
+    ssmEndpoint,
+    maxAttempts,
+    requestTimeoutMs: options.requestTimeoutMs,
+    onEvent: options.onEvent,
     ...(keys ?? {}),
     ...(credentials === undefined ? {} : { credentials }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });
 }
 
