@@ -8,10 +8,10 @@ import { type CliIo, CliUsageError } from './io.js';
 import { systemReason } from './system-reason.js';
 
 /** How an input is read: a JSON document, or any text (`.env`, YAML, a config template). */
-export type InputFormat = 'json' | 'text';
+type InputFormat = 'json' | 'text';
 
 /** A document read from a file or standard input, with a label naming where it came from. */
-export type DocumentInput = {
+type DocumentInput = {
   /** `connection.json` or `standard input`, for messages. */
   source: string;
 } & ({ format: 'json'; value: unknown } | { format: 'text'; value: string });

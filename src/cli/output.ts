@@ -16,7 +16,7 @@ export interface PrivateFileStats {
 }
 
 /** The part of an open file `writePrivateFile` uses; `node:fs/promises` `FileHandle` fits. */
-export interface PrivateFileHandle {
+interface PrivateFileHandle {
   writeFile(text: string, encoding: 'utf8'): Promise<void>;
   chmod(mode: number): Promise<void>;
   sync(): Promise<void>;

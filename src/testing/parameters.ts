@@ -14,7 +14,7 @@ const NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
 const LABEL = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** One version of a stored parameter; a SecureString's value is kept only as stand-in KMS ciphertext. */
-export interface ParameterVersion {
+interface ParameterVersion {
   version: number;
   /** The value (String, StringList) or the ciphertext, base64 (SecureString). */
   stored: string;

@@ -4,7 +4,7 @@ import { awsErrors } from './aws-error.js';
 import type { LocalCredentials } from './types.js';
 
 /** What the `Authorization` header of a SigV4-signed request says. */
-export interface SigV4Authorization {
+interface SigV4Authorization {
   accessKeyId: string;
   date: string;
   region: string;
