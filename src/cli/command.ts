@@ -4,7 +4,7 @@ import { parseSecretRef } from '../ref/parse.js';
 import type { SecretRef } from '../types.js';
 import { type CliIo, CliUsageError } from './io.js';
 import type { CliOption, GLOBAL_OPTIONS } from './options.js';
-import type { PrivateFileSystem } from './private-file-system.js';
+import type { PrivateFileSystem } from './output.js';
 import type { CliProgress } from './progress.js';
 import type { CliSignals } from './signals.js';
 import type { CliProblem } from './wording.js';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { stringify } from 'lossless-json';
 import pTimeout from 'p-timeout';
 import { SecretRefError } from '../errors.js';
@@ -7,10 +8,10 @@ import { type CliIo, CliUsageError } from './io.js';
 import { systemReason } from './system-reason.js';
 
 /** How an input is read: a JSON document, or any text (`.env`, YAML, a config template). */
-export type InputFormat = 'json' | 'text';
+type InputFormat = 'json' | 'text';
 
 /** A document read from a file or standard input, with a label naming where it came from. */
-export type DocumentInput = {
+type DocumentInput = {
   /** `connection.json` or `standard input`, for messages. */
   source: string;
 } & ({ format: 'json'; value: unknown } | { format: 'text'; value: string });
@@ -34,7 +35,10 @@ export async function readDocument(
   const source = fromStdin ? 'standard input' : file;
   let bytes: Uint8Array;
   try {
-    bytes = fromStdin ? await readStream(io.stdin, signal) : await readFile(file, { signal });
+    // Standard input that never ends still gives way to the signal (it rejects with the signal's reason).
+    bytes = fromStdin
+      ? await pTimeout(buffer(io.stdin), { milliseconds: Number.POSITIVE_INFINITY, signal })
+      : await readFile(file, { signal });
   } catch (error) {
     if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
     throw new CliUsageError(
@@ -133,19 +137,6 @@ export function detectFormat(file: string | undefined, text: string): InputForma
   if (start.startsWith('[')) return 'json';
   if (start.startsWith('{') && !start.startsWith('{{')) return 'json';
   return 'text';
-}
-
-async function readStream(
-  stream: AsyncIterable<string | Uint8Array>,
-  signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  const reading = (async () => {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks);
-  })();
-  // Standard input that never ends still gives way to the signal (it rejects with the signal's reason).
-  return pTimeout(reading, { milliseconds: Number.POSITIVE_INFINITY, signal });
 }
 
 /** ` (line 3, column 7)` from the offset in a `JSON.parse` message; the message itself may quote the input. */

@@ -1,7 +1,7 @@
 import type { SecretEvent } from '../events.js';
 import type { SecretManager } from '../manager/types.js';
 import type { CliCredentialSource } from './credential-source.js';
-import type { PrivateFileSystem } from './private-file-system.js';
+import type { PrivateFileSystem } from './output.js';
 import type { CliSignals } from './signals.js';
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */
@@ -52,13 +52,13 @@ export interface CliManagerOptions {
   onCredentials?: (source: CliCredentialSource) => void;
 }
 
-/** Builds the manager the commands use; replaced in tests by one returning a fake. */
-export type CliManagerFactory = (options: CliManagerOptions) => SecretManager | Promise<SecretManager>;
-
 /** Dependencies of `runCli` that tests and the demo replace. */
 export interface CliDeps {
-  /** @default createCliManager (the AWS provider, configured from the global options and `env`) */
-  createManager?: CliManagerFactory;
+  /**
+   * Builds the manager the commands use; tests give one returning a fake.
+   * @default createCliManager (the AWS provider, configured from the global options and `env`)
+   */
+  createManager?: (options: CliManagerOptions) => SecretManager | Promise<SecretManager>;
   /** @default the version in package.json */
   version?: string;
   /** Cancels in-flight calls (wired to Ctrl-C by the bin entry). */

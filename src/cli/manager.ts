@@ -35,7 +35,10 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   const keys = source.profile === undefined ? staticKeys(env) : undefined;
   let region = nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   if (source.profile !== undefined || region === undefined) {
-    const files = await readSharedFiles();
+    // The shared files are the user's: one that cannot be read is bad usage, naming where they were looked for.
+    const files = await loadSharedAwsFiles().catch(() => {
+      throw new CliUsageError(`cannot read the shared AWS files (${configPaths()})`);
+    });
     if (source.profile !== undefined) {
       checkProfile(source.profile, files);
       if (files !== undefined) source.profile.kind = profileKind(files, source.profile.name);
@@ -56,14 +59,15 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
   const credentials = keys === undefined ? await sdkCredentials(source.profile, region, tell) : undefined;
   const { createAwsSecretsManager } = await import('../manager/create-aws-secrets-manager.js');
   return createAwsSecretsManager({
+    // The library reads an option left undefined as not given.
     region,
-    ...(endpoint === undefined ? {} : { endpoint }),
-    ...(ssmEndpoint === undefined ? {} : { ssmEndpoint }),
-    ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    endpoint,
+    ssmEndpoint,
+    maxAttempts,
+    requestTimeoutMs: options.requestTimeoutMs,
+    onEvent: options.onEvent,
     ...(keys ?? {}),
     ...(credentials === undefined ? {} : { credentials }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });
 }
 
@@ -87,14 +91,6 @@ function staticKeys(
   if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
   return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
-}
-
-async function readSharedFiles(): Promise<SharedAwsFiles | undefined> {
-  try {
-    return await loadSharedAwsFiles();
-  } catch {
-    throw new CliUsageError(`cannot read the shared AWS files (${configPaths()})`);
-  }
 }
 
 function checkProfile(

@@ -12,7 +12,7 @@ export const CACHE_KEY_VARIABLE = 'SECRET_REFS_CACHE_KEY';
 export const REDIS_URL_VARIABLE = 'SECRET_REFS_REDIS_URL';
 
 /** A connected node-redis client, as far as the CLI uses it. */
-export interface CliRedisClient {
+interface CliRedisClient {
   destroy(): void;
 }
 
@@ -40,7 +40,7 @@ export function redisUrl(text: string | undefined): URL {
 }
 
 /** How the CLI connects: the bound on connecting, the run's signal, and for `rediss://` a private CA (PEM). */
-export interface RedisConnectOptions {
+interface RedisConnectOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /** Trusted besides Node's CAs (which include `NODE_EXTRA_CA_CERTS`). */

@@ -1,5 +1,5 @@
 /** What the CLI was doing with a path when the system refused it. */
-export type PathAction = 'read' | 'write' | 'start';
+type PathAction = 'read' | 'write' | 'start';
 
 const ADVICE: Readonly<Record<string, Readonly<Record<PathAction, string>>>> = {
   ENOENT: {

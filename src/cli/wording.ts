@@ -46,12 +46,8 @@ export function cliWording(problem: CliProblem, source: CliCredentialSource = {}
     const words = credentialWords(problem.cause, source);
     if (words !== undefined) return words;
   }
-  return optionWords(problem.message);
-}
-
-/** Option names quoted in a library message (`` `requestTimeoutMs` ``) → the CLI's (`--timeout`). */
-function optionWords(message: string): string {
-  return message.replace(/`(\w+)`/g, (quoted, name: string) => OPTION_WORDS[name] ?? quoted);
+  // Option names quoted in a library message (`` `requestTimeoutMs` ``) → the CLI's (`--timeout`).
+  return problem.message.replace(/`(\w+)`/g, (quoted, name: string) => OPTION_WORDS[name] ?? quoted);
 }
 
 /**
@@ -62,7 +58,7 @@ function credentialWords(cause: unknown, source: CliCredentialSource): string | 
   const profile = source.profile;
   const which = profile === undefined ? '' : ` of profile "${profile.name}" (${profile.from})`;
   const kind = awsErrorKindOf(cause);
-  const name = causeName(cause) ?? 'unknown';
+  const name = (cause as { name?: unknown } | null | undefined)?.name;
   if (source.processSaid !== undefined && profile !== undefined) {
     const said = source.processSaid === '' ? '' : `: "${source.processSaid}"`;
     return `the credential_process${which} failed${said}; run its command (credential_process in the AWS config file) by hand to see the whole error, fix it or sign in again, then retry`;
@@ -78,7 +74,7 @@ function credentialWords(cause: unknown, source: CliCredentialSource): string | 
       profile === undefined
         ? 'set fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN'
         : profileAdvice(profile.kind, profile.name);
-    return `AWS rejected the credentials${which} because they have expired (${name}); ${fix}`;
+    return `AWS rejected the credentials${which} because they have expired (${typeof name === 'string' ? name : 'unknown'}); ${fix}`;
   }
   // Refused keys, or a request signed for another region than the endpoint's: the library's words say which.
   return undefined;
@@ -100,11 +96,6 @@ function profileAdvice(kind: ProfileKind | undefined, name: string): string {
     default:
       return 'give it keys, a credential_process, an SSO session or a role_arn';
   }
-}
-
-function causeName(cause: unknown): string | undefined {
-  const name = (cause as { name?: unknown } | null | undefined)?.name;
-  return typeof name === 'string' ? name : undefined;
 }
 
 /** The secret id of a reference as the library reports it (its text), when it parses. */

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { AwsError, awsErrors } from './aws-error.js';
-import { matchesFilters, paginate, parseFilters } from './filters.js';
+import { matchesFilters, parseFilters } from './filters.js';
 import {
   type ActionContext,
   type ActionHandler,
@@ -8,10 +9,20 @@ import {
   optionalInt,
   optionalString,
   optionalStringList,
+  paginate,
   requiredString,
 } from './input.js';
-import { rotationActions } from './rotation.js';
-import { epochSeconds, type StoredSecret, secretValueJson } from './store.js';
+import {
+  attachStage,
+  epochSeconds,
+  makeVersion,
+  type StoredSecret,
+  type StoredVersion,
+  secretValueJson,
+  versionById,
+} from './store.js';
+
+const CURRENT = 'AWSCURRENT';
 
 function versionsToStages(secret: StoredSecret): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -125,11 +136,110 @@ const batchGetSecretValue: ActionHandler = (input, ctx) => {
   return next === undefined ? { SecretValues, Errors } : { SecretValues, Errors, NextToken: next };
 };
 
+/*
+ * Rotation, as Secrets Manager does it: `PutSecretValue` adds a version (its id is the `ClientRequestToken`),
+ * `UpdateSecretVersionStage` moves a staging label, and moving `AWSCURRENT` hands `AWSPREVIOUS` to the version it
+ * left. Rules from the API reference: without `VersionStages` a new version becomes `AWSCURRENT`; a repeated token
+ * with the same value is ignored, with another value it fails; a label attached elsewhere moves only when
+ * `RemoveFromVersionId` names its holder.
+ */
+
+function readBinary(input: Input): Uint8Array | undefined {
+  const value = input.SecretBinary;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw awsErrors.validation('SecretBinary must be base64 text');
+  return new Uint8Array(Buffer.from(value, 'base64'));
+}
+
+function sameValue(version: StoredVersion, text: string | undefined, bytes: Uint8Array | undefined): boolean {
+  const binaryEqual =
+    version.secretBinary === undefined || bytes === undefined
+      ? version.secretBinary === bytes
+      : Buffer.from(version.secretBinary).equals(Buffer.from(bytes));
+  return version.secretString === text && binaryEqual;
+}
+
+function versionIdOf(input: Input): string | undefined {
+  const token = optionalString(input, 'ClientRequestToken');
+  if (token !== undefined && (token.length < 32 || token.length > 64)) {
+    throw awsErrors.validation(
+      "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: " +
+        'Member must have length between 32 and 64',
+    );
+  }
+  return token;
+}
+
+const putSecretValue: ActionHandler = (input, ctx) => {
+  const secret = ctx.store.resolve(requiredString(input, 'SecretId'));
+  if (secret.deletedDate !== undefined) throw awsErrors.deleted();
+  const text = optionalString(input, 'SecretString');
+  const bytes = readBinary(input);
+  if ((text === undefined) === (bytes === undefined)) {
+    throw awsErrors.invalidParameter('You must provide either SecretString or SecretBinary, but not both.');
+  }
+  const stages = optionalStringList(input, 'VersionStages', 20) ?? [CURRENT];
+  const versionId = versionIdOf(input) ?? randomUUID();
+  const existing = secret.versions.find((v) => v.versionId === versionId);
+  if (existing !== undefined) {
+    if (!sameValue(existing, text, bytes)) {
+      throw new AwsError(
+        'ResourceExistsException',
+        "You can't modify an existing version, you can only create a new version.",
+      );
+    }
+    return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: [...existing.stages] };
+  }
+  const now = new Date();
+  const version = makeVersion({ versionId, secretString: text, secretBinary: bytes }, now);
+  secret.versions.push(version);
+  for (const stage of stages) attachStage(secret, stage, version);
+  secret.lastChangedDate = now;
+  return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: [...version.stages] };
+};
+
+const updateSecretVersionStage: ActionHandler = (input, ctx) => {
+  const secret = ctx.store.resolve(requiredString(input, 'SecretId'));
+  if (secret.deletedDate !== undefined) throw awsErrors.deleted();
+  const stage = requiredString(input, 'VersionStage');
+  const moveTo = optionalString(input, 'MoveToVersionId');
+  const removeFrom = optionalString(input, 'RemoveFromVersionId');
+  const holder = secret.versions.find((v) => v.stages.includes(stage));
+  if (moveTo !== undefined) {
+    const target = versionById(secret, moveTo);
+    if (holder !== undefined && holder !== target && removeFrom !== holder.versionId) {
+      throw awsErrors.invalidParameter(
+        `The staging label ${stage} is currently attached to version ${holder.versionId}, ` +
+          'so you must explicitly reference that version in RemoveFromVersionId.',
+      );
+    }
+    attachStage(secret, stage, target);
+  } else if (removeFrom !== undefined) {
+    const version = versionById(secret, removeFrom);
+    if (!version.stages.includes(stage)) {
+      throw awsErrors.invalidParameter(
+        `The staging label ${stage} is not attached to version ${removeFrom}.`,
+      );
+    }
+    if (stage === CURRENT) {
+      throw awsErrors.invalidParameter(
+        'You can only move the staging label AWSCURRENT to another version; you cannot remove it.',
+      );
+    }
+    version.stages = version.stages.filter((s) => s !== stage);
+  } else {
+    throw awsErrors.invalidParameter('You must specify MoveToVersionId, RemoveFromVersionId, or both.');
+  }
+  secret.lastChangedDate = new Date();
+  return { ARN: secret.arn, Name: secret.name };
+};
+
 /** The operations the local endpoint implements, by `X-Amz-Target` action name. */
 export const actions: ReadonlyMap<string, ActionHandler> = new Map([
   ['GetSecretValue', getSecretValue],
   ['BatchGetSecretValue', batchGetSecretValue],
   ['ListSecrets', listSecrets],
   ['DescribeSecret', describeSecret],
-  ...rotationActions,
+  ['PutSecretValue', putSecretValue],
+  ['UpdateSecretVersionStage', updateSecretVersionStage],
 ]);

@@ -14,18 +14,8 @@ const ARGS = {
 } as const;
 const USAGE = 'usage: npx tsx src/testing/cli.ts [seed.json] [--port N] [--region REGION]';
 
-const parse = () => parseArgs(ARGS);
-
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (err) {
-    // The command line is the user's: parseArgs throws on an unknown or malformed option.
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseArgs(ARGS);
   if (values.help === true || positionals.length > 1) {
     process.stderr.write(`${USAGE}\n`);
     return values.help === true ? 0 : 2;
@@ -61,7 +51,11 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // The command line, the seed file and the port are the user's: one line, and usage for a bad command line.
+    const badUsage = String((err as { code?: unknown } | null)?.code).startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(
+      `${err instanceof Error ? err.message : String(err)}\n${badUsage ? `${USAGE}\n` : ''}`,
+    );
+    process.exitCode = badUsage ? 2 : 1;
   },
 );

@@ -88,21 +88,3 @@ export function matchesFilters(secret: StoredSecret, filters: readonly Filter[],
     return plain.length === 0 || plain.some((v) => valueMatches(secret, key, v, region));
   });
 }
-
-/** One page of `items` from the offset in `nextToken`; the returned token is absent on the last page. */
-export function paginate<T>(
-  items: readonly T[],
-  maxResults: number,
-  nextToken: string | undefined,
-): { page: T[]; nextToken?: string } {
-  let offset = 0;
-  if (nextToken !== undefined) {
-    const match = /^local-page:(\d+)$/.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
-    if (match === null) throw awsErrors.invalidNextToken();
-    offset = Number(match[1]);
-  }
-  const page = items.slice(offset, offset + maxResults);
-  const next = offset + maxResults;
-  if (next >= items.length) return { page };
-  return { page, nextToken: Buffer.from(`local-page:${next}`, 'utf8').toString('base64url') };
-}

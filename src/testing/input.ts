@@ -20,10 +20,14 @@ export type ActionHandler = (input: Input, ctx: ActionContext) => Record<string,
 
 const camel = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
 
+// Members that may hold a secret: their value stays out of the message, as AWS leaves out sensitive members'.
+const SENSITIVE = new Set(['SecretString', 'Value']);
+
 function constraint(member: string, value: unknown, rule: string) {
-  const shown = value === undefined || value === null ? 'null' : `'${String(value)}'`;
+  const absent = value === undefined || value === null;
+  const shown = absent ? ' null' : SENSITIVE.has(member) ? '' : ` '${String(value)}'`;
   return awsErrors.validation(
-    `1 validation error detected: Value ${shown} at '${camel(member)}' failed to satisfy constraint: ${rule}`,
+    `1 validation error detected: Value${shown} at '${camel(member)}' failed to satisfy constraint: ${rule}`,
   );
 }
 
@@ -37,12 +41,15 @@ export function optionalString(input: Input, member: string): string | undefined
   return value;
 }
 
-/** A string member that must be present. @throws AwsError `ValidationException`. */
-export function requiredString(input: Input, member: string): string {
-  const value = optionalString(input, member);
+/** `value`, read from `member`, which must be present. @throws AwsError `ValidationException`. */
+export function required<T>(member: string, value: T | undefined): T {
   if (value === undefined) throw constraint(member, value, 'Member must not be null');
   return value;
 }
+
+/** A string member that must be present. @throws AwsError `ValidationException`. */
+export const requiredString = (input: Input, member: string): string =>
+  required(member, optionalString(input, member));
 
 /** An integer member within `[min, max]`, or undefined. */
 export function optionalInt(input: Input, member: string, min: number, max: number): number | undefined {
@@ -80,4 +87,26 @@ export function optionalBoolean(input: Input, member: string): boolean | undefin
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw constraint(member, value, 'Member must be a boolean');
   return value;
+}
+
+/**
+ * One page of `items` from the offset in `nextToken`; the returned token is absent on the last page.
+ * @throws AwsError `invalid()` for a token this endpoint did not give.
+ */
+export function paginate<T>(
+  items: readonly T[],
+  maxResults: number,
+  nextToken: string | undefined,
+  invalid = awsErrors.invalidNextToken,
+): { page: T[]; nextToken?: string } {
+  let offset = 0;
+  if (nextToken !== undefined) {
+    const match = /^local-page:(\d+)$/.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
+    if (match === null) throw invalid();
+    offset = Number(match[1]);
+  }
+  const page = items.slice(offset, offset + maxResults);
+  const next = offset + maxResults;
+  if (next >= items.length) return { page };
+  return { page, nextToken: Buffer.from(`local-page:${next}`, 'utf8').toString('base64url') };
 }

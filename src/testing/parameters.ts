@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AwsError, awsErrors } from './aws-error.js';
-import { partitionOf } from './store.js';
+import { epochSeconds, partitionOf } from './store.js';
 import type { SeedParameter } from './types.js';
 
 /** The types of parameter Parameter Store keeps. */
@@ -14,7 +14,7 @@ const NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
 const LABEL = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** One version of a stored parameter; a SecureString's value is kept only as stand-in KMS ciphertext. */
-export interface ParameterVersion {
+interface ParameterVersion {
   version: number;
   /** The value (String, StringList) or the ciphertext, base64 (SecureString). */
   stored: string;
@@ -23,7 +23,7 @@ export interface ParameterVersion {
 }
 
 /** A stored parameter. */
-export interface StoredParameter {
+interface StoredParameter {
   name: string;
   arn: string;
   type: ParameterType;
@@ -32,7 +32,7 @@ export interface StoredParameter {
   kmsFailure: boolean;
 }
 
-export const ssmErrors = {
+const ssmErrors = {
   notFound: () => new AwsError('ParameterNotFound', 'Parameter not found.'),
   versionNotFound: (what: string) =>
     new AwsError(
@@ -183,47 +183,38 @@ export class ParameterStore {
   }
 
   /**
-   * The version a name with an optional selector (`name`, `name:3`, `name:label`) reads, as GetParameter does.
-   * @throws AwsError `ParameterNotFound`, `ParameterVersionNotFound`, `ValidationException`.
+   * The `Parameter` shape GetParameter answers for a name with an optional selector (`name`, `name:3`,
+   * `name:label`); `decrypt` reads a SecureString in clear.
+   * @throws AwsError `ParameterNotFound`, `ParameterVersionNotFound`, `ValidationException`, `InvalidKeyId`.
    */
-  read(requested: string): { parameter: StoredParameter; version: ParameterVersion; selector?: string } {
+  get(requested: string, decrypt: boolean): Record<string, unknown> {
     const colon = requested.startsWith('arn:')
       ? requested.indexOf(':', requested.indexOf(':parameter/') + 1)
       : requested.indexOf(':');
-    const name = colon === -1 ? requested : requested.slice(0, colon);
+    const parameter = this.#byName(colon === -1 ? requested : requested.slice(0, colon));
     const selector = colon === -1 ? undefined : requested.slice(colon + 1);
-    const parameter = this.#byName(name);
-    if (selector === undefined) return { parameter, version: parameter.versions.at(-1)! };
     if (selector === '') throw awsErrors.validation('Parameter selector is empty');
-    const found = /^\d+$/.test(selector)
-      ? parameter.versions.find((v) => v.version === Number(selector))
-      : parameter.versions.find((v) => v.labels.includes(selector));
-    if (found === undefined) throw ssmErrors.versionNotFound(selector);
-    return { parameter, version: found, selector: `:${selector}` };
-  }
-
-  /** The `Parameter` shape of one version; `decrypt` reads a SecureString in clear. */
-  json(
-    read: { parameter: StoredParameter; version: ParameterVersion; selector?: string },
-    requestedName: string,
-    decrypt: boolean,
-  ): Record<string, unknown> {
-    const { parameter, version } = read;
+    const version =
+      selector === undefined
+        ? parameter.versions.at(-1)!
+        : /^\d+$/.test(selector)
+          ? parameter.versions.find((v) => v.version === Number(selector))
+          : parameter.versions.find((v) => v.labels.includes(selector));
+    if (version === undefined) throw ssmErrors.versionNotFound(String(selector));
     let value = version.stored;
     if (parameter.type === 'SecureString' && decrypt) {
       if (parameter.kmsFailure) throw ssmErrors.kms();
       value = this.#decrypt(version.stored);
     }
-    const out: Record<string, unknown> = {
-      Name: requestedName.startsWith('arn:') ? parameter.arn : parameter.name,
+    return {
+      Name: requested.startsWith('arn:') ? parameter.arn : parameter.name,
       Type: parameter.type,
       Value: value,
       Version: version.version,
-      LastModifiedDate: version.modified.getTime() / 1000,
+      LastModifiedDate: epochSeconds(version.modified),
       ARN: parameter.arn,
       DataType: 'text',
+      ...(selector === undefined ? {} : { Selector: `:${selector}` }),
     };
-    if (read.selector !== undefined) out.Selector = read.selector;
-    return out;
   }
 }

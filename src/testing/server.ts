@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { actions } from './actions.js';
 import { AwsError, awsErrors } from './aws-error.js';
-import { FaultQueue } from './faults.js';
 import type { ActionContext, ActionHandler, Input } from './input.js';
 import { ParameterStore } from './parameters.js';
 import { parseAuthorization, verifyRequest } from './sigv4.js';
 import { ssmActions } from './ssm-actions.js';
 import { partitionOf, SecretStore } from './store.js';
 import type {
+  Fault,
   LocalCredentials,
   LocalSecretsManager,
   LocalSecretsManagerOptions,
@@ -105,14 +105,23 @@ function validateOptions(options: LocalSecretsManagerOptions): void {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new RangeError('`port` must be an integer from 0 to 65535');
   }
-  if (
-    credentials !== undefined &&
-    (typeof credentials.accessKeyId !== 'string' ||
-      credentials.accessKeyId === '' ||
-      typeof credentials.secretAccessKey !== 'string' ||
-      credentials.secretAccessKey === '')
-  ) {
+  const keys = credentials === undefined ? [] : [credentials.accessKeyId, credentials.secretAccessKey];
+  if (keys.some((key) => typeof key !== 'string' || key === '')) {
     throw new TypeError('`credentials` needs a non-empty `accessKeyId` and `secretAccessKey`');
+  }
+}
+
+const FAULT_KINDS = new Set(['throttle', 'http500', 'delay', 'drop', 'accessDenied']);
+
+/** @throws TypeError or RangeError naming the bad field of a fault. */
+function validateFault(fault: Fault): void {
+  if (fault === null || typeof fault !== 'object' || !FAULT_KINDS.has(fault.kind)) {
+    throw new TypeError(`\`fault.kind\` must be one of ${[...FAULT_KINDS].join(', ')}`);
+  }
+  const times = fault.times ?? 1;
+  if (typeof times !== 'number' || !(times >= 1)) throw new RangeError('`fault.times` must be 1 or more');
+  if (fault.kind === 'delay' && !(Number.isFinite(fault.ms) && fault.ms >= 0)) {
+    throw new RangeError('`fault.ms` must be a finite number of milliseconds, 0 or more');
   }
 }
 
@@ -137,7 +146,14 @@ export async function startLocalSecretsManager(
   for (const seed of options.secrets ?? []) store.put(seed);
   const parameters = new ParameterStore(region, accountId);
   for (const seed of options.parameters ?? []) parameters.put(seed);
-  const faults = new FaultQueue();
+  // Queued faults: the first one matching a request's action applies, and counts down its `times`.
+  const faults: { fault: Fault; remaining: number }[] = [];
+  const takeFault = (action: string): Fault | undefined => {
+    const index = faults.findIndex(({ fault }) => fault.action === undefined || fault.action === action);
+    const entry = faults[index];
+    if (entry !== undefined && --entry.remaining <= 0) faults.splice(index, 1);
+    return entry?.fault;
+  };
   let denied = new Set(options.deniedActions ?? []);
   const requests: RecordedRequest[] = [];
   const principal = `arn:${partitionOf(region)}:iam::${accountId}:user/local-test`;
@@ -161,17 +177,13 @@ export async function startLocalSecretsManager(
       const auth = parseAuthorization(req.headers.authorization);
       record.region = auth.region;
       record.accessKeyId = auth.accessKeyId;
-      verifyRequest(
-        {
-          method: req.method ?? 'POST',
-          url: req.url ?? '/',
-          headers: req.headers,
-          body: body ?? Buffer.alloc(0),
-        },
-        auth,
-        { credentials, region, now: Date.now(), service: record.service },
-      );
-      const fault = faults.take(action);
+      verifyRequest(req, body ?? Buffer.alloc(0), auth, {
+        credentials,
+        region,
+        now: Date.now(),
+        service: record.service,
+      });
+      const fault = takeFault(action);
       if (fault?.kind === 'drop') {
         req.socket.destroy();
         return;
@@ -219,7 +231,7 @@ export async function startLocalSecretsManager(
     accountId,
     credentials,
     arnOf(name) {
-      const secret = store.byName(name);
+      const secret = store.find(name);
       if (secret === undefined) throw new Error(`The local endpoint has no secret named ${name}`);
       return secret.arn;
     },
@@ -231,8 +243,13 @@ export async function startLocalSecretsManager(
     },
     deleteParameter: (name) => parameters.delete(name),
     parameterArnOf: (name) => parameters.arnOf(name),
-    injectFault: (fault) => faults.push(fault),
-    clearFaults: () => faults.clear(),
+    injectFault(fault) {
+      validateFault(fault);
+      faults.push({ fault, remaining: fault.times ?? 1 });
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
     denyActions(list) {
       denied = new Set(list);
     },

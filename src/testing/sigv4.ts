@@ -1,10 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { awsErrors } from './aws-error.js';
 import type { LocalCredentials } from './types.js';
 
 /** What the `Authorization` header of a SigV4-signed request says. */
-export interface SigV4Authorization {
+interface SigV4Authorization {
   accessKeyId: string;
   date: string;
   region: string;
@@ -13,14 +13,8 @@ export interface SigV4Authorization {
   signature: string;
 }
 
-/** The parts of a received request that its signature covers. */
-export interface ReceivedRequest {
-  method: string;
-  /** Path and query, as received (`req.url`). */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
+/** The parts of a received request that its signature covers, besides the body. */
+type ReceivedRequest = Pick<IncomingMessage, 'method' | 'url' | 'headers'>;
 
 const SCHEME = 'AWS4-HMAC-SHA256';
 const MAX_SKEW_MS = 5 * 60_000;
@@ -102,24 +96,26 @@ function amzDateToMs(amzDate: string): number {
 }
 
 /** The signature AWS would compute for this request with this secret key. */
-export function computeSignature(
+function computeSignature(
   request: ReceivedRequest,
+  body: Buffer,
   auth: SigV4Authorization,
   amzDate: string,
   secretAccessKey: string,
 ): string {
-  const q = request.url.indexOf('?');
-  const path = q < 0 ? request.url : request.url.slice(0, q);
-  const query = q < 0 ? '' : request.url.slice(q + 1);
+  const url = request.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q + 1);
   const canonicalPath = encodeURIComponent(safeDecode(path)).replace(/%2F/g, '/');
   const canonicalRequest = [
-    request.method.toUpperCase(),
+    (request.method ?? 'POST').toUpperCase(),
     canonicalPath,
     canonicalQuery(query),
     ...auth.signedHeaders.map((name) => `${name}:${headerValue(request.headers, name)}`),
     '',
     auth.signedHeaders.join(';'),
-    sha256Hex(request.body),
+    sha256Hex(body),
   ].join('\n');
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const stringToSign = [SCHEME, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
@@ -134,6 +130,7 @@ export function computeSignature(
  */
 export function verifyRequest(
   request: ReceivedRequest,
+  body: Buffer,
   auth: SigV4Authorization,
   expected: { credentials: LocalCredentials; region: string; now: number; service?: string },
 ): void {
@@ -153,7 +150,7 @@ export function verifyRequest(
     throw awsErrors.incompleteSignature('X-Amz-Date must be present and match the credential scope date.');
   }
   if (Math.abs(expected.now - signedAt) > MAX_SKEW_MS) throw awsErrors.expired(amzDate);
-  const computed = Buffer.from(computeSignature(request, auth, amzDate, credentials.secretAccessKey));
+  const computed = Buffer.from(computeSignature(request, body, auth, amzDate, credentials.secretAccessKey));
   const given = Buffer.from(auth.signature);
   if (computed.length !== given.length || !timingSafeEqual(computed, given)) throw awsErrors.badSignature();
 }

@@ -5,6 +5,8 @@ import {
   optionalInt,
   optionalString,
   optionalStringList,
+  paginate,
+  required,
   requiredString,
 } from './input.js';
 import type { ParameterType } from './parameters.js';
@@ -12,21 +14,17 @@ import type { ParameterType } from './parameters.js';
 const getParameter: ActionHandler = (input, ctx) => {
   const name = requiredString(input, 'Name');
   const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
-  return { Parameter: ctx.parameters.json(ctx.parameters.read(name), name, decrypt) };
+  return { Parameter: ctx.parameters.get(name, decrypt) };
 };
 
 const getParameters: ActionHandler = (input, ctx) => {
-  const names = optionalStringList(input, 'Names', 10);
-  if (names === undefined)
-    throw awsErrors.validation(
-      "1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null",
-    );
+  const names = required('Names', optionalStringList(input, 'Names', 10));
   const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
   const Parameters: Record<string, unknown>[] = [];
   const InvalidParameters: string[] = [];
   for (const name of new Set(names)) {
     try {
-      Parameters.push(ctx.parameters.json(ctx.parameters.read(name), name, decrypt));
+      Parameters.push(ctx.parameters.get(name, decrypt));
     } catch (error) {
       // A missing parameter or version is listed, not raised; anything else (KMS) fails the call, as AWS does.
       if (
@@ -47,26 +45,26 @@ const getParametersByPath: ActionHandler = (input, ctx) => {
   const recursive = optionalBoolean(input, 'Recursive') ?? false;
   const decrypt = optionalBoolean(input, 'WithDecryption') ?? false;
   const maxResults = optionalInt(input, 'MaxResults', 1, 10) ?? 10;
-  const start = Number(optionalString(input, 'NextToken') ?? '0');
-  if (!Number.isInteger(start) || start < 0)
-    throw new AwsError('InvalidNextToken', 'The specified token is not valid.');
   const prefix = path.endsWith('/') ? path : `${path}/`;
   const matching = ctx.parameters
     .all()
     .filter((p) => p.name.startsWith(prefix) && (recursive || !p.name.slice(prefix.length).includes('/')));
-  const page = matching.slice(start, start + maxResults);
-  const Parameters = page.map((p) => ctx.parameters.json(ctx.parameters.read(p.name), p.name, decrypt));
-  const next = start + maxResults;
-  return next < matching.length ? { Parameters, NextToken: String(next) } : { Parameters };
+  const { page, nextToken } = paginate(
+    matching,
+    maxResults,
+    optionalString(input, 'NextToken'),
+    () => new AwsError('InvalidNextToken', 'The specified token is not valid.'),
+  );
+  const Parameters = page.map((p) => ctx.parameters.get(p.name, decrypt));
+  return nextToken === undefined ? { Parameters } : { Parameters, NextToken: nextToken };
 };
 
 const putParameter: ActionHandler = (input, ctx) => {
-  const type = optionalString(input, 'Type') as ParameterType | undefined;
   const Version = ctx.parameters.put(
     {
       name: requiredString(input, 'Name'),
       value: requiredString(input, 'Value'),
-      ...(type === undefined ? {} : { type }),
+      type: optionalString(input, 'Type') as ParameterType | undefined,
     },
     optionalBoolean(input, 'Overwrite') ?? false,
   );
@@ -74,11 +72,7 @@ const putParameter: ActionHandler = (input, ctx) => {
 };
 
 const labelParameterVersion: ActionHandler = (input, ctx) => {
-  const labels = optionalStringList(input, 'Labels', 10);
-  if (labels === undefined)
-    throw awsErrors.validation(
-      "1 validation error detected: Value null at 'labels' failed to satisfy constraint: Member must not be null",
-    );
+  const labels = required('Labels', optionalStringList(input, 'Labels', 10));
   const version = optionalInt(input, 'ParameterVersion', 1, Number.MAX_SAFE_INTEGER);
   const result = ctx.parameters.label(requiredString(input, 'Name'), version, labels);
   return { InvalidLabels: result.invalid, ParameterVersion: result.version };

@@ -58,7 +58,8 @@ export function attachStage(secret: StoredSecret, stage: string, to: StoredVersi
     moveStage(secret, 'AWSPREVIOUS', holder);
 }
 
-function makeVersion(
+/** A new version, with no stage yet; its id is random unless given. */
+export function makeVersion(
   value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
   now: Date,
 ): StoredVersion {
@@ -81,10 +82,6 @@ export class SecretStore {
   /** Every secret, in creation order. */
   all(): StoredSecret[] {
     return [...this.#secrets.values()];
-  }
-
-  byName(name: string): StoredSecret | undefined {
-    return this.#secrets.get(name);
   }
 
   /** Creates a secret or adds versions to it; returns its ARN and the `AWSCURRENT` version id. */
@@ -182,9 +179,7 @@ export function versionById(secret: StoredSecret, versionId: string): StoredVers
 }
 
 /** Epoch seconds with milliseconds, as AWS JSON timestamps are written. */
-export function epochSeconds(date: Date): number {
-  return date.getTime() / 1000;
-}
+export const epochSeconds = (date: Date): number => date.getTime() / 1000;
 
 /** The `GetSecretValue` / `SecretValueEntry` shape of one version. */
 export function secretValueJson(secret: StoredSecret, version: StoredVersion): Record<string, unknown> {

@@ -34,12 +34,10 @@ export interface SeedParameter {
  * Faults queue in order; `times` (default 1, `Infinity` allowed) counts the requests it applies to;
  * a fault naming an `action` applies to that action only.
  */
-export type Fault =
-  | { kind: 'throttle'; action?: string; times?: number }
-  | { kind: 'http500'; action?: string; times?: number }
-  | { kind: 'delay'; ms: number; action?: string; times?: number }
-  | { kind: 'drop'; action?: string; times?: number }
-  | { kind: 'accessDenied'; action?: string; times?: number };
+export type Fault = { action?: string; times?: number } & (
+  | { kind: 'throttle' | 'http500' | 'drop' | 'accessDenied' }
+  | { kind: 'delay'; ms: number }
+);
 
 /** Credentials the endpoint accepts: requests must be SigV4-signed with them. */
 export interface LocalCredentials {

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { CliUsageError } from '../../src/cli/io.js';
+import type { PrivateFileSystem } from '../../src/cli/output.js';
 import { writePrivateFile } from '../../src/cli/output.js';
-import type { PrivateFileSystem } from '../../src/cli/private-file-system.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
 

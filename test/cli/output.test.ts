@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CliFailure, CliUsageError } from '../../src/cli/io.js';
+import type { PrivateFileSystem } from '../../src/cli/output.js';
 import { writePrivateFile } from '../../src/cli/output.js';
-import type { PrivateFileSystem } from '../../src/cli/private-file-system.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 
 const OLD = '{"previous":"good content"}\n';

@@ -9,6 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../src/testing/index.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
+import { rawRequest } from './raw-request.js';
 import { clientFor, rejectionOf } from './sdk-client.js';
 
 const PREVIOUS_ID = '11111111-2222-3333-4444-555555555555';
@@ -121,6 +122,15 @@ describe('GetSecretValue on the local endpoint', () => {
     const error = await rejectionOf(client.send(new GetSecretValueCommand({} as { SecretId: string })));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toContain("at 'secretId'");
+  });
+
+  it('leaves a secret-bearing member out of a ValidationException', async () => {
+    const answer = await rawRequest(sm, JSON.stringify({ SecretId: 'app/db', SecretString: [CANARY] }), {
+      target: 'secretsmanager.PutSecretValue',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain("at 'secretString'");
+    expect(answer.body).not.toContain(CANARY);
   });
 
   it('putSecret adds a new AWSCURRENT version and moves the old one to AWSPREVIOUS', async () => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import pTimeout from 'p-timeout';
 import { SecretRefConfigError, SecretRefError } from '../../errors.js';
 import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
@@ -123,7 +124,7 @@ async function untilListening(
 ): Promise<void> {
   while (!cache.isListening() && Date.now() < deadline) {
     if (signal?.aborted === true) throw signal.reason;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await delay(5);
   }
 }
 
