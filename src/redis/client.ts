@@ -51,7 +51,7 @@ function isNodeRedis(client: AnyClient): boolean {
 }
 
 /** An ioredis `Cluster` (it says so) or a node-redis cluster (`createCluster`: it knows its masters). */
-export function isClusterClient(client: AnyClient): boolean {
+function isClusterClient(client: AnyClient): boolean {
   return client.isCluster === true || typeof client.getSlotMaster === 'function';
 }
 

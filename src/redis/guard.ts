@@ -47,7 +47,7 @@ export interface ClientAnswers {
 }
 
 /** The longest a queued operation waits, in bounds (`operationTimeoutMs`), stalls of the loop not counted. */
-export const MAX_QUEUED_BOUNDS = 4;
+const MAX_QUEUED_BOUNDS = 4;
 
 /**
  * How long this process's event loop was blocked, in total, while any Redis operation was pending: a timer that

@@ -142,7 +142,7 @@ export function idForms(secretId: string, payload: SecretPayload | undefined): s
  * @example
  *   someIdForm(secretId, payload, (id) => names.form(id) === message.form);
  */
-export function someIdForm(
+function someIdForm(
   secretId: string,
   payload: SecretPayload | undefined,
   test: (id: string) => boolean,

@@ -29,7 +29,7 @@ const AWS_SERVICES: readonly ReferenceService[] = Object.freeze(['secretsmanager
  * one call, no Parameter Store quota), and kept as the reference's one cache entry; as with AWS, only with
  * decryption (`ssm-secure`), and a label after the name is the secret's staging label.
  */
-export const SECRETS_MANAGER_BRIDGE = '/aws/reference/secretsmanager/';
+const SECRETS_MANAGER_BRIDGE = '/aws/reference/secretsmanager/';
 
 /** The Secrets Manager locator a bridge reference reads, or an issue; undefined for any other locator. */
 function bridged(locator: SecretLocator): SecretLocator | SecretRefError | undefined {
