@@ -1,7 +1,6 @@
 import type { SecretEvent } from '../events.js';
 import type { SecretManager } from '../manager/types.js';
 import type { CliCredentialSource } from './credential-source.js';
-import type { PrivateFileSystem } from './output.js';
 import type { CliSignals } from './signals.js';
 
 /** A stream the CLI writes to: `process.stdout`, `process.stderr`, or a collector in tests. */
@@ -50,6 +49,36 @@ export interface CliManagerOptions {
    * answered, that nothing could be loaded, a failing credential_process's first line (cleaned).
    */
   onCredentials?: (source: CliCredentialSource) => void;
+}
+
+/** What `writePrivateFile` needs to know of a path or an open file; `node:fs` `Stats` fits. */
+export interface PrivateFileStats {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  /** Only meaningful from `lstat`. */
+  isSymbolicLink(): boolean;
+}
+
+/** The part of an open file `writePrivateFile` uses; `node:fs/promises` `FileHandle` fits. */
+export interface PrivateFileHandle {
+  writeFile(text: string, encoding: 'utf8'): Promise<void>;
+  chmod(mode: number): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+  stat(): Promise<PrivateFileStats>;
+}
+
+/** The file-system calls `writePrivateFile` makes; `node:fs/promises` fits, tests inject failures. */
+export interface PrivateFileSystem {
+  open(path: string, flags: string | number, mode?: number): Promise<PrivateFileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Follows symbolic links, as `open` does. */
+  stat(path: string): Promise<PrivateFileStats>;
+  /** Does not follow a symbolic link at `path`. */
+  lstat(path: string): Promise<PrivateFileStats>;
 }
 
 /** Dependencies of `runCli` that tests and the demo replace. */

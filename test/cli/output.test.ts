@@ -3,8 +3,8 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { PrivateFileSystem } from '../../src/cli/io.js';
 import { CliFailure, CliUsageError } from '../../src/cli/io.js';
-import type { PrivateFileSystem } from '../../src/cli/output.js';
 import { writePrivateFile } from '../../src/cli/output.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 

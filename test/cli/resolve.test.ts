@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
-import type { PrivateFileSystem } from '../../src/cli/output.js';
+import type { PrivateFileSystem } from '../../src/cli/io.js';
 import { systemReason } from '../../src/cli/system-reason.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
