@@ -3,7 +3,7 @@ import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
 import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
-import type { SharedRead } from './tier.js';
+import type { SharedHit, SharedMiss } from './tier.js';
 
 /** A key to fetch and the locator it stands for. */
 export interface Missing {
@@ -35,8 +35,6 @@ export interface RequestContext {
   onRejected?: () => void;
 }
 
-type Ticket = Extract<SharedRead, { hit: false }>;
-
 /**
  * Starts one request for `missing` (a batch of current versions, or one version alone) and returns the records
  * readers join. It reads the shared tier first (unless `refresh`), then the provider for what is left; whatever
@@ -58,7 +56,7 @@ export function startRequest(
   const { flight, running, settle } = store.begin(items);
   const { signal } = flight.controller;
   const began = performance.now();
-  const tickets = new Map<Missing, Ticket>();
+  const tickets = new Map<Missing, SharedMiss>();
 
   const finish = (
     item: Missing,
@@ -116,35 +114,60 @@ export function startRequest(
     });
   };
 
+  /** One answer of the shared tier: a usable hit settles its key (true); a miss keeps its ticket, to fetch. */
+  const fromShared = (item: Missing, read: SharedHit | SharedMiss): boolean => {
+    if (read.hit) {
+      const checked = checkPayload(read.payload, provider, item.locator);
+      if (checked.ok) {
+        emit?.({ type: 'hit', secretId: item.locator.secretId, tier: 'shared' });
+        finish(item, checked, 'shared', Math.max(0, read.freshForMs));
+        return true;
+      }
+    } else {
+      tickets.set(item, read);
+      if (read.rejected === true) rejected(item);
+    }
+    emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
+    return false;
+  };
+  const fetchNow = (items: readonly Missing[]): Promise<void> =>
+    fetchFromProvider(provider, items, signal, (item, answer) => finish(item, answer, 'provider'));
+
   void (async () => {
-    let rest: Missing[] = [...missing];
     if (context.scopeReady !== undefined) {
       await context.scopeReady;
       scope = context.owner.scope;
     }
-    if (scope !== undefined && store.tier !== undefined && !mode.refresh) {
-      const locators = missing.map((item) => item.locator);
-      const aheadMs = mode.background ? (context.aheadMs ?? 0) : 0;
-      const reads = await store.tier.read(scope, locators, signal, { aheadMs });
-      rest = [];
-      missing.forEach((item, index) => {
-        const read = reads[index]!;
-        if (read.hit) {
-          const checked = checkPayload(read.payload, provider, item.locator);
-          if (checked.ok) {
-            emit?.({ type: 'hit', secretId: item.locator.secretId, tier: 'shared' });
-            finish(item, checked, 'shared', Math.max(0, read.freshForMs));
-            return;
-          }
-        } else {
-          tickets.set(item, read);
-          if (read.rejected === true) rejected(item);
-        }
-        emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
-        rest.push(item);
-      });
+    if (scope === undefined || store.tier === undefined || mode.refresh) {
+      await fetchNow(missing);
+      return;
     }
-    await fetchFromProvider(provider, rest, signal, (item, answer) => finish(item, answer, 'provider'));
+    const locators = missing.map((item) => item.locator);
+    const aheadMs = mode.background ? (context.aheadMs ?? 0) : 0;
+    const reads = await store.tier.read(scope, locators, signal, { aheadMs });
+    const rest: Missing[] = [];
+    const waits: Promise<void>[] = [];
+    // Entries another process is fetching while this read holds leases: fetched (in one batch per answer that comes
+    // in the same turn) only if the wait ends in a miss, while what this read holds is fetched at once.
+    let batch: Missing[] = [];
+    let batchFetch: Promise<void> | undefined;
+    const fetchSoon = (item: Missing): Promise<void> => {
+      batch.push(item);
+      batchFetch ??= Promise.resolve().then(() => {
+        const items = batch;
+        batch = [];
+        batchFetch = undefined;
+        return fetchNow(items);
+      });
+      return batchFetch;
+    };
+    missing.forEach((item, index) => {
+      const read = reads[index]!;
+      if ('waiting' in read) {
+        waits.push(read.waiting.then((settled) => (fromShared(item, settled) ? undefined : fetchSoon(item))));
+      } else if (!fromShared(item, read)) rest.push(item);
+    });
+    await Promise.all([fetchNow(rest), ...waits]);
   })();
   return running;
 }

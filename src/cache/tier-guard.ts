@@ -1,6 +1,6 @@
-import type { SharedRead, SharedTier } from './tier.js';
+import type { SharedHit, SharedMiss, SharedRead, SharedTier } from './tier.js';
 
-const MISS: SharedRead = { hit: false, commit: () => undefined, release: () => undefined };
+const MISS: SharedMiss = { hit: false, commit: () => undefined, release: () => undefined };
 
 const checkedScope = (scope: unknown): string | undefined =>
   typeof scope === 'string' && scope !== '' ? scope : undefined;
@@ -29,25 +29,7 @@ export function guardTier(tier: SharedTier): SharedTier {
       } catch {
         reads = undefined;
       }
-      return locators.map((_, index) => {
-        const read = Array.isArray(reads) ? (reads[index] as SharedRead | undefined) : undefined;
-        if (read?.hit === true) return read;
-        if (read?.hit !== false) return MISS;
-        return {
-          hit: false,
-          ...(read.rejected === true ? { rejected: true as const } : {}),
-          commit: (payload) => {
-            try {
-              read.commit(payload);
-            } catch {}
-          },
-          release: () => {
-            try {
-              read.release();
-            } catch {}
-          },
-        };
-      });
+      return locators.map((_, index) => guardRead(Array.isArray(reads) ? reads[index] : undefined, true));
     },
     async invalidate(scope, secretId, replacement) {
       try {
@@ -64,6 +46,39 @@ export function guardTier(tier: SharedTier): SharedTier {
       } catch {
         return () => undefined;
       }
+    },
+  };
+}
+
+/** One answer of the tier's `read`, of the wrong shape a miss; a wait's answer guarded alike (and never a wait). */
+function guardRead(answer: unknown, mayWait: true): SharedRead;
+function guardRead(answer: unknown, mayWait: false): SharedHit | SharedMiss;
+function guardRead(answer: unknown, mayWait: boolean): SharedRead {
+  const read = answer as SharedRead | undefined;
+  if (read?.hit === true) return read;
+  if (read?.hit !== false) return MISS;
+  if ('waiting' in read) {
+    if (!mayWait || !(read.waiting instanceof Promise)) return MISS;
+    return {
+      hit: false,
+      waiting: read.waiting.then(
+        (settled) => guardRead(settled, false),
+        () => MISS,
+      ),
+    };
+  }
+  return {
+    hit: false,
+    ...(read.rejected === true ? { rejected: true as const } : {}),
+    commit: (payload) => {
+      try {
+        read.commit(payload);
+      } catch {}
+    },
+    release: () => {
+      try {
+        read.release();
+      } catch {}
     },
   };
 }

@@ -20,7 +20,9 @@ export interface SharedTier {
    * Reads the entries of `locators` (one scope), one answer per locator, in order: a hit, or a miss that the caller
    * fills by fetching from the provider and calling `commit` (or `release` when the fetch failed). Between `read`
    * and `commit` the tier may hold a short lease so that a cold fleet fetches each secret about once; it may wait,
-   * within its bound, for another process's fetch of the same entry and answer with that. With `aheadMs` (a
+   * within its bound, for another process's fetch of the same entry and answer with that — or, when this read took
+   * leases itself, answer at once with the entries it holds and a {@link SharedWait} for each it waits on, so that
+   * no reader waits while it holds what another may be waiting for. With `aheadMs` (a
    * refresh ahead of expiry), an entry expiring within `aheadMs` is a miss for the one process that takes its lease
    * (it refreshes the entry for the fleet) and is waited on by the others.
    */
@@ -50,30 +52,44 @@ export interface SharedTier {
   onInvalidate(listener: (message: SharedInvalidation) => void): () => void;
 }
 
-/** The answer of {@link SharedTier.read} for one locator. */
-export type SharedRead =
-  | {
-      readonly hit: true;
-      readonly payload: SecretPayload;
-      /** How much longer the shared entry is fresh; the in-process copy expires no later. */
-      readonly freshForMs: number;
-    }
-  | {
-      readonly hit: false;
-      /**
-       * The shared entry was there but cannot be used: it failed to decrypt or verify (another key, or a changed
-       * entry), or it is longer than any entry the tier writes (Redis did not even send it). A miss to report: an
-       * `error` event (`tier: 'shared'`) and `stats().sharedRejected`. Both cases use the code `decryption_failed`
-       * (no SecretRef code says "oversized"; an entry too large to have been written by the tier is as
-       * untrustworthy as one that fails to verify, and the operator's check is the same: the fleet's keys and what
-       * else writes into the namespace in Redis).
-       */
-      readonly rejected?: true;
-      /** Writes what the caller fetched (refused when an invalidation came in between). Never throws. */
-      commit(payload: SecretPayload): void;
-      /** The fetch failed: lets go of the lease, writes nothing. Never throws. */
-      release(): void;
-    };
+/** The answer of {@link SharedTier.read} for one locator: a hit, a miss to fetch, or a wait on another process. */
+export type SharedRead = SharedHit | SharedMiss | SharedWait;
+
+/** The shared entry, fresh. */
+export interface SharedHit {
+  readonly hit: true;
+  readonly payload: SecretPayload;
+  /** How much longer the shared entry is fresh; the in-process copy expires no later. */
+  readonly freshForMs: number;
+}
+
+/** Nothing to use: the caller fetches from the provider, then calls `commit` (or `release`). */
+export interface SharedMiss {
+  readonly hit: false;
+  /**
+   * The shared entry was there but cannot be used: it failed to decrypt or verify (another key, or a changed
+   * entry), or it is longer than any entry the tier writes (Redis did not even send it). A miss to report: an
+   * `error` event (`tier: 'shared'`) and `stats().sharedRejected`. Both cases use the code `decryption_failed`
+   * (no SecretRef code says "oversized"; an entry too large to have been written by the tier is as
+   * untrustworthy as one that fails to verify, and the operator's check is the same: the fleet's keys and what
+   * else writes into the namespace in Redis).
+   */
+  readonly rejected?: true;
+  /** Writes what the caller fetched (refused when an invalidation came in between). Never throws. */
+  commit(payload: SecretPayload): void;
+  /** The fetch failed: lets go of the lease, writes nothing. Never throws. */
+  release(): void;
+}
+
+/**
+ * Another process holds the entry's lease, and this read holds leases of its own: the caller fetches what it holds
+ * now (its commits are what the other process may be waiting on) and takes this entry's answer when `waiting`
+ * settles (never rejects; never another wait).
+ */
+export interface SharedWait {
+  readonly hit: false;
+  readonly waiting: Promise<SharedHit | SharedMiss>;
+}
 
 /** An invalidation that reached this process from the bus. */
 export interface SharedInvalidation {

@@ -3,7 +3,7 @@
  * runs), and `writeEntry`. See PROTOCOL.md, "Writing" and "Leases".
  */
 
-import type { SharedRead } from '../cache/tier.js';
+import type { SharedMiss } from '../cache/tier.js';
 import type { SecretLocator, SecretPayload } from '../types.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
 import { type DerivedKey, sealEntry } from './crypto.js';
@@ -65,7 +65,7 @@ export function missWithCommit(
   generation: Generation,
   token: string | undefined,
   rejected: boolean,
-): SharedRead {
+): SharedMiss {
   let settled = false;
   const leaseKey = `${context.prefix}l:${generation.epoch}:${name}`;
   const stopRenewing = token === undefined ? noop : renewWhileFetching(context, leaseKey, token);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { SharedRead } from '../cache/tier.js';
+import type { SharedHit, SharedMiss, SharedRead } from '../cache/tier.js';
 import type { SecretLocator } from '../types.js';
+import { ReadAnswers } from './answers.js';
 import { type Generation, MAX_LEASES_HELD, missWithCommit, type ReadContext } from './commit.js';
 import { openEntry } from './crypto.js';
 import { decodeEntry } from './entry.js';
@@ -27,7 +28,7 @@ const BUS_DOWN_FRESH_MS = 1_000;
 const noop = (): void => {};
 
 /** A miss that writes nothing (Redis skipped, or no scope). */
-export const PLAIN_MISS: SharedRead = Object.freeze({ hit: false, commit: noop, release: noop });
+export const PLAIN_MISS: SharedMiss = Object.freeze({ hit: false, commit: noop, release: noop });
 
 const newEpoch = (): string => randomBytes(8).toString('hex');
 let tokens = 0;
@@ -37,12 +38,13 @@ const PROCESS_TOKEN = randomBytes(8).toString('hex');
  * Reads `locators` of one scope: hits are decrypted; a miss whose lease this process took is answered at once (the
  * caller fetches and commits); a miss leased by another process is looked at again when the holder's `filled` message
  * comes (or after {@link POLL_MS} at most) until the entry comes, the lease is free (this process then takes it),
- * `leaseMs` has passed or `signal` fires. With `aheadMs`, an entry that expires within `aheadMs` is a miss to
- * refresh when this process takes its lease, and is waited on like a miss while another process refreshes it.
+ * `leaseMs` has passed or `signal` fires. A reader that holds leases never waits on another's: it answers at once,
+ * with a `SharedWait` for each entry still waited on. With `aheadMs`, an entry that expires within `aheadMs` is a
+ * miss to refresh when this process takes its lease, and is waited on like a miss while another process refreshes it.
  * @example
  *   const [read] = await readShared(context, names, [{ secretId: 'prod/db' }], signal, 0);
  */
-export async function readShared(
+export function readShared(
   context: ReadContext,
   names: readonly ScopeNames[],
   locators: readonly SecretLocator[],
@@ -51,7 +53,6 @@ export async function readShared(
 ): Promise<SharedRead[]> {
   const primary = names[0]!;
   const entryNames = locators.map((locator) => primary.entry(locator));
-  const out: (SharedRead | undefined)[] = locators.map(() => undefined);
   // One entry asked twice is read once (a second lease request would wait on this read's own lease).
   const firstOf = new Map<string, number>();
   entryNames.forEach((name, index) => {
@@ -68,8 +69,12 @@ export async function readShared(
   // on a machine with fewer cores than processes) has its values waiting unread in the socket while the wall clock
   // runs, and a waiter that then fetched for itself would send the whole fleet to the provider at once.
   let deadline = Number.POSITIVE_INFINITY;
-  // This reader holds a lease (it took one in some round): it then waits on no other process's lease (see below).
+  // This reader holds a lease (it took one in some round): it then answers before it waits on another's (see below).
   let holding = false;
+  const answers = new ReadAnswers(
+    entryNames.map((name) => firstOf.get(name)!),
+    PLAIN_MISS,
+  );
   // The loop's stalls counted so far, from when this reader began to wait (`undefined` until then).
   let stalledAtDeadline: number | undefined;
   const deadlineNow = (): number => {
@@ -98,7 +103,12 @@ export async function readShared(
   // is held (its read queued behind its process's other work), and waiting for the next poll would cost it a second
   // read of its batch, and its value a second or more.
   const watch = context.watchFills(pending.map((index) => entryNames[index]!));
-  const miss = (index: number, generation: Generation, holder: string | undefined, rejected: boolean) =>
+  const miss = (
+    index: number,
+    generation: Generation,
+    holder: string | undefined,
+    rejected: boolean,
+  ): SharedMiss =>
     missWithCommit(context, names, locators[index]!, entryNames[index]!, generation, holder, rejected);
   const readRound = async (
     indexes: readonly number[],
@@ -118,129 +128,135 @@ export async function readShared(
     const raw = await context.run(READ, `${context.prefix}gen`, args);
     return { indexes, reply: decodeReadReply(raw, askedNames.length) };
   };
-  try {
-    while (asked.length > 0) {
-      let rounds: Awaited<ReturnType<typeof readRound>>[];
-      try {
-        rounds = await Promise.all([
-          readRound(
-            asked.filter((index) => !renewing.has(index)),
-            aheadMs,
-          ),
-          readRound(
-            asked.filter((index) => renewing.has(index)),
-            Math.max(aheadMs, ...asked.map((index) => renewing.get(index) ?? 0)),
-          ),
-        ]);
-      } catch {
-        break;
-      }
-      if (rounds.some((round) => round !== undefined && !round.reply)) break;
-      if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + context.leaseMs * MAX_LEASES_HELD;
-      const again: number[] = [];
-      let generation: Generation | undefined;
-      for (const round of rounds) {
-        if (!round?.reply) continue;
-        const { reply } = round;
-        const answered: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
-        generation = answered;
-        epoch = answered.epoch;
-        context.onEpoch?.(answered.epoch);
-        round.indexes.forEach((index, position) => {
-          const slot = reply.slots[position]!;
-          // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
-          const oversized = !slot.found && slot.oversized;
-          if (oversized && !reported.has(index)) {
-            reported.add(index);
-            context.onProblem('oversized');
-          }
-          if (slot.found) {
-            const opened = openHit(context, answered.epoch, entryNames[index]!, slot.text, slot.pttl);
-            if (opened === 'expired' && !renewing.has(index)) {
-              renewing.set(index, Math.max(1, slot.pttl));
-              again.push(index);
-              return;
+  const waitAll = async (): Promise<void> => {
+    try {
+      while (asked.length > 0) {
+        let rounds: Awaited<ReturnType<typeof readRound>>[];
+        try {
+          rounds = await Promise.all([
+            readRound(
+              asked.filter((index) => !renewing.has(index)),
+              aheadMs,
+            ),
+            readRound(
+              asked.filter((index) => renewing.has(index)),
+              Math.max(aheadMs, ...asked.map((index) => renewing.get(index) ?? 0)),
+            ),
+          ]);
+        } catch {
+          break;
+        }
+        if (rounds.some((round) => round !== undefined && !round.reply)) break;
+        if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + context.leaseMs * MAX_LEASES_HELD;
+        const again: number[] = [];
+        for (const round of rounds) {
+          if (!round?.reply) continue;
+          const { reply } = round;
+          const answered: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
+          epoch = answered.epoch;
+          context.onEpoch?.(answered.epoch);
+          round.indexes.forEach((index, position) => {
+            const slot = reply.slots[position]!;
+            // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
+            const oversized = !slot.found && slot.oversized;
+            if (oversized && !reported.has(index)) {
+              reported.add(index);
+              context.onProblem('oversized');
             }
-            out[index] =
-              typeof opened === 'object' ? opened : miss(index, answered, undefined, opened === 'unreadable');
-          } else if (slot.lease === 1) {
-            holding = true;
-            out[index] = miss(index, answered, token, oversized);
-          } else if (slot.lease !== -1 || Date.now() >= deadlineNow() || signal?.aborted) {
-            out[index] = miss(index, answered, undefined, oversized);
+            if (slot.found) {
+              const opened = openHit(context, answered.epoch, entryNames[index]!, slot.text, slot.pttl);
+              if (opened === 'expired' && !renewing.has(index)) {
+                renewing.set(index, Math.max(1, slot.pttl));
+                again.push(index);
+                return;
+              }
+              answers.decide(
+                index,
+                typeof opened === 'object'
+                  ? opened
+                  : miss(index, answered, undefined, opened === 'unreadable'),
+              );
+            } else if (slot.lease === 1) {
+              holding = true;
+              answers.decide(index, miss(index, answered, token, oversized));
+            } else if (slot.lease !== -1 || Date.now() >= deadlineNow() || signal?.aborted) {
+              answers.decide(index, miss(index, answered, undefined, oversized));
+            }
+          });
+        }
+        pending = pending.filter((index) => !answers.isDecided(index));
+        if (again.length > 0) {
+          asked = again;
+          continue;
+        }
+        // A reader that holds a lease waits on no other: the entries of a batch are leased in more than one round (an
+        // expired entry is asked again, a lease whose holder died is taken over), so two readers could each hold what
+        // the other waits on. It answers now: its caller fetches and commits what it holds (the `filled` messages
+        // another reader may wait for) while each entry still waited on comes as a wait, settled when decided.
+        if (holding && !answers.handedOut && pending.length > 0) answers.handOut();
+        if (nextPoll === 0) {
+          unwatchStalls = watchStalls();
+          stalledAtWait = stalledSoFar();
+          stalledAtDeadline = stalledAtWait;
+          nextPoll = Math.min(Date.now() + wait, deadline);
+          watch.narrow(pending.map((index) => entryNames[index]!));
+        }
+        asked = [];
+        while (pending.length > 0 && asked.length === 0) {
+          const now = Date.now();
+          if (now >= nextPoll) {
+            // A poll is for a notice that never came, not for one this busy process has not read yet: the time its
+            // loop was stalled (its messages then wait in the socket, read after the timers that fire late) does not
+            // count, and what arrived meanwhile is read first.
+            await new Promise((resolve) => setImmediate(resolve));
+            const stalled = stalledSoFar() - stalledAtWait;
+            stalledAtWait += stalled;
+            if (stalled > 0) {
+              nextPoll = Math.min(nextPoll + stalled, deadlineNow());
+              if (nextPoll > Date.now()) continue;
+            }
+            // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
+            asked = pending;
+            // While the bus is up, each poll comes twice as late as the one before, at most a lease apart (a holder
+            // that died is found within a lease of its lease's end): a long cold start must not have every waiter of
+            // the fleet read its whole batch every second.
+            wait = context.listening()
+              ? Math.min(Math.max(wait, LISTENING_POLL_MS) * 2, Math.max(LISTENING_POLL_MS, context.leaseMs))
+              : Math.min(wait * 2, POLL_MS);
+            nextPoll = Math.min(now + wait, deadlineNow());
+            break;
           }
-        });
-      }
-      // A reader that holds a lease waits on no other: the entries of its batch are leased in more than one round (an
-      // expired entry is asked again), so two readers could each hold what the other waits on, and both would wait
-      // out their whole allowance. What another process holds is then read from the provider, not shared.
-      if (holding && generation !== undefined) {
-        for (const index of pending) {
-          if (out[index] === undefined && !again.includes(index))
-            out[index] = miss(index, generation, undefined, false);
-        }
-      }
-      pending = pending.filter((index) => out[index] === undefined);
-      if (again.length > 0) {
-        asked = again;
-        continue;
-      }
-      if (nextPoll === 0) {
-        unwatchStalls = watchStalls();
-        stalledAtWait = stalledSoFar();
-        stalledAtDeadline = stalledAtWait;
-        nextPoll = Math.min(Date.now() + wait, deadline);
-        watch.narrow(pending.map((index) => entryNames[index]!));
-      }
-      asked = [];
-      while (pending.length > 0 && asked.length === 0) {
-        const now = Date.now();
-        if (now >= nextPoll) {
-          // A poll is for a notice that never came, not for one this busy process has not read yet: the time its
-          // loop was stalled (its messages then wait in the socket, read after the timers that fire late) does not
-          // count, and what arrived meanwhile is read first.
-          await new Promise((resolve) => setImmediate(resolve));
-          const stalled = stalledSoFar() - stalledAtWait;
-          stalledAtWait += stalled;
-          if (stalled > 0) {
-            nextPoll = Math.min(nextPoll + stalled, deadlineNow());
-            if (nextPoll > Date.now()) continue;
+          const filled = await watch.next(Math.max(0, nextPoll - now), signal);
+          if (signal?.aborted) {
+            asked = pending;
+            break;
           }
-          // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
-          asked = pending;
-          // While the bus is up, each poll comes twice as late as the one before, at most a lease apart (a holder
-          // that died is found within a lease of its lease's end): a long cold start must not have every waiter of
-          // the fleet read its whole batch every second.
-          wait = context.listening()
-            ? Math.min(Math.max(wait, LISTENING_POLL_MS) * 2, Math.max(LISTENING_POLL_MS, context.leaseMs))
-            : Math.min(wait * 2, POLL_MS);
-          nextPoll = Math.min(now + wait, deadlineNow());
-          break;
+          for (const index of pending) {
+            const name = entryNames[index]!;
+            if (!filled.has(name)) continue;
+            // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it. It is
+            // not authenticated, and needs not be: it opens only if it was sealed for this entry under this epoch.
+            const text = filled.get(name);
+            const entry = text === undefined ? undefined : openText(context, epoch, name, text);
+            const left = entry ? Math.min(entry.expiresAt - Date.now(), freshCap(context)) : 0;
+            if (entry && left > 0)
+              answers.decide(index, { hit: true, payload: entry.payload, freshForMs: left });
+            else asked.push(index);
+          }
+          pending = pending.filter((index) => !answers.isDecided(index));
         }
-        const filled = await watch.next(Math.max(0, nextPoll - now), signal);
-        if (signal?.aborted) {
-          asked = pending;
-          break;
-        }
-        for (const index of pending) {
-          const name = entryNames[index]!;
-          if (!filled.has(name)) continue;
-          // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it. It is
-          // not authenticated, and needs not be: it opens only if it was sealed for this entry under this epoch.
-          const text = filled.get(name);
-          const entry = text === undefined ? undefined : openText(context, epoch, name, text);
-          const left = entry ? Math.min(entry.expiresAt - Date.now(), freshCap(context)) : 0;
-          if (entry && left > 0) out[index] = { hit: true, payload: entry.payload, freshForMs: left };
-          else asked.push(index);
-        }
-        pending = pending.filter((index) => out[index] === undefined);
       }
+    } finally {
+      watch.close();
+      unwatchStalls();
     }
-  } finally {
-    watch.close();
-    unwatchStalls();
-  }
-  return entryNames.map((name) => out[firstOf.get(name)!] ?? PLAIN_MISS);
+  };
+  // An entry left undecided (Redis failed, or the wait ended) is a plain miss: the caller fetches it.
+  waitAll().then(
+    () => answers.finish(),
+    (error: unknown) => answers.fail(error),
+  );
+  return answers.handed;
 }
 
 /** Opens an entry's text: a hit, `'expired'` (a plain miss) or `'unreadable'` (failed to decrypt or verify). */
@@ -250,7 +266,7 @@ function openHit(
   name: string,
   value: string,
   pttl: number,
-): SharedRead | 'expired' | 'unreadable' {
+): SharedHit | 'expired' | 'unreadable' {
   const entry = openText(context, epoch, name, value);
   if (!entry) {
     context.onProblem('tampered');

@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildSecretCache } from '../../src/cache/create-secret-cache.js';
 import { resolveCacheOptions } from '../../src/cache/options.js';
 import { createCacheStore } from '../../src/cache/store.js';
-import type { SharedInvalidation, SharedRead, SharedTier } from '../../src/cache/tier.js';
+import type {
+  SharedHit,
+  SharedInvalidation,
+  SharedMiss,
+  SharedRead,
+  SharedTier,
+} from '../../src/cache/tier.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import type { SecretLocator, SecretPayload, SecretProvider } from '../../src/types.js';
@@ -110,6 +116,18 @@ describe('the shared tier, as the manager reads through it', () => {
       },
       async () => 'garbage',
       async () => [{ hit: true, payload: { secretString: 42 } }],
+      async () => [{ hit: false, waiting: Promise.reject(new Error('redis down')) }],
+      async () => [{ hit: false, waiting: 'not a promise' }],
+      // A wait's answer is never another wait.
+      async () => [
+        {
+          hit: false,
+          waiting: Promise.resolve({
+            hit: false,
+            waiting: Promise.resolve({ hit: true, payload: { secretString: 'other' }, freshForMs: 1_000 }),
+          }),
+        },
+      ],
     ]) {
       const options = resolveCacheOptions({});
       const tier: SharedTier = {
@@ -128,6 +146,50 @@ describe('the shared tier, as the manager reads through it', () => {
       expect(provider.apiCalls()).toBe(1);
       expect(() => manager.invalidate('db')).not.toThrow();
     }
+  });
+
+  it('an entry answered as a wait is fetched only when its wait ends in a miss, after what the read holds', async () => {
+    const options = resolveCacheOptions({});
+    const committed: string[] = [];
+    const miss = (secretId: string): SharedRead => ({
+      hit: false,
+      commit: () => committed.push(secretId),
+      release: () => undefined,
+    });
+    let settleFilled!: (read: SharedHit | SharedMiss) => void;
+    let settleReleased!: (read: SharedHit | SharedMiss) => void;
+    const tier: SharedTier = {
+      scopeOf: () => 'scope',
+      read: async (_scope, locators) =>
+        locators.map((locator): SharedRead => {
+          if (locator.secretId === 'held') return miss('held');
+          const waiting = new Promise<SharedHit | SharedMiss>((resolve) => {
+            if (locator.secretId === 'filled') settleFilled = resolve;
+            else settleReleased = resolve;
+          });
+          return { hit: false, waiting };
+        }),
+      invalidate: async () => undefined,
+      onInvalidate: () => () => undefined,
+    };
+    const provider = createMemoryProvider({ held: 'h', filled: 'from-provider', released: 'r' });
+    const manager = createSecretManager(provider, {
+      cache: buildSecretCache(options, createCacheStore(options, tier)),
+    });
+    const reading = manager.getSecrets(['held', 'filled', 'released']);
+    // What the read holds is fetched and committed while the others are still waited on.
+    await vi.waitFor(() => expect(committed).toEqual(['held']));
+    expect(provider.apiCalls()).toBe(1);
+    settleFilled({ hit: true, payload: { secretString: 'from-holder' }, freshForMs: 1_000 });
+    settleReleased(miss('released') as SharedMiss);
+    const results = await reading;
+    expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual([
+      'h',
+      'from-holder',
+      'r',
+    ]);
+    expect(provider.apiCalls()).toBe(2);
+    expect(committed).toEqual(['held', 'released']);
   });
 
   it('a provider without a shared identity skips the tier', async () => {

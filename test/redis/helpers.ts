@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
-import type { SharedInvalidation, SharedRead, SharedTier } from '../../src/cache/tier.js';
+import type { SharedInvalidation, SharedMiss, SharedRead, SharedTier } from '../../src/cache/tier.js';
 import {
   createRedisSecretCache,
   type RedisSecretCache,
@@ -151,8 +151,9 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5_000)
   }
 }
 
-export function isMiss(read: SharedRead | undefined): read is SharedRead & { hit: false } {
-  return read !== undefined && !read.hit;
+/** A miss to fetch and commit (not a hit, and not a wait on another process's lease). */
+export function isMiss(read: SharedRead | undefined): read is SharedMiss {
+  return read !== undefined && !read.hit && !('waiting' in read);
 }
 
 /** Every key and value in Redis, and their text, for leak checks. */

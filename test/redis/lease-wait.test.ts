@@ -68,6 +68,98 @@ describe('a reader waiting on another process’s lease', () => {
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
+  it('fetches only the entries it holds while it waits on the others, and gets those from their holder', async () => {
+    const options = { namespace: 'lease-split', leaseMs: 2_000, operationTimeoutMs: 5_000 };
+    const first = await makeCache('node-redis', redis().url, options);
+    open.push(first);
+    const second = await makeCache('node-redis', redis().url, options);
+    open.push(second);
+    const fetchedBy = { first: [] as string[], second: [] as string[] };
+    const recording = (who: keyof typeof fetchedBy, delayMs: number) =>
+      countingProvider(
+        'lease-split',
+        delayMs,
+        (secretId) => {
+          fetchedBy[who].push(secretId);
+          return `value-${secretId}`;
+        },
+        true,
+      );
+    // The first process leases x, y and z and fetches them slowly; the second asks for w too: it takes w's lease
+    // and finds the others held.
+    const holder = createSecretManager(recording('first', 400), { cache: first.cache }).getSecrets([
+      'x',
+      'y',
+      'z',
+    ]);
+    await sleep(100);
+    const started = Date.now();
+    const overlapping = await createSecretManager(recording('second', 0), { cache: second.cache }).getSecrets(
+      ['w', 'x', 'y', 'z'],
+    );
+    expect(overlapping.map((result) => (result.ok ? result.value : result.error.code))).toEqual([
+      'value-w',
+      'value-x',
+      'value-y',
+      'value-z',
+    ]);
+    expect((await holder).every((result) => result.ok)).toBe(true);
+    expect(fetchedBy.first.sort()).toEqual(['x', 'y', 'z']);
+    // Not x, y and z again: they came from the holder's commits, not from a second fetch of its own.
+    expect(fetchedBy.second).toEqual(['w']);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('takes over the leases it waited on when their holder fails, then fetches and shares them', async () => {
+    const options = { namespace: 'lease-takeover', leaseMs: 2_000, operationTimeoutMs: 5_000 };
+    const [first, second, thirdCache] = [
+      await makeCache('node-redis', redis().url, options),
+      await makeCache('node-redis', redis().url, options),
+      await makeCache('node-redis', redis().url, options),
+    ];
+    open.push(first, second, thirdCache);
+    const fetched: string[] = [];
+    const failing = countingProvider(
+      'lease-takeover',
+      300,
+      () => {
+        throw new Error('throttled');
+      },
+      true,
+    );
+    const working = (who: string) =>
+      countingProvider(
+        'lease-takeover',
+        0,
+        (secretId) => {
+          fetched.push(`${who}:${secretId}`);
+          return `value-${secretId}`;
+        },
+        true,
+      );
+    const holder = createSecretManager(failing, { cache: first.cache }).getSecrets(['x', 'y']);
+    await sleep(100);
+    const started = Date.now();
+    const results = await createSecretManager(working('second'), { cache: second.cache }).getSecrets([
+      'w',
+      'x',
+      'y',
+    ]);
+    expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual([
+      'value-w',
+      'value-x',
+      'value-y',
+    ]);
+    expect((await holder).every((result) => !result.ok)).toBe(true);
+    // The holder let its leases go (its fetch failed): the second took them when told, well before they ran out.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(fetched.sort()).toEqual(['second:w', 'second:x', 'second:y']);
+    // What it fetched under those leases is in Redis for everyone.
+    const third = createSecretManager(working('third'), { cache: thirdCache.cache });
+    await until(async () => (await third.getSecrets(['x', 'y'])).every((result) => result.ok));
+    expect(fetched.filter((entry) => entry.startsWith('third:'))).toEqual([]);
+  });
+
   it('counts its wait from when it learns the lease is held, not from when it asked, so a slow own read does not make it fetch', async () => {
     const options = { namespace: 'lease-wait', leaseMs: 200, operationTimeoutMs: 5_000 };
     const holder = await makeCache('node-redis', redis().url, options);
