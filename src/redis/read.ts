@@ -17,9 +17,11 @@ import { READ } from './scripts.js';
  */
 const POLL_MS = 50;
 /**
- * The first poll while the bus is up, each later one twice as late (at most a lease apart): `filled` messages do
- * the waking (a holder that lets its lease go unfilled sends one too), so a poll is only for a message that was lost,
- * and a thousand waiters polling every 50 ms, or every second through a long cold start, would load Redis.
+ * While the bus is up, polls come a lease apart (never more often than this): `filled` messages do the waking (a
+ * holder whose commit is refused, or who lets its lease go unfilled, sends one too), so a poll finds only what no
+ * message tells — a holder that died, whose lease then runs out unannounced. A thousand waiters polling sooner through
+ * a long cold start would double the load of Redis while it is busiest (fleet bench: 1,200 AWS reads for 200 secrets
+ * when its READs then passed `operationTimeoutMs`, 200 with polls a lease apart).
  */
 const LISTENING_POLL_MS = 1_000;
 const FIRST_POLL_MS = 5;
@@ -86,8 +88,9 @@ export function readShared(
     }
     return deadline;
   };
-  // While the bus is up, `filled` messages wake the waiters and polls only cover a lost one: the first comes late.
-  let wait = context.listening() ? LISTENING_POLL_MS : FIRST_POLL_MS;
+  // While the bus is up, `filled` messages wake the waiters and polls only find a holder that died: a lease apart.
+  const listeningPollMs = Math.max(LISTENING_POLL_MS, context.leaseMs);
+  let wait = context.listening() ? listeningPollMs : FIRST_POLL_MS;
   let nextPoll = 0;
   let epoch = '';
   const reported = new Set<number>();
@@ -217,12 +220,9 @@ export function readShared(
             }
             // A poll: for a notice that was lost, or a holder that died (its lease then ends unannounced).
             asked = pending;
-            // While the bus is up, each poll comes twice as late as the one before, at most a lease apart (a holder
-            // that died is found within a lease of its lease's end): a long cold start must not have every waiter of
-            // the fleet read its whole batch every second.
-            wait = context.listening()
-              ? Math.min(Math.max(wait, LISTENING_POLL_MS) * 2, Math.max(LISTENING_POLL_MS, context.leaseMs))
-              : Math.min(wait * 2, POLL_MS);
+            // While the bus is up, a lease apart (a holder that died is found within a lease of its lease's end);
+            // while it is down, sooner and sooner up to every POLL_MS.
+            wait = context.listening() ? listeningPollMs : Math.min(wait * 2, POLL_MS);
             nextPoll = Math.min(now + wait, deadlineNow());
             break;
           }

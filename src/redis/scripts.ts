@@ -103,16 +103,20 @@ local function letGo()
   if redis.call('GET', lease) == ARGV[7] then return redis.call('DEL', lease) == 1 end
   return false
 end
-if redis.call('HGET', gen, 'epoch') ~= epoch then
-  letGo()
+-- A refused commit lets its lease go and wakes the waiters with the notice's name part alone (\`sr1.w.<entry>\`,
+-- never the refused text): they look at Redis at once, and one of them takes the lease.
+local function refuse()
+  if letGo() then redis.call(PUBLISH, prefix .. 'bus', string.sub(ARGV[9], 1, 6 + #ARGV[4])) end
   return 0
+end
+if redis.call('HGET', gen, 'epoch') ~= epoch then
+  return refuse()
 end
 local seq = tonumber(ARGV[3])
 local current = tonumber(redis.call('HGET', gen, 'seq') or '0')
 local floor = tonumber(redis.call('HGET', gen, 'floor') or '0')
 if seq < floor or seq > current then
-  letGo()
-  return 0
+  return refuse()
 end
 local concerned = {}
 for i = 12, #ARGV do concerned[ARGV[i]] = true end
@@ -123,8 +127,7 @@ if current > seq then
   local seen, distinct = {}, 0
   for i = 1, #later, 2 do
     if concerned[string.match(later[i], ':(.*)$')] then
-      letGo()
-      return 0
+      return refuse()
     end
     if not seen[later[i + 1]] then
       seen[later[i + 1]] = true
@@ -132,8 +135,7 @@ if current > seq then
     end
   end
   if distinct < current - seq then
-    letGo()
-    return 0
+    return refuse()
   end
 end
 local key = prefix .. 'e:' .. epoch .. ':' .. ARGV[4]
@@ -144,8 +146,7 @@ if redis.call('STRLEN', key) <= ${MAX_ENTRY_CHARS} then held = redis.call('GET',
 if held then
   local heldOrder = tonumber(string.match(held, '^(%d+)%.') or '0')
   if heldOrder > tonumber(ARGV[11]) then
-    letGo()
-    return 0
+    return refuse()
   end
 end
 redis.call('SET', key, ARGV[11] .. '.' .. ARGV[5], 'PX', ARGV[6])
