@@ -1,3 +1,4 @@
+import { abortError } from '../abort.js';
 import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
@@ -130,8 +131,15 @@ export function startRequest(
     emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
     return false;
   };
-  const fetchNow = (items: readonly Missing[]): Promise<void> =>
-    fetchFromProvider(provider, items, signal, (item, answer) => finish(item, answer, 'provider'));
+  const fetchNow = (items: readonly Missing[]): Promise<void> => {
+    // Every reader has left (the request is aborted): what a wait decides afterwards is not sent to the provider.
+    if (signal.aborted) {
+      const error = abortError(signal);
+      for (const item of items) finish(item, { ok: false, error }, 'provider');
+      return Promise.resolve();
+    }
+    return fetchFromProvider(provider, items, signal, (item, answer) => finish(item, answer, 'provider'));
+  };
 
   void (async () => {
     if (context.scopeReady !== undefined) {

@@ -110,6 +110,32 @@ describe('a reader waiting on another process’s lease', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('gives up at once when aborted while it waits on another process for part of its batch', async () => {
+    const options = { namespace: 'lease-abort', leaseMs: 5_000, operationTimeoutMs: 5_000 };
+    const first = await makeCache('node-redis', redis().url, options);
+    open.push(first);
+    const second = await makeCache('node-redis', redis().url, options);
+    open.push(second);
+    const holder = createSecretManager(countingProvider('lease-abort', 1_500), {
+      cache: first.cache,
+    }).getSecrets(['x']);
+    await sleep(100);
+    const source = countingProvider('lease-abort', 0);
+    const controller = new AbortController();
+    const started = Date.now();
+    const reading = createSecretManager(source, { cache: second.cache }).getSecrets(['w', 'x'], {
+      signal: controller.signal,
+    });
+    await sleep(150);
+    controller.abort();
+    await expect(reading).rejects.toMatchObject({ code: 'aborted' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // What it held was fetched before the abort; what it waited on is not fetched by it, even once its wait ends.
+    await sleep(300);
+    expect(source.calls).toBe(1);
+    expect((await holder).every((result) => result.ok)).toBe(true);
+  });
+
   it('takes over the leases it waited on when their holder fails, then fetches and shares them', async () => {
     const options = { namespace: 'lease-takeover', leaseMs: 2_000, operationTimeoutMs: 5_000 };
     const [first, second, thirdCache] = [
