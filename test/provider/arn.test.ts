@@ -33,6 +33,29 @@ describe('secret ARNs', () => {
     ]);
   });
 
+  it('does not give a name the entry of another account that an ARN id of the same call names', () => {
+    // The answer's ARN is malformed (no suffix), so the other account's ARN id cannot claim it; its Name fits the
+    // name, whose account (the caller's) may be another: the name is fetched alone, not given the other account's value.
+    const own = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf';
+    const other = 'arn:aws:secretsmanager:us-east-1:210987654321:secret:a-AbCdEf';
+    const entry = {
+      arn: 'arn:aws:secretsmanager:us-east-1:210987654321:secret:a',
+      name: 'a',
+      payload: { secretString: 'secret:210987654321:a' },
+    };
+
+    const matches = matchBatch(['a', other, own], [entry], [], { region: 'us-east-1' });
+
+    expect(matches.get('a')).toEqual({ kind: 'alone' });
+    expect(matches.get(other)).toEqual({ kind: 'alone' });
+    expect(matches.get(own)).toEqual({ kind: 'alone' });
+    // Without an ARN id naming that account, the name takes the one entry that fits it.
+    expect(matchBatch(['a', own], [entry], [], { region: 'us-east-1' }).get('a')).toEqual({
+      kind: 'entry',
+      entry,
+    });
+  });
+
   it('answers a partial ARN from what the full ARNs left, when exactly one secret fits', () => {
     const target = { arn: FULL, name: 'prod/db', payload: { secretString: 'target' } };
     const other = { arn: FULL.replace('123456789012', '210987654321'), name: 'prod/db', payload: {} };

@@ -37,7 +37,8 @@ interface Group {
  * accounts, duplicates or extras. Exact full ARNs claim their entries first; then partial ARNs, then names, each
  * answered only when exactly one secret of the whole answer fits it and no other id claimed that secret (a name
  * fits an entry whose `Name`, or without one its ARN's name, equals it and whose ARN is in the batch's region).
- * Which account is the caller's is not known here, so a name that two accounts' entries fit is never decided by elimination: an id that fits no
+ * Which account is the caller's is not known here, so a name that two accounts' entries fit is never decided by elimination,
+ * nor is a name given an entry that an ARN id of the call left unanswered may name: an id that fits no
  * entry, fits more than one, fits only an entry another id claimed, or has both an entry and an error entry is
  * answered `alone` (fetched by itself, where AWS resolves it). Error entries match their id exactly. Entries that
  * share an ARN but differ in value are never chosen between. An entry without `ARN` (as minimal test mocks write
@@ -80,17 +81,27 @@ export function matchBatch(
   for (const id of arnIds) {
     if (!matches.has(id)) claimLeft(id, (group) => group.arn !== undefined && extendsBySuffix(group.arn, id));
   }
+  // ARN ids no entry answered: an entry one of them may name (a malformed ARN without its suffix, say) is not given
+  // to a name, whose account (the caller's) is not known here and may be another: the name is fetched alone.
+  const unanswered = arnIds.filter((id) => matches.get(id)?.kind !== 'entry');
   for (const id of names) {
-    claimLeft(
-      id,
-      (group) =>
-        (group.entries[0]!.name ?? nameOfArn(group.arn)) === id &&
-        (scope.region === undefined ||
-          group.arn === undefined ||
-          parseSecretArn(group.arn)?.region === scope.region),
-    );
+    const fits = (group: Group): boolean =>
+      (group.entries[0]!.name ?? nameOfArn(group.arn)) === id &&
+      (scope.region === undefined ||
+        group.arn === undefined ||
+        parseSecretArn(group.arn)?.region === scope.region);
+    if (candidates.some((group) => fits(group) && mayAnswer(group, unanswered)))
+      matches.set(id, { kind: 'alone' });
+    else claimLeft(id, fits);
   }
   return matches;
+}
+
+/** True when the group's ARN is one of `arnIds`, or one of them with or without AWS's suffix. */
+function mayAnswer(group: Group, arnIds: readonly string[]): boolean {
+  const { arn } = group;
+  if (arn === undefined) return false;
+  return arnIds.some((id) => id === arn || extendsBySuffix(arn, id) || extendsBySuffix(id, arn));
 }
 
 function groupByArn(entries: readonly BatchEntry[]): Map<string, Group> {
