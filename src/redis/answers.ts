@@ -1,6 +1,8 @@
 import type { SharedHit, SharedMiss, SharedRead, SharedWait } from '../cache/tier.js';
 
 type Decided = SharedHit | SharedMiss;
+/** How a wait handed out is settled. */
+type Settle = { resolve(read: Decided): void; reject(error: unknown): void };
 
 /**
  * The answers of one shared read (`readShared`), decided entry by entry as Redis and the bus answer. They are handed
@@ -10,7 +12,7 @@ type Decided = SharedHit | SharedMiss;
 export class ReadAnswers {
   private readonly decided: (Decided | undefined)[];
   /** The waits handed out and not settled yet, by entry. */
-  private waits: Map<number, { resolve(read: Decided): void; reject(error: unknown): void }> | undefined;
+  private waits: Map<number, Settle> | undefined;
   private resolve!: (reads: SharedRead[]) => void;
   private reject!: (error: unknown) => void;
   /** Settles once, with every answer (or a wait for it). */
@@ -49,7 +51,7 @@ export class ReadAnswers {
 
   /** Hands the answers out now: each entry not decided yet is a wait (one per entry, shared by its locators). */
   handOut(): void {
-    const waits = new Map<number, { resolve(read: Decided): void; reject(error: unknown): void }>();
+    const waits = new Map<number, Settle>();
     const waiting = new Map<number, SharedWait>();
     this.waits = waits;
     this.resolve(
@@ -67,7 +69,7 @@ export class ReadAnswers {
     );
   }
 
-  /** The read is over: what is still undecided is a plain miss. */
+  /** The read is over: what is still undecided is a plain miss (the answers were maybe handed out already). */
   finish(): void {
     for (const [entry, wait] of this.waits ?? []) wait.resolve(this.decided[entry] ?? this.plainMiss);
     this.waits?.clear();

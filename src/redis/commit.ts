@@ -75,8 +75,9 @@ export function missWithCommit(
     stopRenewing();
     if (token === undefined) return;
     // Its `filled` notice wakes the waiters at once, to take the lease or read what another process wrote.
-    const notice = encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
-    context.run(RELEASE, leaseKey, [leaseKey, token, `${context.prefix}bus`, notice]).catch(noop);
+    context
+      .run(RELEASE, leaseKey, [leaseKey, token, `${context.prefix}bus`, letGoNotice(context, name)])
+      .catch(noop);
   };
   return {
     hit: false,
@@ -92,6 +93,11 @@ export function missWithCommit(
     },
     release,
   };
+}
+
+/** The `filled` notice of a lease let go without a value (released, or its commit refused): no text to open. */
+function letGoNotice(context: ReadContext, name: string): string {
+  return encodeBusMessage(context.namespace, { kind: 'filled', entry: name });
 }
 
 /**
@@ -160,6 +166,7 @@ export function writeEntry(
         entry: name,
         text: sealed.length + 21 <= MAX_FILLED_TEXT ? `${generation.order}.${sealed}` : undefined,
       }),
+      refusedNotice: letGoNotice(context, name),
       scopes: names.map((scope) => scope.scope),
       forms: names.flatMap((scope) => [
         ...ids.map((id) => scope.form(id)),

@@ -101,6 +101,8 @@ export interface CommitArgs {
   readonly indexTtlMs: number;
   /** The bus message published once the entry is written (a `filled` message, see bus.ts). */
   readonly notice: string;
+  /** The `filled` message without a text, published when the commit is refused and lets the caller's lease go. */
+  readonly refusedNotice: string;
   readonly scopes: readonly string[];
   readonly forms: readonly string[];
 }
@@ -119,6 +121,7 @@ export function commitArgs(args: CommitArgs): string[] {
     args.notice,
     String(args.scopes.length),
     args.order,
+    args.refusedNotice,
     ...args.scopes,
     ...args.forms,
   ];

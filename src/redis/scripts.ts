@@ -103,10 +103,10 @@ local function letGo()
   if redis.call('GET', lease) == ARGV[7] then return redis.call('DEL', lease) == 1 end
   return false
 end
--- A refused commit lets its lease go and wakes the waiters with the notice's name part alone (\`sr1.w.<entry>\`,
--- never the refused text): they look at Redis at once, and one of them takes the lease.
+-- A refused commit lets its lease go and wakes the waiters with the notice that carries no text (never the refused
+-- one): they look at Redis at once, and one of them takes the lease.
 local function refuse()
-  if letGo() then redis.call(PUBLISH, prefix .. 'bus', string.sub(ARGV[9], 1, 6 + #ARGV[4])) end
+  if letGo() then redis.call(PUBLISH, prefix .. 'bus', ARGV[12]) end
   return 0
 end
 if redis.call('HGET', gen, 'epoch') ~= epoch then
@@ -119,7 +119,7 @@ if seq < floor or seq > current then
   return refuse()
 end
 local concerned = {}
-for i = 12, #ARGV do concerned[ARGV[i]] = true end
+for i = 13, #ARGV do concerned[ARGV[i]] = true end
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
@@ -152,9 +152,9 @@ end
 redis.call('SET', key, ARGV[11] .. '.' .. ARGV[5], 'PX', ARGV[6])
 local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 12, #ARGV do
+for i = 13, #ARGV do
   local index
-  if i < 12 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 13 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end

@@ -15,6 +15,12 @@ describe('a reader waiting on another process’s lease', () => {
   afterEach(async () => {
     for (const made of open.splice(0).reverse()) await made.close();
   });
+  /** A cache of its own process (its own client) on the test's server, closed after the test. */
+  const cache = async (options: Parameters<typeof makeCache>[2]) => {
+    const made = await makeCache('node-redis', redis().url, options);
+    open.push(made);
+    return made;
+  };
 
   it('never waits while it holds a lease itself, so two readers each holding what the other waits on do not wait out their leases', async () => {
     // Entry `b` is in Redis past the expiry sealed into it, so a reader asks for it again (a second lease round)
@@ -70,10 +76,7 @@ describe('a reader waiting on another process’s lease', () => {
 
   it('fetches only the entries it holds while it waits on the others, and gets those from their holder', async () => {
     const options = { namespace: 'lease-split', leaseMs: 2_000, operationTimeoutMs: 5_000 };
-    const first = await makeCache('node-redis', redis().url, options);
-    open.push(first);
-    const second = await makeCache('node-redis', redis().url, options);
-    open.push(second);
+    const [first, second] = [await cache(options), await cache(options)];
     const fetchedBy = { first: [] as string[], second: [] as string[] };
     const recording = (who: keyof typeof fetchedBy, delayMs: number) =>
       countingProvider(
@@ -112,10 +115,7 @@ describe('a reader waiting on another process’s lease', () => {
 
   it('gives up at once when aborted while it waits on another process for part of its batch', async () => {
     const options = { namespace: 'lease-abort', leaseMs: 5_000, operationTimeoutMs: 5_000 };
-    const first = await makeCache('node-redis', redis().url, options);
-    open.push(first);
-    const second = await makeCache('node-redis', redis().url, options);
-    open.push(second);
+    const [first, second] = [await cache(options), await cache(options)];
     const holder = createSecretManager(countingProvider('lease-abort', 1_500), {
       cache: first.cache,
     }).getSecrets(['x']);
@@ -138,12 +138,7 @@ describe('a reader waiting on another process’s lease', () => {
 
   it('takes over the leases it waited on when their holder fails, then fetches and shares them', async () => {
     const options = { namespace: 'lease-takeover', leaseMs: 2_000, operationTimeoutMs: 5_000 };
-    const [first, second, thirdCache] = [
-      await makeCache('node-redis', redis().url, options),
-      await makeCache('node-redis', redis().url, options),
-      await makeCache('node-redis', redis().url, options),
-    ];
-    open.push(first, second, thirdCache);
+    const [first, second, thirdCache] = [await cache(options), await cache(options), await cache(options)];
     const fetched: string[] = [];
     const failing = countingProvider(
       'lease-takeover',
@@ -188,10 +183,7 @@ describe('a reader waiting on another process’s lease', () => {
 
   it('is woken at once when the holder’s commit is refused (an invalidation came during its fetch), and fetches itself', async () => {
     const options = { namespace: 'lease-refused', leaseMs: 4_000, operationTimeoutMs: 5_000 };
-    const first = await makeCache('node-redis', redis().url, options);
-    open.push(first);
-    const second = await makeCache('node-redis', redis().url, options);
-    open.push(second);
+    const [first, second] = [await cache(options), await cache(options)];
     const holderManager = createSecretManager(
       countingProvider('lease-refused', 200, () => 'old'),
       { cache: first.cache },
@@ -235,10 +227,7 @@ describe('a reader waiting on another process’s lease', () => {
 
   it('does not look at Redis again before a lease could have run out while the bus is up and the holder is slow', async () => {
     const options = { namespace: 'lease-polls', leaseMs: 20_000 };
-    const holder = await makeCache('node-redis', redis().url, options);
-    open.push(holder);
-    const waiter = await makeCache('node-redis', redis().url, options);
-    open.push(waiter);
+    const [holder, waiter] = [await cache(options), await cache(options)];
     const raw = await rawClient(redis().url);
     open.push(raw);
     const scripts = async (): Promise<number> => {
