@@ -20,7 +20,8 @@ export function createProgress(stderr: CliWritable, label: string): CliProgress 
   let stopped = false;
   const draw = (): void => {
     shown = true;
-    const seconds = Math.floor((Date.now() - started) / 1_000);
+    // Draws come on the second; a timer may fire a millisecond before the clock shows it, so round, not floor.
+    const seconds = Math.round((Date.now() - started) / 1_000);
     stderr.write(`\r\x1b[Ksecret-refs: ${label}… ${seconds} s`);
   };
   return {
