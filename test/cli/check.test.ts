@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -27,7 +27,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-cli-'));
 });
-afterAll(() => undefined);
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function fileWith(name: string, text: string): Promise<string> {
   const file = join(dir, name);

@@ -1,19 +1,19 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { CLI_MAIN, exitWithin, spawnCli, untilIdle } from '../support/cli-spawn.js';
+import { testDirectory } from '../support/temp-dir.js';
 
 let dir: string;
 const env = { AWS_REGION: 'eu-west-1', HOME: '/nonexistent' };
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'secret-refs-interrupt-'));
+  dir = await testDirectory('secret-refs-interrupt-');
 });
 
 async function mkfifo(path: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as nodeFs from 'node:fs/promises';
-import { lstat, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import type { PrivateFileSystem } from '../../src/cli/io.js';
 import { CliUsageError } from '../../src/cli/io.js';
 import { writePrivateFile } from '../../src/cli/output.js';
 import { CANARY } from '../support/canary.js';
+import { testDirectory } from '../support/temp-dir.js';
 import { fakeManager, makeIo } from './helpers.js';
 
 const connection = { password: '{{resolve:secretsmanager:prod/db:SecretString:password}}' };
@@ -21,7 +21,7 @@ let dir: string;
 let servers: Server[] = [];
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'secret-refs-special-'));
+  dir = await testDirectory('secret-refs-special-');
   servers = [];
 });
 

@@ -1,12 +1,12 @@
 import * as nodeFs from 'node:fs/promises';
-import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PrivateFileSystem } from '../../src/cli/io.js';
 import { CliFailure, CliUsageError } from '../../src/cli/io.js';
 import { writePrivateFile } from '../../src/cli/output.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
+import { testDirectory } from '../support/temp-dir.js';
 
 const OLD = '{"previous":"good content"}\n';
 const TEXT = `${JSON.stringify({ password: CANARY, pad: 'y'.repeat(10_000) }, null, 2)}\n`;
@@ -64,7 +64,7 @@ async function caught(promise: Promise<unknown>): Promise<Error> {
 let dir: string;
 let target: string;
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'secret-refs-output-'));
+  dir = await testDirectory('secret-refs-output-');
   target = join(dir, 'out.json');
   await writeFile(target, OLD);
   await chmod(target, 0o644);

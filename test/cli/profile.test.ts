@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
   await new Promise((resolve) => sso?.close(resolve));
   await ssoEndpoint?.close();
 });

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { CANARY } from '../support/canary.js';
 import { fakeManager, makeIo } from './helpers.js';
@@ -44,6 +44,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-numbers-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('the connection file keeps its exact numbers', () => {
   it('resolve writes every number as the input wrote it (stdout and -o)', async () => {

@@ -1,8 +1,8 @@
 import * as nodeFs from 'node:fs/promises';
-import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import type { PrivateFileSystem } from '../../src/cli/io.js';
 import { systemReason } from '../../src/cli/system-reason.js';
@@ -22,6 +22,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-resolve-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('secret-refs resolve', () => {
   it('prints the resolved JSON on standard output', async () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { createMaskingWriter } from '../../src/cli/mask-stream.js';
 import { createMasker } from '../../src/resolve/mask.js';
@@ -18,6 +18,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-run-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function run(argv: string[], env: Record<string, string>) {
   const { io, out, err } = makeIo({ env: { PATH: process.env.PATH ?? '', ...env } });

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_MAIN, exitWithin, spawnCli } from '../support/cli-spawn.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
 
@@ -24,6 +24,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-run-output-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   const sm = endpoint();

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARY } from '../support/canary.js';
 import { exitWithin, spawnCli } from '../support/cli-spawn.js';
 import { useLocalEndpoint } from '../support/use-local-endpoint.js';
@@ -22,6 +22,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-run-parameters-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function env(extra: Record<string, string>): Record<string, string> {
   const sm = endpoint();

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/cli/input.js';
 import { CANARY } from '../support/canary.js';
 import { runCliProcess } from '../support/cli-spawn.js';
@@ -33,6 +33,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'secret-refs-templates-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const env = (): Record<string, string> => endpointEnv(endpoint());
 const run = (argv: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
