@@ -12,7 +12,7 @@ const redis = useRedisServer();
 const COMMANDS = [
   'evalsha eval ping hello subscribe unsubscribe info', // the clients' own (ioredis's ready check uses INFO)
   'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore', // the scripts'
-  'zremrangebyrank publish strlen exists hexists',
+  'zremrangebyrank publish strlen mget exists hexists',
 ].join(' ');
 const RULES = [
   'on',

@@ -175,7 +175,7 @@ describe.each(FLAVOURS)('tiers over one cluster client, over %s', (flavour) => {
 const ACL_COMMANDS = [
   'evalsha eval ping hello info readonly',
   'ssubscribe sunsubscribe spublish cluster|keyslot cluster|slots cluster|shards cluster|nodes cluster|info',
-  'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank strlen exists hexists',
+  'get set del pttl pexpire hget hset hsetnx hincrby sadd smembers zadd zcard zrange zrangebyscore zremrangebyrank strlen mget exists hexists',
 ].join(' ');
 
 describe('secret-refs cache clear on a Redis Cluster', () => {

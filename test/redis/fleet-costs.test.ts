@@ -73,9 +73,31 @@ describe('what a fleet costs Redis and the provider', () => {
     expect(reads.every(isMiss)).toBe(true);
     expect(await commandsSince(redis().url, before, 'evalsha')).toBe(1);
     expect(await commandsSince(redis().url, before, 'strlen')).toBe(50);
+    expect(await commandsSince(redis().url, before, 'mget')).toBe(1);
     expect(await commandsSince(redis().url, before, 'set')).toBe(50);
     expect(await commandsSince(redis().url, before, 'get')).toBe(0);
     for (const read of reads) if (isMiss(read)) read.release();
+  });
+
+  it('a read of a batch another process holds the leases of costs its lengths and one MGET, not a SET per lease', async () => {
+    const holder = await makeCache('node-redis', redis().url, { namespace: 'costs-held' });
+    const waiter = await makeCache('node-redis', redis().url, { namespace: 'costs-held' });
+    open.push(holder, waiter);
+    const identity = createMemoryProvider({}, { identity: 'costs' });
+    const locators = Array.from({ length: 50 }, (_, i) => ({ secretId: `app/secret-${i}` }));
+    const held = await holder.tier.read(holder.tier.scopeOf(identity) as string, locators);
+    expect(held.every(isMiss)).toBe(true);
+    const before = await commandCalls(redis().url);
+    const leave = new AbortController();
+    const waiting = waiter.tier.read(waiter.tier.scopeOf(identity) as string, locators, leave.signal);
+    await until(async () => (await commandsSince(redis().url, before, 'evalsha')) >= 1);
+    expect(await commandsSince(redis().url, before, 'strlen')).toBe(50);
+    expect(await commandsSince(redis().url, before, 'mget')).toBe(1);
+    expect(await commandsSince(redis().url, before, 'set')).toBe(0);
+    expect(await commandsSince(redis().url, before, 'get')).toBe(0);
+    leave.abort();
+    await waiting;
+    for (const read of held) if (isMiss(read)) read.release();
   });
 
   it('a waiter that hears the holder’s value before its own read answers takes it without reading again', async () => {
