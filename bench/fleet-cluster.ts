@@ -34,7 +34,7 @@ const STEADY_MS = Number(process.env.FLEET_STEADY_MS ?? 30_000);
 const READ_EVERY_MS = 1_000;
 const PER_READ = 10;
 const INVALIDATIONS = Number(process.env.FLEET_INVALIDATIONS ?? 5);
-/** The tier's bound on a Redis operation (library default 250 ms); a machine under heavy load may need more. */
+/** The tier's bound on a Redis operation (the library's default when unset); a machine under heavy load may need more. */
 const OPERATION_TIMEOUT_MS = process.env.FLEET_OP_TIMEOUT_MS
   ? Number(process.env.FLEET_OP_TIMEOUT_MS)
   : undefined;
@@ -410,7 +410,7 @@ export async function fleetAtScale(): Promise<ScenarioResult> {
         },
       ],
       notes: [
-        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache; ${SHARING === 'process' ? 'the managers of a process share its one node-redis client (commands, and one bus subscription for all its tiers)' : 'each manager has its own node-redis client (command and bus subscriber connections)'} (FLEET_SHARING=${SHARING}) and the process's one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}, leaseMs 5000, operationTimeoutMs ${OPERATION_TIMEOUT_MS ?? 250} (FLEET_OP_TIMEOUT_MS). "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
+        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache; ${SHARING === 'process' ? 'the managers of a process share its one node-redis client (commands, and one bus subscription for all its tiers)' : 'each manager has its own node-redis client (command and bus subscriber connections)'} (FLEET_SHARING=${SHARING}) and the process's one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}, leaseMs 5000, operationTimeoutMs ${OPERATION_TIMEOUT_MS ?? 'the default (1000)'} (FLEET_OP_TIMEOUT_MS). "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
       ],
     };
   } finally {

@@ -372,7 +372,7 @@ describe('a failover on a Redis Cluster', () => {
   it('costs each read bounded time and never a wrong value while a primary dies and its replica takes over, and sharing resumes by itself', async () => {
     const namespace = 'failover';
     const secrets: Record<string, string> = { 'fo/db': 'pw-db' };
-    for (let i = 0; i < 50; i++) secrets[`fo/after-${i}`] = `after-${i}`;
+    for (let i = 0; i < 500; i++) secrets[`fo/after-${i}`] = `after-${i}`;
     const pairs = await Promise.all(
       FLAVOURS.map(async (flavour) => {
         const make = async () => {
@@ -426,8 +426,8 @@ describe('a failover on a Redis Cluster', () => {
     expect(wrong).toStrictEqual([]);
     // Bounded: at worst a wait on a lease whose holder's commit was lost with the primary (it ends leaseMs, 1.5 s,
     // after its last renewal), the waiter's next look at Redis (at most a lease later while the bus seems up), and
-    // one timed-out operation (250 ms): 3.25 s.
-    expect(Math.max(...durations), 'the longest read, ms').toBeLessThan(3_500);
+    // one timed-out operation (`operationTimeoutMs`, 1 s by default): 4 s.
+    expect(Math.max(...durations), 'the longest read, ms').toBeLessThan(4_250);
     expect(fetchedDuring, 'reads the provider served meanwhile').toBeGreaterThan(0);
     expect(unhandled).toStrictEqual([]);
 
