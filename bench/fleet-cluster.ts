@@ -410,7 +410,7 @@ export async function fleetAtScale(): Promise<ScenarioResult> {
         },
       ],
       notes: [
-        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache; ${SHARING === 'process' ? 'the managers of a process share its one node-redis client (commands, and one bus subscription for all its tiers)' : 'each manager has its own node-redis client (command and bus subscriber connections)'} (FLEET_SHARING=${SHARING}) and the process's one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}, leaseMs 5000, operationTimeoutMs ${OPERATION_TIMEOUT_MS ?? 'the default (1000)'} (FLEET_OP_TIMEOUT_MS). "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
+        `${MANAGERS} managers = ${PROCESSES} processes × ${Math.ceil(MANAGERS / PROCESSES)}; each manager has its own cache; ${SHARING === 'process' ? 'the managers of a process share its one node-redis client (commands, and one bus subscription for all its tiers)' : 'each manager has its own node-redis client (command and bus subscriber connections)'} (FLEET_SHARING=${SHARING}) and the process's one AWS provider. Local endpoint with ${LATENCY_MS} ms per call; ttlMs ${TTL_MS}, leaseMs 5000, operationTimeoutMs ${OPERATION_TIMEOUT_MS ?? 'the default (900)'} (FLEET_OP_TIMEOUT_MS). "ours" is the cluster (3 primaries + 3 replicas), "powertools" the single server.`,
       ],
     };
   } finally {

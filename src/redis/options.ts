@@ -66,7 +66,7 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
    * sent before it on the client (a burst of this process's own reads, queued on one connection): it then waits on,
    * up to four times this bound in all. Keep it above what Redis takes to answer a whole fleet's first reads at once
    * (about 0.8 ms per worker for a batch of 200 secrets on one primary): a read it ends goes to the provider.
-   * @default 1000
+   * @default 900
    */
   operationTimeoutMs?: number;
 }
@@ -173,6 +173,6 @@ export function resolveRedisOptions(options: RedisSecretCacheOptions): ResolvedR
     namespace,
     scope,
     leaseMs: whole(record.leaseMs, 'leaseMs', 1_500, 0, 60_000),
-    operationTimeoutMs: whole(record.operationTimeoutMs, 'operationTimeoutMs', 1_000, 1, 10_000),
+    operationTimeoutMs: whole(record.operationTimeoutMs, 'operationTimeoutMs', 900, 1, 10_000),
   });
 }

@@ -426,7 +426,7 @@ describe('a failover on a Redis Cluster', () => {
     expect(wrong).toStrictEqual([]);
     // Bounded: at worst a wait on a lease whose holder's commit was lost with the primary (it ends leaseMs, 1.5 s,
     // after its last renewal), the waiter's next look at Redis (at most a lease later while the bus seems up), and
-    // one timed-out operation (`operationTimeoutMs`, 1 s by default): 4 s.
+    // one timed-out operation (`operationTimeoutMs`, 900 ms by default): 3.9 s.
     expect(Math.max(...durations), 'the longest read, ms').toBeLessThan(4_250);
     expect(fetchedDuring, 'reads the provider served meanwhile').toBeGreaterThan(0);
     expect(unhandled).toStrictEqual([]);
