@@ -22,7 +22,7 @@ export function parsedJson(cached: CachedPayload, text: string): unknown {
 }
 
 /** The secret string of a payload; a binary-only secret is a `binary_secret` error. */
-export function secretString(cached: CachedPayload, ref: SecretRef): string {
+function secretString(cached: CachedPayload, ref: SecretRef): string {
   const { payload } = cached;
   const { secretString } = payload;
   if (typeof secretString === 'string') return secretString;

@@ -48,10 +48,12 @@ export function applyTail(
   first: number,
   bounds: readonly number[],
 ): SecretRef {
-  const segment = (index: number): [number, number] => [bounds[2 * index] ?? 0, bounds[2 * index + 1] ?? 0];
-  const [keyStart, keyEnd] = segment(first);
+  // Segment `n` is `[bounds[2n], bounds[2n + 1])`; a segment past the last is empty.
+  const keyStart = bounds[2 * first] ?? 0;
+  const keyEnd = bounds[2 * first + 1] ?? 0;
   if (keyEnd > keyStart) ref.jsonKey = input.slice(keyStart, keyEnd);
-  const [stageStart, stageEnd] = segment(first + 1);
+  const stageStart = bounds[2 * first + 2] ?? 0;
+  const stageEnd = bounds[2 * first + 3] ?? 0;
   if (stageEnd > stageStart) {
     ref.versionStage = checkChars(
       input,
@@ -62,7 +64,8 @@ export function applyTail(
       'version stage',
     );
   }
-  const [idStart, idEnd] = segment(first + 2);
+  const idStart = bounds[2 * first + 4] ?? 0;
+  const idEnd = bounds[2 * first + 5] ?? 0;
   if (idEnd > idStart) {
     if (ref.versionStage !== undefined) {
       throw new SecretRefSyntaxError(input, idStart, 'versionStage and versionId are mutually exclusive');

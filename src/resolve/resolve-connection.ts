@@ -210,9 +210,8 @@ export interface Holder extends StringPlace {
 /**
  * Walks, fetches and substitutes; `finish` shapes the result inside the same promise. Whatever fails — bad options,
  * refused input, abort, the issues `finish` throws — is a rejection, never a synchronous throw.
- * @internal
  */
-export function resolveWith<T, R>(
+function resolveWith<T, R>(
   connection: T,
   managers: SecretManagers,
   options: ResolveConnectionOptions | undefined,
