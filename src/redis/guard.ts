@@ -24,7 +24,10 @@ export interface GuardOptions {
   /** First pause after a failure; it doubles on each failed probe up to `maxBackoffMs`. */
   backoffMs: number;
   maxBackoffMs: number;
-  /** True when the client can send now; when false an operation fails at once (no queueing behind a reconnect). */
+  /**
+   * True when the client can send now; when false an operation fails at once (no queueing behind a reconnect), and
+   * one sent while it was true fails as soon as it turns false (checked every 20 ms).
+   */
   ready(): boolean;
   /** A cheap round trip (PING) used by the probe. */
   probe(): Promise<unknown>;
@@ -60,6 +63,12 @@ const TICK_MS = 20;
 const SLACK_MS = 10;
 let stalledMs = 0;
 let watching = 0;
+/**
+ * Run on each tick while operations are pending: an operation sent while its client was ready ends as soon as the
+ * client is not (a crashed server: ioredis keeps the command for its reconnection, and node-redis may have queued
+ * it behind one), rather than at its bound.
+ */
+const lostChecks = new Set<() => void>();
 let ticker: NodeJS.Timeout | undefined;
 let lastTick = 0;
 const noop = (): void => {};
@@ -79,6 +88,7 @@ export function watchStalls(): () => void {
       const now = Date.now();
       stalledMs += lateness(now);
       lastTick = now;
+      for (const check of lostChecks) check();
     }, TICK_MS);
     ticker.unref();
   }
@@ -115,7 +125,17 @@ export function createGuard(options: GuardOptions): Guard {
     let settled = false;
     const sentAt = Date.now();
     let deadline: NodeJS.Timeout | undefined;
+    let lost: (() => void) | undefined;
     const expired = new Promise<never>((_, reject) => {
+      // The probe is sent to a client that is not ready yet (a lazy one connects on it): only a client that was
+      // ready when the operation was sent can lose its connection under it.
+      if (options.ready()) {
+        lost = () => {
+          if (!settled && !options.ready())
+            reject(new TierUnavailable('the Redis client lost its connection'));
+        };
+        lostChecks.add(lost);
+      }
       const expire = (): void => {
         // Replies that arrived while the loop was busy are read (poll phase) before this runs (check phase).
         setImmediate(() => {
@@ -149,6 +169,7 @@ export function createGuard(options: GuardOptions): Guard {
     } finally {
       settled = true;
       clearTimeout(deadline);
+      if (lost) lostChecks.delete(lost);
       unwatch();
     }
   };

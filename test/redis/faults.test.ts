@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheStoreOf } from '../../src/cache/create-secret-cache.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
@@ -100,6 +101,45 @@ describe.each(FLAVOURS)('Redis faults never fail a read (%s)', (flavour) => {
       if (isMiss(read)) read.commit({ secretString: 'p' });
       return read?.hit === true;
     }, 15_000);
+  });
+
+  it('killed while a read waits on it: the read goes to the provider once the client loses its connection, not at the bound', async () => {
+    // The client as users make it, with its defaults: ioredis keeps a command sent before a crash for its
+    // reconnection (up to 20 retries), node-redis may queue one behind its reconnection.
+    const client =
+      flavour === 'ioredis'
+        ? new Redis(redis().url)
+        : await createClient({ url: redis().url })
+            .on('error', () => {})
+            .connect();
+    if (client instanceof Redis) {
+      client.on('error', () => {});
+      await new Promise((resolve) => client.once('ready', resolve));
+    }
+    const cache = createRedisSecretCache({
+      client,
+      encryptionKey: KEY_A,
+      namespace: `faults-lost-${flavour}`,
+      operationTimeoutMs: 5_000,
+    });
+    const provider = createMemoryProvider({ db: 'v1' }, { identity: 'faults-lost' });
+    const manager = createSecretManager(provider, { cache });
+    try {
+      await until(() => cache.isListening());
+      redis().pause();
+      const reading = manager.getSecret('db');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(provider.apiCalls()).toBe(0);
+      const killedAt = Date.now();
+      await redis().kill();
+      expect(await reading).toBe('v1');
+      expect(Date.now() - killedAt).toBeLessThan(1_500);
+      expect(provider.apiCalls()).toBe(1);
+    } finally {
+      await cache.close();
+      await closeClient(client);
+      await redis().restart();
+    }
   });
 
   it('an invalidation made while Redis is paused is kept and delivered once it answers', async () => {
