@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -159,6 +160,8 @@ export async function startLocalSecretsManager(
   const principal = `arn:${partitionOf(region)}:iam::${accountId}:user/local-test`;
   // Aborted by close(), so that a request held by a `delay` fault does not keep the server open.
   const closed = new AbortController();
+  // Every delayed request listens on this one signal until the endpoint closes: a fleet's hundreds are expected.
+  setMaxListeners(0, closed.signal);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);

@@ -81,6 +81,24 @@ describe('fault injection and denied actions', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
   });
 
+  it('delays many requests at once without warning of a listener leak', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      sm.injectFault({ kind: 'delay', ms: 30, times: 12 });
+      const client = clientFor(sm);
+      const outs = await Promise.all(
+        Array.from({ length: 12 }, () => client.send(new GetSecretValueCommand({ SecretId: 'db' }))),
+      );
+      expect(outs.map((out) => out.SecretString)).toEqual(Array(12).fill('pw'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('applies faults in order, counting down times, to the matching action only', async () => {
     sm.injectFault({ kind: 'accessDenied', action: 'ListSecrets', times: 2 });
     sm.injectFault({ kind: 'http500' });
