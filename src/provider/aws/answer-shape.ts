@@ -20,21 +20,24 @@ export function readRecord(value: unknown, what: string): Record<string, unknown
   return value as Record<string, unknown>;
 }
 
-/** An optional text field. */
-export function readString(record: Record<string, unknown>, field: string): string | undefined {
+/** An optional field of the kind `is` checks (`kind` names it in the error); `null` reads as absent. */
+function readField<T>(
+  record: Record<string, unknown>,
+  field: string,
+  is: (value: unknown) => value is T,
+  kind: string,
+): T | undefined {
   const value = record[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new AnswerShapeError(`\`${field}\` is ${typeOf(value)}, not text`);
+  if (!is(value)) throw new AnswerShapeError(`\`${field}\` is ${typeOf(value)}, not ${kind}`);
   return value;
 }
 
-/** An optional bytes field (the SDK decodes AWS's base64 into a `Uint8Array`). */
-function readBytes(record: Record<string, unknown>, field: string): Uint8Array | undefined {
-  const value = record[field];
-  if (value === undefined || value === null) return undefined;
-  if (!(value instanceof Uint8Array))
-    throw new AnswerShapeError(`\`${field}\` is ${typeOf(value)}, not bytes`);
-  return value;
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** An optional text field. */
+export function readString(record: Record<string, unknown>, field: string): string | undefined {
+  return readField(record, field, isText, 'text');
 }
 
 /** An optional list field, each item checked by `read`. */
@@ -43,26 +46,19 @@ export function readList<T>(
   field: string,
   read: (item: unknown, what: string) => T,
 ): T[] | undefined {
-  const value = record[field];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new AnswerShapeError(`\`${field}\` is ${typeOf(value)}, not a list`);
-  return value.map((item, index) => read(item, `\`${field}[${index}]\``));
-}
-
-/** A list item that must be text. */
-function textItem(item: unknown, what: string): string {
-  if (typeof item !== 'string') throw new AnswerShapeError(`${what} is ${typeOf(item)}, not text`);
-  return item;
+  return readField(record, field, Array.isArray, 'a list')?.map((item, index) =>
+    read(item, `\`${field}[${index}]\``),
+  );
 }
 
 /** An optional date field (the SDK turns AWS's epoch seconds into a `Date`). */
 export function readDate(record: Record<string, unknown>, field: string): Date | undefined {
-  const value = record[field];
-  if (value === undefined || value === null) return undefined;
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new AnswerShapeError(`\`${field}\` is ${typeOf(value)}, not a date`);
-  }
-  return value;
+  return readField(
+    record,
+    field,
+    (value): value is Date => value instanceof Date && !Number.isNaN(value.getTime()),
+    'a date',
+  );
 }
 
 /**
@@ -73,11 +69,15 @@ export function toPayload(output: unknown): SecretPayload {
   const record = readRecord(output, 'the answer');
   const payload: SecretPayload = {};
   const secretString = readString(record, 'SecretString');
-  const secretBinary = readBytes(record, 'SecretBinary');
+  // The SDK decodes AWS's base64 into a `Uint8Array`.
+  const secretBinary = readField(record, 'SecretBinary', (value) => value instanceof Uint8Array, 'bytes');
   const arn = readString(record, 'ARN');
   const name = readString(record, 'Name');
   const versionId = readString(record, 'VersionId');
-  const versionStages = readList(record, 'VersionStages', textItem);
+  const versionStages = readList(record, 'VersionStages', (item, what) => {
+    if (!isText(item)) throw new AnswerShapeError(`${what} is ${typeOf(item)}, not text`);
+    return item;
+  });
   if (secretString !== undefined) payload.secretString = secretString;
   if (secretBinary !== undefined) payload.secretBinary = new Uint8Array(secretBinary);
   if (arn !== undefined) payload.arn = arn;
@@ -118,27 +118,17 @@ export function createPageGuard(maxPages: number): {
   };
 }
 
-/** The entries of one `BatchGetSecretValue` page that can be attributed; the rest is counted as `unreadable`. */
-interface BatchPage {
-  entries: BatchEntry[];
-  errors: BatchErrorEntry[];
-}
-
 /**
  * Reads one `BatchGetSecretValue` page. A page that is not an object, or whose lists are not lists, throws an
  * `AnswerShapeError`. An entry whose `ARN` or `Name` is not text, or that is not an object, cannot be
  * attributed to any id and is left out (its id then finds no entry and is fetched alone); an attributable entry
  * whose value fields are malformed keeps the reason as `problem`.
  */
-export function readBatchPage(output: unknown): BatchPage {
+export function readBatchPage(output: unknown): { entries: BatchEntry[]; errors: BatchErrorEntry[] } {
   const page = readRecord(output, 'the answer');
   const values = readList(page, 'SecretValues', (item) => item) ?? [];
   const failures = readList(page, 'Errors', (item) => item) ?? [];
-  const entries: BatchEntry[] = [];
-  for (const item of values) {
-    const entry = readEntry(item);
-    if (entry !== undefined) entries.push(entry);
-  }
+  const entries = values.map(readEntry).filter((entry): entry is BatchEntry => entry !== undefined);
   const errors: BatchErrorEntry[] = [];
   for (const item of failures) {
     try {

@@ -19,45 +19,7 @@ import { warmUpClient } from './warm-up.js';
 type Sdk = typeof import('@aws-sdk/client-secrets-manager');
 
 /** Sends Secrets Manager commands through one client per region, loading the SDK at the first call. */
-export interface AwsTransport {
-  /**
-   * Starts loading the SDK and building the default region's client in the background, so that the first call
-   * does not wait for them (a failure shows at that call, as it would have); then warms that client with a dry run
-   * through its middleware that sends nothing (`warmUpClient`). An injected client is only waited for, never run.
-   */
-  warmUp(): void;
-  /**
-   * The region a secret id is fetched from: its ARN's region, else the configured one (`undefined` with `client`).
-   * Throws an `invalid_reference` `SecretFetchError` for an ARN whose region is not one of its partition.
-   */
-  regionFor(secretId: string): string | undefined;
-  getSecretValue(
-    region: string | undefined,
-    input: GetSecretValueCommandInput,
-    signal?: AbortSignal,
-  ): Promise<GetSecretValueCommandOutput>;
-  batchGetSecretValue(
-    region: string | undefined,
-    input: BatchGetSecretValueCommandInput,
-    signal?: AbortSignal,
-  ): Promise<BatchGetSecretValueCommandOutput>;
-  listSecrets(
-    region: string | undefined,
-    input: ListSecretsCommandInput,
-    signal?: AbortSignal,
-  ): Promise<ListSecretsCommandOutput>;
-  describeSecret(
-    region: string | undefined,
-    input: DescribeSecretCommandInput,
-    signal?: AbortSignal,
-  ): Promise<DescribeSecretCommandOutput>;
-  /** The region calls go to by default; read from the injected client when there is one. */
-  defaultRegion(): Promise<string | undefined>;
-  /** Commands sent so far. */
-  calls(): number;
-  /** SDK clients held for regions now (0 with an injected client). */
-  clientCount(): number;
-}
+export type AwsTransport = ReturnType<typeof createAwsTransport>;
 
 export { MAX_REGION_CLIENTS } from './region-clients.js';
 
@@ -67,7 +29,7 @@ export { MAX_REGION_CLIENTS } from './region-clients.js';
  * so the region of an ARN is checked against its partition, and the clients of ARN regions live in the bounded
  * per-region cache that Parameter Store's clients use too (`createRegionClients`).
  */
-export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
+export function createAwsTransport(config: ResolvedAwsConfig) {
   let sent = 0;
   const loadSdk = lazySdk<Sdk>(
     () => import('@aws-sdk/client-secrets-manager'),
@@ -87,23 +49,28 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
     signal: AbortSignal | undefined,
   ): Promise<Output> => {
     throwIfAborted(signal);
-    const call = async (client: SecretsManagerClient, target: string | undefined): Promise<Output> => {
+    const call = async (client: SecretsManagerClient): Promise<Output> => {
       const sdk = await loadSdk();
       throwIfAborted(signal);
       sent += 1;
       const command = build(sdk);
-      observeRequest(command, config.emit, 'secretsmanager', target ?? config.region);
+      observeRequest(command, config.emit, 'secretsmanager', region ?? config.region);
       return (await client.send(
         command as never,
         signal === undefined ? {} : { abortSignal: signal },
       )) as Output;
     };
-    if (config.client !== undefined) return call(config.client, undefined);
-    return clients.use(keyOf(region), (client) => call(client, region));
+    // With an injected client, `region` is always undefined (`regionFor`), as is `config.region`.
+    return config.client !== undefined ? call(config.client) : clients.use(keyOf(region), call);
   };
 
   return {
-    warmUp: () => {
+    /**
+     * Starts loading the SDK and building the default region's client in the background, so that the first call
+     * does not wait for them (a failure shows at that call, as it would have); then warms that client with a dry run
+     * through its middleware that sends nothing (`warmUpClient`). An injected client is only waited for, never run.
+     */
+    warmUp: (): void => {
       if (config.client !== undefined) {
         loadSdk().catch(() => undefined);
         return;
@@ -116,40 +83,49 @@ export function createAwsTransport(config: ResolvedAwsConfig): AwsTransport {
         () => undefined,
       );
     },
-    regionFor: (secretId) => {
+    /**
+     * The region a secret id is fetched from: its ARN's region, else the configured one (`undefined` with `client`).
+     * Throws an `invalid_reference` `SecretFetchError` for an ARN whose region is not one of its partition.
+     */
+    regionFor: (secretId: string): string | undefined => {
       if (config.client !== undefined) return undefined;
       const arn = parseSecretArn(secretId);
       return arn === undefined
         ? config.region
         : checkedArnRegion('Secret', secretId, arn.partition, arn.region);
     },
-    getSecretValue: (region, input, signal) =>
+    getSecretValue: (region: string | undefined, input: GetSecretValueCommandInput, signal?: AbortSignal) =>
       send<GetSecretValueCommandOutput>(region, (sdk) => new sdk.GetSecretValueCommand(input), signal),
-    batchGetSecretValue: (region, input, signal) =>
+    batchGetSecretValue: (
+      region: string | undefined,
+      input: BatchGetSecretValueCommandInput,
+      signal?: AbortSignal,
+    ) =>
       send<BatchGetSecretValueCommandOutput>(
         region,
         (sdk) => new sdk.BatchGetSecretValueCommand(input),
         signal,
       ),
-    listSecrets: (region, input, signal) =>
-      send<ListSecretsCommandOutput>(region, (sdk) => new sdk.ListSecretsCommand(input), signal),
-    describeSecret: (region, input, signal) =>
+    /** Lists in the default region. */
+    listSecrets: (input: ListSecretsCommandInput, signal?: AbortSignal) =>
+      send<ListSecretsCommandOutput>(undefined, (sdk) => new sdk.ListSecretsCommand(input), signal),
+    describeSecret: (region: string | undefined, input: DescribeSecretCommandInput, signal?: AbortSignal) =>
       send<DescribeSecretCommandOutput>(region, (sdk) => new sdk.DescribeSecretCommand(input), signal),
-    defaultRegion: async () => {
+    /** The region calls go to by default; read from the injected client when there is one. */
+    defaultRegion: async (): Promise<string | undefined> => {
       if (config.client === undefined) return config.region;
       const region: unknown = config.client.config.region;
-      if (typeof region === 'string') return region;
-      if (typeof region === 'function') {
-        try {
-          const value: unknown = await region();
-          return typeof value === 'string' ? value : undefined;
-        } catch {
-          return undefined;
-        }
+      try {
+        // The injected client's setting, as the SDK holds it: a string or an async function.
+        const value: unknown = typeof region === 'function' ? await region() : region;
+        return typeof value === 'string' ? value : undefined;
+      } catch {
+        return undefined;
       }
-      return undefined;
     },
+    /** Commands sent so far. */
     calls: () => sent,
+    /** SDK clients held for regions now (0 with an injected client). */
     clientCount: () => clients.size(),
   };
 }

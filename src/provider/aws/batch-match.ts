@@ -20,11 +20,6 @@ export type BatchMatch =
   | { kind: 'error'; error: BatchErrorEntry }
   | { kind: 'alone' };
 
-/** Where the ids of one batch call are read: a name only ever names a secret of this region. */
-export interface BatchScope {
-  region: string | undefined;
-}
-
 /** The entries of one secret: one ARN, or (for entries without `ARN`) one `Name`. */
 interface Group {
   arn: string | undefined;
@@ -49,12 +44,15 @@ export function matchBatch(
   ids: readonly string[],
   entries: readonly BatchEntry[],
   errors: readonly BatchErrorEntry[],
-  scope: BatchScope,
+  /** Where the ids of the call are read: a name only ever names a secret of this region. */
+  scope: { region: string | undefined },
 ): Map<string, BatchMatch> {
-  const groups = groupByArn(entries);
+  const groups = groupBy(entries, (entry) => entry.arn);
   const arnIds = ids.filter((id) => id.startsWith('arn:'));
   const names = ids.filter((id) => !id.startsWith('arn:'));
-  const candidates = [...groups.values(), ...(arnIds.length === 0 ? groupsWithoutArn(entries) : [])];
+  const withoutArn = () =>
+    groupBy(entries, (entry) => (entry.arn === undefined ? entry.name : undefined)).values();
+  const candidates = [...groups.values(), ...(arnIds.length === 0 ? withoutArn() : [])];
   const errorOf = new Map<string, BatchErrorEntry>();
   for (const error of errors) if (!errorOf.has(error.secretId)) errorOf.set(error.secretId, error);
   const matches = new Map<string, BatchMatch>();
@@ -104,27 +102,23 @@ function mayAnswer(group: Group, arnIds: readonly string[]): boolean {
   return arnIds.some((id) => id === arn || extendsBySuffix(arn, id) || extendsBySuffix(id, arn));
 }
 
-function groupByArn(entries: readonly BatchEntry[]): Map<string, Group> {
+/**
+ * Entries grouped by `key`; an entry without one is left out. Grouped by `ARN`, or for entries without `ARN` by
+ * `Name` (an entry with neither cannot be attributed).
+ */
+function groupBy(
+  entries: readonly BatchEntry[],
+  key: (entry: BatchEntry) => string | undefined,
+): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (const entry of entries) {
-    if (entry.arn === undefined) continue;
-    const group = groups.get(entry.arn);
-    if (group === undefined) groups.set(entry.arn, { arn: entry.arn, entries: [entry], claimed: false });
+    const id = key(entry);
+    if (id === undefined) continue;
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, { arn: entry.arn, entries: [entry], claimed: false });
     else group.entries.push(entry);
   }
   return groups;
-}
-
-/** Entries without `ARN`, grouped by `Name` (an entry with neither cannot be attributed and is left out). */
-function groupsWithoutArn(entries: readonly BatchEntry[]): Group[] {
-  const byName = new Map<string, Group>();
-  for (const entry of entries) {
-    if (entry.arn !== undefined || entry.name === undefined) continue;
-    const group = byName.get(entry.name);
-    if (group === undefined) byName.set(entry.name, { arn: undefined, entries: [entry], claimed: false });
-    else group.entries.push(entry);
-  }
-  return [...byName.values()];
 }
 
 function answerOf(group: Group, error: BatchErrorEntry | undefined): BatchMatch {

@@ -17,7 +17,7 @@ export interface AwsErrorContext {
 }
 
 /** How messages name a service and what it holds: every message takes these words from here, never rewrites one. */
-export interface ServiceTerms {
+interface ServiceTerms {
   /** The service, in a sentence. */
   name: string;
   /** The prefix of its IAM actions. */
@@ -33,16 +33,6 @@ export interface ServiceTerms {
   kmsAdvice: string;
 }
 
-const SECRETS_MANAGER: ServiceTerms = {
-  name: 'Secrets Manager',
-  iam: 'secretsmanager',
-  item: 'secret',
-  versionId: 'version id',
-  versionStage: 'version stage',
-  endpointOption: 'endpoint',
-  kmsAdvice: ' (and kms:Decrypt on its KMS key if it uses a customer managed key)',
-};
-
 const PARAMETER_STORE: ServiceTerms = {
   name: 'Parameter Store',
   iam: 'ssm',
@@ -55,7 +45,15 @@ const PARAMETER_STORE: ServiceTerms = {
 };
 
 const TERMS: Readonly<Record<ParameterService | 'secretsmanager', ServiceTerms>> = {
-  secretsmanager: SECRETS_MANAGER,
+  secretsmanager: {
+    name: 'Secrets Manager',
+    iam: 'secretsmanager',
+    item: 'secret',
+    versionId: 'version id',
+    versionStage: 'version stage',
+    endpointOption: 'endpoint',
+    kmsAdvice: ' (and kms:Decrypt on its KMS key if it uses a customer managed key)',
+  },
   ssm: PARAMETER_STORE,
   'ssm-secure': { ...PARAMETER_STORE, kmsAdvice: ' (and kms:Decrypt on the key of a SecureString)' },
 };
@@ -109,16 +107,6 @@ export function describeSubject(
         ? ` (${terms.versionStage} "${subject.versionStage}")`
         : '';
   return `${terms.item} "${subject.secretId}"${version}`;
-}
-
-export function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** AWS's message on one line, cut at 200 characters. */
-export function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 /**

@@ -110,6 +110,7 @@ const TRANSPORT_OPTIONS = [
   'requestTimeoutMs',
 ] as const;
 
+/** The shape of an AWS region name such as `eu-west-1` or `us-gov-east-1`. */
 const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
 
 /**
@@ -123,15 +124,18 @@ export function resolveAwsConfig(config: AwsProviderConfig): ResolvedAwsConfig {
       '`config` must be an object of AWS options such as `{ region }`',
     );
   }
+  const options = config as Record<string, unknown>;
   for (const key of Object.keys(config)) {
-    if (!KNOWN_OPTIONS.has(key) && !isSpreadIdentityField(config, key)) {
+    const spreadIdentityField =
+      IDENTITY_FIELDS.has(key) &&
+      (options.accessKeyId !== undefined || options.secretAccessKey !== undefined);
+    if (!KNOWN_OPTIONS.has(key) && !spreadIdentityField) {
       throw new SecretRefConfigError(
         key,
         `\`${key}\` is not an AWS option (expected one of: ${[...KNOWN_OPTIONS].join(', ')})`,
       );
     }
   }
-  const options = config as Record<string, unknown>;
   const emit = createEmitter(options.onEvent);
   const events = emit === undefined ? {} : { emit };
   if (options.client !== undefined) return { ...resolveWithClient(options), ...events };
@@ -196,13 +200,6 @@ const IDENTITY_FIELDS: ReadonlySet<string> = new Set([
   'accountId',
 ]);
 
-function isSpreadIdentityField(config: object, key: string): boolean {
-  const options = config as Record<string, unknown>;
-  return (
-    IDENTITY_FIELDS.has(key) && (options.accessKeyId !== undefined || options.secretAccessKey !== undefined)
-  );
-}
-
 /** The region names of each AWS partition, as the SDK's partition table gives them (`regionRegex`). */
 const PARTITION_REGIONS: Readonly<Record<string, RegExp>> = {
   aws: /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d{1,2}$/,
@@ -221,12 +218,7 @@ const PARTITION_REGIONS: Readonly<Record<string, RegExp>> = {
  */
 export function isRegionOfPartition(partition: string, region: string): boolean {
   const pattern = Object.hasOwn(PARTITION_REGIONS, partition) ? PARTITION_REGIONS[partition] : undefined;
-  return pattern !== undefined && isRegionName(region) && pattern.test(region);
-}
-
-/** Whether `value` has the shape of an AWS region name such as `eu-west-1` or `us-gov-east-1`. */
-function isRegionName(value: string): boolean {
-  return REGION_PATTERN.test(value);
+  return pattern !== undefined && REGION_PATTERN.test(region) && pattern.test(region);
 }
 
 function resolveRegion(value: unknown): string {
@@ -238,7 +230,7 @@ function resolveRegion(value: unknown): string {
         '`region` is required: pass `region` (for example `us-east-1`), set AWS_REGION, or pass a `client`',
       );
     }
-    if (!isRegionName(fromEnv)) {
+    if (!REGION_PATTERN.test(fromEnv)) {
       throw new SecretRefConfigError(
         'region',
         `\`region\` taken from the environment (${describeValue(fromEnv)}) is not an AWS region name such as \`us-east-1\``,
@@ -246,7 +238,7 @@ function resolveRegion(value: unknown): string {
     }
     return fromEnv;
   }
-  if (typeof value !== 'string' || !isRegionName(value)) {
+  if (typeof value !== 'string' || !REGION_PATTERN.test(value)) {
     throw new SecretRefConfigError(
       'region',
       `\`region\` must be an AWS region name such as \`us-east-1\` (got ${describeValue(value)})`,

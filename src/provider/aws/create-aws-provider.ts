@@ -88,39 +88,27 @@ export function createAwsProvider(config: AwsProviderConfig): AwsProvider {
     signal?: AbortSignal,
   ): Promise<FetchResult[]> => {
     const results: (FetchResult | undefined)[] = locators.map(() => undefined);
-    const secrets: { index: number; locator: SecretLocator }[] = [];
-    const parameters: { index: number; locator: SecretLocator }[] = [];
+    type Part = { index: number; locator: SecretLocator }[];
+    const secrets: Part = [];
+    const parameters: Part = [];
     locators.forEach((locator, index) => {
       const bridge = bridged(locator);
       if (bridge instanceof SecretRefError) results[index] = { ok: false, error: bridge };
       else if (bridge !== undefined) secrets.push({ index, locator: bridge });
       else (locator.service === undefined ? secrets : parameters).push({ index, locator });
     });
-    const [fromSecrets, fromParameters] = await Promise.all([
-      secrets.length === 0
-        ? []
-        : fetchManyFromAws(
-            transport,
-            settings,
-            state,
-            secrets.map((s) => s.locator),
-            signal,
-          ),
-      parameters.length === 0
-        ? []
-        : fetchParameters(
-            ssm,
-            ssmSettings,
-            parameters.map((p) => p.locator),
-            signal,
-          ),
+    /** Fetches one part (when it holds any locator) and puts its results in their places. */
+    const fetchPart = async (part: Part, fetch: (list: SecretLocator[]) => Promise<FetchResult[]>) => {
+      if (part.length === 0) return;
+      const found = await fetch(part.map((p) => p.locator));
+      part.forEach(({ index }, at) => {
+        results[index] = found[at];
+      });
+    };
+    await Promise.all([
+      fetchPart(secrets, (list) => fetchManyFromAws(transport, settings, state, list, signal)),
+      fetchPart(parameters, (list) => fetchParameters(ssm, ssmSettings, list, signal)),
     ]);
-    secrets.forEach(({ index }, at) => {
-      results[index] = fromSecrets[at];
-    });
-    parameters.forEach(({ index }, at) => {
-      results[index] = fromParameters[at];
-    });
     return results as FetchResult[];
   };
 

@@ -78,6 +78,16 @@ function checkIdentityFields(options: Record<string, unknown>): void {
   }
 }
 
+/** The fields of a credential identity the SDK reads. */
+const COPIED_FIELDS = [
+  'accessKeyId',
+  'secretAccessKey',
+  'sessionToken',
+  'credentialScope',
+  'accountId',
+  'expiration',
+] as const;
+
 function checkCredentialsOption(credentials: unknown): AwsCredentialsOption {
   if (typeof credentials === 'function') return credentials as AwsCredentialsOption;
   if (credentials !== null && typeof credentials === 'object') {
@@ -89,7 +99,9 @@ function checkCredentialsOption(credentials: unknown): AwsCredentialsOption {
       identity.secretAccessKey !== ''
     ) {
       // A copy: the SDK decorates the identity object it is given (`$source`), and the caller's object is theirs.
-      return copyIdentity(identity);
+      const copy: Record<string, unknown> = {};
+      for (const field of COPIED_FIELDS) if (identity[field] !== undefined) copy[field] = identity[field];
+      return copy as unknown as AwsCredentialsOption;
     }
   }
   throw new SecretRefConfigError(
@@ -114,19 +126,4 @@ function checkKeyText(value: unknown, option: string, partner: string | undefine
       `\`${option}\` contains white space; remove the spaces or line breaks copied along with it`,
     );
   }
-}
-
-const COPIED_FIELDS = [
-  'accessKeyId',
-  'secretAccessKey',
-  'sessionToken',
-  'credentialScope',
-  'accountId',
-  'expiration',
-] as const;
-
-function copyIdentity(identity: Record<string, unknown>): AwsCredentialsOption {
-  const copy: Record<string, unknown> = {};
-  for (const field of COPIED_FIELDS) if (identity[field] !== undefined) copy[field] = identity[field];
-  return copy as unknown as AwsCredentialsOption;
 }

@@ -114,3 +114,8 @@ export function awsErrorBaseNameOf(error: unknown): string | undefined {
 export function awsErrorKindOf(error: unknown): AwsErrorKind | undefined {
   return awsErrorKind(awsErrorBaseNameOf(error));
 }
+
+/** An error code as the endpoint sent it, when it looks like one; messages quote it, so junk is not passed on. */
+export function errorName(value: unknown): string {
+  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:#-]{0,99}$/.test(value) ? value : 'UnknownError';
+}

@@ -60,7 +60,7 @@ async function* pages(
     };
     const summaries = await callAws(
       context,
-      () => transport.listSecrets(undefined, input, signal),
+      () => transport.listSecrets(input, signal),
       (output) => {
         const page = readRecord(output, 'the answer');
         const listed = (readList(page, 'SecretList', readSummary) ?? []).filter(

@@ -7,15 +7,14 @@ import {
 import { AnswerShapeError } from './answer-shape.js';
 import {
   type AwsErrorContext,
-  capitalize,
   describeSubject,
   malformedAnswer,
-  oneLine,
   originOf,
   targetOf,
   termsOf,
 } from './call-context.js';
-import { type AwsErrorKind, awsErrorKind } from './error-names.js';
+import { type AwsErrorKind, awsErrorKind, errorName } from './error-names.js';
+import { fromMetadata } from './request-events.js';
 import { sanitizeSdkError } from './sanitize-error.js';
 
 /**
@@ -91,11 +90,6 @@ function toError(classified: Classified, context: AwsErrorContext, cause: unknow
   });
 }
 
-/** An error code as the endpoint sent it, when it looks like one; messages quote it, so junk is not passed on. */
-export function errorName(value: unknown): string {
-  return typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_.:#-]{0,99}$/.test(value) ? value : 'UnknownError';
-}
-
 interface ErrorDetails {
   /** The name as the endpoint sent it, for messages. */
   name: string;
@@ -121,22 +115,20 @@ function readDetails(error: unknown): ErrorDetails {
     return { name: 'UnknownError', kind: undefined, awsMessage: '' };
   }
   const record = error as Record<string, unknown>;
-  const metadata = record.$metadata as
-    | { httpStatusCode?: unknown; attempts?: unknown; totalRetryDelay?: unknown }
-    | undefined;
+  const { status, attempts, retryDelayMs } = fromMetadata(record.$metadata);
   const code = typeof record.code === 'string' ? record.code : undefined;
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   return {
     name: errorName(record.name),
     kind: awsErrorKind(record.name),
     systemCode: code ?? (typeof causeCode === 'string' ? causeCode : undefined),
-    status: typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined,
+    status,
     processLine:
       awsErrorKind(record.name) === 'no_credentials' && typeof record.message === 'string'
         ? credentialProcessLine(record.message)
         : undefined,
-    attempts: typeof metadata?.attempts === 'number' ? metadata.attempts : undefined,
-    retryDelayMs: typeof metadata?.totalRetryDelay === 'number' ? metadata.totalRetryDelay : undefined,
+    attempts,
+    retryDelayMs,
     fault: typeof record.$fault === 'string' ? record.$fault : undefined,
     awsMessage: typeof record.$fault === 'string' && typeof record.message === 'string' ? record.message : '',
     parseFailure:
@@ -277,6 +269,16 @@ function classify(details: ErrorDetails, context: AwsErrorContext): Classified {
     code: 'provider_error',
     message: `${context.action} for ${subject} failed (${name}${status === undefined ? '' : `, HTTP ${status}`})`,
   };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** AWS's message on one line, cut at 200 characters. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Emit, SecretRequest } from '../../events.js';
-import { errorName } from './map-error.js';
+import { errorName } from './error-names.js';
 
 /** The part of an SDK command this module uses: its own middleware stack (the client's is left alone). */
 interface ObservableCommand {
@@ -12,14 +12,6 @@ interface ObservableCommand {
 }
 
 type Handler = (args: { input: unknown; request?: unknown }) => Promise<{ output?: unknown }>;
-
-/** What an SDK output or error carries in `$metadata`. */
-interface Metadata {
-  httpStatusCode?: unknown;
-  requestId?: unknown;
-  attempts?: unknown;
-  totalRetryDelay?: unknown;
-}
 
 /**
  * Tells `emit` a `request` event when `command` ends: the action, how many ids it asked, the host, and from the SDK's
@@ -79,8 +71,10 @@ function hostOf(request: unknown): { host?: string } {
   return { host: typeof port === 'number' ? `${hostname}:${port}` : hostname };
 }
 
-function fromMetadata(metadata: unknown): Partial<SecretRequest> {
-  const { httpStatusCode, requestId, attempts, totalRetryDelay } = (metadata ?? {}) as Metadata;
+/** What an SDK output or error carries in `$metadata` (the HTTP status, request id, attempts, retry wait). */
+export function fromMetadata(metadata: unknown): Partial<SecretRequest> {
+  const fields = (metadata ?? {}) as Record<string, unknown>;
+  const { httpStatusCode, requestId, attempts, totalRetryDelay } = fields;
   return {
     ...(typeof httpStatusCode === 'number' ? { status: httpStatusCode } : {}),
     ...(typeof requestId === 'string' && /^[\w:./-]{1,200}$/.test(requestId) ? { requestId } : {}),

@@ -48,22 +48,26 @@ export async function testAwsConnection(
     if (error instanceof SecretRefAbortError) throw error;
     return { ok: false, code: error.code, message: error.message, latencyMs: latencyMs(), ...who };
   };
+  // AWS, through the SDK, and its answer are not trusted: a test reports what failed rather than throw.
+  const failedCall = (error: unknown, action: AwsErrorContext['action'], secretRegion = region) =>
+    failed(
+      error instanceof AnswerShapeError
+        ? malformedAnswer(context(action, secretRegion), error.message)
+        : mapAwsError(error, context(action, secretRegion)),
+    );
 
   if (secretId === undefined) {
     try {
-      const output = await transport.listSecrets(undefined, { MaxResults: 1 }, signal);
+      const output = await transport.listSecrets({ MaxResults: 1 }, signal);
       const first = readList(readRecord(output, 'the answer'), 'SecretList', (item, what) =>
         readString(readRecord(item, what), 'ARN'),
       )?.[0];
       return { ok: true, latencyMs: latencyMs(), ...where, listAllowed: true, ...accountOf(first) };
     } catch (error) {
-      // AWS, through the SDK, and its answer are not trusted: a test reports what failed rather than throw.
-      if (error instanceof AnswerShapeError)
-        return failed(malformedAnswer(context('ListSecrets'), error.message));
       if (isAccessDenied(error)) {
         return { ok: true, latencyMs: latencyMs(), ...where, listAllowed: false, ...principalOf(error) };
       }
-      return failed(mapAwsError(error, context('ListSecrets')));
+      return failedCall(error, 'ListSecrets');
     }
   }
 
@@ -88,10 +92,7 @@ export async function testAwsConnection(
           : await transport.getSecretValue(secretRegion, { SecretId: secretId }, signal);
       return found(answer);
     } catch (error) {
-      // AWS, through the SDK, and its answer are not trusted: a test reports what failed rather than throw.
-      if (error instanceof AnswerShapeError)
-        return failed(malformedAnswer(context(action, secretRegion), error.message));
-      if (!isAccessDenied(error)) return failed(mapAwsError(error, context(action, secretRegion)));
+      if (!isAccessDenied(error)) return failedCall(error, action, secretRegion);
       denied = error;
     }
   }

@@ -11,26 +11,28 @@ const PARAMETERS_PER_CALL = 10;
 
 const TYPES = new Set(['String', 'StringList', 'SecureString']);
 
-/** The name GetParameters is asked for: the name or ARN, then `:<version>` or `:<label>` when pinned. */
-function requestedName(locator: SecretLocator): string {
+/** The `:<version>` or `:<label>` of a pinned locator; undefined when it is not pinned. */
+function selectorOf(locator: SecretLocator): string | undefined {
   const selector = locator.versionId ?? locator.versionStage;
-  return selector === undefined ? locator.secretId : `${locator.secretId}:${selector}`;
+  return selector === undefined ? undefined : `:${selector}`;
 }
 
-function notFound(locator: SecretLocator, region: string | undefined): SecretFetchError {
-  return new SecretFetchError(
+function notFound(locator: SecretLocator, region: string | undefined): FetchResult {
+  const error = new SecretFetchError(
     'secret_not_found',
     `The ${describeSubject(locator)} was not found in Parameter Store in ${region ?? "the client's region"}; check the name, the version or label, and the region`,
     { ref: locator.secretId, transient: false },
   );
+  return { ok: false, error };
 }
 
-function malformed(locator: SecretLocator, what: string): SecretFetchError {
-  return new SecretFetchError(
+function malformed(locator: SecretLocator, what: string): FetchResult {
+  const error = new SecretFetchError(
     'provider_error',
     `Parameter Store gave a malformed answer for the ${describeSubject(locator)}: ${what}`,
     { ref: locator.secretId, transient: false },
   );
+  return { ok: false, error };
 }
 
 /**
@@ -41,7 +43,7 @@ function malformed(locator: SecretLocator, what: string): SecretFetchError {
 function toPayload(parameter: Parameter, locator: SecretLocator): FetchResult {
   const { Type: type, Value: value, Version: version, Name: name, ARN: arn } = parameter;
   if (typeof type !== 'string' || !TYPES.has(type))
-    return { ok: false, error: malformed(locator, 'its `Type` is not String, StringList or SecureString') };
+    return malformed(locator, 'its `Type` is not String, StringList or SecureString');
   if (type === 'SecureString' && locator.service !== 'ssm-secure') {
     return {
       ok: false,
@@ -52,12 +54,12 @@ function toPayload(parameter: Parameter, locator: SecretLocator): FetchResult {
       ),
     };
   }
-  if (typeof value !== 'string') return { ok: false, error: malformed(locator, '`Value` is not a string') };
+  if (typeof value !== 'string') return malformed(locator, '`Value` is not a string');
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    return { ok: false, error: malformed(locator, '`Version` is not a positive whole number') };
+    return malformed(locator, '`Version` is not a positive whole number');
   }
   if (locator.versionId !== undefined && String(version) !== locator.versionId) {
-    return { ok: false, error: malformed(locator, `it answered version ${version}`) };
+    return malformed(locator, `it answered version ${version}`);
   }
   const payload: SecretPayload = { secretString: value, versionId: String(version) };
   if (typeof name === 'string') payload.name = name;
@@ -66,12 +68,10 @@ function toPayload(parameter: Parameter, locator: SecretLocator): FetchResult {
   return { ok: true, payload };
 }
 
-/** Whether an answered parameter is the one asked for as `requested` (`name`, `name:3`, `name:label`). */
+/** Whether an answered parameter is the one `locator` asks for (`name`, `name:3`, `name:label`). */
 function answers(parameter: Parameter, locator: SecretLocator): boolean {
-  const selector = locator.versionId ?? locator.versionStage;
-  const expected = selector === undefined ? undefined : `:${selector}`;
   const sameName = parameter.Name === locator.secretId || parameter.ARN === locator.secretId;
-  return sameName && (parameter.Selector ?? undefined) === expected;
+  return sameName && (parameter.Selector ?? undefined) === selectorOf(locator);
 }
 
 /**
@@ -106,7 +106,8 @@ export async function fetchParameters(
       group = { region, decrypt, items: new Map() };
       groups.set(groupKey, group);
     }
-    const name = requestedName(locator);
+    // The name GetParameters is asked for: the name or ARN, then `:<version>` or `:<label>` when pinned.
+    const name = `${locator.secretId}${selectorOf(locator) ?? ''}`;
     group.items.set(name, [...(group.items.get(name) ?? []), index]);
   });
 
@@ -134,16 +135,12 @@ export async function fetchParameters(
     const parameters = Array.isArray(answer?.Parameters) ? answer.Parameters : undefined;
     const invalid = Array.isArray(answer?.InvalidParameters) ? answer.InvalidParameters : [];
     return (locator, name) => {
-      if (parameters === undefined)
-        return { ok: false, error: malformed(locator, '`Parameters` is not a list') };
+      if (parameters === undefined) return malformed(locator, '`Parameters` is not a list');
       const found = parameters.filter((p) => p !== null && typeof p === 'object' && answers(p, locator));
-      if (found.length > 1) return { ok: false, error: malformed(locator, 'it was answered twice') };
+      if (found.length > 1) return malformed(locator, 'it was answered twice');
       if (found.length === 1) return toPayload(found[0]!, locator);
-      if (invalid.includes(name)) return { ok: false, error: notFound(locator, group.region) };
-      return {
-        ok: false,
-        error: malformed(locator, 'it is neither in `Parameters` nor in `InvalidParameters`'),
-      };
+      if (invalid.includes(name)) return notFound(locator, group.region);
+      return malformed(locator, 'it is neither in `Parameters` nor in `InvalidParameters`');
     };
   };
 
@@ -162,8 +159,5 @@ export async function fetchParameters(
     }
   }
   await Promise.all(calls);
-  return results.map(
-    (result, index) =>
-      result ?? { ok: false, error: malformed(locators[index]!, 'no answer was given for it') },
-  );
+  return results.map((result, index) => result ?? malformed(locators[index]!, 'no answer was given for it'));
 }

@@ -7,33 +7,22 @@ import { pacerFor } from './pacer.js';
 
 type SsmSdk = typeof import('@aws-sdk/client-ssm');
 
-/** The package Parameter Store references need: an optional peer dependency, loaded at the first such reference. */
-const SSM_PACKAGE = '@aws-sdk/client-ssm';
-
 const PARAMETER_ARN = /^arn:([a-z][a-z0-9-]*):ssm:([a-z0-9-]+):\d{12}:parameter\//;
 
 /** Sends Parameter Store calls, one client per region, paced per account and region. */
-export interface SsmTransport {
-  /** The region a parameter is read from: its ARN's region, else the configured one. */
-  regionFor(name: string): string | undefined;
-  getParameters(
-    region: string | undefined,
-    input: GetParametersCommandInput,
-    signal?: AbortSignal,
-  ): Promise<GetParametersCommandOutput>;
-  calls(): number;
-}
+export type SsmTransport = ReturnType<typeof createSsmTransport>;
 
 /**
  * The Parameter Store side of the AWS provider: the same credentials, region, retries and timeouts as its Secrets
  * Manager clients, `ssmEndpoint` (or the SDK's `AWS_ENDPOINT_URL_SSM`) for the endpoint. With an injected
  * `SecretsManagerClient`, the Parameter Store client takes that client's region and credentials.
  */
-export function createSsmTransport(config: ResolvedAwsConfig, identity: string): SsmTransport {
+export function createSsmTransport(config: ResolvedAwsConfig, identity: string) {
   let sent = 0;
+  // An optional peer dependency, loaded at the first Parameter Store reference.
   const loadSdk = lazySdk<SsmSdk>(
     () => import('@aws-sdk/client-ssm'),
-    `Parameter Store references need the package ${SSM_PACKAGE}; install it with \`npm install ${SSM_PACKAGE}\``,
+    'Parameter Store references need the package @aws-sdk/client-ssm; install it with `npm install @aws-sdk/client-ssm`',
   );
 
   // Keyed as Secrets Manager's clients are; `''` (an injected client, no region) builds with that client's region.
@@ -42,11 +31,16 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string):
   );
 
   return {
-    regionFor(name) {
+    /** The region a parameter is read from: its ARN's region, else the configured one. */
+    regionFor(name: string): string | undefined {
       const arn = PARAMETER_ARN.exec(name);
       return arn === null ? config.region : checkedArnRegion('Parameter', name, arn[1]!, arn[2]!);
     },
-    async getParameters(region, input, signal) {
+    async getParameters(
+      region: string | undefined,
+      input: GetParametersCommandInput,
+      signal?: AbortSignal,
+    ): Promise<GetParametersCommandOutput> {
       throwIfAborted(signal);
       const key = region ?? config.region ?? '';
       return clients.use(key, async (client) => {
