@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command.js';
 import { CliUsageError } from './io.js';
-import { type CliOption, GLOBAL_OPTIONS, globalOptionsOf } from './options.js';
+import { type CliOption, GLOBAL_OPTIONS, globalOptionsOf, type OptionValues } from './options.js';
 
 /** The command line, understood: which command (if any), option values and the command's arguments. */
 interface ParsedCommandLine {
   command?: CliCommand;
-  values: Record<string, string | boolean | undefined>;
+  values: OptionValues;
   args: string[];
 }
 
@@ -27,17 +27,12 @@ export function parseCommandLine(
   if (terminator !== -1) argv = argv.slice(0, terminator);
   const known: Record<string, CliOption> = { ...GLOBAL_OPTIONS };
   for (const command of commands) Object.assign(known, command.options);
-  const config = Object.fromEntries(
-    Object.entries(known).map(([name, option]) => [
-      name,
-      option.short === undefined ? { type: option.type } : { type: option.type, short: option.short },
-    ]),
-  );
 
   // Not strict: each option token is checked here, so that a message names the option and never its value.
+  // (`parseArgs` reads `type` and `short` of each option and ignores what help uses.)
   const parsed = parseArgs({
     args: [...argv],
-    options: config,
+    options: known,
     strict: false,
     allowPositionals: true,
     tokens: true,
@@ -60,7 +55,7 @@ export function parseCommandLine(
   }
 
   const [name, ...positionals] = parsed.positionals;
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values: OptionValues = parsed.values;
   if (name === RUN && values.help !== true) {
     if (positionals.length > 0 || rest === undefined) {
       throw new CliUsageError(
@@ -80,12 +75,9 @@ export function parseCommandLine(
 
   const command = commands.find((candidate) => candidate.name === name);
   if (command === undefined) throw new CliUsageError(`unknown command "${name}"`);
+  const allowed = { ...globalOptionsOf(command), ...command.options };
   for (const token of parsed.tokens) {
-    if (
-      token.kind === 'option' &&
-      !(token.name in globalOptionsOf(command)) &&
-      !(token.name in command.options)
-    ) {
+    if (token.kind === 'option' && !(token.name in allowed)) {
       throw new CliUsageError(`${command.name} has no option ${token.rawName}`, command.name);
     }
   }

@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   }
   const { command, values, args } = parsed;
   if (values.version === true) {
-    io.stdout.write(`${deps.version ?? CLI_VERSION}\n`);
+    io.stdout.write(`${CLI_VERSION}\n`);
     return 0;
   }
   if (values.help === true) {
@@ -72,7 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       region: stringValue(values, 'region'),
       profile: stringValue(values, 'profile'),
       endpoint: stringValue(values, 'endpoint'),
-      maxAttempts: positiveIntegerOption(values, 'max-attempts', 'a whole number, 1 or more'),
+      maxAttempts: positiveIntegerOption(values, 'max-attempts'),
       requestTimeoutMs: positiveIntegerOption(values, 'timeout', 'a whole number of milliseconds, 1 or more'),
       env: io.env,
     };
@@ -81,13 +81,10 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   }
   let source = credentialSource(managerOptions);
   const verbose = values.verbose === true ? createVerboseLog(io.stderr) : undefined;
-  const observed: CliManagerOptions = {
-    ...managerOptions,
-    onCredentials: (learnt) => {
-      source = learnt;
-      verbose?.credentials(describeSource(learnt));
-    },
-    onEvent: verbose?.onEvent,
+  managerOptions.onEvent = verbose?.onEvent;
+  managerOptions.onCredentials = (learnt) => {
+    source = learnt;
+    verbose?.credentials(describeSource(learnt));
   };
   const explain = (problem: CliProblem): string => cliWording(problem, source);
   // With --verbose, stderr has lines of its own: no progress line is drawn over them.
@@ -115,7 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   let manager: Promise<SecretManager> | undefined;
   const getManager = (): Promise<SecretManager> => {
     progress.start();
-    manager ??= Promise.resolve().then(() => createManager(observed));
+    manager ??= Promise.resolve().then(() => createManager(managerOptions));
     return manager;
   };
   try {

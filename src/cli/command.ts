@@ -2,9 +2,8 @@ import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
 import { parseSecretRef } from '../ref/parse.js';
 import type { SecretRef } from '../types.js';
-import type { PrivateFileSystem } from './io.js';
-import { type CliIo, CliUsageError } from './io.js';
-import type { CliOption, GLOBAL_OPTIONS } from './options.js';
+import { type CliIo, CliUsageError, type PrivateFileSystem } from './io.js';
+import type { CliOption, GLOBAL_OPTIONS, OptionValues } from './options.js';
 import type { CliProgress } from './progress.js';
 import type { CliSignals } from './signals.js';
 import type { CliProblem } from './wording.js';
@@ -13,7 +12,7 @@ import type { CliProblem } from './wording.js';
 export interface CommandContext {
   io: CliIo;
   /** Option values by long name (global and the command's own). */
-  values: Readonly<Record<string, string | boolean | undefined>>;
+  values: OptionValues;
   /** Arguments after the command name (for `run`, the command to start). */
   args: readonly string[];
   /** The manager, built on first use from the global options; the progress line starts with it. */

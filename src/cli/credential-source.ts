@@ -1,5 +1,3 @@
-import type { AwsProfileSettings, SharedAwsFiles } from './aws-config.js';
-
 /** How a profile gets its credentials, read from its settings: what advice fits when they cannot be loaded. */
 export type ProfileKind = 'credential_process' | 'sso' | 'role' | 'web_identity' | 'keys' | 'unknown';
 
@@ -18,17 +16,6 @@ export interface CliCredentialSource {
   resolvedBy?: string;
   /** The profile's or the default chain's credentials could not be loaded in this run. */
   unloaded?: boolean;
-}
-
-/** The kind of a profile, from its settings in both shared files (the config file's win, as in the SDK). */
-export function profileKind(files: SharedAwsFiles, name: string): ProfileKind {
-  const settings: AwsProfileSettings = { ...files.credentialsFile[name], ...files.configFile[name] };
-  if (settings.role_arn !== undefined) return 'role';
-  if (settings.sso_session !== undefined || settings.sso_start_url !== undefined) return 'sso';
-  if (settings.web_identity_token_file !== undefined) return 'web_identity';
-  if (settings.credential_process !== undefined) return 'credential_process';
-  if (settings.aws_access_key_id !== undefined) return 'keys';
-  return 'unknown';
 }
 
 const KIND_WORDS: Readonly<Record<ProfileKind, string>> = {

@@ -12,8 +12,10 @@ const FOOTER = `${CREDENTIALS}${EXIT}`;
 
 /** The help printed by `secret-refs --help`: commands, global options, exit status. */
 export function globalHelp(commands: readonly CliCommand[]): string {
-  const rows = commands.map((command) => [`${command.name} ${command.argsUsage}`.trim(), command.summary]);
-  const width = Math.max(...rows.map(([usage]) => usage?.length ?? 0));
+  const rows = commands.map(
+    (command) => [`${command.name} ${command.argsUsage}`.trim(), command.summary] as const,
+  );
+  const width = Math.max(...rows.map(([usage]) => usage.length));
   return `Usage: secret-refs <command> [options]
 
 Check and resolve secret references ({{resolve:secretsmanager:…}}, Activepieces {{id|ap_sep_v1|…}})
@@ -21,7 +23,7 @@ in JSON connection objects, text files (.env, YAML) or a command's environment, 
 Secrets Manager.
 
 Commands:
-${rows.map(([usage, summary]) => `  ${usage?.padEnd(width)}  ${summary}`).join('\n')}
+${rows.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`).join('\n')}
 
 Global options:
 ${formatOptions(GLOBAL_OPTIONS)}
@@ -57,12 +59,11 @@ ${'region' in global ? CREDENTIALS : ''}${EXIT}
 
 /** Help lines for a set of options, their descriptions aligned at `width` (at least). */
 function formatOptions(options: Readonly<Record<string, CliOption>>, width = 0): string {
-  const rows = Object.entries(options).map(([name, option]) => [
-    optionUsage(name, option),
-    option.description,
-  ]);
-  const column = Math.max(width, ...rows.map(([flag]) => flag?.length ?? 0));
-  return rows.map(([flag, description]) => `  ${flag?.padEnd(column)}  ${description}`).join('\n');
+  const rows = Object.entries(options).map(
+    ([name, option]) => [optionUsage(name, option), option.description] as const,
+  );
+  const column = Math.max(width, ...rows.map(([flag]) => flag.length));
+  return rows.map(([flag, description]) => `  ${flag.padEnd(column)}  ${description}`).join('\n');
 }
 
 /** How an option is written in help: `-o, --output <file>`. */

@@ -10,11 +10,8 @@ import { systemReason } from './system-reason.js';
 /** How an input is read: a JSON document, or any text (`.env`, YAML, a config template). */
 type InputFormat = 'json' | 'text';
 
-/** A document read from a file or standard input, with a label naming where it came from. */
-type DocumentInput = {
-  /** `connection.json` or `standard input`, for messages. */
-  source: string;
-} & ({ format: 'json'; value: unknown } | { format: 'text'; value: string });
+/** A document read from a file or standard input. */
+type DocumentInput = { format: 'json'; value: unknown } | { format: 'text'; value: string };
 
 /**
  * Reads a document from `file`, or from standard input when `file` is `-` or absent and stdin is not a terminal.
@@ -49,10 +46,10 @@ export async function readDocument(
   // UTF-8: a byte that is not is refused, with where it is, rather than silently replaced.
   const text = decodeUtf8(bytes, source);
   const chosen = format ?? detectFormat(fromStdin ? undefined : file, text);
-  if (chosen === 'text') return { format: 'text', value: text, source };
+  if (chosen === 'text') return { format: 'text', value: text };
   const json = text.replace(/^\uFEFF/, '');
   if (json.trim() === '') throw new CliUsageError(`${source} is empty: expected a JSON value`);
-  return { format: 'json', value: parseJsonDocument(json, source), source };
+  return { format: 'json', value: parseJsonDocument(json, source) };
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -62,7 +62,7 @@ export interface PrivateFileStats {
 }
 
 /** The part of an open file `writePrivateFile` uses; `node:fs/promises` `FileHandle` fits. */
-export interface PrivateFileHandle {
+interface PrivateFileHandle {
   writeFile(text: string, encoding: 'utf8'): Promise<void>;
   chmod(mode: number): Promise<void>;
   sync(): Promise<void>;
@@ -88,8 +88,6 @@ export interface CliDeps {
    * @default createCliManager (the AWS provider, configured from the global options and `env`)
    */
   createManager?: (options: CliManagerOptions) => SecretManager | Promise<SecretManager>;
-  /** @default the version in package.json */
-  version?: string;
   /** Cancels in-flight calls (wired to Ctrl-C by the bin entry). */
   signal?: AbortSignal;
   /** @default node:fs/promises (where `resolve -o` writes its file) */

@@ -1,10 +1,10 @@
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SecretManager } from '../manager/types.js';
 import type { AwsCredentialsOption } from '../provider/aws/credentials.js';
 import { withoutValues } from '../provider/aws/map-error.js';
-import { loadFromProcess, loadSharedAwsFiles, type SharedAwsFiles } from './aws-config.js';
-import { type CliCredentialSource, chainSource, profileKind } from './credential-source.js';
+import { type CliCredentialSource, chainSource, type ProfileKind } from './credential-source.js';
 import { type CliManagerOptions, CliUsageError } from './io.js';
 import { positiveInteger } from './options.js';
 
@@ -39,9 +39,13 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     const files = await loadSharedAwsFiles().catch(() => {
       throw new CliUsageError(`cannot read the shared AWS files (${configPaths()})`);
     });
-    if (source.profile !== undefined) {
-      checkProfile(source.profile, files);
-      if (files !== undefined) source.profile.kind = profileKind(files, source.profile.name);
+    // No loader in this SDK (`files` undefined): the SDK alone will say what is wrong with the profile.
+    if (source.profile !== undefined && files !== undefined) {
+      const { name, from } = source.profile;
+      if (files.configFile[name] === undefined && files.credentialsFile[name] === undefined) {
+        throw new CliUsageError(`profile "${name}" (${from}) is not in ${configPaths()}`);
+      }
+      source.profile.kind = profileKind(files, name);
     }
     region ??= nonEmpty(files?.configFile[source.profile?.name ?? 'default']?.region);
   }
@@ -54,7 +58,10 @@ export async function createCliManager(options: CliManagerOptions): Promise<Secr
     nonEmpty(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ??
     nonEmpty(env.AWS_ENDPOINT_URL);
   const ssmEndpoint = nonEmpty(env.AWS_ENDPOINT_URL_SSM) ?? nonEmpty(env.AWS_ENDPOINT_URL);
-  const maxAttempts = options.maxAttempts ?? maxAttemptsFromEnv(env);
+  const attemptsFromEnv = nonEmpty(env.AWS_MAX_ATTEMPTS);
+  const maxAttempts =
+    options.maxAttempts ??
+    (attemptsFromEnv === undefined ? undefined : positiveInteger(attemptsFromEnv, 'AWS_MAX_ATTEMPTS'));
   tell({});
   const credentials = keys === undefined ? await sdkCredentials(source.profile, region, tell) : undefined;
   const { createAwsSecretsManager } = await import('../manager/create-aws-secrets-manager.js');
@@ -91,16 +98,6 @@ function staticKeys(
   if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
   const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
   return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
-}
-
-function checkProfile(
-  profile: NonNullable<CliCredentialSource['profile']>,
-  files: SharedAwsFiles | undefined,
-): void {
-  if (files === undefined) return; // no loader in this SDK: the SDK alone will say
-  if (files.configFile[profile.name] !== undefined || files.credentialsFile[profile.name] !== undefined)
-    return;
-  throw new CliUsageError(`profile "${profile.name}" (${profile.from}) is not in ${configPaths()}`);
 }
 
 /**
@@ -173,14 +170,88 @@ function configPaths(): string {
   return `${config} or ${credentials}`;
 }
 
-function maxAttemptsFromEnv(env: CliManagerOptions['env']): number | undefined {
-  const text = nonEmpty(env.AWS_MAX_ATTEMPTS);
-  if (text === undefined) return undefined;
-  const value = positiveInteger(text);
-  if (value === undefined) throw new CliUsageError('AWS_MAX_ATTEMPTS must be a whole number, 1 or more');
-  return value;
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** The kind of a profile, from its settings in both shared files (the config file's win, as in the SDK). */
+function profileKind(files: SharedAwsFiles, name: string): ProfileKind {
+  const settings: AwsProfileSettings = { ...files.credentialsFile[name], ...files.configFile[name] };
+  if (settings.role_arn !== undefined) return 'role';
+  if (settings.sso_session !== undefined || settings.sso_start_url !== undefined) return 'sso';
+  if (settings.web_identity_token_file !== undefined) return 'web_identity';
+  if (settings.credential_process !== undefined) return 'credential_process';
+  if (settings.aws_access_key_id !== undefined) return 'keys';
+  return 'unknown';
+}
+
+/** One profile of the shared AWS files, as the SDK reads it (`[profile ops]` in config, `[ops]` in credentials). */
+type AwsProfileSettings = Readonly<Record<string, string | undefined>>;
+
+/** The shared AWS config and credentials files, parsed by the SDK's own loader. */
+interface SharedAwsFiles {
+  /** Profiles of `~/.aws/config` (or `AWS_CONFIG_FILE`), by name without the `profile ` prefix. */
+  configFile: Readonly<Record<string, AwsProfileSettings>>;
+  /** Profiles of `~/.aws/credentials` (or `AWS_SHARED_CREDENTIALS_FILE`). */
+  credentialsFile: Readonly<Record<string, AwsProfileSettings>>;
+}
+
+type Loader = (init?: { ignoreCache?: boolean }) => Promise<Partial<SharedAwsFiles>>;
+
+/**
+ * Reads the shared AWS files the way the AWS SDK (and the AWS CLI) does, with the SDK's loader: the one from
+ * `@smithy/core/config` (current SDKs) or `@smithy/shared-ini-file-loader` (earlier ones), resolved from where the
+ * installed `@aws-sdk/client-secrets-manager` lives, so it is the very code that will read the credentials.
+ * Resolves to `undefined` when no such loader can be found (then profiles are left to the SDK alone).
+ */
+async function loadSharedAwsFiles(): Promise<SharedAwsFiles | undefined> {
+  const load = findSdkExport<Loader>('loadSharedConfigFiles', [
+    ['client', '@smithy/core/config'],
+    ['client', '@smithy/shared-ini-file-loader'],
+    ['client', '@smithy/shared-ini-file-loader', '@smithy/node-config-provider'],
+  ]);
+  if (load === undefined) return undefined;
+  const files = await load({ ignoreCache: true });
+  return { configFile: files.configFile ?? {}, credentialsFile: files.credentialsFile ?? {} };
+}
+
+/**
+ * The SDK's own `fromProcess` (the `credential_process` provider), from `@aws-sdk/credential-providers` when
+ * installed, else from the `@aws-sdk/credential-provider-process` that the installed client's default chain uses;
+ * `undefined` when neither can be found (then the profile goes through the client's default chain).
+ */
+function loadFromProcess(): ((init: { profile: string }) => () => Promise<unknown>) | undefined {
+  return findSdkExport('fromProcess', [
+    ['local', '@aws-sdk/credential-providers'],
+    ['client', '@aws-sdk/credential-provider-process'],
+    ['client', '@aws-sdk/credential-provider-process', '@aws-sdk/credential-provider-node'],
+  ]);
+}
+
+/**
+ * The function `name` exported by the first of `candidates` that has it: a package resolved from this package
+ * (`local`) or from the installed client (`client`), possibly through a package that depends on it (`via`).
+ */
+function findSdkExport<T>(
+  name: string,
+  candidates: readonly [from: 'local' | 'client', module: string, via?: string][],
+): T | undefined {
+  let local: NodeJS.Require;
+  let client: NodeJS.Require;
+  try {
+    local = createRequire(import.meta.url);
+    client = createRequire(local.resolve('@aws-sdk/client-secrets-manager'));
+  } catch {
+    return undefined;
+  }
+  for (const [from, module, via] of candidates) {
+    try {
+      const base = from === 'local' ? local : client;
+      const found = (via === undefined ? base : createRequire(base.resolve(via)))(module)[name];
+      if (typeof found === 'function') return found as T;
+    } catch {
+      // not installed in this SDK's layout: try the next
+    }
+  }
+  return undefined;
 }

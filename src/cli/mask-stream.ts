@@ -25,19 +25,15 @@ export function createMaskingWriter(values: Iterable<string>, sink: (chunk: Uint
     if (value.length >= MIN_LENGTH) spelled.push(valueSpellings(value, 'bytes'));
   }
   const pattern = spellingsPattern(spelled);
+  if (pattern === undefined) return { write: sink, end: () => undefined };
   const longest = Math.max(0, ...spelled.map(longestSpelling));
   const starts = firstCharacters(spelled);
   let pending = '';
   const emit = (text: string): void => {
-    if (text !== '')
-      sink(Buffer.from(pattern === undefined ? text : text.replace(pattern, REPLACEMENT), 'latin1'));
+    if (text !== '') sink(Buffer.from(text.replace(pattern, REPLACEMENT), 'latin1'));
   };
   return {
     write(chunk: Uint8Array): void {
-      if (pattern === undefined) {
-        sink(chunk);
-        return;
-      }
       pending += Buffer.from(chunk).toString('latin1');
       const cut = holdFrom(pending, spelled, starts, longest, pattern);
       emit(pending.slice(0, cut));

@@ -9,6 +9,9 @@ export interface CliOption {
   description: string;
 }
 
+/** Option values by long name, as parsed from the command line. */
+export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS = {
   region: {
@@ -52,11 +55,9 @@ export const GLOBAL_OPTIONS = {
 export function globalOptionsOf(command: {
   globalOptions?: readonly (keyof typeof GLOBAL_OPTIONS)[];
 }): Readonly<Record<string, CliOption>> {
-  const names = command.globalOptions;
+  const names: readonly string[] | undefined = command.globalOptions;
   if (names === undefined) return GLOBAL_OPTIONS;
-  return Object.fromEntries(
-    Object.entries(GLOBAL_OPTIONS).filter(([name]) => names.some((own) => own === name)),
-  );
+  return Object.fromEntries(Object.entries(GLOBAL_OPTIONS).filter(([name]) => names.includes(name)));
 }
 
 /** The `--encode` option shared by `resolve` and `run`: the library's `encode` option. */
@@ -76,7 +77,7 @@ export const FORMAT_OPTION = {
 
 /** A string option that takes one of `choices` (`--encode uri`): its value, or `undefined` when not given. */
 export function choiceValue<T extends string>(
-  values: Readonly<Record<string, string | boolean | undefined>>,
+  values: OptionValues,
   name: string,
   choices: readonly T[],
 ): T | undefined {
@@ -86,26 +87,23 @@ export function choiceValue<T extends string>(
 }
 
 /** A string option's value (the parser has checked its type), or `undefined` when not given. */
-export function stringValue(values: Readonly<Record<string, string | boolean | undefined>>, name: string) {
+export function stringValue(values: OptionValues, name: string) {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-/** `text` as a whole number, 1 or more (surrounding blanks allowed); `undefined` for anything else. */
-export function positiveInteger(text: string): number | undefined {
+/**
+ * `text` as a whole number, 1 or more (surrounding blanks allowed); anything else is bad usage:
+ * `<name> must be <what>`.
+ */
+export function positiveInteger(text: string, name: string, what = 'a whole number, 1 or more'): number {
   const value = Number(text.trim());
-  return /^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+  if (/^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1) return value;
+  throw new CliUsageError(`${name} must be ${what}`);
 }
 
 /** A `--flag` that must be a whole number, 1 or more: its value, or `undefined` when not given. */
-export function positiveIntegerOption(
-  values: Readonly<Record<string, string | boolean | undefined>>,
-  flag: string,
-  what: string,
-): number | undefined {
+export function positiveIntegerOption(values: OptionValues, flag: string, what?: string): number | undefined {
   const text = stringValue(values, flag);
-  if (text === undefined) return undefined;
-  const value = positiveInteger(text);
-  if (value === undefined) throw new CliUsageError(`option --${flag} must be ${what}`);
-  return value;
+  return text === undefined ? undefined : positiveInteger(text, `option --${flag}`, what);
 }

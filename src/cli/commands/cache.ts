@@ -1,20 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import pTimeout from 'p-timeout';
+import pTimeout, { TimeoutError } from 'p-timeout';
 import { SecretRefConfigError, SecretRefError } from '../../errors.js';
 import { createRedisSecretCache, type FleetInvalidation } from '../../redis/index.js';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from '../../redis/options.js';
-import { type CliCommand, referenceArgument } from '../command.js';
+import { type CliCommand, type CommandContext, referenceArgument } from '../command.js';
 import { CliUsageError } from '../io.js';
 import { stringValue } from '../options.js';
-import {
-  CACHE_KEY_VARIABLE,
-  connectRedis,
-  REDIS_URL_VARIABLE,
-  type RedisLoader,
-  redisUrl,
-} from '../redis-connect.js';
 import { plural } from '../report.js';
+
+/**
+ * The environment variable that holds the shared cache's encryption key (base64; several, comma-separated, while
+ * keys rotate). Never a flag: a flag shows in `ps` and in shell history.
+ */
+const CACHE_KEY_VARIABLE = 'SECRET_REFS_CACHE_KEY';
+
+/** The environment variable read when `--redis-url` is not given (a URL with a password stays out of `ps`). */
+const REDIS_URL_VARIABLE = 'SECRET_REFS_REDIS_URL';
 
 /** How long each Redis step (connect, record the invalidation) may take unless `--timeout` says otherwise. */
 const DEFAULT_TIMEOUT_MS = 2_000;
@@ -62,13 +64,13 @@ namespace).`,
   globalOptions: ['timeout', 'help', 'version'],
   minArgs: 1,
   maxArgs: 2,
-  run: (context) => clearCache(context),
+  run: clearCache,
 };
 
 /** The `cache` command's work, with the node-redis loader as a seam for tests. */
 export async function clearCache(
-  { io, values, args, signal }: Parameters<CliCommand['run']>[0],
-  load?: RedisLoader,
+  { io, values, args, signal }: CommandContext,
+  load: () => Promise<unknown> = () => import('redis'),
 ): Promise<number> {
   const [action, given] = args;
   if (action !== 'clear') {
@@ -94,7 +96,7 @@ export async function clearCache(
     const done = secretId === undefined ? cache.clearNamespace() : cache.invalidateSecret(secretId);
     result = await pTimeout(done, { milliseconds: timeoutMs * 2, signal });
   } catch (error) {
-    if (signal?.aborted === true) throw signal.reason;
+    signal?.throwIfAborted();
     const code = error instanceof SecretRefError ? error.code : 'timeout';
     throw new SecretRefError(
       code === 'network' ? 'network' : 'timeout',
@@ -123,7 +125,7 @@ async function untilListening(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   while (!cache.isListening() && Date.now() < deadline) {
-    if (signal?.aborted === true) throw signal.reason;
+    signal?.throwIfAborted();
     await delay(5);
   }
 }
@@ -186,4 +188,134 @@ function checkedOptions(
     );
   }
   return options;
+}
+
+/**
+ * The Redis URL, checked: `redis://` or `rediss://` with a host. The message of a bad one never quotes it (it may
+ * hold a password).
+ */
+function redisUrl(text: string | undefined): URL {
+  if (text === undefined || text.trim() === '') {
+    throw new CliUsageError(`cache clear needs --redis-url <url> (or ${REDIS_URL_VARIABLE})`);
+  }
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL');
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new CliUsageError('option --redis-url must be a redis:// or rediss:// URL with a host');
+  }
+  return url;
+}
+
+/** A node-redis client or cluster, as far as the CLI uses it. */
+interface RedisClient {
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
+  destroy(): void;
+}
+
+/**
+ * Connects node-redis (loaded only now: it is an optional peer dependency) to `url` within `timeoutMs`, with no
+ * reconnection: a command-line run either reaches Redis or says why. `rediss://` verifies the server's certificate
+ * against Node's CAs (with `NODE_EXTRA_CA_CERTS`) and `ca` (PEM). Failures are `SecretRefError`s (`network`,
+ * `timeout`) naming the host and port, never the password; a missing `redis` package is a usage error.
+ */
+async function connectRedis(
+  url: URL,
+  { timeoutMs, signal, ca }: { timeoutMs: number; signal: AbortSignal | undefined; ca: string | undefined },
+  load: () => Promise<unknown>,
+): Promise<RedisClient> {
+  let module: { createClient?: unknown; createCluster?: unknown };
+  try {
+    module = (await load()) as { createClient?: unknown; createCluster?: unknown };
+  } catch {
+    throw new CliUsageError(
+      'cache clear needs the node-redis package: npm install redis (version 5 or later)',
+    );
+  }
+  if (typeof module.createClient !== 'function') {
+    throw new CliUsageError('the installed redis package has no createClient: install redis 5 or later');
+  }
+  // The same for the node of the URL and, on a cluster, every node it leads to (they inherit nothing from the URL).
+  const socket = {
+    connectTimeout: timeoutMs,
+    reconnectStrategy: false,
+    ...(url.protocol === 'rediss:' ? { tls: true, ...(ca === undefined ? {} : { ca }) } : {}),
+  };
+  /** Destroys `client` after a failed step; throws the signal's reason, or returns the failure, named. */
+  const failure = (client: RedisClient, error: unknown): SecretRefError => {
+    try {
+      client.destroy();
+    } catch {
+      // never connected: nothing to release
+    }
+    signal?.throwIfAborted();
+    return connectFailure(url, error, timeoutMs);
+  };
+  const connect = async (client: RedisClient): Promise<RedisClient> => {
+    // Without a listener, a socket error would be thrown from the event emitter and end the process.
+    client.on('error', () => undefined);
+    await pTimeout(client.connect(), { milliseconds: timeoutMs, signal }).catch((error: unknown) => {
+      throw failure(client, error);
+    });
+    return client;
+  };
+  const client = await connect(
+    (module.createClient as (options: object) => RedisClient)({
+      url: url.href,
+      disableClientInfo: true,
+      socket,
+    }),
+  );
+  const info = await pTimeout(client.sendCommand(['INFO', 'cluster']), {
+    milliseconds: timeoutMs,
+    signal,
+  }).catch((error: unknown) => {
+    // A user whose ACL denies INFO (an error reply, NOPERM) is taken to be on one server, as before.
+    if (error instanceof Error && /^[A-Z]{3,}\b/.test(error.message)) return '';
+    throw failure(client, error);
+  });
+  if (!/^cluster_enabled:1/m.test(String(info)) || typeof module.createCluster !== 'function') return client;
+  // A cluster node: the namespace's keys and channel live on the node of their slot, which may be another one.
+  client.destroy();
+  return connect(
+    (module.createCluster as (options: object) => RedisClient)({
+      rootNodes: [{ url: url.href }],
+      defaults: {
+        disableClientInfo: true,
+        ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+        ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+        socket,
+      },
+    }),
+  );
+}
+
+function connectFailure(url: URL, error: unknown, timeoutMs: number): SecretRefError {
+  const where = `Redis at ${url.host}`;
+  if (error instanceof TimeoutError) {
+    return new SecretRefError('timeout', `${where} did not answer within ${timeoutMs} ms (raise --timeout)`);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  // Node's TLS verification codes (SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID…).
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS/.test(code)) {
+    return new SecretRefError(
+      'network',
+      `${where} presented a TLS certificate that is not trusted (${code}): give its CA with --redis-ca <file> or NODE_EXTRA_CA_CERTS`,
+    );
+  }
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return new SecretRefError('network', `cannot connect to ${where} (${code})`);
+  }
+  // A Redis error reply starts with its code in capitals (WRONGPASS, NOAUTH, NOPERM); the rest is not needed.
+  const message = error instanceof Error ? error.message : '';
+  const reply = /^([A-Z]{3,})\b/.exec(message)?.[1];
+  return new SecretRefError(
+    'network',
+    reply === undefined ? `cannot connect to ${where}` : `${where} refused the connection (${reply})`,
+  );
 }

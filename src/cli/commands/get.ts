@@ -16,18 +16,17 @@ export const getCommand: CliCommand = {
   maxArgs: 1,
   async run({ io, values, args, getManager, signal }) {
     const ref = referenceArgument(args[0] ?? '', 'reference');
-    const options = { signal };
-    if (values.binary === true) {
-      if (ref.jsonKey !== undefined) {
-        throw new CliUsageError(
-          `--binary writes a whole binary secret: leave out the JSON key ${JSON.stringify(ref.jsonKey)}`,
-        );
-      }
-      io.stdout.write(await (await getManager()).getSecretBinary(ref, options));
-      return 0;
+    if (values.binary === true && ref.jsonKey !== undefined) {
+      throw new CliUsageError(
+        `--binary writes a whole binary secret: leave out the JSON key ${JSON.stringify(ref.jsonKey)}`,
+      );
     }
-    const value = await (await getManager()).getSecret(ref, options);
-    io.stdout.write(values['no-newline'] === true ? value : `${value}\n`);
+    const manager = await getManager();
+    if (values.binary === true) io.stdout.write(await manager.getSecretBinary(ref, { signal }));
+    else {
+      const value = await manager.getSecret(ref, { signal });
+      io.stdout.write(values['no-newline'] === true ? value : `${value}\n`);
+    }
     return 0;
   },
 };

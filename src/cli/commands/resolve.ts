@@ -46,11 +46,10 @@ value) and the exit status is 1.`,
       }
     } catch (error) {
       if (!(error instanceof SecretResolutionError)) throw error;
-      const locate = input.format === 'text' ? textLocator(input.value) : undefined;
       reportUnresolved(io.stderr, error, {
         outcome: 'nothing written',
         explain,
-        ...(locate === undefined ? {} : { where: (issue) => locate(issue.ref) }),
+        where: input.format === 'text' ? textLocator(input.value) : undefined,
       });
       return 1;
     }
@@ -66,9 +65,9 @@ value) and the exit status is 1.`,
  * Where each failing reference sits in a text input (its issues all have the path `[]`): issues come in text order,
  * so each is looked for after the previous one of the same text.
  */
-function textLocator(text: string): (ref: string) => string {
+function textLocator(text: string): (issue: { ref: string }) => string {
   const last = new Map<string, number>();
-  return (ref) => {
+  return ({ ref }) => {
     const offset = text.indexOf(ref, (last.get(ref) ?? -1) + 1);
     if (offset === -1) return 'text';
     last.set(ref, offset);

@@ -74,14 +74,13 @@ variables are listed on standard error (no value), exit 1. A command that cannot
     }
     context.progress.stop();
     // Nothing to mask (no reference, or --no-masking): the command gets the CLI's own stdout and stderr.
-    const masked = values['no-masking'] === true || secrets.length === 0 ? undefined : secrets;
-    return runChild(context, file, commandArgs, resolved, masked);
+    return runChild(context, file, commandArgs, resolved, secrets.length === 0 ? undefined : secrets);
   },
 };
 
 async function readEnvFile(file: string): Promise<Record<string, string>> {
-  const parseEnv = (util as { parseEnv?: (content: string) => Record<string, string | undefined> }).parseEnv;
-  if (typeof parseEnv !== 'function') throw new CliUsageError('--env-file needs Node.js 20.12 or later');
+  // `parseEnv` came in Node.js 20.12 (hence no named import, which would keep older releases from loading the CLI).
+  if (typeof util.parseEnv !== 'function') throw new CliUsageError('--env-file needs Node.js 20.12 or later');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -90,7 +89,7 @@ async function readEnvFile(file: string): Promise<Record<string, string>> {
       `cannot read --env-file ${file}: ${systemReason((error as { code?: unknown } | null)?.code, 'read')}`,
     );
   }
-  return definedOnly(parseEnv(text.replace(/^\uFEFF/, '')));
+  return definedOnly(util.parseEnv(text.replace(/^\uFEFF/, '')));
 }
 
 function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
