@@ -54,9 +54,9 @@ export function encodeBusMessage(namespace: string, message: BusMessage): string
   return `${body}.${hmacHex(message.key.bus, namespace, body)}`;
 }
 
-/** A text off the wire, its fields checked but its MAC not yet verified under any key. */
+/** A text off the wire: a `filled` message, or an invalidation whose fields are checked but not yet its MAC. */
 type ParsedText =
-  | { readonly kind: 'filled'; readonly message: BusMessage }
+  | Extract<BusMessage, { kind: 'filled' }>
   | {
       readonly kind: InvalidationMessage['kind'];
       readonly keyId: string;
@@ -87,8 +87,11 @@ type SharedAnswers = {
   readonly text: string | undefined;
   readonly matches: IdFormMatch;
 }[];
-/** Answers kept per message: distinct scope texts and keys among the tiers of one process. */
-const MAX_ANSWERS = 8;
+/**
+ * Verifications (one per `bus` key and namespace) and answers (one per `names` key and scope text) kept per message:
+ * as many as the tiers of one process have distinct ones.
+ */
+const MAX_KEPT = 8;
 
 function sharedMatch(
   answers: SharedAnswers,
@@ -99,7 +102,7 @@ function sharedMatch(
   const found = answers.find((answer) => answer.text === text && answer.names.equals(names));
   if (found) return found.matches;
   const matches = idFormMatch(test);
-  if (answers.length < MAX_ANSWERS) answers.push({ names, text, matches });
+  if (answers.length < MAX_KEPT) answers.push({ names, text, matches });
   return matches;
 }
 
@@ -111,16 +114,14 @@ const answersOf = new WeakMap<InvalidationMessage, SharedAnswers>();
  * so a message is parsed once per process, and its MAC checked once per key, not once per tier.
  */
 let last: { text: string; parsed: ParsedText | undefined } | undefined;
-/** Verifications kept per message: distinct keys among the tiers of one process. */
-const MAX_VERIFIED = 8;
 
 function parse(text: string): ParsedText | undefined {
   if (text.startsWith('sr1.w.')) {
     const entry = text.slice(6, 38);
     if (!HASH.test(entry)) return undefined;
-    if (text.length === 38) return { kind: 'filled', message: { kind: 'filled', entry } };
+    if (text.length === 38) return { kind: 'filled', entry };
     return text[38] === '.' && text.length <= 39 + MAX_FILLED_TEXT
-      ? { kind: 'filled', message: { kind: 'filled', entry, text: text.slice(39) } }
+      ? { kind: 'filled', entry, text: text.slice(39) }
       : undefined;
   }
   const match = INVALIDATION.exec(text);
@@ -153,7 +154,7 @@ export function decodeBusMessage(
   if (last?.text !== text) last = { text, parsed: parse(text) };
   const parsed = last.parsed;
   if (!parsed) return undefined;
-  if (parsed.kind === 'filled') return parsed.message;
+  if (parsed.kind === 'filled') return parsed;
   const key = keys.find((candidate) => candidate.id === parsed.keyId);
   if (!key) return undefined;
   let check = parsed.verified.find((done) => done.namespace === namespace && done.bus.equals(key.bus));
@@ -161,7 +162,7 @@ export function decodeBusMessage(
     const expected = hmacHex(key.bus, namespace, parsed.body);
     const ok = timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.mac));
     check = { bus: key.bus, namespace, ok, answers: [] };
-    if (parsed.verified.length < MAX_VERIFIED) parsed.verified.push(check);
+    if (parsed.verified.length < MAX_KEPT) parsed.verified.push(check);
   }
   if (!check.ok) return undefined;
   // `parse` checked that the message has the fields its kind needs, and only those.

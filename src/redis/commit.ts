@@ -6,12 +6,18 @@
 import type { SharedMiss } from '../cache/tier.js';
 import type { SecretLocator, SecretPayload } from '../types.js';
 import { encodeBusMessage, MAX_FILLED_TEXT } from './bus.js';
-import { type DerivedKey, sealEntry } from './crypto.js';
-import { encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
+import { type DerivedKey, encodeEntry, MAX_ENTRY_PLAINTEXT_BYTES, sealEntry } from './crypto.js';
 import type { FillWatch } from './fills.js';
 import { anyScopeForm, idForms, type NameMemo, type ScopeNames } from './names.js';
-import { commitArgs } from './script-io.js';
-import { COMMIT, RELEASE, RENEW, type TierScript } from './scripts.js';
+import {
+  COMMIT,
+  commitArgs,
+  type Generation,
+  MAX_ORDER_DIGITS,
+  RELEASE,
+  RENEW,
+  type TierScript,
+} from './scripts.js';
 
 /** What a read and its commits need from the tier. */
 export interface ReadContext {
@@ -31,14 +37,7 @@ export interface ReadContext {
   watchFills(names: readonly string[]): FillWatch;
   onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
   /** Told the namespace's epoch after each read that Redis answered. */
-  onEpoch?(epoch: string): void;
-}
-
-/** Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches. */
-export interface Generation {
-  readonly epoch: string;
-  readonly seq: string;
-  readonly order: string;
+  onEpoch(epoch: string): void;
 }
 
 /**
@@ -164,7 +163,10 @@ export function writeEntry(
       notice: encodeBusMessage(context.namespace, {
         kind: 'filled',
         entry: name,
-        text: sealed.length + 21 <= MAX_FILLED_TEXT ? `${generation.order}.${sealed}` : undefined,
+        text:
+          sealed.length + MAX_ORDER_DIGITS + 1 <= MAX_FILLED_TEXT
+            ? `${generation.order}.${sealed}`
+            : undefined,
       }),
       refusedNotice: letGoNotice(context, name),
       scopes: names.map((scope) => scope.scope),

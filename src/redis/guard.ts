@@ -4,7 +4,7 @@
  * whether it answers again. A skipped or failed operation rejects with {@link TierUnavailable}; the caller turns it
  * into a miss.
  */
-export interface Guard {
+interface Guard {
   /** Runs `operation` within the time bound, or rejects at once while Redis is being skipped. */
   run<T>(operation: () => Promise<T>): Promise<T>;
   /** True while Redis is skipped after a failure. */
@@ -19,7 +19,7 @@ export class TierUnavailable extends Error {
 }
 
 /** What the guard needs to know and to do. */
-export interface GuardOptions {
+interface GuardOptions {
   operationTimeoutMs: number;
   /** First pause after a failure; it doubles on each failed probe up to `maxBackoffMs`. */
   backoffMs: number;

@@ -6,13 +6,12 @@ import { buildSecretCache, type SecretCache } from '../cache/create-secret-cache
 import { createCacheStore } from '../cache/store.js';
 import { SecretRefConfigError } from '../errors.js';
 import { connectionOf } from './client.js';
-import type { FleetInvalidation } from './fleet-invalidation.js';
 import { type RedisSecretCacheOptions, resolveRedisOptions } from './options.js';
-import { createRedisTier } from './redis-tier.js';
+import { createRedisTier, type FleetInvalidation } from './redis-tier.js';
 import { subscriberOf } from './subscriber.js';
 
-export type { FleetInvalidation } from './fleet-invalidation.js';
 export type { RedisSecretCacheOptions } from './options.js';
+export type { FleetInvalidation } from './redis-tier.js';
 
 /**
  * A {@link SecretCache} with a shared tier in Redis: pass it as `cache` wherever `createSecretCache()` goes.

@@ -72,7 +72,7 @@ export interface RedisSecretCacheOptions extends SecretCacheOptions {
 }
 
 /** The checked options. */
-export interface ResolvedRedisOptions {
+interface ResolvedRedisOptions {
   readonly cache: ResolvedSecretCacheOptions;
   readonly keys: readonly DerivedKey[];
   readonly namespace: string;

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { SharedHit, SharedMiss, SharedRead } from '../cache/tier.js';
+import type { SharedHit, SharedMiss, SharedRead, SharedWait } from '../cache/tier.js';
 import type { SecretLocator } from '../types.js';
-import { ReadAnswers } from './answers.js';
-import { type Generation, MAX_LEASES_HELD, missWithCommit, type ReadContext } from './commit.js';
-import { openEntry } from './crypto.js';
-import { decodeEntry } from './entry.js';
+import { MAX_LEASES_HELD, missWithCommit, type ReadContext } from './commit.js';
+import { decodeEntry, openEntry } from './crypto.js';
 import { stalledSoFar, watchStalls } from './guard.js';
 import type { ScopeNames } from './names.js';
-import { decodeReadReply, type ReadReply, readArgs, splitEntryText } from './script-io.js';
-import { READ } from './scripts.js';
+import {
+  decodeReadReply,
+  type Generation,
+  READ,
+  type ReadReply,
+  readArgs,
+  splitEntryText,
+} from './scripts.js';
 
 /**
  * How often, at most, a reader waiting on another process's lease looks again at all the entries it waits for (or a
@@ -32,7 +36,6 @@ const noop = (): void => {};
 /** A miss that writes nothing (Redis skipped, or no scope). */
 export const PLAIN_MISS: SharedMiss = Object.freeze({ hit: false, commit: noop, release: noop });
 
-const newEpoch = (): string => randomBytes(8).toString('hex');
 let tokens = 0;
 const PROCESS_TOKEN = randomBytes(8).toString('hex');
 
@@ -73,10 +76,7 @@ export function readShared(
   let deadline = Number.POSITIVE_INFINITY;
   // This reader holds a lease (it took one in some round): it then answers before it waits on another's (see below).
   let holding = false;
-  const answers = new ReadAnswers(
-    entryNames.map((name) => firstOf.get(name)!),
-    PLAIN_MISS,
-  );
+  const answers = new ReadAnswers(entryNames.map((name) => firstOf.get(name)!));
   // The loop's stalls counted so far, from when this reader began to wait (`undefined` until then).
   let stalledAtDeadline: number | undefined;
   const deadlineNow = (): number => {
@@ -122,7 +122,6 @@ export function readShared(
     const askedNames = indexes.map((index) => entryNames[index]!);
     const args = readArgs({
       prefix: context.prefix,
-      epochCandidate: newEpoch(),
       token,
       leaseMs,
       aheadMs: ahead,
@@ -157,7 +156,7 @@ export function readShared(
           const { reply } = round;
           const answered: Generation = { epoch: reply.epoch, seq: reply.seq, order: reply.order };
           epoch = answered.epoch;
-          context.onEpoch?.(answered.epoch);
+          context.onEpoch(answered.epoch);
           round.indexes.forEach((index, position) => {
             const slot = reply.slots[position]!;
             // Not sent by Redis: longer than any entry the tier writes (see MAX_ENTRY_CHARS). A miss, reported once.
@@ -196,7 +195,7 @@ export function readShared(
         // expired entry is asked again, a lease whose holder died is taken over), so two readers could each hold what
         // the other waits on. It answers now: its caller fetches and commits what it holds (the `filled` messages
         // another reader may wait for) while each entry still waited on comes as a wait, settled when decided.
-        if (holding && !answers.handedOut && pending.length > 0) answers.handOut();
+        if (holding && pending.length > 0) answers.handOut();
         if (nextPoll === 0) {
           unwatchStalls = watchStalls();
           stalledAtWait = stalledSoFar();
@@ -257,6 +256,86 @@ export function readShared(
     (error: unknown) => answers.fail(error),
   );
   return answers.handed;
+}
+
+type Decided = SharedHit | SharedMiss;
+/** How a wait handed out is settled. */
+type Settle = { resolve(read: Decided): void; reject(error: unknown): void };
+
+/**
+ * The answers of one shared read (`readShared`), decided entry by entry as Redis and the bus answer. They are handed
+ * to the caller once: when all are decided, or earlier (`handOut`) with a {@link SharedWait} for each entry not
+ * decided yet, settled when it is. An entry never decided is a plain miss (the caller fetches it).
+ */
+class ReadAnswers {
+  private readonly decided: (Decided | undefined)[];
+  /** The waits handed out and not settled yet, by entry. */
+  private waits: Map<number, Settle> | undefined;
+  private resolve!: (reads: SharedRead[]) => void;
+  private reject!: (error: unknown) => void;
+  /** Settles once, with every answer (or a wait for it). */
+  readonly handed = new Promise<SharedRead[]>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+
+  /**
+   * @param entryOf - for each locator asked, the index of the entry that answers it (a locator asked twice is
+   *   answered by one entry).
+   */
+  constructor(private readonly entryOf: readonly number[]) {
+    this.decided = entryOf.map(() => undefined);
+  }
+
+  isDecided(entry: number): boolean {
+    return this.decided[entry] !== undefined;
+  }
+
+  decide(entry: number, read: Decided): void {
+    this.decided[entry] = read;
+    const wait = this.waits?.get(entry);
+    if (wait === undefined) return;
+    this.waits!.delete(entry);
+    wait.resolve(read);
+  }
+
+  /**
+   * Hands the answers out now, unless they were already: each entry not decided yet is a wait (one per entry, shared
+   * by its locators).
+   */
+  handOut(): void {
+    if (this.waits) return;
+    const waits = new Map<number, Settle>();
+    const waiting = new Map<number, SharedWait>();
+    this.waits = waits;
+    this.resolve(
+      this.entryOf.map((entry) => {
+        const decided = this.decided[entry];
+        if (decided !== undefined) return decided;
+        let wait = waiting.get(entry);
+        if (wait === undefined) {
+          const promise = new Promise<Decided>((resolve, reject) => waits.set(entry, { resolve, reject }));
+          wait = { hit: false, waiting: promise };
+          waiting.set(entry, wait);
+        }
+        return wait;
+      }),
+    );
+  }
+
+  /** The read is over: what is still undecided is a plain miss (the answers were maybe handed out already). */
+  finish(): void {
+    for (const [entry, wait] of this.waits ?? []) wait.resolve(this.decided[entry] ?? PLAIN_MISS);
+    this.waits?.clear();
+    this.resolve(this.entryOf.map((entry) => this.decided[entry] ?? PLAIN_MISS));
+  }
+
+  /** The read failed: the answers (or the waits, when handed out) reject. */
+  fail(error: unknown): void {
+    for (const wait of this.waits?.values() ?? []) wait.reject(error);
+    this.waits?.clear();
+    this.reject(error);
+  }
 }
 
 /** Opens an entry's text: a hit, `'expired'` (a plain miss) or `'unreadable'` (failed to decrypt or verify). */

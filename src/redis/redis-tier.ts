@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { SharedInvalidation, SharedTier } from '../cache/tier.js';
 import { SecretRefError } from '../errors.js';
 import {
@@ -13,16 +12,21 @@ import { type RedisConnection, type RedisSubscriber, runScript } from './client.
 import { type ReadContext, writeEntry } from './commit.js';
 import type { DerivedKey } from './crypto.js';
 import { createFills } from './fills.js';
-import type { FleetInvalidation } from './fleet-invalidation.js';
 import { createGuard, TierUnavailable } from './guard.js';
 import { anyScopeForm, keyPrefix } from './names.js';
 import { PLAIN_MISS, readShared } from './read.js';
 import { createTierScopes } from './scopes.js';
-import { decodeInvalidateReply, type InvalidateReply, invalidateArgs } from './script-io.js';
-import { INVALIDATE, type TierScript } from './scripts.js';
+import {
+  decodeInvalidateReply,
+  INVALIDATE,
+  type InvalidateReply,
+  type Invalidation,
+  invalidateArgs,
+  type TierScript,
+} from './scripts.js';
 
 /** What the Redis tier is built from (options already checked). */
-export interface RedisTierConfig {
+interface RedisTierConfig {
   readonly connection: RedisConnection;
   readonly subscriber: RedisSubscriber;
   /** Derived from `encryptionKey`: the first encrypts and names entries, every one decrypts and is told of invalidations. */
@@ -47,6 +51,29 @@ export interface RedisTierConfig {
 /** What went wrong in the tier, for the `error` event to come. */
 export type TierProblem = 'unavailable' | 'recovered' | 'tampered' | 'oversized' | 'subscription_lost';
 
+/**
+ * What a fleet-wide invalidation did, as Redis recorded it.
+ * @example
+ *   const { removed, processes, keyInUse } = await cache.invalidateSecret('prod/db');
+ *   if (keyInUse !== 'yes') console.error('no process reading this namespace uses this key');
+ */
+export interface FleetInvalidation {
+  /**
+   * Entries deleted from Redis: for one secret, those of every id form, scope and version Redis held; for a
+   * namespace clear, 0 (the namespace gets a new epoch: every entry becomes unreadable at once and expires by itself).
+   */
+  readonly removed: number;
+  /** Other processes subscribed to the namespace's bus that received the message (this one not counted). */
+  readonly processes: number;
+  /**
+   * Whether a process reading this namespace uses one of this cache's keys (each marks its key ids, derived and
+   * telling nothing of the key, at its first read): `yes`; `other-key` (processes use only other keys: they ignore
+   * the message and keep serving their copies); `unused` (no process has read this namespace since Redis was last
+   * emptied: a misspelt namespace, or a fleet not started).
+   */
+  readonly keyInUse: 'yes' | 'other-key' | 'unused';
+}
+
 /** The Redis tier: a {@link SharedTier}, plus the operator's fleet-wide clears and `close`. */
 export interface RedisTier extends SharedTier {
   /** Drops every entry of the namespace, in Redis and in every process. Rejects when Redis does not record it. */
@@ -58,19 +85,8 @@ export interface RedisTier extends SharedTier {
   close(): Promise<void>;
 }
 
-/** One invalidation to record in Redis: its kind, its bus message per key, and what it deletes. */
-interface Invalidation {
-  kind: 'form' | 'scope' | 'all';
-  messages: string[];
-  /** Entry names deleted directly too. */
-  entries: string[];
-  hashes: string[];
-}
-
 /** Invalidations kept for replay while Redis cannot be reached; past this, one namespace clear replaces them. */
 const MAX_PENDING = 1_000;
-/** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
-const MAX_LOG = 10_000;
 
 /**
  * Creates the tier and starts listening on the bus.
@@ -107,20 +123,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     guard.run(() => runScript(connection, script, key, args));
 
   const send = (invalidation: Invalidation): Promise<InvalidateReply | undefined> =>
-    run(
-      INVALIDATE,
-      `${prefix}gen`,
-      invalidateArgs({
-        prefix,
-        channel,
-        kind: invalidation.kind,
-        maxLog: MAX_LOG,
-        epochCandidate: randomBytes(8).toString('hex'),
-        messages: invalidation.messages,
-        entries: invalidation.entries,
-        hashes: invalidation.hashes,
-      }),
-    ).then(decodeInvalidateReply);
+    run(INVALIDATE, `${prefix}gen`, invalidateArgs(prefix, invalidation)).then(decodeInvalidateReply);
 
   /** What a bus message means for this process: a waiting reader woken, or in-process copies dropped. */
   const hear = (message: BusMessage | undefined): void => {

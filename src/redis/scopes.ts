@@ -32,7 +32,7 @@ function memoOf(keys: readonly DerivedKey[]): NameMemo {
 }
 
 /** The scopes (provider identities) one tier knows, and the names each derives under every key. */
-export interface TierScopes {
+interface TierScopes {
   /** The scope text of `provider` (computed once per provider object), `undefined` when it does not share. */
   scopeOf(provider: SecretProvider): string | undefined | Promise<string | undefined>;
   /** The names of a scope text, one per key; `undefined` for a text no provider of this tier could have given. */
@@ -44,7 +44,7 @@ export interface TierScopes {
 }
 
 /** What the scopes are derived from. */
-export interface TierScopesConfig {
+interface TierScopesConfig {
   readonly keys: readonly DerivedKey[];
   /** The user's `scope` option, passed to each provider's `sharedIdentity`. */
   readonly scope: string | undefined;

@@ -1,7 +1,25 @@
-import { createHash } from 'node:crypto';
-import { sealedLength } from './crypto.js';
-import { MAX_ENTRY_PLAINTEXT_BYTES } from './entry.js';
-import { MAX_ORDER_DIGITS } from './script-io.js';
+/**
+ * The tier's Lua scripts, each followed by its arguments by name (turned into its ARGV in one place) and its reply
+ * decoded by name, so that no caller counts positions. See PROTOCOL.md.
+ */
+
+import { createHash, randomBytes } from 'node:crypto';
+import { MAX_ENTRY_PLAINTEXT_BYTES, sealedLength } from './crypto.js';
+
+/** The longest fetch order an entry's text starts with (`<order>.`, see {@link splitEntryText}). */
+export const MAX_ORDER_DIGITS = 20;
+const ORDER_PREFIX = new RegExp(`^(\\d{1,${MAX_ORDER_DIGITS}})\\.`);
+
+/**
+ * Splits an entry's text in Redis into its fetch order and its sealed value. Entries written before orders existed
+ * have none (`undefined`; the script reads them as order 0).
+ */
+export function splitEntryText(text: string): { order: string | undefined; sealed: string } {
+  const match = ORDER_PREFIX.exec(text);
+  return match
+    ? { order: match[1]!, sealed: text.slice(match[0].length) }
+    : { order: undefined, sealed: text };
+}
 
 /**
  * The longest entry text the tier writes: its fetch order, a dot and the sealed entry. A longer value in Redis was
@@ -11,7 +29,7 @@ import { MAX_ORDER_DIGITS } from './script-io.js';
 export const MAX_ENTRY_CHARS = MAX_ORDER_DIGITS + 1 + sealedLength(MAX_ENTRY_PLAINTEXT_BYTES);
 
 /** One text of a Lua script, run with EVALSHA (EVAL when the server does not know it yet). */
-export interface LuaScript {
+interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
@@ -115,6 +133,71 @@ if fetching then out[3] = tostring(redis.call('HINCRBY', gen, 'fetch', 1)) end
 return out
 `);
 
+/** The arguments of `READ`, by name. */
+interface ReadArgs {
+  readonly prefix: string;
+  /** Written into each lease taken, so that only its holder lets it go. */
+  readonly token: string;
+  /** How long a lease taken now lasts; 0 takes none (and every entry held is a hit). */
+  readonly leaseMs: number;
+  /** An entry expiring within this is refreshed by whoever takes its lease; 0 never. */
+  readonly aheadMs: number;
+  readonly names: readonly string[];
+}
+
+/** A random epoch, set by `READ` or `INVALIDATE` when the namespace has none (or for `all`, a new one). */
+const newEpoch = (): string => randomBytes(8).toString('hex');
+
+/** ARGV of `READ`, with a new epoch to set when the namespace has none. */
+export function readArgs(args: ReadArgs): string[] {
+  return [args.prefix, newEpoch(), args.token, String(args.leaseMs), String(args.aheadMs), ...args.names];
+}
+
+/** One entry's answer in {@link ReadReply}. */
+type ReadSlot =
+  | { readonly found: true; readonly text: string; readonly pttl: number }
+  /**
+   * `lease`: 1 taken by the caller, -1 held by another process, 0 none asked. `oversized`: Redis holds a value
+   * longer than `MAX_ENTRY_CHARS`, not sent (a miss to report).
+   */
+  | { readonly found: false; readonly lease: 1 | -1 | 0; readonly oversized: boolean };
+
+/**
+ * Where a fetch stands: the epoch and invalidation sequence it read at, and its place in the order of fetches, taken
+ * from Redis before it began (`READ`'s is '0' when it leads to no fetch). A commit is checked against it.
+ */
+export interface Generation {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly order: string;
+}
+
+/** What `READ` answers: the read's generation, and one slot per name. */
+export interface ReadReply extends Generation {
+  readonly slots: readonly ReadSlot[];
+}
+
+/**
+ * Decodes `READ`'s reply for `count` names; `undefined` when it has another shape. Per name, the reply holds
+ * (text, pttl) for an entry, (false, lease) for a miss, and (0, lease) for an oversized value.
+ */
+export function decodeReadReply(reply: unknown, count: number): ReadReply | undefined {
+  if (!Array.isArray(reply) || reply.length !== 3 + count * 2) return undefined;
+  const slots: ReadSlot[] = [];
+  for (let index = 0; index < count; index++) {
+    const value: unknown = reply[3 + index * 2];
+    const second = Number(reply[4 + index * 2]);
+    if (typeof value === 'string') slots.push({ found: true, text: value, pttl: second });
+    else
+      slots.push({
+        found: false,
+        lease: second === 1 ? 1 : second === -1 ? -1 : 0,
+        oversized: value === 0,
+      });
+  }
+  return { epoch: String(reply[0]), seq: String(reply[1]), order: String(reply[2]), slots };
+}
+
 /**
  * Writes an entry unless the epoch changed; an invalidation recorded after the caller's read names one of its
  * forms or scopes; the log no longer holds every invalidation since that read (trimmed, or evicted by a Redis
@@ -194,6 +277,44 @@ if letGo() then redis.call(PUBLISH, prefix .. 'bus', ARGV[9]) end
 return 1
 `);
 
+/** The arguments of `COMMIT`, by name. */
+interface CommitArgs extends Generation {
+  readonly prefix: string;
+  readonly name: string;
+  /** The sealed value (the order is prefixed by the script). */
+  readonly sealed: string;
+  readonly ttlMs: number;
+  /** The caller's lease token; '' when it holds none. */
+  readonly token: string;
+  readonly indexTtlMs: number;
+  /** The bus message published once the entry is written (a `filled` message, see bus.ts). */
+  readonly notice: string;
+  /** The `filled` message without a text, published when the commit is refused and lets the caller's lease go. */
+  readonly refusedNotice: string;
+  readonly scopes: readonly string[];
+  readonly forms: readonly string[];
+}
+
+/** ARGV of `COMMIT`. */
+export function commitArgs(args: CommitArgs): string[] {
+  return [
+    args.prefix,
+    args.epoch,
+    args.seq,
+    args.name,
+    args.sealed,
+    String(args.ttlMs),
+    args.token,
+    String(args.indexTtlMs),
+    args.notice,
+    String(args.scopes.length),
+    args.order,
+    args.refusedNotice,
+    ...args.scopes,
+    ...args.forms,
+  ];
+}
+
 /**
  * Records an invalidation and drops what it names, then publishes the bus messages, in one atomic step. `kind` is
  * `form` (the hashes are id forms), `scope` (scope hashes) or `all` (a new epoch: every entry of the namespace
@@ -251,6 +372,72 @@ end
 local order = redis.call('HINCRBY', gen, 'fetch', 1)
 return { seq, redis.call('HGET', gen, 'epoch') or false, order, removed, heard, marker }
 `);
+
+/** One invalidation, the arguments of `INVALIDATE` by name (but the namespace's). */
+export interface Invalidation {
+  /** `form` (hashes are id forms), `scope` (scope hashes) or `all` (a new epoch). */
+  readonly kind: 'form' | 'scope' | 'all';
+  /** Published on the bus, one per key. */
+  readonly messages: readonly string[];
+  /** Entry names deleted directly as well. */
+  readonly entries: readonly string[];
+  readonly hashes: readonly string[];
+}
+
+/** Invalidations the log remembers; a commit whose read is older than the log reaches is refused. */
+const MAX_LOG = 10_000;
+
+/** ARGV of `INVALIDATE` in the namespace of `prefix`, published on its bus, with a new epoch for `all`. */
+export function invalidateArgs(prefix: string, invalidation: Invalidation): string[] {
+  return [
+    prefix,
+    `${prefix}bus`,
+    invalidation.kind,
+    String(MAX_LOG),
+    newEpoch(),
+    String(invalidation.messages.length),
+    String(invalidation.entries.length),
+    ...invalidation.messages,
+    ...invalidation.entries,
+    ...invalidation.hashes,
+  ];
+}
+
+/**
+ * What `INVALIDATE` answers: the generation right after it (a fetch order taken then) and, always the reply's last
+ * three fields, what it did in the fleet.
+ */
+export interface InvalidateReply extends Generation {
+  /** Entries deleted from Redis. */
+  readonly removed: number;
+  /** The most subscribers one of its bus messages reached (this process included, when it listens). */
+  readonly heard: number;
+  /**
+   * What the namespace's key marker (`keys`, written by every reading process) says of the messages' keys: 2 one of
+   * them is in use, 1 only other keys are, 0 no process marked one.
+   */
+  readonly marker: 0 | 1 | 2;
+}
+
+/** A count in a reply: a non-negative safe integer, else 0. */
+const count = (value: unknown): number => {
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : 0;
+};
+
+/** Decodes `INVALIDATE`'s reply; `undefined` when it has another shape. */
+export function decodeInvalidateReply(reply: unknown): InvalidateReply | undefined {
+  if (!Array.isArray(reply) || reply.length !== 6 || typeof reply[1] !== 'string') return undefined;
+  const marker = Number(reply[5]);
+  return {
+    seq: String(reply[0]),
+    epoch: reply[1],
+    order: String(reply[2]),
+    removed: count(reply[3]),
+    heard: count(reply[4]),
+    marker: marker === 2 ? 2 : marker === 1 ? 1 : 0,
+  };
+}
 
 /**
  * Lets go of a lease the caller holds (after a failed fetch) and publishes its `filled` notice, which wakes the

@@ -7,14 +7,11 @@ import {
   type RedisConnection,
   type RedisSubscriber,
 } from './client.js';
-import { sharedSubscriberOf } from './shared-subscription.js';
 
 /** Pause between attempts to subscribe while Redis (or every node of the channel's shard) does not answer. */
 const RETRY_MS = 500;
 /** The longest one attempt to reach a node may take (a node that is gone, not refused). */
 const CONNECT_MS = 2_000;
-
-const STATE_EVENTS = { down: ['end', 'close', 'reconnecting', 'error'], up: ['ready'] } as const;
 
 const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
 
@@ -55,6 +52,100 @@ export function subscriberOf(client: unknown, given: unknown, connection: RedisC
   return sharedSubscriberOf(client as AnyClient, () => ownSubscriber(client as AnyClient, connection));
 }
 
+/** One tier listening through a shared subscription. */
+interface Member {
+  readonly onMessage: (message: string) => void;
+  readonly onState: (up: boolean) => void;
+  /** Settles the tier's `listen` once the subscription is up (set until then). */
+  joined?: { resolve(): void; reject(error: Error): void };
+}
+
+/** The one subscription of a process to a channel over one client, and the tiers that listen through it. */
+interface Hub {
+  readonly members: Set<Member>;
+  readonly subscription: RedisSubscriber;
+  up: boolean;
+}
+
+/** Per user client, per channel: a process opens one subscriber connection per channel, not one per tier. */
+const hubs = new WeakMap<object, Map<string, Hub>>();
+
+function openHub(byChannel: Map<string, Hub>, channel: string, open: () => RedisSubscriber): Hub {
+  const hub: Hub = { members: new Set(), subscription: open(), up: false };
+  byChannel.set(channel, hub);
+  const joinAll = (): void => {
+    for (const member of hub.members) {
+      member.joined?.resolve();
+      member.joined = undefined;
+    }
+  };
+  hub.subscription
+    .listen(
+      channel,
+      (message) => {
+        // Each message once per process, to every tier in turn.
+        for (const member of hub.members) member.onMessage(message);
+      },
+      (up) => {
+        hub.up = up;
+        for (const member of hub.members) if (!member.joined) member.onState(up);
+        // A tier that joined while the subscription was down listens from now on.
+        if (up) joinAll();
+      },
+    )
+    .then(
+      () => {
+        hub.up = true;
+        joinAll();
+      },
+      () => {
+        // Rejected only when closed, after the last tier left: nobody is waiting.
+      },
+    );
+  return hub;
+}
+
+/**
+ * A tier's subscriber that shares, with every tier over the same `client`, one subscription per channel: the first
+ * tier opens it (`open`: the connection the tier would have opened alone), later ones add their listener, every
+ * message and every change between up and down goes to each of them, and the last to close closes it.
+ * @example
+ *   const subscriber = sharedSubscriberOf(client, () => ownSubscriber(client, connection));
+ */
+function sharedSubscriberOf(client: object, open: () => RedisSubscriber): RedisSubscriber {
+  let joined: { hub: Hub; member: Member; channel: string } | undefined;
+  return {
+    listen(channel, onMessage, onState) {
+      return new Promise<void>((resolve, reject) => {
+        let byChannel = hubs.get(client);
+        if (!byChannel) {
+          byChannel = new Map();
+          hubs.set(client, byChannel);
+        }
+        const hub = byChannel.get(channel) ?? openHub(byChannel, channel, open);
+        const member: Member = { onMessage, onState };
+        hub.members.add(member);
+        joined = { hub, member, channel };
+        if (hub.up) resolve();
+        else member.joined = { resolve, reject };
+      });
+    },
+    async close() {
+      const current = joined;
+      joined = undefined;
+      if (!current) return;
+      const { hub, member, channel } = current;
+      hub.members.delete(member);
+      member.joined?.reject(new Error('closed'));
+      if (hub.members.size > 0) return;
+      // The last tier: the next one over this client opens a subscription of its own.
+      const byChannel = hubs.get(client);
+      if (byChannel?.get(channel) === hub) byChannel.delete(channel);
+      await hub.subscription.close();
+    },
+  };
+}
+
 /** Listening on the user's own subscriber connection, which reconnects by itself and is left open on close. */
 function givenSubscriber(sub: AnyClient): RedisSubscriber {
   const ioredis = isIoredis(sub);
@@ -72,8 +163,9 @@ function givenSubscriber(sub: AnyClient): RedisSubscriber {
         up = now;
         onState(now);
       };
-      for (const event of STATE_EVENTS.down) listeners.push([event, state(false)]);
-      for (const event of STATE_EVENTS.up) listeners.push([event, state(true)]);
+      const down = state(false);
+      for (const event of ['end', 'close', 'reconnecting', 'error']) listeners.push([event, down]);
+      listeners.push(['ready', state(true)]);
       for (const [event, listener] of listeners) sub.on(event, listener);
       if (ioredis) sub.on('message', onChannel);
       // Retried until it works or the tier closes: a Redis that is down at start (ioredis gives up on a command

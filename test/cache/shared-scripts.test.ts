@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { sealedLength } from '../../src/redis/crypto.js';
-import { MAX_ENTRY_PLAINTEXT_BYTES } from '../../src/redis/entry.js';
-import { decodeInvalidateReply, decodeReadReply, splitEntryText } from '../../src/redis/script-io.js';
-import { MAX_ENTRY_CHARS } from '../../src/redis/scripts.js';
+import { MAX_ENTRY_PLAINTEXT_BYTES, sealedLength } from '../../src/redis/crypto.js';
+import {
+  decodeInvalidateReply,
+  decodeReadReply,
+  MAX_ENTRY_CHARS,
+  splitEntryText,
+} from '../../src/redis/scripts.js';
 
 describe('the tier scripts’ replies, decoded by name', () => {
   it('tells an oversized value (0) from a plain miss (false) and an entry in a read reply', () => {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BusMessage, decodeBusMessage, encodeBusMessage } from '../../src/redis/bus.js';
-import { deriveKey, openEntry, sealEntry } from '../../src/redis/crypto.js';
-import { decodeEntry, encodeEntry } from '../../src/redis/entry.js';
+import { decodeEntry, deriveKey, encodeEntry, openEntry, sealEntry } from '../../src/redis/crypto.js';
 import { CANARY } from '../support/canary.js';
 
 const key = deriveKey(randomBytes(32));
