@@ -1,9 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 
-/** Character classes and message helpers shared by the reference grammar. */
-
-/** Longest secret name AWS accepts. */
-export const MAX_SECRET_NAME_LENGTH = 512;
+/** Character classes and message helpers of the reference grammar. */
 
 /** Longest version stage (staging label) AWS accepts. */
 export const MAX_VERSION_STAGE_LENGTH = 256;
@@ -18,7 +15,7 @@ export const MAX_MANAGER_LENGTH = 128;
  * A test for one character: ASCII letters and digits plus `extra`. A lookup table, not a regular expression over
  * user text, so that every scan stays linear and allocation-free.
  */
-export function charClass(extra: string): (code: number) => boolean {
+function charClass(extra: string): (code: number) => boolean {
   const allowed = new Uint8Array(128);
   for (const char of `0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz${extra}`) {
     allowed[char.charCodeAt(0)] = 1;
@@ -28,10 +25,14 @@ export function charClass(extra: string): (code: number) => boolean {
 
 /** A secret name's characters, plus `!` of AWS-managed secrets such as `rds!cluster-…`; staging labels too. */
 export const isSecretNameChar = charClass('/_+=.@-!');
-/** A version id's characters. */
+/** A version id's characters; a service name's after `resolve:` too. */
 export const isVersionIdChar = charClass('-_');
-/** A connection id's characters. */
+/** A connection id's characters; a Parameter Store label's too. */
 export const isManagerChar = charClass('-_.');
+/** A Parameter Store name's characters. */
+export const isParameterNameChar = charClass('-_./');
+/** ASCII letters and digits. */
+export const isAlphanumeric = charClass('');
 
 /** Whether a character is whitespace that a reference may be surrounded by. */
 export function isSpace(code: number): boolean {

@@ -1,5 +1,5 @@
 import { SecretRefSyntaxError } from '../errors.js';
-import { charClass, isSpace, quote } from './chars.js';
+import { isSpace, isVersionIdChar, quote } from './chars.js';
 
 /**
  * CloudFormation dynamic references name a service after `resolve:` (`ssm`, `ssm-secure`, `secretsmanager`), and
@@ -11,12 +11,9 @@ import { charClass, isSpace, quote } from './chars.js';
  * connection is a mistyped reference far more often than a value.
  */
 
-/** The Secrets Manager service name. */
-const SECRETS_MANAGER_SERVICE = 'secretsmanager';
-
 /** Every service name read after `resolve:`, with the edit distance within which a misspelling is suggested. */
 const SUPPORTED_SERVICES: readonly (readonly [string, number])[] = [
-  [SECRETS_MANAGER_SERVICE, 2],
+  ['secretsmanager', 2],
   ['ssm-secure', 2],
   ['ssm', 1],
 ];
@@ -36,8 +33,6 @@ export interface ResolveOpener {
   /** The service name runs past {@link MAX_SERVICE_LENGTH} characters: it is not read. */
   tooLong: boolean;
 }
-
-const isServiceChar = charClass('-_');
 
 function startsWithIgnoringCase(input: string, offset: number, lowercase: string): boolean {
   if (offset + lowercase.length > input.length) return false;
@@ -63,20 +58,12 @@ export function readResolveOpener(
   serviceStart += 8;
   const runLimit = Math.min(limit, serviceStart + MAX_SERVICE_LENGTH + 1);
   let serviceEnd = serviceStart;
-  while (serviceEnd < runLimit && isServiceChar(input.charCodeAt(serviceEnd))) serviceEnd++;
+  while (serviceEnd < runLimit && isVersionIdChar(input.charCodeAt(serviceEnd))) serviceEnd++;
   if (serviceEnd - serviceStart > MAX_SERVICE_LENGTH) {
     return { serviceStart, serviceEnd: serviceStart, end: serviceStart, tooLong: true };
   }
   const end = serviceEnd < limit && input.charCodeAt(serviceEnd) === 58 /* : */ ? serviceEnd + 1 : serviceEnd;
   return { serviceStart, serviceEnd, end, tooLong: false };
-}
-
-/** Whether the opener names Secrets Manager, in any case (the grammar then asks for lowercase). */
-export function namesSecretsManager(input: string, opener: ResolveOpener): boolean {
-  return (
-    opener.serviceEnd - opener.serviceStart === SECRETS_MANAGER_SERVICE.length &&
-    startsWithIgnoringCase(input, opener.serviceStart, SECRETS_MANAGER_SERVICE)
-  );
 }
 
 /** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short strings. */

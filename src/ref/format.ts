@@ -1,6 +1,5 @@
 import { SecretRefConfigError } from '../errors.js';
 import type { SecretRef, SecretRefStyle } from '../types.js';
-import { formatParameterRef } from './parameter.js';
 import { CLOUDFORMATION_PREFIX } from './parse.js';
 import { ACTIVEPIECES_SEPARATOR } from './separator.js';
 import { validateSecretRef } from './validate.js';
@@ -57,7 +56,9 @@ export function formatSecretRef(ref: SecretRef, options?: FormatSecretRefOptions
   const style = readStyle(options);
   const clean = validateSecretRef(ref, style);
   if (clean.service !== undefined) {
-    return style === 'ecs' ? clean.secretId : formatParameterRef({ ...clean, service: clean.service });
+    if (style === 'ecs') return clean.secretId;
+    const selector = clean.versionId ?? clean.versionStage;
+    return `{{resolve:${clean.service}:${clean.secretId}${selector === undefined ? '' : `:${selector}`}}}`;
   }
   const key = clean.jsonKey ?? '';
   const stage = clean.versionStage ?? '';

@@ -11,21 +11,20 @@ import { encodeJson } from './json-text.js';
 export type JsonKeyResult = { found: true; value: string } | { found: false };
 
 const NOT_FOUND: JsonKeyResult = Object.freeze({ found: false });
-const MISSING = Symbol('missing');
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,15})$/;
 
-function isArrayIndex(text: string): boolean {
-  return /^(?:0|[1-9][0-9]{0,15})$/.test(text);
-}
+/** What {@link lookupJsonKey} returns for a key the secret does not have. @internal */
+export const MISSING_KEY = Symbol('missing');
 
 function step(container: unknown, segment: JsonKeyPathSegment): unknown {
-  if (typeof container !== 'object' || container === null) return MISSING;
+  if (typeof container !== 'object' || container === null) return MISSING_KEY;
   if (Array.isArray(container)) {
     const index =
-      typeof segment === 'number' ? segment : isArrayIndex(segment) ? Number(segment) : Number.NaN;
-    return index >= 0 && index < container.length ? container[index] : MISSING;
+      typeof segment === 'number' ? segment : ARRAY_INDEX.test(segment) ? Number(segment) : Number.NaN;
+    return index >= 0 && index < container.length ? container[index] : MISSING_KEY;
   }
   const key = String(segment);
-  return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : MISSING;
+  return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : MISSING_KEY;
 }
 
 /**
@@ -35,19 +34,16 @@ function step(container: unknown, segment: JsonKeyPathSegment): unknown {
  */
 export function lookupJsonKey(json: unknown, jsonKey: string): unknown {
   const topLevel = step(json, jsonKey);
-  if (topLevel !== MISSING) return topLevel;
+  if (topLevel !== MISSING_KEY) return topLevel;
   const path = parseJsonKeyPath(jsonKey);
-  if (path === undefined) return MISSING;
+  if (path === undefined) return MISSING_KEY;
   let current: unknown = json;
   for (const segment of path) {
     current = step(current, segment);
-    if (current === MISSING) return MISSING;
+    if (current === MISSING_KEY) return MISSING_KEY;
   }
   return current;
 }
-
-/** What {@link lookupJsonKey} returns for a key the secret does not have. @internal */
-export const MISSING_KEY: unknown = MISSING;
 
 /**
  * The text a JSON key's value reads as: a string as is, any other JSON value JSON-encoded, a number (also one
@@ -57,12 +53,6 @@ export const MISSING_KEY: unknown = MISSING;
  */
 export function jsonValueText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : encodeJson(value);
-}
-
-function toResult(value: unknown): JsonKeyResult {
-  if (value === MISSING || value === undefined || value === null) return NOT_FOUND;
-  const text = jsonValueText(value);
-  return text === undefined ? NOT_FOUND : { found: true, value: text };
 }
 
 /**
@@ -84,7 +74,10 @@ export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
   if (typeof jsonKey !== 'string') {
     throw new SecretRefConfigError('jsonKey', '`jsonKey` must be a string');
   }
-  return toResult(lookupJsonKey(json, jsonKey));
+  const value = lookupJsonKey(json, jsonKey);
+  if (value === MISSING_KEY || value === undefined || value === null) return NOT_FOUND;
+  const text = jsonValueText(value);
+  return text === undefined ? NOT_FOUND : { found: true, value: text };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { ParameterService, SecretRef } from '../types.js';
-import { charClass, describeChar, quote } from './chars.js';
+import { describeChar, isManagerChar, isParameterNameChar, quote } from './chars.js';
 
 /**
  * Parameter Store references: CloudFormation's `{{resolve:ssm:<name>[:<version>]}}` and
@@ -8,9 +8,6 @@ import { charClass, describeChar, quote } from './chars.js';
  * begin with a digit), and the bare parameter ARN `arn:<partition>:ssm:<region>:<account>:parameter/<name>` that
  * ECS task definitions put in `valueFrom`. A name holds no `:`, so the first `:` after it starts the selector.
  */
-
-/** The services of Parameter Store references, as written after `resolve:`. */
-export const PARAMETER_SERVICES: readonly ParameterService[] = ['ssm', 'ssm-secure'];
 
 /** The longest parameter name (or ARN) read. */
 const MAX_PARAMETER_NAME_LENGTH = 2048;
@@ -23,17 +20,7 @@ const MAX_PARAMETER_VERSION_LENGTH = 19;
 
 const ARN_PATTERN = /^arn:[a-z][a-z0-9-]{0,31}:ssm:[a-z0-9-]{1,32}:\d{12}:parameter\//;
 
-const isParameterNameChar = charClass('_.-/');
-const isLabelChar = charClass('_.-');
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
-
-/** The service named by `input[start, end)`, exactly as CloudFormation spells it; else undefined. */
-export function parameterServiceAt(input: string, start: number, end: number): ParameterService | undefined {
-  const length = end - start;
-  if (length === 3 && input.startsWith('ssm', start)) return 'ssm';
-  if (length === 10 && input.startsWith('ssm-secure', start)) return 'ssm-secure';
-  return undefined;
-}
 
 /** Whether `input` at `start` begins a Parameter Store ARN. */
 export function isParameterArnAt(input: string, start: number): boolean {
@@ -94,7 +81,7 @@ function readSelector(input: string, start: number, end: number, ref: SecretRef)
     return;
   }
   for (let i = start; i < end; i++) {
-    if (!isLabelChar(input.charCodeAt(i))) {
+    if (!isManagerChar(input.charCodeAt(i))) {
       const what =
         input.charCodeAt(i) === 58 ? '":" (a reference has one version or label)' : describeChar(input, i);
       throw new SecretRefSyntaxError(input, i, `label has invalid character ${what}`);
@@ -127,7 +114,8 @@ export function parseParameter(
 }
 
 /**
- * Checks a Parameter Store reference object's name and selector, with the same rules as the parser.
+ * Checks a Parameter Store reference object's name and selector, with the same rules as the parser, and returns
+ * the reference parsed from them.
  * @throws {SecretRefSyntaxError} whose `reason` names the problem.
  */
 export function checkParameterRef(ref: SecretRef, service: ParameterService): SecretRef {
@@ -141,9 +129,8 @@ export function checkParameterRef(ref: SecretRef, service: ParameterService): Se
   }
   const selector = ref.versionId ?? ref.versionStage;
   if (selector !== undefined) {
-    const probe: SecretRef = { secretId: '' };
-    readSelector(selector, 0, selector.length, probe);
-    if ((ref.versionId !== undefined) !== (probe.versionId !== undefined)) {
+    readSelector(selector, 0, selector.length, parsed);
+    if ((ref.versionId !== undefined) !== (parsed.versionId !== undefined)) {
       throw new SecretRefSyntaxError(
         selector,
         0,
@@ -154,10 +141,4 @@ export function checkParameterRef(ref: SecretRef, service: ParameterService): Se
     }
   }
   return parsed;
-}
-
-/** The text of a Parameter Store reference: `{{resolve:<service>:<name>[:<version|label>]}}`. */
-export function formatParameterRef(ref: SecretRef & { service: ParameterService }): string {
-  const selector = ref.versionId ?? ref.versionStage;
-  return `{{resolve:${ref.service}:${ref.secretId}${selector === undefined ? '' : `:${selector}`}}}`;
 }

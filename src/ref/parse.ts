@@ -1,15 +1,19 @@
 import { SecretRefSyntaxError } from '../errors.js';
 import type { SecretRef } from '../types.js';
-import { checkChars, isManagerChar, isSpace, MAX_MANAGER_LENGTH, quote } from './chars.js';
 import {
-  namesSecretsManager,
-  type ResolveOpener,
-  readResolveOpener,
-  unsupportedReference,
-} from './dynamic-reference.js';
-import { isParameterArnAt, parameterServiceAt, parseParameter } from './parameter.js';
+  checkChars,
+  isManagerChar,
+  isSecretNameChar,
+  isSpace,
+  isVersionIdChar,
+  MAX_MANAGER_LENGTH,
+  MAX_VERSION_ID_LENGTH,
+  MAX_VERSION_STAGE_LENGTH,
+  quote,
+} from './chars.js';
+import { type ResolveOpener, readResolveOpener, unsupportedReference } from './dynamic-reference.js';
+import { isParameterArnAt, parseParameter } from './parameter.js';
 import { readSecretId } from './secret-id.js';
-import { applyTail, splitSegments } from './segments.js';
 import { ACTIVEPIECES_SEPARATOR, badSeparator, SEPARATOR_STEM } from './separator.js';
 
 /** What follows `{{` in a CloudFormation dynamic reference to Secrets Manager. */
@@ -19,6 +23,62 @@ const CLOUDFORMATION_GRAMMAR =
   '{{resolve:secretsmanager:<secret-id>[:SecretString[:<json-key>[:<version-stage>[:<version-id>]]]]}}';
 const SECRET_STRING = 'SecretString';
 const BARE_GRAMMAR = '<secret-id>[:<json-key>[:<version-stage>[:<version-id>]]]';
+
+/**
+ * Splits `input[start, end)` at every `:` into at most `max` segments, for the colon-separated tail of a reference,
+ * and returns their bounds: segment `n` is `[bounds[2n], bounds[2n + 1])`. `input[start]` must be the `:` that opens
+ * the first segment (or `start === end` for none).
+ *
+ * @throws {SecretRefSyntaxError} at the `:` that would open segment `max + 1`, naming `grammar`.
+ */
+function splitSegments(input: string, start: number, end: number, max: number, grammar: string): number[] {
+  const bounds: number[] = [];
+  let pos = start;
+  while (pos < end) {
+    if (bounds.length === 2 * max) {
+      throw new SecretRefSyntaxError(input, pos, `too many ":" segments: expected ${grammar}`);
+    }
+    let next = input.indexOf(':', pos + 1);
+    if (next === -1 || next > end) next = end;
+    bounds.push(pos + 1, next);
+    pos = next;
+  }
+  return bounds;
+}
+
+/**
+ * Applies the optional `json-key`, `version-stage` and `version-id` segments (`bounds` from {@link splitSegments})
+ * to `ref`, skipping empty ones: the key is segment `first`, then the stage and the id.
+ *
+ * @throws {SecretRefSyntaxError} for a bad stage or id, or both given.
+ */
+function applyTail(input: string, ref: SecretRef, first: number, bounds: readonly number[]): SecretRef {
+  // Segment `n` is `[bounds[2n], bounds[2n + 1])`; a segment past the last is empty.
+  const keyStart = bounds[2 * first] ?? 0;
+  const keyEnd = bounds[2 * first + 1] ?? 0;
+  if (keyEnd > keyStart) ref.jsonKey = input.slice(keyStart, keyEnd);
+  const stageStart = bounds[2 * first + 2] ?? 0;
+  const stageEnd = bounds[2 * first + 3] ?? 0;
+  if (stageEnd > stageStart) {
+    ref.versionStage = checkChars(
+      input,
+      stageStart,
+      stageEnd,
+      isSecretNameChar,
+      MAX_VERSION_STAGE_LENGTH,
+      'version stage',
+    );
+  }
+  const idStart = bounds[2 * first + 4] ?? 0;
+  const idEnd = bounds[2 * first + 5] ?? 0;
+  if (idEnd > idStart) {
+    if (ref.versionStage !== undefined) {
+      throw new SecretRefSyntaxError(input, idStart, 'versionStage and versionId are mutually exclusive');
+    }
+    ref.versionId = checkChars(input, idStart, idEnd, isVersionIdChar, MAX_VERSION_ID_LENGTH, 'version id');
+  }
+  return ref;
+}
 
 /**
  * The reference of a CloudFormation dynamic reference whose secret id starts at `start` and whose `}}` is at
@@ -75,13 +135,6 @@ function openerError(
   return undefined;
 }
 
-/** The Parameter Store service an opener names in any case (the grammar then asks for lowercase), if any. */
-function parameterServiceOf(input: string, opener: ResolveOpener | undefined) {
-  if (opener === undefined) return undefined;
-  const name = input.slice(opener.serviceStart, opener.serviceEnd).toLowerCase();
-  return parameterServiceAt(name, 0, name.length);
-}
-
 /**
  * Parses the braced forms (CloudFormation, Activepieces) in `input[start, end)`, which starts with `{{`.
  * The reference ends at the first `}}`; nothing may follow it, and `{{` may not stand inside it. A dynamic
@@ -92,8 +145,10 @@ export function parseBraced(input: string, start: number, end: number): SecretRe
   const bodyStart = start + 2;
   const canonical = input.startsWith(CLOUDFORMATION_PREFIX, bodyStart);
   const opener = canonical ? undefined : readResolveOpener(input, bodyStart, end);
-  const service = parameterServiceOf(input, opener);
-  if (opener !== undefined && service === undefined && !namesSecretsManager(input, opener)) {
+  // The service an opener names, in any case (the grammar then asks for lowercase).
+  const named = opener && input.slice(opener.serviceStart, opener.serviceEnd).toLowerCase();
+  const service = named === 'ssm' || named === 'ssm-secure' ? named : undefined;
+  if (opener !== undefined && service === undefined && named !== 'secretsmanager') {
     throw unsupportedReference(input, opener);
   }
   if (opener !== undefined && service !== undefined) {

@@ -1,5 +1,8 @@
 import { SecretRefSyntaxError } from '../errors.js';
-import { describeChar, isSecretNameChar, MAX_SECRET_NAME_LENGTH, quote } from './chars.js';
+import { describeChar, isSecretNameChar, quote } from './chars.js';
+
+/** Longest secret name AWS accepts. */
+const MAX_SECRET_NAME_LENGTH = 512;
 
 /** Length of the `-AbCdEf` suffix Secrets Manager appends to a name inside a full ARN. */
 const ARN_SUFFIX_LENGTH = 7;
@@ -99,9 +102,7 @@ function readArn(input: string, start: number, end: number): number {
  * @throws {SecretRefSyntaxError} with the offset of the first bad character or field.
  */
 export function readSecretId(input: string, start: number, end: number): number {
-  if (start >= end || input.charCodeAt(start) === 58) {
-    throw new SecretRefSyntaxError(input, start, 'empty secret id');
-  }
+  // An empty id, or one starting with `:`, is refused by `readName` as 'empty secret id'.
   if (end - start >= 4 && input.startsWith('arn:', start)) return readArn(input, start, end);
   return readName(input, start, end, MAX_SECRET_NAME_LENGTH, 'empty secret id');
 }

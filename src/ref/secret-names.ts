@@ -6,7 +6,7 @@ import type { SecretLocator, SecretPayload } from '../types.js';
  */
 
 /** The parts of a Secrets Manager ARN that routing and matching need. */
-export interface SecretArnParts {
+interface SecretArnParts {
   partition: string;
   region: string;
   account: string;

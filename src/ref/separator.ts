@@ -1,5 +1,5 @@
 import { SecretRefSyntaxError } from '../errors.js';
-import { charClass, quote } from './chars.js';
+import { isAlphanumeric, quote } from './chars.js';
 
 /**
  * Activepieces writes `{{<connectionId>|ap_sep_v1|<secret-id>:<json-key>}}`. A braced span holding the separator's
@@ -15,8 +15,6 @@ export const SEPARATOR_STEM = '|ap_sep_';
 
 /** A separator's version (`v1`) longer than this is not read as one. */
 const MAX_VERSION_LENGTH = 16;
-
-const isAlphanumeric = charClass('');
 
 /**
  * Offset just past the separator whose stem starts at `stem`: past its version (ASCII letters and digits, at most

@@ -9,16 +9,14 @@ import {
   MAX_VERSION_STAGE_LENGTH,
   quote,
 } from './chars.js';
-import { checkParameterRef, PARAMETER_SERVICES } from './parameter.js';
+import { checkParameterRef } from './parameter.js';
 import { readSecretId } from './secret-id.js';
-
-const FIELDS = ['secretId', 'jsonKey', 'versionStage', 'versionId', 'manager'] as const;
 
 function invalid(message: string, cause?: unknown): SecretRefError {
   return new SecretRefError('invalid_reference', `Invalid secret reference: ${message}`, { cause });
 }
 
-function readField(ref: Record<string, unknown>, field: (typeof FIELDS)[number]): string | undefined {
+function readField(ref: Record<string, unknown>, field: keyof SecretRef): string | undefined {
   const value = ref[field];
   if (value === undefined && field !== 'secretId') return undefined;
   if (typeof value !== 'string') throw invalid(`\`${field}\` must be a string, got ${typeof value}`);
@@ -126,19 +124,17 @@ export function validateSecretRef(ref: unknown, style?: SecretRefStyle): SecretR
 /** A Parameter Store reference: a service, a name or ARN, at most one of version and label, nothing else. */
 function validateParameterRef(source: Record<string, unknown>, style?: SecretRefStyle): SecretRef {
   const service = source.service;
-  if (typeof service !== 'string' || !PARAMETER_SERVICES.includes(service as 'ssm')) {
+  if (service !== 'ssm' && service !== 'ssm-secure') {
     throw invalid(
       `\`service\` must be "ssm" or "ssm-secure" (or absent for Secrets Manager), got ${typeof service === 'string' ? quote(service) : typeof service}`,
     );
   }
-  const clean: SecretRef = { secretId: readField(source, 'secretId') as string };
+  const secretId = readField(source, 'secretId') as string;
   const versionStage = readField(source, 'versionStage');
   const versionId = readField(source, 'versionId');
   if (versionStage !== undefined && versionId !== undefined) {
     throw invalid('`versionStage` and `versionId` are mutually exclusive');
   }
-  if (versionId !== undefined) clean.versionId = versionId;
-  if (versionStage !== undefined) clean.versionStage = versionStage;
   if (readField(source, 'jsonKey') !== undefined) {
     throw invalid("a Parameter Store reference has no `jsonKey`: its value is the parameter's text");
   }
@@ -146,20 +142,18 @@ function validateParameterRef(source: Record<string, unknown>, style?: SecretRef
   if (manager !== undefined) throw invalid('a Parameter Store reference has no `manager`');
   let checked: SecretRef;
   try {
-    checked = checkParameterRef(clean, service as 'ssm');
+    checked = checkParameterRef({ secretId, versionId, versionStage }, service);
   } catch (error) {
     // The grammar reports a syntax error by throwing it: here it becomes the caller's invalid `secretId`.
     if (error instanceof SecretRefSyntaxError) throw invalid(`\`secretId\`: ${error.reason}`, error);
     throw error;
   }
-  if (versionId !== undefined) checked.versionId = versionId;
-  if (versionStage !== undefined) checked.versionStage = versionStage;
   if (style === 'activepieces')
     throw invalid('the "activepieces" style cannot express a Parameter Store reference');
   if (
     style === 'ecs' &&
     (service !== 'ssm-secure' ||
-      !clean.secretId.startsWith('arn:') ||
+      !secretId.startsWith('arn:') ||
       versionId !== undefined ||
       versionStage !== undefined)
   ) {
