@@ -68,7 +68,7 @@ export const awsErrors = {
       'InvalidSignatureException',
       `Credential should be scoped to a valid region, not '${region}'.`,
     ),
-  wrongService: (service = 'secretsmanager') =>
+  wrongService: (service: string) =>
     new AwsError(
       'InvalidSignatureException',
       `Credential should be scoped to correct service: '${service}'.`,

@@ -1,4 +1,4 @@
-import { awsErrors } from './aws-error.js';
+import { AwsError, awsErrors } from './aws-error.js';
 import type { ParameterStore } from './parameters.js';
 import type { SecretStore } from './store.js';
 
@@ -15,7 +15,7 @@ export interface ActionContext {
   principal: string;
 }
 
-/** Answers one operation: the JSON response body, or a thrown `AwsError`. */
+/** Answers one operation: the JSON response body (members left `undefined` are not sent), or a thrown `AwsError`. */
 export type ActionHandler = (input: Input, ctx: ActionContext) => Record<string, unknown>;
 
 const camel = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
@@ -109,4 +109,17 @@ export function paginate<T>(
   const next = offset + maxResults;
   if (next >= items.length) return { page };
   return { page, nextToken: Buffer.from(`local-page:${next}`, 'utf8').toString('base64url') };
+}
+
+/**
+ * `read()`, or the `AwsError` it threw: AWS's answer for one entry of a batch, which the batch lists rather than
+ * fails on. Anything else is rethrown.
+ */
+export function attempt<T>(read: () => T): T | AwsError {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof AwsError) return err;
+    throw err;
+  }
 }

@@ -4,9 +4,7 @@ import { epochSeconds, partitionOf } from './store.js';
 import type { SeedParameter } from './types.js';
 
 /** The types of parameter Parameter Store keeps. */
-export type ParameterType = 'String' | 'StringList' | 'SecureString';
-
-const TYPES: readonly ParameterType[] = ['String', 'StringList', 'SecureString'];
+export const PARAMETER_TYPES: readonly string[] = ['String', 'StringList', 'SecureString'];
 /** Parameter Store keeps this many versions of a parameter. */
 const MAX_VERSIONS = 100;
 const MAX_LABELS_PER_VERSION = 10;
@@ -26,7 +24,7 @@ interface ParameterVersion {
 interface StoredParameter {
   name: string;
   arn: string;
-  type: ParameterType;
+  type: NonNullable<SeedParameter['type']>;
   versions: ParameterVersion[];
   /** Decryption with the stand-in KMS key fails (`KMS.KMSInvalidStateException`). */
   kmsFailure: boolean;
@@ -113,8 +111,8 @@ export class ParameterStore {
     }
     const existing = this.#parameters.get(seed.name);
     const type = seed.type ?? existing?.type ?? 'String';
-    if (!TYPES.includes(type))
-      throw awsErrors.validation(`Type ${String(type)} is not one of String, StringList, SecureString`);
+    if (!PARAMETER_TYPES.includes(type))
+      throw awsErrors.validation(`Type ${String(type)} is not one of ${PARAMETER_TYPES.join(', ')}`);
     if (existing !== undefined && !overwrite) throw ssmErrors.alreadyExists();
     const parameter: StoredParameter = existing ?? {
       name: seed.name,
@@ -214,7 +212,7 @@ export class ParameterStore {
       LastModifiedDate: epochSeconds(version.modified),
       ARN: parameter.arn,
       DataType: 'text',
-      ...(selector === undefined ? {} : { Selector: `:${selector}` }),
+      Selector: selector === undefined ? undefined : `:${selector}`,
     };
   }
 }

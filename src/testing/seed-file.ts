@@ -1,3 +1,4 @@
+import { PARAMETER_TYPES } from './parameters.js';
 import type { LocalSecretsManagerOptions, SeedParameter, SeedSecret } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -9,28 +10,25 @@ function fail(where: string, why: string): never {
   throw new TypeError(`Seed file: ${where} ${why}`);
 }
 
-function bytes(value: unknown, where: string): Uint8Array | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') fail(where, 'must be a base64 string');
-  return new Uint8Array(Buffer.from(value, 'base64'));
-}
-
-function text(value: unknown, where: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (isObject(value)) return JSON.stringify(value);
-  fail(where, 'must be a string or a JSON object');
+/** The `secretString` and `secretBinary` of a secret or of one of its versions; absent ones are left out. */
+function secretValueOf(raw: JsonObject, where: string): Pick<SeedSecret, 'secretString' | 'secretBinary'> {
+  const value: Pick<SeedSecret, 'secretString' | 'secretBinary'> = {};
+  const { secretString, secretBinary } = raw;
+  if (typeof secretString === 'string') value.secretString = secretString;
+  else if (isObject(secretString)) value.secretString = JSON.stringify(secretString);
+  else if (secretString !== undefined) fail(`${where}.secretString`, 'must be a string or a JSON object');
+  if (secretBinary !== undefined) {
+    if (typeof secretBinary !== 'string') fail(`${where}.secretBinary`, 'must be a base64 string');
+    value.secretBinary = new Uint8Array(Buffer.from(secretBinary, 'base64'));
+  }
+  return value;
 }
 
 function seedOf(raw: unknown, index: number): SeedSecret {
   const where = `secrets[${index}]`;
   if (!isObject(raw)) fail(where, 'must be an object');
   if (typeof raw.name !== 'string' || raw.name === '') fail(`${where}.name`, 'must be a non-empty string');
-  const seed: SeedSecret = { name: raw.name };
-  const secretString = text(raw.secretString, `${where}.secretString`);
-  if (secretString !== undefined) seed.secretString = secretString;
-  const secretBinary = bytes(raw.secretBinary, `${where}.secretBinary`);
-  if (secretBinary !== undefined) seed.secretBinary = secretBinary;
+  const seed: SeedSecret = { name: raw.name, ...secretValueOf(raw, where) };
   if (typeof raw.description === 'string') seed.description = raw.description;
   if (isObject(raw.tags))
     seed.tags = Object.fromEntries(Object.entries(raw.tags).map(([k, v]) => [k, String(v)]));
@@ -42,17 +40,11 @@ function seedOf(raw: unknown, index: number): SeedSecret {
       if (!isObject(v) || !Array.isArray(v.stages)) fail(at, 'must be an object with a `stages` list');
       const version: NonNullable<SeedSecret['versions']>[number] = { stages: v.stages.map(String) };
       if (typeof v.versionId === 'string') version.versionId = v.versionId;
-      const s = text(v.secretString, `${at}.secretString`);
-      if (s !== undefined) version.secretString = s;
-      const b = bytes(v.secretBinary, `${at}.secretBinary`);
-      if (b !== undefined) version.secretBinary = b;
-      return version;
+      return Object.assign(version, secretValueOf(v, at));
     });
   }
   return seed;
 }
-
-const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'];
 
 function parameterOf(raw: unknown, index: number): SeedParameter {
   const where = `parameters[${index}]`;

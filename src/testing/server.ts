@@ -166,13 +166,15 @@ export async function startLocalSecretsManager(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const service = [SECRETS_MANAGER, PARAMETER_STORE].find(({ prefix }) => target.startsWith(prefix));
-    const action = service === undefined ? target : target.slice(service.prefix.length);
+    const known = [SECRETS_MANAGER, PARAMETER_STORE].find(({ prefix }) => target.startsWith(prefix));
+    // An unknown target is recorded, and its signature checked, as a Secrets Manager request.
+    const service = known ?? SECRETS_MANAGER;
+    const action = known === undefined ? target : target.slice(known.prefix.length);
     const input = parseInput(body);
     const record: RecordedRequest = {
       action,
-      service: (service ?? SECRETS_MANAGER).name,
-      secretIds: input instanceof AwsError ? [] : (service ?? SECRETS_MANAGER).idsOf(input),
+      service: service.name,
+      secretIds: input instanceof AwsError ? [] : service.idsOf(input),
       status: 0,
       region,
     };
@@ -180,12 +182,7 @@ export async function startLocalSecretsManager(
       const auth = parseAuthorization(req.headers.authorization);
       record.region = auth.region;
       record.accessKeyId = auth.accessKeyId;
-      verifyRequest(req, body ?? Buffer.alloc(0), auth, {
-        credentials,
-        region,
-        now: Date.now(),
-        service: record.service,
-      });
+      verifyRequest(req, body ?? Buffer.alloc(0), auth, { credentials, region, service: service.name });
       const fault = takeFault(action);
       if (fault?.kind === 'drop') {
         req.socket.destroy();
@@ -196,8 +193,8 @@ export async function startLocalSecretsManager(
       if (fault?.kind === 'throttle') throw awsErrors.throttle();
       if (fault?.kind === 'http500') throw awsErrors.internal();
       if (input instanceof AwsError) throw input;
-      const handler = service?.actions.get(action);
-      if (service === undefined || handler === undefined) throw awsErrors.unknownOperation(target);
+      const handler = known?.actions.get(action);
+      if (handler === undefined) throw awsErrors.unknownOperation(target);
       const ctx: ActionContext = { store, parameters, denied, principal };
       if (fault?.kind === 'accessDenied' || denied.has(action)) {
         throw awsErrors.accessDenied(principal, action, service.resourceOf(input, ctx), service.name);

@@ -121,7 +121,7 @@ function computeSignature(
   const stringToSign = [SCHEME, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
   let key = hmac(`AWS4${secretAccessKey}`, auth.date);
   for (const part of [auth.region, auth.service, 'aws4_request']) key = hmac(key, part);
-  return createHmac('sha256', key).update(stringToSign).digest('hex');
+  return hmac(key, stringToSign).toString('hex');
 }
 
 /**
@@ -132,13 +132,12 @@ export function verifyRequest(
   request: ReceivedRequest,
   body: Buffer,
   auth: SigV4Authorization,
-  expected: { credentials: LocalCredentials; region: string; now: number; service?: string },
+  expected: { credentials: LocalCredentials; region: string; service: string },
 ): void {
-  const { credentials } = expected;
+  const { credentials, service } = expected;
   if (auth.accessKeyId !== credentials.accessKeyId) throw awsErrors.unrecognizedClient();
   const token = headerValue(request.headers, 'x-amz-security-token');
   if (token !== (credentials.sessionToken ?? '')) throw awsErrors.unrecognizedClient();
-  const service = expected.service ?? 'secretsmanager';
   if (auth.service !== service) throw awsErrors.wrongService(service);
   if (auth.region !== expected.region) throw awsErrors.wrongRegion(auth.region);
   if (!auth.signedHeaders.includes('host')) {
@@ -149,7 +148,7 @@ export function verifyRequest(
   if (Number.isNaN(signedAt) || !amzDate.startsWith(auth.date)) {
     throw awsErrors.incompleteSignature('X-Amz-Date must be present and match the credential scope date.');
   }
-  if (Math.abs(expected.now - signedAt) > MAX_SKEW_MS) throw awsErrors.expired(amzDate);
+  if (Math.abs(Date.now() - signedAt) > MAX_SKEW_MS) throw awsErrors.expired(amzDate);
   const computed = Buffer.from(computeSignature(request, body, auth, amzDate, credentials.secretAccessKey));
   const given = Buffer.from(auth.signature);
   if (computed.length !== given.length || !timingSafeEqual(computed, given)) throw awsErrors.badSignature();

@@ -22,8 +22,6 @@ export interface StoredSecret {
   deletedDate?: Date;
   createdDate: Date;
   lastChangedDate: Date;
-  /** Insertion order, to keep listing stable when dates tie. */
-  seq: number;
 }
 
 const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -59,7 +57,7 @@ export function attachStage(secret: StoredSecret, stage: string, to: StoredVersi
 }
 
 /** A new version, with no stage yet; its id is random unless given. */
-export function makeVersion(
+function makeVersion(
   value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
   now: Date,
 ): StoredVersion {
@@ -69,17 +67,29 @@ export function makeVersion(
   return version;
 }
 
+/** Adds a new version (see {@link makeVersion}) and attaches `stages` to it in turn, as {@link attachStage} does. */
+export function addVersion(
+  secret: StoredSecret,
+  value: { versionId?: string; secretString?: string; secretBinary?: Uint8Array },
+  stages: readonly string[],
+  now: Date,
+): StoredVersion {
+  const version = makeVersion(value, now);
+  secret.versions.push(version);
+  for (const stage of stages) attachStage(secret, stage, version);
+  return version;
+}
+
 /** In-memory secrets of one account and region, with AWS's id resolution and staging-label rules. */
 export class SecretStore {
   readonly #secrets = new Map<string, StoredSecret>();
-  #seq = 0;
 
   constructor(
     readonly region: string,
     readonly accountId: string,
   ) {}
 
-  /** Every secret, in creation order. */
+  /** Every secret, in creation order (a deleted then re-created secret is new). */
   all(): StoredSecret[] {
     return [...this.#secrets.values()];
   }
@@ -102,7 +112,6 @@ export class SecretStore {
         kmsFailure: false,
         createdDate: now,
         lastChangedDate: now,
-        seq: this.#seq++,
       };
       this.#secrets.set(seed.name, secret);
     }
@@ -115,9 +124,7 @@ export class SecretStore {
 
     let added: StoredVersion | undefined;
     if (seed.secretString !== undefined || seed.secretBinary !== undefined) {
-      added = makeVersion(seed, now);
-      secret.versions.push(added);
-      attachStage(secret, 'AWSCURRENT', added);
+      added = addVersion(secret, seed, ['AWSCURRENT'], now);
     }
     for (const extra of seed.versions ?? []) {
       const version = makeVersion(extra, now);
@@ -180,18 +187,3 @@ export function versionById(secret: StoredSecret, versionId: string): StoredVers
 
 /** Epoch seconds with milliseconds, as AWS JSON timestamps are written. */
 export const epochSeconds = (date: Date): number => date.getTime() / 1000;
-
-/** The `GetSecretValue` / `SecretValueEntry` shape of one version. */
-export function secretValueJson(secret: StoredSecret, version: StoredVersion): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    ARN: secret.arn,
-    Name: secret.name,
-    VersionId: version.versionId,
-    VersionStages: [...version.stages],
-    CreatedDate: epochSeconds(version.createdDate),
-  };
-  if (version.secretString !== undefined) out.SecretString = version.secretString;
-  if (version.secretBinary !== undefined)
-    out.SecretBinary = Buffer.from(version.secretBinary).toString('base64');
-  return out;
-}
