@@ -1,4 +1,4 @@
-import type { SecretRefError, SecretRefErrorCode } from './errors.js';
+import type { SecretRefError, SecretRefErrorCode, SecretRefSyntaxError } from './errors.js';
 
 /**
  * A parsed secret reference: plain data, safe to log (it holds no secret).
@@ -257,7 +257,4 @@ export type SecretRefMatch = {
   end: number;
   /** The span's text, exactly as written. */
   text: string;
-} & (
-  | { ref: SecretRef; error?: undefined }
-  | { ref?: undefined; error: import('./errors.js').SecretRefSyntaxError }
-);
+} & ({ ref: SecretRef; error?: undefined } | { ref?: undefined; error: SecretRefSyntaxError });

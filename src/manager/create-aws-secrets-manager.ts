@@ -32,8 +32,5 @@ export interface AwsSecretsManagerConfig extends AwsProviderConfig {
  */
 export function createAwsSecretsManager(config: AwsSecretsManagerConfig): SecretManager {
   const provider = createAwsProvider(config);
-  return createSecretManager(provider, {
-    ...(config.cache === undefined ? {} : { cache: config.cache }),
-    ...(config.onEvent === undefined ? {} : { onEvent: config.onEvent }),
-  });
+  return createSecretManager(provider, { cache: config.cache, onEvent: config.onEvent });
 }

@@ -6,8 +6,7 @@ import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.j
 import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
 import { type CachedPayload, type CacheStore, createCacheStore } from '../cache/store.js';
 import { SecretRefConfigError, SecretRefError } from '../errors.js';
-import type { SecretEvent } from '../events.js';
-import { createEmitter } from '../events.js';
+import { createEmitter, type SecretEvent } from '../events.js';
 import { checkedListing, checkTestResult } from '../provider/answer.js';
 import { listJsonKeys } from '../ref/json-key.js';
 import type {
@@ -106,11 +105,7 @@ export function createSecretManager(
   // The provider's scope in the shared tier (checked in tier-guard.ts); a promise when its identity is read
   // asynchronously.
   const shared = store.tier?.scopeOf(provider);
-  const owner: {
-    identity: string;
-    scope: string | undefined;
-    onDrop: ((secretId: string) => void) | undefined;
-  } = {
+  const owner = {
     identity: provider.identity,
     scope: typeof shared === 'string' ? shared : undefined,
     onDrop: emit && ((secretId: string) => emit({ type: 'invalidated', secretId, source: 'bus' })),

@@ -17,14 +17,14 @@ export function toRef(input: SecretRef | string): SecretRef {
 /** The reference as canonical text for an error's `ref` (never a value); the secret id when no style fits. */
 export function refText(ref: SecretRef): string {
   const { manager, ...rest } = ref;
-  const attempts =
-    manager === undefined
-      ? [() => formatSecretRef(rest)]
-      : [() => formatSecretRef(ref, { style: 'activepieces' }), () => formatSecretRef(rest)];
-  for (const attempt of attempts) {
+  if (manager !== undefined) {
     try {
-      return attempt();
+      return formatSecretRef(ref, { style: 'activepieces' });
     } catch {}
   }
-  return ref.secretId;
+  try {
+    return formatSecretRef(rest);
+  } catch {
+    return ref.secretId;
+  }
 }

@@ -43,9 +43,10 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
   const snapshot = copyStringSites(
     connection,
     (source, at) => {
-      const matches = scans.get(source) ?? scanSecretRefs(source);
-      if (matches.length === 0) return;
-      if (!scans.has(source)) {
+      let matches = scans.get(source);
+      if (matches === undefined) {
+        matches = scanSecretRefs(source);
+        if (matches.length === 0) return;
         markParsed(matches);
         scans.set(source, matches);
       }
@@ -65,15 +66,7 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
     const container = holder === undefined ? -1 : indexOf.get(holder)!;
     return { container, link: undefined, key, path, source, matches, slot };
   });
-  return {
-    snapshot,
-    found: Object.freeze(found),
-    containers,
-    kinds,
-    edges,
-    strings,
-    refs,
-  };
+  return { snapshot, found: Object.freeze(found), containers, kinds, edges, strings, refs };
 }
 
 /** The containers of the snapshot (plain data the walk made: nothing in it can throw or be a proxy). */

@@ -1,6 +1,6 @@
 import type { SecretRefSyntaxError } from '../errors.js';
 import { scanSecretRefs } from '../ref/scan.js';
-import type { SecretRef } from '../types.js';
+import type { SecretRef, SecretRefMatch } from '../types.js';
 import { type PathSegment, readMaxDepth, type WalkOptions } from './walk.js';
 import { walk } from './walker.js';
 
@@ -53,11 +53,7 @@ export function findSecretRefs(value: unknown, options?: WalkOptions): FoundSecr
 }
 
 /** @internal Turns a scanner match into a {@link FoundSecretRef}. */
-export function toFound(
-  match: ReturnType<typeof scanSecretRefs>[number],
-  text: string,
-  path: PathSegment[],
-): FoundSecretRef {
+export function toFound(match: SecretRefMatch, text: string, path: PathSegment[]): FoundSecretRef {
   const base = {
     path: [...path],
     text: match.text,

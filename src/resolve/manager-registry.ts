@@ -4,7 +4,6 @@ import { SecretRefConfigError, SecretRefError } from '../errors.js';
 import type { SecretManager } from '../manager/types.js';
 import { within } from '../timeout.js';
 import { isManager, isThenable, type ManagerLookup } from './managers.js';
-import { settingsText } from './settings-digest.js';
 
 /**
  * Options of {@link createManagerRegistry}.
@@ -65,9 +64,6 @@ interface Entry {
 
 const NO_ID = '\u0000none';
 
-/** The default of {@link ManagerRegistryOptions.lookupTimeoutMs}. */
-const LOOKUP_TIMEOUT_MS = 10_000;
-
 /**
  * Builds and keeps the managers of a platform's connections, for `managers` given as a function: `lookup(id)` gives
  * the connection's settings, `create(settings, id)` its manager, made on first use, kept (at most `maxSize`, least
@@ -85,9 +81,8 @@ const LOOKUP_TIMEOUT_MS = 10_000;
  *   const auth = await resolveConnection(connection, registry.managers);
  */
 export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): ManagerRegistry {
-  const { lookup, create, onEvict } = readOptions(options);
-  const maxSize = options.maxSize ?? 100;
-  const lookupTimeoutMs = options.lookupTimeoutMs ?? LOOKUP_TIMEOUT_MS;
+  checkOptions(options);
+  const { lookup, create, onEvict, maxSize = 100, lookupTimeoutMs = 10_000 } = options;
   const key = randomBytes(32);
   const digestOf = (settings: S): string =>
     createHmac('sha256', key).update(settingsText(settings)).digest('base64url');
@@ -181,7 +176,7 @@ export function createManagerRegistry<S>(options: ManagerRegistryOptions<S>): Ma
   };
 }
 
-function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOptions<S> {
+function checkOptions<S>(options: ManagerRegistryOptions<S>): void {
   if (options === null || typeof options !== 'object') {
     throw new SecretRefConfigError('options', '`options` must be an object with `lookup` and `create`');
   }
@@ -191,11 +186,10 @@ function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOpti
   if (typeof options.create !== 'function') {
     throw new SecretRefConfigError('create', '`create` must be a function building a manager from settings');
   }
-  const { maxSize } = options;
+  const { maxSize, lookupTimeoutMs, onEvict } = options;
   if (maxSize !== undefined && !(Number.isSafeInteger(maxSize) && maxSize >= 1)) {
     throw new SecretRefConfigError('maxSize', '`maxSize` must be a positive integer');
   }
-  const { lookupTimeoutMs } = options;
   if (
     lookupTimeoutMs !== undefined &&
     !(Number.isSafeInteger(lookupTimeoutMs) && lookupTimeoutMs >= 1 && lookupTimeoutMs <= 2_147_483_647)
@@ -205,8 +199,72 @@ function readOptions<S>(options: ManagerRegistryOptions<S>): ManagerRegistryOpti
       '`lookupTimeoutMs` must be a whole number of milliseconds, 1 to 2147483647',
     );
   }
-  if (options.onEvict !== undefined && typeof options.onEvict !== 'function') {
+  if (onEvict !== undefined && typeof onEvict !== 'function') {
     throw new SecretRefConfigError('onEvict', '`onEvict` must be a function');
   }
-  return options;
+}
+
+/**
+ * The canonical text of a connection's settings, for {@link createManagerRegistry} to digest: plain objects with
+ * their keys sorted, arrays, strings, numbers, booleans, `null`, bytes and dates by content; functions, class
+ * instances (an injected client, a credential provider) and other objects by identity, so the same object twice
+ * compares equal and another one does not. Settings holding a cycle are refused.
+ */
+function settingsText(settings: unknown): string {
+  const parts: string[] = [];
+  write(settings, parts, new Set());
+  return parts.join('');
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+function identityOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) {
+    id = ++nextIdentity;
+    identities.set(value, id);
+  }
+  return id;
+}
+
+function write(value: unknown, parts: string[], open: Set<object>): void {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'function') parts.push(`f${identityOf(value)};`);
+    else if (typeof value === 'string') parts.push(`s${value.length}:${value}`);
+    else if (typeof value === 'symbol') parts.push(`y${String(value.description)};`);
+    else parts.push(`${typeof value}:${String(value)};`);
+    return;
+  }
+  if (ArrayBuffer.isView(value)) {
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    parts.push(`b${bytes.length}:${Buffer.from(bytes).toString('base64')}`);
+    return;
+  }
+  if (value instanceof Date) {
+    parts.push(`d${value.getTime()};`);
+    return;
+  }
+  const proto = Object.getPrototypeOf(value);
+  const isArray = Array.isArray(value);
+  if (!isArray && proto !== Object.prototype && proto !== null) {
+    parts.push(`o${identityOf(value)};`);
+    return;
+  }
+  if (open.has(value)) throw new TypeError('connection settings must not hold a cycle');
+  open.add(value);
+  if (isArray) {
+    parts.push(`[${value.length}:`);
+    for (const item of value) write(item, parts, open);
+    parts.push(']');
+  } else {
+    const keys = Object.keys(value).sort();
+    parts.push(`{${keys.length}:`);
+    for (const key of keys) {
+      parts.push(`k${key.length}:${key}`);
+      write((value as Record<string, unknown>)[key], parts, open);
+    }
+    parts.push('}');
+  }
+  open.delete(value);
 }

@@ -18,7 +18,7 @@ export type ValueSpellings = readonly (readonly Spelling[])[];
  * Whether the text being masked is a JavaScript string (`'text'`) or bytes read as `latin1`, one character a byte
  * (`'bytes'`: a child's output, which need not be UTF-8). It decides how a character is written as is.
  */
-export type MaskUnit = 'text' | 'bytes';
+type MaskUnit = 'text' | 'bytes';
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '"': '\\"',

@@ -57,10 +57,11 @@ export function createMasker(values: Iterable<string>, options: MaskerOptions = 
   const raw = new Set<string>();
   for (const value of values) if (typeof value === 'string' && value.length >= minLength) raw.add(value);
   // Compiled on first use: the masker of a settled resolve is often never used.
-  let compiled: { pattern: RegExp | undefined } | undefined;
+  let pattern: RegExp | undefined;
   const mask = (text: string): string => {
-    compiled ??= { pattern: spellingsPattern([...raw].map((value) => valueSpellings(value, 'text'))) };
-    return compiled.pattern === undefined ? text : text.replace(compiled.pattern, () => replacement);
+    if (raw.size === 0) return text;
+    pattern ??= spellingsPattern([...raw].map((value) => valueSpellings(value, 'text')))!;
+    return text.replace(pattern, () => replacement);
   };
   const size = raw.size;
   const masker: Masker = {

@@ -109,7 +109,6 @@ function text(value: unknown): string | undefined {
 }
 
 function readTargets(targets: unknown): InvalidationTarget[] {
-  let list: unknown[] | undefined;
   // The caller's value: a Proxy or a throwing getter among the managers is bad `managers`, not a crash.
   try {
     const all = Array.isArray(targets)
@@ -117,17 +116,12 @@ function readTargets(targets: unknown): InvalidationTarget[] {
       : typeof targets === 'object' && targets !== null && typeof field(targets, 'invalidate') !== 'function'
         ? Object.values(targets)
         : [targets];
-    if (all.length > 0 && all.every((t) => typeof field(t, 'invalidate') === 'function')) list = all;
-  } catch {
-    list = undefined;
-  }
-  if (list === undefined) {
-    throw new SecretRefConfigError(
-      'managers',
-      '`managers` must be a secret manager, an array of them, or a record of them by id',
-    );
-  }
-  return list as InvalidationTarget[];
+    if (all.length > 0 && all.every((t) => typeof field(t, 'invalidate') === 'function')) return all;
+  } catch {}
+  throw new SecretRefConfigError(
+    'managers',
+    '`managers` must be a secret manager, an array of them, or a record of them by id',
+  );
 }
 
 /** The event's name and the ids it names, or why it is ignored. */
@@ -194,13 +188,9 @@ export function invalidateFromEventBridge(
 ): SecretEventOutcome {
   const targets = readTargets(managers);
   const read = readEvent(event);
+  if ('reason' in read) return { handled: false, ...read };
   // A parameter is invalidated as a Parameter Store reference: both `ssm` and `ssm-secure` reads of it drop.
   const service = read.eventName === PARAMETER_CHANGE ? { service: 'ssm' as const } : {};
-  if ('reason' in read) {
-    return read.eventName === undefined
-      ? { handled: false, reason: read.reason }
-      : { handled: false, reason: read.reason, eventName: read.eventName };
-  }
   const secretIds = [...new Set(read.ids.filter((id): id is string => id !== undefined))];
   if (secretIds.length === 0) return { handled: false, reason: 'no_secret_id', eventName: read.eventName };
   let invalidated = 0;

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import QuickLRU from 'quick-lru';
+import { checkOptionsObject } from '../abort.js';
 import { SecretRefConfigError } from '../errors.js';
 import { findSecretRefs } from '../resolve/find.js';
 import type { SecretManagers } from '../resolve/managers.js';
@@ -38,8 +39,6 @@ export interface WithConnectionOptions extends ResolveConnectionOptions {
 export interface WithConnectionAttempt {
   attempt: 1 | 2;
 }
-
-const DEFAULT_COOLDOWN_MS = 5_000;
 
 /** One re-read of a secret: when it began, and a promise that settles (never rejects) when it ends. */
 interface ReRead {
@@ -102,12 +101,9 @@ interface Settings {
   resolveOptions: ResolveConnectionOptions;
 }
 
-function readSettings(managers: SecretManagers, options: WithConnectionOptions | undefined): Settings {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw new SecretRefConfigError('options', '`options` must be an object');
-  }
-  const { isAuthError = isCommonAuthError, cooldownMs = DEFAULT_COOLDOWN_MS, ...resolveOptions } = options;
+function readSettings(managers: SecretManagers, options: WithConnectionOptions = {}): Settings {
+  checkOptionsObject(options);
+  const { isAuthError = isCommonAuthError, cooldownMs = 5_000, ...resolveOptions } = options;
   if (typeof isAuthError !== 'function') {
     throw new SecretRefConfigError('isAuthError', '`isAuthError` must be a function `(error) => boolean`');
   }
