@@ -3,7 +3,7 @@ import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
-import type { CacheStore, EntryOwner, FlightItem, InFlight, SettleReport } from './store.js';
+import type { CacheStore, EntryOwner, FlightItem, InFlight } from './store.js';
 import type { SharedHit, SharedMiss } from './tier.js';
 
 /** A key to fetch and the locator it stands for. */
@@ -20,8 +20,11 @@ interface RequestMode {
 
 /** What a manager's requests share. */
 export interface RequestContext {
+  /** The provider that answers what no cache holds (its identity keys the entries). */
   provider: SecretProvider;
+  /** The in-process store, shared by the managers of one cache (and the shared tier behind it). */
   store: CacheStore;
+  /** Where the events go; `undefined` when nobody listens. */
   emit: Emit;
   /**
    * What the store keeps with each entry of this manager; its `scope` is the provider's scope in the store's shared
@@ -30,10 +33,8 @@ export interface RequestContext {
   owner: EntryOwner;
   /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
   scopeReady?: Promise<void> | undefined;
-  /** `refreshAheadMs` of the cache: a background refresh renews the shared entry when it is that close to expiry. */
-  aheadMs?: number;
-  /** Told of each shared entry that failed to decrypt or verify (counted in `stats()`). */
-  onRejected?: () => void;
+  /** Where each shared entry that failed to decrypt or verify is counted (`stats().sharedRejected`). */
+  counters: { sharedRejected: number };
 }
 
 /**
@@ -44,7 +45,7 @@ export interface RequestContext {
 export function startRequest(
   context: RequestContext,
   missing: readonly Missing[],
-  mode: RequestMode = {},
+  mode: RequestMode,
 ): InFlight[] {
   const { provider, store, emit } = context;
   let scope = context.owner.scope;
@@ -69,50 +70,35 @@ export function startRequest(
     tickets.delete(item);
     if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
     else ticket?.release();
-    const report = settle(item.key, answer, freshForMs);
+    const previous = settle(item.key, answer, freshForMs);
     // A read past the caches drops the shared entry and tells every process, whether or not this process held a
     // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis.
     if (mode.refresh && answer.ok && from === 'provider' && scope !== undefined) {
       const { locator } = item;
       void store.tier?.invalidate(scope, locator.secretId, { locator, payload: answer.payload });
     }
-    if (emit === undefined && !mode.refresh) return;
+    if (emit === undefined) return;
     const durationMs = performance.now() - began;
     const { secretId } = item.locator;
     if (!answer.ok) {
       const { code, message } = answer.error;
-      emit?.({ type: 'error', secretId, tier: from, durationMs, code, message });
-      if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: false });
+      emit({ type: 'error', secretId, tier: from, durationMs, code, message });
+      if (mode.background) emit({ type: 'refresh', secretId, tier: from, durationMs, ok: false });
       return;
     }
     if (from === 'provider') {
-      emit?.({ type: 'fetch', secretId, tier: 'provider', durationMs, ...version(answer.payload) });
+      emit({ type: 'fetch', secretId, tier: 'provider', durationMs, ...version(answer.payload) });
     }
-    if (mode.background) emit?.({ type: 'refresh', secretId, tier: from, durationMs, ok: true });
-    if (report !== undefined) changed(item, answer.payload, report);
-  };
-
-  const changed = (item: Missing, payload: SecretPayload, report: SettleReport): void => {
-    const before = report.previous?.payload.versionId;
-    if (report.previous === undefined || before === payload.versionId) return;
-    emit?.({
-      type: 'changed',
-      secretId: item.locator.secretId,
-      ...(before === undefined ? {} : { previousVersionId: before }),
-      ...version(payload),
-    });
-  };
-
-  const rejected = (item: Missing): void => {
-    context.onRejected?.();
-    emit?.({
-      type: 'error',
-      secretId: item.locator.secretId,
-      tier: 'shared',
-      code: 'decryption_failed',
-      message:
-        'The shared entry in Redis failed to decrypt or verify, or is larger than any entry the tier writes (another encryptionKey, or a changed entry); it was read from the provider instead',
-    });
+    if (mode.background) emit({ type: 'refresh', secretId, tier: from, durationMs, ok: true });
+    const before = previous?.payload.versionId;
+    if (previous !== undefined && before !== answer.payload.versionId) {
+      emit({
+        type: 'changed',
+        secretId,
+        ...(before === undefined ? {} : { previousVersionId: before }),
+        ...version(answer.payload),
+      });
+    }
   };
 
   /** One answer of the shared tier: a usable hit settles its key (true); a miss keeps its ticket, to fetch. */
@@ -126,7 +112,17 @@ export function startRequest(
       }
     } else {
       tickets.set(item, read);
-      if (read.rejected === true) rejected(item);
+      if (read.rejected === true) {
+        context.counters.sharedRejected++;
+        emit?.({
+          type: 'error',
+          secretId: item.locator.secretId,
+          tier: 'shared',
+          code: 'decryption_failed',
+          message:
+            'The shared entry in Redis failed to decrypt or verify, or is larger than any entry the tier writes (another encryptionKey, or a changed entry); it was read from the provider instead',
+        });
+      }
     }
     emit?.({ type: 'miss', secretId: item.locator.secretId, tier: 'shared' });
     return false;
@@ -151,7 +147,7 @@ export function startRequest(
       return;
     }
     const locators = missing.map((item) => item.locator);
-    const aheadMs = mode.background ? (context.aheadMs ?? 0) : 0;
+    const aheadMs = mode.background ? (store.options?.refreshAheadMs ?? 0) : 0;
     const reads = await store.tier.read(scope, locators, signal, { aheadMs });
     const rest: Missing[] = [];
     const waits: Promise<void>[] = [];

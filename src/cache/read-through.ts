@@ -1,11 +1,10 @@
 import { abortError, raceAbort } from '../abort.js';
-import type { Emit } from '../events.js';
 import type { SecretLocator, SecretProvider } from '../types.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from './cache-key.js';
 import { type Missing, type RequestContext, startRequest } from './fetch.js';
 import type { NegativeMemo } from './negative.js';
 import { servedServices, unservedOutcome } from './services.js';
-import type { CachedPayload, CacheStore, EntryOwner, FlightOutcome, InFlight } from './store.js';
+import type { CachedPayload, FlightOutcome, InFlight } from './store.js';
 import { oneVersionPerSecret } from './versions.js';
 
 export type { FlightOutcome } from './store.js';
@@ -67,22 +66,12 @@ export interface KeptRead {
 
 const NO_OPTIONS: ReadOptions = {};
 
-/** What one manager's read path is made of. */
-export interface ReadThroughOptions {
-  /** The provider that answers what no cache holds (its identity keys the entries). */
-  provider: SecretProvider;
-  /** The in-process store, shared by the managers of one cache (and the shared tier behind it). */
-  store: CacheStore;
+/** What one manager's read path is made of: what its requests share, its counters and its remembered failures. */
+interface ReadThroughOptions extends RequestContext {
   /** The manager's counters, updated by each read. */
   counters: ReadCounters;
-  /** The manager side of the entries this path stores. */
-  owner: EntryOwner;
-  /** Where the read's events go; `undefined` when nobody listens. */
-  emit: Emit;
   /** Remembered `secret_not_found` / `access_denied` answers; `undefined` when `negativeTtlMs` is 0. */
   negative?: NegativeMemo | undefined;
-  /** Settles once `owner.scope` is known, when the provider's shared identity is read asynchronously. */
-  scopeReady?: Promise<void> | undefined;
 }
 
 /**
@@ -93,27 +82,9 @@ export interface ReadThroughOptions {
  *   const read = createReadThrough({ provider, store, counters, owner, emit: undefined });
  *   const outcomes = await read([{ secretId: 'prod/db' }]);
  */
-export function createReadThrough({
-  provider,
-  store,
-  counters,
-  owner,
-  emit,
-  negative,
-  scopeReady,
-}: ReadThroughOptions): ReadThrough {
+export function createReadThrough(context: ReadThroughOptions): ReadThrough {
+  const { provider, store, counters, emit, negative } = context;
   const aheadMs = store.options?.refreshAheadMs ?? 0;
-  const context: RequestContext = {
-    provider,
-    store,
-    emit,
-    owner,
-    scopeReady,
-    aheadMs,
-    onRejected: () => {
-      counters.sharedRejected++;
-    },
-  };
   const keyOf = cacheKeyFor(provider.identity);
   const served = servedServices(provider);
 
@@ -185,10 +156,10 @@ export function createReadThrough({
       }
       const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
       if (found.state === 'fresh' || found.state === 'stale') {
-        counters.hits++;
-        emit?.({ type: found.state === 'fresh' ? 'hit' : 'stale', secretId, tier: 'memory' });
-        if (found.state === 'fresh' && aheadMs > 0 && store.refreshDue(key, now)) {
-          startRequest(context, [{ key, locator }], { background: true });
+        if (found.state === 'fresh') hit(key, locator, now);
+        else {
+          counters.hits++;
+          emit?.({ type: 'stale', secretId, tier: 'memory' });
         }
         waits.set(key, Promise.resolve({ ok: true, value: found.value, stale: found.state === 'stale' }));
       } else if (found.state === 'inflight') {
@@ -217,15 +188,14 @@ export function createReadThrough({
     const byKey = new Map<string, FlightOutcome>();
     order.forEach((key, index) => {
       const outcome = settled[index]!;
+      const secretId = started.get(key);
       if (outcome.ok && outcome.stale) {
         counters.staleServed++;
-        const secretId = started.get(key);
         if (secretId !== undefined) {
           counters.refreshErrors++;
           emit?.({ type: 'stale', secretId, tier: 'memory' });
         }
       }
-      const secretId = started.get(key);
       if (negative !== undefined && secretId !== undefined) {
         negative.record(key, secretId, outcome.ok ? undefined : outcome.error, Date.now());
       }

@@ -72,14 +72,6 @@ export interface FlightItem {
   readonly spec: string;
 }
 
-/** What {@link CacheStore.begin}'s `settle` reports: the version held before a successful fetch, if any. */
-export interface SettleReport {
-  /** The value the key held before (fresh or not), when there was one. */
-  previous: CachedPayload | undefined;
-  /** True when the answer was stored (no invalidation came in between, the fetch was still the key's). */
-  stored: boolean;
-}
-
 /** What to drop: everything, one provider identity's entries, or one secret of one identity (every id form). */
 export interface InvalidationTarget {
   identity?: string;
@@ -108,10 +100,10 @@ export interface CacheStore {
     running: InFlight[];
     /**
      * Hands the provider's (or the shared tier's) result to every reader and stores it when the invalidation rule
-     * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. Says which version the
-     * cache held before (for `changed` events).
+     * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. After a successful fetch,
+     * the value the key held before, fresh or not (for `changed` events).
      */
-    settle(key: string, result: FetchResult, freshForMs?: number): SettleReport | undefined;
+    settle(key: string, result: FetchResult, freshForMs?: number): CachedPayload | undefined;
   };
   /** Counts one more reader of a key being fetched and returns what it will get; `leave` undoes the count. */
   join(running: InFlight): Promise<FlightOutcome>;

@@ -5,7 +5,7 @@ import { mayNameSameSecret, namesSecret } from '../ref/secret-names.js';
 import type { SecretPayload } from '../types.js';
 import { errorBackoffMs } from './backoff.js';
 import { Entry } from './entry.js';
-import { type Concerns, createInvalidationLog, type InvalidationLog } from './invalidation-log.js';
+import { type Concerns, createInvalidationLog } from './invalidation-log.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import type {
   CacheStore,
@@ -42,41 +42,40 @@ export function createCacheStore(
   // Refresh failures in a row (transient) and when the next try is due, for the few entries whose refresh failed:
   // a side table rather than a field that every entry would carry ("memory per entry" in `npm run bench`).
   const backoffs = new WeakMap<Entry, { readonly failures: number; readonly retryAt: number }>();
-  const log: InvalidationLog = createInvalidationLog();
+  const log = createInvalidationLog();
   let liveFlights = 0;
   let lastSeq = 0;
 
-  const put = (item: FlightItem, value: Entry, freshForMs: number | undefined): void => {
+  const put = (key: string, value: Entry, freshForMs: number | undefined): void => {
     if (!lru || !options) return;
     const now = Date.now();
     let lifetime = options.ttlMs - options.ttlMs * options.jitter * Math.random();
     if (freshForMs !== undefined) lifetime = Math.max(0, Math.min(lifetime, freshForMs));
-    const keepFor = lifetime + options.staleIfErrorMs;
-    if (keepFor <= 0) {
-      lru.delete(item.key);
+    if (lifetime + options.staleIfErrorMs <= 0) {
+      lru.delete(key);
       return;
     }
     value.expiresAt = now + lifetime;
-    lru.set(item.key, value);
+    lru.set(key, value);
   };
 
   const fallback = (key: string, error: SecretRefError): FlightOutcome => {
     const entry = lru?.peek(key);
     if (!entry) return { ok: false, error };
     const now = Date.now();
-    if ((error as { transient?: unknown }).transient === true) {
-      if (now < entry.expiresAt + staleForMs) {
-        const failures = (backoffs.get(entry)?.failures ?? 0) + 1;
-        backoffs.set(entry, { failures, retryAt: now + errorBackoffMs(failures) });
-        return { ok: true, value: entry, stale: true };
-      }
-      return { ok: false, error };
+    // Stale-if-error for a transient failure only; any other failure drops the value it refreshed.
+    if ((error as { transient?: unknown }).transient !== true) lru!.delete(key);
+    else if (now < entry.expiresAt + staleForMs) {
+      const failures = (backoffs.get(entry)?.failures ?? 0) + 1;
+      backoffs.set(entry, { failures, retryAt: now + errorBackoffMs(failures) });
+      return { ok: true, value: entry, stale: true };
     }
-    lru?.delete(key);
     return { ok: false, error };
   };
 
-  const dropMatching = (concerns: Concerns, dropped?: (owner: EntryOwner, secretId: string) => void) => {
+  /** Drops what an invalidation concerns, and logs it while fetches are in flight (so they do not store it). */
+  const drop = (concerns: Concerns, dropped?: (owner: EntryOwner, secretId: string) => void) => {
+    if (liveFlights > 0) log.record(concerns);
     for (const [key, running] of [...inflight]) {
       if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
@@ -99,8 +98,7 @@ export function createCacheStore(
         (payload !== undefined && namesSecret(payload, secretId))
       );
     };
-    if (liveFlights > 0) log.record(concerns);
-    dropMatching(concerns);
+    drop(concerns);
   };
 
   const fromBus = (message: SharedInvalidation): void => {
@@ -115,8 +113,7 @@ export function createCacheStore(
         return true;
       }
     };
-    if (liveFlights > 0) log.record(concerns);
-    dropMatching(concerns, (owner, secretId) => owner.onDrop?.(secretId));
+    drop(concerns, (owner, secretId) => owner.onDrop?.(secretId));
   };
 
   tier?.onInvalidate(fromBus);
@@ -194,10 +191,11 @@ export function createCacheStore(
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
             }
-            const stored = current && !log.concerns(since, item.owner, item.secretId, result.payload);
-            if (stored) put(item, value, freshForMs);
+            if (current && !log.concerns(since, item.owner, item.secretId, result.payload)) {
+              put(key, value, freshForMs);
+            }
             resolve({ ok: true, value, stale: false });
-            return { previous, stored };
+            return previous;
           }
           resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
           return undefined;

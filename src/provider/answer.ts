@@ -70,15 +70,12 @@ function copyPayload(value: unknown): SecretPayload | string {
   const payload: SecretPayload = {};
   for (const field of ['secretString', 'arn', 'name', 'versionId'] as const) {
     const text = source[field];
-    if (text !== undefined && typeof text !== 'string')
-      return `\`${field}\` is ${typeName(text)}, not a string`;
-    if (text !== undefined) payload[field] = text;
+    if (typeof text === 'string') payload[field] = text;
+    else if (text !== undefined) return `\`${field}\` is ${typeName(text)}, not a string`;
   }
   const binary = source.secretBinary;
-  if (binary !== undefined && !(binary instanceof Uint8Array)) {
-    return `\`secretBinary\` is ${typeName(binary)}, not a Uint8Array`;
-  }
-  if (binary !== undefined) payload.secretBinary = new Uint8Array(binary);
+  if (binary instanceof Uint8Array) payload.secretBinary = new Uint8Array(binary);
+  else if (binary !== undefined) return `\`secretBinary\` is ${typeName(binary)}, not a Uint8Array`;
   if (payload.secretString === undefined && payload.secretBinary === undefined) {
     return 'it has neither `secretString` nor `secretBinary`';
   }

@@ -83,6 +83,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+function checkPageSize(pageSize: number): void {
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+    throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number, at least 1');
+  }
+}
+
 function asError(error: unknown, operation: string): SecretRefError {
   if (error instanceof SecretRefError) return error;
   return new SecretFetchError('provider_error', `The memory provider failed in ${operation}`, {
@@ -117,9 +123,7 @@ export function createMemoryProvider(
       '`latencyMs` must be a finite number of milliseconds, 0 or more',
     );
   }
-  if (!Number.isSafeInteger(defaultPageSize) || defaultPageSize < 1) {
-    throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number, at least 1');
-  }
+  checkPageSize(defaultPageSize);
   instances++;
   const identity = options.identity ?? `memory:${instances}`;
   const byName = new Map<string, StoredSecret>();
@@ -169,9 +173,7 @@ export function createMemoryProvider(
     async *listSecrets(listOptions) {
       const signal = readSignal(listOptions);
       const { prefix = '', pageSize = defaultPageSize } = listOptions ?? {};
-      if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-        throw new SecretRefConfigError('pageSize', '`pageSize` must be a whole number, at least 1');
-      }
+      checkPageSize(pageSize);
       const names = [...byName.keys()].filter((name) => name.startsWith(prefix)).sort();
       let offset = 0;
       do {
