@@ -167,6 +167,13 @@ export function createCacheStore(
         running.push(record);
       }
       liveFlights += 1;
+      // The log is kept until the last key of the last flight has been decided (stored or not), not merely taken
+      // out of `pending`: the decision itself reads the log.
+      const landed = (): void => {
+        if (pending.size > 0) return;
+        liveFlights -= 1;
+        if (liveFlights === 0) log.clear();
+      };
       return {
         flight,
         running,
@@ -174,10 +181,6 @@ export function createCacheStore(
           const waiting = pending.get(key);
           if (!waiting) return undefined;
           pending.delete(key);
-          if (pending.size === 0) {
-            liveFlights -= 1;
-            if (liveFlights === 0) log.clear();
-          }
           const { item, record, resolve } = waiting;
           // The one commit rule. `current`: no later fetch of this key has replaced this one (an invalidation or a
           // `refresh` read starts afresh); the log: no invalidation since this fetch began names its secret, by the
@@ -194,9 +197,11 @@ export function createCacheStore(
             if (current && !log.concerns(since, item.owner, item.secretId, result.payload)) {
               put(key, value, freshForMs);
             }
+            landed();
             resolve({ ok: true, value, stale: false });
             return previous;
           }
+          landed();
           resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
           return undefined;
         },

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveCacheOptions } from '../../src/cache/options.js';
 import { createCacheStore, type FlightItem } from '../../src/cache/store.js';
+import type { SharedInvalidation, SharedTier } from '../../src/cache/tier.js';
 import { SecretFetchError } from '../../src/errors.js';
 import { limitedController, watchListenerWarnings } from '../support/listener-warnings.js';
 
@@ -50,6 +51,34 @@ describe('createCacheStore: flights', () => {
     settle('a', { ok: true, payload: { secretString: 'x' } });
     await expect(first).resolves.toMatchObject({ ok: true, stale: false });
     await expect(second).resolves.toMatchObject({ ok: true, value: { payload: { secretString: 'x' } } });
+  });
+});
+
+describe('createCacheStore: the commit rule', () => {
+  it('a bus invalidation that names the secret only by its answer stops the commit of the one fetch in flight', () => {
+    // Prepare: a tier whose bus the test drives; one fetch, read by an ARN, is the only flight
+    let hear: (message: SharedInvalidation) => void = () => undefined;
+    const tier: SharedTier = {
+      scopeOf: () => 'scope',
+      read: async () => [],
+      invalidate: async () => undefined,
+      onInvalidate(listener) {
+        hear = listener;
+        return () => undefined;
+      },
+    };
+    const store = createCacheStore(resolveCacheOptions({ ttlMs: 60_000 }), tier);
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf';
+    const { settle } = store.begin([
+      { key: 'k', owner: { identity: 'test', scope: 'scope' }, secretId: arn, spec: '' },
+    ]);
+
+    // Act: the message names "db", which only the answer (its name) shows to be this secret
+    hear({ scope: 'scope', matches: (_secretId, payload) => payload?.name === 'db' });
+    settle('k', { ok: true, payload: { secretString: 'old', name: 'db', arn, versionId: '1' } });
+
+    // Assess
+    expect(store.lookup('k').state).toBe('miss');
   });
 });
 

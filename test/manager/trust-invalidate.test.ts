@@ -75,6 +75,39 @@ describe('invalidate vs. a fetch in flight under another form of the id', () => 
     });
   }
 
+  it('read by an alias whose answer names the secret, invalidated by that name while alone in flight: the old value is never stored', async () => {
+    // Prepare: a provider of aliases (the id read says nothing of the name); its one fetch is the only one in flight
+    let value = 'old';
+    let open: () => void = () => undefined;
+    let calls = 0;
+    const provider: SecretProvider = {
+      kind: 'aliases',
+      identity: 'aliases:test',
+      async fetch() {
+        calls++;
+        const secretString = value;
+        await new Promise<void>((resolve) => {
+          open = resolve;
+          if (calls > 1) resolve();
+        });
+        return { secretString, name: 'db', versionId: secretString };
+      },
+    };
+    const manager = createSecretManager(provider);
+    const inFlight = manager.getSecret('alias/db');
+    await tick();
+
+    // Act: invalidated by the name its answer will carry, then rotated, then the old answer arrives
+    manager.invalidate('db');
+    value = 'new';
+    open();
+
+    // Assess
+    expect(await inFlight).toBe('old');
+    expect(await manager.getSecret('alias/db')).toBe('new');
+    expect(calls).toBe(2);
+  });
+
   it('invalidate() of everything while a fetch is in flight: the old value is never stored', async () => {
     const { base, provider, hold, release } = gated({ db: 'old' });
     const manager = createSecretManager(provider);
