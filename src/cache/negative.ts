@@ -1,5 +1,6 @@
 import QuickLRU from 'quick-lru';
 import type { SecretRefError } from '../errors.js';
+import { mayNameSameSecret } from '../ref/secret-names.js';
 
 /** The answers remembered: a reference that does not exist, or that these credentials may not read. */
 const REMEMBERED = new Set(['secret_not_found', 'access_denied']);
@@ -14,7 +15,11 @@ export type NegativeMemo = NonNullable<ReturnType<typeof createNegativeMemo>>;
 export function createNegativeMemo(ttlMs: number, maxSize: number) {
   if (!(ttlMs > 0)) return undefined;
   const memo = new QuickLRU<string, { error: SecretRefError; until: number; secretId: string }>({ maxSize });
+  // Counts the invalidations: an answer to a read that began before one is not remembered.
+  let generation = 0;
   return {
+    /** What a read notes before it asks: see `record`. */
+    mark: (): number => generation,
     /** The remembered error of `key`, while it lasts. */
     get(key: string, now: number): SecretRefError | undefined {
       const found = memo.get(key);
@@ -23,23 +28,33 @@ export function createNegativeMemo(ttlMs: number, maxSize: number) {
       memo.delete(key);
       return undefined;
     },
-    /** Remembers a failed answer if it is one to remember; a success forgets. */
-    record(key: string, secretId: string, error: SecretRefError | undefined, now: number): void {
-      if (error !== undefined && REMEMBERED.has(error.code))
-        memo.set(key, { error, until: now + ttlMs, secretId });
-      else memo.delete(key);
+    /**
+     * Remembers a failed answer if it is one to remember and no invalidation came since the read began (`since`,
+     * from `mark`); a success forgets.
+     */
+    record(
+      key: string,
+      secretId: string,
+      error: SecretRefError | undefined,
+      now: number,
+      since: number,
+    ): void {
+      if (error !== undefined && REMEMBERED.has(error.code)) {
+        if (since === generation) memo.set(key, { error, until: now + ttlMs, secretId });
+      } else memo.delete(key);
     },
     /** Forgets one key (a `refresh: true` read). */
     drop(key: string): void {
       memo.delete(key);
     },
-    /** Forgets every key of one secret id, or everything. */
+    /** Forgets every key of one secret (whatever id form it was read by), or everything. */
     forget(secretId?: string): void {
+      generation += 1;
       if (secretId === undefined) {
         memo.clear();
         return;
       }
-      for (const [key, value] of memo) if (value.secretId === secretId) memo.delete(key);
+      for (const [key, value] of memo) if (mayNameSameSecret(value.secretId, secretId)) memo.delete(key);
     },
   };
 }

@@ -172,6 +172,8 @@ export function createReadThrough(context: ReadThroughOptions): ReadThrough {
         missing.push({ key, locator });
       }
     }
+    // A not-found answer is remembered only when no invalidation came after this mark (taken before any request).
+    const since = negative?.mark() ?? 0;
     // (3) + (4): current versions in one request when the provider batches, pinned versions one by one.
     const started = new Map<string, string>();
     for (const request of requestsOf(provider, missing)) {
@@ -197,10 +199,22 @@ export function createReadThrough(context: ReadThroughOptions): ReadThrough {
         }
       }
       if (negative !== undefined && secretId !== undefined) {
-        negative.record(key, secretId, outcome.ok ? undefined : outcome.error, Date.now());
+        negative.record(key, secretId, outcome.ok ? undefined : outcome.error, Date.now(), since);
       }
       byKey.set(key, outcome);
     });
+    // A read past the caches that got its answer makes what this process keeps or is fetching of those secrets
+    // under their other id forms older than what it read: dropped as an invalidation drops them (a fetch of theirs
+    // still in flight is not stored), its own keys kept. A refresh that failed leaves everything as it was.
+    if (refresh) {
+      const keep = [...started.keys()];
+      for (const [key, secretId] of started) {
+        const outcome = byKey.get(key);
+        if (outcome === undefined || !outcome.ok || outcome.stale) continue;
+        store.invalidate({ identity: provider.identity, secretId, keep });
+        negative?.forget(secretId);
+      }
+    }
     const outcomes = keys.map((key) => byKey.get(key)!);
     // (6) One version per secret per read.
     if (byKey.size > 1) oneVersionPerSecret(keys, outcomes, store);

@@ -76,6 +76,8 @@ export interface FlightItem {
 export interface InvalidationTarget {
   identity?: string;
   secretId?: string;
+  /** Keys whose stored entries stay (a read past the caches refreshing them, which may fall back to them). */
+  keep?: readonly string[];
 }
 
 /** The stored entries and the fetches in progress, keyed by cache key; shared by the managers of one cache. */
@@ -118,7 +120,10 @@ export interface CacheStore {
    * out to be that secret.
    */
   invalidate(target: InvalidationTarget): void;
-  /** Makes `key` serve `value` (a more recent version of the same secret) for the rest of its lifetime. */
+  /**
+   * Makes `key` serve `value` (a more recent version of the same secret) for the rest of its lifetime; a value whose
+   * own commit was refused (see {@link CacheStore.invalidate}) is never adopted.
+   */
   adopt(key: string, value: CachedPayload): void;
   /** Entries held whose key starts with `prefix`. */
   count(prefix: string): number;

@@ -8,6 +8,7 @@ import { Entry } from './entry.js';
 import { type Concerns, createInvalidationLog } from './invalidation-log.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import type {
+  CachedPayload,
   CacheStore,
   EntryOwner,
   Flight,
@@ -42,6 +43,9 @@ export function createCacheStore(
   // Refresh failures in a row (transient) and when the next try is due, for the few entries whose refresh failed:
   // a side table rather than a field that every entry would carry ("memory per entry" in `npm run bench`).
   const backoffs = new WeakMap<Entry, { readonly failures: number; readonly retryAt: number }>();
+  // Values the commit rule refused (their fetch began before an invalidation or was replaced): handed to their
+  // readers, never put in an entry, not even by `adopt`.
+  const refused = new WeakSet<CachedPayload>();
   const log = createInvalidationLog();
   let liveFlights = 0;
   let lastSeq = 0;
@@ -74,14 +78,18 @@ export function createCacheStore(
   };
 
   /** Drops what an invalidation concerns, and logs it while fetches are in flight (so they do not store it). */
-  const drop = (concerns: Concerns, dropped?: (owner: EntryOwner, secretId: string) => void) => {
+  const drop = (
+    concerns: Concerns,
+    dropped?: (owner: EntryOwner, secretId: string) => void,
+    keep?: readonly string[],
+  ) => {
     if (liveFlights > 0) log.record(concerns);
     for (const [key, running] of [...inflight]) {
       if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
     if (!lru) return;
     for (const [key, entry] of [...lru]) {
-      if (concerns(entry.owner, entry.secretId, entry.payload)) {
+      if (concerns(entry.owner, entry.secretId, entry.payload) && !keep?.includes(key)) {
         lru.delete(key);
         dropped?.(entry.owner, entry.secretId);
       }
@@ -89,7 +97,7 @@ export function createCacheStore(
   };
 
   const invalidate = (target: InvalidationTarget): void => {
-    const { identity, secretId } = target;
+    const { identity, secretId, keep } = target;
     const concerns: Concerns = (owner, entrySecretId, payload) => {
       if (identity !== undefined && owner.identity !== identity) return false;
       if (secretId === undefined) return true;
@@ -98,7 +106,7 @@ export function createCacheStore(
         (payload !== undefined && namesSecret(payload, secretId))
       );
     };
-    drop(concerns);
+    drop(concerns, undefined, keep);
   };
 
   const fromBus = (message: SharedInvalidation): void => {
@@ -196,7 +204,7 @@ export function createCacheStore(
             }
             if (current && !log.concerns(since, item.owner, item.secretId, result.payload)) {
               put(key, value, freshForMs);
-            }
+            } else refused.add(value);
             landed();
             resolve({ ok: true, value, stale: false });
             return previous;
@@ -220,7 +228,7 @@ export function createCacheStore(
     invalidate,
     adopt(key, value) {
       const entry = lru?.peek(key);
-      if (entry === undefined || entry.seq >= value.seq) return;
+      if (entry === undefined || entry.seq >= value.seq || refused.has(value)) return;
       const adopted = entry.adopting(value);
       const backoff = backoffs.get(entry);
       if (backoff !== undefined) backoffs.set(adopted, backoff);

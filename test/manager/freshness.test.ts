@@ -3,6 +3,7 @@ import { SecretFetchError } from '../../src/errors.js';
 import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
+import type { SecretProvider } from '../../src/types.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 
 const TTL = 60_000;
@@ -162,5 +163,86 @@ describe('onEvent', () => {
     expect(() => createSecretManager(createMemoryProvider({}), { onEvent: 'log' as never })).toThrow(
       /onEvent/,
     );
+  });
+});
+
+describe('refresh: true and the other id forms of the secret', () => {
+  async function arnOf(provider: ReturnType<typeof createMemoryProvider>, name: string): Promise<string> {
+    for await (const secret of provider.listSecrets()) if (secret.name === name) return secret.arn!;
+    throw new Error(`no secret ${name}`);
+  }
+
+  it('after a read past the caches by ARN, a read by name gets that version, not the one cached before', async () => {
+    // Prepare: cached by name and by ARN, then rotated
+    const provider = createMemoryProvider({ db: 'v1' });
+    const manager = createSecretManager(provider, { cache: { ttlMs: TTL } });
+    const arn = await arnOf(provider, 'db');
+    await manager.getSecrets(['db', arn]);
+    provider.setSecret('db', 'v2');
+
+    // Act
+    expect(await manager.getSecret(arn, { refresh: true })).toBe('v2');
+
+    // Assess
+    expect(await manager.getSecret('db')).toBe('v2');
+    expect(await manager.getSecret(arn.slice(0, -7))).toBe('v2');
+  });
+
+  it('a fetch by name begun before a read past the caches by ARN is not stored', async () => {
+    // Prepare: a fetch by name that read v1 and is held
+    const provider = createMemoryProvider({ db: 'v1' });
+    let hold: Promise<void> | undefined;
+    const held: SecretProvider = {
+      kind: 'memory',
+      identity: provider.identity,
+      async fetch(locator, options) {
+        const gate = hold;
+        const payload = await provider.fetch(locator, options);
+        if (gate !== undefined) await gate;
+        return payload;
+      },
+    };
+    const manager = createSecretManager(held, { cache: { ttlMs: TTL } });
+    const arn = await arnOf(provider, 'db');
+    let open: () => void = () => undefined;
+    hold = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const before = manager.getSecret('db');
+    hold = undefined;
+    await settle();
+
+    // Act: rotated, read past the caches by ARN, then the old answer arrives
+    provider.setSecret('db', 'v2');
+    expect(await manager.getSecret(arn, { refresh: true })).toBe('v2');
+    open();
+    expect(await before).toBe('v1');
+
+    // Assess
+    expect(await manager.getSecret('db')).toBe('v2');
+  });
+
+  it('a read past the caches that fails for a while leaves the other id forms their cached value', async () => {
+    // Prepare: cached by name and by ARN; then the provider throttles
+    const provider = createMemoryProvider({ db: 'v1' });
+    let throttled = false;
+    const flaky: SecretProvider = {
+      kind: 'memory',
+      identity: provider.identity,
+      fetch(locator, options) {
+        if (throttled) throw new SecretFetchError('throttled', 'Rate exceeded', { transient: true });
+        return provider.fetch(locator, options);
+      },
+    };
+    const manager = createSecretManager(flaky, { cache: { ttlMs: TTL } });
+    const arn = await arnOf(provider, 'db');
+    await manager.getSecrets(['db', arn]);
+    throttled = true;
+
+    // Act: the refresh falls back to its own stale value
+    expect(await manager.getSecret(arn, { refresh: true })).toBe('v1');
+
+    // Assess: the name still answers from the cache, without asking the throttled provider
+    expect(await manager.getSecret('db')).toBe('v1');
   });
 });

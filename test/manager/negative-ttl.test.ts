@@ -106,3 +106,76 @@ describe('cache option negativeTtlMs', () => {
     );
   });
 });
+
+describe('negativeTtlMs and invalidate', () => {
+  const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf';
+
+  /** One secret, `db`, missing until created; it answers by name, full ARN or partial ARN; a fetch may be held. */
+  function creatable() {
+    let value: string | undefined;
+    let hold: Promise<void> | undefined;
+    const provider: SecretProvider = {
+      kind: 'creatable',
+      identity: 'creatable',
+      async fetch({ secretId }) {
+        const found = value;
+        if (hold !== undefined) await hold;
+        if (found === undefined || (secretId !== 'db' && secretId !== arn && secretId !== arn.slice(0, -7)))
+          throw new SecretFetchError('secret_not_found', 'no such secret', { ref: secretId });
+        return { secretString: found, name: 'db', arn, versionId: found };
+      },
+    };
+    return {
+      provider,
+      create: (secret: string) => {
+        value = secret;
+      },
+      held: () => {
+        let open: () => void = () => undefined;
+        hold = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        return () => {
+          hold = undefined;
+          open();
+        };
+      },
+    };
+  }
+
+  const forms = [
+    ['name', 'full ARN', 'db', arn],
+    ['name', 'partial ARN', 'db', arn.slice(0, -7)],
+    ['full ARN', 'name', arn, 'db'],
+  ] as const;
+  for (const [readBy, invalidateBy, readId, invalidateId] of forms) {
+    it(`a not-found answer read by ${readBy} is forgotten by invalidate by ${invalidateBy}`, async () => {
+      const { provider, create } = creatable();
+      const manager = createSecretManager(provider, { cache: { negativeTtlMs: 60_000 } });
+      await expect(manager.getSecret(readId)).rejects.toMatchObject({ code: 'secret_not_found' });
+
+      create('created');
+      manager.invalidate(invalidateId);
+
+      await expect(manager.getSecret(readId)).resolves.toBe('created');
+    });
+  }
+
+  it('a not-found answer of a fetch that began before invalidate is not remembered', async () => {
+    // Prepare: the fetch finds nothing, then waits
+    const { provider, create, held } = creatable();
+    const manager = createSecretManager(provider, { cache: { negativeTtlMs: 60_000 } });
+    const release = held();
+    const before = manager.getSecret('db');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Act: the secret is created and invalidated while that answer is on its way
+    create('created');
+    manager.invalidate('db');
+    release();
+
+    // Assess: the reader that began before gets its answer; the next read asks again
+    await expect(before).rejects.toMatchObject({ code: 'secret_not_found' });
+    await expect(manager.getSecret('db')).resolves.toBe('created');
+  });
+});

@@ -232,3 +232,43 @@ describe('one secret, one version in one resolve', () => {
     expect(results.map((result) => (result.ok ? result.value : undefined))).toEqual(['new', 'old']);
   });
 });
+
+describe('one version per read never brings back a fetch begun before an invalidation', () => {
+  it('a read that began before invalidate does not hand its old value to an entry stored since', async () => {
+    // Prepare: a secret read by name and ARN; each fetch reads the value when it begins and answers when released
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf';
+    let value = 'old';
+    const held: (() => void)[] = [];
+    const provider: SecretProvider = {
+      kind: 'held',
+      identity: 'held:test',
+      async fetch({ secretId }) {
+        if (secretId !== 'db' && secretId !== arn) throw new Error('unknown secret');
+        const secretString = value;
+        await new Promise<void>((resolve) => held.push(resolve));
+        return { secretString, name: 'db', arn, versionId: secretString };
+      },
+    };
+    const manager = createSecretManager(provider);
+    const before = manager.getSecrets([arn, 'db']);
+    await tick();
+    const [byArn, byName] = held.splice(0);
+
+    // Act: invalidated and rotated; a read after it stores the new value; then the old fetches answer, the
+    // name's first, so the ARN's (the most recent arrival) is the one that read's name is made to see
+    manager.invalidate('db');
+    value = 'new';
+    const after = manager.getSecret('db');
+    await tick();
+    for (const release of held.splice(0)) release();
+    expect(await after).toBe('new');
+    byName!();
+    await tick();
+    byArn!();
+    const results = await before;
+
+    // Assess: the read that began before gets the old value; the entry stored after the invalidation keeps 'new'
+    expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual(['old', 'old']);
+    expect(await manager.getSecret('db')).toBe('new');
+  });
+});
