@@ -70,12 +70,15 @@ export function startRequest(
     tickets.delete(item);
     if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
     else ticket?.release();
-    const previous = settle(item.key, answer, freshForMs);
+    const { previous, committed } = settle(item.key, answer, freshForMs);
     // A read past the caches drops the shared entry and tells every process, whether or not this process held a
-    // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis.
+    // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis — unless
+    // an invalidation heard during its fetch made the answer older than that (the store refused it): then only the
+    // drop. (An invalidation whose bus message comes after the answer is not seen here: see src/redis/PROTOCOL.md.)
     if (mode.refresh && answer.ok && from === 'provider' && scope !== undefined) {
       const { locator } = item;
-      void store.tier?.invalidate(scope, locator.secretId, { locator, payload: answer.payload });
+      const replacement = committed ? { locator, payload: answer.payload } : undefined;
+      void store.tier?.invalidate(scope, locator.secretId, replacement);
     }
     if (emit === undefined) return;
     const durationMs = performance.now() - began;

@@ -102,10 +102,15 @@ export interface CacheStore {
     running: InFlight[];
     /**
      * Hands the provider's (or the shared tier's) result to every reader and stores it when the invalidation rule
-     * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. After a successful fetch,
-     * the value the key held before, fresh or not (for `changed` events).
+     * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. Returns the value the key
+     * held before a successful fetch, fresh or not (for `changed` events), and whether the rule let the answer be
+     * committed (an answer it refused must not be written to the shared tier either).
      */
-    settle(key: string, result: FetchResult, freshForMs?: number): CachedPayload | undefined;
+    settle(
+      key: string,
+      result: FetchResult,
+      freshForMs?: number,
+    ): { previous: CachedPayload | undefined; committed: boolean };
   };
   /** Counts one more reader of a key being fetched and returns what it will get; `leave` undoes the count. */
   join(running: InFlight): Promise<FlightOutcome>;

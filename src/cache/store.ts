@@ -187,7 +187,7 @@ export function createCacheStore(
         running,
         settle(key, result, freshForMs) {
           const waiting = pending.get(key);
-          if (!waiting) return undefined;
+          if (!waiting) return { previous: undefined, committed: false };
           pending.delete(key);
           const { item, record, resolve } = waiting;
           // The one commit rule. `current`: no later fetch of this key has replaced this one (an invalidation or a
@@ -202,16 +202,16 @@ export function createCacheStore(
             if (previous?.json !== undefined && sameVersion(previous.payload, result.payload)) {
               value.json = previous.json;
             }
-            if (current && !log.concerns(since, item.owner, item.secretId, result.payload)) {
-              put(key, value, freshForMs);
-            } else refused.add(value);
+            const committed = current && !log.concerns(since, item.owner, item.secretId, result.payload);
+            if (committed) put(key, value, freshForMs);
+            else refused.add(value);
             landed();
             resolve({ ok: true, value, stale: false });
-            return previous;
+            return { previous, committed };
           }
           landed();
           resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
-          return undefined;
+          return { previous: undefined, committed: false };
         },
       };
     },

@@ -35,6 +35,11 @@ export interface ReadContext {
   listening(): boolean;
   /** Watches `names` for their `filled` messages on the bus (see fills.ts), until the watch is closed. */
   watchFills(names: readonly string[]): FillWatch;
+  /**
+   * The fetch order of this process's latest invalidation in `epoch` (0 when none): a `filled` text of a lower order
+   * was written before it and is not taken (its notice may arrive after the invalidation's call settled).
+   */
+  fillOrderFloor(epoch: string): number;
   onProblem(kind: 'tampered' | 'oversized', cause?: unknown): void;
   /** Told the namespace's epoch after each read that Redis answered. */
   onEpoch(epoch: string): void;

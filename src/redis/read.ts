@@ -182,7 +182,11 @@ export function readShared(
               holding = true;
               answers.decide(index, miss(index, answered, token, oversized));
             } else if (slot.lease !== -1 || Date.now() >= deadlineNow() || signal?.aborted) {
-              answers.decide(index, miss(index, answered, undefined, oversized));
+              // Past its wait, but answered by a round that took no fetch order (its read left before the wait
+              // ended): read once more, asking no lease, so that its fetch has its place in the order and a slow
+              // holder's commit does not replace what it writes (rule 4). An aborted read fetches nothing.
+              if (slot.lease === -1 && answered.order === '0' && !signal?.aborted) again.push(index);
+              else answers.decide(index, miss(index, answered, undefined, oversized));
             }
           });
         }
@@ -236,7 +240,10 @@ export function readShared(
             // The holder's message carries what it wrote: opened here, it spares Redis a thousand reads of it. It is
             // not authenticated, and needs not be: it opens only if it was sealed for this entry under this epoch.
             const text = filled.get(name);
-            const entry = text === undefined ? undefined : openText(context, epoch, name, text);
+            const entry =
+              text === undefined || !fillTextUsable(context, epoch, text)
+                ? undefined
+                : openText(context, epoch, name, text);
             const left = entry ? Math.min(entry.expiresAt - Date.now(), freshCap(context)) : 0;
             if (entry && left > 0)
               answers.decide(index, { hit: true, payload: entry.payload, freshForMs: left });
@@ -362,6 +369,17 @@ function openText(context: ReadContext, epoch: string, name: string, text: strin
   const { order, sealed } = splitEntryText(text);
   const plaintext = openEntry(context.keys, { namespace: context.namespace, epoch, name, order }, sealed);
   return plaintext === undefined ? undefined : decodeEntry(plaintext);
+}
+
+/**
+ * Whether a `filled` notice's text may be taken: not when it was written before an invalidation this process made
+ * (a lower fetch order in the same epoch). This process is told of its own invalidation when Redis answers, on the
+ * command connection, while a notice published before it may still be on its way on the bus; the waiter then reads
+ * Redis instead.
+ */
+function fillTextUsable(context: ReadContext, epoch: string, text: string): boolean {
+  const floor = context.fillOrderFloor(epoch);
+  return floor === 0 || Number(splitEntryText(text).order ?? 0) > floor;
 }
 
 /** How long a hit may be served in-process: while the bus is down, it may miss the invalidations of its entry. */

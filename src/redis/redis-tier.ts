@@ -122,8 +122,21 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
   const run = (script: TierScript, key: string, args: readonly string[]): Promise<unknown> =>
     guard.run(() => runScript(connection, script, key, args));
 
+  // The fetch order of this process's latest invalidation recorded by Redis, in its epoch: a `filled` text of a lower
+  // order was written before it, and may reach this process after its call settled (the bus is another connection,
+  // and may run late): a reader takes no such text, it reads Redis (see `fillTextUsable`).
+  let ownInvalidation: { epoch: string; order: number } | undefined;
   const send = (invalidation: Invalidation): Promise<InvalidateReply | undefined> =>
-    run(INVALIDATE, `${prefix}gen`, invalidateArgs(prefix, invalidation)).then(decodeInvalidateReply);
+    run(INVALIDATE, `${prefix}gen`, invalidateArgs(prefix, invalidation))
+      .then(decodeInvalidateReply)
+      .then((reply) => {
+        const order = Number(reply?.order);
+        if (reply !== undefined && Number.isSafeInteger(order)) {
+          const latest = ownInvalidation?.epoch === reply.epoch ? ownInvalidation.order : 0;
+          ownInvalidation = { epoch: reply.epoch, order: Math.max(latest, order) };
+        }
+        return reply;
+      });
 
   /** What a bus message means for this process: a waiting reader woken, or in-process copies dropped. */
   const hear = (message: BusMessage | undefined): void => {
@@ -174,6 +187,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     nameMemo,
     listening: () => listening,
     watchFills: fills.watch,
+    fillOrderFloor: (epoch) => (ownInvalidation?.epoch === epoch ? ownInvalidation.order : 0),
     onProblem: report,
     onEpoch: (epoch) => markKeys(epoch),
   };
