@@ -1,4 +1,5 @@
 import { SecretRefConfigError } from '../errors.js';
+import { within } from '../timeout.js';
 import {
   type AnyClient,
   connectionOf,
@@ -147,6 +148,9 @@ function sharedSubscriberOf(client: object, open: () => RedisSubscriber): RedisS
 }
 
 /** Listening on the user's own subscriber connection, which reconnects by itself and is left open on close. */
+/** How long `close` waits for a subscriber you gave to confirm it left the channel: a paused Redis never does. */
+const UNSUBSCRIBE_WAIT_MS = 1_000;
+
 function givenSubscriber(sub: AnyClient): RedisSubscriber {
   const ioredis = isIoredis(sub);
   let closed = false;
@@ -188,9 +192,11 @@ function givenSubscriber(sub: AnyClient): RedisSubscriber {
       for (const [event, listener] of listeners) sub.off?.(event, listener);
       if (ioredis) sub.off?.('message', onChannel!);
       try {
-        await (sub.unsubscribe as Fn).call(sub, channelName, ...(ioredis ? [] : [onChannel]));
+        const left = (sub.unsubscribe as Fn).call(sub, channelName, ...(ioredis ? [] : [onChannel]));
+        await within(Promise.resolve(left), UNSUBSCRIBE_WAIT_MS, new Error('unsubscribe unanswered'));
       } catch {
-        // Its connection is down: nothing left to release.
+        // Its connection is down, or Redis does not answer (paused): nothing more to wait for; the client leaves
+        // the channel when it can.
       }
     },
   };

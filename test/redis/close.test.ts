@@ -48,4 +48,25 @@ describe.each(FLAVOURS)('close() (%s)', (flavour) => {
     await closeClient(subscriber);
     await closeClient(client);
   });
+
+  it('returns within about a second when Redis does not answer the unsubscribe of a subscriber you gave', async () => {
+    const client = await connectClient(flavour, redis().url);
+    const subscriber = await connectClient(flavour, redis().url);
+    const cache = createRedisSecretCache({ client, subscriber, encryptionKey: KEY_A, namespace: 'close' });
+    await until(() => cache.isListening());
+    redis().pause();
+    const began = performance.now();
+    const closing = cache.close().then(() => performance.now() - began);
+    // Resumed after 3 s whatever happens, so that a close that waits for Redis fails here and not in the next test.
+    const tookMs = await Promise.race([
+      closing,
+      new Promise<number>((resolve) => setTimeout(resolve, 3_000, Number.POSITIVE_INFINITY)),
+    ]);
+    redis().resume();
+    await closing;
+    expect(tookMs).toBeLessThan(2_500);
+    expect(cache.isListening()).toBe(false);
+    await closeClient(subscriber);
+    await closeClient(client);
+  });
 });
