@@ -3,6 +3,7 @@ import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
+import type { NegativeMemo } from './negative.js';
 import type { CacheStore, EntryOwner, FlightItem, InFlight } from './store.js';
 import type { SharedHit, SharedMiss } from './tier.js';
 
@@ -35,6 +36,8 @@ export interface RequestContext {
   scopeReady?: Promise<void> | undefined;
   /** Where each shared entry that failed to decrypt or verify is counted (`stats().sharedRejected`). */
   counters: { sharedRejected: number };
+  /** Remembered `secret_not_found` / `access_denied` answers; `undefined` when `negativeTtlMs` is 0. */
+  negative?: NegativeMemo | undefined;
 }
 
 /**
@@ -71,6 +74,15 @@ export function startRequest(
     if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
     else ticket?.release();
     const { previous, committed } = settle(item.key, answer, freshForMs);
+    // A failure is remembered under the store's rule: not when an invalidation came during its fetch.
+    if (answer.ok || committed) {
+      context.negative?.record(
+        item.key,
+        item.locator.secretId,
+        answer.ok ? undefined : answer.error,
+        Date.now(),
+      );
+    }
     // A read past the caches drops the shared entry and tells every process, whether or not this process held a
     // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis — unless
     // an invalidation heard during its fetch made the answer older than that (the store refused it): then only the

@@ -26,7 +26,12 @@ export function createInvalidationLog() {
       if (records.length > INVALIDATION_LOG_SIZE) floor = records.shift()!.generation;
     },
     /** True when an invalidation recorded after generation `since` concerns this answer. */
-    concerns(since: number, owner: EntryOwner, secretId: string, payload: SecretPayload): boolean {
+    concerns(
+      since: number,
+      owner: EntryOwner,
+      secretId: string,
+      payload: SecretPayload | undefined,
+    ): boolean {
       if (since < floor) return true;
       for (let index = records.length - 1; index >= 0; index--) {
         const record = records[index]!;

@@ -15,11 +15,7 @@ export type NegativeMemo = NonNullable<ReturnType<typeof createNegativeMemo>>;
 export function createNegativeMemo(ttlMs: number, maxSize: number) {
   if (!(ttlMs > 0)) return undefined;
   const memo = new QuickLRU<string, { error: SecretRefError; until: number; secretId: string }>({ maxSize });
-  // Counts the invalidations: an answer to a read that began before one is not remembered.
-  let generation = 0;
   return {
-    /** What a read notes before it asks: see `record`. */
-    mark: (): number => generation,
     /** The remembered error of `key`, while it lasts. */
     get(key: string, now: number): SecretRefError | undefined {
       const found = memo.get(key);
@@ -29,19 +25,13 @@ export function createNegativeMemo(ttlMs: number, maxSize: number) {
       return undefined;
     },
     /**
-     * Remembers a failed answer if it is one to remember and no invalidation came since the read began (`since`,
-     * from `mark`); a success forgets.
+     * Remembers a failed answer if it is one to remember; a success forgets. The caller asks only for an answer the
+     * store's commit rule let through (no invalidation came during its fetch).
      */
-    record(
-      key: string,
-      secretId: string,
-      error: SecretRefError | undefined,
-      now: number,
-      since: number,
-    ): void {
-      if (error !== undefined && REMEMBERED.has(error.code)) {
-        if (since === generation) memo.set(key, { error, until: now + ttlMs, secretId });
-      } else memo.delete(key);
+    record(key: string, secretId: string, error: SecretRefError | undefined, now: number): void {
+      if (error !== undefined && REMEMBERED.has(error.code))
+        memo.set(key, { error, until: now + ttlMs, secretId });
+      else memo.delete(key);
     },
     /** Forgets one key (a `refresh: true` read). */
     drop(key: string): void {
@@ -49,7 +39,6 @@ export function createNegativeMemo(ttlMs: number, maxSize: number) {
     },
     /** Forgets every key of one secret (whatever id form it was read by), or everything. */
     forget(secretId?: string): void {
-      generation += 1;
       if (secretId === undefined) {
         memo.clear();
         return;

@@ -2,7 +2,6 @@ import { abortError, raceAbort } from '../abort.js';
 import type { SecretLocator, SecretProvider } from '../types.js';
 import { cacheKeyFor, isCurrentLocator, normalizeLocator } from './cache-key.js';
 import { type Missing, type RequestContext, startRequest } from './fetch.js';
-import type { NegativeMemo } from './negative.js';
 import { servedServices, unservedOutcome } from './services.js';
 import type { CachedPayload, FlightOutcome, InFlight } from './store.js';
 import { oneVersionPerSecret } from './versions.js';
@@ -70,8 +69,6 @@ const NO_OPTIONS: ReadOptions = {};
 interface ReadThroughOptions extends RequestContext {
   /** The manager's counters, updated by each read. */
   counters: ReadCounters;
-  /** Remembered `secret_not_found` / `access_denied` answers; `undefined` when `negativeTtlMs` is 0. */
-  negative?: NegativeMemo | undefined;
 }
 
 /**
@@ -172,8 +169,6 @@ export function createReadThrough(context: ReadThroughOptions): ReadThrough {
         missing.push({ key, locator });
       }
     }
-    // A not-found answer is remembered only when no invalidation came after this mark (taken before any request).
-    const since = negative?.mark() ?? 0;
     // (3) + (4): current versions in one request when the provider batches, pinned versions one by one.
     const started = new Map<string, string>();
     for (const request of requestsOf(provider, missing)) {
@@ -197,9 +192,6 @@ export function createReadThrough(context: ReadThroughOptions): ReadThrough {
           counters.refreshErrors++;
           emit?.({ type: 'stale', secretId, tier: 'memory' });
         }
-      }
-      if (negative !== undefined && secretId !== undefined) {
-        negative.record(key, secretId, outcome.ok ? undefined : outcome.error, Date.now(), since);
       }
       byKey.set(key, outcome);
     });

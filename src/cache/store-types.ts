@@ -104,7 +104,7 @@ export interface CacheStore {
      * Hands the provider's (or the shared tier's) result to every reader and stores it when the invalidation rule
      * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. Returns the value the key
      * held before a successful fetch, fresh or not (for `changed` events), and whether the rule let the answer be
-     * committed (an answer it refused must not be written to the shared tier either).
+     * committed (an answer it refused must not be written to the shared tier, nor a failure it refused remembered).
      */
     settle(
       key: string,

@@ -209,9 +209,11 @@ export function createCacheStore(
             resolve({ ok: true, value, stale: false });
             return { previous, committed };
           }
+          // A failure is never stored, but the rule still says whether it may be remembered (`negativeTtlMs`).
+          const committed = current && !log.concerns(since, item.owner, item.secretId, undefined);
           landed();
           resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
-          return { previous: undefined, committed: false };
+          return { previous: undefined, committed };
         },
       };
     },
