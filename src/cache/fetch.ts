@@ -3,9 +3,8 @@ import type { Emit } from '../events.js';
 import { asSecretRefError, checkFetchResult, checkPayload, malformed } from '../provider/answer.js';
 import type { FetchResult, SecretLocator, SecretPayload, SecretProvider } from '../types.js';
 import { versionSpec } from './cache-key.js';
-import type { NegativeMemo } from './negative.js';
 import type { CacheStore, EntryOwner, FlightItem, InFlight } from './store.js';
-import type { SharedHit, SharedMiss } from './tier.js';
+import type { SharedHit, SharedMark, SharedMiss } from './tier.js';
 
 /** A key to fetch and the locator it stands for. */
 export interface Missing {
@@ -36,8 +35,6 @@ export interface RequestContext {
   scopeReady?: Promise<void> | undefined;
   /** Where each shared entry that failed to decrypt or verify is counted (`stats().sharedRejected`). */
   counters: { sharedRejected: number };
-  /** Remembered `secret_not_found` / `access_denied` answers; `undefined` when `negativeTtlMs` is 0. */
-  negative?: NegativeMemo | undefined;
 }
 
 /**
@@ -62,6 +59,7 @@ export function startRequest(
   const { signal } = flight.controller;
   const began = performance.now();
   const tickets = new Map<Missing, SharedMiss>();
+  let since: SharedMark | undefined;
 
   const finish = (
     item: Missing,
@@ -74,22 +72,15 @@ export function startRequest(
     if (ticket !== undefined && answer.ok) ticket.commit(answer.payload);
     else ticket?.release();
     const { previous, committed } = settle(item.key, answer, freshForMs);
-    // A failure is remembered under the store's rule: not when an invalidation came during its fetch.
-    if (answer.ok || committed) {
-      context.negative?.record(
-        item.key,
-        item.locator.secretId,
-        answer.ok ? undefined : answer.error,
-        Date.now(),
-      );
-    }
     // A read past the caches drops the shared entry and tells every process, whether or not this process held a
     // copy (what it held says nothing of what Redis and the others hold), and leaves what it read in Redis — unless
     // an invalidation heard during its fetch made the answer older than that (the store refused it): then only the
-    // drop. (An invalidation whose bus message comes after the answer is not seen here: see src/redis/PROTOCOL.md.)
+    // drop. An invalidation whose bus message comes after the answer is not heard here: the tier refuses the write by
+    // the mark taken before the fetch (src/redis/PROTOCOL.md).
     if (mode.refresh && answer.ok && from === 'provider' && scope !== undefined) {
       const { locator } = item;
-      const replacement = committed ? { locator, payload: answer.payload } : undefined;
+      const replacement =
+        committed && since !== undefined ? { locator, payload: answer.payload, since } : undefined;
       void store.tier?.invalidate(scope, locator.secretId, replacement);
     }
     if (emit === undefined) return;
@@ -158,6 +149,8 @@ export function startRequest(
       scope = context.owner.scope;
     }
     if (scope === undefined || store.tier === undefined || mode.refresh) {
+      // A read past the caches notes where the shared store stands before it asks the provider (one round trip).
+      if (mode.refresh && scope !== undefined) since = await store.tier?.mark?.(scope);
       await fetchNow(missing);
       return;
     }

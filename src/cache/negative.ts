@@ -1,6 +1,7 @@
 import QuickLRU from 'quick-lru';
 import type { SecretRefError } from '../errors.js';
-import { mayNameSameSecret } from '../ref/secret-names.js';
+import type { Concerns } from './invalidation-log.js';
+import type { EntryOwner } from './store-types.js';
 
 /** The answers remembered: a reference that does not exist, or that these credentials may not read. */
 const REMEMBERED = new Set(['secret_not_found', 'access_denied']);
@@ -10,11 +11,15 @@ export type NegativeMemo = NonNullable<ReturnType<typeof createNegativeMemo>>;
 
 /**
  * Remembered `secret_not_found` / `access_denied` answers per cache key (`negativeTtlMs`), at most `maxSize` of
- * them; `undefined` when the option is off.
+ * them; `undefined` when the option is off. Part of the store, so that whatever drops a secret's entries (an
+ * invalidation by any manager of the cache, a bus message) forgets its remembered failures too.
  */
 export function createNegativeMemo(ttlMs: number, maxSize: number) {
   if (!(ttlMs > 0)) return undefined;
-  const memo = new QuickLRU<string, { error: SecretRefError; until: number; secretId: string }>({ maxSize });
+  const memo = new QuickLRU<
+    string,
+    { error: SecretRefError; until: number; owner: EntryOwner; secretId: string }
+  >({ maxSize });
   return {
     /** The remembered error of `key`, while it lasts. */
     get(key: string, now: number): SecretRefError | undefined {
@@ -25,25 +30,19 @@ export function createNegativeMemo(ttlMs: number, maxSize: number) {
       return undefined;
     },
     /**
-     * Remembers a failed answer if it is one to remember; a success forgets. The caller asks only for an answer the
-     * store's commit rule let through (no invalidation came during its fetch).
+     * The answer the store's commit rule let through for `key`: a failure to remember is remembered, anything else
+     * (a value, another failure) forgets.
      */
-    record(key: string, secretId: string, error: SecretRefError | undefined, now: number): void {
+    record(key: string, owner: EntryOwner, secretId: string, error: SecretRefError | undefined): void {
       if (error !== undefined && REMEMBERED.has(error.code))
-        memo.set(key, { error, until: now + ttlMs, secretId });
+        memo.set(key, { error, until: Date.now() + ttlMs, owner, secretId });
       else memo.delete(key);
     },
-    /** Forgets one key (a `refresh: true` read). */
-    drop(key: string): void {
-      memo.delete(key);
-    },
-    /** Forgets every key of one secret (whatever id form it was read by), or everything. */
-    forget(secretId?: string): void {
-      if (secretId === undefined) {
-        memo.clear();
-        return;
+    /** Forgets what an invalidation concerns, but `keep`. */
+    drop(concerns: Concerns, keep: readonly string[] | undefined): void {
+      for (const [key, { owner, secretId }] of [...memo]) {
+        if (concerns(owner, secretId) && !keep?.includes(key)) memo.delete(key);
       }
-      for (const [key, value] of memo) if (mayNameSameSecret(value.secretId, secretId)) memo.delete(key);
     },
   };
 }

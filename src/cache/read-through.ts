@@ -65,7 +65,7 @@ export interface KeptRead {
 
 const NO_OPTIONS: ReadOptions = {};
 
-/** What one manager's read path is made of: what its requests share, its counters and its remembered failures. */
+/** What one manager's read path is made of: what its requests share, and its counters. */
 interface ReadThroughOptions extends RequestContext {
   /** The manager's counters, updated by each read. */
   counters: ReadCounters;
@@ -80,7 +80,7 @@ interface ReadThroughOptions extends RequestContext {
  *   const outcomes = await read([{ secretId: 'prod/db' }]);
  */
 export function createReadThrough(context: ReadThroughOptions): ReadThrough {
-  const { provider, store, counters, emit, negative } = context;
+  const { provider, store, counters, emit } = context;
   const aheadMs = store.options?.refreshAheadMs ?? 0;
   const keyOf = cacheKeyFor(provider.identity);
   const served = servedServices(provider);
@@ -144,15 +144,12 @@ export function createReadThrough(context: ReadThroughOptions): ReadThrough {
         waits.set(key, Promise.resolve(unservedOutcome(provider, locator)));
         continue;
       }
-      const remembered = negative && (refresh ? negative.drop(key) : negative.get(key, now));
-      if (remembered) {
-        counters.negativeHits++;
-        emit?.({ type: 'hit', secretId, tier: 'memory', code: remembered.code });
-        waits.set(key, Promise.resolve({ ok: false, error: remembered }));
-        continue;
-      }
       const found = refresh ? ({ state: 'miss' } as const) : store.lookup(key, now);
-      if (found.state === 'fresh' || found.state === 'stale') {
+      if (found.state === 'remembered') {
+        counters.negativeHits++;
+        emit?.({ type: 'hit', secretId, tier: 'memory', code: found.error.code });
+        waits.set(key, Promise.resolve({ ok: false, error: found.error }));
+      } else if (found.state === 'fresh' || found.state === 'stale') {
         if (found.state === 'fresh') hit(key, locator, now);
         else {
           counters.hits++;
@@ -204,7 +201,6 @@ export function createReadThrough(context: ReadThroughOptions): ReadThrough {
         const outcome = byKey.get(key);
         if (outcome === undefined || !outcome.ok || outcome.stale) continue;
         store.invalidate({ identity: provider.identity, secretId, keep });
-        negative?.forget(secretId);
       }
     }
     const outcomes = keys.map((key) => byKey.get(key)!);

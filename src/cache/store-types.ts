@@ -59,6 +59,8 @@ export interface EntryOwner {
 /** What a key holds now. `stale`: expired, but a refresh failed a moment ago and the next try is not due yet. */
 type Lookup =
   | { state: 'fresh'; value: CachedPayload }
+  /** A `secret_not_found` / `access_denied` answer remembered for `negativeTtlMs`. */
+  | { state: 'remembered'; error: SecretRefError }
   | { state: 'stale'; value: CachedPayload }
   | { state: 'inflight'; inflight: InFlight }
   | { state: 'miss' };
@@ -104,7 +106,8 @@ export interface CacheStore {
      * Hands the provider's (or the shared tier's) result to every reader and stores it when the invalidation rule
      * allows (see {@link CacheStore.invalidate}); `freshForMs` caps the entry's lifetime. Returns the value the key
      * held before a successful fetch, fresh or not (for `changed` events), and whether the rule let the answer be
-     * committed (an answer it refused must not be written to the shared tier, nor a failure it refused remembered).
+     * committed (an answer it refused must not be written to the shared tier). A failure is never stored; the rule
+     * decides whether it is remembered (`negativeTtlMs`), and `committed` is false.
      */
     settle(
       key: string,

@@ -6,6 +6,7 @@ import type { SecretPayload } from '../types.js';
 import { errorBackoffMs } from './backoff.js';
 import { Entry } from './entry.js';
 import { type Concerns, createInvalidationLog } from './invalidation-log.js';
+import { createNegativeMemo } from './negative.js';
 import type { ResolvedSecretCacheOptions } from './options.js';
 import type {
   CachedPayload,
@@ -47,6 +48,8 @@ export function createCacheStore(
   // readers, never put in an entry, not even by `adopt`.
   const refused = new WeakSet<CachedPayload>();
   const log = createInvalidationLog();
+  // Remembered not-found / access-denied answers (`negativeTtlMs`), dropped with the entries an invalidation drops.
+  const negative = options && createNegativeMemo(options.negativeTtlMs, options.maxSize);
   let liveFlights = 0;
   let lastSeq = 0;
 
@@ -84,6 +87,7 @@ export function createCacheStore(
     keep?: readonly string[],
   ) => {
     if (liveFlights > 0) log.record(concerns);
+    negative?.drop(concerns, keep);
     for (const [key, running] of [...inflight]) {
       if (concerns(running.owner, running.secretId)) inflight.delete(key);
     }
@@ -130,6 +134,8 @@ export function createCacheStore(
     options,
     tier,
     lookup(key, now = Date.now()) {
+      const remembered = negative?.get(key, now);
+      if (remembered !== undefined) return { state: 'remembered', error: remembered };
       const entry = lru?.get(key);
       if (entry !== undefined) {
         if (now < entry.expiresAt) return { state: 'fresh', value: entry };
@@ -203,17 +209,21 @@ export function createCacheStore(
               value.json = previous.json;
             }
             const committed = current && !log.concerns(since, item.owner, item.secretId, result.payload);
-            if (committed) put(key, value, freshForMs);
-            else refused.add(value);
+            if (committed) {
+              put(key, value, freshForMs);
+              negative?.record(key, item.owner, item.secretId, undefined);
+            } else refused.add(value);
             landed();
             resolve({ ok: true, value, stale: false });
             return { previous, committed };
           }
           // A failure is never stored, but the rule still says whether it may be remembered (`negativeTtlMs`).
-          const committed = current && !log.concerns(since, item.owner, item.secretId, undefined);
+          if (current && !log.concerns(since, item.owner, item.secretId, undefined)) {
+            negative?.record(key, item.owner, item.secretId, result.error);
+          }
           landed();
           resolve(current ? fallback(key, result.error) : { ok: false, error: result.error });
-          return { previous: undefined, committed };
+          return { previous: undefined, committed: false };
         },
       };
     },

@@ -31,6 +31,13 @@ export function guardTier(tier: SharedTier): SharedTier {
       }
       return locators.map((_, index) => guardRead(Array.isArray(reads) ? reads[index] : undefined, true));
     },
+    async mark(scope) {
+      try {
+        return await tier.mark?.(scope);
+      } catch {
+        return undefined;
+      }
+    },
     async invalidate(scope, secretId, replacement) {
       try {
         await tier.invalidate(scope, secretId, replacement);

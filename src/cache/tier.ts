@@ -33,23 +33,41 @@ export interface SharedTier {
     options?: { readonly aheadMs?: number },
   ): Promise<SharedRead[]>;
   /**
+   * Where the shared store stands now: a read past the caches takes it before its fetch and gives it back with
+   * what it fetched (`invalidate`'s `replacement`). `undefined` when the tier cannot say (the answer is then not
+   * written, only the invalidation). Never rejects.
+   */
+  mark?(scope: string): Promise<SharedMark | undefined>;
+  /**
    * Drops one secret (every id form it was read by, every version) or, without `secretId`, every entry of the
    * scope — in the shared store and, over the bus, in every process. A `commit` of a fetch that began before this
    * call is refused (a generation check). The returned promise (which never rejects) settles once the shared
    * store recorded it (or could not) and this process's own listeners have been told, without waiting for the bus.
-   * With `replacement` (a read past the caches: what it fetched before invalidating), that value is written as the
-   * entry right after the invalidation, so the fleet reads it from the shared store rather than the provider.
+   * With `replacement` (a read past the caches: what it fetched, and the `mark` taken before that fetch), that value
+   * is written as the entry right after the invalidation, so the fleet reads it from the shared store rather than
+   * the provider — unless an invalidation of the secret was recorded after the mark (by any process, however late
+   * its bus message): the answer may then be older than the version that invalidation announced.
    */
   invalidate(
     scope: string,
     secretId?: string,
-    replacement?: { readonly locator: SecretLocator; readonly payload: SecretPayload },
+    replacement?: {
+      readonly locator: SecretLocator;
+      readonly payload: SecretPayload;
+      readonly since: SharedMark;
+    },
   ): Promise<void>;
   /**
    * Registers the listener for invalidations made by other processes, and for a lost subscription (then
    * `scope` is `undefined`: drop every shared entry, since what was missed cannot be known). Returns the unsubscribe.
    */
   onInvalidate(listener: (message: SharedInvalidation) => void): () => void;
+}
+
+/** A point in the shared store's sequence of invalidations (see {@link SharedTier.mark}). */
+export interface SharedMark {
+  readonly epoch: string;
+  readonly seq: string;
 }
 
 /** The answer of {@link SharedTier.read} for one locator: a hit, a miss to fetch, or a wait on another process. */

@@ -1,7 +1,6 @@
 import { checkOptionsObject, raceAbort, readFlag, readSignal } from '../abort.js';
 import { identityKeyPrefix } from '../cache/cache-key.js';
 import { cacheStoreOf, type SecretCache } from '../cache/create-secret-cache.js';
-import { createNegativeMemo } from '../cache/negative.js';
 import { resolveCacheOptions, type SecretCacheOptions } from '../cache/options.js';
 import { createReadThrough, type ReadCounters, type ReadOptions } from '../cache/read-through.js';
 import { type CachedPayload, type CacheStore, createCacheStore } from '../cache/store.js';
@@ -139,14 +138,12 @@ export function createSecretManager(
     negativeHits: 0,
     sharedRejected: 0,
   };
-  const negative = createNegativeMemo(store.options?.negativeTtlMs ?? 0, store.options?.maxSize ?? 1_000);
   const readThrough = createReadThrough({
     provider,
     store,
     counters,
     owner,
     emit,
-    negative,
     scopeReady,
   });
   const readRefs = createRefReader(readThrough);
@@ -211,7 +208,6 @@ export function createSecretManager(
     invalidate(input?: SecretRef | string): void {
       const secretId = input === undefined ? undefined : toRef(input).secretId;
       store.invalidate({ identity: provider.identity, ...(secretId === undefined ? {} : { secretId }) });
-      negative?.forget(secretId);
       emit?.({ type: 'invalidated', ...(secretId === undefined ? {} : { secretId }), source: 'local' });
       const shareDrop = (): void => {
         if (owner.scope !== undefined) void store.tier?.invalidate(owner.scope, secretId);

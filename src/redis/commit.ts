@@ -131,8 +131,9 @@ function renewWhileFetching(context: ReadContext, leaseKey: string, token: strin
 }
 
 /**
- * Commits `payload` for `locator` under `generation` (see COMMIT in scripts.ts); false when nothing was sent (an
- * entry that would live no time, a payload larger than the tier shares, or one that cannot be encoded). Never throws.
+ * Commits `payload` for `locator` under `generation` (see COMMIT in scripts.ts; `ownSeq`: the invalidation a read
+ * past the caches made after its fetch); false when nothing was sent (an entry that would live no time, a payload
+ * larger than the tier shares, or one that cannot be encoded). Never throws.
  * @example
  *   writeEntry(context, names, { secretId: 'prod/db' }, generation, undefined, payload);
  */
@@ -140,7 +141,7 @@ export function writeEntry(
   context: ReadContext,
   names: readonly ScopeNames[],
   locator: SecretLocator,
-  generation: Generation,
+  generation: Generation & { readonly ownSeq?: string },
   token: string | undefined,
   payload: SecretPayload,
 ): boolean {
@@ -160,6 +161,7 @@ export function writeEntry(
       epoch: generation.epoch,
       seq: generation.seq,
       order: generation.order,
+      ownSeq: generation.ownSeq,
       name,
       sealed,
       ttlMs: lifetime,

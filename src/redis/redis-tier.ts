@@ -220,7 +220,7 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
     markedEpoch = epoch;
     const fields = keys.flatMap((key) => [key.id, String(Date.now())]);
     guard
-      .run(() => connection.command(['HSET', `${prefix}keys`, ...fields]))
+      .run(() => connection.command(['HSET', `${prefix}keys`, ...fields], `${prefix}keys`))
       .catch(() => {
         markedEpoch = undefined;
       });
@@ -274,6 +274,14 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
       if (!names || closed || guard.skipping) return locators.map(() => PLAIN_MISS);
       return readShared(readContext, names, locators, signal, Math.max(0, Number(options?.aheadMs) || 0));
     },
+    async mark(scope) {
+      if (!namesOf(scope) || closed || guard.skipping) return undefined;
+      const reply = await guard
+        .run(() => connection.command(['HMGET', `${prefix}gen`, 'epoch', 'seq'], `${prefix}gen`))
+        .catch(() => undefined);
+      if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
+      return { epoch: reply[0], seq: typeof reply[1] === 'string' ? reply[1] : '0' };
+    },
     async invalidate(scope, secretId, replacement) {
       const names = namesOf(scope);
       if (!names || closed) return;
@@ -289,10 +297,15 @@ export function createRedisTier(config: RedisTierConfig): RedisTier {
               names.map((name) => name.entry({ secretId })),
             );
       const reply = await invalidateNow(invalidation, false);
-      // What a read past the caches fetched, written under this very invalidation: a commit from any read before it
-      // is refused by the log, and any fetch that reads after it has a later order and may replace this entry.
+      // What a read past the caches fetched, written with this invalidation's order: a commit from any read before
+      // it is refused by the log, and any fetch that reads after it has a later order and may replace this entry.
+      // Its log is read from the mark taken before that fetch (this invalidation aside): an invalidation of the
+      // secret by another process since then refuses it, however late that one's bus message.
       if (reply !== undefined && replacement !== undefined && !closed) {
-        writeEntry(readContext, names, replacement.locator, reply, undefined, replacement.payload);
+        const { since, locator, payload } = replacement;
+        if (since.epoch !== reply.epoch) return;
+        const generation = { epoch: reply.epoch, seq: since.seq, order: reply.order, ownSeq: reply.seq };
+        writeEntry(readContext, names, locator, generation, undefined, payload);
       }
     },
     onInvalidate(listener) {

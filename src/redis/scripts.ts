@@ -232,14 +232,16 @@ if seq < floor or seq > current then
   return refuse()
 end
 local concerned = {}
-for i = 13, #ARGV do concerned[ARGV[i]] = true end
+for i = 14, #ARGV do concerned[ARGV[i]] = true end
+-- The invalidation a read past the caches made after its fetch, and commits under: the one record not held against it.
+local own = tonumber(ARGV[13])
 if current > seq then
   -- Every sequence after the read must still be in the log (an evicted or trimmed log refuses the write), and
   -- none of them may name one of the entry's forms or scopes.
   local later = redis.call('ZRANGEBYSCORE', prefix .. 'log', '(' .. seq, '+inf', 'WITHSCORES')
   local seen, distinct = {}, 0
   for i = 1, #later, 2 do
-    if concerned[string.match(later[i], ':(.*)$')] then
+    if tonumber(later[i + 1]) ~= own and concerned[string.match(later[i], ':(.*)$')] then
       return refuse()
     end
     if not seen[later[i + 1]] then
@@ -265,9 +267,9 @@ end
 redis.call('SET', key, ARGV[11] .. '.' .. ARGV[5], 'PX', ARGV[6])
 local scopes = tonumber(ARGV[10])
 local indexMs = tonumber(ARGV[8])
-for i = 13, #ARGV do
+for i = 14, #ARGV do
   local index
-  if i < 13 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
+  if i < 14 + scopes then index = prefix .. 's:' .. epoch .. ':' .. ARGV[i]
   else index = prefix .. 'i:' .. epoch .. ':' .. ARGV[i] end
   redis.call('SADD', index, key)
   if redis.call('PTTL', index) < indexMs then redis.call('PEXPIRE', index, indexMs) end
@@ -291,6 +293,11 @@ interface CommitArgs extends Generation {
   readonly notice: string;
   /** The `filled` message without a text, published when the commit is refused and lets the caller's lease go. */
   readonly refusedNotice: string;
+  /**
+   * The sequence of the invalidation a read past the caches made after its fetch (its `seq` is from before the
+   * fetch): that invalidation alone is not held against the commit. `undefined` for any other commit.
+   */
+  readonly ownSeq?: string | undefined;
   readonly scopes: readonly string[];
   readonly forms: readonly string[];
 }
@@ -310,6 +317,7 @@ export function commitArgs(args: CommitArgs): string[] {
     String(args.scopes.length),
     args.order,
     args.refusedNotice,
+    args.ownSeq ?? '0',
     ...args.scopes,
     ...args.forms,
   ];

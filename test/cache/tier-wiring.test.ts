@@ -192,6 +192,38 @@ describe('the shared tier, as the manager reads through it', () => {
     expect(committed).toEqual(['held', 'released']);
   });
 
+  it('a read past the caches hands the tier the mark it took before its fetch, and writes nothing back without one', async () => {
+    for (const mark of [
+      async () => ({ epoch: 'e1', seq: '7' }),
+      async () => undefined,
+      async () => {
+        throw new Error('redis down');
+      },
+    ]) {
+      const options = resolveCacheOptions({});
+      const calls: string[] = [];
+      const provider = createMemoryProvider({ db: 'v1' });
+      const tier: SharedTier = {
+        scopeOf: () => 'scope',
+        read: async (_scope, locators) => locators.map(() => ({ hit: false, commit() {}, release() {} })),
+        mark: async (scope) => {
+          calls.push(`mark ${scope} after ${provider.apiCalls()} calls`);
+          return mark();
+        },
+        invalidate: async (_scope, secretId, replacement) => {
+          calls.push(`invalidate ${secretId} ${JSON.stringify(replacement?.since)}`);
+        },
+        onInvalidate: () => () => undefined,
+      };
+      const manager = createSecretManager(provider, {
+        cache: buildSecretCache(options, createCacheStore(options, tier)),
+      });
+      expect(await manager.getSecret('db', { refresh: true })).toBe('v1');
+      const since = await mark().catch(() => undefined);
+      expect(calls).toStrictEqual(['mark scope after 0 calls', `invalidate db ${JSON.stringify(since)}`]);
+    }
+  });
+
   it('a provider without a shared identity skips the tier', async () => {
     const fleet = createFakeFleet();
     const provider = createMemoryProvider({ db: 'v1' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createSecretCache } from '../../src/cache/create-secret-cache.js';
 import { SecretFetchError } from '../../src/errors.js';
 import type { SecretEvent } from '../../src/events.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
@@ -160,6 +161,19 @@ describe('negativeTtlMs and invalidate', () => {
       await expect(manager.getSecret(readId)).resolves.toBe('created');
     });
   }
+
+  it('a not-found answer is forgotten by invalidate on another manager of the same cache and provider', async () => {
+    const { provider, create } = creatable();
+    const cache = createSecretCache({ negativeTtlMs: 60_000 });
+    const reader = createSecretManager(provider, { cache });
+    const operator = createSecretManager(provider, { cache });
+    await expect(reader.getSecret('db')).rejects.toMatchObject({ code: 'secret_not_found' });
+
+    create('created');
+    operator.invalidate(arn);
+
+    await expect(reader.getSecret('db')).resolves.toBe('created');
+  });
 
   it('a not-found answer of a fetch that began before invalidate is not remembered', async () => {
     // Prepare: the fetch finds nothing, then waits

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SharedHit, SharedMiss } from '../../src/cache/tier.js';
+import { SecretFetchError } from '../../src/errors.js';
 import { createSecretManager } from '../../src/manager/create-secret-manager.js';
 import { createMemoryProvider } from '../../src/provider/memory.js';
 import type { SecretLocator } from '../../src/types.js';
@@ -73,9 +74,16 @@ describe('the shared tier under racing writers and a late bus', () => {
     expect((answer as SharedHit).payload.secretString).toBe('pw-2');
   });
 
-  /** A manager over a fresh cache whose provider answers what AWS held when the call began, after `delayMs`. */
-  const member = async (aws: { value: string }, delayMs = 0) => {
-    const made = await cache();
+  /**
+   * A manager over a fresh cache (`options` for it) whose provider answers what AWS held when the call began, after
+   * `delayMs` (no value: the secret does not exist).
+   */
+  const member = async (
+    aws: { value: string | undefined },
+    delayMs = 0,
+    options: Parameters<typeof cache>[0] = {},
+  ) => {
+    const made = await cache(options);
     const source = {
       kind: 'memory',
       identity: 'races',
@@ -85,6 +93,8 @@ describe('the shared tier under racing writers and a late bus', () => {
         source.calls++;
         const seen = aws.value;
         await sleep(delayMs);
+        if (seen === undefined)
+          throw new SecretFetchError('secret_not_found', 'no such secret', { ref: locator.secretId });
         return { secretString: seen, name: locator.secretId };
       },
     };
@@ -106,6 +116,48 @@ describe('the shared tier under racing writers and a late bus', () => {
     await sleep(200);
     const late = await member(aws);
     expect(await late.manager.getSecret('prod/db')).toBe('pw-2');
+  });
+
+  it('a read past the caches never writes back what it fetched before an invalidation whose bus message reaches it late', async () => {
+    const aws = { value: 'pw-1' };
+    const proxy = await startDelayProxy(redis().port, 0);
+    proxies.push(proxy);
+    const subscriber = await connectClient('node-redis', proxy.url);
+    clients.push(subscriber);
+    const rereader = await member(aws, 300, { subscriber });
+    const rotator = await member(aws);
+    expect(await rotator.manager.getSecret('prod/db')).toBe('pw-1');
+    // The re-reader's bus runs a second late: it hears the rotation only after its fetch has answered.
+    proxy.delayMs = 1_000;
+    const rereading = rereader.manager.getSecret('prod/db', { refresh: true });
+    await until(() => rereader.source.calls === 1);
+    aws.value = 'pw-2';
+    await rotator.cache.invalidateSecret('prod/db');
+    expect(await rereading).toBe('pw-1');
+    await sleep(200);
+
+    const late = await member(aws);
+    expect(await late.manager.getSecret('prod/db')).toBe('pw-2');
+  });
+
+  it('a not-found answer remembered by one process is forgotten when another invalidates the secret', async () => {
+    const aws: { value: string | undefined } = { value: undefined };
+    const reader = await member(aws, 0, { negativeTtlMs: 60_000 });
+    const creator = await member(aws);
+    await expect(reader.manager.getSecret('prod/db')).rejects.toMatchObject({ code: 'secret_not_found' });
+
+    // Another process creates the secret and tells the fleet.
+    aws.value = 'pw-1';
+    await creator.cache.invalidateSecret('prod/db');
+
+    await until(async () => {
+      try {
+        return (await reader.manager.getSecret('prod/db')) === 'pw-1';
+      } catch {
+        return false;
+      }
+    }, 2_000);
+    expect(reader.source.calls).toBe(2);
   });
 
   it("a waiter that gives up on a lease while its last read was on its way never writes under an order older than the holder's", async () => {
