@@ -32,6 +32,13 @@ function sameVersion(first: SecretPayload, second: SecretPayload): boolean {
   );
 }
 
+/**
+ * The `seq` of the last value fetched, in any store: one order for the process, not one per store, so that the
+ * values of managers with caches of their own compare too (a resolve across several of them gives one version per
+ * secret, see `oneVersionPerSecret`).
+ */
+let lastSeq = 0;
+
 /** Creates a store; without options it keeps nothing but still merges concurrent fetches of one key. */
 export function createCacheStore(
   options: ResolvedSecretCacheOptions | undefined,
@@ -51,7 +58,6 @@ export function createCacheStore(
   // Remembered not-found / access-denied answers (`negativeTtlMs`), dropped with the entries an invalidation drops.
   const negative = options && createNegativeMemo(options.negativeTtlMs, options.maxSize);
   let liveFlights = 0;
-  let lastSeq = 0;
 
   const put = (key: string, value: Entry, freshForMs: number | undefined): void => {
     if (!lru || !options) return;

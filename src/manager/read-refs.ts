@@ -19,6 +19,18 @@ export type RefReader = (
 
 const readers = new WeakMap<SecretManager, RefReader>();
 
+/**
+ * The cached value each result of a reader `resolveConnection` uses was read from, for a resolve across several
+ * managers to hold them to one version per secret (see `fetch-refs.ts`). Set once per result made, never on a warm
+ * read (which gives kept results again).
+ */
+const sources = new WeakMap<SecretResult, CachedPayload>();
+
+/** The cached value `result` was read from, when a reader of a manager this library made gave it. @internal */
+export function sourceOf(result: SecretResult): CachedPayload | undefined {
+  return sources.get(result);
+}
+
 /** Records the reader of a manager made by `createSecretManager`; the manager object is left as it is. @internal */
 export function registerReader(manager: SecretManager, read: RefReader): void {
   readers.set(manager, read);
@@ -68,8 +80,8 @@ export function createRefReader(readThrough: ReadThrough, shareResults = false):
     const outcomes = readThrough(parsed.refs, options, parsed.keys);
     const keep = shareResults ? parsed.states : undefined;
     return Array.isArray(outcomes)
-      ? toResults(inputs, parsed, outcomes, keep)
-      : outcomes.then((settled) => toResults(inputs, parsed, settled, keep));
+      ? toResults(inputs, parsed, outcomes, keep, shareResults)
+      : outcomes.then((settled) => toResults(inputs, parsed, settled, keep, shareResults));
   };
   if (!shareResults) return read;
   // The last read of a list of parsed references, by its first reference: given again, without a read, while a list
@@ -84,7 +96,7 @@ export function createRefReader(readThrough: ReadThrough, shareResults = false):
     const parsed = parseInputs(inputs, stateOf);
     const outcomes = readThrough(parsed.refs, options, parsed.keys);
     const finish = (settled: readonly FlightOutcome[]): SecretResult[] => {
-      const results = toResults(inputs, parsed, settled, parsed.states);
+      const results = toResults(inputs, parsed, settled, parsed.states, true);
       if (parsed.keys !== undefined && results.every((result) => result.ok)) {
         const read = readThrough.keep(parsed.keys, settled, parsed.refs);
         if (read !== undefined) kept.set(first, { refs: parsed.refs, read, results });
@@ -156,6 +168,7 @@ function toResults(
   { refs, errors }: Parsed,
   outcomes: readonly FlightOutcome[],
   states: readonly RefState[] | undefined,
+  shared: boolean,
 ): SecretResult[] {
   const results: SecretResult[] = new Array(inputs.length);
   let next = 0;
@@ -177,16 +190,25 @@ function toResults(
       results[index] = state.result!;
       continue;
     }
-    try {
-      const result = readSecretResult(outcome.value, ref);
-      if (state !== undefined) {
-        state.value = outcome.value;
-        state.result = result;
-      }
-      results[index] = result;
-    } catch (failure) {
-      results[index] = { ok: false, error: failure as SecretRefError };
+    const result = resultOf(outcome.value, ref);
+    if (state !== undefined) {
+      state.value = outcome.value;
+      state.result = result;
     }
+    if (shared && result.ok) sources.set(result, outcome.value);
+    results[index] = result;
   }
   return results;
+}
+
+/**
+ * The result of `ref` read from `value`: its value, or the typed error of reading it (a missing JSON key, say).
+ * @internal
+ */
+export function resultOf(value: CachedPayload, ref: SecretRef): SecretResult {
+  try {
+    return readSecretResult(value, ref);
+  } catch (failure) {
+    return { ok: false, error: failure as SecretRefError };
+  }
 }

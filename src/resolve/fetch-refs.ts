@@ -1,6 +1,7 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
+import { olderVersions } from '../cache/versions.js';
 import { SecretRefError } from '../errors.js';
-import { type RefReader, readerOf } from '../manager/read-refs.js';
+import { type RefReader, readerOf, resultOf, sourceOf } from '../manager/read-refs.js';
 import type { SecretManager, SecretResult } from '../manager/types.js';
 import type { CallOptions, SecretRef } from '../types.js';
 import type { RouteOf, Router } from './managers.js';
@@ -60,6 +61,9 @@ function fetchRefs(
   // group (or its routing failure) and its index there. A warm resolve allocates only these.
   const from: (Group | SecretResult)[] = new Array(count);
   const at: number[] = new Array(count);
+  // Managers this library made that serve this resolve: from two on, their answers are held to one version per
+  // secret.
+  let readers = 0;
   for (let index = 0; index < count; index++) {
     const ref = refs[index]!;
     const target = route(ref);
@@ -73,6 +77,7 @@ function fetchRefs(
       const read = readerOf(manager);
       group = { manager, read, refs: [], firstOf: read ? undefined : new Map(), results: undefined };
       groups.set(manager, group);
+      if (read !== undefined) readers++;
     }
     from[index] = group;
     // A manager this library made reads each cache key once however often it is named, so its references go as
@@ -102,8 +107,39 @@ function fetchRefs(
       );
     }
   }
-  if (waiting === undefined) return resultsOf(from, at);
-  return raceAbort(Promise.all(waiting), signal).then(() => resultsOf(from, at));
+  if (waiting === undefined) return settledResults(refs, from, at, readers);
+  return raceAbort(Promise.all(waiting), signal).then(() => settledResults(refs, from, at, readers));
+}
+
+/** The results once every manager has answered, one version per secret across the `readers` managers it made. */
+function settledResults(
+  refs: readonly SecretRef[],
+  from: readonly (Group | SecretResult)[],
+  at: readonly number[],
+  readers: number,
+): SecretResult[] {
+  const results = resultsOf(from, at);
+  if (readers > 1) oneVersionAcross(refs, results);
+  return results;
+}
+
+/**
+ * One secret at one version across the managers of one resolve, as within one manager's read: each manager's read
+ * held its own references to one version per secret, but not to another manager's (a name cached at v1 by one, its
+ * ARN just fetched at v2 by another, after a rotation), and a connection must never pair an old username with a new
+ * password. A result is read again from the newer value of the same secret only; a manager this library did not
+ * make gives results with no cached value, which stay as they are. `results` (a list of this resolve's own) are
+ * changed in place.
+ */
+function oneVersionAcross(refs: readonly SecretRef[], results: SecretResult[]): void {
+  const values = results.map((result) => (result.ok ? sourceOf(result) : undefined));
+  olderVersions(
+    values,
+    (value) => value,
+    (index, latest) => {
+      results[index] = resultOf(latest, refs[index]!);
+    },
+  );
 }
 
 function resultsOf(from: readonly (Group | SecretResult)[], at: readonly number[]): SecretResult[] {
