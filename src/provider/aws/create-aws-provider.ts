@@ -77,7 +77,11 @@ export function createAwsProvider(config: AwsProviderConfig): AwsProvider {
     endpoint: resolved.endpoint,
     requestTimeoutMs: resolved.client === undefined ? resolved.requestTimeoutMs : undefined,
   };
-  const ssmSettings: AwsCallSettings = { ...settings, endpoint: resolved.ssmEndpoint };
+  // Parameter Store's clients are the library's own, with its attempt deadline, an injected client or not.
+  const ssmSettings: AwsCallSettings = {
+    endpoint: resolved.ssmEndpoint,
+    requestTimeoutMs: resolved.requestTimeoutMs,
+  };
   const state: BatchState = { batchDenied: false };
   const identity = awsIdentity(resolved);
   const ssm = createSsmTransport(resolved, identity);

@@ -198,7 +198,7 @@ const CALL_CODES: ReadonlySet<string> = new Set(['invalid_credentials', 'unknown
  * network, timeout: the cache's stale-if-error rules apply to each id), the credentials or the endpoint, or one of
  * the library's own errors (no AWS answer at all). Anything else may be one id's fault.
  */
-function isWholeCallFailure(error: unknown, mapped: SecretRefError): boolean {
+export function isWholeCallFailure(error: unknown, mapped: SecretRefError): boolean {
   if (error instanceof SecretRefError) return true;
   return (mapped instanceof SecretFetchError && mapped.transient) || CALL_CODES.has(mapped.code);
 }

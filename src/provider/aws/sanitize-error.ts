@@ -7,27 +7,37 @@ const HIDDEN_EXCHANGE = ['$response', '$responseBodyText'] as const;
  * That exchange can reach the signed request (session token) and, when a response body failed to parse, the body
  * itself (a secret value); both are read-only on the original, so a copy of the same class is kept instead.
  * A credential provider's error keeps only the first line of its message: a `credential_process` failure carries
- * the process's standard error after it, which may print a key. Other errors without an exchange are returned unchanged.
+ * the process's standard error after it, which may print a key; so does a refused signature's (AWS quotes the signed
+ * headers after the first line, the session token among them). Other errors without an exchange are returned unchanged.
  */
 export function sanitizeSdkError(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return error;
   const record = error as Record<string, unknown>;
-  if (awsErrorKindOf(error) === 'no_credentials') {
-    const message = typeof record.message === 'string' ? record.message : '';
-    const newline = message.indexOf('\n');
+  const kind = awsErrorKindOf(error);
+  const text = typeof record.message === 'string' ? record.message : '';
+  const newline = text.indexOf('\n');
+  const name = typeof record.name === 'string' ? record.name : 'Error';
+  if (kind === 'no_credentials') {
     if (newline === -1) return error;
-    const line = message.slice(0, newline);
+    const line = text.slice(0, newline);
     return copyError(error, (key) => key === 'cause', line, `CredentialsProviderError: ${line}`);
   }
+  // A refused signature's message quotes, after its first line, the canonical request AWS computed: every signed
+  // header with its value, the session token (`x-amz-security-token`) among them.
+  const echoesRequest = (kind === 'invalid_credentials' || kind === 'expired_credentials') && newline !== -1;
   const holdsExchange = HIDDEN_EXCHANGE.some((key) => Object.hasOwn(error, key) && record[key] !== undefined);
-  if (!holdsExchange) return error;
-  const parseFailure = record.$responseBodyText !== undefined || typeof record.$fault !== 'string';
+  if (!holdsExchange && !echoesRequest) return error;
+  const parseFailure =
+    holdsExchange && (record.$responseBodyText !== undefined || typeof record.$fault !== 'string');
   const hidden = (key: string) =>
     (HIDDEN_EXCHANGE as readonly string[]).includes(key) || (key === 'cause' && parseFailure);
-  if (!parseFailure) return copyError(error, hidden);
-  const message = 'The response body could not be parsed (body withheld: it may hold a secret value)';
-  const name = typeof record.name === 'string' ? record.name : 'Error';
-  return copyError(error, hidden, message, `${name}: ${message}`);
+  if (parseFailure) {
+    const message = 'The response body could not be parsed (body withheld: it may hold a secret value)';
+    return copyError(error, hidden, message, `${name}: ${message}`);
+  }
+  if (!echoesRequest) return copyError(error, hidden);
+  const line = text.slice(0, newline).trimEnd();
+  return copyError(error, hidden, line, `${name}: ${line}`);
 }
 
 /** A copy of `error`, of its class, without the own properties `hidden` names; with `message` and `stack` when given. */

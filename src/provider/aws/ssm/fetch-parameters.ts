@@ -3,6 +3,7 @@ import { throwIfAborted } from '../../../abort.js';
 import { SecretFetchError, SecretRefAbortError, SecretRefError } from '../../../errors.js';
 import type { FetchResult, SecretLocator, SecretPayload } from '../../../types.js';
 import { type AwsCallSettings, callContext, describeSubject } from '../call-context.js';
+import { isWholeCallFailure } from '../fetch-many.js';
 import { mapAwsError } from '../map-error.js';
 import type { SsmTransport } from './ssm-transport.js';
 
@@ -75,9 +76,24 @@ function answers(parameter: Parameter, locator: SecretLocator): boolean {
 }
 
 /**
+ * Whether two answered parameters that fit one locator are the same answer (one parameter asked for by name and by
+ * ARN: AWS names each as it was asked): the same ARN, type, value, version and selector.
+ */
+function sameAnswer(a: Parameter, b: Parameter): boolean {
+  return (
+    a.ARN === b.ARN &&
+    a.Type === b.Type &&
+    a.Value === b.Value &&
+    a.Version === b.Version &&
+    (a.Selector ?? undefined) === (b.Selector ?? undefined)
+  );
+}
+
+/**
  * Fetches Parameter Store locators: `ssm` and `ssm-secure` in separate `GetParameters` calls (without and with
- * decryption), per region, up to 10 names a call; `InvalidParameters` become per-locator `secret_not_found`.
- * One result per locator, in order. Rejects only when aborted.
+ * decryption), per region, up to 10 names a call; `InvalidParameters` become per-locator `secret_not_found`. A call
+ * that fails for what may be one name's fault is asked again name by name. One result per locator, in order.
+ * Rejects only when aborted.
  */
 export async function fetchParameters(
   transport: SsmTransport,
@@ -125,20 +141,30 @@ export async function fetchParameters(
       );
     } catch (error) {
       if (signal?.aborted || error instanceof SecretRefAbortError) throw error;
+      const contextOf = (locator: SecretLocator | undefined) =>
+        callContext('GetParameters', locator, group.region, settings, signal);
+      // AWS fails the whole call for one name's fault (a KMS key that will not decrypt, a name the policy does not
+      // allow): unless the failure is the call's own (transient, the credentials, the endpoint), each name is asked
+      // on its own, so that the healthy ones get their values and the culprit its own error.
+      if (chunk.length > 1 && !isWholeCallFailure(error, mapAwsError(error, contextOf(undefined)))) {
+        const alone = await Promise.all(chunk.map((name) => answerChunk(group, [name])));
+        return (locator, name) => alone[chunk.indexOf(name)]!(locator, name);
+      }
       // AWS's error, mapped in Parameter Store's words for each locator the call carried.
-      return (locator) => ({
-        ok: false,
-        error: mapAwsError(error, callContext('GetParameters', locator, group.region, settings, signal)),
-      });
+      return (locator) => ({ ok: false, error: mapAwsError(error, contextOf(locator)) });
     }
     // The answer is not trusted: anything but arrays of objects is malformed for every name asked.
     const parameters = Array.isArray(answer?.Parameters) ? answer.Parameters : undefined;
     const invalid = Array.isArray(answer?.InvalidParameters) ? answer.InvalidParameters : [];
     return (locator, name) => {
       if (parameters === undefined) return malformed(locator, '`Parameters` is not a list');
-      const found = parameters.filter((p) => p !== null && typeof p === 'object' && answers(p, locator));
-      if (found.length > 1) return malformed(locator, 'it was answered twice');
-      if (found.length === 1) return toPayload(found[0]!, locator);
+      const [first, ...rest] = parameters.filter(
+        (p) => p !== null && typeof p === 'object' && answers(p, locator),
+      );
+      // One parameter asked for by name and by ARN in one call is answered twice: alike, it is one answer.
+      if (rest.some((other) => !sameAnswer(first!, other)))
+        return malformed(locator, 'it was answered twice');
+      if (first !== undefined) return toPayload(first, locator);
       if (invalid.includes(name)) return notFound(locator, group.region);
       return malformed(locator, 'it is neither in `Parameters` nor in `InvalidParameters`');
     };

@@ -15,7 +15,8 @@ export type SsmTransport = ReturnType<typeof createSsmTransport>;
 /**
  * The Parameter Store side of the AWS provider: the same credentials, region, retries and timeouts as its Secrets
  * Manager clients, `ssmEndpoint` (or the SDK's `AWS_ENDPOINT_URL_SSM`) for the endpoint. With an injected
- * `SecretsManagerClient`, the Parameter Store client takes that client's region and credentials.
+ * `SecretsManagerClient`, the Parameter Store client takes that client's region and credentials, and the default
+ * `maxAttempts` and `requestTimeoutMs`.
  */
 export function createSsmTransport(config: ResolvedAwsConfig, identity: string) {
   let sent = 0;
@@ -59,12 +60,15 @@ export function createSsmTransport(config: ResolvedAwsConfig, identity: string) 
 
 function createSsmClient(sdk: SsmSdk, config: ResolvedAwsConfig, region: string | undefined): SSMClient {
   if (config.client !== undefined) {
+    // The client is the library's, not the user's: it gets the default attempts and attempt deadline (the SDK's
+    // own defaults set no timeout, so an endpoint that never answers would hold the read for ever).
     const { region: clientRegion, credentials } = config.client.config;
-    return new sdk.SSMClient({
-      region: region ?? clientRegion,
-      credentials,
-      ...(config.ssmEndpoint === undefined ? {} : { endpoint: config.ssmEndpoint }),
-    });
+    return buildRegionClient(
+      (options) => new sdk.SSMClient({ ...options, region: region ?? clientRegion, credentials }),
+      config,
+      undefined,
+      config.ssmEndpoint,
+    );
   }
   return buildRegionClient(
     (options) => new sdk.SSMClient(options),
