@@ -37,7 +37,10 @@ export interface ResolveOpener {
 function startsWithIgnoringCase(input: string, offset: number, lowercase: string): boolean {
   if (offset + lowercase.length > input.length) return false;
   for (let i = 0; i < lowercase.length; i++) {
-    if ((input.charCodeAt(offset + i) | 0x20) !== lowercase.charCodeAt(i)) return false;
+    const code = input.charCodeAt(offset + i);
+    const want = lowercase.charCodeAt(i);
+    // Only a letter has another case: `:` is not matched by U+001A, which differs from it by the same bit.
+    if (code !== want && !(want >= 97 && want <= 122 && code === want - 32)) return false;
   }
   return true;
 }

@@ -1,3 +1,4 @@
+import { isLosslessNumber } from 'lossless-json';
 import { SecretRefConfigError } from '../errors.js';
 import { type JsonKeyPathSegment, parseJsonKeyPath } from './json-key-path.js';
 import { encodeJson } from './json-text.js';
@@ -16,8 +17,13 @@ const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,15})$/;
 /** What {@link lookupJsonKey} returns for a key the secret does not have. @internal */
 export const MISSING_KEY = Symbol('missing');
 
+/** Whether a parsed JSON value has keys: an object or an array, not an exact number kept as a `LosslessNumber`. */
+function hasKeys(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !isLosslessNumber(value);
+}
+
 function step(container: unknown, segment: JsonKeyPathSegment): unknown {
-  if (typeof container !== 'object' || container === null) return MISSING_KEY;
+  if (!hasKeys(container)) return MISSING_KEY;
   if (Array.isArray(container)) {
     const index =
       typeof segment === 'number' ? segment : ARRAY_INDEX.test(segment) ? Number(segment) : Number.NaN;
@@ -85,6 +91,6 @@ export function readJsonKey(json: unknown, jsonKey: string): JsonKeyResult {
  * Anything else (an array, a string, `null`) has no keys: `[]`; the caller decides whether that is an error.
  */
 export function listJsonKeys(json: unknown): string[] {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
+  if (!hasKeys(json) || Array.isArray(json)) return [];
   return Object.keys(json);
 }

@@ -47,7 +47,8 @@ export function planConnection(connection: unknown, maxDepth: number): Plan {
       if (matches === undefined) {
         matches = scanSecretRefs(source);
         if (matches.length === 0) return;
-        markParsed(matches);
+        // `refs` lists these references and each resolve reads them: frozen, even beside a malformed one.
+        if (!markParsed(matches)) for (const match of matches) if (match.ref) Object.freeze(match.ref);
         scans.set(source, matches);
       }
       const path = linkPath(at.link(), at.key()) as PathSegment[];
@@ -88,7 +89,8 @@ function containersOf(snapshot: unknown): Pick<Plan, 'containers' | 'kinds' | 'e
   for (let next = 0; next < containers.length; next++) {
     const parent = containers[next]!;
     for (const key of Reflect.ownKeys(parent)) {
-      if (Array.isArray(parent) && key === 'length') continue;
+      // A symbol-keyed value is a leaf, as in the walk: kept by reference, never entered (nor read into).
+      if (typeof key === 'symbol' || (Array.isArray(parent) && key === 'length')) continue;
       const child = (parent as Record<PropertyKey, unknown>)[key];
       const kind = kindOf(child, undefined, undefined);
       if (kind === undefined) continue;

@@ -103,8 +103,11 @@ export function substitute(
       continue;
     }
     if (whole && sub.keepJsonTypes && outcome.json !== undefined) {
-      sub.done(place, match, outcome.value, outcome.value);
-      return typeof outcome.json === 'object' ? structuredClone(outcome.json) : outcome.json;
+      const json = copyJson(outcome.json);
+      if (json !== undefined) {
+        sub.done(place, match, outcome.value, outcome.value);
+        return json;
+      }
     }
     let text = outcome.value;
     if (encode !== undefined) {
@@ -122,6 +125,22 @@ export function substitute(
     cursor = match.end;
   }
   return changed ? out + source.slice(cursor) : UNCHANGED;
+}
+
+/**
+ * A fresh copy of a result's JSON value: a number, a boolean, or an object or array copied; `undefined` for anything
+ * else or a value that cannot be copied (a manager this library did not make may report any `json`), whose text is
+ * then substituted as without `keepJsonTypes`.
+ */
+function copyJson(json: unknown): unknown {
+  if (typeof json === 'number' || typeof json === 'boolean') return json;
+  if (typeof json !== 'object' || json === null) return undefined;
+  try {
+    return structuredClone(json);
+  } catch {
+    // A proxy, a function inside, a getter that throws: not JSON data.
+    return undefined;
+  }
 }
 
 function siteOf(place: StringPlace, match: SecretRefMatch, whole: boolean): EncodeSite {

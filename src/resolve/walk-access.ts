@@ -107,19 +107,27 @@ export function shallowCopy(source: Container, kind: Kind): Container | undefine
 
 /** The keys to walk (enumerable own; array indexes only) and, for an array, its length; refused if unlistable. */
 export function shapeOf(source: Container, at: Entry): { keys: PropertyKey[]; length: number } {
+  let shape: { keys: PropertyKey[]; length: unknown };
   try {
     const names = Object.keys(source);
     if (at.isArray) {
       const keys = names.filter((name) => ARRAY_INDEX.test(name) && Number(name) < 2 ** 32 - 1);
-      return { keys, length: (source as unknown[]).length };
+      shape = { keys, length: (source as unknown[]).length };
+    } else {
+      const symbols = Object.getOwnPropertySymbols(source).filter((symbol) =>
+        Object.prototype.propertyIsEnumerable.call(source, symbol),
+      );
+      return { keys: symbols.length === 0 ? names : [...names, ...symbols], length: 0 };
     }
-    const symbols = Object.getOwnPropertySymbols(source).filter((symbol) =>
-      Object.prototype.propertyIsEnumerable.call(source, symbol),
-    );
-    return { keys: symbols.length === 0 ? names : [...names, ...symbols], length: 0 };
   } catch (error) {
     throw invalidInput(`its keys could not be listed at ${shortPath(pathTo(at))}`, error);
   }
+  // Only a proxy can report a length no array has (an integer from 0 to 2^32 - 1): a copy cannot be made of it.
+  const { length } = shape;
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length >= 2 ** 32) {
+    throw invalidInput(`it reports a length that no array has at ${shortPath(pathTo(at))}`);
+  }
+  return { keys: shape.keys, length };
 }
 
 /** What {@link readOwn} returns for a property that is gone by the time it is read. */

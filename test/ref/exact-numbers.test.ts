@@ -282,6 +282,30 @@ describe('exact JSON: parsing', () => {
     );
   });
 
+  it('a key path into a number finds nothing, whether the number is kept exact or not', async () => {
+    // Prepare: `1.10` is kept as its text, `1.5` as a JavaScript number; neither has keys.
+    const manager = createSecretManager(
+      createMemoryProvider({ db: '{"rate": 1.10, "ratio": 1.5}', exact: '1.10', plain: '1.5' }),
+    );
+    const read = (secretId: string, jsonKey: string) =>
+      manager.getSecret({ secretId, jsonKey }).then(
+        (value) => ({ value }),
+        (error: { code?: string }) => error.code,
+      );
+
+    // Act / Assess
+    for (const key of ['rate.value', 'rate.isLosslessNumber', 'ratio.value']) {
+      expect(await read('db', key)).toBe('json_key_not_found');
+    }
+    expect(await read('exact', 'value')).toBe('json_key_not_found');
+    expect(await read('plain', 'value')).toBe('json_key_not_found');
+    expect(await manager.listJsonKeys('exact')).toStrictEqual([]);
+    expect(await manager.listJsonKeys('plain')).toStrictEqual([]);
+    const parsed = losslessParse('{"n": 1.10}');
+    expect(readJsonKey(parsed, 'n.value')).toStrictEqual({ found: false });
+    expect(listJsonKeys(losslessParse('1.10'))).toStrictEqual([]);
+  });
+
   it('readJsonKey keeps its contract for JSON.parse output and reads lossless-json output exactly', () => {
     const text = '{"pin": 9007199254740993, "o": {"r": 1.10}}';
 

@@ -240,6 +240,18 @@ describe('unsupported and misspelt references are reported, never passed on', ()
     }
   });
 
+  it('reads only a colon as the colon of "resolve:", never a control character that differs from it by case bit', () => {
+    // U+001A is ":" with the 0x20 bit cleared, as "R" is "r": it is no casing of ":".
+    for (const text of [
+      '{{resolve\u001assm:/x}}',
+      '{{resolve\u001asecretsmanager:db}}',
+      'a {{Resolve\u001a}} b',
+    ]) {
+      expect({ text, found: scanSecretRefs(text) }).toStrictEqual({ text, found: [] });
+      expect(findSecretRefs({ text })).toStrictEqual([]);
+    }
+  });
+
   it('findSecretRefs lists an unsupported reference with its path and error', () => {
     const found = findSecretRefs({
       props: { token: 'Bearer {{resolve:s3:/api/token}}', next: '{{step_1.id}}' },

@@ -207,6 +207,44 @@ describe('compileConnection', () => {
     expect(await compileConnection(42).resolve(manager())).toBe(42);
   });
 
+  it('passes a symbol-keyed object through by reference as resolveConnection does, never reading into it', async () => {
+    const tag = Symbol('tag');
+    const inner = { n: 1 };
+    const input = { user: '{{resolve:secretsmanager:db:SecretString:user}}', [tag]: inner };
+    const compiled = compileConnection(input);
+    const value = await compiled.resolve(manager());
+    const expected = await resolveConnection(input, manager());
+    // resolveConnection copies a symbol-keyed value as it is (a leaf): so does a compiled connection.
+    expect(expected[tag]).toBe(inner);
+    expect(value[tag]).toBe(inner);
+    // A throwing getter under a symbol key is never read, at compile time or by a resolve.
+    const hostile = {
+      [tag]: {
+        get secret(): string {
+          throw new Error('read');
+        },
+      },
+    };
+    await expect(resolveConnection(hostile, manager())).resolves.toBeDefined();
+    expect(() => compileConnection(hostile)).not.toThrow();
+  });
+
+  it('freezes every well-formed reference it lists, even beside a malformed one, so none can change a resolve', async () => {
+    const compiled = compileConnection({
+      dsn: '{{resolve:secretsmanager:bad id}}@{{resolve:secretsmanager:db:SecretString:user}}',
+    });
+    const good = compiled.refs[1]!;
+    expect(good.ref).toStrictEqual({ secretId: 'db', jsonKey: 'user' });
+    expect(Object.isFrozen(good.ref)).toBe(true);
+    try {
+      (good.ref as { jsonKey?: string }).jsonKey = 'password';
+    } catch {
+      // A frozen reference refuses the change (strict mode): that is the point.
+    }
+    const { value } = await compiled.resolveSettled(manager());
+    expect(value).toStrictEqual({ dsn: '{{resolve:secretsmanager:bad id}}@app' });
+  });
+
   it('copies symbol keys, own __proto__ keys, null-prototype objects and long sparse arrays as resolveConnection does', async () => {
     const tag = Symbol('tag');
     const bare = Object.assign(Object.create(null) as Record<string, unknown>, {

@@ -88,6 +88,33 @@ describe('keepJsonTypes', () => {
   });
 });
 
+describe('keepJsonTypes with a manager this library did not make', () => {
+  /** A manager whose every result has the text `text` and, beside it, whatever `json` it is given. */
+  const answering = (json: unknown): SecretManager => ({
+    ...createFakeManager({}),
+    getSecrets: async (refs) => refs.map(() => ({ ok: true, value: 'text', json }) as SecretResult),
+  });
+
+  it.each<[string, unknown]>([
+    ['a function', function hunter2() {}],
+    ['a symbol', Symbol('hunter2')],
+    ['a proxy', new Proxy({ a: 1 }, {})],
+    [
+      'an object whose getter throws',
+      {
+        get a(): never {
+          throw new Error('hunter2');
+        },
+      },
+    ],
+    ['an object holding a function', { f: () => 'hunter2' }],
+  ])('gives the text when its JSON value is %s, never that value or a raw error', async (_, json) => {
+    const input = { whole: ref('k'), embedded: `x${ref('k')}` };
+    const resolved = await resolveConnection(input, answering(json), { keepJsonTypes: true });
+    expect(resolved).toStrictEqual({ whole: 'text', embedded: 'xtext' });
+  });
+});
+
 describe('keepJsonTypes with a manager of this library', () => {
   it('gives numbers, booleans, objects and arrays as JSON values, through the cache too', async () => {
     // Prepare

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SecretRefError } from '../../src/errors.js';
 import { copyStrings, type PathSegment, visitStrings } from '../../src/resolve/walk.js';
 import { CANARY, expectNoCanary } from '../support/canary.js';
 
@@ -108,6 +109,29 @@ describe('a read-only walk of hostile values', () => {
     ]);
     expect(gets).toBe(0);
   });
+});
+
+describe('a proxy of an array that lies about its length', () => {
+  it.each<[string, unknown]>([
+    ['negative', -1],
+    ['not a number', 'x'],
+    ['fractional', 1.5],
+    ['past 2^32 - 1', 2 ** 32],
+  ])(
+    'is refused as invalid_input naming its path (%s), never a RangeError or a made-up element',
+    (_, length) => {
+      const proxy = new Proxy([CANARY], {
+        get: (target, key, receiver) => (key === 'length' ? length : Reflect.get(target, key, receiver)),
+      });
+      for (const run of [() => upper({ list: proxy }), () => collect({ list: proxy })]) {
+        const error = caught(run);
+        expect(error).toBeInstanceOf(SecretRefError);
+        expect((error as SecretRefError).code).toBe('invalid_input');
+        expect((error as Error).message).toContain('list');
+        expectNoCanary(error);
+      }
+    },
+  );
 });
 
 describe('an enumerable key added to Object.prototype', () => {
