@@ -15,21 +15,10 @@ import type { SecretManager, SecretResult } from './types.js';
 export type RefReader = (
   inputs: readonly (SecretRef | string)[],
   options: ReadOptions,
+  sources?: (CachedPayload | undefined)[],
 ) => SecretResult[] | Promise<SecretResult[]>;
 
 const readers = new WeakMap<SecretManager, RefReader>();
-
-/**
- * The cached value each result of a reader `resolveConnection` uses was read from, for a resolve across several
- * managers to hold them to one version per secret (see `fetch-refs.ts`). Set once per result made, never on a warm
- * read (which gives kept results again).
- */
-const sources = new WeakMap<SecretResult, CachedPayload>();
-
-/** The cached value `result` was read from, when a reader of a manager this library made gave it. @internal */
-export function sourceOf(result: SecretResult): CachedPayload | undefined {
-  return sources.get(result);
-}
 
 /** Records the reader of a manager made by `createSecretManager`; the manager object is left as it is. @internal */
 export function registerReader(manager: SecretManager, read: RefReader): void {
@@ -72,7 +61,7 @@ export function createRefReader(readThrough: ReadThrough, shareResults = false):
     }
     return state;
   };
-  const read: RefReader = (inputs, options) => {
+  const read: RefReader = (inputs, options, sources) => {
     if (!Array.isArray(inputs)) {
       throw new SecretRefConfigError('refs', '`refs` must be an array of secret references');
     }
@@ -80,8 +69,8 @@ export function createRefReader(readThrough: ReadThrough, shareResults = false):
     const outcomes = readThrough(parsed.refs, options, parsed.keys);
     const keep = shareResults ? parsed.states : undefined;
     return Array.isArray(outcomes)
-      ? toResults(inputs, parsed, outcomes, keep, shareResults)
-      : outcomes.then((settled) => toResults(inputs, parsed, settled, keep, shareResults));
+      ? toResults(inputs, parsed, outcomes, keep, sources)
+      : outcomes.then((settled) => toResults(inputs, parsed, settled, keep, sources));
   };
   if (!shareResults) return read;
   // The last read of a list of parsed references, by its first reference: given again, without a read, while a list
@@ -96,7 +85,7 @@ export function createRefReader(readThrough: ReadThrough, shareResults = false):
     const parsed = parseInputs(inputs, stateOf);
     const outcomes = readThrough(parsed.refs, options, parsed.keys);
     const finish = (settled: readonly FlightOutcome[]): SecretResult[] => {
-      const results = toResults(inputs, parsed, settled, parsed.states, true);
+      const results = toResults(inputs, parsed, settled, parsed.states, undefined);
       if (parsed.keys !== undefined && results.every((result) => result.ok)) {
         const read = readThrough.keep(parsed.keys, settled, parsed.refs);
         if (read !== undefined) kept.set(first, { refs: parsed.refs, read, results });
@@ -105,10 +94,15 @@ export function createRefReader(readThrough: ReadThrough, shareResults = false):
     };
     return Array.isArray(outcomes) ? finish(outcomes) : outcomes.then(finish);
   };
-  return (inputs, options) =>
-    Array.isArray(inputs) && inputs.length > 0 && options.refresh !== true && isParsedRef(inputs[0])
+  // A caller that asks which value each result came from (a resolve across several managers) reads afresh.
+  return (inputs, options, sources) =>
+    sources === undefined &&
+    Array.isArray(inputs) &&
+    inputs.length > 0 &&
+    options.refresh !== true &&
+    isParsedRef(inputs[0])
       ? readKept(inputs, options)
-      : read(inputs, options);
+      : read(inputs, options, sources);
 }
 
 /** The same references, in the same order (parsed references are frozen, so the same object is the same reference). */
@@ -168,7 +162,7 @@ function toResults(
   { refs, errors }: Parsed,
   outcomes: readonly FlightOutcome[],
   states: readonly RefState[] | undefined,
-  shared: boolean,
+  sources: (CachedPayload | undefined)[] | undefined,
 ): SecretResult[] {
   const results: SecretResult[] = new Array(inputs.length);
   let next = 0;
@@ -186,16 +180,16 @@ function toResults(
       results[index] = outcome;
       continue;
     }
-    if (state !== undefined && state.value === outcome.value) {
-      results[index] = state.result!;
-      continue;
+    let result: SecretResult;
+    if (state !== undefined && state.value === outcome.value) result = state.result!;
+    else {
+      result = resultOf(outcome.value, ref);
+      if (state !== undefined) {
+        state.value = outcome.value;
+        state.result = result;
+      }
     }
-    const result = resultOf(outcome.value, ref);
-    if (state !== undefined) {
-      state.value = outcome.value;
-      state.result = result;
-    }
-    if (shared && result.ok) sources.set(result, outcome.value);
+    if (sources !== undefined && result.ok) sources[index] = outcome.value;
     results[index] = result;
   }
   return results;

@@ -1,7 +1,8 @@
 import { raceAbort, throwIfAborted } from '../abort.js';
+import type { CachedPayload } from '../cache/store-types.js';
 import { olderVersions } from '../cache/versions.js';
 import { SecretRefError } from '../errors.js';
-import { type RefReader, readerOf, resultOf, sourceOf } from '../manager/read-refs.js';
+import { type RefReader, readerOf, resultOf } from '../manager/read-refs.js';
 import type { SecretManager, SecretResult } from '../manager/types.js';
 import type { CallOptions, SecretRef } from '../types.js';
 import type { RouteOf, Router } from './managers.js';
@@ -14,6 +15,8 @@ interface Group {
   /** For a manager read through `getSecrets`: the index in `refs` of each distinct reference, by `refKey`. */
   firstOf: Map<string, number> | undefined;
   results: readonly SecretResult[] | undefined;
+  /** For a resolve across several managers this library made: the cached value each result was read from. */
+  sources: (CachedPayload | undefined)[] | undefined;
 }
 
 /** The options of a read with neither a signal nor `refresh` (never changed: readers only read them). */
@@ -75,7 +78,14 @@ function fetchRefs(
     let group = groups.get(manager);
     if (group === undefined) {
       const read = readerOf(manager);
-      group = { manager, read, refs: [], firstOf: read ? undefined : new Map(), results: undefined };
+      group = {
+        manager,
+        read,
+        refs: [],
+        firstOf: read ? undefined : new Map(),
+        results: undefined,
+        sources: undefined,
+      };
       groups.set(manager, group);
       if (read !== undefined) readers++;
     }
@@ -96,7 +106,8 @@ function fetchRefs(
   }
   let waiting: Promise<void>[] | undefined;
   for (const group of groups.values()) {
-    const results = group.read ? group.read(group.refs, options) : callManager(group, options);
+    if (readers > 1 && group.read) group.sources = [];
+    const results = group.read ? group.read(group.refs, options, group.sources) : callManager(group, options);
     if (Array.isArray(results)) group.results = results;
     else {
       waiting ??= [];
@@ -119,7 +130,7 @@ function settledResults(
   readers: number,
 ): SecretResult[] {
   const results = resultsOf(from, at);
-  if (readers > 1) oneVersionAcross(refs, results);
+  if (readers > 1) oneVersionAcross(refs, results, from, at);
   return results;
 }
 
@@ -131,8 +142,15 @@ function settledResults(
  * make gives results with no cached value, which stay as they are. `results` (a list of this resolve's own) are
  * changed in place.
  */
-function oneVersionAcross(refs: readonly SecretRef[], results: SecretResult[]): void {
-  const values = results.map((result) => (result.ok ? sourceOf(result) : undefined));
+function oneVersionAcross(
+  refs: readonly SecretRef[],
+  results: SecretResult[],
+  from: readonly (Group | SecretResult)[],
+  at: readonly number[],
+): void {
+  const values = from.map((source, index) =>
+    'manager' in source ? source.sources?.[at[index]!] : undefined,
+  );
   olderVersions(
     values,
     (value) => value,
