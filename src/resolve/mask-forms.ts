@@ -31,8 +31,11 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\t': '\\t',
 };
 
-/** Characters no encoder escapes: letters, digits and the URI-unreserved marks. */
-const PLAIN = /^[A-Za-z0-9\-_.~]$/;
+/**
+ * Characters no encoder escapes: letters, digits and `-_.` (`~`, although URI-unreserved, is percent-encoded by
+ * PHP's `urlencode`, Java's `URLEncoder` and JavaScript's `escape`).
+ */
+const PLAIN = /^[A-Za-z0-9\-_.]$/;
 
 /** The spellings of each character of `value`. */
 export function valueSpellings(value: string, unit: MaskUnit): ValueSpellings {
@@ -71,6 +74,7 @@ export function spellingsPattern(values: readonly ValueSpellings[]): RegExp | un
   if (values.length === 0) return undefined;
   const sources = [...values]
     .sort((a, b) => b.length - a.length)
+    .flatMap(backslashVariants)
     .map((value) =>
       value
         .map((spellings) =>
@@ -83,6 +87,20 @@ export function spellingsPattern(values: readonly ValueSpellings[]): RegExp | un
   return new RegExp(sources.join('|'), 'g');
 }
 
+/**
+ * A backslash written as is is the start of its escapes (`\\`, `\u005c`): in one pattern, a run of backslashes
+ * would parse in exponentially many ways, and a failing match would take minutes. No encoder writes one backslash
+ * as is and another escaped, so a value holding one is matched twice: every backslash as is, or every one escaped.
+ */
+function backslashVariants(value: ValueSpellings): ValueSpellings[] {
+  const isBackslash = (spellings: readonly Spelling[]): boolean => spellings[0]?.text === '\\';
+  if (!value.some(isBackslash)) return [value];
+  return [
+    value.map((spellings) => (isBackslash(spellings) ? spellings.slice(0, 1) : spellings)),
+    value.map((spellings) => (isBackslash(spellings) ? spellings.slice(1) : spellings)),
+  ];
+}
+
 function source({ text, fold }: Spelling): string {
   const escaped = text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
   return fold ? escaped.replace(/[a-f]/g, (hex) => `[${hex}${hex.toUpperCase()}]`) : escaped;
@@ -93,9 +111,14 @@ function source({ text, fold }: Spelling): string {
  * part must be held back until more output shows whether the value follows.
  */
 export function startsSpelling(text: string, from: number, value: ValueSpellings): boolean {
+  // The (position, character) pairs already found to lead nowhere: without them a run of backslashes (each one a
+  // character, or half of an escaped one) is walked in exponentially many ways.
+  const dead = new Set<number>();
   const walk = (position: number, index: number): boolean => {
     const spellings = value[index];
     if (spellings === undefined) return false;
+    const state = position * (value.length + 1) + index;
+    if (dead.has(state)) return false;
     for (const spelling of spellings) {
       const length = spelling.text.length;
       const rest = text.length - position;
@@ -106,6 +129,7 @@ export function startsSpelling(text: string, from: number, value: ValueSpellings
       }
       if (walk(position + length, index + 1)) return true;
     }
+    dead.add(state);
     return false;
   };
   return from < text.length && walk(from, 0);

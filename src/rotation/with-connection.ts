@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import QuickLRU from 'quick-lru';
-import { checkOptionsObject } from '../abort.js';
+import { checkOptionsObject, raceAbort } from '../abort.js';
 import { SecretRefConfigError } from '../errors.js';
 import { findSecretRefs } from '../resolve/find.js';
 import type { SecretManagers } from '../resolve/managers.js';
@@ -147,7 +147,11 @@ async function reResolve<T>(
     return last !== undefined && now - last.at < cooldownMs;
   });
   if (cooled) {
-    await Promise.all(slots.map(({ reReads, key }) => reReads.get(key)?.done));
+    // Another call's re-read may take long (or hang): this call's own signal still ends the wait.
+    await raceAbort(
+      Promise.all(slots.map(({ reReads, key }) => reReads.get(key)?.done)),
+      resolveOptions.signal,
+    );
     return resolveConnection(connection, managers, resolveOptions);
   }
   const pastCaches = resolveConnection(connection, managers, { ...resolveOptions, refresh: true });

@@ -100,7 +100,8 @@ function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<
 
 /**
  * The secret values the references stand for (from the manager's cache: the resolve just read them), and, for a
- * JSON secret referenced whole, each string inside it, which a program may print on its own.
+ * JSON secret referenced whole (or a JSON key holding an object or array), each string inside it, which a program
+ * may print on its own.
  */
 async function secretValues(
   manager: SecretManager,
@@ -109,11 +110,10 @@ async function secretValues(
 ): Promise<string[]> {
   const refs = found.flatMap((item) => (item.ref === undefined ? [] : [withoutManager(item.ref)]));
   const results = await manager.getSecrets(refs, { signal });
-  return results.flatMap((result, index) => {
+  return results.flatMap((result) => {
     if (!result.ok) return [];
-    return refs[index]?.jsonKey === undefined
-      ? [result.value, ...jsonStringLeaves(result.value)]
-      : [result.value];
+    // A JSON key's value that is an object or array is its JSON text: its strings are printed as they are too.
+    return [result.value, ...jsonStringLeaves(result.value)];
   });
 }
 
@@ -131,11 +131,21 @@ function runChild(
     secrets === undefined && typeof io.stderr.fd === 'number' ? io.stderr.fd : 'pipe',
   ];
   return new Promise<number>((resolve, reject) => {
+    const cannotStart = (code: unknown): void => {
+      // Node's own message may quote the environment (a value with a NUL byte): only the code is shown.
+      const reason =
+        code === 'ERR_INVALID_ARG_VALUE'
+          ? 'a variable or argument holds a NUL byte (ERR_INVALID_ARG_VALUE)'
+          : systemReason(code, 'start');
+      io.stderr.write(`secret-refs: cannot start ${file}: ${reason}\n`);
+      resolve(code === 'ENOENT' ? 127 : 126);
+    };
     let child: ChildProcess;
     try {
       child = spawn(file, [...args], { env, stdio });
-    } catch {
-      reject(new CliUsageError(`cannot start ${file}`));
+    } catch (error) {
+      // ENOTDIR, E2BIG, a NUL byte…: thrown at once rather than emitted, and as much "cannot start" as ENOENT.
+      cannotStart((error as { code?: unknown } | null)?.code);
       return;
     }
     // Ctrl-C and Ctrl-\ at a terminal reach the whole foreground process group, the command included: passing them
@@ -156,11 +166,11 @@ function runChild(
     const outputs = [pipeTo(child.stdout, io.stdout, secrets), pipeTo(child.stderr, io.stderr, secrets)];
     child.once('error', (error: NodeJS.ErrnoException) => {
       done();
-      const code = error.code === 'ENOENT' ? 127 : 126;
-      const reason = systemReason(error.code, 'start');
-      io.stderr.write(`secret-refs: cannot start ${file}: ${reason}\n`);
-      resolve(code);
+      cannotStart(error.code);
     });
+    // Once the command has ended there is nothing to pass a signal on to: while run still waits for output a
+    // background process of the command holds open, a signal ends run as it would without a command.
+    child.once('exit', done);
     child.once('close', (code, received) => {
       done();
       for (const end of outputs) end();
