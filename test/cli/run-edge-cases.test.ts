@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import { createMaskingWriter } from '../../src/cli/mask-stream.js';
+import { SecretFetchError } from '../../src/errors.js';
 import { createMasker } from '../../src/resolve/mask.js';
 import { CANARY } from '../support/canary.js';
 import { exitWithin, spawnCli } from '../support/cli-spawn.js';
@@ -40,6 +41,37 @@ describe('secret-refs run: what is masked', () => {
     writer.end();
     expect(Buffer.concat(out).toString()).toBe('php **** java ****\n');
     expect(createMasker([value]).mask('Tilde%7Epass-9f')).toBe('****');
+  });
+});
+
+describe('secret-refs run: masking fails closed', () => {
+  it('does not start the command when a resolved value cannot be read again to mask it', async () => {
+    const secrets = { 'prod/app': CANARY };
+    const { io, out, err } = makeIo({
+      env: { PATH: process.env.PATH ?? '', DB: '{{resolve:secretsmanager:prod/app}}' },
+    });
+    let calls = 0;
+    const code = await runCli(['run', '--', node, '-e', 'console.log(process.env.DB)'], io, {
+      createManager: () => {
+        const manager = fakeManager(secrets);
+        return {
+          ...manager,
+          // The resolve reads the value; the read-back for masking is throttled.
+          getSecrets: async (refs, options) =>
+            ++calls === 1
+              ? manager.getSecrets(refs, options)
+              : refs.map(() => ({
+                  ok: false as const,
+                  error: new SecretFetchError('throttled', 'Rate exceeded', { transient: true }),
+                })),
+        };
+      },
+    });
+    expect(code).toBe(1);
+    expect(out()).toBe('');
+    expect(err()).toContain('not started');
+    expect(err()).toContain('throttled');
+    expect(`${out()}${err()}`).not.toContain(CANARY);
   });
 });
 

@@ -70,7 +70,18 @@ variables are listed on standard error (no value), exit 1. A command that cannot
         });
         return 1;
       }
-      if (values['no-masking'] !== true) secrets = await secretValues(manager, found, signal);
+      if (values['no-masking'] !== true) {
+        const read = await secretValues(manager, found, signal);
+        // Masking fails closed: a value the command would get but that could not be read back to mask is never
+        // handed over unmasked.
+        if (!read.ok) {
+          io.stderr.write(
+            `secret-refs: ${file} not started: a resolved value could not be read again to mask it (${read.code}); run again, or pass --no-masking\n`,
+          );
+          return 1;
+        }
+        secrets = read.values;
+      }
     }
     context.progress.stop();
     // Nothing to mask (no reference, or --no-masking): the command gets the CLI's own stdout and stderr.
@@ -107,14 +118,16 @@ async function secretValues(
   manager: SecretManager,
   found: ReturnType<typeof findSecretRefs>,
   signal: AbortSignal | undefined,
-): Promise<string[]> {
+): Promise<{ ok: true; values: string[] } | { ok: false; code: string }> {
   const refs = found.flatMap((item) => (item.ref === undefined ? [] : [withoutManager(item.ref)]));
   const results = await manager.getSecrets(refs, { signal });
-  return results.flatMap((result) => {
-    if (!result.ok) return [];
-    // A JSON key's value that is an object or array is its JSON text: its strings are printed as they are too.
-    return [result.value, ...jsonStringLeaves(result.value)];
-  });
+  const failed = results.find((result) => !result.ok);
+  if (failed !== undefined && !failed.ok) return { ok: false, code: failed.error.code };
+  // A JSON key's value that is an object or array is its JSON text: its strings are printed as they are too.
+  const values = results.flatMap((result) =>
+    result.ok ? [result.value, ...jsonStringLeaves(result.value)] : [],
+  );
+  return { ok: true, values };
 }
 
 function runChild(
