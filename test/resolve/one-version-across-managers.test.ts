@@ -21,16 +21,25 @@ function splitConnection(arn: string) {
   };
 }
 
+/**
+ * One provider and two managers of it (over one cache, or a cache each): `a` has read the name at v1, then the secret
+ * rotated to v2.
+ */
+async function rotatedAfterRead(sharing: 'one cache' | 'a cache each') {
+  const provider = createMemoryProvider({ db: V1 });
+  const cache = sharing === 'one cache' ? createSecretCache() : undefined;
+  const a = createSecretManager(provider, cache ? { cache } : {});
+  const b = createSecretManager(provider, cache ? { cache } : {});
+  const arn = await arnOf(provider, 'db');
+  await a.getSecret('db:username');
+  provider.setSecret('db', V2);
+  return { provider, a, b, arn };
+}
+
 describe('one secret, one version across the managers of one resolve', () => {
   it('two managers sharing a cache never pair an old username with a new password', async () => {
     // Prepare: one provider, one cache, two managers; `a` caches the name at v1, then the secret rotates
-    const provider = createMemoryProvider({ db: V1 });
-    const cache = createSecretCache();
-    const a = createSecretManager(provider, { cache });
-    const b = createSecretManager(provider, { cache });
-    const arn = await arnOf(provider, 'db');
-    await a.getSecret('db:username');
-    provider.setSecret('db', V2);
+    const { a, b, arn } = await rotatedAfterRead('one cache');
 
     // Act: `a` answers the name from its cache (v1), `b` fetches the ARN (v2)
     const resolved = await resolveConnection(splitConnection(arn), { a, b });
@@ -40,13 +49,7 @@ describe('one secret, one version across the managers of one resolve', () => {
   });
 
   it('a reference read by the default manager and one read by a named manager get one version', async () => {
-    const provider = createMemoryProvider({ db: V1 });
-    const cache = createSecretCache();
-    const a = createSecretManager(provider, { cache });
-    const b = createSecretManager(provider, { cache });
-    const arn = await arnOf(provider, 'db');
-    await a.getSecret('db:username');
-    provider.setSecret('db', V2);
+    const { a, b, arn } = await rotatedAfterRead('one cache');
 
     const resolved = await resolveConnection(
       {
@@ -62,12 +65,7 @@ describe('one secret, one version across the managers of one resolve', () => {
 
   it('two managers with caches of their own give the most recently fetched version of one secret', async () => {
     // Prepare: one provider (one identity), a cache per manager
-    const provider = createMemoryProvider({ db: V1 });
-    const a = createSecretManager(provider);
-    const b = createSecretManager(provider);
-    const arn = await arnOf(provider, 'db');
-    await a.getSecret('db:username');
-    provider.setSecret('db', V2);
+    const { a, b, arn } = await rotatedAfterRead('a cache each');
 
     // Act
     const resolved = await resolveConnection(splitConnection(arn), { a, b });
@@ -78,13 +76,7 @@ describe('one secret, one version across the managers of one resolve', () => {
 
   it('a warm resolve across managers gives the newer version everywhere, without a fetch, every time', async () => {
     // Prepare: `a` holds the name at v1 and `b` the ARN at v2, both fresh
-    const provider = createMemoryProvider({ db: V1 });
-    const cache = createSecretCache();
-    const a = createSecretManager(provider, { cache });
-    const b = createSecretManager(provider, { cache });
-    const arn = await arnOf(provider, 'db');
-    await a.getSecret('db:username');
-    provider.setSecret('db', V2);
+    const { provider, a, b, arn } = await rotatedAfterRead('one cache');
     await b.getSecret(`${arn}:password`);
     const calls = provider.apiCalls();
     const connection = {
